@@ -1,0 +1,45 @@
+-- Colmena's TaskHistory, in T-SQL.
+--
+-- For SQL Server: run this whole file once in SQL Server Management Studio (or sqlcmd -i), or
+-- let Colmena create the tables itself on first start; the database must exist for that.
+-- The same file is the schema of the embedded H2 database (MSSQLServer mode), which Colmena
+-- uses when no --db is given. Colmena runs only the CREATE TABLE batches (and the CREATE INDEX
+-- batches after them) whose table is missing; the CREATE DATABASE / USE batch is for SSMS.
+-- Batches are separated by GO lines, as in SSMS.
+
+IF DB_ID('DistributedSystem') IS NULL CREATE DATABASE DistributedSystem;
+GO
+USE DistributedSystem;
+GO
+
+-- One row per task, updated as it moves: PENDING when placed on a node, RUNNING once the node
+-- has been at it for a moment, then DONE or FAILED. ID, NodeID, TaskType, Result and Timestamp
+-- are the paper's columns; Timestamp is the time of the row's latest change.
+CREATE TABLE TaskHistory (
+    ID           BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+    TaskId       VARCHAR(64)    NOT NULL,
+    NodeID       NVARCHAR(64)   NULL,
+    TaskType     NVARCHAR(64)   NOT NULL,
+    Params       NVARCHAR(1000) NULL,
+    Status       VARCHAR(16)    NOT NULL,
+    Result       NVARCHAR(2000) NULL,
+    Error        NVARCHAR(2000) NULL,
+    Reason       NVARCHAR(400)  NULL,
+    Moves        NVARCHAR(4000) NULL,
+    Attempts     INT            NOT NULL,
+    SubmittedAt  DATETIME2(3)   NOT NULL,
+    StartedAt    DATETIME2(3)   NULL,
+    FinishedAt   DATETIME2(3)   NULL,
+    DurationMs   BIGINT         NULL,
+    [Timestamp]  DATETIME2(3)   NOT NULL,
+    CONSTRAINT UQ_TaskHistory_TaskId UNIQUE (TaskId)
+);
+GO
+CREATE INDEX IX_TaskHistory_Status ON TaskHistory (Status, ID);
+GO
+CREATE INDEX IX_TaskHistory_NodeID ON TaskHistory (NodeID, ID);
+GO
+CREATE INDEX IX_TaskHistory_TaskType ON TaskHistory (TaskType, ID);
+GO
+CREATE INDEX IX_TaskHistory_FinishedAt ON TaskHistory (FinishedAt);
+GO

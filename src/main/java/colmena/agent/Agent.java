@@ -1,0 +1,237 @@
+package colmena.agent;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.Move;
+import colmena.broker.Nodes;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.config.Settings;
+import colmena.config.UsageException;
+import colmena.metrics.NodeSampler;
+import colmena.metrics.NodeStats;
+import colmena.support.Outage;
+import colmena.support.Threads;
+import colmena.task.TaskMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One node: reports its metrics every interval and runs the tasks placed on it. Starts the
+ * heartbeat, the task loop and the result sender; on stop (Ctrl+C, SIGTERM) stops taking work,
+ * lets running tasks finish within the grace period, hands the rest back, and removes its stats
+ * key so it shows offline at once.
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("id", "COLMENA_NODE_ID", null, "ID", "this node's id (letters, digits, . _ -); default the host name"),
+            Settings.REDIS,
+            Settings.INTERVAL,
+            Option.value("workers", "COLMENA_WORKERS", null, "N", "task threads; default one per CPU this agent may use"),
+            Option.value("task-timeout", "COLMENA_TASK_TIMEOUT", "10m", "DURATION", "a task running longer FAILS"),
+            Option.value("grace", "COLMENA_GRACE", "10s", "DURATION", "on stop, how long running tasks may finish"));
+    public static final String SUMMARY = "Runs a node: reports CPU, memory, disk and network to Redis and runs the tasks placed on it.";
+
+    /** What the agent was asked to be. */
+    public record Config(String nodeId, String redisUrl, Duration interval, int workers, Duration taskTimeout,
+                         Duration grace) {
+        public static Config from(Flags flags) {
+            String id = flags.string("id");
+            if (id == null) {
+                id = defaultNodeId();
+            } else if (!RedisKeys.isValidNodeId(id)) {
+                throw new UsageException(flags.source("id") + ": \"" + id
+                        + "\" is not a node id; use 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            int workers = flags.has("workers") ? flags.integer("workers", 1, 1024)
+                    : Runtime.getRuntime().availableProcessors();
+            return new Config(id, flags.string("redis"),
+                    flags.duration("interval", Duration.ofMillis(100), Duration.ofMinutes(1)), workers,
+                    flags.duration("task-timeout", Duration.ofMillis(100), Duration.ofDays(1)),
+                    flags.duration("grace", Duration.ZERO, Duration.ofHours(1)));
+        }
+    }
+
+    private final Config config;
+    private final Redis redis;
+    private final TaskQueue queue;
+    private final Nodes nodes;
+    private final Outage redisOutage;
+    private Heartbeat heartbeat;
+    private TaskLoop loop;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopped;
+
+    public Agent(Config config, Redis redis) {
+        this.config = config;
+        this.redis = redis;
+        this.queue = new TaskQueue(redis);
+        this.nodes = new Nodes(redis);
+        this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /**
+     * Starts reporting and working.
+     *
+     * @throws IllegalStateException when another live agent already uses this id
+     */
+    public void start() {
+        waitForOldSelf();
+        NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
+                Path.of("").toAbsolutePath());
+        heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage);
+        heartbeat.beat();
+        recoverInflight();
+        loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage);
+        threads.add(Threads.start("colmena-heartbeat", heartbeat));
+        threads.add(Threads.start("colmena-results", loop.sender()));
+        threads.add(Threads.start("colmena-take", loop));
+        LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
+                sampler.cores(), Flags.format(config.interval()), redis.url());
+    }
+
+    /**
+     * A node id is one agent. If the stats key is there, wait for it to expire (an agent that just
+     * died); if it keeps being refreshed, another agent is live under this id.
+     */
+    private void waitForOldSelf() {
+        String key = RedisKeys.nodeStats(config.nodeId());
+        String first = redis.call(j -> j.get(key));
+        if (first == null) {
+            return;
+        }
+        long waitMs = Nodes.statsTtlMs(config.interval().toMillis()) + config.interval().toMillis();
+        LOG.info("Node '{}' was reported a moment ago; waiting up to {} ms to be sure it is gone", config.nodeId(), waitMs);
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            Threads.sleep(100);
+            String now = redis.call(j -> j.get(key));
+            if (now == null) {
+                return;
+            }
+            if (!now.equals(first)) {
+                NodeStats other = parse(now);
+                throw new IllegalStateException("node '" + config.nodeId() + "' is already online"
+                        + (other == null ? "" : " (host " + other.host() + ")") + "; start this agent with another --id");
+            }
+        }
+    }
+
+    /**
+     * Tasks left in this node's in-flight list by an earlier run that died go back to be placed
+     * again, each with one more attempt, so a task that crashes its agent cannot loop forever.
+     */
+    private void recoverInflight() {
+        String inflight = RedisKeys.nodeInflight(config.nodeId());
+        List<String> stale = queue.pending(inflight);
+        if (stale.isEmpty()) {
+            return;
+        }
+        String note = config.nodeId() + " restarted at " + clock() + " while holding it";
+        List<Move> moves = new ArrayList<>();
+        for (int i = stale.size() - 1; i >= 0; i--) {
+            String raw = stale.get(i);
+            try {
+                TaskMessage again = Json.readTask(raw).movedAway(note);
+                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
+            } catch (MalformedMessageException e) {
+                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
+            }
+        }
+        int moved = queue.moveFromAnywhere(inflight, moves);
+        LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
+    }
+
+    /** Stops in order: no new work, running tasks finish within the grace period, the rest handed back. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("Agent '{}' stopping: taking no more tasks", config.nodeId());
+        try {
+            List<String> back = loop == null ? List.of() : loop.stop(config.grace());
+            if (loop != null) {
+                loop.sender().stop();
+            }
+            joinAll(Duration.ofSeconds(5));
+            if (!back.isEmpty()) {
+                try {
+                    int n = queue.handBack(config.nodeId(), back);
+                    LOG.info("Handed back {} tasks to {}", n, RedisKeys.nodeTasks(config.nodeId()));
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not hand back {} tasks ({}); they stay in {} for the coordinator to move",
+                            back.size(), Outage.reason(e), RedisKeys.nodeInflight(config.nodeId()));
+                }
+            }
+            if (loop != null && loop.sender().unsent() > 0) {
+                LOG.warn("{} results could not be sent; their tasks stay in {} and will run again",
+                        loop.sender().unsent(), RedisKeys.nodeInflight(config.nodeId()));
+            }
+            try {
+                nodes.leave(config.nodeId());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove {} ({}); it expires by itself", RedisKeys.nodeStats(config.nodeId()),
+                        Outage.reason(e));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Agent '{}' stopped", config.nodeId());
+    }
+
+    private void joinAll(Duration timeout) throws InterruptedException {
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : threads) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+            t.join(left);
+        }
+    }
+
+    static String clock() {
+        return LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"));
+    }
+
+    private static NodeStats parse(String json) {
+        try {
+            return Json.GSON.fromJson(json, NodeStats.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The host name, made into a valid node id. */
+    static String defaultNodeId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "node";
+        }
+        String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        if (id.length() > 64) {
+            id = id.substring(0, 64);
+        }
+        return id.isEmpty() ? "node" : id;
+    }
+}

@@ -1,0 +1,96 @@
+package colmena.agent;
+
+import colmena.broker.Json;
+import colmena.broker.TaskQueue;
+import colmena.support.Outage;
+import colmena.task.TaskResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Sends finished tasks to {@code results:queue} in batches. While Redis is away the results wait
+ * here, up to {@link #CAPACITY}; past that, workers wait too, so the agent stops taking work
+ * rather than lose any.
+ */
+final class ResultSender implements Runnable {
+    static final int CAPACITY = 100_000;
+    private static final int BATCH = 500;
+
+    private final String nodeId;
+    private final TaskQueue queue;
+    private final Outage redisOutage;
+    private final Supplier<List<TaskQueue.Finished>> runningNotices;
+    private final BlockingQueue<TaskQueue.Finished> waiting = new LinkedBlockingQueue<>(CAPACITY);
+    private final List<TaskQueue.Finished> batch = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile boolean idle = true;
+
+    /** @param runningNotices RUNNING notices due now, asked for on every pass */
+    ResultSender(String nodeId, TaskQueue queue, Outage redisOutage, Supplier<List<TaskQueue.Finished>> runningNotices) {
+        this.nodeId = nodeId;
+        this.queue = queue;
+        this.redisOutage = redisOutage;
+        this.runningNotices = runningNotices;
+    }
+
+    /** Queues a result for sending; blocks while {@link #CAPACITY} results already wait. */
+    void send(String rawTask, TaskResult result) throws InterruptedException {
+        waiting.put(new TaskQueue.Finished(rawTask, Json.write(result)));
+    }
+
+    @Override
+    public void run() {
+        while (running || !waiting.isEmpty() || !batch.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    TaskQueue.Finished first = waiting.poll(50, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        batch.add(first);
+                        waiting.drainTo(batch, BATCH - 1);
+                    }
+                    batch.addAll(runningNotices.get());
+                }
+                if (batch.isEmpty()) {
+                    idle = true;
+                    continue;
+                }
+                idle = false;
+                int finals = 0;
+                for (TaskQueue.Finished f : batch) {
+                    if (f.rawTask() != null) {
+                        finals++;
+                    }
+                }
+                queue.finish(nodeId, batch, finals);
+                batch.clear();
+                redisOutage.ok();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // The batch is kept and sent again once Redis answers.
+                redisOutage.failed(e);
+                if (!running && redisOutage.isDown()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Results not yet sent (after a stop while Redis was away). */
+    int unsent() {
+        return waiting.size() + batch.size();
+    }
+
+    boolean isIdle() {
+        return idle && waiting.isEmpty();
+    }
+
+    void stop() {
+        running = false;
+    }
+}

@@ -1,0 +1,233 @@
+package colmena.agent;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.support.Outage;
+import colmena.support.ThrottledLog;
+import colmena.support.Threads;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes tasks from {@code node:<id>:tasks} into {@code node:<id>:inflight} and runs them on the
+ * worker pool. It takes only what it can start soon: one task per free worker, plus, for tasks
+ * that finish in a few milliseconds, enough to keep the workers busy for {@link #PREFETCH_TARGET_MS},
+ * so one Redis round trip carries many short tasks while long ones stay queued where the
+ * coordinator can still move them.
+ */
+final class TaskLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
+    static final long PREFETCH_TARGET_MS = 20;
+    static final int PREFETCH_MAX = 500;
+    /** A task running longer than this is reported RUNNING; shorter ones go straight to DONE. */
+    static final long RUNNING_NOTICE_MS = 250;
+    /** The blocking take returns this often when idle, so the loop notices a stop. */
+    private static final Duration TAKE_WAIT = Duration.ofMillis(500);
+
+    private final String nodeId;
+    private final int workers;
+    private final long taskTimeoutMs;
+    private final TaskQueue queue;
+    private final Outage redisOutage;
+    private final ResultSender sender;
+    private final ThreadPoolExecutor pool;
+    private final ThrottledLog taskLines;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Object slotFreed = new Object();
+    private volatile boolean running = true;
+    /** Smoothed task duration in ms; sizes the prefetch. Negative until a task has finished. */
+    private volatile double averageMs = -1;
+
+    /** A task this agent holds: its text in the in-flight list and when it started, if it has. */
+    private static final class Held {
+        final String raw;
+        final TaskMessage task;
+        volatile long startedNanos;
+        volatile long startedAtMs;
+        volatile boolean noticed;
+        volatile boolean stopped;
+
+        Held(String raw, TaskMessage task) {
+            this.raw = raw;
+            this.task = task;
+        }
+    }
+
+    TaskLoop(String nodeId, int workers, long taskTimeoutMs, TaskQueue queue, Outage redisOutage) {
+        this.nodeId = nodeId;
+        this.workers = workers;
+        this.taskTimeoutMs = taskTimeoutMs;
+        this.queue = queue;
+        this.redisOutage = redisOutage;
+        this.sender = new ResultSender(nodeId, queue, redisOutage, this::runningNotices);
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Threads.named("colmena-task", false));
+        this.taskLines = new ThrottledLog(LOG, 20, "task lines");
+    }
+
+    ResultSender sender() {
+        return sender;
+    }
+
+    /** How many tasks to hold at once: the workers, plus a prefetch sized by how short tasks are. */
+    int capacity() {
+        double avg = averageMs;
+        if (avg < 0) {
+            return workers;
+        }
+        long extra = Math.round(workers * PREFETCH_TARGET_MS / Math.max(0.01, avg));
+        return workers + (int) Math.min(PREFETCH_MAX, Math.max(0, extra));
+    }
+
+    int held() {
+        return held.size();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            step();
+        }
+    }
+
+    /** Takes what there is room for and starts it; returns how many tasks were taken. */
+    int step() {
+        int free = capacity() - held.size();
+        if (free <= 0) {
+            synchronized (slotFreed) {
+                try {
+                    slotFreed.wait(100);
+                } catch (InterruptedException e) {
+                    running = false;
+                }
+            }
+            return 0;
+        }
+        List<String> taken;
+        try {
+            taken = queue.take(nodeId, free, TAKE_WAIT);
+            redisOutage.ok();
+        } catch (RuntimeException e) {
+            redisOutage.failed(e);
+            return 0;
+        }
+        for (String raw : taken) {
+            TaskMessage task;
+            try {
+                task = Json.readTask(raw);
+            } catch (MalformedMessageException e) {
+                LOG.warn("Unreadable task on {} moved to {}: {} — {}", RedisKeys.nodeTasks(nodeId),
+                        RedisKeys.DEAD_LETTER, e.getMessage(), abbreviate(raw));
+                deadLetter(raw, e.getMessage());
+                continue;
+            }
+            if (held.containsKey(task.id())) {
+                // The same task twice in one node's queue (pushed by hand); run it once.
+                deadLetter(raw, "task " + task.id() + " is already held by " + nodeId);
+                continue;
+            }
+            Held h = new Held(raw, task);
+            held.put(task.id(), h);
+            pool.execute(() -> runOne(h));
+        }
+        return taken.size();
+    }
+
+    private void deadLetter(String raw, String reason) {
+        try {
+            queue.deadLetter(RedisKeys.nodeInflight(nodeId), raw, reason);
+        } catch (RuntimeException e) {
+            // It stays in the in-flight list, where the coordinator will find it again.
+            redisOutage.failed(e);
+        }
+    }
+
+    private void runOne(Held h) {
+        if (!running) {
+            h.stopped = true;
+            return;
+        }
+        h.startedAtMs = System.currentTimeMillis();
+        h.startedNanos = System.nanoTime();
+        TaskResult result;
+        try {
+            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs);
+        } catch (InterruptedException e) {
+            h.stopped = true;
+            return;
+        }
+        double ms = (System.nanoTime() - h.startedNanos) / 1e6;
+        double avg = averageMs;
+        averageMs = avg < 0 ? ms : avg * 0.9 + ms * 0.1;
+        try {
+            sender.send(h.raw, result);
+        } catch (InterruptedException e) {
+            h.stopped = true;
+            return;
+        }
+        held.remove(h.task.id());
+        synchronized (slotFreed) {
+            slotFreed.notifyAll();
+        }
+        if (result.status() == TaskStatus.DONE) {
+            taskLines.info("✓ task {}… {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
+                    result.durationMs(), result.result());
+        } else {
+            taskLines.info("✗ task {}… {} on {} failed: {}", h.task.shortId(), h.task.describe(), nodeId,
+                    result.error());
+        }
+    }
+
+    /** RUNNING notices for tasks that have been at it a while and were not yet reported. */
+    private List<TaskQueue.Finished> runningNotices() {
+        List<TaskQueue.Finished> out = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Held h : held.values()) {
+            if (!h.noticed && h.startedNanos != 0 && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
+                h.noticed = true;
+                out.add(new TaskQueue.Finished(null, Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops taking tasks, lets running ones finish within {@code grace}, and returns the text of
+     * every task it still holds (not started, or stopped), for handing back.
+     */
+    List<String> stop(Duration grace) throws InterruptedException {
+        running = false;
+        List<Runnable> notStarted = new ArrayList<>();
+        pool.getQueue().drainTo(notStarted);
+        pool.shutdown();
+        if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("Tasks still running after {} ms; stopping them and handing them back", grace.toMillis());
+            pool.shutdownNow();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        List<String> back = new ArrayList<>();
+        for (Held h : held.values()) {
+            back.add(h.raw);
+        }
+        return back;
+    }
+
+    static String abbreviate(String raw) {
+        String oneLine = raw.replaceAll("\\s+", " ");
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    }
+}

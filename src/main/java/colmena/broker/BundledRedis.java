@@ -1,0 +1,164 @@
+package colmena.broker;
+
+import redis.embedded.core.ExecutableProvider;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A redis-server child process: the real binary bundled in the jar (from embedded-redis, for
+ * Windows, Linux and macOS), or the one on the PATH. It keeps an append-only file in its folder,
+ * so a plain restart loses nothing.
+ */
+public final class BundledRedis implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path dir;
+    private final Path log;
+
+    private BundledRedis(Process process, int port, Path dir, Path log) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+        this.log = log;
+    }
+
+    /** Where the server comes from. */
+    public enum Source { BUNDLED, PATH_FIRST }
+
+    /**
+     * Starts redis-server and waits until it answers.
+     *
+     * @param bind     address to listen on (127.0.0.1 unless other machines must reach it)
+     * @param password required of clients, or null for none (then it must listen on loopback)
+     * @throws IOException when it cannot be started or does not answer within 10 s
+     */
+    public static BundledRedis start(Source source, int port, String bind, String password, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String exe = executable(source);
+        List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", bind,
+                "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes", "--appendfsync", "everysec",
+                "--save", "", "--daemonize", "no", "--loglevel", "warning"));
+        if (password != null) {
+            cmd.addAll(List.of("--requirepass", password, "--protected-mode", "no"));
+        }
+        Path log = dir.resolve("redis.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        BundledRedis redis = new BundledRedis(p, port, dir, log);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException("redis-server exited with code " + p.exitValue() + ": " + redis.logTail());
+            }
+            if (answers("127.0.0.1".equals(bind) || "0.0.0.0".equals(bind) ? "127.0.0.1" : bind, port)) {
+                return redis;
+            }
+            sleep(50);
+        }
+        p.destroyForcibly();
+        throw new IOException("redis-server did not answer on port " + port + " within 10 s: " + redis.logTail());
+    }
+
+    /** The redis-server to run: the bundled binary, or (PATH_FIRST) one on the PATH when there is one. */
+    static String executable(Source source) throws IOException {
+        if (source == Source.PATH_FIRST) {
+            String path = System.getenv("PATH");
+            if (path != null) {
+                String name = System.getProperty("os.name").toLowerCase().contains("win") ? "redis-server.exe" : "redis-server";
+                for (String d : path.split(File.pathSeparator)) {
+                    File f = new File(d, name);
+                    if (f.isFile() && f.canExecute()) {
+                        return f.getAbsolutePath();
+                    }
+                }
+            }
+        }
+        File f = ExecutableProvider.newJarResourceProvider().get();
+        if (!f.canExecute() && !f.setExecutable(true)) {
+            throw new IOException("cannot make " + f + " executable");
+        }
+        return f.getAbsolutePath();
+    }
+
+    /** Whether something accepts TCP connections at host:port (a quick look, 300 ms at most). */
+    public static boolean answers(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Lets redis-server finish writing its append-only file and exit (SIGTERM). */
+    public void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills it at once, as a crash or a power cut would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void waitFor() throws InterruptedException {
+        process.waitFor();
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

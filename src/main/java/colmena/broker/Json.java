@@ -1,0 +1,121 @@
+package colmena.broker;
+
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one Gson every process uses, and the checks that turn queue text into messages. A message
+ * that fails a check is never half-used: the caller dead-letters it with the reason given here.
+ */
+public final class Json {
+    /** Whole numbers stay whole ({@code 5}, not {@code 5.0}) when read into {@code Object}. */
+    public static final Gson GSON = new GsonBuilder()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .registerTypeAdapter(Instant.class, new InstantAdapter().nullSafe())
+            .disableHtmlEscaping()
+            .create();
+
+    /** Instants as ISO-8601 text ({@code 2025-04-19T11:25:45.123Z}). */
+    private static final class InstantAdapter extends TypeAdapter<Instant> {
+        @Override
+        public void write(JsonWriter out, Instant value) throws IOException {
+            out.value(value.toString());
+        }
+
+        @Override
+        public Instant read(JsonReader in) throws IOException {
+            return Instant.parse(in.nextString());
+        }
+    }
+
+    /** Messages larger than this are not parsed at all. */
+    public static final int MAX_MESSAGE_CHARS = 64 * 1024;
+
+    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+    private Json() {
+    }
+
+    public static String write(Object value) {
+        return GSON.toJson(value);
+    }
+
+    public static TaskMessage readTask(String raw) throws MalformedMessageException {
+        TaskMessage task = parse(raw, TaskMessage.class);
+        checkTask(task);
+        return task;
+    }
+
+    public static TaskResult readResult(String raw) throws MalformedMessageException {
+        TaskResult result = parse(raw, TaskResult.class);
+        if (result.task() == null) {
+            throw new MalformedMessageException("result without its task");
+        }
+        checkTask(result.task());
+        if (result.status() == null || result.status() == TaskStatus.PENDING) {
+            throw new MalformedMessageException("result status must be RUNNING, DONE or FAILED");
+        }
+        boolean refusedBeforePlacing = result.node() == null && result.status() == TaskStatus.FAILED;
+        if (!refusedBeforePlacing && !RedisKeys.isValidNodeId(result.node())) {
+            throw new MalformedMessageException("result with invalid node id \"" + result.node() + "\"");
+        }
+        return result;
+    }
+
+    private static void checkTask(TaskMessage task) throws MalformedMessageException {
+        if (task.id() == null || !TASK_ID.matcher(task.id()).matches()) {
+            throw new MalformedMessageException("task id missing or invalid: \"" + task.id() + "\"");
+        }
+        if (task.type() == null || task.type().isBlank()) {
+            throw new MalformedMessageException("task " + task.id() + " has no type");
+        }
+        if (task.attempt() < 1) {
+            throw new MalformedMessageException("task " + task.id() + " has attempt " + task.attempt());
+        }
+        if (task.node() != null && !RedisKeys.isValidNodeId(task.node())) {
+            throw new MalformedMessageException("task " + task.id() + " placed on invalid node id");
+        }
+        if (task.replyTo() != null && !RedisKeys.isReply(task.replyTo())) {
+            throw new MalformedMessageException("task " + task.id() + " asks for a reply to \"" + task.replyTo()
+                    + "\", which is not a reply:<uuid> key");
+        }
+    }
+
+    private static <T> T parse(String raw, Class<T> type) throws MalformedMessageException {
+        if (raw == null) {
+            throw new MalformedMessageException("empty message");
+        }
+        if (raw.length() > MAX_MESSAGE_CHARS) {
+            throw new MalformedMessageException("message of " + raw.length() + " characters; the limit is "
+                    + MAX_MESSAGE_CHARS);
+        }
+        try {
+            T value = GSON.fromJson(raw, type);
+            if (value == null) {
+                throw new MalformedMessageException("empty message");
+            }
+            return value;
+        } catch (JsonParseException | IllegalStateException | ClassCastException e) {
+            throw new MalformedMessageException("not a " + type.getSimpleName() + " in JSON: " + firstLine(e));
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

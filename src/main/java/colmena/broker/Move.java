@@ -1,0 +1,52 @@
+package colmena.broker;
+
+/**
+ * One step of a task's journey for {@link TaskQueue#move}: take {@code raw} out of the source list
+ * and, only if it was still there, send {@code payload} on.
+ *
+ * @param raw     the exact text found in the source list
+ * @param op      where the payload goes
+ * @param dest    the destination key (ignored for {@link Op#DROP} and {@link Op#DEAD_LETTER})
+ * @param payload the text to push
+ */
+public record Move(String raw, Op op, String dest, String payload) {
+
+    public enum Op {
+        /** RPUSH to dest: join the back of a queue. */
+        APPEND("R"),
+        /** LPUSH to dest: go ahead of everything waiting there. */
+        PREPEND("L"),
+        /** onto the dead-letter list, which is kept bounded. */
+        DEAD_LETTER("D"),
+        /** RPUSH to a reply list, which expires if nobody reads it. */
+        REPLY("X"),
+        /** nothing further: the message is done with. */
+        DROP("N");
+
+        final String code;
+
+        Op(String code) {
+            this.code = code;
+        }
+    }
+
+    public static Move append(String raw, String dest, String payload) {
+        return new Move(raw, Op.APPEND, dest, payload);
+    }
+
+    public static Move prepend(String raw, String dest, String payload) {
+        return new Move(raw, Op.PREPEND, dest, payload);
+    }
+
+    public static Move drop(String raw) {
+        return new Move(raw, Op.DROP, "", "");
+    }
+
+    public static Move reply(String raw, String replyKey, String payload) {
+        return new Move(raw, Op.REPLY, replyKey, payload);
+    }
+
+    public static Move deadLetter(String raw, String entry) {
+        return new Move(raw, Op.DEAD_LETTER, "", entry);
+    }
+}

@@ -1,0 +1,164 @@
+package colmena.broker;
+
+import colmena.metrics.NodeStats;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The node registry in Redis: heartbeats written, node views read, nodes drained and forgotten. */
+public final class Nodes {
+    /**
+     * A stats key lives this many intervals: long enough to survive one late beat, short enough
+     * that a dead node shows offline within three intervals.
+     */
+    public static final double STATS_TTL_INTERVALS = 2.5;
+    /** Metric history kept per node: ten minutes at the sampling interval, bounded either way. */
+    public static final long HISTORY_SPAN_MS = 10 * 60_000;
+    public static final int HISTORY_MIN = 60;
+    public static final int HISTORY_MAX = 3_600;
+
+    private final Redis redis;
+
+    public Nodes(Redis redis) {
+        this.redis = redis;
+    }
+
+    public static long statsTtlMs(long intervalMs) {
+        return Math.round(intervalMs * STATS_TTL_INTERVALS);
+    }
+
+    public static int historyLength(long intervalMs) {
+        long n = HISTORY_SPAN_MS / Math.max(1, intervalMs);
+        return (int) Math.max(HISTORY_MIN, Math.min(HISTORY_MAX, n));
+    }
+
+    /** Writes one heartbeat: the stats key with its lifetime, the last-seen copy and one history sample. */
+    public void beat(NodeStats stats) {
+        String id = stats.nodeId();
+        String json = Json.write(stats);
+        String sample = String.format(Locale.ROOT, "[%d,%.1f,%.1f]", stats.sampledAtMs(), stats.cpuPercent(),
+                stats.memPercent());
+        int keep = historyLength(stats.intervalMs());
+        redis.call(j -> {
+            Pipeline p = j.pipelined();
+            p.psetex(RedisKeys.nodeStats(id), statsTtlMs(stats.intervalMs()), json);
+            p.set(RedisKeys.nodeLast(id), json);
+            p.sadd(RedisKeys.NODES, id);
+            p.lpush(RedisKeys.nodeHistory(id), sample);
+            p.ltrim(RedisKeys.nodeHistory(id), 0, keep - 1);
+            p.sync();
+            return null;
+        });
+    }
+
+    /** Removes the node's stats key so it shows offline at once (a graceful stop). */
+    public void leave(String nodeId) {
+        redis.call(j -> j.del(RedisKeys.nodeStats(nodeId)));
+    }
+
+    /** Every known node, sorted by id, in one round trip. */
+    public List<NodeView> all() {
+        return redis.call(j -> {
+            Set<String> ids = j.smembers(RedisKeys.NODES);
+            Set<String> drained = j.smembers(RedisKeys.DRAINED);
+            List<String> sorted = new ArrayList<>();
+            for (String id : ids) {
+                if (RedisKeys.isValidNodeId(id)) {
+                    sorted.add(id);
+                }
+            }
+            sorted.sort(Comparator.naturalOrder());
+            Pipeline p = j.pipelined();
+            List<List<Response<?>>> responses = new ArrayList<>();
+            for (String id : sorted) {
+                responses.add(List.of(p.get(RedisKeys.nodeStats(id)), p.get(RedisKeys.nodeLast(id)),
+                        p.llen(RedisKeys.nodeTasks(id)), p.llen(RedisKeys.nodeInflight(id)),
+                        p.get(RedisKeys.nodeDone(id))));
+            }
+            p.sync();
+            List<NodeView> out = new ArrayList<>(sorted.size());
+            for (int i = 0; i < sorted.size(); i++) {
+                String id = sorted.get(i);
+                List<Response<?>> r = responses.get(i);
+                String live = (String) r.get(0).get();
+                String last = (String) r.get(1).get();
+                NodeStats stats = parse(live != null ? live : last);
+                out.add(new NodeView(id, live != null, drained.contains(id), stats, (Long) r.get(2).get(),
+                        (Long) r.get(3).get(), parseLong((String) r.get(4).get())));
+            }
+            return out;
+        });
+    }
+
+    /** Compact samples {@code [atMs, cpuPercent, memPercent]}, oldest first. */
+    public List<double[]> history(String nodeId) {
+        List<String> raw = redis.call(j -> j.lrange(RedisKeys.nodeHistory(nodeId), 0, -1));
+        List<double[]> out = new ArrayList<>(raw.size());
+        for (int i = raw.size() - 1; i >= 0; i--) {
+            try {
+                out.add(Json.GSON.fromJson(raw.get(i), double[].class));
+            } catch (RuntimeException e) {
+                // A sample that cannot be read is left out of the chart; the next beat adds a good one.
+            }
+        }
+        return out;
+    }
+
+    public boolean drain(String nodeId) {
+        return redis.call(j -> j.sadd(RedisKeys.DRAINED, RedisKeys.validNodeId(nodeId))) > 0;
+    }
+
+    public boolean resume(String nodeId) {
+        return redis.call(j -> j.srem(RedisKeys.DRAINED, RedisKeys.validNodeId(nodeId))) > 0;
+    }
+
+    /**
+     * Forgets an offline node with nothing left on it: its keys go and it leaves the registry.
+     *
+     * @throws IllegalStateException saying why not, when it is online or still holds tasks
+     */
+    public void forget(String nodeId) {
+        String id = RedisKeys.validNodeId(nodeId);
+        redis.call(j -> {
+            if (j.exists(RedisKeys.nodeStats(id))) {
+                throw new IllegalStateException("node " + id + " is online; stop its agent first");
+            }
+            long held = j.llen(RedisKeys.nodeTasks(id)) + j.llen(RedisKeys.nodeInflight(id));
+            if (held > 0) {
+                throw new IllegalStateException("node " + id + " still holds " + held
+                        + " tasks; the coordinator moves them to other nodes first");
+            }
+            j.del(RedisKeys.nodeLast(id), RedisKeys.nodeHistory(id), RedisKeys.nodeDone(id));
+            j.srem(RedisKeys.DRAINED, id);
+            j.srem(RedisKeys.NODES, id);
+            return null;
+        });
+    }
+
+    private static NodeStats parse(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.GSON.fromJson(json, NodeStats.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long parseLong(String s) {
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package colmena.broker;
+
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.args.ListDirection;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every move a task makes through Redis, and nothing else. A task is always in exactly one of
+ * these lists, or stored in TaskHistory:
+ *
+ * <pre>
+ *  tasks:submitted ─take─▶ tasks:placing ─move─▶ node:&lt;id&gt;:tasks ─take─▶ node:&lt;id&gt;:inflight
+ *        ▲  (API, CLI)        (coordinator)          ▲  (coordinator)           │ (agent)
+ *        │                                           │                          │ finish
+ *        └──────────── reclaim (node lost) ──────────┴── hand back (agent stop) ▼
+ *                                       results:storing ◀─take─ results:queue
+ *                                         (coordinator; dropped after the database commit)
+ * </pre>
+ *
+ * Every take is an atomic move into an in-flight list owned by the taker, and every removal from
+ * an in-flight list happens in the same script that sends the message on, so a process that dies
+ * at any point leaves each task somewhere visible. Messages larger than {@link #MAX_MESSAGE_BYTES}
+ * go to the dead-letter list as they are taken.
+ */
+public final class TaskQueue {
+    public static final String PLACING = "tasks:placing";
+    public static final String STORING = "results:storing";
+    public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
+    public static final int DEAD_LETTER_MAX = 1_000;
+    public static final int DEAD_LETTER_RAW_CHARS = 4_096;
+    /** On a Redis without BLMOVE (before 6.2), an empty queue is looked at this often. */
+    private static final long POLL_MS = 10;
+    private static final int PUSH_CHUNK = 1_000;
+
+    /** Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2]. */
+    private static final Script TAKE = new Script("""
+            local out = {}
+            local n = tonumber(ARGV[1])
+            local maxBytes = tonumber(ARGV[2])
+            while #out < n do
+              local v = redis.call('LPOP', KEYS[1])
+              if not v then break end
+              if #v > maxBytes then
+                redis.call('LPUSH', KEYS[3], cjson.encode({source = KEYS[1],
+                  reason = 'message of ' .. #v .. ' bytes; the limit is ' .. maxBytes,
+                  raw = string.sub(v, 1, tonumber(ARGV[5])), atMs = tonumber(ARGV[4])}))
+                redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
+              else
+                redis.call('RPUSH', KEYS[2], v)
+                out[#out + 1] = v
+              end
+            end
+            return out
+            """);
+
+    /**
+     * Takes each ARGV quad's raw text out of KEYS[1] (the head only, or anywhere) and, if it was
+     * there, sends its payload on. Returns how many were found.
+     */
+    private static final Script MOVE = new Script("""
+            local src = KEYS[1]
+            local headOnly = ARGV[1] == 'head'
+            local moved = 0
+            for i = 4, #ARGV, 4 do
+              local raw = ARGV[i]
+              local found
+              if headOnly then
+                found = redis.call('LINDEX', src, 0) == raw
+                if found then redis.call('LPOP', src) end
+              else
+                found = redis.call('LREM', src, 1, raw) > 0
+              end
+              if found then
+                local op, dest, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+                if op == 'R' then redis.call('RPUSH', dest, payload)
+                elseif op == 'L' then redis.call('LPUSH', dest, payload)
+                elseif op == 'D' then
+                  redis.call('LPUSH', ARGV[2], payload)
+                  redis.call('LTRIM', ARGV[2], 0, tonumber(ARGV[3]) - 1)
+                elseif op == 'X' then
+                  redis.call('RPUSH', dest, payload)
+                  redis.call('EXPIRE', dest, 3600)
+                end
+                moved = moved + 1
+              elseif headOnly then
+                break
+              end
+            end
+            return moved
+            """);
+
+    /** An agent's finished tasks: out of its in-flight list and onto results:queue, in one step. */
+    private static final Script FINISH = new Script("""
+            for i = 2, #ARGV, 2 do
+              if ARGV[i] ~= '' then redis.call('LREM', KEYS[1], 1, ARGV[i]) end
+              redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+            end
+            if tonumber(ARGV[1]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[1]) end
+            return 1
+            """);
+
+    private final Redis redis;
+
+    public TaskQueue(Redis redis) {
+        this.redis = redis;
+    }
+
+    public Redis redis() {
+        return redis;
+    }
+
+    // ---- submitting ----------------------------------------------------------------------
+
+    /** Appends already-encoded tasks to {@code tasks:submitted}, a thousand per round trip. */
+    public void submit(List<String> encodedTasks) {
+        redis.call(j -> {
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < encodedTasks.size(); i += PUSH_CHUNK) {
+                List<String> chunk = encodedTasks.subList(i, Math.min(encodedTasks.size(), i + PUSH_CHUNK));
+                p.rpush(RedisKeys.SUBMITTED, chunk.toArray(new String[0]));
+            }
+            p.sync();
+            return null;
+        });
+    }
+
+    // ---- the coordinator ------------------------------------------------------------------
+
+    /**
+     * Moves up to {@code max} submitted tasks into {@code tasks:placing}, waiting up to
+     * {@code wait} when there are none. The caller must then {@link #move} each one on (or leave
+     * them for the next leader to find with {@link #pending(String)}).
+     */
+    public List<String> takeSubmitted(int max, Duration wait) {
+        return take(RedisKeys.SUBMITTED, PLACING, max, wait);
+    }
+
+    /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
+    public List<String> takeResults(int max, Duration wait) {
+        return take(RedisKeys.RESULTS_QUEUE, STORING, max, wait);
+    }
+
+    /** Everything in a list, oldest first: what a previous taker left in its in-flight list. */
+    public List<String> pending(String key) {
+        return redis.call(j -> j.lrange(key, 0, -1));
+    }
+
+    /**
+     * Applies {@code moves} to messages at the head of {@code source}, in order, stopping at the
+     * first that is not there.
+     *
+     * @return how many were moved
+     */
+    public int moveFromHead(String source, List<Move> moves) {
+        return move(source, "head", moves);
+    }
+
+    /**
+     * Applies each of {@code moves} whose raw text is still somewhere in {@code source}; those
+     * already gone (finished, or taken by someone else) are skipped.
+     *
+     * @return how many were moved
+     */
+    public int moveFromAnywhere(String source, List<Move> moves) {
+        return move(source, "any", moves);
+    }
+
+    private int move(String source, String mode, List<Move> moves) {
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        int total = 0;
+        for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
+            List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
+            List<String> args = new ArrayList<>(3 + chunk.size() * 4);
+            args.add(mode);
+            args.add(RedisKeys.DEAD_LETTER);
+            args.add(Integer.toString(DEAD_LETTER_MAX));
+            for (Move m : chunk) {
+                args.add(m.raw());
+                args.add(m.op().code);
+                args.add(m.dest());
+                args.add(m.payload());
+            }
+            long moved = redis.call(j -> (Long) MOVE.run(j, List.of(source), args));
+            total += (int) moved;
+            if (moved < chunk.size() && mode.equals("head")) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    // ---- agents ---------------------------------------------------------------------------
+
+    /**
+     * Moves up to {@code max} tasks from {@code node:<id>:tasks} into {@code node:<id>:inflight},
+     * waiting up to {@code wait} when there are none. Each task taken must later be
+     * {@link #finish finished} or {@link #handBack handed back}.
+     */
+    public List<String> take(String nodeId, int max, Duration wait) {
+        return take(RedisKeys.nodeTasks(nodeId), RedisKeys.nodeInflight(nodeId), max, wait);
+    }
+
+    /**
+     * Sends results to {@code results:queue}, each removing its task from the node's in-flight
+     * list in the same step.
+     *
+     * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
+     */
+    public void finish(String nodeId, List<Finished> results, int finishedCount) {
+        if (results.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(1 + results.size() * 2);
+        args.add(Integer.toString(finishedCount));
+        for (Finished f : results) {
+            args.add(f.rawTask() == null ? "" : f.rawTask());
+            args.add(f.resultJson());
+        }
+        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.RESULTS_QUEUE, RedisKeys.nodeDone(nodeId));
+        redis.call(j -> FINISH.run(j, keys, args));
+    }
+
+    /** A result to send, and the in-flight text it replaces (null for a RUNNING notice). */
+    public record Finished(String rawTask, String resultJson) {
+    }
+
+    /** Puts tasks the agent took but will not run back at the head of its queue, in their order. */
+    public int handBack(String nodeId, List<String> rawTasks) {
+        List<Move> moves = new ArrayList<>();
+        String queue = RedisKeys.nodeTasks(nodeId);
+        for (int i = rawTasks.size() - 1; i >= 0; i--) {
+            moves.add(Move.prepend(rawTasks.get(i), queue, rawTasks.get(i)));
+        }
+        return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
+    }
+
+    /** Moves one unusable message from {@code source} to the dead-letter list, saying why. */
+    public void deadLetter(String source, String raw, String reason) {
+        moveFromAnywhere(source, List.of(Move.deadLetter(raw, deadLetterEntry(source, raw, reason))));
+    }
+
+    /** The text kept on the dead-letter list for {@code raw}. */
+    public static String deadLetterEntry(String source, String raw, String reason) {
+        String kept = raw.length() > DEAD_LETTER_RAW_CHARS ? raw.substring(0, DEAD_LETTER_RAW_CHARS) : raw;
+        return Json.write(new DeadLetter(source, reason, kept, System.currentTimeMillis()));
+    }
+
+    /** The newest dead letters first. */
+    public List<DeadLetter> deadLetters(int limit) {
+        List<String> raw = redis.call(j -> j.lrange(RedisKeys.DEAD_LETTER, 0, limit - 1));
+        List<DeadLetter> out = new ArrayList<>(raw.size());
+        for (String r : raw) {
+            try {
+                out.add(Json.GSON.fromJson(r, DeadLetter.class));
+            } catch (RuntimeException e) {
+                out.add(new DeadLetter("?", "unreadable dead-letter entry", r, 0));
+            }
+        }
+        return out;
+    }
+
+    public long length(String key) {
+        return redis.call(j -> j.llen(key));
+    }
+
+    // ---- the one way anything is taken ----------------------------------------------------
+
+    private List<String> take(String source, String inflight, int max, Duration wait) {
+        List<String> got = takeNow(source, inflight, max);
+        if (!got.isEmpty() || wait.isZero()) {
+            return got;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        if (redis.hasBlmove()) {
+            // Waits for the list to be non-empty without taking anything: moving its last element
+            // to its own tail changes nothing. The timeout lets the caller notice a shutdown.
+            double seconds = Math.max(0.01, wait.toMillis() / 1000.0);
+            String woke = redis.call(j -> j.blmove(source, source, ListDirection.RIGHT, ListDirection.RIGHT, seconds));
+            return woke == null ? List.of() : takeNow(source, inflight, max);
+        }
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+            got = takeNow(source, inflight, max);
+            if (!got.isEmpty()) {
+                return got;
+            }
+        }
+        return List.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> takeNow(String source, String inflight, int max) {
+        List<String> keys = List.of(source, inflight, RedisKeys.DEAD_LETTER);
+        List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
+                Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
+                Integer.toString(DEAD_LETTER_RAW_CHARS));
+        Object out = redis.call(j -> TAKE.run(j, keys, args));
+        return out == null ? List.of() : (List<String>) out;
+    }
+
+}

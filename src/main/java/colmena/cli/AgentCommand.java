@@ -1,0 +1,32 @@
+package colmena.cli;
+
+import colmena.agent.Agent;
+import colmena.broker.Redis;
+import colmena.config.Flags;
+
+/** {@code colmena agent}: one node. */
+final class AgentCommand {
+    private AgentCommand() {
+    }
+
+    static int run(String[] args) {
+        Flags flags = Startup.flags("agent", Agent.SUMMARY, Agent.OPTIONS, args);
+        if (flags == null) {
+            return 0;
+        }
+        Agent.Config config = Agent.Config.from(flags);
+        Redis redis = Startup.redis(config.redisUrl(), 8);
+        Agent agent = new Agent(config, redis);
+        try {
+            agent.start();
+        } catch (IllegalStateException e) {
+            redis.close();
+            throw new StartupException(e.getMessage());
+        }
+        Startup.runUntilStopped(() -> {
+            agent.stop();
+            redis.close();
+        });
+        return 0;
+    }
+}

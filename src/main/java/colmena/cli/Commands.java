@@ -1,0 +1,105 @@
+package colmena.cli;
+
+import colmena.config.UsageException;
+
+import java.util.Arrays;
+
+/**
+ * The subcommands, the logging set-up they share, and the one place failures become exit codes:
+ * 0 done, 1 a failure at run time, 2 a usage error.
+ */
+public final class Commands {
+    static final String USAGE = """
+            Usage: java -jar dist/colmena.jar COMMAND [options]
+
+            Colmena: a small distributed system with automatic resource monitoring and cooperative processing.
+
+            Commands:
+              agent        run a node: report its metrics and run the tasks placed on it
+              coordinator  place tasks on the least-loaded node and store results in TaskHistory
+              api          serve the REST API and the dashboard (http://localhost:8000)
+              submit       queue tasks from a shell, optionally waiting for the results
+              redis        start Redis for Colmena unless one already answers
+              version      print the version
+
+            Run any command with --help for its options.
+            """;
+
+    private Commands() {
+    }
+
+    /** Runs a command line and returns the exit code. */
+    public static int run(String[] args) {
+        configureLogging();
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            return 2;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (command) {
+                case "agent" -> AgentCommand.run(rest);
+                case "coordinator" -> CoordinatorCommand.run(rest);
+                case "api" -> ApiCommand.run(rest);
+                case "submit" -> SubmitCommand.run(rest);
+                case "redis" -> RedisCommand.run(rest);
+                case "version", "--version" -> {
+                    System.out.println("colmena " + version());
+                    yield 0;
+                }
+                case "help", "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command \"" + command
+                        + "\"; commands: agent, coordinator, api, submit, redis, version");
+            };
+        } catch (UsageException e) {
+            System.err.println("colmena " + command + ": " + e.getMessage());
+            System.err.println("Run 'java -jar dist/colmena.jar " + (isCommand(command) ? command + " " : "") + "--help' for help.");
+            return 2;
+        } catch (StartupException e) {
+            System.err.println("colmena " + command + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static boolean isCommand(String c) {
+        return switch (c) {
+            case "agent", "coordinator", "api", "submit", "redis" -> true;
+            default -> false;
+        };
+    }
+
+    static String version() {
+        String v = Commands.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /**
+     * One readable line per event on standard output: time, level, message. Set before any logger
+     * exists; a -D on the command line still wins.
+     */
+    static void configureLogging() {
+        setDefault("org.slf4j.simpleLogger.logFile", "System.out");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showLogName", "false");
+        setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        setDefault("org.slf4j.simpleLogger.log.oshi", "warn");
+        setDefault("org.slf4j.simpleLogger.log.redis.clients", "warn");
+        setDefault("org.slf4j.simpleLogger.log.org.apache.commons.pool2", "warn");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package colmena.cli;
+
+import colmena.broker.BundledRedis;
+import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.config.Settings;
+import colmena.config.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code colmena redis}: makes sure a Redis answers. One already running is used, never replaced;
+ * otherwise the redis-server on the PATH, or the one bundled in the jar, is started and kept in
+ * the foreground until Ctrl+C.
+ */
+final class RedisCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCommand.class);
+    static final List<Option> OPTIONS = List.of(
+            Option.value("port", "COLMENA_REDIS_PORT", "6379", "N", "port to listen on"),
+            Option.value("bind", "COLMENA_REDIS_BIND", "127.0.0.1", "ADDRESS",
+                    "address to listen on; anything but loopback needs --redis-password"),
+            Option.value("redis-password", "COLMENA_REDIS_PASSWORD", null, "SECRET",
+                    "password clients must give (agents then use redis://:SECRET@host:port)"),
+            Settings.DATA_DIR,
+            Option.flag("bundled", null, "use the bundled redis-server even when one is on the PATH"));
+    static final String SUMMARY = "Starts Redis for Colmena, unless one already answers on the port.";
+
+    private RedisCommand() {
+    }
+
+    static int run(String[] args) {
+        Flags flags = Startup.flags("redis", SUMMARY, OPTIONS, args);
+        if (flags == null) {
+            return 0;
+        }
+        int port = flags.integer("port", 1, 65_535);
+        String bind = flags.string("bind");
+        String password = flags.string("redis-password");
+        boolean loopback = bind.equals("127.0.0.1") || bind.equals("localhost") || bind.equals("::1");
+        if (!loopback && password == null) {
+            throw new UsageException("--bind " + bind + " lets other machines in; give --redis-password too");
+        }
+        String probe = loopback ? "127.0.0.1" : (bind.equals("0.0.0.0") ? "127.0.0.1" : bind);
+        if (BundledRedis.answers(probe, port)) {
+            LOG.info("Redis already answering at redis://{}:{}; using it", probe, port);
+            return 0;
+        }
+        Path dir = Path.of(flags.string("data-dir"), "redis");
+        BundledRedis redis;
+        try {
+            redis = BundledRedis.start(flags.bool("bundled") ? BundledRedis.Source.BUNDLED : BundledRedis.Source.PATH_FIRST,
+                    port, bind, password, dir);
+        } catch (IOException e) {
+            throw new StartupException("cannot start redis-server: " + e.getMessage());
+        }
+        LOG.info("Redis listening on redis://{}:{} (append-only file in {})", bind, port, dir.toAbsolutePath());
+        Thread waiter = new Thread(() -> {
+            try {
+                redis.waitFor();
+                LOG.warn("redis-server exited");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "colmena-redis-wait");
+        waiter.setDaemon(true);
+        waiter.start();
+        Startup.runUntilStopped(redis::stop);
+        return 0;
+    }
+}

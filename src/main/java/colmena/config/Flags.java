@@ -1,0 +1,238 @@
+package colmena.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parsed flags of one subcommand: a flag on the command line wins, then its environment
+ * variable, then its default. The same {@link Option} table parses and prints {@code --help}, so
+ * the two cannot disagree.
+ */
+public final class Flags {
+    private final String command;
+    private final Map<String, Option> options = new LinkedHashMap<>();
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    private Flags(String command, List<Option> table) {
+        this.command = command;
+        for (Option option : table) {
+            options.put(option.name(), option);
+        }
+    }
+
+    /**
+     * Parses {@code args} against {@code table}.
+     *
+     * @throws UsageException naming the flag that is unknown, lacks a value, or is repeated
+     */
+    public static Flags parse(String command, List<Option> table, String[] args, Map<String, String> env) {
+        Flags flags = new Flags(command, table);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument \"" + arg + "\"; flags start with --");
+            }
+            String name = arg.substring(2);
+            String inline = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                inline = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Option option = flags.options.get(name);
+            if (option == null) {
+                throw new UsageException("unknown flag --" + name + " for \"" + command + "\"");
+            }
+            String value;
+            if (option.isSwitch()) {
+                value = inline == null ? "true" : inline;
+            } else if (inline != null) {
+                value = inline;
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageException(option.flag() + ": expected a value (" + option.valueName() + ")");
+            }
+            List<String> list = flags.values.computeIfAbsent(name, k -> new ArrayList<>());
+            if (!list.isEmpty() && !option.repeatable()) {
+                throw new UsageException(option.flag() + ": given more than once");
+            }
+            list.add(value);
+            flags.sources.put(name, option.flag());
+        }
+        for (Option option : table) {
+            if (flags.values.containsKey(option.name())) {
+                continue;
+            }
+            String fromEnv = option.env() == null ? null : env.get(option.env());
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                flags.values.put(option.name(), List.of(fromEnv.trim()));
+                flags.sources.put(option.name(), option.env());
+            } else if (option.defaultValue() != null) {
+                flags.values.put(option.name(), List.of(option.defaultValue()));
+                flags.sources.put(option.name(), option.flag());
+            }
+        }
+        return flags;
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The value, or null when the flag was not given and has no default. */
+    public String string(String name) {
+        List<String> list = values.get(checked(name));
+        return list == null ? null : list.get(0);
+    }
+
+    public String required(String name) {
+        String value = string(name);
+        if (value == null || value.isBlank()) {
+            throw new UsageException(options.get(name).flag() + " is required");
+        }
+        return value;
+    }
+
+    public List<String> all(String name) {
+        return values.getOrDefault(checked(name), List.of());
+    }
+
+    public boolean bool(String name) {
+        String value = string(name);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase()) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new UsageException(source(name) + ": expected true or false, got \"" + value + "\"");
+        };
+    }
+
+    public int integer(String name, int min, int max) {
+        return (int) number(name, min, max);
+    }
+
+    public long number(String name, long min, long max) {
+        String value = string(name);
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below with the expected range
+        }
+        throw new UsageException(source(name) + ": expected a number from " + min + " to " + max
+                + ", got \"" + value + "\"");
+    }
+
+    public double decimal(String name, double min, double max) {
+        String value = string(name);
+        try {
+            double d = Double.parseDouble(value.trim());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below with the expected range
+        }
+        throw new UsageException(source(name) + ": expected a number from " + min + " to " + max
+                + ", got \"" + value + "\"");
+    }
+
+    /** A duration written as {@code 500ms}, {@code 2s}, {@code 1m} or a plain number of seconds. */
+    public Duration duration(String name, Duration min, Duration max) {
+        String value = string(name);
+        Duration d = parseDuration(value);
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new UsageException(source(name) + ": expected a duration from " + format(min) + " to "
+                    + format(max) + " (like 500ms, 2s, 1m), got \"" + value + "\"");
+        }
+        return d;
+    }
+
+    /** Where a value came from, for error messages: the flag or the environment variable. */
+    public String source(String name) {
+        return sources.getOrDefault(name, "--" + name);
+    }
+
+    static Duration parseDuration(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toLowerCase();
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()) * 60);
+            }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            }
+            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    private String checked(String name) {
+        if (!options.containsKey(name)) {
+            throw new IllegalArgumentException("flag --" + name + " is not declared for " + command);
+        }
+        return name;
+    }
+
+    /** The usage text for {@code command}, one line per option with its variable and default. */
+    public static String usage(String command, String summary, List<Option> table) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: java -jar dist/colmena.jar ").append(command).append(" [options]\n\n");
+        sb.append(summary).append("\n\nOptions:\n");
+        for (Option o : table) {
+            String left = "  " + o.flag() + (o.isSwitch() ? "" : " " + o.valueName());
+            sb.append(left);
+            sb.append(" ".repeat(Math.max(2, 30 - left.length())));
+            sb.append(o.help());
+            List<String> extra = new ArrayList<>();
+            if (o.env() != null) {
+                extra.add("env " + o.env());
+            }
+            if (o.defaultValue() != null) {
+                extra.add("default " + o.defaultValue());
+            }
+            if (o.repeatable()) {
+                extra.add("repeatable");
+            }
+            if (!extra.isEmpty()) {
+                sb.append(" [").append(String.join(", ", extra)).append("]");
+            }
+            sb.append('\n');
+        }
+        sb.append("  --help                      this text\n");
+        return sb.toString();
+    }
+}

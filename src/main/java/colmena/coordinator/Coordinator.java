@@ -1,0 +1,231 @@
+package colmena.coordinator;
+
+import colmena.broker.Nodes;
+import colmena.broker.Redis;
+import colmena.broker.TaskQueue;
+import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.config.Settings;
+import colmena.config.UsageException;
+import colmena.store.Database;
+import colmena.store.DbSession;
+import colmena.store.TaskHistoryStore;
+import colmena.support.Outage;
+import colmena.support.Threads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The coordinator process: holds the leader lease (or stands by), watches the nodes, places
+ * submitted tasks, stores results, and optionally makes demo work. Each part is a loop on its
+ * own named thread that repeats one step; a failure of Redis or the database is logged once and
+ * retried, and never loses a task.
+ */
+public final class Coordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    static final Duration LEASE_TTL = Duration.ofSeconds(5);
+    static final Duration LEASE_RENEW = Duration.ofSeconds(1);
+    static final Duration MONITOR_EVERY = Duration.ofMillis(250);
+    /** Blocking takes return this often when idle, so loops notice a lost lease or a stop. */
+    static final Duration TAKE_WAIT = Duration.ofMillis(500);
+
+    public static final List<Option> OPTIONS = List.of(
+            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Option.value("policy", "COLMENA_POLICY", "least-loaded", "NAME",
+                    "how to choose a node: " + String.join(", ", Placement.NAMES)),
+            Option.value("demo-rate", "COLMENA_DEMO_RATE", "0", "R",
+                    "also submit R operation-intensive tasks a second, as the paper's coordinator did"),
+            Option.value("max-attempts", "COLMENA_MAX_ATTEMPTS", "3", "N",
+                    "a task placed this many times without finishing is FAILED"));
+    public static final String SUMMARY = "Places each submitted task on the least-loaded node and stores every result in TaskHistory.";
+
+    public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
+                         double demoRate, int maxAttempts) {
+        public static Config from(Flags flags) {
+            Placement policy;
+            try {
+                policy = Placement.named(flags.string("policy"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flags.source("policy") + ": " + e.getMessage());
+            }
+            String db = flags.string("db");
+            if (db == null) {
+                db = Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
+            }
+            return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
+                    policy, flags.decimal("demo-rate", 0, 10_000), flags.integer("max-attempts", 1, 100));
+        }
+    }
+
+    private final Config config;
+    private final Redis redis;
+    private final Database database;
+    private final TaskQueue queue;
+    private final LeaderLease lease;
+    private final NodeMonitor monitor;
+    private final Outage redisOutage;
+    private final Outage dbOutage;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public Coordinator(Config config, Redis redis, Database database) {
+        this.config = config;
+        this.redis = redis;
+        this.database = database;
+        this.queue = new TaskQueue(redis);
+        this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
+        this.monitor = new NodeMonitor(new Nodes(redis), queue);
+        this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
+        this.dbOutage = new Outage(LOG, "Database " + database.describe());
+    }
+
+    public void start() {
+        TaskHistoryStore store = new TaskHistoryStore();
+        Placer placer = new Placer(queue, monitor, config.policy(), store, new DbSession(database), config.maxAttempts());
+        ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
+        threads.add(Threads.start("colmena-lease", this::leaseLoop));
+        threads.add(Threads.start("colmena-monitor", this::monitorLoop));
+        threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placer.placeOnce(TAKE_WAIT), placer::recoverNext)));
+        threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
+        if (config.demoRate() > 0) {
+            DemoLoad demo = new DemoLoad(queue, config.demoRate());
+            threads.add(Threads.start("colmena-demo", () -> demoLoop(demo)));
+        }
+        LOG.info("Coordinator started: policy {}, Redis {}, TaskHistory in {}{}", config.policy().name(), redis.url(),
+                database.describe(), config.demoRate() > 0 ? ", demo load " + config.demoRate() + " tasks/s" : "");
+    }
+
+    public boolean isLeader() {
+        return lease.isLeader();
+    }
+
+    private void leaseLoop() {
+        boolean wasLeader = false;
+        String lastHolder = null;
+        while (running) {
+            try {
+                boolean leader = lease.renew();
+                redisOutage.ok();
+                if (leader && !wasLeader) {
+                    LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
+                } else if (!leader) {
+                    String holder = lease.currentHolder();
+                    if (wasLeader || (holder != null && !holder.equals(lastHolder))) {
+                        LOG.info("Standing by: {} holds the lease", holder);
+                    }
+                    lastHolder = holder;
+                }
+                wasLeader = leader;
+            } catch (RuntimeException e) {
+                wasLeader = false;
+                redisOutage.failed(e);
+                continue;
+            }
+            Threads.sleep(LEASE_RENEW.toMillis());
+        }
+    }
+
+    private void monitorLoop() {
+        while (running) {
+            if (lease.isLeader()) {
+                try {
+                    monitor.check();
+                } catch (RuntimeException e) {
+                    redisOutage.failed(e);
+                    continue;
+                }
+            }
+            Threads.sleep(MONITOR_EVERY.toMillis());
+        }
+    }
+
+    private interface Step {
+        int run() throws SQLException;
+    }
+
+    private void workLoop(Step step, Runnable afterFailure) {
+        while (running) {
+            if (!lease.isLeader()) {
+                Threads.sleep(200);
+                continue;
+            }
+            try {
+                int n = step.run();
+                dbOutage.ok();
+                if (n == 0 && monitor.liveNodes().isEmpty()) {
+                    Threads.sleep(200);
+                }
+            } catch (SQLException e) {
+                afterFailure.run();
+                dbOutage.failed(e);
+            } catch (RuntimeException e) {
+                afterFailure.run();
+                if (isRedisFailure(e)) {
+                    redisOutage.failed(e);
+                } else {
+                    LOG.error("Unexpected failure; retrying", e);
+                    Threads.sleep(1_000);
+                }
+            }
+        }
+    }
+
+    private void demoLoop(DemoLoad demo) {
+        long last = System.nanoTime();
+        while (running) {
+            Threads.sleep(100);
+            long now = System.nanoTime();
+            long elapsedMs = (now - last) / 1_000_000L;
+            last = now;
+            if (!lease.isLeader()) {
+                continue;
+            }
+            try {
+                demo.tick(elapsedMs);
+            } catch (RuntimeException e) {
+                redisOutage.failed(e);
+            }
+        }
+    }
+
+    static boolean isRedisFailure(Throwable e) {
+        return e instanceof redis.clients.jedis.exceptions.JedisException;
+    }
+
+    /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
+    public void stop() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(TAKE_WAIT.toMillis() * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release the lease ({}); it expires in {} s", Outage.reason(e), LEASE_TTL.toSeconds());
+        }
+        LOG.info("Coordinator stopped");
+    }
+
+    static String instanceName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        String pid = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());
+        return host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,135 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.Move;
+import colmena.broker.NodeView;
+import colmena.broker.Nodes;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.metrics.NodeStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Watches the nodes: which are live and how loaded (for placement), and which have stopped
+ * reporting while still holding tasks; those tasks are sent back to {@code tasks:submitted} to be
+ * placed again, each with a note of where it was and why it moved.
+ */
+final class NodeMonitor {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMonitor.class);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    /** Above these a node counts as saturated, once it has stayed there {@link #SATURATED_AFTER_MS}. */
+    static final double SATURATED_CPU_OTHERS = 0.9;
+    static final double SATURATED_MEMORY_PERCENT = 90;
+    static final long SATURATED_AFTER_MS = 3_000;
+
+    private final Nodes nodes;
+    private final TaskQueue queue;
+    private final Map<String, Long> overSinceMs = new HashMap<>();
+    private final Set<String> announcedOnline = new HashSet<>();
+    private volatile List<NodeLoad> live = List.of();
+    private volatile long version;
+
+    NodeMonitor(Nodes nodes, TaskQueue queue) {
+        this.nodes = nodes;
+        this.queue = queue;
+    }
+
+    /** Goes up with every {@link #check()}: a placer keeps its counts until the nodes are read again. */
+    long version() {
+        return version;
+    }
+
+    /** A fresh copy of the live, undrained nodes, for placing until the next {@link #check()}. */
+    List<NodeLoad> liveNodes() {
+        List<NodeLoad> copy = new ArrayList<>();
+        for (NodeLoad n : live) {
+            copy.add(n.copy());
+        }
+        return copy;
+    }
+
+    /**
+     * Reads every node once: refreshes the live list and reclaims the tasks of nodes that have
+     * gone.
+     *
+     * @return how many tasks were sent back to be placed again
+     */
+    int check() {
+        long now = System.currentTimeMillis();
+        List<NodeLoad> fresh = new ArrayList<>();
+        int reclaimed = 0;
+        for (NodeView v : nodes.all()) {
+            if (v.online() && v.stats() != null) {
+                if (announcedOnline.add(v.id())) {
+                    LOG.info("Node {} online: {} CPUs, host {}", v.id(), v.stats().cores(), v.stats().host());
+                }
+                if (!v.drained()) {
+                    fresh.add(load(v, now));
+                }
+            } else {
+                if (announcedOnline.remove(v.id())) {
+                    LOG.info("Node {} offline", v.id());
+                }
+                if (v.queued() + v.running() > 0) {
+                    reclaimed += reclaim(v);
+                }
+            }
+        }
+        live = List.copyOf(fresh);
+        version++;
+        return reclaimed;
+    }
+
+    private NodeLoad load(NodeView v, long now) {
+        NodeStats s = v.stats();
+        NodeLoad n = new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), false);
+        boolean over = n.otherCpu() >= SATURATED_CPU_OTHERS || s.memPercent() >= SATURATED_MEMORY_PERCENT;
+        if (!over) {
+            overSinceMs.remove(v.id());
+            return n;
+        }
+        long since = overSinceMs.computeIfAbsent(v.id(), k -> now);
+        boolean saturated = now - since >= SATURATED_AFTER_MS;
+        return new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), saturated);
+    }
+
+    /** Sends everything a lost node held back to be placed again. */
+    int reclaim(NodeView v) {
+        String lastSeen = v.stats() == null ? "an unknown time"
+                : CLOCK.format(Instant.ofEpochMilli(v.stats().sampledAtMs()));
+        String note = v.id() + " stopped reporting at " + lastSeen;
+        int running = reclaimFrom(RedisKeys.nodeInflight(v.id()), note + " while running it");
+        int queued = reclaimFrom(RedisKeys.nodeTasks(v.id()), note + " before it started");
+        if (running + queued > 0) {
+            LOG.info("{}: {} running and {} queued tasks sent back to be placed again", note, running, queued);
+        }
+        return running + queued;
+    }
+
+    private int reclaimFrom(String key, String note) {
+        List<String> held = queue.pending(key);
+        List<Move> moves = new ArrayList<>(held.size());
+        // Prepended from the newest back, so they keep their order ahead of newer submissions.
+        for (int i = held.size() - 1; i >= 0; i--) {
+            String raw = held.get(i);
+            try {
+                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(Json.readTask(raw).movedAway(note))));
+            } catch (MalformedMessageException e) {
+                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(key, raw, e.getMessage())));
+            }
+        }
+        return queue.moveFromAnywhere(key, moves);
+    }
+}

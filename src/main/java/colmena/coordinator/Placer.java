@@ -1,0 +1,150 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.Move;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.store.DbSession;
+import colmena.store.TaskHistoryStore;
+import colmena.support.ThrottledLog;
+import colmena.task.InvalidTaskException;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import colmena.task.TaskTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Places submitted tasks on nodes, a batch at a time: takes them into {@code tasks:placing},
+ * chooses a node for each, records each as PENDING in TaskHistory, and only then moves each to
+ * its node's queue. A task that cannot run anywhere (unknown type, parameters out of bounds, too
+ * many attempts) goes to {@code results:queue} as FAILED with the reason instead.
+ */
+final class Placer {
+    private static final Logger LOG = LoggerFactory.getLogger(Placer.class);
+    static final int BATCH = 1_000;
+
+    private final TaskQueue queue;
+    private final NodeMonitor monitor;
+    private final Placement policy;
+    private final TaskHistoryStore store;
+    private final DbSession db;
+    private final int maxAttempts;
+    private final ThrottledLog lines = new ThrottledLog(LOG, 20, "task lines");
+    /** After a start or a failure, what an earlier pass left in tasks:placing goes first. */
+    private boolean recover = true;
+    private boolean warnedNoNodes;
+    /** The nodes as last read, with the tasks placed on them since; kept until they are read again. */
+    private List<NodeLoad> nodes = List.of();
+    private long nodesVersion = -1;
+
+    Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
+           int maxAttempts) {
+        this.queue = queue;
+        this.monitor = monitor;
+        this.policy = policy;
+        this.store = store;
+        this.db = db;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Places one batch, waiting up to {@code wait} for tasks to arrive.
+     *
+     * @return how many tasks left tasks:placing (placed, or failed before placing)
+     * @throws SQLException when TaskHistory cannot be written; the batch stays in tasks:placing
+     */
+    int placeOnce(Duration wait) throws SQLException {
+        if (monitor.version() != nodesVersion) {
+            nodesVersion = monitor.version();
+            nodes = monitor.liveNodes();
+        }
+        if (nodes.isEmpty()) {
+            if (!warnedNoNodes) {
+                warnedNoNodes = true;
+                LOG.warn("No live nodes to place tasks on; submitted tasks wait in {} until an agent starts",
+                        RedisKeys.SUBMITTED);
+            }
+            return 0;
+        }
+        if (warnedNoNodes) {
+            warnedNoNodes = false;
+            LOG.info("Nodes are live again; placing tasks");
+        }
+        List<String> raws;
+        if (recover) {
+            raws = queue.pending(TaskQueue.PLACING);
+            if (raws.size() > BATCH) {
+                raws = raws.subList(0, BATCH);
+            }
+            recover = !raws.isEmpty();
+        } else {
+            raws = List.of();
+        }
+        if (raws.isEmpty()) {
+            raws = queue.takeSubmitted(BATCH, wait);
+        }
+        if (raws.isEmpty()) {
+            return 0;
+        }
+        recover = true;
+        List<Move> moves = new ArrayList<>(raws.size());
+        List<TaskMessage> placed = new ArrayList<>(raws.size());
+        for (String raw : raws) {
+            TaskMessage task;
+            try {
+                task = Json.readTask(raw);
+            } catch (MalformedMessageException e) {
+                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.SUBMITTED, RedisKeys.DEAD_LETTER, e.getMessage());
+                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.SUBMITTED, raw, e.getMessage())));
+                continue;
+            }
+            String refusal = refusal(task);
+            if (refusal != null) {
+                long now = System.currentTimeMillis();
+                moves.add(Move.append(raw, RedisKeys.RESULTS_QUEUE, Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));
+                continue;
+            }
+            Placement.Choice choice = policy.choose(nodes);
+            choice.node().assign();
+            TaskMessage onNode = task.placedOn(choice.node().id(), choice.reason());
+            placed.add(onNode);
+            moves.add(Move.append(raw, RedisKeys.nodeTasks(onNode.node()), Json.write(onNode)));
+        }
+        db.inTransaction(c -> {
+            store.recordPlaced(c, placed);
+            return null;
+        });
+        int moved = queue.moveFromHead(TaskQueue.PLACING, moves);
+        recover = moved < moves.size();
+        for (TaskMessage t : placed) {
+            lines.info("Task '{}' {}… sent to node {}", t.type(), t.shortId(), t.node());
+        }
+        return moved;
+    }
+
+    /** Why a task cannot be placed at all, or null when it can. */
+    private String refusal(TaskMessage task) {
+        if (task.attempt() > maxAttempts) {
+            String last = task.moves() == null || task.moves().isEmpty() ? "" : "; last: " + task.moves().get(task.moves().size() - 1);
+            return "gave up after " + maxAttempts + " attempts" + last;
+        }
+        try {
+            TaskTypes.check(task.type(), task.params());
+            return null;
+        } catch (InvalidTaskException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Call after a failure, so the next pass starts with what is left in tasks:placing. */
+    void recoverNext() {
+        recover = true;
+    }
+}

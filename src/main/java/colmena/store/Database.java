@@ -1,0 +1,156 @@
+package colmena.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where TaskHistory lives: SQL Server when a {@code jdbc:sqlserver:} URL is given, otherwise an
+ * H2 file database in MSSQLServer mode that several processes share ({@code AUTO_SERVER}: the
+ * first to open it serves it to the others). The tables of {@code sql/schema.sql} are created
+ * when missing.
+ */
+public final class Database {
+    private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+TABLE\\s+\\[?(\\w+)\\]?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_INDEX = Pattern.compile(
+            "^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+\\w+\\s+ON\\s+\\[?(\\w+)\\]?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+
+    private final String url;
+    private final Properties credentials;
+
+    private Database(String url, String user, String password) {
+        this.url = url;
+        this.credentials = new Properties();
+        if (user != null) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null) {
+            credentials.setProperty("password", password);
+        }
+    }
+
+    /** The default: an H2 file {@code colmena} under {@code dataDir}, shared by every local process. */
+    public static String defaultUrl(Path dataDir) {
+        String file = dataDir.toAbsolutePath().normalize().resolve("colmena").toString().replace('\\', '/');
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE"
+                + ";CASE_INSENSITIVE_IDENTIFIERS=TRUE;LOCK_TIMEOUT=10000";
+    }
+
+    /**
+     * Connects once to check the database answers, and creates the tables that are missing.
+     *
+     * @throws SQLException when it cannot be reached or the schema cannot be made
+     */
+    public static Database open(String url, String user, String password) throws SQLException {
+        if (!url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("database URL must start with jdbc:, got \"" + url + "\"");
+        }
+        if (url.startsWith("jdbc:h2:") && user == null) {
+            user = "sa";
+            password = password == null ? "" : password;
+        }
+        Database db = new Database(url, user, password);
+        try (Connection c = db.connect()) {
+            db.createMissingTables(c);
+        }
+        return db;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, credentials);
+    }
+
+    public boolean isSqlServer() {
+        return url.startsWith("jdbc:sqlserver:");
+    }
+
+    /** The URL without any password in it, for logs. */
+    public String describe() {
+        return url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");
+    }
+
+    private void createMissingTables(Connection c) throws SQLException {
+        List<String> created = new ArrayList<>();
+        for (String batch : schemaBatches()) {
+            Matcher table = CREATE_TABLE.matcher(batch);
+            Matcher index = CREATE_INDEX.matcher(batch);
+            if (table.find()) {
+                String name = table.group(1);
+                if (!tableExists(c, name)) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(batch);
+                        created.add(name.toLowerCase(Locale.ROOT));
+                    } catch (SQLException e) {
+                        // Another process may have created it a moment ago; only then is this fine.
+                        if (!tableExists(c, name)) {
+                            throw e;
+                        }
+                    }
+                }
+            } else if (index.find() && created.contains(index.group(2).toLowerCase(Locale.ROOT))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(batch);
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = UPPER(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    /** The batches of {@code sql/schema.sql}, comments removed, split on GO lines. */
+    static List<String> schemaBatches() {
+        String text;
+        try (InputStream in = Database.class.getResourceAsStream("/sql/schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("sql/schema.sql is missing from the jar");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read sql/schema.sql: " + e.getMessage(), e);
+        }
+        List<String> batches = new ArrayList<>();
+        for (String part : GO.split(text)) {
+            StringBuilder sb = new StringBuilder();
+            for (String line : part.split("\r?\n")) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("--")) {
+                    sb.append(line).append('\n');
+                }
+            }
+            String batch = sb.toString().strip();
+            if (batch.endsWith(";")) {
+                batch = batch.substring(0, batch.length() - 1);
+            }
+            if (!batch.isEmpty()) {
+                batches.add(batch);
+            }
+        }
+        return batches;
+    }
+}

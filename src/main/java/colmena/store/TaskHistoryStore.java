@@ -1,0 +1,330 @@
+package colmena.store;
+
+import colmena.broker.Json;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * All the SQL of TaskHistory. Writes are batched and idempotent by task id: a task placed or
+ * finished twice is still one row, and a final row (DONE, FAILED) is never changed again.
+ * The caller owns the connection and its transaction.
+ */
+public final class TaskHistoryStore {
+    private static final String COLUMNS = "ID, TaskId, NodeID, TaskType, Params, Status, Result, Error, Reason, "
+            + "Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]";
+    private static final String PLACE = "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
+            + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
+    private static final String START = "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
+            + "WHERE TaskId = ? AND Status = 'PENDING' AND NodeID = ?";
+    private static final String FINISH = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
+            + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
+            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
+    private static final String INSERT = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, "
+            + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int IN_CHUNK = 500;
+
+    public static final int MAX_RESULT_CHARS = 2_000;
+    public static final int MAX_MOVES_CHARS = 4_000;
+    public static final int MAX_PARAMS_CHARS = 1_000;
+    public static final int MAX_REASON_CHARS = 400;
+
+    /**
+     * Records tasks as PENDING on the node each was placed on: a new row, or an update of a row
+     * not yet final (a task placed again after its node was lost).
+     */
+    public void recordPlaced(Connection c, List<TaskMessage> placed) throws SQLException {
+        if (placed.isEmpty()) {
+            return;
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        int[] counts;
+        try (PreparedStatement ps = c.prepareStatement(PLACE)) {
+            for (TaskMessage t : placed) {
+                ps.setString(1, t.node());
+                ps.setString(2, cut(t.reason(), MAX_REASON_CHARS));
+                ps.setString(3, moves(t));
+                ps.setInt(4, t.attempt());
+                ps.setTimestamp(5, now);
+                ps.setString(6, t.id());
+                ps.addBatch();
+            }
+            counts = ps.executeBatch();
+        }
+        List<TaskMessage> unsure = new ArrayList<>();
+        for (int i = 0; i < placed.size(); i++) {
+            if (counts[i] != 1) {
+                unsure.add(placed.get(i));
+            }
+        }
+        Set<String> existing = existing(c, unsure.stream().map(TaskMessage::id).toList());
+        List<Row> rows = new ArrayList<>();
+        for (TaskMessage t : unsure) {
+            if (existing.add(t.id())) {
+                rows.add(new Row(t, t.node(), TaskStatus.PENDING, null, null, 0, 0, null, now));
+            }
+        }
+        insert(c, rows);
+    }
+
+    /**
+     * Records what agents said: RUNNING (only for a row still PENDING on that node), DONE or FAILED
+     * (only for a row not yet final). A task with several results in the batch keeps the last final one.
+     */
+    public void recordResults(Connection c, List<TaskResult> results) throws SQLException {
+        if (results.isEmpty()) {
+            return;
+        }
+        Map<String, TaskResult> latest = new LinkedHashMap<>();
+        for (TaskResult r : results) {
+            TaskResult before = latest.get(r.id());
+            if (before == null || r.status().isFinal() || !before.status().isFinal()) {
+                latest.put(r.id(), r);
+            }
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        List<TaskResult> running = new ArrayList<>();
+        List<TaskResult> finals = new ArrayList<>();
+        for (TaskResult r : latest.values()) {
+            (r.status().isFinal() ? finals : running).add(r);
+        }
+        List<TaskResult> unsure = new ArrayList<>();
+        if (!running.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(START)) {
+                for (TaskResult r : running) {
+                    ps.setTimestamp(1, time(r.startedAtMs()));
+                    ps.setTimestamp(2, now);
+                    ps.setString(3, r.id());
+                    ps.setString(4, r.node());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < running.size(); i++) {
+                    if (counts[i] != 1) {
+                        unsure.add(running.get(i));
+                    }
+                }
+            }
+        }
+        if (!finals.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+                for (TaskResult r : finals) {
+                    ps.setString(1, r.status().name());
+                    ps.setString(2, r.node());
+                    ps.setString(3, cut(r.result(), MAX_RESULT_CHARS));
+                    ps.setString(4, cut(r.error(), MAX_RESULT_CHARS));
+                    ps.setTimestamp(5, time(r.startedAtMs()));
+                    ps.setTimestamp(6, time(r.finishedAtMs()));
+                    ps.setObject(7, r.startedAtMs() > 0 ? r.durationMs() : null);
+                    ps.setInt(8, r.task().attempt());
+                    ps.setString(9, moves(r.task()));
+                    ps.setTimestamp(10, now);
+                    ps.setString(11, r.id());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < finals.size(); i++) {
+                    if (counts[i] != 1) {
+                        unsure.add(finals.get(i));
+                    }
+                }
+            }
+        }
+        Set<String> existing = existing(c, unsure.stream().map(TaskResult::id).toList());
+        List<Row> rows = new ArrayList<>();
+        for (TaskResult r : unsure) {
+            if (existing.add(r.id())) {
+                rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
+                        r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
+            }
+        }
+        insert(c, rows);
+    }
+
+    private record Row(TaskMessage task, String node, TaskStatus status, String result, String error,
+                       long startedAtMs, long finishedAtMs, Long durationMs, Timestamp now) {
+    }
+
+    private static void insert(Connection c, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Row r : rows) {
+                TaskMessage t = r.task();
+                ps.setString(1, t.id());
+                ps.setString(2, r.node());
+                ps.setString(3, t.type());
+                ps.setString(4, cut(t.params() == null ? null : Json.write(t.params()), MAX_PARAMS_CHARS));
+                ps.setString(5, r.status().name());
+                ps.setString(6, cut(r.result(), MAX_RESULT_CHARS));
+                ps.setString(7, cut(r.error(), MAX_RESULT_CHARS));
+                ps.setString(8, cut(t.reason(), MAX_REASON_CHARS));
+                ps.setString(9, moves(t));
+                ps.setInt(10, t.attempt());
+                ps.setTimestamp(11, t.submittedAtMs() > 0 ? time(t.submittedAtMs()) : r.now());
+                ps.setTimestamp(12, time(r.startedAtMs()));
+                ps.setTimestamp(13, time(r.finishedAtMs()));
+                ps.setObject(14, r.durationMs());
+                ps.setTimestamp(15, r.now());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Set<String> existing(Connection c, List<String> ids) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+                for (int k = 0; k < chunk.size(); k++) {
+                    ps.setString(k + 1, chunk.get(k));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    public TaskPage list(Connection c, TaskQuery q) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.node() != null) {
+            where.append(" AND NodeID = ?");
+            args.add(q.node());
+        }
+        if (q.status() != null) {
+            where.append(" AND Status = ?");
+            args.add(q.status().name());
+        }
+        if (q.type() != null) {
+            where.append(" AND TaskType = ?");
+            args.add(q.type());
+        }
+        long total;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM TaskHistory" + where)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+        }
+        List<Object> pageArgs = new ArrayList<>(args);
+        String page = where.toString();
+        if (q.beforeRowId() != null) {
+            page += " AND ID < ?";
+            pageArgs.add(q.beforeRowId());
+        }
+        String sql = "SELECT " + COLUMNS + " FROM TaskHistory" + page
+                + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+        pageArgs.add(q.offset());
+        pageArgs.add(q.limit() + 1);
+        List<TaskRecord> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, pageArgs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(read(rs));
+                }
+            }
+        }
+        Long next = null;
+        if (rows.size() > q.limit()) {
+            rows = rows.subList(0, q.limit());
+            next = rows.get(rows.size() - 1).rowId();
+        }
+        return new TaskPage(List.copyOf(rows), total, next);
+    }
+
+    public TaskRecord get(Connection c, String taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM TaskHistory WHERE TaskId = ?")) {
+            ps.setString(1, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? read(rs) : null;
+            }
+        }
+    }
+
+    public Map<TaskStatus, Long> countByStatus(Connection c) throws SQLException {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus s : TaskStatus.values()) {
+            counts.put(s, 0L);
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT Status, COUNT(*) FROM TaskHistory GROUP BY Status")) {
+            while (rs.next()) {
+                try {
+                    counts.put(TaskStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                } catch (IllegalArgumentException e) {
+                    // A status written by hand into the table is not one of ours; it is not counted.
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static TaskRecord read(ResultSet rs) throws SQLException {
+        String moves = rs.getString("Moves");
+        long duration = rs.getLong("DurationMs");
+        Long durationMs = rs.wasNull() ? null : duration;
+        TaskStatus status;
+        try {
+            status = TaskStatus.valueOf(rs.getString("Status"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            status = TaskStatus.FAILED;
+        }
+        return new TaskRecord(rs.getLong("ID"), rs.getString("TaskId"), rs.getString("NodeID"),
+                rs.getString("TaskType"), rs.getString("Params"), status, rs.getString("Result"),
+                rs.getString("Error"), rs.getString("Reason"),
+                moves == null || moves.isEmpty() ? List.of() : Arrays.asList(moves.split("\n")),
+                rs.getInt("Attempts"), instant(rs.getTimestamp("SubmittedAt")), instant(rs.getTimestamp("StartedAt")),
+                instant(rs.getTimestamp("FinishedAt")), durationMs, instant(rs.getTimestamp("Timestamp")));
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp time(long epochMs) {
+        return epochMs > 0 ? new Timestamp(epochMs) : null;
+    }
+
+    private static String moves(TaskMessage t) {
+        return t.moves() == null || t.moves().isEmpty() ? null : cut(String.join("\n", t.moves()), MAX_MOVES_CHARS);
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,18 @@
+package colmena.store;
+
+import colmena.task.TaskStatus;
+
+/**
+ * Which TaskHistory rows to list, newest first.
+ *
+ * @param beforeRowId a cursor: only rows with a smaller ID (the last row of the previous page); null for none
+ * @param offset      rows to skip, for plain paging; 0 when a cursor is used
+ */
+public record TaskQuery(String node, TaskStatus status, String type, Long beforeRowId, int offset, int limit) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 500;
+
+    public static TaskQuery latest(int limit) {
+        return new TaskQuery(null, null, null, null, 0, limit);
+    }
+}

@@ -1,0 +1,86 @@
+package colmena.task;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Parameters checked against a {@link TaskType}: every one present, whole, and within its bounds. */
+public final class TaskParams {
+    private final Map<String, Long> values;
+
+    private TaskParams(Map<String, Long> values) {
+        this.values = values;
+    }
+
+    public long get(String name) {
+        Long value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("parameter " + name + " is not declared");
+        }
+        return value;
+    }
+
+    public Map<String, Long> asMap() {
+        return Map.copyOf(values);
+    }
+
+    /**
+     * @throws InvalidTaskException naming the parameter and the bound it breaks
+     */
+    public static TaskParams check(TaskType type, Map<String, ?> given) throws InvalidTaskException {
+        Map<String, ?> raw = given == null ? Map.of() : given;
+        List<Param> declared = type.params();
+        for (String name : raw.keySet()) {
+            if (declared.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new InvalidTaskException("unknown parameter \"" + name + "\" for " + type.name()
+                        + "; known: " + names(declared));
+            }
+        }
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Param p : declared) {
+            Object v = raw.get(p.name());
+            long n = v == null ? p.defaultValue() : whole(type, p, v);
+            if (n < p.min()) {
+                throw new InvalidTaskException(type.name() + ": " + p.name() + " must be at least " + p.min()
+                        + ", got " + n);
+            }
+            if (n > p.max()) {
+                throw new InvalidTaskException(type.name() + ": " + p.name() + " must be at most " + p.max()
+                        + ", got " + n);
+            }
+            values.put(p.name(), n);
+        }
+        return new TaskParams(values);
+    }
+
+    private static long whole(TaskType type, Param p, Object v) throws InvalidTaskException {
+        if (v instanceof Number number) {
+            double d = number.doubleValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.0e15) {
+                return number.longValue();
+            }
+        } else if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new InvalidTaskException(type.name() + ": " + p.name() + " must be a whole number, got "
+                + (v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
+    }
+
+    private static String names(List<Param> declared) {
+        if (declared.isEmpty()) {
+            return "(none)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Param p : declared) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(p.name());
+        }
+        return sb.toString();
+    }
+}

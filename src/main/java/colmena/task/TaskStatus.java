@@ -1,0 +1,19 @@
+package colmena.task;
+
+/**
+ * Where a task is in its life. The names are the very strings in TaskHistory.Status, in the API
+ * and on the dashboard.
+ *
+ * <pre>
+ *   submitted ──placed──▶ PENDING ──taken by an agent──▶ RUNNING ──▶ DONE
+ *                           ▲                              │    └───▶ FAILED
+ *                           └──── node lost or moved ──────┘  (attempts raised; FAILED past the limit)
+ * </pre>
+ */
+public enum TaskStatus {
+    PENDING, RUNNING, DONE, FAILED;
+
+    public boolean isFinal() {
+        return this == DONE || this == FAILED;
+    }
+}

@@ -1,0 +1,54 @@
+package colmena.task;
+
+import colmena.task.types.MatrixMultiply;
+import colmena.task.types.MonteCarloPi;
+import colmena.task.types.OperationIntensive;
+import colmena.task.types.Primes;
+import colmena.task.types.Sha256Chain;
+import colmena.task.types.Sleep;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every task type Colmena knows. Adding one is a class and a line here. */
+public final class TaskTypes {
+    private static final Map<String, TaskType> TYPES = new LinkedHashMap<>();
+
+    static {
+        register(new OperationIntensive());
+        register(new Primes());
+        register(new MonteCarloPi());
+        register(new MatrixMultiply());
+        register(new Sha256Chain());
+        register(new Sleep());
+    }
+
+    private TaskTypes() {
+    }
+
+    private static void register(TaskType type) {
+        TYPES.put(type.name(), type);
+    }
+
+    public static List<TaskType> all() {
+        return List.copyOf(TYPES.values());
+    }
+
+    /**
+     * @throws InvalidTaskException naming the unknown type and the known ones
+     */
+    public static TaskType get(String name) throws InvalidTaskException {
+        TaskType type = name == null ? null : TYPES.get(name);
+        if (type == null) {
+            throw new InvalidTaskException("unknown task type \"" + name + "\"; known types: "
+                    + String.join(", ", TYPES.keySet()));
+        }
+        return type;
+    }
+
+    /** Checks a type and its parameters, as the API and the CLI do before submitting. */
+    public static TaskParams check(String type, Map<String, ?> params) throws InvalidTaskException {
+        return TaskParams.check(get(type), params);
+    }
+}
