@@ -149,7 +149,7 @@ final class TaskLoop implements Runnable {
 
     private void deadLetter(String raw, String reason) {
         try {
-            queue.deadLetter(RedisKeys.nodeInflight(nodeId), raw, reason);
+            queue.deadLetter(RedisKeys.nodeInflight(nodeId), RedisKeys.nodeTasks(nodeId), raw, reason);
         } catch (RuntimeException e) {
             // It stays in the in-flight list, where the coordinator will find it again.
             redisOutage.failed(e);

@@ -239,9 +239,13 @@ public final class TaskQueue {
         return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
     }
 
-    /** Moves one unusable message from {@code source} to the dead-letter list, saying why. */
-    public void deadLetter(String source, String raw, String reason) {
-        moveFromAnywhere(source, List.of(Move.deadLetter(raw, deadLetterEntry(source, raw, reason))));
+    /**
+     * Moves one unusable message from the list it is in to the dead-letter list, saying why.
+     *
+     * @param cameFrom the queue to name as its source (the one it was pushed to)
+     */
+    public void deadLetter(String list, String cameFrom, String raw, String reason) {
+        moveFromAnywhere(list, List.of(Move.deadLetter(raw, deadLetterEntry(cameFrom, raw, reason))));
     }
 
     /** The text kept on the dead-letter list for {@code raw}. */

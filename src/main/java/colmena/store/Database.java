@@ -71,8 +71,31 @@ public final class Database {
         return db;
     }
 
+    /** H2's code for a database file held by a process that has not yet opened its server. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    private static final long OPEN_RACE_WAIT_MS = 5_000;
+
+    /**
+     * A new connection. Two processes opening the shared H2 file at the same moment can find it
+     * locked before the first has started serving it; that race is waited out for a few seconds.
+     */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, credentials);
+        long deadline = System.nanoTime() + OPEN_RACE_WAIT_MS * 1_000_000L;
+        while (true) {
+            try {
+                return DriverManager.getConnection(url, credentials);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != H2_DATABASE_ALREADY_OPEN || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100 + (long) (Math.random() * 200));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     public boolean isSqlServer() {
