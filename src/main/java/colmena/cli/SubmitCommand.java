@@ -34,7 +34,7 @@ final class SubmitCommand {
     static final int MAX_COUNT = 1_000_000;
     static final List<Option> OPTIONS = List.of(
             Settings.REDIS,
-            Option.value("type", null, null, "TYPE", "task type (see below)"),
+            Option.value("type", null, null, "TYPE", "task type (see the list above)"),
             Option.repeated("param", "NAME=VALUE", "a parameter of the type"),
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),
             Option.flag("wait", null, "wait for the results and print them; exit 1 if any FAILED"),

@@ -1,0 +1,38 @@
+# Colmena. Plain `make` lists the targets. On Windows use start-all.bat and mvnw.cmd instead.
+MVNW := ./mvnw -B
+
+.PHONY: help build test run stop status clean
+
+# List the targets.
+help:
+	@echo "make build   build dist/colmena.jar (Java 17)"
+	@echo "make test    run every test: real Redis, real H2, real HTTP"
+	@echo "make run     start Redis, the API, the coordinator and agents nodo1, nodo2 (./start-all.sh)"
+	@echo "make stop    stop what make run started (./start-all.sh stop)"
+	@echo "make status  show what make run started and whether it is running"
+	@echo "make clean   remove build output (dist/, target/); data/ and logs/ are kept"
+
+# One runnable jar with every dependency inside.
+build:
+	$(MVNW) -q -DskipTests package
+	@ls -l dist/colmena.jar
+
+# The whole test suite, as CI runs it.
+test:
+	$(MVNW) verify
+
+# The whole system on this machine; logs go to logs/.
+run:
+	./start-all.sh
+
+# Stop exactly what `make run` started.
+stop:
+	./start-all.sh stop
+
+status:
+	./start-all.sh status
+
+# Build output only; the database (data/) and logs (logs/) stay.
+clean:
+	$(MVNW) -q clean
+	rm -rf dist
