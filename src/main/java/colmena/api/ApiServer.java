@@ -2,6 +2,7 @@ package colmena.api;
 
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
+import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,30 +24,45 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API process: the REST API under {@code /api/} and the dashboard at {@code /}, on the JDK's
- * HttpServer. Handlers run on a bounded pool, so a burst of requests queues (and past the queue
- * is refused) rather than starving the machine.
+ * HttpServer. Handlers run on a bounded pool; a request must arrive whole within
+ * {@link #REQUEST_SECONDS}, so a slow client holds a handler only that long.
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    static final int HANDLER_THREADS = 8;
-    static final int HANDLER_QUEUE = 256;
+    static final int HANDLER_THREADS = 16;
+    static final int HANDLER_QUEUE = 512;
+    static final int REQUEST_SECONDS = 10;
+    static final int RESPONSE_SECONDS = 120;
 
     public static final List<Option> OPTIONS = List.of(
             Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
                     "port for the API and the dashboard (0 picks a free one)"),
             Option.value("bind", "COLMENA_API_BIND", "127.0.0.1", "ADDRESS",
-                    "address to listen on; 0.0.0.0 lets other machines in"));
+                    "address to listen on; 0.0.0.0 lets other machines in"),
+            Option.value("alert-cpu", "COLMENA_ALERT_CPU", "90", "PERCENT", "alert when a node's CPU stays above this"),
+            Option.value("alert-memory", "COLMENA_ALERT_MEMORY", "90", "PERCENT", "alert when memory stays above this"),
+            Option.value("alert-disk", "COLMENA_ALERT_DISK", "95", "PERCENT", "alert when disk use stays above this"),
+            Option.value("alert-after", "COLMENA_ALERT_AFTER", "5s", "DURATION", "how long a value must stay above to alert"));
     public static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
-    public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind) {
+    public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
+                         double alertCpu, double alertMemory, double alertDisk, Duration alertAfter) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
                 db = Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
             }
             return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
-                    flags.integer("port", 0, 65_535), flags.string("bind"));
+                    flags.integer("port", 0, 65_535), flags.string("bind"),
+                    flags.decimal("alert-cpu", 1, 100), flags.decimal("alert-memory", 1, 100),
+                    flags.decimal("alert-disk", 1, 100),
+                    flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)));
+        }
+
+        /** The defaults, on a port of one's choosing (tests, benchmarks). */
+        public static Config local(String redisUrl, int port) {
+            return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5));
         }
     }
 
@@ -54,18 +71,38 @@ public final class ApiServer {
     private final ConnectionPool connections;
 
     public ApiServer(Config config, Redis redis, Database database) throws IOException {
+        // Read once by the JDK when its first server is made: the time a request may take to arrive.
+        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
-        TaskHistoryStore store = new TaskHistoryStore();
-        this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 128);
+        this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
-        server.createContext("/api/nodes", new NodesHandler(new Nodes(redis)));
-        server.createContext("/api/tasks", new TasksHandler(connections, store));
-        server.createContext("/api/health", new HealthHandler(redis, connections));
-        server.createContext("/api", new NotFoundHandler());
+        server.createContext("/api/", routes(config, redis));
         server.createContext("/", new StaticFiles());
+    }
+
+    private Router routes(Config config, Redis redis) {
+        TaskHistoryStore store = new TaskHistoryStore();
+        Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
+        NodesApi nodes = new NodesApi(new Nodes(redis), alerts);
+        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
+        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
+        return new Router()
+                .get("/api/nodes", Role.VIEWER, nodes::list)
+                .get("/api/nodes/{id}", Role.VIEWER, nodes::one)
+                .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
+                .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
+                .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
+                .get("/api/tasks", Role.VIEWER, tasks::list)
+                .post("/api/tasks", Role.OPERATOR, tasks::submit)
+                .get("/api/tasks.csv", Role.VIEWER, tasks::csv)
+                .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
+                .get("/api/summary", Role.VIEWER, summary::summary)
+                .get("/api/types", Role.VIEWER, summary::types)
+                .get("/api/health", Role.VIEWER, summary::health);
     }
 
     public void start() {
@@ -82,13 +119,5 @@ public final class ApiServer {
         pool.shutdownNow();
         connections.close();
         LOG.info("API stopped");
-    }
-
-    /** Anything under /api that no endpoint claims. */
-    private static final class NotFoundHandler extends ApiHandler {
-        @Override
-        Object get(com.sun.net.httpserver.HttpExchange ex, String rest) {
-            throw ApiException.notFound("no such endpoint: " + ex.getRequestURI().getPath());
-        }
     }
 }

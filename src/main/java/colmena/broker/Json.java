@@ -28,6 +28,9 @@ public final class Json {
             .disableHtmlEscaping()
             .create();
 
+    /** The API's JSON: like {@link #GSON}, but a missing value is written as {@code null}, not left out. */
+    public static final Gson API = GSON.newBuilder().serializeNulls().create();
+
     /** Instants as ISO-8601 text ({@code 2025-04-19T11:25:45.123Z}). */
     private static final class InstantAdapter extends TypeAdapter<Instant> {
         @Override

@@ -41,8 +41,8 @@ public final class Nodes {
     public void beat(NodeStats stats) {
         String id = stats.nodeId();
         String json = Json.write(stats);
-        String sample = String.format(Locale.ROOT, "[%d,%.1f,%.1f]", stats.sampledAtMs(), stats.cpuPercent(),
-                stats.memPercent());
+        String sample = String.format(Locale.ROOT, "[%d,%.1f,%.1f,%.1f]", stats.sampledAtMs(), stats.cpuPercent(),
+                stats.memPercent(), stats.diskPercent());
         int keep = historyLength(stats.intervalMs());
         redis.call(j -> {
             Pipeline p = j.pipelined();
@@ -95,18 +95,48 @@ public final class Nodes {
         });
     }
 
-    /** Compact samples {@code [atMs, cpuPercent, memPercent]}, oldest first. */
+    /** Compact samples {@code [atMs, cpuPercent, memPercent, diskPercent]}, oldest first. */
     public List<double[]> history(String nodeId) {
-        List<String> raw = redis.call(j -> j.lrange(RedisKeys.nodeHistory(nodeId), 0, -1));
+        List<double[]> newestFirst = samples(redis.call(j -> j.lrange(RedisKeys.nodeHistory(nodeId), 0, -1)));
+        java.util.Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    /** The newest {@code count} samples of each node, newest first, in one round trip. */
+    public java.util.Map<String, List<double[]>> recent(List<String> nodeIds, int count) {
+        return redis.call(j -> {
+            Pipeline p = j.pipelined();
+            List<Response<List<String>>> responses = new ArrayList<>();
+            for (String id : nodeIds) {
+                responses.add(p.lrange(RedisKeys.nodeHistory(id), 0, count - 1));
+            }
+            p.sync();
+            java.util.Map<String, List<double[]>> out = new java.util.HashMap<>();
+            for (int i = 0; i < nodeIds.size(); i++) {
+                out.put(nodeIds.get(i), samples(responses.get(i).get()));
+            }
+            return out;
+        });
+    }
+
+    private static List<double[]> samples(List<String> raw) {
         List<double[]> out = new ArrayList<>(raw.size());
-        for (int i = raw.size() - 1; i >= 0; i--) {
+        for (String r : raw) {
             try {
-                out.add(Json.GSON.fromJson(raw.get(i), double[].class));
+                double[] sample = Json.GSON.fromJson(r, double[].class);
+                if (sample != null && sample.length >= 3) {
+                    out.add(sample);
+                }
             } catch (RuntimeException e) {
                 // A sample that cannot be read is left out of the chart; the next beat adds a good one.
             }
         }
         return out;
+    }
+
+    /** Whether the node is in the registry (seen and not forgotten). */
+    public boolean isKnown(String nodeId) {
+        return redis.call(j -> j.sismember(RedisKeys.NODES, RedisKeys.validNodeId(nodeId)));
     }
 
     public boolean drain(String nodeId) {

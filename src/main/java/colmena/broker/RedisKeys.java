@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * coordinator:leader         string  coordinator (SET NX PX)        the lease of the working coordinator
  * colmena:epoch              string  coordinator                    marks this Redis's data as Colmena's
  * reply:&lt;uuid&gt;               list    coordinator (RPUSH, TTL)       stored results for a waiting submitter
+ * tasks:done:&lt;minute&gt;        string  coordinator (INCRBY, TTL)      tasks stored DONE in that minute (epoch minute)
+ * tasks:failed:&lt;minute&gt;      string  coordinator (INCRBY, TTL)      tasks stored FAILED in that minute
  * </pre>
  */
 public final class RedisKeys {
@@ -63,6 +65,15 @@ public final class RedisKeys {
 
     public static String nodeDone(String nodeId) {
         return "node:" + validNodeId(nodeId) + ":done";
+    }
+
+    /** Tasks stored DONE during one minute, counted by epoch minute (ms / 60,000). */
+    public static String doneInMinute(long epochMinute) {
+        return "tasks:done:" + epochMinute;
+    }
+
+    public static String failedInMinute(long epochMinute) {
+        return "tasks:failed:" + epochMinute;
     }
 
     /** A fresh reply list for one waiting submitter. */

@@ -84,6 +84,7 @@ final class ResultCollector {
         });
         int moved = queue.moveFromHead(TaskQueue.STORING, moves);
         recover = moved < moves.size();
+        countPerMinute(results);
         for (TaskResult r : results) {
             if (r.status() == TaskStatus.DONE) {
                 lines.info("Result from {} stored: {}", r.node(), r.result());
@@ -94,6 +95,33 @@ final class ResultCollector {
         }
         return moved;
     }
+
+    /** Adds the batch to the per-minute counts the dashboard's rate comes from (best effort). */
+    private void countPerMinute(List<TaskResult> results) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (TaskResult r : results) {
+            if (r.status().isFinal()) {
+                long minute = (r.finishedAtMs() > 0 ? r.finishedAtMs() : System.currentTimeMillis()) / 60_000L;
+                String key = r.status() == TaskStatus.DONE ? RedisKeys.doneInMinute(minute) : RedisKeys.failedInMinute(minute);
+                counts.merge(key, 1L, Long::sum);
+            }
+        }
+        if (counts.isEmpty()) {
+            return;
+        }
+        queue.redis().call(j -> {
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            counts.forEach((key, n) -> {
+                p.incrBy(key, n);
+                p.expire(key, COUNTS_KEPT_SECONDS);
+            });
+            p.sync();
+            return null;
+        });
+    }
+
+    /** Per-minute counts are kept this long. */
+    static final long COUNTS_KEPT_SECONDS = 2 * 3_600;
 
     void recoverNext() {
         recover = true;

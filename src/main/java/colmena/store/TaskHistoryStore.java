@@ -212,8 +212,60 @@ public final class TaskHistoryStore {
     // ---- reading -------------------------------------------------------------------------
 
     public TaskPage list(Connection c, TaskQuery q) throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        long total;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM TaskHistory" + where)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+        }
+        List<TaskRecord> rows = new ArrayList<>();
+        each(c, q, q.limit() + 1, rows::add);
+        Long next = null;
+        if (rows.size() > q.limit()) {
+            rows = rows.subList(0, q.limit());
+            next = rows.get(rows.size() - 1).rowId();
+        }
+        return new TaskPage(List.copyOf(rows), total, next);
+    }
+
+    /** Something done with each row as it is read. */
+    public interface RowSink {
+        void accept(TaskRecord row) throws java.io.IOException;
+    }
+
+    /**
+     * Reads up to {@code maxRows} rows matching {@code q}, newest first, handing each to
+     * {@code sink} as it comes (an export of any size never sits in memory).
+     */
+    public void each(Connection c, TaskQuery q, int maxRows, RowSink sink) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        if (q.beforeRowId() != null) {
+            where += " AND ID < ?";
+            args.add(q.beforeRowId());
+        }
+        args.add(q.offset());
+        args.add(maxRows);
+        String sql = "SELECT " + COLUMNS + " FROM TaskHistory" + where + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(Math.min(maxRows, 1_000));
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(read(rs));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String where(TaskQuery q, List<Object> args) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (q.node() != null) {
             where.append(" AND NodeID = ?");
             args.add(q.node());
@@ -226,39 +278,7 @@ public final class TaskHistoryStore {
             where.append(" AND TaskType = ?");
             args.add(q.type());
         }
-        long total;
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM TaskHistory" + where)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-        }
-        List<Object> pageArgs = new ArrayList<>(args);
-        String page = where.toString();
-        if (q.beforeRowId() != null) {
-            page += " AND ID < ?";
-            pageArgs.add(q.beforeRowId());
-        }
-        String sql = "SELECT " + COLUMNS + " FROM TaskHistory" + page
-                + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
-        pageArgs.add(q.offset());
-        pageArgs.add(q.limit() + 1);
-        List<TaskRecord> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, pageArgs);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(read(rs));
-                }
-            }
-        }
-        Long next = null;
-        if (rows.size() > q.limit()) {
-            rows = rows.subList(0, q.limit());
-            next = rows.get(rows.size() - 1).rowId();
-        }
-        return new TaskPage(List.copyOf(rows), total, next);
+        return where.toString();
     }
 
     public TaskRecord get(Connection c, String taskId) throws SQLException {

@@ -32,7 +32,7 @@ public final class TaskParams {
         List<Param> declared = type.params();
         for (String name : raw.keySet()) {
             if (declared.stream().noneMatch(p -> p.name().equals(name))) {
-                throw new InvalidTaskException("unknown parameter \"" + name + "\" for " + type.name()
+                throw new InvalidTaskException(name, "unknown parameter \"" + name + "\" for " + type.name()
                         + "; known: " + names(declared));
             }
         }
@@ -41,11 +41,11 @@ public final class TaskParams {
             Object v = raw.get(p.name());
             long n = v == null ? p.defaultValue() : whole(type, p, v);
             if (n < p.min()) {
-                throw new InvalidTaskException(type.name() + ": " + p.name() + " must be at least " + p.min()
+                throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be at least " + p.min()
                         + ", got " + n);
             }
             if (n > p.max()) {
-                throw new InvalidTaskException(type.name() + ": " + p.name() + " must be at most " + p.max()
+                throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be at most " + p.max()
                         + ", got " + n);
             }
             values.put(p.name(), n);
@@ -66,7 +66,7 @@ public final class TaskParams {
                 // reported below
             }
         }
-        throw new InvalidTaskException(type.name() + ": " + p.name() + " must be a whole number, got "
+        throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be a whole number, got "
                 + (v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
     }
 

@@ -41,7 +41,7 @@ public final class TaskTypes {
     public static TaskType get(String name) throws InvalidTaskException {
         TaskType type = name == null ? null : TYPES.get(name);
         if (type == null) {
-            throw new InvalidTaskException("unknown task type \"" + name + "\"; known types: "
+            throw new InvalidTaskException("type", "unknown task type \"" + name + "\"; known types: "
                     + String.join(", ", TYPES.keySet()));
         }
         return type;

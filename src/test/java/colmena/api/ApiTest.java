@@ -49,7 +49,7 @@ class ApiTest {
     static void start() throws Exception {
         redis = TestRedis.fresh();
         db = TestDatabase.fresh();
-        server = new ApiServer(new ApiServer.Config(TestRedis.url(), null, null, null, 0, "127.0.0.1"), redis, db);
+        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, db);
         server.start();
         // Seven tasks: five DONE on nodo1/nodo2, one FAILED, one PENDING.
         TaskHistoryStore store = new TaskHistoryStore();
@@ -114,7 +114,8 @@ class ApiTest {
         assertEquals(2, one.getAsJsonArray("history").size());
         assertEquals(37.5, one.getAsJsonArray("history").get(0).getAsJsonArray().get(1).getAsDouble());
         assertTrue(getJson("/api/nodes/nodo9", 404).get("error").getAsString().contains("nodo9"));
-        assertEquals(400, get("/api/nodes/..%2Fx").statusCode());
+        assertEquals(400, get("/api/nodes/no%20way").statusCode());
+        assertEquals(404, get("/api/nodes/..%2Fx").statusCode());
     }
 
     @Test
@@ -205,7 +206,7 @@ class ApiTest {
     @Test
     void healthIs503WhenRedisIsDown() throws Exception {
         try (Redis nowhere = Redis.connect("redis://127.0.0.1:" + TestRedis.freePort(), 2)) {
-            ApiServer other = new ApiServer(new ApiServer.Config("", null, null, null, 0, "127.0.0.1"), nowhere, db);
+            ApiServer other = new ApiServer(ApiServer.Config.local("", 0), nowhere, db);
             other.start();
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(

@@ -1,0 +1,120 @@
+package colmena.api;
+
+import colmena.broker.Json;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One request as a handler sees it: path parameters, query parameters and a size-limited body. */
+final class Request {
+    /** Request bodies larger than this are refused with 413. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final HttpExchange exchange;
+    private final Map<String, String> pathParams;
+    private Map<String, String> query;
+
+    Request(HttpExchange exchange, Map<String, String> pathParams) {
+        this.exchange = exchange;
+        this.pathParams = pathParams;
+    }
+
+    HttpExchange exchange() {
+        return exchange;
+    }
+
+    String path(String name) {
+        return pathParams.get(name);
+    }
+
+    Map<String, String> query() {
+        if (query == null) {
+            query = parseQuery(exchange.getRequestURI().getRawQuery());
+        }
+        return query;
+    }
+
+    /**
+     * The body as a JSON object.
+     *
+     * @throws ApiException 413 when over {@link #MAX_BODY_BYTES}, 400 when not a JSON object
+     */
+    JsonObject jsonBody() throws IOException {
+        String text = new String(bodyBytes(), StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw ApiException.badRequest("the request body is empty; send a JSON object");
+        }
+        try {
+            JsonElement e = Json.GSON.fromJson(text, JsonElement.class);
+            if (e == null || !e.isJsonObject()) {
+                throw ApiException.badRequest("the request body must be a JSON object");
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw ApiException.badRequest("the request body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private byte[] bodyBytes() throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("Content-Length is not a number");
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "the request body is over the limit of " + MAX_BODY_BYTES + " bytes");
+    }
+
+    static Map<String, String> parseQuery(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            out.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("badly encoded query string: " + s);
+        }
+    }
+
+    private static String firstLine(String m) {
+        if (m == null) {
+            return "";
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,138 @@
+package colmena.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every API endpoint, wired in one table: method, path template ({@code /api/nodes/{id}/drain}),
+ * the role it needs, and its handler. This is also the one place a handler's outcome becomes an
+ * HTTP answer: a value is 200 JSON, a {@link Response} is sent as it says, an
+ * {@link ApiException} is its status with {@code {"error": "..."}}, Redis or the database down is
+ * 503, and anything else is 500 for this request only (logged, never shown with a stack trace).
+ */
+final class Router implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
+
+    interface Handler {
+        Object handle(Request request) throws Exception;
+    }
+
+    record Route(String method, String template, Pattern pattern, List<String> names, Role role, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    Router get(String template, Role role, Handler handler) {
+        return add("GET", template, role, handler);
+    }
+
+    Router post(String template, Role role, Handler handler) {
+        return add("POST", template, role, handler);
+    }
+
+    Router delete(String template, Role role, Handler handler) {
+        return add("DELETE", template, role, handler);
+    }
+
+    private Router add(String method, String template, Role role, Handler handler) {
+        List<String> names = new ArrayList<>();
+        Matcher m = PARAM.matcher(template);
+        StringBuilder regex = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
+            names.add(m.group(1));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        routes.add(new Route(method, template, Pattern.compile(regex.toString()), names, role, handler));
+        return this;
+    }
+
+    List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            Response response;
+            try {
+                response = dispatch(ex);
+            } catch (ApiException e) {
+                response = Response.json(e.status(), e.body());
+            } catch (JedisException e) {
+                response = Response.json(503, Map.of("error", "Redis is unreachable; try again shortly"));
+            } catch (SQLException e) {
+                response = Response.json(503, Map.of("error", "the TaskHistory database is unreachable; try again shortly"));
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+                response = Response.json(500, Map.of("error", "internal error; the API log has the details"));
+            }
+            send(ex, response);
+        }
+    }
+
+    private Response dispatch(HttpExchange ex) throws Exception {
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route r : routes) {
+            Matcher m = r.pattern().matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            boolean head = method.equals("HEAD") && r.method().equals("GET");
+            if (!r.method().equals(method) && !head) {
+                allowed.add(r.method());
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < r.names().size(); i++) {
+                params.put(r.names().get(i), m.group(i + 1));
+            }
+            Object result = r.handler().handle(new Request(ex, params));
+            return result instanceof Response resp ? resp : Response.json(200, result);
+        }
+        if (!allowed.isEmpty()) {
+            ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+            throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
+        }
+        throw ApiException.notFound("no such endpoint: " + path);
+    }
+
+    static void send(HttpExchange ex, Response r) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", r.contentType());
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (r.disposition() != null) {
+            ex.getResponseHeaders().set("Content-Disposition", r.disposition());
+        }
+        SecurityHeaders.add(ex);
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(r.status(), -1);
+            return;
+        }
+        ex.sendResponseHeaders(r.status(), 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            r.body().writeTo(out);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package colmena.api;
+
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import colmena.store.ConnectionPool;
+import colmena.store.TaskHistoryStore;
+import colmena.task.TaskStatus;
+import colmena.task.TaskTypes;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/summary}, {@code GET /api/health} and {@code GET /api/types}. */
+final class SummaryApi {
+    /** Tasks per minute over this many minutes, the current one last. */
+    static final int MINUTES = 10;
+    /** Counting rows by status is cached this long: the dashboard asks every second or two. */
+    static final long COUNTS_CACHE_MS = 1_000;
+
+    private final Redis redis;
+    private final ConnectionPool db;
+    private final TaskHistoryStore store;
+    private final NodesApi nodes;
+    private final Alerts alerts;
+    private Map<TaskStatus, Long> counts;
+    private long countsAtMs;
+
+    SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts) {
+        this.redis = redis;
+        this.db = db;
+        this.store = store;
+        this.nodes = nodes;
+        this.alerts = alerts;
+    }
+
+    /** {@code GET /api/summary} */
+    Object summary(Request r) throws Exception {
+        int online = 0;
+        int offline = 0;
+        int drained = 0;
+        List<Object> current = new ArrayList<>();
+        for (Map<String, Object> n : nodes.views()) {
+            if (Boolean.TRUE.equals(n.get("online"))) {
+                online++;
+            } else {
+                offline++;
+            }
+            if (Boolean.TRUE.equals(n.get("drained"))) {
+                drained++;
+            }
+            current.addAll((List<?>) n.get("alerts"));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("nodes", Map.of("online", online, "offline", offline, "drained", drained));
+        out.put("tasks", countsByStatus());
+        out.put("perMinute", perMinute());
+        out.put("alerts", current);
+        out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
+                "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
+        return out;
+    }
+
+    private synchronized Map<TaskStatus, Long> countsByStatus() throws SQLException {
+        long now = System.currentTimeMillis();
+        if (counts == null || now - countsAtMs > COUNTS_CACHE_MS) {
+            counts = db.use(store::countByStatus);
+            countsAtMs = now;
+        }
+        return counts;
+    }
+
+    private List<Map<String, Object>> perMinute() {
+        long minute = System.currentTimeMillis() / 60_000L;
+        List<String> keys = new ArrayList<>();
+        for (long m = minute - MINUTES + 1; m <= minute; m++) {
+            keys.add(RedisKeys.doneInMinute(m));
+            keys.add(RedisKeys.failedInMinute(m));
+        }
+        List<String> values = redis.call(j -> j.mget(keys.toArray(new String[0])));
+        List<Map<String, Object>> out = new ArrayList<>();
+        int i = 0;
+        for (long m = minute - MINUTES + 1; m <= minute; m++, i += 2) {
+            out.add(Map.of("minute", Instant.ofEpochMilli(m * 60_000L), "done", parse(values.get(i)),
+                    "failed", parse(values.get(i + 1))));
+        }
+        return out;
+    }
+
+    /** {@code GET /api/health}: 503 when Redis or the database does not answer. */
+    Object health(Request r) {
+        boolean redisUp;
+        try {
+            redis.ping();
+            redisUp = true;
+        } catch (RuntimeException e) {
+            redisUp = false;
+        }
+        boolean dbUp = db.ping();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", redisUp && dbUp ? "ok" : "degraded");
+        body.put("redis", redisUp ? "up" : "down");
+        body.put("database", dbUp ? "up" : "down");
+        if (!redisUp || !dbUp) {
+            throw new ApiException(503, (redisUp ? "the database is" : dbUp ? "Redis is" : "Redis and the database are")
+                    + " unreachable", body);
+        }
+        return body;
+    }
+
+    /** {@code GET /api/types}: the task types and their parameters, for the submit form. */
+    Object types(Request r) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var t : TaskTypes.all()) {
+            out.add(Map.of("name", t.name(), "summary", t.summary(), "params", t.params()));
+        }
+        return Map.of("types", out, "maxCount", TasksApi.MAX_SUBMIT_COUNT);
+    }
+
+    private static long parse(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

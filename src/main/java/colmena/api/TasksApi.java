@@ -1,0 +1,248 @@
+package colmena.api;
+
+import colmena.broker.Json;
+import colmena.broker.TaskQueue;
+import colmena.store.ConnectionPool;
+import colmena.store.TaskHistoryStore;
+import colmena.store.TaskPage;
+import colmena.store.TaskQuery;
+import colmena.store.TaskRecord;
+import colmena.task.InvalidTaskException;
+import colmena.task.TaskMessage;
+import colmena.task.TaskStatus;
+import colmena.task.TaskTypes;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The task endpoints: TaskHistory as JSON and CSV, one task, and submitting new ones. */
+final class TasksApi {
+    static final int MAX_SUBMIT_COUNT = 1_000;
+    static final int MAX_CSV_ROWS = 1_000_000;
+    private static final Set<String> QUERY = Set.of("limit", "before", "offset", "node", "status", "type");
+    private static final Set<String> CSV_QUERY = Set.of("limit", "node", "status", "type");
+    private static final Set<String> BODY = Set.of("type", "params", "count");
+    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+    private final ConnectionPool db;
+    private final TaskHistoryStore store;
+    private final TaskQueue queue;
+
+    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue) {
+        this.db = db;
+        this.store = store;
+        this.queue = queue;
+    }
+
+    /** {@code GET /api/tasks} */
+    Object list(Request r) throws Exception {
+        TaskQuery q = query(r.query(), QUERY, TaskQuery.DEFAULT_LIMIT, TaskQuery.MAX_LIMIT);
+        TaskPage page = db.use(c -> store.list(c, q));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tasks", page.tasks());
+        out.put("total", page.total());
+        out.put("limit", q.limit());
+        out.put("nextCursor", page.nextCursor() == null ? "" : Long.toString(page.nextCursor()));
+        return out;
+    }
+
+    /** {@code GET /api/tasks/{id}} */
+    Object one(Request r) throws Exception {
+        String id = r.path("id");
+        if (!TASK_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("invalid task id \"" + id + "\"");
+        }
+        TaskRecord task = db.use(c -> store.get(c, id));
+        if (task == null) {
+            throw ApiException.notFound("no task \"" + id + "\"");
+        }
+        return task;
+    }
+
+    /** {@code GET /api/tasks.csv}: the filtered history for a spreadsheet, streamed. */
+    Object csv(Request r) throws Exception {
+        TaskQuery q = query(r.query(), CSV_QUERY, MAX_CSV_ROWS, MAX_CSV_ROWS);
+        // Checked before the answer starts, so an unreachable database is still a 503.
+        if (!db.ping()) {
+            throw new java.sql.SQLException("database unreachable");
+        }
+        return Response.stream("text/csv; charset=utf-8", "taskhistory.csv", out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+            w.write("ID,TaskId,NodeID,TaskType,Params,Status,Result,Error,Reason,Moves,Attempts,SubmittedAt,StartedAt,"
+                    + "FinishedAt,DurationMs,Timestamp\r\n");
+            try {
+                db.use(c -> {
+                    store.each(c, q, q.limit(), row -> writeRow(w, row));
+                    return null;
+                });
+            } catch (java.sql.SQLException e) {
+                w.write("# the export stopped: the database became unreachable\r\n");
+            }
+            w.flush();
+        });
+    }
+
+    private static void writeRow(Writer w, TaskRecord t) throws java.io.IOException {
+        Object[] cells = {t.rowId(), t.id(), t.node(), t.type(), t.params(), t.status(), t.result(), t.error(),
+                t.reason(), String.join(" | ", t.moves()), t.attempts(), t.submittedAt(), t.startedAt(),
+                t.finishedAt(), t.durationMs(), t.timestamp()};
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            w.write(cell(cells[i]));
+        }
+        w.write("\r\n");
+    }
+
+    /**
+     * One CSV cell: quoted when needed, and a text that a spreadsheet would run as a formula
+     * (results come from other machines) starts with an apostrophe.
+     */
+    static String cell(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String s = value.toString();
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
+            s = "'" + s;
+        }
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+            s = '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    /** {@code POST /api/tasks}: {"type": ..., "params": {...}, "count": n}; 202 with the new ids. */
+    Object submit(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        for (String k : body.keySet()) {
+            if (!BODY.contains(k)) {
+                throw field("unknown field \"" + k + "\"; send type, params and count", k);
+            }
+        }
+        JsonElement typeEl = body.get("type");
+        if (typeEl == null || !typeEl.isJsonPrimitive() || !typeEl.getAsJsonPrimitive().isString()) {
+            throw field("type is required: one of " + String.join(", ", typeNames()), "type");
+        }
+        String type = typeEl.getAsString();
+        Map<String, Object> params = new LinkedHashMap<>();
+        JsonElement paramsEl = body.get("params");
+        if (paramsEl != null && !paramsEl.isJsonNull()) {
+            if (!paramsEl.isJsonObject()) {
+                throw field("params must be an object such as {\"n\": 100000}", "params");
+            }
+            for (Map.Entry<String, JsonElement> e : paramsEl.getAsJsonObject().entrySet()) {
+                params.put(e.getKey(), scalar(e.getKey(), e.getValue()));
+            }
+        }
+        int count = count(body.get("count"));
+        try {
+            TaskTypes.check(type, params);
+        } catch (InvalidTaskException e) {
+            throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
+        }
+        List<String> ids = new ArrayList<>(count);
+        List<String> encoded = new ArrayList<>(count);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            encoded.add(Json.write(TaskMessage.submit(id, type, params, now, null)));
+        }
+        queue.submit(encoded);
+        return Response.json(202, Map.of("ids", ids, "count", count));
+    }
+
+    private static Object scalar(String name, JsonElement e) {
+        if (e.isJsonPrimitive()) {
+            JsonPrimitive p = e.getAsJsonPrimitive();
+            if (p.isNumber()) {
+                double d = p.getAsDouble();
+                return d == Math.rint(d) && Math.abs(d) < 9.0e15 ? (Object) p.getAsLong() : (Object) d;
+            }
+            if (p.isString()) {
+                return p.getAsString();
+            }
+        }
+        throw field("params." + name + " must be a number", "params." + name);
+    }
+
+    private static int count(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return 1;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double d = e.getAsDouble();
+            if (d == Math.rint(d) && d >= 1 && d <= MAX_SUBMIT_COUNT) {
+                return (int) d;
+            }
+        }
+        throw field("count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e, "count");
+    }
+
+    private static ApiException field(String message, String field) {
+        return new ApiException(400, message, Map.of("field", field));
+    }
+
+    private static List<String> typeNames() {
+        return TaskTypes.all().stream().map(t -> t.name()).toList();
+    }
+
+    static TaskQuery query(Map<String, String> p, Set<String> known, int defaultLimit, int maxLimit) {
+        for (String k : p.keySet()) {
+            if (!known.contains(k)) {
+                throw ApiException.badRequest("unknown parameter \"" + k + "\"; known: " + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+        int limit = (int) number(p, "limit", defaultLimit, 1, maxLimit);
+        Long before = p.containsKey("before") && !p.get("before").isEmpty() ? number(p, "before", 0, 1, Long.MAX_VALUE) : null;
+        int offset = (int) number(p, "offset", 0, 0, 10_000_000);
+        if (before != null && offset > 0) {
+            throw ApiException.badRequest("give before or offset, not both");
+        }
+        TaskStatus status = null;
+        String s = blankToNull(p.get("status"));
+        if (s != null) {
+            try {
+                status = TaskStatus.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status must be one of " + Arrays.toString(TaskStatus.values()) + ", got \"" + s + "\"");
+            }
+        }
+        return new TaskQuery(blankToNull(p.get("node")), status, blankToNull(p.get("type")), before, offset, limit);
+    }
+
+    private static long number(Map<String, String> p, String name, long fallback, long min, long max) {
+        String v = p.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the range
+        }
+        throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max + ", got \"" + v + "\"");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
