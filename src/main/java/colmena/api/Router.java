@@ -130,9 +130,16 @@ final class Router implements HttpHandler {
             ex.sendResponseHeaders(r.status(), -1);
             return;
         }
+        if (r.bytes() != null) {
+            ex.sendResponseHeaders(r.status(), r.bytes().length == 0 ? -1 : r.bytes().length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(r.bytes());
+            }
+            return;
+        }
         ex.sendResponseHeaders(r.status(), 0);
         try (OutputStream out = ex.getResponseBody()) {
-            r.body().writeTo(out);
+            r.stream().writeTo(out);
         }
     }
 }

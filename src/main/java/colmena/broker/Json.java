@@ -85,6 +85,15 @@ public final class Json {
         if (task.type() == null || task.type().isBlank()) {
             throw new MalformedMessageException("task " + task.id() + " has no type");
         }
+        if (task.params() != null) {
+            for (var e : task.params().entrySet()) {
+                Object v = e.getValue();
+                if (!(v instanceof Number || v instanceof String || v instanceof Boolean || v == null)) {
+                    throw new MalformedMessageException("task " + task.id() + " parameter \"" + e.getKey()
+                            + "\" is not a number or text");
+                }
+            }
+        }
         if (task.attempt() < 1) {
             throw new MalformedMessageException("task " + task.id() + " has attempt " + task.attempt());
         }

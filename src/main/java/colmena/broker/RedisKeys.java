@@ -38,7 +38,7 @@ public final class RedisKeys {
 
     /** A node id is what a user types: short, and nothing that could reach into another key. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern REPLY = Pattern.compile("reply:[0-9a-f-]{36}");
+    private static final Pattern REPLY = Pattern.compile("reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private RedisKeys() {
     }

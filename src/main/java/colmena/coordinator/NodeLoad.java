@@ -20,8 +20,9 @@ public final class NodeLoad {
                     boolean saturated) {
         this.id = id;
         this.cores = Math.max(1, cores);
-        this.cpuPercent = cpuPercent;
-        this.memPercent = memPercent;
+        // A figure that is not a number (a stats key written by something else) counts as busy.
+        this.cpuPercent = Double.isFinite(cpuPercent) ? Math.max(0, Math.min(100, cpuPercent)) : 100;
+        this.memPercent = Double.isFinite(memPercent) ? Math.max(0, Math.min(100, memPercent)) : 100;
         this.queued = queued;
         this.running = running;
         this.saturated = saturated;

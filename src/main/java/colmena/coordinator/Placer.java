@@ -105,7 +105,12 @@ final class Placer {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.SUBMITTED, raw, e.getMessage())));
                 continue;
             }
-            String refusal = refusal(task);
+            String refusal;
+            try {
+                refusal = refusal(task);
+            } catch (RuntimeException | StackOverflowError e) {
+                refusal = "its parameters could not be checked: " + e;
+            }
             if (refusal != null) {
                 long now = System.currentTimeMillis();
                 moves.add(Move.append(raw, RedisKeys.RESULTS_QUEUE, Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));

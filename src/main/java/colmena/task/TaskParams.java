@@ -54,10 +54,14 @@ public final class TaskParams {
     }
 
     private static long whole(TaskType type, Param p, Object v) throws InvalidTaskException {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
         if (v instanceof Number number) {
             double d = number.doubleValue();
-            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 9.0e15) {
-                return number.longValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d)) {
+                // Whole but beyond a long: clamped, so the bound check names the bound it breaks.
+                return d >= Long.MAX_VALUE ? Long.MAX_VALUE : d <= Long.MIN_VALUE ? Long.MIN_VALUE : (long) d;
             }
         } else if (v instanceof String s) {
             try {
@@ -67,7 +71,19 @@ public final class TaskParams {
             }
         }
         throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be a whole number, got "
-                + (v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
+                + shown(v));
+    }
+
+    /** A value as an error message shows it: short, and never the whole of a nested structure. */
+    private static String shown(Object v) {
+        if (v instanceof java.util.Map) {
+            return "an object";
+        }
+        if (v instanceof java.util.Collection) {
+            return "a list";
+        }
+        String s = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     private static String names(List<Param> declared) {

@@ -82,7 +82,7 @@ class JsonTest {
                         "task " + ID + " asks for a reply to \"node:nodo1:tasks\", which is not a reply:<uuid> key"));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badTasks")
     void aTaskMessageOfTheWrongShapeIsRefusedWithTheReason(String raw, String reason) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readTask(raw));
@@ -177,7 +177,7 @@ class JsonTest {
                         "task t1 has attempt 0"));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badResults")
     void aResultOfTheWrongShapeIsRefusedWithTheReason(String raw, String reason) {
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readResult(raw));

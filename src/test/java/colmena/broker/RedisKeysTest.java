@@ -1,6 +1,5 @@
 package colmena.broker;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -115,8 +114,6 @@ class RedisKeysTest {
      * from hex digits and dashes pass, not just a UUID. Such keys still stay under "reply:", so
      * no other key can be reached; they are only not UUIDs.
      */
-    @Disabled("bug: RedisKeys.isReply(\"reply:\" + \"-\".repeat(36)) and isReply(\"reply:\" + \"0\".repeat(36)) "
-            + "return true though neither is a UUID")
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {
             "reply:------------------------------------",

@@ -79,9 +79,16 @@ class NodeSamplerTest {
     @Test
     void metricsMoveWhenTheMachinesLoadMoves() throws Exception {
         NodeSampler sampler = new NodeSampler("nodo1", 1, 1000, Path.of("."));
-        Thread.sleep(1_000);
-        NodeStats idle = sampler.sample();
-        // Another build on this machine could already fill the CPUs; then there is nothing to see.
+        // The quietest of a few half-second samples: other work on a shared machine comes and goes.
+        NodeStats idle = null;
+        for (int i = 0; i < 4 && (idle == null || idle.cpuPercent() > 50); i++) {
+            Thread.sleep(500);
+            NodeStats s = sampler.sample();
+            if (idle == null || s.cpuPercent() < idle.cpuPercent()) {
+                idle = s;
+            }
+        }
+        // If other programs keep the CPUs full all along, there is no room to see our load.
         assumeTrue(idle.cpuPercent() <= 70, "machine already busy: cpu " + idle.cpuPercent() + "%");
 
         AtomicBoolean stop = new AtomicBoolean();

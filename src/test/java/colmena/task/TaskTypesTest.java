@@ -1,6 +1,5 @@
 package colmena.task;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,7 +47,7 @@ class TaskTypesTest {
         assertEquals("unknown task type \"null\"; known types: " + KNOWN, e.getMessage());
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep"})
     void everyKnownTypeIsFoundByItsName(String name) throws Exception {
         assertEquals(name, TaskTypes.get(name).name());
@@ -127,11 +126,11 @@ class TaskTypesTest {
                 arguments(Double.NaN, "primes: n must be a whole number, got NaN"),
                 arguments(Double.POSITIVE_INFINITY, "primes: n must be a whole number, got Infinity"),
                 arguments(true, "primes: n must be a whole number, got true"),
-                arguments(List.of(5), "primes: n must be a whole number, got [5]"),
-                arguments(Map.of("v", 5), "primes: n must be a whole number, got {v=5}"));
+                arguments(List.of(5), "primes: n must be a whole number, got a list"),
+                arguments(Map.of("v", 5), "primes: n must be a whole number, got an object"));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("notWholeNumbers")
     void aParameterThatIsNotAWholeNumberIsRefused(Object value, String message) {
         InvalidTaskException e = assertThrows(InvalidTaskException.class,
@@ -197,8 +196,6 @@ class TaskTypesTest {
      * while the same value as a string of digits gets the right message. The value is refused
      * either way; only the message is wrong.
      */
-    @Disabled("bug: TaskParams.check(primes, n=10_000_000_000_000_000L) says \"n must be a whole number, got "
-            + "10000000000000000\" instead of \"n must be at most 100000000\"")
     @Test
     void aLargeWholeNumberIsReportedAsAboveTheMaximumNotAsFractional() {
         InvalidTaskException e = assertThrows(InvalidTaskException.class,
@@ -213,8 +210,6 @@ class TaskTypesTest {
      * Error instead of InvalidTaskException, which Placer.refusal does not catch. Run on a thread
      * with a small stack so the overflow does not depend on the JVM's default stack size.
      */
-    @Disabled("bug: TaskTypes.check(\"primes\", {n: [[[...]]] nested 20000 deep}) throws StackOverflowError "
-            + "instead of InvalidTaskException")
     @Test
     void aDeeplyNestedParameterIsRefusedAsNotAWholeNumber() throws Exception {
         List<Object> nested = new ArrayList<>();

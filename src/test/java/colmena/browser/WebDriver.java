@@ -1,0 +1,191 @@
+package colmena.browser;
+
+import colmena.TestRedis;
+import colmena.broker.Json;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small client of the W3C WebDriver protocol, driving Debian's headless Chromium through its
+ * chromedriver: enough to open a page, find elements by CSS, read text, click and type. Plain
+ * JSON over HTTP, so the tests need no browser-automation library.
+ */
+public final class WebDriver implements AutoCloseable {
+    private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+    private final Process driver;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Path profile;
+
+    private WebDriver(Process driver, String base, Path profile) {
+        this.driver = driver;
+        this.base = base;
+        this.profile = profile;
+    }
+
+    /** Where chromedriver and chromium are, or null when this machine lacks them. */
+    public static String missing() {
+        if (find("chromedriver") == null) {
+            return "chromedriver is not installed (Debian: apt-get install chromium chromium-driver)";
+        }
+        if (browser() == null) {
+            return "chromium is not installed (Debian: apt-get install chromium chromium-driver)";
+        }
+        return null;
+    }
+
+    private static String browser() {
+        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+            String f = find(name);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String find(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.isFile() && f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    /** Starts chromedriver and a headless browser session. */
+    public static WebDriver start(int width, int height) throws Exception {
+        int port = TestRedis.freePort();
+        Process p = new ProcessBuilder(find("chromedriver"), "--port=" + port).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String base = "http://127.0.0.1:" + port;
+        Path profile = Files.createTempDirectory("colmena-chromium");
+        WebDriver wd = new WebDriver(p, base, profile);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            try {
+                JsonObject status = wd.call("GET", "/status", null);
+                if (status.getAsJsonObject("value").get("ready").getAsBoolean()) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IllegalStateException("chromedriver did not start within 15 s");
+            }
+            Thread.sleep(100);
+        }
+        Map<String, Object> options = Map.of("binary", browser(), "args", List.of("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US"));
+        JsonObject created = wd.call("POST", "/session", Map.of("capabilities",
+                Map.of("alwaysMatch", Map.of("browserName", "chrome", "goog:chromeOptions", options))));
+        wd.session = created.getAsJsonObject("value").get("sessionId").getAsString();
+        return wd;
+    }
+
+    private String session;
+
+    public void open(String url) throws Exception {
+        call("POST", s("/url"), Map.of("url", url));
+    }
+
+    /** The elements matching a CSS selector now (possibly none). */
+    public List<String> findAll(String css) throws Exception {
+        JsonArray found = call("POST", s("/elements"), Map.of("using", "css selector", "value", css)).getAsJsonArray("value");
+        List<String> ids = new ArrayList<>();
+        for (JsonElement e : found) {
+            ids.add(e.getAsJsonObject().get(ELEMENT).getAsString());
+        }
+        return ids;
+    }
+
+    public String text(String element) throws Exception {
+        return call("GET", s("/element/" + element + "/text"), null).get("value").getAsString();
+    }
+
+    public String attribute(String element, String name) throws Exception {
+        JsonElement v = call("GET", s("/element/" + element + "/attribute/" + name), null).get("value");
+        return v == null || v.isJsonNull() ? null : v.getAsString();
+    }
+
+    public void click(String element) throws Exception {
+        call("POST", s("/element/" + element + "/click"), Map.of());
+    }
+
+    public void clear(String element) throws Exception {
+        call("POST", s("/element/" + element + "/clear"), Map.of());
+    }
+
+    public void type(String element, String text) throws Exception {
+        call("POST", s("/element/" + element + "/value"), Map.of("text", text));
+    }
+
+    /** Runs JavaScript in the page and returns its result as JSON. */
+    public JsonElement script(String js, Object... args) throws Exception {
+        return call("POST", s("/execute/sync"), Map.of("script", js, "args", List.of(args))).get("value");
+    }
+
+    public void screenshot(Path to) throws Exception {
+        String b64 = call("GET", s("/screenshot"), null).get("value").getAsString();
+        Files.createDirectories(to.getParent());
+        Files.write(to, Base64.getDecoder().decode(b64));
+    }
+
+    private String s(String path) {
+        return "/session/" + session + path;
+    }
+
+    private JsonObject call(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            b.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject json = Json.GSON.fromJson(r.body(), JsonObject.class);
+        if (r.statusCode() >= 400) {
+            throw new IllegalStateException("WebDriver " + method + " " + path + " → " + r.statusCode() + ": "
+                    + json.getAsJsonObject("value").get("message").getAsString().lines().findFirst().orElse(""));
+        }
+        return json;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (session != null) {
+                call("DELETE", s(""), null);
+            }
+        } catch (Exception e) {
+            // The driver is killed below either way.
+        }
+        driver.destroyForcibly();
+    }
+}
