@@ -36,6 +36,10 @@ public final class RedisKeys {
     public static final String EPOCH = "colmena:epoch";
     private static final String REPLY_PREFIX = "reply:";
 
+    /** Patterns matching every node's queue and in-flight list (for a full scan after a Redis loss). */
+    public static final String ALL_NODE_TASKS = "node:*:tasks";
+    public static final String ALL_NODE_INFLIGHT = "node:*:inflight";
+
     /** A node id is what a user types: short, and nothing that could reach into another key. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern REPLY = Pattern.compile("reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");

@@ -20,6 +20,7 @@ public final class Commands {
               api          serve the REST API and the dashboard (http://localhost:8000)
               submit       queue tasks from a shell, optionally waiting for the results
               redis        start Redis for Colmena unless one already answers
+              bench        benchmarks: api, failover, soak (each prints its figures)
               version      print the version
 
             Run any command with --help for its options.
@@ -44,6 +45,7 @@ public final class Commands {
                 case "api" -> ApiCommand.run(rest);
                 case "submit" -> SubmitCommand.run(rest);
                 case "redis" -> RedisCommand.run(rest);
+                case "bench" -> bench(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
                     yield 0;
@@ -53,7 +55,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, redis, version");
+                        + "\"; commands: agent, coordinator, api, submit, redis, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -68,9 +70,20 @@ public final class Commands {
         }
     }
 
+    private static int bench(String[] args) {
+        try {
+            return colmena.bench.BenchCommand.run(args);
+        } catch (UsageException | StartupException e) {
+            throw e;
+        } catch (Exception e) {
+            System.err.println("colmena bench: " + e);
+            return 1;
+        }
+    }
+
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "redis" -> true;
+            case "agent", "coordinator", "api", "submit", "redis", "bench" -> true;
             default -> false;
         };
     }

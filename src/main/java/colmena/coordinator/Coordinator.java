@@ -92,7 +92,8 @@ public final class Coordinator {
         Placer placer = new Placer(queue, monitor, config.policy(), store, new DbSession(database), config.maxAttempts());
         ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
-        threads.add(Threads.start("colmena-monitor", this::monitorLoop));
+        Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placer.placeOnce(TAKE_WAIT), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -133,11 +134,15 @@ public final class Coordinator {
         }
     }
 
-    private void monitorLoop() {
+    private void monitorLoop(Recovery recovery) {
         while (running) {
             if (lease.isLeader()) {
                 try {
+                    recovery.checkOnce();
                     monitor.check();
+                } catch (SQLException e) {
+                    dbOutage.failed(e);
+                    continue;
                 } catch (RuntimeException e) {
                     redisOutage.failed(e);
                     continue;

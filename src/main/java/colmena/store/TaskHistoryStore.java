@@ -281,6 +281,41 @@ public final class TaskHistoryStore {
         return where.toString();
     }
 
+    /**
+     * Tasks TaskHistory holds as not finished (PENDING or RUNNING), oldest first, rebuilt as the
+     * messages that would carry them: what to place again when Redis has lost its data. Pages by
+     * row id: rows after {@code afterRowId}; the last row id read is left in {@code lastRowId[0]}.
+     */
+    public List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
+        List<TaskMessage> out = new ArrayList<>();
+        String sql = "SELECT ID, TaskId, TaskType, Params, Attempts, SubmittedAt, Moves FROM TaskHistory "
+                + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, afterRowId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> params;
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> p = rs.getString("Params") == null ? Map.of()
+                                : Json.GSON.fromJson(rs.getString("Params"), Map.class);
+                        params = p;
+                    } catch (RuntimeException e) {
+                        params = Map.of();
+                    }
+                    lastRowId[0] = rs.getLong("ID");
+                    String moves = rs.getString("Moves");
+                    Timestamp submitted = rs.getTimestamp("SubmittedAt");
+                    out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
+                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.getTime(), null, null,
+                            moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null));
+                }
+            }
+        }
+        return out;
+    }
+
     public TaskRecord get(Connection c, String taskId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM TaskHistory WHERE TaskId = ?")) {
             ps.setString(1, taskId);

@@ -1,0 +1,272 @@
+package colmena.bench;
+
+import colmena.api.ApiServer;
+import colmena.broker.Nodes;
+import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.metrics.NodeStats;
+import colmena.support.Threads;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code colmena bench api}: the latency of {@code GET /api/nodes} and {@code GET /api/tasks?limit=50}
+ * under a steady open-loop load. Each request is sent at its scheduled time whether or not earlier
+ * ones have answered, and its latency runs from that scheduled time to the end of the answer, so a
+ * stall shows in the figures instead of slowing the load (no coordinated omission).
+ * Exit code 0 when both endpoints answer every request with 200 and their p99 is within the target.
+ */
+final class BenchApi {
+    static final List<Option> OPTIONS = List.of(
+            Option.value("nodes", null, "50", "N", "nodes with a heartbeat in Redis; a tenth of them offline"),
+            Option.value("rows", null, "1000000", "N", "rows written to TaskHistory before the run"),
+            Option.value("rate", null, "200", "N", "requests per second to each endpoint"),
+            Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"));
+    static final String SUMMARY = "Latency percentiles of GET /api/nodes and GET /api/tasks?limit=50 under a fixed request rate.";
+    static final double TARGET_P99_MS = 20;
+    static final int WARMUP_SECONDS = 5;
+    static final int BATCH_ROWS = 5_000;
+    static final long BEAT_INTERVAL_MS = 1_000;
+    static final String[] TYPES = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep"};
+    static final String[] PARAMS = {"{\"number\":5000}", "{\"n\":100000}", "{\"samples\":1000000,\"seed\":42}",
+            "{\"n\":200,\"seed\":1}", "{\"rounds\":100000,\"seed\":0}", "{\"ms\":100}"};
+
+    /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window. */
+    private record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
+        double ms(double p) {
+            if (latenciesNs.length == 0) {
+                return Double.NaN;
+            }
+            int rank = (int) Math.ceil(p * latenciesNs.length) - 1;
+            return latenciesNs[Math.max(0, Math.min(latenciesNs.length - 1, rank))] / 1e6;
+        }
+
+        boolean met() {
+            return errors == 0 && latenciesNs.length > 0 && ms(0.99) <= TARGET_P99_MS;
+        }
+    }
+
+    private BenchApi() {
+    }
+
+    static int run(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(Flags.usage("bench api", SUMMARY, OPTIONS));
+            return 0;
+        }
+        Flags flags = Flags.parse("bench api", OPTIONS, args, System.getenv());
+        int nodeCount = flags.integer("nodes", 1, 999);
+        int rows = flags.integer("rows", 0, 100_000_000);
+        int rate = flags.integer("rate", 1, 10_000);
+        int seconds = flags.integer("seconds", 1, 3_600);
+
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
+        ExecutorService http = Executors.newCachedThreadPool(Threads.named("bench-http", true));
+        ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
+        ApiServer api = null;
+        try (Lab lab = Lab.start("api")) {
+            Nodes nodes = new Nodes(lab.redis);
+            List<String> online = writeNodes(nodes, nodeCount);
+            beats.scheduleAtFixedRate(() -> online.forEach(id -> nodes.beat(stats(id))),
+                    BEAT_INTERVAL_MS, BEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            fillHistory(lab, rows, nodeCount);
+
+            api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0), lab.redis, lab.db);
+            api.start();
+            String base = "http://127.0.0.1:" + api.port();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(http).build();
+            check(client, base, nodeCount, rows);
+
+            System.out.printf(Locale.ROOT, "Load: %d requests/s to each endpoint, %d s warm-up + %d s measured%n",
+                    rate, WARMUP_SECONDS, seconds);
+            CompletableFuture<Figures> nodesRun = CompletableFuture.supplyAsync(
+                    () -> drive(client, "GET /api/nodes", URI.create(base + "/api/nodes"), rate, seconds), load);
+            CompletableFuture<Figures> tasksRun = CompletableFuture.supplyAsync(
+                    () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
+            List<Figures> all = List.of(nodesRun.join(), tasksRun.join());
+            print(all, nodeCount, online.size(), rows);
+            return all.stream().allMatch(Figures::met) ? 0 : 1;
+        } finally {
+            beats.shutdownNow();
+            if (api != null) {
+                api.stop();
+            }
+            load.shutdownNow();
+            http.shutdownNow();
+        }
+    }
+
+    /** Heartbeats for nodo001.. ; every tenth node then leaves, so it shows offline. Returns the online ones. */
+    private static List<String> writeNodes(Nodes nodes, int count) {
+        List<String> online = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String id = String.format(Locale.ROOT, "nodo%03d", i);
+            nodes.beat(stats(id));
+            if (i % 10 == 0) {
+                nodes.leave(id);
+            } else {
+                online.add(id);
+            }
+        }
+        System.out.printf(Locale.ROOT, "Nodes: %d (%d online, %d offline)%n", count, online.size(), count - online.size());
+        return online;
+    }
+
+    private static NodeStats stats(String id) {
+        Random r = new Random(id.hashCode() ^ System.currentTimeMillis() / BEAT_INTERVAL_MS);
+        long gib = 1L << 30;
+        return new NodeStats(id, id + ".lab.local", "Linux 6.1", 8, 15 + r.nextInt(60) + r.nextDouble(),
+                (4 + r.nextInt(10)) * gib, 16 * gib, (100 + r.nextInt(200)) * gib, 500 * gib,
+                r.nextInt(5_000_000), r.nextInt(2_000_000), 86_400 + r.nextInt(1_000_000), 4, BEAT_INTERVAL_MS,
+                System.currentTimeMillis());
+    }
+
+    /** Writes {@code rows} finished tasks, oldest first, over the last 30 days, in committed batches. */
+    private static void fillHistory(Lab lab, int rows, int nodeCount) throws Exception {
+        String sql = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Result, Error, Attempts, "
+                + "SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
+        Random r = new Random(7);
+        long nowMs = System.currentTimeMillis();
+        long spanMs = Duration.ofDays(30).toMillis();
+        long started = System.nanoTime();
+        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < rows; i++) {
+                int type = r.nextInt(TYPES.length);
+                boolean failed = r.nextInt(50) == 0;
+                long submittedMs = nowMs - spanMs + spanMs * i / Math.max(1, rows);
+                long startedMs = submittedMs + r.nextInt(200);
+                long durationMs = 5 + r.nextInt(3_000);
+                ps.setString(1, UUID.randomUUID().toString());
+                ps.setString(2, String.format(Locale.ROOT, "nodo%03d", 1 + r.nextInt(nodeCount)));
+                ps.setString(3, TYPES[type]);
+                ps.setString(4, PARAMS[type]);
+                ps.setString(5, failed ? "FAILED" : "DONE");
+                ps.setString(6, failed ? null : Integer.toString(r.nextInt(100_000)));
+                ps.setString(7, failed ? "java.lang.OutOfMemoryError: Java heap space" : null);
+                ps.setTimestamp(8, new Timestamp(submittedMs));
+                ps.setTimestamp(9, new Timestamp(startedMs));
+                ps.setTimestamp(10, new Timestamp(startedMs + durationMs));
+                ps.setLong(11, durationMs);
+                ps.setTimestamp(12, new Timestamp(startedMs + durationMs));
+                ps.addBatch();
+                if ((i + 1) % BATCH_ROWS == 0 || i + 1 == rows) {
+                    ps.executeBatch();
+                    c.commit();
+                }
+                if ((i + 1) % 100_000 == 0) {
+                    System.out.printf(Locale.ROOT, "  TaskHistory: %,d rows (%.1f s)%n", i + 1, (System.nanoTime() - started) / 1e9);
+                }
+            }
+        }
+        double s = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "TaskHistory: %,d rows in %.1f s (%,.0f rows/s)%n", rows, s, rows / Math.max(s, 1e-9));
+    }
+
+    /** One request to each endpoint before the load, so a wrong setup fails loudly instead of fast. */
+    private static void check(HttpClient client, String base, int nodeCount, int rows) throws Exception {
+        JsonObject n = get(client, base + "/api/nodes");
+        JsonObject t = get(client, base + "/api/tasks?limit=50");
+        int shownNodes = n.getAsJsonArray("nodes").size();
+        int shownTasks = t.getAsJsonArray("tasks").size();
+        long total = t.get("total").getAsLong();
+        if (shownNodes != nodeCount || shownTasks != Math.min(50, rows) || total != rows) {
+            throw new IllegalStateException("setup not as expected: " + shownNodes + " nodes, " + shownTasks
+                    + " tasks on the page, total " + total);
+        }
+    }
+
+    private static JsonObject get(HttpClient client, String uri) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    /**
+     * Sends {@code rate} requests a second to {@code uri} for the warm-up and then the measured
+     * window, on a thread of its own; returns once every measured request has answered or failed.
+     */
+    private static Figures drive(HttpClient client, String name, URI uri, int rate, int seconds) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
+        long periodNs = 1_000_000_000L / rate;
+        int warmup = WARMUP_SECONDS * rate;
+        int measured = seconds * rate;
+        long[] latencies = new long[measured];
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>(measured);
+        long t0 = System.nanoTime() + 50_000_000L;
+        long firstSent = 0;
+        long lastSent = 0;
+        for (int k = 0; k < warmup + measured; k++) {
+            long scheduled = t0 + k * periodNs;
+            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            if (k < warmup) {
+                continue;
+            }
+            lastSent = System.nanoTime();
+            firstSent = k == warmup ? lastSent : firstSent;
+            pending.add(sent.whenComplete((response, failure) -> {
+                long latency = System.nanoTime() - scheduled;
+                if (failure == null && response.statusCode() == 200) {
+                    synchronized (latencies) {
+                        latencies[ok.getAndIncrement()] = latency;
+                    }
+                } else {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        long[] done;
+        synchronized (latencies) {
+            done = Arrays.copyOf(latencies, ok.get());
+        }
+        Arrays.sort(done);
+        double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
+        return new Figures(name, measured, errors.get(), sentPerSecond, done);
+    }
+
+    private static void print(List<Figures> all, int nodeCount, int onlineCount, int rows) {
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", rt.availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                rt.maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "Setup: %d nodes (%d online), %,d TaskHistory rows, H2 file database, bundled Redis%n%n",
+                nodeCount, onlineCount, rows);
+        System.out.printf(Locale.ROOT, "%-24s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
+                "sent/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p99 ≤ " + (int) TARGET_P99_MS + " ms");
+        for (Figures f : all) {
+            System.out.printf(Locale.ROOT, "%-24s %8d %6d %8.1f %8.2f %8.2f %8.2f %8.2f %8.2f  %s%n", f.name(),
+                    f.requests(), f.errors(), f.sentPerSecond(), f.ms(0.50), f.ms(0.90), f.ms(0.99), f.ms(0.999),
+                    f.ms(1.0), f.met() ? "yes" : "NO");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.store.DbSession;
+import colmena.store.TaskHistoryStore;
+import colmena.task.TaskMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Puts back what Redis lost. A Redis that comes back empty (restarted without its data, or
+ * replaced) no longer holds the tasks in flight; TaskHistory still knows them as PENDING or
+ * RUNNING. Colmena marks its Redis with an epoch key: when the key is missing, every unfinished
+ * task of TaskHistory that no list holds is placed again, with a note saying why.
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+    /** Unfinished rows read per query. */
+    static final int BATCH = 10_000;
+
+    /** Every task id in every list a task can be in, read in one atomic step. */
+    private static final String SNAPSHOT = """
+            local ids = {}
+            local function scan(key)
+              for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
+                local id = string.match(v, '"id":"([^"]+)"')
+                if id then ids[#ids + 1] = id end
+              end
+            end
+            for _, k in ipairs(KEYS) do scan(k) end
+            for i = 1, #ARGV do
+              for _, k in ipairs(redis.call('KEYS', ARGV[i])) do scan(k) end
+            end
+            return ids
+            """;
+
+    private final Redis redis;
+    private final TaskQueue queue;
+    private final TaskHistoryStore store;
+    private final DbSession db;
+    private final String holder;
+
+    Recovery(Redis redis, TaskQueue queue, TaskHistoryStore store, DbSession db, String holder) {
+        this.redis = redis;
+        this.queue = queue;
+        this.store = store;
+        this.db = db;
+        this.holder = holder;
+    }
+
+    /**
+     * Checks the epoch key and, if Redis has lost it, places again what TaskHistory holds as
+     * unfinished and no list holds; the key is set only once that has worked.
+     *
+     * @return how many tasks were put back (0 when Redis has its data)
+     * @throws SQLException when TaskHistory cannot be read; tried again on the next check
+     */
+    int checkOnce() throws SQLException {
+        if (redis.call(j -> j.exists(RedisKeys.EPOCH))) {
+            return 0;
+        }
+        redis.forgetServer();
+        Set<String> present = null;
+        String note = "Redis lost it at " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
+                + " (it came back without its data)";
+        int restored = 0;
+        long[] after = {0};
+        while (true) {
+            long from = after[0];
+            List<TaskMessage> page = db.inTransaction(c -> store.unfinished(c, from, BATCH, after));
+            if (page.isEmpty()) {
+                break;
+            }
+            if (present == null) {
+                present = present();
+            }
+            List<String> again = new ArrayList<>();
+            for (TaskMessage t : page) {
+                if (!present.contains(t.id())) {
+                    again.add(Json.write(t.movedAway(note)));
+                }
+            }
+            queue.submit(again);
+            restored += again.size();
+            if (page.size() < BATCH) {
+                break;
+            }
+        }
+        if (restored > 0) {
+            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again", restored);
+        }
+        redis.call(j -> j.set(RedisKeys.EPOCH, holder + " " + System.currentTimeMillis()));
+        return restored;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<String> present() {
+        List<String> keys = List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.RESULTS_QUEUE, TaskQueue.STORING);
+        List<String> ids = (List<String>) redis.call(j -> j.eval(SNAPSHOT, keys,
+                List.of(RedisKeys.ALL_NODE_TASKS, RedisKeys.ALL_NODE_INFLIGHT)));
+        return new HashSet<>(ids);
+    }
+}
