@@ -22,6 +22,7 @@ import java.util.UUID;
 public final class Cluster implements AutoCloseable {
     public static final Duration FAST_INTERVAL = Duration.ofMillis(300);
 
+    public final String redisUrl;
     public final Redis redis;
     public final Database db;
     public final TaskQueue queue;
@@ -29,15 +30,23 @@ public final class Cluster implements AutoCloseable {
     private final List<Coordinator> coordinators = new ArrayList<>();
     private final List<Redis> pools = new ArrayList<>();
 
+    /** On the shared test Redis, flushed, and a fresh database. */
     public Cluster() {
-        this.redis = TestRedis.fresh();
-        this.db = TestDatabase.fresh();
+        this(TestRedis.url(), TestDatabase.fresh());
+        redis.call(j -> j.flushAll());
+    }
+
+    /** On a Redis and a database of the test's own (which it may stop and start). */
+    public Cluster(String redisUrl, Database db) {
+        this.redisUrl = redisUrl;
+        this.redis = Redis.connect(redisUrl, 16);
+        this.db = db;
         this.queue = new TaskQueue(redis);
     }
 
     public Coordinator startCoordinator(String policy) {
         Redis own = pool();
-        Coordinator c = new Coordinator(new Coordinator.Config(TestRedis.url(), null, null, null,
+        Coordinator c = new Coordinator(new Coordinator.Config(redisUrl, null, null, null,
                 Placement.named(policy), 0, 3), own, db);
         c.start();
         coordinators.add(c);
@@ -46,7 +55,7 @@ public final class Cluster implements AutoCloseable {
 
     public Agent startAgent(String id, int workers) {
         Redis own = pool();
-        Agent a = new Agent(new Agent.Config(id, TestRedis.url(), FAST_INTERVAL, workers, Duration.ofSeconds(30),
+        Agent a = new Agent(new Agent.Config(id, redisUrl, FAST_INTERVAL, workers, Duration.ofSeconds(30),
                 Duration.ofSeconds(5)), own);
         a.start();
         agents.add(a);
@@ -54,7 +63,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private Redis pool() {
-        Redis r = Redis.connect(TestRedis.url(), 12);
+        Redis r = Redis.connect(redisUrl, 12);
         pools.add(r);
         return r;
     }
@@ -70,6 +79,35 @@ public final class Cluster implements AutoCloseable {
         }
         queue.submit(encoded);
         return ids;
+    }
+
+    /** Starts an agent as a separate process of its own (to be killed), logging to target/. */
+    public Process startAgentProcess(String id, int workers) throws java.io.IOException {
+        return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", id + ".log"),
+                List.of("-XX:+UseSerialGC", "-Xmx128m"), "agent", "--id", id, "--redis", redisUrl,
+                "--interval", colmena.config.Flags.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
+    }
+
+    /** Starts a coordinator as a separate process on this cluster's Redis and database. */
+    public Process startCoordinatorProcess(String name, String dbUrl) throws java.io.IOException {
+        return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", name + ".log"),
+                List.of("-XX:+UseSerialGC", "-Xmx256m"), "coordinator", "--redis", redisUrl, "--db", dbUrl);
+    }
+
+    /** Where every task is now, for a failure message. */
+    public String state() {
+        StringBuilder sb = new StringBuilder("rows:");
+        for (String status : List.of("PENDING", "RUNNING", "DONE", "FAILED")) {
+            sb.append(' ').append(status).append('=').append(rows("Status = '" + status + "'"));
+        }
+        sb.append("; lists:");
+        for (String key : redis.call(j -> j.keys("*"))) {
+            String type = redis.call(j -> j.type(key));
+            if (type.equals("list")) {
+                sb.append(' ').append(key).append('=').append(queue.length(key));
+            }
+        }
+        return sb.toString();
     }
 
     public long rows(String where) {

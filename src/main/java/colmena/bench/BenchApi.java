@@ -9,6 +9,9 @@ import colmena.support.Threads;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +19,12 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -30,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * {@code colmena bench api}: the latency of {@code GET /api/nodes} and {@code GET /api/tasks?limit=50}
@@ -55,12 +62,10 @@ final class BenchApi {
 
     /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window. */
     private record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
+        /** The nearest-rank percentile {@code p} (0 to 1) in milliseconds; NaN when nothing answered. */
         double ms(double p) {
-            if (latenciesNs.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(p * latenciesNs.length) - 1;
-            return latenciesNs[Math.max(0, Math.min(latenciesNs.length - 1, rank))] / 1e6;
+            int rank = Math.max(0, (int) Math.ceil(p * latenciesNs.length) - 1);
+            return latenciesNs.length == 0 ? Double.NaN : latenciesNs[rank] / 1e6;
         }
 
         boolean met() {
@@ -83,10 +88,10 @@ final class BenchApi {
         int seconds = flags.integer("seconds", 1, 3_600);
 
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
-        ExecutorService http = Executors.newCachedThreadPool(Threads.named("bench-http", true));
         ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
         ApiServer api = null;
-        try (Lab lab = Lab.start("api")) {
+        Lab lab = Lab.start("api");
+        try {
             Nodes nodes = new Nodes(lab.redis);
             List<String> online = writeNodes(nodes, nodeCount);
             beats.scheduleAtFixedRate(() -> online.forEach(id -> nodes.beat(stats(id))),
@@ -96,7 +101,9 @@ final class BenchApi {
             api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0), lab.redis, lab.db);
             api.start();
             String base = "http://127.0.0.1:" + api.port();
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(http).build();
+            // No executor of ours: with one, the JDK hands every completion to CompletableFuture's default
+            // executor, which on a machine of 2 CPUs starts a thread per request.
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             check(client, base, nodeCount, rows);
 
             System.out.printf(Locale.ROOT, "Load: %d requests/s to each endpoint, %d s warm-up + %d s measured%n",
@@ -105,8 +112,9 @@ final class BenchApi {
                     () -> drive(client, "GET /api/nodes", URI.create(base + "/api/nodes"), rate, seconds), load);
             CompletableFuture<Figures> tasksRun = CompletableFuture.supplyAsync(
                     () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
+            Usage before = Usage.now();
             List<Figures> all = List.of(nodesRun.join(), tasksRun.join());
-            print(all, nodeCount, online.size(), rows);
+            print(all, nodeCount, online.size(), rows, before, Usage.now());
             return all.stream().allMatch(Figures::met) ? 0 : 1;
         } finally {
             beats.shutdownNow();
@@ -114,7 +122,25 @@ final class BenchApi {
                 api.stop();
             }
             load.shutdownNow();
-            http.shutdownNow();
+            lab.close();
+            deleteQuietly(lab.dir);
+        }
+    }
+
+    /** This process's CPU time and the machine's load average at one moment. */
+    private record Usage(long cpuNs, long wallNs, double loadAverage) {
+        static Usage now() {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new Usage(os.getProcessCpuTime(), System.nanoTime(), os.getSystemLoadAverage());
+        }
+    }
+
+    /** The lab's folder holds a database of hundreds of MB; it goes, as far as it can. */
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -122,7 +148,7 @@ final class BenchApi {
     private static List<String> writeNodes(Nodes nodes, int count) {
         List<String> online = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String id = String.format(Locale.ROOT, "nodo%03d", i);
+            String id = nodeId(i);
             nodes.beat(stats(id));
             if (i % 10 == 0) {
                 nodes.leave(id);
@@ -132,6 +158,10 @@ final class BenchApi {
         }
         System.out.printf(Locale.ROOT, "Nodes: %d (%d online, %d offline)%n", count, online.size(), count - online.size());
         return online;
+    }
+
+    private static String nodeId(int n) {
+        return String.format(Locale.ROOT, "nodo%03d", n);
     }
 
     private static NodeStats stats(String id) {
@@ -145,6 +175,8 @@ final class BenchApi {
 
     /** Writes {@code rows} finished tasks, oldest first, over the last 30 days, in committed batches. */
     private static void fillHistory(Lab lab, int rows, int nodeCount) throws Exception {
+        String[] nodeIds = new String[nodeCount];
+        Arrays.setAll(nodeIds, i -> nodeId(i + 1));
         String sql = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Result, Error, Attempts, "
                 + "SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
         Random r = new Random(7);
@@ -160,7 +192,7 @@ final class BenchApi {
                 long startedMs = submittedMs + r.nextInt(200);
                 long durationMs = 5 + r.nextInt(3_000);
                 ps.setString(1, UUID.randomUUID().toString());
-                ps.setString(2, String.format(Locale.ROOT, "nodo%03d", 1 + r.nextInt(nodeCount)));
+                ps.setString(2, nodeIds[r.nextInt(nodeCount)]);
                 ps.setString(3, TYPES[type]);
                 ps.setString(4, PARAMS[type]);
                 ps.setString(5, failed ? "FAILED" : "DONE");
@@ -187,14 +219,11 @@ final class BenchApi {
 
     /** One request to each endpoint before the load, so a wrong setup fails loudly instead of fast. */
     private static void check(HttpClient client, String base, int nodeCount, int rows) throws Exception {
-        JsonObject n = get(client, base + "/api/nodes");
+        int shownNodes = get(client, base + "/api/nodes").getAsJsonArray("nodes").size();
         JsonObject t = get(client, base + "/api/tasks?limit=50");
-        int shownNodes = n.getAsJsonArray("nodes").size();
-        int shownTasks = t.getAsJsonArray("tasks").size();
-        long total = t.get("total").getAsLong();
-        if (shownNodes != nodeCount || shownTasks != Math.min(50, rows) || total != rows) {
-            throw new IllegalStateException("setup not as expected: " + shownNodes + " nodes, " + shownTasks
-                    + " tasks on the page, total " + total);
+        if (shownNodes != nodeCount || t.getAsJsonArray("tasks").size() != Math.min(50, rows)
+                || t.get("total").getAsLong() != rows) {
+            throw new IllegalStateException("setup not as expected: " + shownNodes + " nodes, tasks " + t.get("total"));
         }
     }
 
@@ -215,7 +244,7 @@ final class BenchApi {
         long periodNs = 1_000_000_000L / rate;
         int warmup = WARMUP_SECONDS * rate;
         int measured = seconds * rate;
-        long[] latencies = new long[measured];
+        long[] latencies = new long[measured]; // each slot written once, read after every answer is in
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<?>> pending = new ArrayList<>(measured);
@@ -236,31 +265,29 @@ final class BenchApi {
             pending.add(sent.whenComplete((response, failure) -> {
                 long latency = System.nanoTime() - scheduled;
                 if (failure == null && response.statusCode() == 200) {
-                    synchronized (latencies) {
-                        latencies[ok.getAndIncrement()] = latency;
-                    }
+                    latencies[ok.getAndIncrement()] = latency;
                 } else {
                     errors.incrementAndGet();
                 }
             }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        long[] done;
-        synchronized (latencies) {
-            done = Arrays.copyOf(latencies, ok.get());
-        }
+        long[] done = Arrays.copyOf(latencies, ok.get());
         Arrays.sort(done);
         double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
         return new Figures(name, measured, errors.get(), sentPerSecond, done);
     }
 
-    private static void print(List<Figures> all, int nodeCount, int onlineCount, int rows) {
-        Runtime rt = Runtime.getRuntime();
-        System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", rt.availableProcessors(),
+    private static void print(List<Figures> all, int nodeCount, int onlineCount, int rows, Usage before, Usage after) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", cpus,
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                rt.maxMemory() >> 20);
-        System.out.printf(Locale.ROOT, "Setup: %d nodes (%d online), %,d TaskHistory rows, H2 file database, bundled Redis%n%n",
+                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "Setup: %d nodes (%d online), %,d TaskHistory rows, H2 file database, bundled Redis%n",
                 nodeCount, onlineCount, rows);
+        double busy = (after.cpuNs() - before.cpuNs()) / (double) (after.wallNs() - before.wallNs()) / cpus;
+        System.out.printf(Locale.ROOT, "During the load: this process (API and load generator) used %.0f%% of the CPUs; "
+                + "load average %.1f → %.1f%n%n", 100 * busy, before.loadAverage(), after.loadAverage());
         System.out.printf(Locale.ROOT, "%-24s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
                 "sent/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p99 ≤ " + (int) TARGET_P99_MS + " ms");
         for (Figures f : all) {

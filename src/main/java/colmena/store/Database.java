@@ -44,11 +44,16 @@ public final class Database {
         }
     }
 
-    /** The default: an H2 file {@code colmena} under {@code dataDir}, shared by every local process. */
+    /**
+     * The default: an H2 file {@code colmena} under {@code dataDir}, shared by every local process.
+     * {@code WRITE_DELAY=0} writes each commit to the file at once: H2 otherwise keeps a second of
+     * commits in memory, and a killed coordinator would take results it had already acknowledged
+     * (and dropped from Redis) with it.
+     */
     public static String defaultUrl(Path dataDir) {
         String file = dataDir.toAbsolutePath().normalize().resolve("colmena").toString().replace('\\', '/');
         return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE"
-                + ";CASE_INSENSITIVE_IDENTIFIERS=TRUE;LOCK_TIMEOUT=10000";
+                + ";CASE_INSENSITIVE_IDENTIFIERS=TRUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
     }
 
     /**
@@ -73,11 +78,14 @@ public final class Database {
 
     /** H2's code for a database file held by a process that has not yet opened its server. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-    private static final long OPEN_RACE_WAIT_MS = 5_000;
+    /** H2's code for "Lock file recently modified": the process serving the file has just died. */
+    private static final int H2_ERROR_OPENING_DATABASE = 8000;
+    private static final long OPEN_RACE_WAIT_MS = 10_000;
 
     /**
      * A new connection. Two processes opening the shared H2 file at the same moment can find it
-     * locked before the first has started serving it; that race is waited out for a few seconds.
+     * locked before the first has started serving it, and after the serving process dies its lock
+     * file must age before another may take over; both are waited out for a few seconds.
      */
     public Connection connect() throws SQLException {
         long deadline = System.nanoTime() + OPEN_RACE_WAIT_MS * 1_000_000L;
@@ -85,7 +93,9 @@ public final class Database {
             try {
                 return DriverManager.getConnection(url, credentials);
             } catch (SQLException e) {
-                if (e.getErrorCode() != H2_DATABASE_ALREADY_OPEN || System.nanoTime() > deadline) {
+                boolean transient_ = e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
+                        || e.getErrorCode() == H2_ERROR_OPENING_DATABASE && String.valueOf(e.getMessage()).contains("Lock file");
+                if (!transient_ || System.nanoTime() > deadline) {
                     throw e;
                 }
                 try {
@@ -96,6 +106,11 @@ public final class Database {
                 }
             }
         }
+    }
+
+    /** The JDBC URL, as given (it may hold a password: use {@link #describe()} for logs). */
+    public String url() {
+        return url;
     }
 
     public boolean isSqlServer() {

@@ -1,0 +1,221 @@
+package colmena;
+
+import colmena.api.ApiServer;
+import colmena.broker.BundledRedis;
+import colmena.broker.RedisKeys;
+import colmena.store.Database;
+import colmena.support.Eventually;
+import colmena.support.Launcher;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No task lost when parts fail, with real processes killed by SIGKILL, a real Redis stopped and
+ * started (with and without its data), and a real database server taken away and brought back.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ReliabilityTest {
+
+    @Test
+    void anAgentKilledWhileHoldingTasksLosesNothingAndEveryTaskEndsDoneOnce() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("round-robin");
+            Process victim = cluster.startAgentProcess("victim", 2);
+            Process other = cluster.startAgentProcess("survivor", 4);
+            try {
+                Eventually.within(Duration.ofSeconds(30), "both agents online",
+                        () -> online(cluster, "victim") && online(cluster, "survivor"));
+                Thread.sleep(500);
+                List<String> ids = cluster.submit("sleep", Map.of("ms", 300), 40);
+                Eventually.within(Duration.ofSeconds(30), "the victim holding tasks",
+                        () -> cluster.queue.length(RedisKeys.nodeInflight("victim")) > 0);
+                Launcher.kill(victim);
+
+                Eventually.within(Duration.ofSeconds(60), "40 DONE", () -> cluster.rows("Status = 'DONE'") == 40);
+                assertEquals(40, cluster.rows(""), "one row per task");
+                assertEquals(new HashSet<>(ids), taskIds(cluster), "every submitted task, and no other");
+                assertTrue(cluster.rows("Attempts >= 2 AND Moves LIKE '%victim stopped reporting at%'") > 0,
+                        "the moved tasks say where they were and why they moved");
+                assertEquals(0, cluster.queue.length(RedisKeys.nodeInflight("victim")));
+                assertEquals(0, cluster.queue.length(RedisKeys.nodeTasks("victim")));
+            } finally {
+                Launcher.kill(victim);
+                Launcher.stop(other, 15);
+            }
+        }
+    }
+
+    @Test
+    void anAgentStoppedGracefullyHandsBackItsTasksAndShowsOfflineAtOnce() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("round-robin");
+            Process leaving = cluster.startAgentProcess("leaving", 1);
+            cluster.startAgent("staying", 4);
+            Eventually.within(Duration.ofSeconds(30), "both online", () -> online(cluster, "leaving") && online(cluster, "staying"));
+            Thread.sleep(500);
+            cluster.submit("sleep", Map.of("ms", 400), 20);
+            Eventually.within(Duration.ofSeconds(30), "leaving holds work",
+                    () -> cluster.queue.length(RedisKeys.nodeInflight("leaving")) > 0);
+            leaving.destroy(); // SIGTERM: the agent's shutdown runs
+            assertTrue(leaving.waitFor(20, TimeUnit.SECONDS), "the agent exits by itself");
+            assertFalse(online(cluster, "leaving"), "its stats key is gone as it exits, not seconds later");
+            Eventually.within(Duration.ofSeconds(60), "20 DONE", () -> cluster.rows("Status = 'DONE'") == 20);
+            assertEquals(20, cluster.rows(""));
+        }
+    }
+
+    @Test
+    void aStandbyCoordinatorTakesOverWhenTheLeaderIsKilled() throws Exception {
+        Path dir = TestDatabase.freshDir();
+        String dbUrl = Database.defaultUrl(dir);
+        Database db = Database.open(dbUrl, null, null);
+        try (Cluster cluster = new Cluster(TestRedis.url(), db)) {
+            cluster.redis.call(j -> j.flushAll());
+            cluster.startAgent("nodo1", 4);
+            Process first = cluster.startCoordinatorProcess("coordinator-1", dbUrl);
+            Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.LEADER)));
+            Process second = cluster.startCoordinatorProcess("coordinator-2", dbUrl);
+            try {
+                Thread.sleep(2_000);
+                String leader = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
+                Process leading = leader.contains(":" + first.pid() + ":") ? first : second;
+                Process standby = leading == first ? second : first;
+                cluster.submit("sleep", Map.of("ms", 100), 30);
+                Eventually.within(Duration.ofSeconds(30), "some DONE", () -> cluster.rows("Status = 'DONE'") >= 5);
+                Launcher.kill(leading);
+                cluster.submit("sleep", Map.of("ms", 10), 30);
+                Eventually.within(Duration.ofSeconds(20), "the standby leads",
+                        () -> {
+                            String holder = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
+                            return holder != null && holder.contains(":" + standby.pid() + ":");
+                        });
+                try {
+                    Eventually.within(Duration.ofSeconds(60), "60 DONE", () -> cluster.rows("Status = 'DONE'") == 60);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; " + cluster.state(), e);
+                }
+                assertEquals(60, cluster.rows(""));
+            } finally {
+                Launcher.kill(first);
+                Launcher.kill(second);
+            }
+        }
+    }
+
+    @Test
+    void redisRestartedWithItsDataLosesNothing() throws Exception {
+        redisRestart(false);
+    }
+
+    @Test
+    void redisComingBackEmptyGetsEveryUnfinishedTaskBackFromTaskHistory() throws Exception {
+        redisRestart(true);
+    }
+
+    private void redisRestart(boolean empty) throws Exception {
+        int port = TestRedis.freePort();
+        Path dir = Files.createTempDirectory("colmena-test-restart");
+        BundledRedis redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
+        try (Cluster cluster = new Cluster(redis.url(), TestDatabase.fresh())) {
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 2);
+            cluster.startAgent("nodo2", 2);
+            cluster.submit("sleep", Map.of("ms", 100), 80);
+            Eventually.within(Duration.ofSeconds(30), "all 80 placed", () -> cluster.rows("") == 80);
+            Eventually.within(Duration.ofSeconds(30), "some DONE", () -> cluster.rows("Status = 'DONE'") >= 10);
+            long doneBefore = cluster.rows("Status = 'DONE'");
+            assertTrue(doneBefore < 80, "the restart comes in the middle of the run");
+            if (empty) {
+                redis.kill();
+                redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null,
+                        Files.createTempDirectory("colmena-test-empty"));
+            } else {
+                redis.stop();
+                Thread.sleep(1_500);
+                redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
+            }
+            Eventually.within(Duration.ofSeconds(90), "80 DONE", () -> cluster.rows("Status = 'DONE'") == 80);
+            assertEquals(80, cluster.rows(""));
+            if (empty) {
+                assertTrue(cluster.rows("Moves LIKE '%Redis lost it%'") > 0, "the put-back tasks say why");
+            }
+        } finally {
+            redis.kill();
+        }
+    }
+
+    @Test
+    void theDatabaseGoingAwayForAWhileDelaysResultsButLosesNone() throws Exception {
+        Path dir = TestDatabase.freshDir();
+        int port = TestRedis.freePort();
+        Server h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists").start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/colmena;MODE=MSSQLServer;DATABASE_TO_UPPER=FALSE;"
+                + "CASE_INSENSITIVE_IDENTIFIERS=TRUE";
+        Database db = Database.open(url, null, null);
+        ApiServer api = null;
+        try (Cluster cluster = new Cluster(TestRedis.url(), db)) {
+            cluster.redis.call(j -> j.flushAll());
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 2);
+            api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, db);
+            api.start();
+            cluster.submit("sleep", Map.of("ms", 50), 60);
+            Eventually.within(Duration.ofSeconds(30), "some DONE", () -> cluster.rows("Status = 'DONE'") >= 5);
+            h2.stop();
+            assertEquals(503, health(api));
+            cluster.submit("sleep", Map.of("ms", 10), 20);
+            Thread.sleep(3_000);
+            h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.toString(), "-ifNotExists").start();
+            Eventually.within(Duration.ofSeconds(60), "80 DONE", () -> cluster.rows("Status = 'DONE'") == 80);
+            assertEquals(80, cluster.rows(""));
+            assertEquals(200, health(api));
+        } finally {
+            if (api != null) {
+                api.stop();
+            }
+            h2.stop();
+        }
+    }
+
+    private static int health(ApiServer api) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + api.port() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static boolean online(Cluster cluster, String node) {
+        return cluster.redis.call(j -> j.exists(RedisKeys.nodeStats(node)));
+    }
+
+    private static Set<String> taskIds(Cluster cluster) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = cluster.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,326 @@
+// Colmena dashboard, node cards: one card per node (metrics, chart, alerts, drain/resume/forget),
+// built once and patched in place on every poll. Uses state, t() and the helpers of app.js.
+'use strict';
+
+const CHART_WINDOW_MS = 5 * 60 * 1000;
+const CARD_ERROR_MS = 30000;          // how long a failed drain/resume/forget message stays on its card
+const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#e2e8f0', limit: '#dc2626' };
+
+// ---- node cards: built once per node id, then patched in place
+
+const cards = new Map();
+
+function renderNodes(nodes) {
+  const grid = $('node-grid');
+  const sorted = [...nodes].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  const seen = new Set();
+  sorted.forEach((node, i) => {
+    let card = cards.get(node.id);
+    if (!card) { card = createCard(node.id); cards.set(node.id, card); }
+    seen.add(node.id);
+    if (grid.children[i] !== card.root) grid.insertBefore(card.root, grid.children[i] || null);
+    renderCard(card, node);
+  });
+  for (const [id, card] of cards) {
+    if (!seen.has(id)) { card.root.remove(); cards.delete(id); state.cardErrors.delete(id); }
+  }
+  $('nodes-empty').hidden = sorted.length > 0;
+}
+
+function createCard(id) {
+  const root = el('article', 'node-card');
+  root.dataset.node = id;
+  const head = el('header', 'card-head');
+  const refs = { root, id, name: el('h3', 'node-id', id), status: el('span', 'badge status-badge'),
+    drained: el('span', 'badge badge-drained') };
+  head.append(refs.name, refs.status, refs.drained);
+  refs.host = el('p', 'node-host');
+  refs.os = el('p', 'node-os');
+  refs.seen = el('p', 'node-seen');
+  refs.alerts = el('ul', 'card-alerts');
+  root.append(head, refs.host, refs.os, refs.seen, refs.alerts);
+  refs.cpu = addMetric(root, 'cpu', 'cpu-value');
+  refs.mem = addMetric(root, 'memory', 'mem-value');
+  refs.disk = addMetric(root, 'disk', 'disk-value');
+  addNetwork(root, refs);
+  addChart(root, refs);
+
+  const counts = el('dl', 'counts');
+  for (const key of ['queued', 'running', 'done']) {
+    const box = el('div', 'count count-' + key);
+    const dt = el('dt');
+    dt.dataset.i18n = key;
+    refs[key] = el('dd', key + '-value');
+    box.append(refs[key], dt);
+    counts.append(box);
+  }
+  root.append(counts);
+
+  const actions = el('div', 'card-actions');
+  for (const action of ['drain', 'resume', 'forget']) {
+    const b = el('button', 'action ' + action + '-button');
+    b.type = 'button';
+    b.dataset.action = action;
+    b.dataset.i18n = action;
+    b.dataset.i18nTitle = action + 'Help';
+    refs[action] = b;
+    actions.append(b);
+  }
+  root.append(actions);
+  refs.error = el('div', 'card-error');
+  refs.error.setAttribute('role', 'alert');
+  refs.errorText = el('span', 'card-error-text');
+  const close = el('button', 'card-error-close', '×');
+  close.type = 'button';
+  close.dataset.action = 'dismiss';
+  close.dataset.i18nTitle = 'dismiss';
+  refs.error.append(refs.errorText, close);
+  refs.error.hidden = true;
+  root.append(refs.error);
+
+  root.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-title]').forEach((e) => { e.title = t(e.dataset.i18nTitle); });
+  return refs;
+}
+
+/** One labelled bar: the label, the number, the bar and a detail line. Returns their elements. */
+function addMetric(root, labelKey, valueClass) {
+  const box = el('div', 'metric');
+  const top = el('div', 'metric-top');
+  const label = el('span', 'metric-label');
+  label.dataset.i18n = labelKey;
+  const value = el('span', 'metric-value ' + valueClass);
+  const detail = el('span', 'metric-detail');
+  top.append(label, detail, value);
+  box.append(top);
+  const { bar, fill } = addBar(box);
+  root.append(box);
+  return { value, bar, fill, detail, label };
+}
+
+function addBar(parent) {
+  const bar = el('div', 'bar');
+  bar.setAttribute('role', 'progressbar');
+  bar.setAttribute('aria-valuemin', '0');
+  bar.setAttribute('aria-valuemax', '100');
+  const fill = el('div', 'bar-fill');
+  bar.append(fill);
+  parent.append(bar);
+  return { bar, fill };
+}
+
+function addNetwork(root, refs) {
+  const box = el('div', 'metric net');
+  const top = el('div', 'metric-top');
+  const label = el('span', 'metric-label');
+  label.dataset.i18n = 'network';
+  refs.netScale = el('span', 'metric-detail');
+  top.append(label, refs.netScale);
+  box.append(top);
+  for (const dir of ['rx', 'tx']) {
+    const row = el('div', 'net-row');
+    const name = el('span', 'net-dir');
+    name.dataset.i18n = dir === 'rx' ? 'netIn' : 'netOut';
+    const value = el('span', 'net-value net-' + dir, '—');
+    const { bar, fill } = addBar(row);
+    row.prepend(name);
+    row.append(value);
+    box.append(row);
+    refs[dir] = { value, bar, fill, label: name };
+  }
+  root.append(box);
+}
+
+function addChart(root, refs) {
+  const box = el('figure', 'chart');
+  refs.canvas = el('canvas', 'chart-canvas');
+  refs.canvas.setAttribute('role', 'img');
+  const legend = el('figcaption', 'chart-legend');
+  const cpu = el('span', 'legend legend-cpu');
+  cpu.dataset.i18n = 'cpu';
+  const mem = el('span', 'legend legend-mem');
+  mem.dataset.i18n = 'memory';
+  refs.chartFrom = el('span', 'chart-axis');
+  refs.chartTo = el('span', 'chart-axis');
+  refs.chartTo.dataset.i18n = 'chartNow';
+  legend.append(refs.chartFrom, cpu, mem, refs.chartTo);
+  box.append(refs.canvas, legend);
+  root.append(box);
+}
+
+function setBar(m, percent) {
+  const p = isNum(percent) ? Math.max(0, Math.min(100, percent)) : 0;
+  m.fill.style.width = p + '%';
+  m.fill.className = 'bar-fill ' + level(p);
+  m.bar.setAttribute('aria-valuenow', String(Math.round(p)));
+  m.bar.setAttribute('aria-label', m.label.textContent);
+}
+
+function setMetric(m, percent, detail) {
+  m.value.textContent = fmtPercent(isNum(percent) ? percent : null);
+  setBar(m, percent);
+  m.detail.textContent = detail;
+  m.detail.title = detail;
+}
+
+function renderCard(c, node) {
+  const m = node.metrics;
+  const saturated = node.online && node.saturated;
+  c.root.classList.toggle('offline', !node.online);
+  c.root.classList.toggle('saturated', !!saturated);
+  c.root.classList.toggle('is-drained', !!node.drained);
+  const kind = !node.online ? 'offline' : saturated ? 'saturated' : 'online';
+  c.status.className = 'badge status-badge badge-' + kind;
+  c.status.textContent = t(kind);
+  c.drained.hidden = !node.drained;
+  c.drained.textContent = t('drained');
+  c.host.textContent = m ? [m.host, node.online && isNum(m.uptimeSeconds) ? t('uptime', { age: fmtAge(m.uptimeSeconds * 1000) }) : '']
+    .filter(Boolean).join(' · ') : t('noMetrics');
+  c.os.textContent = m ? m.os || '' : '';
+  c.os.title = c.os.textContent;
+  c.os.hidden = !c.os.textContent;
+  c.seen.hidden = node.online;
+  c.seen.textContent = node.lastSeen ? t('lastSeen', { time: fmtTime(node.lastSeen) }) : t('neverSeen');
+  renderCardAlerts(c, node.online ? node.alerts || [] : []);
+
+  setMetric(c.cpu, m && m.cpuPercent, m ? [m.cores && t('cores', { n: m.cores }), m.workers && t('slots', { n: m.workers })]
+    .filter(Boolean).join(' · ') : '');
+  setMetric(c.mem, m && m.memPercent, m ? fmtBytes(m.memUsedBytes) + ' / ' + fmtBytes(m.memTotalBytes) : '');
+  setMetric(c.disk, m && m.diskPercent, m ? fmtBytes(m.diskUsedBytes) + ' / ' + fmtBytes(m.diskTotalBytes) : '');
+  for (const [dir, rate] of [['rx', m && m.netRxBytesPerSec], ['tx', m && m.netTxBytesPerSec]]) {
+    c[dir].value.textContent = fmtRate(rate);
+    setBar(c[dir], isNum(rate) ? (rate / state.netPeak) * 100 : null);
+  }
+  c.netScale.textContent = t('netScale', { rate: fmtRate(state.netPeak) });
+
+  c.queued.textContent = fmtNumber(node.queued ?? 0, 0);
+  c.running.textContent = fmtNumber(node.running ?? 0, 0);
+  c.done.textContent = fmtNumber(node.done ?? 0, 0);
+  renderActions(c, node);
+  renderChart(c, state.history.get(node.id) || [], node);
+}
+
+function renderCardAlerts(c, alerts) {
+  c.alerts.replaceChildren(...alerts.map((a) => {
+    const li = el('li', 'alert-line alert-' + alertSeverity(a), alertText(a));
+    li.dataset.metric = a.metric;
+    return li;
+  }));
+  c.alerts.hidden = alerts.length === 0;
+}
+
+/** Drain when not drained, resume when drained, forget only when offline; plus the last failure, if any. */
+function renderActions(c, node) {
+  const busy = state.busy.has(node.id);
+  c.drain.hidden = !!node.drained;
+  c.resume.hidden = !node.drained;
+  c.forget.hidden = !!node.online;
+  for (const b of [c.drain, c.resume, c.forget]) b.disabled = busy;
+  const err = state.cardErrors.get(node.id);
+  if (err && Date.now() > err.until) state.cardErrors.delete(node.id);
+  const shown = state.cardErrors.get(node.id);
+  c.error.hidden = !shown;
+  c.errorText.textContent = shown
+    ? t('actionFailed', { action: t('act' + shown.action[0].toUpperCase() + shown.action.slice(1)), msg: shown.text }) : '';
+}
+
+/** CPU and memory over the last minutes: two lines on a 0–100 % grid, the CPU threshold dashed. */
+function renderChart(c, samples, node) {
+  const canvas = c.canvas;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  const minutes = CHART_WINDOW_MS / 60000;
+  canvas.setAttribute('aria-label', t('chartLabel', { id: node.id, min: minutes }));
+  c.chartFrom.textContent = t('chartAgo', { min: minutes });
+  if (!w || !h) return;
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const end = serverNow();
+  const start = end - CHART_WINDOW_MS;
+  const pad = 3;
+  const x = (ms) => ((ms - start) / CHART_WINDOW_MS) * w;
+  const y = (p) => pad + (1 - Math.max(0, Math.min(100, p)) / 100) * (h - 2 * pad);
+
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = CHART_COLORS.grid;
+  for (const p of [0, 50, 100]) { ctx.beginPath(); ctx.moveTo(0, y(p) + 0.5); ctx.lineTo(w, y(p) + 0.5); ctx.stroke(); }
+  const limit = state.summary && state.summary.thresholds && state.summary.thresholds.cpuPercent;
+  if (isNum(limit)) {
+    ctx.setLineDash([4, 4]);
+    ctx.strokeStyle = CHART_COLORS.limit;
+    ctx.beginPath(); ctx.moveTo(0, y(limit)); ctx.lineTo(w, y(limit)); ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  const interval = (node.metrics && node.metrics.intervalMs) || 1000;
+  const gapMs = Math.max(5000, interval * 4);
+  const muted = !node.online;
+  drawSeries(ctx, samples, 2, muted ? '#94a3b8' : CHART_COLORS.mem, x, y, start, gapMs);
+  drawSeries(ctx, samples, 1, muted ? '#64748b' : CHART_COLORS.cpu, x, y, start, gapMs);
+}
+
+function drawSeries(ctx, samples, index, color, x, y, start, gapMs) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.lineJoin = 'round';
+  ctx.beginPath();
+  let prev = null;
+  for (const s of samples) {
+    const at = s[0];
+    const v = s[index];
+    if (!isNum(at) || !isNum(v) || at < start - gapMs) { prev = null; continue; }
+    if (prev === null || at - prev > gapMs) ctx.moveTo(x(at), y(v));
+    else ctx.lineTo(x(at), y(v));
+    prev = at;
+  }
+  ctx.stroke();
+}
+
+function redrawCharts() {
+  if (!state.nodes) return;
+  for (const node of state.nodes) {
+    const c = cards.get(node.id);
+    if (c) renderChart(c, state.history.get(node.id) || [], node);
+  }
+}
+
+async function nodeAction(id, action) {
+  state.busy.add(id);
+  if (state.nodes) renderNodes(state.nodes);
+  try {
+    const path = '/api/nodes/' + encodeURIComponent(id) + (action === 'forget' ? '' : '/' + action);
+    const res = await request(action === 'forget' ? 'DELETE' : 'POST', path);
+    if (!res.ok) {
+      state.cardErrors.set(id, { action, text: errorText(res), until: Date.now() + CARD_ERROR_MS });
+    } else {
+      state.cardErrors.delete(id);
+      const node = (state.nodes || []).find((n) => n.id === id);
+      if (action === 'forget') state.nodes = (state.nodes || []).filter((n) => n.id !== id);
+      else if (node) node.drained = !!res.body.drained;
+    }
+  } catch (e) {
+    state.cardErrors.set(id, { action, text: t('unreachableShort'), until: Date.now() + CARD_ERROR_MS });
+  } finally {
+    state.busy.delete(id);
+    if (state.nodes) renderNodes(state.nodes);
+    poll();
+  }
+}
+
+function onCardClick(e) {
+  const button = e.target.closest('button[data-action]');
+  const card = e.target.closest('.node-card');
+  if (!button || !card || button.disabled) return;
+  const id = card.dataset.node;
+  if (button.dataset.action === 'dismiss') {
+    state.cardErrors.delete(id);
+    if (state.nodes) renderNodes(state.nodes);
+  } else {
+    nodeAction(id, button.dataset.action);
+  }
+}

@@ -1,0 +1,325 @@
+// Colmena dashboard, tasks: the TaskHistory table with its filters, paging and CSV link, and the
+// form that submits new tasks. Uses state, t() and the helpers of app.js.
+'use strict';
+
+const MINE_MS = 15000;                // how long rows of tasks submitted from this page stay highlighted
+
+// ---- task table
+
+/** Node and type choices, and the CSV link for the filters shown. */
+function renderFilters() {
+  const nodeIds = (state.nodes || []).map((n) => n.id).sort();
+  fillSelect($('f-node'), nodeIds, state.filters.node);
+  fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type);
+  $('f-status').value = state.filters.status;
+  const q = new URLSearchParams({ node: state.filters.node, status: state.filters.status, type: state.filters.type });
+  $('csv-link').href = '/api/tasks.csv?' + q.toString();
+  $('csv-link').title = t('csvHelp');
+}
+
+/** Keeps the first option ("All"), then one per value; the selected value stays even when gone. */
+function fillSelect(select, values, selected) {
+  const list = [...values];
+  if (selected && !list.includes(selected)) list.push(selected);
+  const have = [...select.options].slice(1).map((o) => o.value);
+  if (have.join('\n') !== list.join('\n')) {
+    while (select.options.length > 1) select.remove(1);
+    for (const v of list) {
+      const o = el('option', null, v);
+      o.value = v;
+      select.append(o);
+    }
+  }
+  select.value = selected;
+}
+
+const rows = new Map();   // task id -> { tr, sig } of the rows drawn last
+
+function renderTasks(page) {
+  const tasks = page.tasks || [];
+  const body = $('task-body');
+  // New rows flash only when the same view (filters, page) is redrawn, not when the view changes.
+  const sameView = state.pageUrl === state.drawnUrl && rows.size > 0;
+  state.drawnUrl = state.pageUrl;
+  const keep = new Map();
+  tasks.forEach((task, i) => {
+    const sig = state.lang + JSON.stringify(task);
+    let entry = rows.get(task.id);
+    if (!entry || entry.sig !== sig) {
+      const tr = taskRow(task);
+      if (!entry && sameView) tr.classList.add('fresh');
+      entry = { tr, sig };
+    }
+    const until = state.mine.get(task.id);
+    entry.tr.classList.toggle('mine', !!until && Date.now() < until);
+    keep.set(task.id, entry);
+    if (body.children[i] !== entry.tr) body.insertBefore(entry.tr, body.children[i] || null);
+  });
+  while (body.children.length > tasks.length) body.lastElementChild.remove();
+  rows.clear();
+  for (const [k, v] of keep) rows.set(k, v);
+  for (const [id, until] of state.mine) if (Date.now() > until) state.mine.delete(id);
+
+  $('tasks-empty').hidden = tasks.length > 0;
+  const from = state.cursorStack.length * PAGE_SIZE;
+  $('page-info').textContent = tasks.length
+    ? t('showing', { from: fmtNumber(from + 1, 0), to: fmtNumber(from + tasks.length, 0), total: fmtNumber(page.total, 0) }) : '';
+  $('newer').disabled = state.cursorStack.length === 0;
+  $('newest').disabled = state.cursorStack.length === 0;
+  $('newest').hidden = state.cursorStack.length < 2;
+  $('older').disabled = !page.nextCursor;
+}
+
+function taskRow(task) {
+  const tr = el('tr', 'task-row status-row-' + String(task.status).toLowerCase());
+  tr.dataset.task = task.id;
+  const cell = (className, labelKey, text, title) => {
+    const td = el('td', className, text);
+    td.dataset.label = t(labelKey);
+    if (title) td.title = title;
+    tr.append(td);
+    return td;
+  };
+  const when = task.submittedAt || task.timestamp;
+  cell('time', 'colTime', fmtTime(when),
+    t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
+  cell('mono task-id', 'colTask', String(task.id || '').slice(0, 8), task.id);
+  cell('task-type', 'colType', task.type);
+  const params = fmtParams(task.params);
+  cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
+  cell('task-node', 'colNode', task.node || '—');
+  cell('task-status', 'colStatus').append(el('span', 'status status-' + String(task.status).toLowerCase(), task.status));
+
+  const failed = task.status === 'FAILED';
+  const outcome = String((failed ? task.error : task.result) ?? '—');
+  cell(failed ? 'task-result error' : 'task-result mono', 'colResult', shorten(outcome, 80), outcome.length > 80 ? outcome : null);
+  cell('num', 'colDuration', fmtDuration(task.durationMs));
+  const attempts = cell('num task-attempts', 'colAttempts', task.attempts ?? '—');
+  if (task.attempts > 1) attempts.classList.add('retried');
+
+  const why = cell('why', 'colWhy');
+  why.append(el('span', 'reason', task.reason || '—'));
+  const moves = task.moves || [];
+  if (moves.length || task.attempts > 1) {
+    const marks = el('span', 'marks');
+    if (moves.length) marks.append(el('span', 'moved', t('moved', { n: moves.length })));
+    if (task.attempts > 1) marks.append(el('span', 'moved', t('runAgain', { n: task.attempts })));
+    why.append(marks);
+  }
+  if (moves.length) {
+    const list = el('ul', 'moves');
+    for (const move of moves) list.append(el('li', null, move));
+    why.append(list);
+  }
+  return tr;
+}
+
+function onFilterChange(e) {
+  setFilter(e.target.name, e.target.value);
+}
+
+function setFilter(name, value) {
+  state.filters[name] = value;
+  state.cursor = '';
+  state.cursorStack = [];
+  renderFilters();
+  renderSummary(state.summary, state.health);
+  poll();
+}
+
+function onStatusShortcut(e) {
+  const b = e.target.closest('button[data-status]');
+  if (!b) return;
+  setFilter('status', state.filters.status === b.dataset.status ? '' : b.dataset.status);
+  $('tasks').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function onOlder() {
+  if (!state.page || !state.page.nextCursor) return;
+  state.cursorStack.push(state.cursor);
+  state.cursor = state.page.nextCursor;
+  poll();
+}
+
+function onNewer() {
+  if (!state.cursorStack.length) return;
+  state.cursor = state.cursorStack.pop();
+  poll();
+}
+
+function onNewest() {
+  state.cursor = '';
+  state.cursorStack = [];
+  poll();
+}
+
+// ---- submit form
+
+const form = { type: null, inputs: new Map() };   // the type drawn and its parameter inputs by name
+
+/** Fills the type choice once /api/types has answered. */
+function buildForm() {
+  const select = $('submit-type');
+  const names = state.types.types.map((x) => x.name);
+  const current = select.value || form.type || names[0];
+  select.replaceChildren(...names.map((n) => { const o = el('option', null, n); o.value = n; return o; }));
+  select.value = names.includes(current) ? current : names[0] || '';
+  const count = $('submit-count');
+  count.max = String(state.types.maxCount || 1000);
+  renderParams(select.value);
+}
+
+/** One number input per parameter of the chosen type, its default as placeholder and its bounds as a hint. */
+function renderParams(typeName) {
+  const type = state.types && state.types.types.find((x) => x.name === typeName);
+  form.type = typeName;
+  form.inputs.clear();
+  const box = $('param-fields');
+  const fields = [];
+  for (const p of (type && type.params) || []) {
+    const field = el('div', 'field field-param');
+    const id = 'param-' + p.name.replace(/[^A-Za-z0-9_-]/g, '_');
+    const label = el('label', null, p.name);
+    label.htmlFor = id;
+    const input = el('input');
+    Object.assign(input, { id, type: 'number', name: 'params.' + p.name, step: '1', inputMode: 'numeric' });
+    input.dataset.param = p.name;
+    input.placeholder = String(p.defaultValue);
+    if (isNum(p.min)) input.min = String(p.min);
+    if (isNum(p.max)) input.max = String(p.max);
+    const hint = el('span', 'field-hint');
+    hint.dataset.min = String(p.min);
+    hint.dataset.max = String(p.max);
+    const help = el('span', 'field-help', p.help || '');
+    const error = el('span', 'field-error');
+    error.dataset.field = 'params.' + p.name;
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    field.append(label, input, hint, help, error);
+    fields.push(field);
+    form.inputs.set(p.name, input);
+  }
+  if (!fields.length && type) fields.push(el('p', 'field-help', t('paramsNone')));
+  box.replaceChildren(...fields);
+  $('type-summary').textContent = type ? type.summary || '' : '';
+  clearFormErrors();
+  renderForm();
+}
+
+/** The translated parts of the form; what the user typed is never touched. */
+function renderForm() {
+  document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
+    h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
+  });
+  const max = state.types ? state.types.maxCount || 1000 : 1000;
+  $('count-hint').textContent = t('range', { min: 1, max: fmtNumber(max, 0) });
+  const top = document.querySelector('#submit-form .field-error[data-field="form"]');
+  if (!state.types) {
+    const msg = state.typesError ? t('typesFailed', { msg: state.typesError }) : t('typesLoading');
+    if (top.dataset.source !== 'api') { top.textContent = msg; top.hidden = false; top.dataset.source = 'types'; }
+    top.classList.toggle('is-info', !state.typesError && top.dataset.source === 'types');
+  } else if (top.dataset.source === 'types') {
+    top.hidden = true; top.textContent = ''; top.dataset.source = '';
+    top.classList.remove('is-info');
+  }
+  $('submit-button').disabled = !state.types || form.busy === true;
+}
+
+function fmtBound(raw) {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? fmtNumber(n, 0) : n >= 9e18 ? '2⁶³−1' : raw;
+}
+
+function clearFormErrors() {
+  document.querySelectorAll('#submit-form .field-error').forEach((e) => {
+    if (e.dataset.source === 'types') return;
+    e.hidden = true; e.textContent = ''; e.dataset.source = '';
+  });
+  document.querySelectorAll('#submit-form [aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+}
+
+/** Puts message beside the field the API named; a field the form does not show gets it at the top. */
+function showFieldError(field, message) {
+  let box = field ? document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(field)}"]`) : null;
+  if (!box) box = document.querySelector('#submit-form .field-error[data-field="form"]');
+  box.textContent = message;
+  box.dataset.source = 'api';
+  box.classList.remove('is-info');
+  box.hidden = false;
+  const input = field === 'type' ? $('submit-type') : field === 'count' ? $('submit-count')
+    : field && field.startsWith('params.') ? form.inputs.get(field.slice(7)) : null;
+  if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
+}
+
+/** A whole number the API can read exactly; a larger one goes as its text, which the API parses. */
+function toNumber(text) {
+  const n = Number(text);
+  return Number.isInteger(n) && !Number.isSafeInteger(n) ? text.trim() : n;
+}
+
+function readForm() {
+  const body = { type: $('submit-type').value, params: {} };
+  const problems = [];
+  for (const [name, input] of form.inputs) {
+    if (input.validity.badInput) problems.push('params.' + name);
+    else if (input.value.trim() !== '') body.params[name] = toNumber(input.value);
+  }
+  const count = $('submit-count');
+  if (count.validity.badInput) problems.push('count');
+  else body.count = count.value.trim() === '' ? 1 : toNumber(count.value);
+  return { body, problems };
+}
+
+async function onSubmit(e) {
+  e.preventDefault();
+  if (form.busy || !state.types) return;
+  clearFormErrors();
+  const status = $('submit-status');
+  const { body, problems } = readForm();
+  if (problems.length) {
+    problems.forEach((f) => showFieldError(f, t('notNumber')));
+    status.className = 'submit-status is-error';
+    status.textContent = t('notSubmitted');
+    return;
+  }
+  form.busy = true;
+  renderForm();
+  status.className = 'submit-status';
+  status.textContent = t('submitting');
+  try {
+    const res = await request('POST', '/api/tasks', body);
+    if (res.status === 202 && res.body) {
+      const n = res.body.count ?? (res.body.ids || []).length;
+      status.className = 'submit-status is-ok';
+      status.textContent = n === 1 ? t('submitted1') : t('submittedN', { n: fmtNumber(n, 0) });
+      for (const id of res.body.ids || []) state.mine.set(id, Date.now() + MINE_MS);
+      state.cursor = '';
+      state.cursorStack = [];
+      poll();
+    } else {
+      showFieldError(res.status === 400 && res.body ? res.body.field : null, errorText(res));
+      status.className = 'submit-status is-error';
+      status.textContent = t('notSubmitted');
+    }
+  } catch (err) {
+    showFieldError(null, t('apiError', { msg: t('unreachableShort') }));
+    status.className = 'submit-status is-error';
+    status.textContent = '';
+  } finally {
+    form.busy = false;
+    renderForm();
+  }
+}
+
+/** Editing a field takes its error away. */
+function onFormInput(e) {
+  const target = e.target;
+  const field = target.dataset.param ? 'params.' + target.dataset.param : target.name;
+  for (const f of [field, 'params', 'form']) {
+    const box = document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(f)}"]`);
+    if (box && box.dataset.source !== 'types' && (f === field || box.dataset.source === 'api')) {
+      box.hidden = true; box.textContent = ''; box.dataset.source = '';
+    }
+  }
+  target.removeAttribute('aria-invalid');
+}
