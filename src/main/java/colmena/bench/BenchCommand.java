@@ -25,7 +25,7 @@ public final class BenchCommand {
     static {
         register("api", "GET /api/nodes (50 nodes) and /api/tasks?limit=50 (1,000,000 rows) at 200 requests/s: latency percentiles", BenchApi::run);
         register("failover", "kill -9 an agent holding tasks: time to offline and to its tasks running elsewhere", BenchFailover::run);
-        // register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak::run);
+        register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak::run);
     }
 
     private BenchCommand() {

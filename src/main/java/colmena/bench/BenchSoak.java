@@ -1,0 +1,166 @@
+package colmena.bench;
+
+import colmena.broker.Json;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.coordinator.Coordinator;
+import colmena.coordinator.Placement;
+import colmena.support.Launcher;
+import colmena.task.TaskMessage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * {@code colmena bench soak}: thousands of small tasks while agent processes are killed
+ * (SIGKILL) or stopped (SIGTERM) and restarted at random; at the end the counts must agree:
+ * every submitted task is in TaskHistory exactly once, DONE or FAILED, and no list holds anything.
+ */
+final class BenchSoak {
+    static final List<Option> OPTIONS = List.of(
+            Option.value("tasks", null, "20000", "N", "tasks to submit"),
+            Option.value("agents", null, "3", "N", "agent processes"),
+            Option.value("rate", null, "500", "R", "tasks submitted a second"),
+            Option.value("chaos-every", null, "3s", "DURATION", "how often an agent is killed or stopped"),
+            Option.value("timeout", null, "10m", "DURATION", "give up if not everything is final by then"),
+            Option.value("seed", null, "1", "N", "random seed for the chaos"));
+
+    private BenchSoak() {
+    }
+
+    static int run(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(Flags.usage("bench soak", "Runs small tasks while agents are killed and restarted, then checks the counts.", OPTIONS));
+            return 0;
+        }
+        Flags flags = Flags.parse("bench soak", OPTIONS, args, Map.of());
+        int total = flags.integer("tasks", 1, 10_000_000);
+        int agents = flags.integer("agents", 1, 50);
+        int rate = flags.integer("rate", 1, 100_000);
+        Duration chaosEvery = flags.duration("chaos-every", Duration.ofMillis(200), Duration.ofHours(1));
+        Duration timeout = flags.duration("timeout", Duration.ofSeconds(10), Duration.ofDays(1));
+        Random random = new Random(flags.number("seed", 0, Long.MAX_VALUE));
+
+        try (Lab lab = Lab.start("soak")) {
+            Coordinator coordinator = new Coordinator(new Coordinator.Config(lab.redisUrl(), lab.dbUrl, null, null,
+                    Placement.named("least-loaded"), 0, 10), lab.redis, lab.db);
+            coordinator.start();
+            Process[] procs = new Process[agents];
+            for (int i = 0; i < agents; i++) {
+                procs[i] = agent(lab, i);
+            }
+            long t0 = System.nanoTime();
+            long deadline = t0 + timeout.toNanos();
+            int submitted = 0;
+            int kills = 0;
+            int stops = 0;
+            long nextChaos = t0 + chaosEvery.toNanos();
+            TaskQueue queue = new TaskQueue(lab.redis);
+            System.out.printf("Soak: %d tasks at %d/s on %d agents, one killed or stopped every %s%n",
+                    total, rate, agents, Flags.format(chaosEvery));
+            while (System.nanoTime() < deadline) {
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                int due = (int) Math.min(total, Math.round(elapsed * rate));
+                if (due > submitted) {
+                    queue.submit(tasks(due - submitted, random));
+                    submitted = due;
+                }
+                if (System.nanoTime() > nextChaos && submitted < total) {
+                    int victim = random.nextInt(agents);
+                    if (random.nextBoolean()) {
+                        Launcher.kill(procs[victim]);
+                        kills++;
+                    } else {
+                        Launcher.stop(procs[victim], 20);
+                        stops++;
+                    }
+                    Thread.sleep(500 + random.nextInt(1_500));
+                    procs[victim] = agent(lab, victim);
+                    nextChaos = System.nanoTime() + chaosEvery.toNanos();
+                }
+                if (submitted == total && finalRows(lab) >= total) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(1_000);
+            for (Process p : procs) {
+                Launcher.stop(p, 20);
+            }
+            coordinator.stop();
+            return report(lab, total, submitted, kills, stops, seconds);
+        }
+    }
+
+    private static List<String> tasks(int n, Random random) {
+        List<String> out = new ArrayList<>(n);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            int kind = random.nextInt(3);
+            TaskMessage t = switch (kind) {
+                case 0 -> TaskMessage.submit(UUID.randomUUID().toString(), "sleep", Map.of("ms", random.nextInt(20)), now, null);
+                case 1 -> TaskMessage.submit(UUID.randomUUID().toString(), "primes", Map.of("n", 1_000 + random.nextInt(20_000)), now, null);
+                default -> TaskMessage.submit(UUID.randomUUID().toString(), "sha256-chain", Map.of("rounds", 1 + random.nextInt(2_000)), now, null);
+            };
+            out.add(Json.write(t));
+        }
+        return out;
+    }
+
+    private static Process agent(Lab lab, int i) throws Exception {
+        String id = "soak" + (i + 1);
+        return Launcher.start(lab.log(id), List.of("-XX:+UseSerialGC", "-Xmx128m"), "agent", "--id", id, "--redis",
+                lab.redisUrl(), "--interval", "500ms", "--workers", "2", "--grace", "2s");
+    }
+
+    private static long finalRows(Lab lab) throws Exception {
+        return count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status IN ('DONE', 'FAILED')");
+    }
+
+    private static long count(Lab lab, String sql) throws Exception {
+        try (Connection c = lab.db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static int report(Lab lab, int total, int submitted, int kills, int stops, double seconds) throws Exception {
+        long rows = count(lab, "SELECT COUNT(*) FROM TaskHistory");
+        long distinct = count(lab, "SELECT COUNT(DISTINCT TaskId) FROM TaskHistory");
+        long done = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status = 'DONE'");
+        long failed = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status = 'FAILED'");
+        long moved = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Attempts > 1");
+        Map<String, Long> left = new HashMap<>();
+        for (String key : lab.redis.call(j -> j.keys("*"))) {
+            if (key.equals(RedisKeys.DEAD_LETTER) || key.startsWith("node:") && (key.endsWith(":tasks") || key.endsWith(":inflight"))
+                    || key.equals(RedisKeys.SUBMITTED) || key.equals(TaskQueue.PLACING) || key.equals(RedisKeys.RESULTS_QUEUE)
+                    || key.equals(TaskQueue.STORING)) {
+                long n = lab.redis.call(j -> j.llen(key));
+                if (n > 0) {
+                    left.put(key, n);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "Ran %.1f s: %d agents killed (SIGKILL), %d stopped (SIGTERM), each restarted%n",
+                seconds, kills, stops);
+        System.out.printf("submitted %d, rows %d (distinct task ids %d), DONE %d, FAILED %d, placed more than once %d%n",
+                submitted, rows, distinct, done, failed, moved);
+        System.out.println("left in Redis lists: " + (left.isEmpty() ? "nothing" : left));
+        boolean ok = submitted == total && rows == submitted && distinct == rows && done + failed == submitted && left.isEmpty();
+        System.out.println(ok ? "OK: submitted = DONE + FAILED, no duplicates, nothing left in any queue"
+                : "FAILED: the counts do not agree");
+        return ok ? 0 : 1;
+    }
+}
