@@ -43,3 +43,42 @@ CREATE INDEX IX_TaskHistory_TaskType ON TaskHistory (TaskType, ID);
 GO
 CREATE INDEX IX_TaskHistory_FinishedAt ON TaskHistory (FinishedAt);
 GO
+
+-- Who may use the API and the dashboard. Role is viewer, operator or admin. PasswordHash is a
+-- salted PBKDF2 hash (pbkdf2-sha256$iterations$salt$hash); the password itself is never stored.
+CREATE TABLE Users (
+    UserName     NVARCHAR(64)  NOT NULL PRIMARY KEY,
+    Role         VARCHAR(16)   NOT NULL,
+    PasswordHash VARCHAR(256)  NOT NULL,
+    CreatedAt    DATETIME2(3)  NOT NULL
+);
+GO
+
+-- API tokens for scripts (Authorization: Bearer ...). Only a SHA-256 of each token is kept;
+-- the token is shown once, when an admin creates it.
+CREATE TABLE ApiTokens (
+    ID         BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+    Name       NVARCHAR(100) NOT NULL,
+    UserName   NVARCHAR(64)  NOT NULL,
+    Role       VARCHAR(16)   NOT NULL,
+    TokenHash  VARCHAR(64)   NOT NULL,
+    CreatedAt  DATETIME2(3)  NOT NULL,
+    RevokedAt  DATETIME2(3)  NULL,
+    LastUsedAt DATETIME2(3)  NULL,
+    CONSTRAINT UQ_ApiTokens_TokenHash UNIQUE (TokenHash)
+);
+GO
+
+-- Every login, failed login, token change, node drain/resume/forget and user change.
+CREATE TABLE AuditLog (
+    ID         BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+    OccurredAt DATETIME2(3)  NOT NULL,
+    Actor      NVARCHAR(64)  NULL,
+    Action     VARCHAR(32)   NOT NULL,
+    Target     NVARCHAR(200) NULL,
+    Address    VARCHAR(64)   NULL,
+    Detail     NVARCHAR(400) NULL
+);
+GO
+CREATE INDEX IX_AuditLog_OccurredAt ON AuditLog (OccurredAt);
+GO

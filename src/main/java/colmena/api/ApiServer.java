@@ -9,6 +9,8 @@ import colmena.config.Settings;
 import colmena.store.ConnectionPool;
 import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
+import colmena.auth.Role;
+import colmena.auth.UserStore;
 import colmena.support.Threads;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -43,11 +45,16 @@ public final class ApiServer {
             Option.value("alert-cpu", "COLMENA_ALERT_CPU", "90", "PERCENT", "alert when a node's CPU stays above this"),
             Option.value("alert-memory", "COLMENA_ALERT_MEMORY", "90", "PERCENT", "alert when memory stays above this"),
             Option.value("alert-disk", "COLMENA_ALERT_DISK", "95", "PERCENT", "alert when disk use stays above this"),
-            Option.value("alert-after", "COLMENA_ALERT_AFTER", "5s", "DURATION", "how long a value must stay above to alert"));
+            Option.value("alert-after", "COLMENA_ALERT_AFTER", "5s", "DURATION", "how long a value must stay above to alert"),
+            Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
+                    "password of the admin account (default: a random one, made and printed once on first start)"),
+            Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
+            Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"));
     public static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
-                         double alertCpu, double alertMemory, double alertDisk, Duration alertAfter) {
+                         double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
+                         String adminPassword, Duration sessionTtl, boolean noAuth) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
@@ -57,20 +64,45 @@ public final class ApiServer {
                     flags.integer("port", 0, 65_535), flags.string("bind"),
                     flags.decimal("alert-cpu", 1, 100), flags.decimal("alert-memory", 1, 100),
                     flags.decimal("alert-disk", 1, 100),
-                    flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)));
+                    flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
+                    adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
+                    flags.bool("no-auth"));
+        }
+
+        private static String adminPassword(Flags flags) {
+            String p = flags.string("admin-password");
+            if (p != null && p.length() < colmena.auth.UserStore.MIN_PASSWORD) {
+                throw new colmena.config.UsageException(flags.source("admin-password") + ": must be at least "
+                        + colmena.auth.UserStore.MIN_PASSWORD + " characters");
+            }
+            return p;
         }
 
         /** The defaults, on a port of one's choosing (tests, benchmarks). */
         public static Config local(String redisUrl, int port) {
-            return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5));
+            return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5),
+                    null, Duration.ofHours(8), true);
+        }
+
+        /** The same, with login on and the admin's password given. */
+        public Config withAuth(String adminPassword, Duration sessionTtl) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, false);
         }
     }
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
     private final ConnectionPool connections;
+    private final String generatedAdminPassword;
 
-    public ApiServer(Config config, Redis redis, Database database) throws IOException {
+    /**
+     * Makes the server (not yet listening). With login on, an {@code admin} account is made if
+     * there is none (or given the configured password).
+     *
+     * @throws java.sql.SQLException when the admin account cannot be made
+     */
+    public ApiServer(Config config, Redis redis, Database database) throws IOException, java.sql.SQLException {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
@@ -80,17 +112,57 @@ public final class ApiServer {
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
-        server.createContext("/api/", routes(config, redis));
+        UserStore users = new UserStore(database);
+        this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
+        server.createContext("/api/", routes(config, redis, users));
         server.createContext("/", new StaticFiles());
     }
 
-    private Router routes(Config config, Redis redis) {
+    /**
+     * Makes sure an admin can log in: with a password given, the {@code admin} account gets it;
+     * with none and no admin yet, {@code admin} is made with a random password, returned to be
+     * printed once. Only its hash is stored.
+     */
+    private static String ensureAdmin(UserStore users, String configured) throws java.sql.SQLException {
+        if (configured != null) {
+            users.put("admin", Role.ADMIN, configured);
+            users.audit("system", "admin_password_set", "admin", null, "from --admin-password / COLMENA_ADMIN_PASSWORD");
+            return null;
+        }
+        if (users.adminCount() > 0) {
+            return null;
+        }
+        String password = colmena.auth.Passwords.readable();
+        users.put("admin", Role.ADMIN, password);
+        users.audit("system", "user_created", "admin", null, "first start: random password printed once");
+        return password;
+    }
+
+    /** The admin password made on this start, to print once; null when none was made. */
+    public String generatedAdminPassword() {
+        return generatedAdminPassword;
+    }
+
+    private Router routes(Config config, Redis redis, UserStore users) {
         TaskHistoryStore store = new TaskHistoryStore();
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
-        NodesApi nodes = new NodesApi(new Nodes(redis), alerts);
+        AuditTrail audit = new AuditTrail(users);
+        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
+        AuthApi authApi = new AuthApi(auth, users, audit);
+        NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
-        return new Router()
+        return new Router(auth)
+                .post("/api/login", null, authApi::login)
+                .post("/api/logout", Role.VIEWER, authApi::logout)
+                .get("/api/me", Role.VIEWER, authApi::whoAmI)
+                .get("/api/tokens", Role.ADMIN, authApi::tokens)
+                .post("/api/tokens", Role.ADMIN, authApi::createToken)
+                .delete("/api/tokens/{id}", Role.ADMIN, authApi::revokeToken)
+                .get("/api/users", Role.ADMIN, authApi::users)
+                .post("/api/users", Role.ADMIN, authApi::putUser)
+                .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
+                .get("/api/audit", Role.ADMIN, authApi::audit)
                 .get("/api/nodes", Role.VIEWER, nodes::list)
                 .get("/api/nodes/{id}", Role.VIEWER, nodes::one)
                 .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
@@ -102,7 +174,7 @@ public final class ApiServer {
                 .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
-                .get("/api/health", Role.VIEWER, summary::health);
+                .get("/api/health", null, summary::health);
     }
 
     public void start() {

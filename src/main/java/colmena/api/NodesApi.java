@@ -18,10 +18,12 @@ import java.util.Map;
 final class NodesApi {
     private final Nodes nodes;
     private final Alerts alerts;
+    private final AuditTrail audit;
 
-    NodesApi(Nodes nodes, Alerts alerts) {
+    NodesApi(Nodes nodes, Alerts alerts, AuditTrail audit) {
         this.nodes = nodes;
         this.alerts = alerts;
+        this.audit = audit;
     }
 
     /** Samples sent with {@code GET /api/nodes?history=true}: the last few minutes, for the cards' charts. */
@@ -93,6 +95,7 @@ final class NodesApi {
     Object drain(Request r) {
         String id = known(r.path("id"));
         nodes.drain(id);
+        audit.record(r, "node_drain", id, null);
         return Map.of("id", id, "drained", true);
     }
 
@@ -100,6 +103,7 @@ final class NodesApi {
     Object resume(Request r) {
         String id = known(r.path("id"));
         nodes.resume(id);
+        audit.record(r, "node_resume", id, null);
         return Map.of("id", id, "drained", false);
     }
 
@@ -111,6 +115,7 @@ final class NodesApi {
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }
+        audit.record(r, "node_forget", id, null);
         return Map.of("id", id, "forgotten", true);
     }
 

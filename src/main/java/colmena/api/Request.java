@@ -20,11 +20,22 @@ final class Request {
 
     private final HttpExchange exchange;
     private final Map<String, String> pathParams;
+    private final colmena.auth.Principal principal;
     private Map<String, String> query;
 
-    Request(HttpExchange exchange, Map<String, String> pathParams) {
+    Request(HttpExchange exchange, Map<String, String> pathParams, colmena.auth.Principal principal) {
         this.exchange = exchange;
         this.pathParams = pathParams;
+        this.principal = principal;
+    }
+
+    /** Who is calling; null on endpoints open to anyone. */
+    colmena.auth.Principal principal() {
+        return principal;
+    }
+
+    String address() {
+        return Auth.address(exchange);
     }
 
     HttpExchange exchange() {

@@ -1,5 +1,7 @@
 package colmena.api;
 
+import colmena.auth.Principal;
+import colmena.auth.Role;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -20,7 +22,10 @@ import java.util.regex.Pattern;
 
 /**
  * Every API endpoint, wired in one table: method, path template ({@code /api/nodes/{id}/drain}),
- * the role it needs, and its handler. This is also the one place a handler's outcome becomes an
+ * the role it needs (null: anyone), and its handler. Here every request is authenticated and
+ * authorised (401 without credentials, 403 for a role that may not), and a state-changing request
+ * that comes with the dashboard's session cookie must also carry the session's anti-forgery token
+ * in {@code X-CSRF-Token}. This is also the one place a handler's outcome becomes an
  * HTTP answer: a value is 200 JSON, a {@link Response} is sent as it says, an
  * {@link ApiException} is its status with {@code {"error": "..."}}, Redis or the database down is
  * 503, and anything else is 500 for this request only (logged, never shown with a stack trace).
@@ -37,6 +42,11 @@ final class Router implements HttpHandler {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final Auth auth;
+
+    Router(Auth auth) {
+        this.auth = auth;
+    }
 
     Router get(String template, Role role, Handler handler) {
         return add("GET", template, role, handler);
@@ -76,6 +86,9 @@ final class Router implements HttpHandler {
             try {
                 response = dispatch(ex);
             } catch (ApiException e) {
+                if (e.status() == 429 && e.body().get("retryAfterSeconds") != null) {
+                    ex.getResponseHeaders().set("Retry-After", e.body().get("retryAfterSeconds").toString());
+                }
                 response = Response.json(e.status(), e.body());
             } catch (JedisException e) {
                 response = Response.json(503, Map.of("error", "Redis is unreachable; try again shortly"));
@@ -105,11 +118,12 @@ final class Router implements HttpHandler {
                 allowed.add(r.method());
                 continue;
             }
+            Principal principal = r.role() == null ? null : authorise(ex, r);
             Map<String, String> params = new LinkedHashMap<>();
             for (int i = 0; i < r.names().size(); i++) {
                 params.put(r.names().get(i), m.group(i + 1));
             }
-            Object result = r.handler().handle(new Request(ex, params));
+            Object result = r.handler().handle(new Request(ex, params, principal));
             return result instanceof Response resp ? resp : Response.json(200, result);
         }
         if (!allowed.isEmpty()) {
@@ -117,6 +131,26 @@ final class Router implements HttpHandler {
             throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
         }
         throw ApiException.notFound("no such endpoint: " + path);
+    }
+
+    private Principal authorise(HttpExchange ex, Route r) throws SQLException {
+        Principal p = auth.authenticate(ex);
+        if (p == null) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"colmena\"");
+            throw new ApiException(401, "log in first (or send an API token: Authorization: Bearer ...)");
+        }
+        if (!p.role().allows(r.role())) {
+            throw new ApiException(403, p.user() + " is a " + p.role().label() + "; " + r.method() + " " + r.template()
+                    + " needs " + r.role().label());
+        }
+        if (p.bySession() && !r.method().equals("GET")) {
+            String sent = ex.getRequestHeaders().getFirst("X-CSRF-Token");
+            if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    p.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                throw new ApiException(403, "missing or wrong X-CSRF-Token: this request did not come from the dashboard");
+            }
+        }
+        return p;
     }
 
     static void send(HttpExchange ex, Response r) throws IOException {

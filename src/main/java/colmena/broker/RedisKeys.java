@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * reply:&lt;uuid&gt;               list    coordinator (RPUSH, TTL)       stored results for a waiting submitter
  * tasks:done:&lt;minute&gt;        string  coordinator (INCRBY, TTL)      tasks stored DONE in that minute (epoch minute)
  * tasks:failed:&lt;minute&gt;      string  coordinator (INCRBY, TTL)      tasks stored FAILED in that minute
+ * session:&lt;sha256&gt;           string  API (SET PX)                   a dashboard login: user, role, anti-forgery token
  * </pre>
  */
 public final class RedisKeys {
@@ -78,6 +79,11 @@ public final class RedisKeys {
 
     public static String failedInMinute(long epochMinute) {
         return "tasks:failed:" + epochMinute;
+    }
+
+    /** A dashboard session, by the SHA-256 of its cookie (the cookie itself is never stored). */
+    public static String session(String sessionHash) {
+        return "session:" + sessionHash;
     }
 
     /** A fresh reply list for one waiting submitter. */

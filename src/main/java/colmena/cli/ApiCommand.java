@@ -13,6 +13,14 @@ final class ApiCommand {
     private ApiCommand() {
     }
 
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "this-machine";
+        }
+    }
+
     static int run(String[] args) {
         Flags flags = Startup.flags("api", ApiServer.SUMMARY, ApiServer.OPTIONS, args);
         if (flags == null) {
@@ -28,13 +36,35 @@ final class ApiCommand {
             redis.close();
             throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + " (" + e.getMessage()
                     + "); is another API running? Choose another --port");
+        } catch (java.sql.SQLException e) {
+            redis.close();
+            throw new StartupException("cannot set up the admin account in the database (" + e.getMessage() + ")");
         }
         server.start();
-        String host = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind()) ? "localhost" : config.bind();
-        if ("127.0.0.1".equals(host)) {
-            host = "localhost";
+        var log = LoggerFactory.getLogger(ApiCommand.class);
+        String url = "http://localhost:" + server.port();
+        if (config.noAuth()) {
+            log.warn("--no-auth: NO LOGIN. Anyone who can reach port {} can see, submit, and manage nodes. "
+                    + "Use this only on a single-user laptop.", server.port());
+        } else if (server.generatedAdminPassword() != null) {
+            // Printed this once, in the first lines of the log; only its hash is stored.
+            log.info("==============================================================");
+            log.info(" Colmena admin account created. Log in at {}", url);
+            log.info("   user:     admin");
+            log.info("   password: {}", server.generatedAdminPassword());
+            log.info(" It is shown only this once. To choose it yourself, set");
+            log.info(" COLMENA_ADMIN_PASSWORD (or --admin-password) and restart.");
+            log.info("==============================================================");
         }
-        LoggerFactory.getLogger(ApiCommand.class).info("Colmena API listening on http://{}:{}", host, server.port());
+        boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
+        if (everywhere) {
+            log.info("Colmena API listening on {} and on port {} of every address of this machine (others use http://{}:{})",
+                    url, server.port(), hostName(), server.port());
+        } else if (!"127.0.0.1".equals(config.bind()) && !"localhost".equals(config.bind())) {
+            log.info("Colmena API listening on http://{}:{}", config.bind(), server.port());
+        } else {
+            log.info("Colmena API listening on {}", url);
+        }
         Startup.runUntilStopped(() -> {
             server.stop();
             redis.close();

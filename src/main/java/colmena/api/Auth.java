@@ -1,0 +1,176 @@
+package colmena.api;
+
+import colmena.auth.Passwords;
+import colmena.auth.Principal;
+import colmena.auth.Role;
+import colmena.auth.UserStore;
+import colmena.broker.Json;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is calling: a dashboard session (an HttpOnly, SameSite=Strict cookie whose hash keys a
+ * Redis entry), an API token ({@code Authorization: Bearer}), or a user's name and password
+ * ({@code Authorization: Basic}, as {@code curl -u} sends). Failed logins from one address are
+ * slowed down; passwords are checked against salted PBKDF2 hashes only.
+ */
+final class Auth {
+    static final String COOKIE = "colmena_session";
+    /** A Basic login that succeeded is trusted this long without hashing the password again. */
+    private static final long BASIC_CACHE_MS = 60_000;
+
+    private final UserStore users;
+    private final Redis redis;
+    private final Duration sessionTtl;
+    private final boolean open;
+    private final LoginThrottle throttle = new LoginThrottle();
+    private final Map<String, CachedBasic> basicCache = new ConcurrentHashMap<>();
+
+    private record CachedBasic(Principal principal, long untilMs) {
+    }
+
+    private record Session(String user, String role, String csrf) {
+    }
+
+    Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open) {
+        this.users = users;
+        this.redis = redis;
+        this.sessionTtl = sessionTtl;
+        this.open = open;
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+
+    Duration sessionTtl() {
+        return sessionTtl;
+    }
+
+    /**
+     * The caller, or null when the request carries no credentials.
+     *
+     * @throws ApiException 401 for credentials that are wrong, expired or revoked; 429 while the address is slowed down
+     */
+    Principal authenticate(HttpExchange ex) throws SQLException {
+        if (open) {
+            return new Principal("anonymous", Role.ADMIN, "open", null);
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                UserStore.Token t = users.token(Passwords.sha256(header.substring(7).trim()));
+                if (t == null) {
+                    throw new ApiException(401, "this API token is not valid (unknown or revoked)");
+                }
+                return new Principal(t.user(), t.role(), "token", null);
+            }
+            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return basic(header.substring(6).trim(), address(ex));
+            }
+            throw new ApiException(401, "Authorization must be \"Bearer <token>\" or \"Basic <user:password>\"");
+        }
+        String sessionId = cookie(ex, COOKIE);
+        if (sessionId == null) {
+            return null;
+        }
+        String json = redis.call(j -> j.get(RedisKeys.session(Passwords.sha256(sessionId))));
+        if (json == null) {
+            throw new ApiException(401, "your session has ended; log in again");
+        }
+        Session s = Json.GSON.fromJson(json, Session.class);
+        return new Principal(s.user(), Role.parse(s.role()), "session", s.csrf());
+    }
+
+    private Principal basic(String encoded, String address) throws SQLException {
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(401, "the Basic credentials are not valid base64");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new ApiException(401, "Basic credentials must be user:password");
+        }
+        String key = Passwords.sha256(decoded);
+        CachedBasic cached = basicCache.get(key);
+        if (cached != null && cached.untilMs() > System.currentTimeMillis()) {
+            return cached.principal();
+        }
+        Principal p = check(decoded.substring(0, colon), decoded.substring(colon + 1), address, "basic");
+        basicCache.put(key, new CachedBasic(p, System.currentTimeMillis() + BASIC_CACHE_MS));
+        return p;
+    }
+
+    /**
+     * Checks a name and password, slowing down an address after repeated failures.
+     *
+     * @throws ApiException 401 when they do not match, 429 while the address must wait
+     */
+    Principal check(String user, String password, String address, String via) throws SQLException {
+        throttle.check(address);
+        Map.Entry<String, Role> stored = user == null ? null : users.credentials(user);
+        if (stored == null || !Passwords.matches(password, stored.getKey())) {
+            throttle.failed(address);
+            users.audit(user, "login_failed", user, address, via);
+            throw new ApiException(401, "wrong user name or password");
+        }
+        throttle.succeeded(address);
+        return new Principal(user, stored.getValue(), via, null);
+    }
+
+    /** Starts a session for a checked user; returns the cookie value and the principal with its CSRF token. */
+    Map.Entry<String, Principal> startSession(Principal user) {
+        String id = Passwords.secret(32);
+        String csrf = Passwords.secret(24);
+        String json = Json.write(new Session(user.user(), user.role().label(), csrf));
+        redis.call(j -> j.psetex(RedisKeys.session(Passwords.sha256(id)), sessionTtl.toMillis(), json));
+        return Map.entry(id, new Principal(user.user(), user.role(), "session", csrf));
+    }
+
+    void endSession(HttpExchange ex) {
+        String id = cookie(ex, COOKIE);
+        if (id != null) {
+            redis.call(j -> j.del(RedisKeys.session(Passwords.sha256(id))));
+        }
+    }
+
+    /** Forgets cached Basic logins (after a user or password change). */
+    void forgetCached() {
+        basicCache.clear();
+    }
+
+    String setCookie(String id) {
+        return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionTtl.toSeconds();
+    }
+
+    static String clearCookie() {
+        return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    }
+
+    static String cookie(HttpExchange ex, String name) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+            for (String part : header.split(";")) {
+                String p = part.trim();
+                if (p.startsWith(name + "=")) {
+                    String v = p.substring(name.length() + 1);
+                    return v.isEmpty() ? null : v;
+                }
+            }
+        }
+        return null;
+    }
+
+    static String address(HttpExchange ex) {
+        return ex.getRemoteAddress() == null ? "?" : ex.getRemoteAddress().getAddress().getHostAddress();
+    }
+}

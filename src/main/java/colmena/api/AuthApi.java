@@ -1,0 +1,182 @@
+package colmena.api;
+
+import colmena.auth.Passwords;
+import colmena.auth.Principal;
+import colmena.auth.Role;
+import colmena.auth.UserStore;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Logging in and out, who am I, and (for admins) users, API tokens and the audit log. */
+final class AuthApi {
+    private final Auth auth;
+    private final UserStore users;
+    private final AuditTrail audit;
+
+    AuthApi(Auth auth, UserStore users, AuditTrail audit) {
+        this.auth = auth;
+        this.users = users;
+        this.audit = audit;
+    }
+
+    /** {@code POST /api/login} {"user", "password"}: sets the session cookie. */
+    Object login(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        String user = text(body, "user");
+        String password = text(body, "password");
+        Principal checked = auth.check(user, password, r.address(), "dashboard");
+        Map.Entry<String, Principal> session = auth.startSession(checked);
+        r.exchange().getResponseHeaders().add("Set-Cookie", auth.setCookie(session.getKey()));
+        audit.record(new Request(r.exchange(), Map.of(), checked), "login", user, null);
+        return me(session.getValue());
+    }
+
+    /** {@code POST /api/logout} */
+    Object logout(Request r) {
+        auth.endSession(r.exchange());
+        r.exchange().getResponseHeaders().add("Set-Cookie", Auth.clearCookie());
+        audit.record(r, "logout", r.principal().user(), null);
+        return Map.of("loggedOut", true);
+    }
+
+    /** {@code GET /api/me} */
+    Object whoAmI(Request r) {
+        return me(r.principal());
+    }
+
+    private Map<String, Object> me(Principal p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", p.user());
+        m.put("role", p.role().label());
+        m.put("via", p.via());
+        m.put("csrf", p.csrf());
+        m.put("auth", auth.isOpen() ? "off" : "on");
+        return m;
+    }
+
+    // ---- tokens ------------------------------------------------------------------------------
+
+    /** {@code GET /api/tokens} */
+    Object tokens(Request r) throws Exception {
+        return Map.of("tokens", users.tokens());
+    }
+
+    /** {@code POST /api/tokens} {"name", "role"}: the token is in this answer and nowhere else. */
+    Object createToken(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        String name = text(body, "name");
+        if (name.isBlank() || name.length() > 100) {
+            throw field("name must be 1 to 100 characters", "name");
+        }
+        Role role = role(body);
+        String token = "colmena_" + Passwords.secret(32);
+        long id = users.addToken(name, r.principal().user(), role, Passwords.sha256(token));
+        audit.record(r, "token_created", name, "role " + role.label() + ", id " + id);
+        return Response.json(201, Map.of("id", id, "name", name, "role", role.label(), "token", token));
+    }
+
+    /** {@code DELETE /api/tokens/{id}} */
+    Object revokeToken(Request r) throws Exception {
+        long id;
+        try {
+            id = Long.parseLong(r.path("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("token id must be a number, got \"" + r.path("id") + "\"");
+        }
+        if (!users.revoke(id)) {
+            throw ApiException.notFound("no live token " + id);
+        }
+        audit.record(r, "token_revoked", Long.toString(id), null);
+        return Map.of("id", id, "revoked", true);
+    }
+
+    // ---- users -------------------------------------------------------------------------------
+
+    /** {@code GET /api/users} */
+    Object users(Request r) throws Exception {
+        return Map.of("users", users.users());
+    }
+
+    /** {@code POST /api/users} {"user", "password", "role"}: creates a user, or sets a user's password and role. */
+    Object putUser(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        String name = text(body, "user");
+        if (!UserStore.USER_NAME.matcher(name).matches()) {
+            throw field("user must be 1 to 64 letters, digits, '.', '_', '@' or '-'", "user");
+        }
+        String password = text(body, "password");
+        if (password.length() < UserStore.MIN_PASSWORD) {
+            throw field("password must be at least " + UserStore.MIN_PASSWORD + " characters", "password");
+        }
+        Role role = role(body);
+        boolean existed = users.exists(name);
+        if (existed && role != Role.ADMIN && isLastAdmin(name)) {
+            throw new ApiException(409, name + " is the last admin; make another admin first");
+        }
+        users.put(name, role, password);
+        auth.forgetCached();
+        audit.record(r, existed ? "user_changed" : "user_created", name, "role " + role.label());
+        return Response.json(existed ? 200 : 201, Map.of("user", name, "role", role.label()));
+    }
+
+    /** {@code DELETE /api/users/{name}} */
+    Object deleteUser(Request r) throws Exception {
+        String name = r.path("name");
+        if (name.equals(r.principal().user())) {
+            throw new ApiException(409, "you cannot delete yourself");
+        }
+        if (isLastAdmin(name)) {
+            throw new ApiException(409, name + " is the last admin");
+        }
+        if (!users.delete(name)) {
+            throw ApiException.notFound("no user \"" + name + "\"");
+        }
+        auth.forgetCached();
+        audit.record(r, "user_deleted", name, null);
+        return Map.of("user", name, "deleted", true);
+    }
+
+    private boolean isLastAdmin(String name) throws Exception {
+        var stored = users.credentials(name);
+        return stored != null && stored.getValue() == Role.ADMIN && users.adminCount() <= 1;
+    }
+
+    /** {@code GET /api/audit?limit=} */
+    Object audit(Request r) throws Exception {
+        String l = r.query().getOrDefault("limit", "100");
+        int limit;
+        try {
+            limit = Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 1_000) {
+            throw ApiException.badRequest("limit must be a whole number from 1 to 1000, got \"" + l + "\"");
+        }
+        return Map.of("entries", users.audit(limit));
+    }
+
+    private static Role role(JsonObject body) {
+        try {
+            return Role.parse(text(body, "role"));
+        } catch (IllegalArgumentException e) {
+            throw field(e.getMessage(), "role");
+        }
+    }
+
+    private static String text(JsonObject body, String name) {
+        JsonElement e = body.get(name);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw field(name + " is required (text)", name);
+        }
+        return e.getAsString();
+    }
+
+    private static ApiException field(String message, String field) {
+        return new ApiException(400, message, Map.of("field", field));
+    }
+
+}

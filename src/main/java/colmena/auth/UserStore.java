@@ -1,0 +1,233 @@
+package colmena.auth;
+
+import colmena.store.Database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** All the SQL of Users, ApiTokens and AuditLog. */
+public final class UserStore {
+    public static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    public static final int MIN_PASSWORD = 8;
+
+    private final Database db;
+
+    public UserStore(Database db) {
+        this.db = db;
+    }
+
+    /** A user as the API shows one. */
+    public record User(String name, Role role, Instant createdAt) {
+    }
+
+    /** A token as the API shows one (never the secret). */
+    public record Token(long id, String name, String user, Role role, Instant createdAt, Instant revokedAt,
+                        Instant lastUsedAt) {
+    }
+
+    /** One audit row. */
+    public record AuditEntry(long id, Instant at, String actor, String action, String target, String address,
+                             String detail) {
+    }
+
+    // ---- users -------------------------------------------------------------------------------
+
+    /** The stored hash and role of a user, or null. */
+    public Map.Entry<String, Role> credentials(String name) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT PasswordHash, Role FROM Users WHERE UserName = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Map.entry(rs.getString(1), Role.parse(rs.getString(2))) : null;
+            }
+        }
+    }
+
+    public boolean exists(String name) throws SQLException {
+        return credentials(name) != null;
+    }
+
+    public List<User> users() throws SQLException {
+        List<User> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT UserName, Role, CreatedAt FROM Users ORDER BY UserName"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new User(rs.getString(1), Role.parse(rs.getString(2)), rs.getTimestamp(3).toInstant()));
+            }
+        }
+        return out;
+    }
+
+    /** Creates a user, or sets the password and role of one that exists. */
+    public void put(String name, Role role, String password) throws SQLException {
+        String hash = Passwords.hash(password);
+        try (Connection c = db.connect()) {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE Users SET Role = ?, PasswordHash = ? WHERE UserName = ?")) {
+                ps.setString(1, role.label());
+                ps.setString(2, hash);
+                ps.setString(3, name);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO Users (UserName, Role, PasswordHash, CreatedAt) VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, name);
+                    ps.setString(2, role.label());
+                    ps.setString(3, hash);
+                    ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    public boolean delete(String name) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM Users WHERE UserName = ?")) {
+            ps.setString(1, name);
+            boolean gone = ps.executeUpdate() > 0;
+            try (PreparedStatement revoke = c.prepareStatement(
+                    "UPDATE ApiTokens SET RevokedAt = ? WHERE UserName = ? AND RevokedAt IS NULL")) {
+                revoke.setTimestamp(1, Timestamp.from(Instant.now()));
+                revoke.setString(2, name);
+                revoke.executeUpdate();
+            }
+            return gone;
+        }
+    }
+
+    public long adminCount() throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM Users WHERE Role = 'admin'"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---- tokens ------------------------------------------------------------------------------
+
+    /** Stores a new token's hash; returns its id. */
+    public long addToken(String name, String user, Role role, String tokenHash) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ApiTokens (Name, UserName, Role, TokenHash, CreatedAt) VALUES (?, ?, ?, ?, ?)",
+                new String[] {"ID"})) {
+            ps.setString(1, name);
+            ps.setString(2, user);
+            ps.setString(3, role.label());
+            ps.setString(4, tokenHash);
+            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                return keys.next() ? keys.getLong(1) : -1;
+            }
+        }
+    }
+
+    /** The live token with this hash, or null (unknown or revoked); notes its use. */
+    public Token token(String tokenHash) throws SQLException {
+        try (Connection c = db.connect()) {
+            Token t = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt "
+                    + "FROM ApiTokens WHERE TokenHash = ? AND RevokedAt IS NULL")) {
+                ps.setString(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        t = readToken(rs);
+                    }
+                }
+            }
+            if (t != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ApiTokens SET LastUsedAt = ? WHERE ID = ?")) {
+                    ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                    ps.setLong(2, t.id());
+                    ps.executeUpdate();
+                }
+            }
+            return t;
+        }
+    }
+
+    public List<Token> tokens() throws SQLException {
+        List<Token> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt FROM ApiTokens ORDER BY ID DESC");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(readToken(rs));
+            }
+        }
+        return out;
+    }
+
+    public boolean revoke(long id) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE ApiTokens SET RevokedAt = ? WHERE ID = ? AND RevokedAt IS NULL")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setLong(2, id);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static Token readToken(ResultSet rs) throws SQLException {
+        return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), Role.parse(rs.getString(4)),
+                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)));
+    }
+
+    // ---- audit -------------------------------------------------------------------------------
+
+    public void audit(String actor, String action, String target, String address, String detail) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO AuditLog (OccurredAt, Actor, Action, Target, Address, Detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setString(2, cut(actor, 64));
+            ps.setString(3, action);
+            ps.setString(4, cut(target, 200));
+            ps.setString(5, cut(address, 64));
+            ps.setString(6, cut(detail, 400));
+            ps.executeUpdate();
+        }
+    }
+
+    public List<AuditEntry> audit(int limit) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT ID, OccurredAt, Actor, Action, "
+                + "Target, Address, Detail FROM AuditLog ORDER BY ID DESC OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditEntry(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public Map<String, Long> auditCounts() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT Action, COUNT(*) FROM AuditLog GROUP BY Action"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}
