@@ -71,7 +71,7 @@ final class Auth {
                 if (t == null) {
                     throw new ApiException(401, "this API token is not valid (unknown or revoked)");
                 }
-                return new Principal(t.user(), t.role(), "token", null);
+                return new Principal("token \"" + t.name() + "\" of " + t.user(), t.role(), "token", null);
             }
             if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
                 return basic(header.substring(6).trim(), address(ex));

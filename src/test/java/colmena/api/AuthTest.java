@@ -1,0 +1,249 @@
+package colmena.api;
+
+import colmena.TestDatabase;
+import colmena.TestRedis;
+import colmena.broker.Json;
+import colmena.broker.Redis;
+import colmena.store.Database;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Access control over real HTTP: each role against each endpoint, sessions, CSRF, tokens, throttling. */
+class AuthTest {
+    static final String ADMIN_PASSWORD = "admin-pass-123";
+    static final Duration SESSION_TTL = Duration.ofSeconds(3);
+    private static Redis redis;
+    private static Database db;
+    private static ApiServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Map<String, String> TOKENS = new java.util.HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = TestRedis.fresh();
+        db = TestDatabase.fresh();
+        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL), redis, db);
+        server.start();
+        String admin = basic("admin", ADMIN_PASSWORD);
+        assertEquals(201, send("POST", "/api/users", "{\"user\":\"vera\",\"password\":\"vera-pass-1\",\"role\":\"viewer\"}", admin).statusCode());
+        assertEquals(201, send("POST", "/api/users", "{\"user\":\"omar\",\"password\":\"omar-pass-1\",\"role\":\"operator\"}", admin).statusCode());
+        for (String role : List.of("viewer", "operator", "admin")) {
+            HttpResponse<String> r = send("POST", "/api/tokens", "{\"name\":\"test " + role + "\",\"role\":\"" + role + "\"}", admin);
+            assertEquals(201, r.statusCode(), r.body());
+            TOKENS.put(role, "Bearer " + json(r).get("token").getAsString());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        redis.close();
+    }
+
+    /** Every endpoint, with the least role it needs ("public" for none), and a body where it takes one. */
+    @ParameterizedTest(name = "{0} {1} needs {2}")
+    @CsvSource(delimiter = '|', value = {
+            "GET|/api/nodes|viewer|",
+            "GET|/api/nodes/nodo1|viewer|",
+            "POST|/api/nodes/nodo-x/drain|admin|",
+            "POST|/api/nodes/nodo-x/resume|admin|",
+            "DELETE|/api/nodes/nodo-x|admin|",
+            "GET|/api/tasks|viewer|",
+            "GET|/api/tasks/abc|viewer|",
+            "GET|/api/tasks.csv|viewer|",
+            "POST|/api/tasks|operator|{\"type\":\"sleep\",\"params\":{\"ms\":1}}",
+            "GET|/api/summary|viewer|",
+            "GET|/api/types|viewer|",
+            "GET|/api/me|viewer|",
+            "POST|/api/logout|viewer|",
+            "GET|/api/tokens|admin|",
+            "POST|/api/tokens|admin|{}",
+            "DELETE|/api/tokens/999999|admin|",
+            "GET|/api/users|admin|",
+            "POST|/api/users|admin|{}",
+            "DELETE|/api/users/nobody|admin|",
+            "GET|/api/audit|admin|",
+            "GET|/api/health|public|",
+    })
+    void eachRoleGetsExactlyTheEndpointsItMay(String method, String path, String needs, String body) throws Exception {
+        int anonymous = send(method, path, body, null).statusCode();
+        if (needs.equals("public")) {
+            assertFalse(anonymous == 401 || anonymous == 403, "open to anyone, got " + anonymous);
+            return;
+        }
+        assertEquals(401, anonymous, "without credentials");
+        List<String> roles = List.of("viewer", "operator", "admin");
+        for (String role : roles) {
+            int status = send(method, path, body, TOKENS.get(role)).statusCode();
+            boolean allowed = roles.indexOf(role) >= roles.indexOf(needs);
+            if (allowed) {
+                assertFalse(status == 401 || status == 403, role + " may, got " + status);
+            } else {
+                assertEquals(403, status, role + " may not");
+            }
+        }
+    }
+
+    @Test
+    void aForbiddenAnswerSaysWhoAndWhatRoleIsNeeded() throws Exception {
+        HttpResponse<String> r = send("POST", "/api/tasks", "{\"type\":\"sleep\"}", TOKENS.get("viewer"));
+        assertEquals(403, r.statusCode());
+        assertEquals("token \"test viewer\" of admin is a viewer; POST /api/tasks needs operator", json(r).get("error").getAsString());
+        assertEquals(List.of("error"), List.copyOf(json(r).keySet()), "no stack trace, nothing else");
+    }
+
+    @Test
+    void loggingInGivesAStrictHttpOnlyCookieAndLoggingOutEndsTheSession() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"omar\",\"password\":\"omar-pass-1\"}", null);
+        assertEquals(200, login.statusCode(), login.body());
+        String setCookie = login.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        assertTrue(setCookie.contains("SameSite=Strict"), setCookie);
+        assertTrue(setCookie.contains("Max-Age=" + SESSION_TTL.toSeconds()), setCookie);
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String csrf = json(login).get("csrf").getAsString();
+        assertEquals("operator", json(login).get("role").getAsString());
+
+        HttpResponse<String> me = request("GET", "/api/me", null, Map.of("Cookie", cookie));
+        assertEquals(200, me.statusCode());
+        assertEquals("omar", json(me).get("user").getAsString());
+        assertEquals(200, request("POST", "/api/logout", "", Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
+        assertEquals(401, request("GET", "/api/me", null, Map.of("Cookie", cookie)).statusCode(), "the session is gone");
+    }
+
+    @Test
+    void aSessionEndsByItselfAfterItsLifetime() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"vera-pass-1\"}", null);
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
+        assertEquals(200, request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode());
+        Thread.sleep(SESSION_TTL.toMillis() + 500);
+        HttpResponse<String> late = request("GET", "/api/nodes", null, Map.of("Cookie", cookie));
+        assertEquals(401, late.statusCode());
+        assertTrue(late.body().contains("session has ended"), late.body());
+    }
+
+    @Test
+    void aStateChangingRequestWithTheCookieButWithoutTheCsrfTokenIsRefused() throws Exception {
+        HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}", null);
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
+        String csrf = json(login).get("csrf").getAsString();
+        String body = "{\"type\":\"sleep\",\"params\":{\"ms\":1}}";
+        long before = redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED));
+        HttpResponse<String> forged = request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "Origin", "http://evil.example"));
+        assertEquals(403, forged.statusCode());
+        assertTrue(forged.body().contains("X-CSRF-Token"), forged.body());
+        assertEquals(403, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", "guess")).statusCode());
+        assertEquals(before, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED)), "nothing was queued");
+        assertEquals(202, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
+    }
+
+    @Test
+    void aRevokedTokenIsRefused() throws Exception {
+        String admin = basic("admin", ADMIN_PASSWORD);
+        HttpResponse<String> created = send("POST", "/api/tokens", "{\"name\":\"to revoke\",\"role\":\"operator\"}", admin);
+        String token = "Bearer " + json(created).get("token").getAsString();
+        assertEquals(200, send("GET", "/api/nodes", null, token).statusCode());
+        assertEquals(200, send("DELETE", "/api/tokens/" + json(created).get("id").getAsLong(), null, admin).statusCode());
+        HttpResponse<String> after = send("GET", "/api/nodes", null, token);
+        assertEquals(401, after.statusCode());
+        assertTrue(after.body().contains("revoked"), after.body());
+    }
+
+    @Test
+    void usersAndTokenChangesAndNodeActionsAreInTheAuditLog() throws Exception {
+        String admin = basic("admin", ADMIN_PASSWORD);
+        send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"wrong-one\"}", null);
+        HttpResponse<String> audit = send("GET", "/api/audit", null, admin);
+        String body = audit.body();
+        for (String action : List.of("user_created", "token_created", "login_failed", "admin_password_set")) {
+            assertTrue(body.contains("\"action\":\"" + action + "\""), action + " in " + body);
+        }
+    }
+
+    @Test
+    void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+        for (String path : List.of("/", "/app.js", "/api/health", "/api/nodes", "/nope", "/api/nope")) {
+            HttpResponse<String> r = send("GET", path, null, null);
+            assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), path);
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""), path);
+            assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(""), path);
+        }
+    }
+
+    @Test
+    void repeatedFailedLoginsFromOneAddressAreSlowedDown() throws Exception {
+        try (Redis own = Redis.connect(TestRedis.url(), 4)) {
+            ApiServer other = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL),
+                    own, TestDatabase.fresh());
+            other.start();
+            try {
+                String base = "http://127.0.0.1:" + other.port();
+                for (int i = 1; i <= 6; i++) {
+                    assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode(), "attempt " + i);
+                }
+                HttpResponse<String> slowed = post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
+                assertEquals(429, slowed.statusCode(), "even the right password waits");
+                assertTrue(slowed.headers().firstValue("Retry-After").isPresent());
+                Thread.sleep(1_200);
+                assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode());
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() throws Exception {
+        HttpResponse<String> wrong = send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"nope-nope\"}", null);
+        HttpResponse<String> unknown = send("POST", "/api/login", "{\"user\":\"nobody\",\"password\":\"nope-nope\"}", null);
+        assertEquals(401, wrong.statusCode());
+        assertEquals(wrong.body(), unknown.body());
+        assertNotEquals(200, send("GET", "/api/nodes", null, basic("vera", "nope-nope")).statusCode());
+    }
+
+    private static HttpResponse<String> post(String base, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
+        return request(method, path, body, authorization == null ? Map.of() : Map.of("Authorization", authorization));
+    }
+
+    private static HttpResponse<String> request(String method, String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        headers.forEach(b::header);
+        if (body != null && !body.isEmpty()) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null || body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(HttpResponse<String> r) {
+        return Json.GSON.fromJson(r.body(), JsonObject.class);
+    }
+}
