@@ -38,7 +38,10 @@ final class SubmitCommand {
             Option.repeated("param", "NAME=VALUE", "a parameter of the type"),
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),
             Option.flag("wait", null, "wait for the results and print them; exit 1 if any FAILED"),
-            Option.value("timeout", null, "10m", "DURATION", "with --wait, give up after this long (exit 3)"));
+            Option.value("timeout", null, "10m", "DURATION", "with --wait, give up after this long (exit 3)"),
+            Option.value("api", "COLMENA_API_URL", null, "URL",
+                    "submit through the API (e.g. http://teachers-pc:8000) instead of straight to Redis"),
+            Option.value("token", "COLMENA_API_TOKEN", null, "TOKEN", "with --api: an API token made on the dashboard"));
 
     private SubmitCommand() {
     }
@@ -53,7 +56,8 @@ final class SubmitCommand {
                         .append(")");
             }
         }
-        return sb.append("\n\nExample: submit --type primes --param n=2000000 --count 20 --wait").toString();
+        return sb.append("\n\nExamples:\n  submit --type primes --param n=2000000 --count 20 --wait\n"
+                + "  submit --api http://teachers-pc:8000 --token colmena_... --type sleep --param ms=500 --count 5 --wait").toString();
     }
 
     static int run(String[] args) throws InterruptedException {
@@ -86,6 +90,9 @@ final class SubmitCommand {
         boolean wait = flags.bool("wait");
         Duration timeout = flags.duration("timeout", Duration.ofSeconds(1), Duration.ofDays(7));
 
+        if (flags.string("api") != null) {
+            return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, wait, timeout);
+        }
         String reply = wait ? RedisKeys.newReply(UUID.randomUUID()) : null;
         List<String> ids = new ArrayList<>(count);
         List<String> encoded = new ArrayList<>(count);
