@@ -48,6 +48,8 @@ start "Colmena Agent nodo2" cmd /k java %AGENT_JAVA% -jar %JAR% agent --id nodo2
 
 echo.
 echo Colmena is starting in its own windows. Dashboard: http://localhost:%COLMENA_API_PORT%
+echo On the first start the "Colmena API" window shows the admin password (also in its first lines);
+echo set COLMENA_ADMIN_PASSWORD before start-all.bat to choose it yourself.
 echo Stop everything with: start-all.bat stop
 exit /b 0
 

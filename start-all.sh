@@ -50,6 +50,8 @@ is_ours() {
 
 launch() { # name, java options, arguments...
   local name=$1 opts=$2; shift 2
+  # Each start gets a fresh log; the previous one is kept as .1.
+  [[ -f $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
   # shellcheck disable=SC2086
   nohup java $opts -jar "$JAR" "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
@@ -92,12 +94,22 @@ start() {
   done
 
   for _ in $(seq 1 300); do
-    answers 127.0.0.1 "$API_PORT" && break
+    # The API logs its address last, after the admin password on a first start.
+    grep -q "listening on" "$LOG_DIR/api.log" 2>/dev/null && answers 127.0.0.1 "$API_PORT" && break
     is_ours "$(pid_of api)" || die "the API stopped; see logs/api.log: $(tail -n 3 "$LOG_DIR/api.log")"
     sleep 0.1
   done
   answers 127.0.0.1 "$API_PORT" || die "the API did not answer on port $API_PORT within 30 s; see logs/api.log"
   say ""
+  if grep -q "admin account created" "$LOG_DIR/api.log"; then
+    # Shown this once (it is in the first lines of logs/api.log); only its hash is stored.
+    grep -A 2 "admin account created" "$LOG_DIR/api.log" | sed -n '2,3p' | sed 's/^.*INFO /  /'
+    say "  Write the password down: it is not shown again."
+  elif grep -q "NO LOGIN" "$LOG_DIR/api.log"; then
+    say "WARNING: started with --no-auth (COLMENA_NO_AUTH): anyone who reaches port $API_PORT is admin."
+  else
+    say "Log in as admin (password set on the first start, or COLMENA_ADMIN_PASSWORD)."
+  fi
   say "Colmena is running. Dashboard: http://localhost:$API_PORT"
   say "Logs are in $LOG_DIR/. Stop everything with: ./start-all.sh stop"
 }
