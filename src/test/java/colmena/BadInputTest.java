@@ -54,6 +54,7 @@ class BadInputTest {
             assertTrue(dead.stream().anyMatch(d -> d.reason().contains("70") && d.reason().contains("limit")),
                     "the oversized message is named as such: " + dead);
             assertEquals(20, cluster.rows(""), "garbage wrote no rows");
+            assertDeadLettersVisibleThroughTheApi(cluster, 12);
 
             // The processes are still working after all that.
             cluster.submit("sleep", Map.of("ms", 1), 5);
@@ -131,6 +132,30 @@ class BadInputTest {
         Captured type = capture(() -> Commands.run(new String[] {"submit", "--type", "fibb"}));
         assertEquals(2, type.code);
         assertTrue(type.err.contains("unknown task type \"fibb\""), type.err);
+    }
+
+    /** The dead-letter list as an operator sees it: GET /api/deadletters over real HTTP. */
+    private static void assertDeadLettersVisibleThroughTheApi(Cluster cluster, int expected) {
+        try {
+            colmena.api.ApiServer api = new colmena.api.ApiServer(colmena.api.ApiServer.Config.local(cluster.redisUrl, 0),
+                    cluster.redis, cluster.db);
+            api.start();
+            try {
+                var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + api.port() + "/api/deadletters?limit=5")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                var body = Json.GSON.fromJson(r.body(), com.google.gson.JsonObject.class);
+                assertEquals(expected, body.get("total").getAsLong());
+                assertEquals(5, body.getAsJsonArray("deadLetters").size());
+                var first = body.getAsJsonArray("deadLetters").get(0).getAsJsonObject();
+                assertTrue(first.has("source") && first.has("reason") && first.has("raw"), first.toString());
+            } finally {
+                api.stop();
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static Map<String, String> errors(Cluster cluster) throws Exception {

@@ -174,6 +174,7 @@ public final class ApiServer {
                 .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
+                .get("/api/deadletters", Role.VIEWER, summary::deadLetters)
                 .get("/api/health", null, summary::health);
     }
 

@@ -111,6 +111,23 @@ final class SummaryApi {
         return body;
     }
 
+    /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */
+    Object deadLetters(Request r) {
+        String l = r.query().getOrDefault("limit", "100");
+        int limit;
+        try {
+            limit = Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > colmena.broker.TaskQueue.DEAD_LETTER_MAX) {
+            throw ApiException.badRequest("limit must be a whole number from 1 to " + colmena.broker.TaskQueue.DEAD_LETTER_MAX
+                    + ", got \"" + l + "\"");
+        }
+        colmena.broker.TaskQueue queue = new colmena.broker.TaskQueue(redis);
+        return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.DEAD_LETTER));
+    }
+
     /** {@code GET /api/types}: the task types and their parameters, for the submit form. */
     Object types(Request r) {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -119,7 +119,7 @@ public final class UserStore {
     public long addToken(String name, String user, Role role, String tokenHash) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO ApiTokens (Name, UserName, Role, TokenHash, CreatedAt) VALUES (?, ?, ?, ?, ?)",
-                new String[] {"ID"})) {
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
             ps.setString(2, user);
             ps.setString(3, role.label());

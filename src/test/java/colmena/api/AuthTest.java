@@ -73,6 +73,7 @@ class AuthTest {
             "POST|/api/tasks|operator|{\"type\":\"sleep\",\"params\":{\"ms\":1}}",
             "GET|/api/summary|viewer|",
             "GET|/api/types|viewer|",
+            "GET|/api/deadletters|viewer|",
             "GET|/api/me|viewer|",
             "POST|/api/logout|viewer|",
             "GET|/api/tokens|admin|",

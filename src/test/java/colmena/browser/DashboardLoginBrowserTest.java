@@ -1,0 +1,168 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import colmena.broker.Nodes;
+import colmena.metrics.NodeStats;
+import colmena.store.TaskHistoryStore;
+import colmena.support.Eventually;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard with login on, in a real headless Chromium: it asks for a password, shows who is
+ * logged in, hides what a viewer may not use, and shows text from other machines as text.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DashboardLoginBrowserTest {
+    private static final String ADMIN_PASSWORD = "teacher-pass-1";
+    private static final String EVIL_HOST = "<img src=x onerror=\"window.__pwned=1\">";
+    private static final String EVIL_RESULT = "<script>window.__pwned=2</script>";
+    private static final Duration UI = Duration.ofSeconds(20);
+
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+    private static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startAgent("nodo1", 2);
+        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
+                cluster.redis, cluster.db);
+        api.start();
+        page = "http://127.0.0.1:" + api.port() + "/";
+        HttpResponse<String> viewer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page + "api/users"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"vera\",\"password\":\"vera-pass-1\",\"role\":\"viewer\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, viewer.statusCode(), viewer.body());
+
+        // What other machines may send: a host name with markup, a result with a script.
+        new Nodes(cluster.redis).beat(new NodeStats("evil-node", EVIL_HOST, "Linux", 2, 10, 1, 4, 1, 4, 0, 0, 1, 2, 60_000,
+                System.currentTimeMillis()));
+        TaskMessage t = TaskMessage.submit("eeeeeeee-0000-0000-0000-000000000001", "sleep", Map.of("ms", 1),
+                System.currentTimeMillis(), null).placedOn("nodo1", "nodo1: 0 queued");
+        try (Connection c = cluster.db.connect()) {
+            TaskHistoryStore store = new TaskHistoryStore();
+            store.recordPlaced(c, List.of(t));
+            store.recordResults(c, List.of(TaskResult.done(t, "nodo1", EVIL_RESULT, 1, 2, 1)));
+        }
+        browser = WebDriver.start(1400, 1000);
+        browser.open(page);
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            try {
+                browser.screenshot(Path.of("target", "dashboard-login.png"));
+            } finally {
+                browser.close();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void theDashboardAsksForAPasswordShowsWhoIsLoggedInAndTextFromOtherMachinesAsText() throws Exception {
+        waitFor("the login form", () -> visible("form#login-form"));
+        assertTrue(browser.findAll(".node-card").isEmpty() || !visible(".node-card"), "no data before logging in");
+        logIn("admin", "wrong-password");
+        waitFor("the API's refusal", () -> browser.text(browser.findAll("#login-error").get(0)).toLowerCase().contains("wrong"));
+        logIn("admin", ADMIN_PASSWORD);
+        waitFor("admin's cards", () -> visible(".node-card[data-node=\"nodo1\"]"));
+        waitFor("who is logged in", () -> browser.text(browser.findAll("#whoami").get(0)).contains("admin"));
+        assertTrue(visible("form#submit-form"), "an admin may submit");
+
+        waitFor("the host shown as text", () -> browser.text(browser.findAll(".node-card[data-node=\"evil-node\"]").get(0)).contains(EVIL_HOST));
+        waitFor("the result shown as text", () -> {
+            List<String> rows = browser.findAll("tr.task-row[data-task=\"eeeeeeee-0000-0000-0000-000000000001\"]");
+            return !rows.isEmpty() && browser.text(rows.get(0)).contains(EVIL_RESULT);
+        });
+        assertEquals("none", browser.script("return String(window.__pwned === undefined ? 'none' : window.__pwned);").getAsString());
+        assertTrue(browser.findAll("img[src=\"x\"]").isEmpty(), "no element was made from the host name");
+
+        browser.click(browser.findAll("button#logout-button").get(0));
+        waitFor("the login form again", () -> visible("form#login-form"));
+
+        logIn("vera", "vera-pass-1");
+        waitFor("vera's cards", () -> visible(".node-card[data-node=\"nodo1\"]"));
+        waitFor("vera named", () -> browser.text(browser.findAll("#whoami").get(0)).contains("vera"));
+        assertTrue(!visible("form#submit-form"), "a viewer gets no submit form");
+        assertTrue(browser.findAll(".drain-button:not([hidden])").stream().noneMatch(this::shown), "a viewer gets no drain button");
+    }
+
+    private boolean shown(String element) {
+        try {
+            return browser.script("const e = arguments[0]; return !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);",
+                    Map.of("element-6066-11e4-a52e-4f735466cecf", element)).getAsBoolean();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void logIn(String user, String password) throws Exception {
+        String u = browser.findAll("input#login-user").get(0);
+        String p = browser.findAll("input#login-password").get(0);
+        browser.clear(u);
+        browser.type(u, user);
+        browser.clear(p);
+        browser.type(p, password);
+        browser.click(browser.findAll("button#login-button").get(0));
+    }
+
+    private static boolean visible(String css) throws Exception {
+        return browser.script("const e = document.querySelector(arguments[0]);"
+                + " return !!e && !e.closest('[hidden]') && !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);", css)
+                .getAsBoolean();
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitFor(String what, Check check) {
+        Eventually.within(UI, what, () -> {
+            try {
+                return check.ok();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+}
