@@ -55,30 +55,29 @@ public final class TaskHistoryStore {
             return;
         }
         Timestamp now = Timestamp.from(Instant.now());
-        int[] counts;
-        try (PreparedStatement ps = c.prepareStatement(PLACE)) {
-            for (TaskMessage t : placed) {
-                ps.setString(1, t.node());
-                ps.setString(2, cut(t.reason(), MAX_REASON_CHARS));
-                ps.setString(3, moves(t));
-                ps.setInt(4, t.attempt());
-                ps.setTimestamp(5, now);
-                ps.setString(6, t.id());
-                ps.addBatch();
-            }
-            counts = ps.executeBatch();
-        }
-        List<TaskMessage> unsure = new ArrayList<>();
-        for (int i = 0; i < placed.size(); i++) {
-            if (counts[i] != 1) {
-                unsure.add(placed.get(i));
-            }
-        }
-        Set<String> existing = existing(c, unsure.stream().map(TaskMessage::id).toList());
+        // Most placed tasks are new: one look-up of which rows exist replaces an UPDATE per task.
+        Set<String> existing = existing(c, placed.stream().map(TaskMessage::id).toList());
+        List<TaskMessage> again = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        for (TaskMessage t : unsure) {
-            if (existing.add(t.id())) {
+        for (TaskMessage t : placed) {
+            if (existing.contains(t.id())) {
+                again.add(t);
+            } else if (existing.add(t.id())) {
                 rows.add(new Row(t, t.node(), TaskStatus.PENDING, null, null, 0, 0, null, now));
+            }
+        }
+        if (!again.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(PLACE)) {
+                for (TaskMessage t : again) {
+                    ps.setString(1, t.node());
+                    ps.setString(2, cut(t.reason(), MAX_REASON_CHARS));
+                    ps.setString(3, moves(t));
+                    ps.setInt(4, t.attempt());
+                    ps.setTimestamp(5, now);
+                    ps.setString(6, t.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
         }
         insert(c, rows);
