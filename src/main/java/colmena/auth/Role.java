@@ -1,10 +1,14 @@
 package colmena.auth;
 
+import com.google.gson.annotations.SerializedName;
+
 import java.util.Locale;
 
 /** Who may do what: viewers look, operators also submit tasks, admins also manage nodes, users and tokens. */
 public enum Role {
-    VIEWER, OPERATOR, ADMIN;
+    @SerializedName("viewer") VIEWER,
+    @SerializedName("operator") OPERATOR,
+    @SerializedName("admin") ADMIN;
 
     public boolean allows(Role needed) {
         return compareTo(needed) >= 0;

@@ -9,8 +9,6 @@ import colmena.support.Threads;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,12 +17,9 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -36,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * {@code colmena bench api}: the latency of {@code GET /api/nodes} and {@code GET /api/tasks?limit=50}
@@ -128,7 +122,6 @@ final class BenchApi {
                 }
             } finally {
                 lab.close();
-                deleteQuietly(lab.dir);
             }
         }
     }
@@ -138,15 +131,6 @@ final class BenchApi {
         static Usage now() {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             return new Usage(os.getProcessCpuTime(), System.nanoTime(), os.getSystemLoadAverage());
-        }
-    }
-
-    /** The lab's folder holds a database of hundreds of MB; it goes, as far as it can. */
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("Could not remove " + dir + ": " + e.getMessage());
         }
     }
 

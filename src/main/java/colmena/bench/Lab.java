@@ -52,9 +52,19 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** Stops Redis and removes the lab's folder (database, Redis files), keeping the logs if asked to. */
     @Override
     public void close() {
         redis.close();
         redisServer.kill();
+        if (System.getenv("COLMENA_BENCH_KEEP") != null) {
+            System.out.println("Kept the benchmark's files in " + dir);
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("Could not remove " + dir + ": " + e.getMessage());
+        }
     }
 }

@@ -122,16 +122,36 @@ public final class Nodes {
     private static List<double[]> samples(List<String> raw) {
         List<double[]> out = new ArrayList<>(raw.size());
         for (String r : raw) {
-            try {
-                double[] sample = Json.GSON.fromJson(r, double[].class);
-                if (sample != null && sample.length >= 3) {
-                    out.add(sample);
-                }
-            } catch (RuntimeException e) {
-                // A sample that cannot be read is left out of the chart; the next beat adds a good one.
+            double[] sample = parseSample(r);
+            if (sample != null) {
+                out.add(sample);
             }
         }
         return out;
+    }
+
+    /**
+     * Reads one {@code [atMs,cpu,mem,disk]} sample by hand: the API reads hundreds per request, and
+     * a JSON parser for each was most of its work. Null for anything else (that sample is left out
+     * of the chart; the next beat adds a good one).
+     */
+    static double[] parseSample(String text) {
+        if (text == null || text.length() < 2 || text.charAt(0) != '[' || text.charAt(text.length() - 1) != ']') {
+            return null;
+        }
+        String[] parts = text.substring(1, text.length() - 1).split(",");
+        if (parts.length < 3 || parts.length > 8) {
+            return null;
+        }
+        double[] sample = new double[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                sample[i] = Double.parseDouble(parts[i].trim());
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return sample;
     }
 
     /** Whether the node is in the registry (seen and not forgotten). */

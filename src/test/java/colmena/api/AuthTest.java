@@ -158,6 +158,16 @@ class AuthTest {
     }
 
     @Test
+    void usersAndTokensListTheirRolesAsTheyAreWritten() throws Exception {
+        String admin = basic("admin", ADMIN_PASSWORD);
+        String users = send("GET", "/api/users", null, admin).body();
+        assertTrue(users.contains("\"name\":\"vera\",\"role\":\"viewer\""), users);
+        String tokens = send("GET", "/api/tokens", null, admin).body();
+        assertTrue(tokens.contains("\"role\":\"operator\""), tokens);
+        assertFalse(tokens.contains("TokenHash") || tokens.contains("colmena_"), "no secret in the list: " + tokens);
+    }
+
+    @Test
     void aRevokedTokenIsRefused() throws Exception {
         String admin = basic("admin", ADMIN_PASSWORD);
         HttpResponse<String> created = send("POST", "/api/tokens", "{\"name\":\"to revoke\",\"role\":\"operator\"}", admin);
