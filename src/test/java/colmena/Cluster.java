@@ -1,19 +1,16 @@
 package colmena;
 
 import colmena.agent.Agent;
-import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.Database;
-import colmena.task.TaskMessage;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A whole Colmena in this JVM, on the real test Redis and a fresh real database: a coordinator
@@ -70,15 +67,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Submits tasks as the CLI and the API do; returns their ids. */
     public List<String> submit(String type, Map<String, Object> params, int count) {
-        List<String> ids = new ArrayList<>();
-        List<String> encoded = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
-            encoded.add(Json.write(TaskMessage.submit(id, type, params, System.currentTimeMillis(), null)));
-        }
-        queue.submit(encoded);
-        return ids;
+        return queue.submitNew(type, params, count, null);
     }
 
     /** Starts an agent as a separate process of its own (to be killed), logging to target/. */

@@ -146,16 +146,7 @@ final class AuthApi {
 
     /** {@code GET /api/audit?limit=} */
     Object audit(Request r) throws Exception {
-        String l = r.query().getOrDefault("limit", "100");
-        int limit;
-        try {
-            limit = Integer.parseInt(l);
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1 || limit > 1_000) {
-            throw ApiException.badRequest("limit must be a whole number from 1 to 1000, got \"" + l + "\"");
-        }
+        int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, 1_000);
         return Map.of("entries", users.audit(limit));
     }
 

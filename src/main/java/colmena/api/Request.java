@@ -117,6 +117,27 @@ final class Request {
     /** How much of an oversized body is read and dropped before answering 413. */
     private static final long DRAIN_LIMIT_BYTES = 16L * 1024 * 1024;
 
+    /**
+     * A whole-number query parameter within bounds, or {@code fallback} when absent.
+     *
+     * @throws ApiException 400 naming the parameter and its range
+     */
+    static long wholeNumber(Map<String, String> query, String name, long fallback, long min, long max) {
+        String v = query.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the range
+        }
+        throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max + ", got \"" + v + "\"");
+    }
+
     static Map<String, String> parseQuery(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {

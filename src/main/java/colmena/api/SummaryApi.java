@@ -113,17 +113,7 @@ final class SummaryApi {
 
     /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */
     Object deadLetters(Request r) {
-        String l = r.query().getOrDefault("limit", "100");
-        int limit;
-        try {
-            limit = Integer.parseInt(l);
-        } catch (NumberFormatException e) {
-            limit = -1;
-        }
-        if (limit < 1 || limit > colmena.broker.TaskQueue.DEAD_LETTER_MAX) {
-            throw ApiException.badRequest("limit must be a whole number from 1 to " + colmena.broker.TaskQueue.DEAD_LETTER_MAX
-                    + ", got \"" + l + "\"");
-        }
+        int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, colmena.broker.TaskQueue.DEAD_LETTER_MAX);
         colmena.broker.TaskQueue queue = new colmena.broker.TaskQueue(redis);
         return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.DEAD_LETTER));
     }

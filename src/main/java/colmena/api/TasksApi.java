@@ -1,6 +1,5 @@
 package colmena.api;
 
-import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
@@ -8,7 +7,6 @@ import colmena.store.TaskPage;
 import colmena.store.TaskQuery;
 import colmena.store.TaskRecord;
 import colmena.task.InvalidTaskException;
-import colmena.task.TaskMessage;
 import colmena.task.TaskStatus;
 import colmena.task.TaskTypes;
 import com.google.gson.JsonElement;
@@ -19,13 +17,11 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The task endpoints: TaskHistory as JSON and CSV, one task, and submitting new ones. */
@@ -155,15 +151,7 @@ final class TasksApi {
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
-        List<String> ids = new ArrayList<>(count);
-        List<String> encoded = new ArrayList<>(count);
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
-            encoded.add(Json.write(TaskMessage.submit(id, type, params, now, null)));
-        }
-        queue.submit(encoded);
+        List<String> ids = queue.submitNew(type, params, count, null);
         return Response.json(202, Map.of("ids", ids, "count", count));
     }
 
@@ -208,9 +196,9 @@ final class TasksApi {
                 throw ApiException.badRequest("unknown parameter \"" + k + "\"; known: " + String.join(", ", known.stream().sorted().toList()));
             }
         }
-        int limit = (int) number(p, "limit", defaultLimit, 1, maxLimit);
-        Long before = p.containsKey("before") && !p.get("before").isEmpty() ? number(p, "before", 0, 1, Long.MAX_VALUE) : null;
-        int offset = (int) number(p, "offset", 0, 0, 10_000_000);
+        int limit = (int) Request.wholeNumber(p, "limit", defaultLimit, 1, maxLimit);
+        Long before = p.containsKey("before") && !p.get("before").isEmpty() ? Request.wholeNumber(p, "before", 0, 1, Long.MAX_VALUE) : null;
+        int offset = (int) Request.wholeNumber(p, "offset", 0, 0, 10_000_000);
         if (before != null && offset > 0) {
             throw ApiException.badRequest("give before or offset, not both");
         }
@@ -224,22 +212,6 @@ final class TasksApi {
             }
         }
         return new TaskQuery(blankToNull(p.get("node")), status, blankToNull(p.get("type")), before, offset, limit);
-    }
-
-    private static long number(Map<String, String> p, String name, long fallback, long min, long max) {
-        String v = p.get(name);
-        if (v == null || v.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the range
-        }
-        throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max + ", got \"" + v + "\"");
     }
 
     private static String blankToNull(String s) {

@@ -127,6 +127,25 @@ public final class TaskQueue {
         });
     }
 
+    /**
+     * Makes {@code count} new tasks of one kind, each with a fresh id, and submits them.
+     *
+     * @param replyTo a {@code reply:<uuid>} list for the stored results, or null
+     * @return their ids, in submission order
+     */
+    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
+        List<String> ids = new ArrayList<>(count);
+        List<String> encoded = new ArrayList<>(count);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < count; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            ids.add(id);
+            encoded.add(Json.write(colmena.task.TaskMessage.submit(id, type, params, now, replyTo)));
+        }
+        submit(encoded);
+        return ids;
+    }
+
     // ---- the coordinator ------------------------------------------------------------------
 
     /**

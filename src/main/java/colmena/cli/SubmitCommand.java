@@ -18,7 +18,6 @@ import colmena.task.TaskType;
 import colmena.task.TaskTypes;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,20 +93,12 @@ final class SubmitCommand {
             return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, wait, timeout);
         }
         String reply = wait ? RedisKeys.newReply(UUID.randomUUID()) : null;
-        List<String> ids = new ArrayList<>(count);
-        List<String> encoded = new ArrayList<>(count);
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < count; i++) {
-            String id = UUID.randomUUID().toString();
-            ids.add(id);
-            encoded.add(Json.write(TaskMessage.submit(id, type, params, now, reply)));
-        }
         try (Redis redis = Startup.redis(flags.string("redis"), 2)) {
-            new TaskQueue(redis).submit(encoded);
+            List<String> ids = new TaskQueue(redis).submitNew(type, params, count, reply);
             for (String id : ids) {
                 System.out.println(id);
             }
-            System.err.println("Submitted " + count + " × " + TaskMessage.submit("", type, params, now, null).describe()
+            System.err.println("Submitted " + count + " × " + TaskMessage.submit("", type, params, 0, null).describe()
                     + (wait ? "; waiting for results" : ""));
             return wait ? awaitResults(redis, reply, new HashSet<>(ids), timeout) : 0;
         }

@@ -4,7 +4,6 @@ import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.agent.Agent;
 import colmena.api.ApiServer;
-import colmena.support.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DashboardBrowserTest {
     private static final Pattern PERCENT = Pattern.compile("\\d+(\\.\\d+)?\\s*%");
-    private static final Duration UI = Duration.ofSeconds(20);
 
     private static Cluster cluster;
     private static ApiServer api;
@@ -167,17 +164,7 @@ class DashboardBrowserTest {
         browser.type(el, text);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitFor(String what, Check check) {
-        Eventually.within(UI, what, () -> {
-            try {
-                return check.ok();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+    private static void waitFor(String what, Page.Check check) {
+        Page.waitFor(what, check);
     }
 }

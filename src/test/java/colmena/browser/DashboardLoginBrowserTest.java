@@ -6,7 +6,6 @@ import colmena.api.ApiServer;
 import colmena.broker.Nodes;
 import colmena.metrics.NodeStats;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Eventually;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +39,6 @@ class DashboardLoginBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
     private static final String EVIL_HOST = "<img src=x onerror=\"window.__pwned=1\">";
     private static final String EVIL_RESULT = "<script>window.__pwned=2</script>";
-    private static final Duration UI = Duration.ofSeconds(20);
 
     private static Cluster cluster;
     private static ApiServer api;
@@ -152,17 +150,7 @@ class DashboardLoginBrowserTest {
                 .getAsBoolean();
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitFor(String what, Check check) {
-        Eventually.within(UI, what, () -> {
-            try {
-                return check.ok();
-            } catch (Exception e) {
-                return false;
-            }
-        });
+    private static void waitFor(String what, Page.Check check) {
+        Page.waitFor(what, check);
     }
 }
