@@ -1,8 +1,11 @@
 // Colmena dashboard: polls the API and draws the summary, the alerts, the node cards, the submit form
 // and the TaskHistory table. Every value from the API is written with textContent or setAttribute,
 // never as markup: node ids, hosts and results come from other machines.
-// Files: i18n.js (labels), app.js (state, API, polling, summary and alerts), nodes.js (node cards),
-// tasks.js (TaskHistory table and submit form). All are classic deferred scripts sharing one scope.
+// Files: i18n.js (labels), app.js (state, API, login and session, polling, summary and alerts),
+// nodes.js (node cards), tasks.js (TaskHistory table and submit form), admin.js (tokens, users and
+// the audit log, for admins). All are classic deferred scripts sharing one scope.
+// Login: the API answers 401 without a session; the dashboard then shows the login screen and polls
+// nothing until someone logs in. Every POST/DELETE carries the session's X-CSRF-Token.
 'use strict';
 
 const POLL_MS = 1500;
@@ -11,11 +14,16 @@ const REQUEST_TIMEOUT_MS = 5000;
 const PAGE_SIZE = 25;
 const BACK_MS = 6000;                 // how long "connection is back" stays up
 const LANG_KEY = 'colmena.lang';
+const ME_EVERY = 4;                   // who am I (role, CSRF token) is checked again every this many polls
+const BOOT_RETRY_MS = 3000;           // while the API does not answer /api/me, asked again this often
+const ROLE_RANK = { viewer: 1, operator: 2, admin: 3 };
 
 // ---------------------------------------------------------------- state
 
 const state = {
   lang: 'en',
+  me: null,               // { user, role, csrf, auth, via } while logged in (or auth off); null on the login screen
+  sessionGen: 0,          // +1 at every login and logout: answers to requests of an older session are dropped
   reachable: null,        // null until the first answer, then true or false
   backUntil: 0,           // "connection is back" shows until then
   updatedAt: null,
@@ -66,6 +74,18 @@ function svg(tag, attrs) {
 function t(key, vars) {
   const text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
+}
+
+/** A message kept as its key and values, so it follows a change of language: msg('loginFailed', { msg: ... }). */
+function msg(key, vars) { return { key, vars }; }
+
+/** The text of a msg() (values that are msg() too are translated); a plain string stays as it is. */
+function tr(m) {
+  if (!m) return '';
+  if (typeof m === 'string') return m;
+  const vars = {};
+  for (const [k, v] of Object.entries(m.vars || {})) vars[k] = v && typeof v === 'object' && v.key ? tr(v) : v;
+  return t(m.key, vars);
 }
 
 function locale() { return state.lang === 'es' ? 'es-ES' : 'en-GB'; }
@@ -161,14 +181,40 @@ class ApiError extends Error {
   constructor(status, message, body) { super(message); this.status = status; this.body = body; }
 }
 
+/** Paths whose 401 means "not logged in" to their caller, not "the session has ended". */
+const OWN_401 = new Set(['/api/login', '/api/me']);
+
 /**
- * Sends a request and reads the JSON answer. Resolves with { status, ok, body }; rejects with a
- * TypeError only when the API did not answer at all.
+ * The one way the dashboard talks to the API. Sends a request and reads the JSON answer; resolves
+ * with { status, ok, body }, rejects with a TypeError only when the API did not answer at all.
+ * A POST or DELETE carries the session's X-CSRF-Token (none when login is off). A 401 means the
+ * session has ended: the login screen comes back. A 403 about the CSRF token (the session was
+ * replaced, e.g. by a login in another tab) is retried once with the token /api/me gives now; any
+ * other 403 ("ana is a viewer; ...") is returned for the caller to show where the action was.
  */
-async function request(method, path, payload) {
+async function request(method, path, payload, retried) {
+  const gen = state.sessionGen;
+  const res = await send(method, path, payload);
+  if (res.status === 401 && !OWN_401.has(path)) {
+    if (gen === state.sessionGen) sessionEnded(errorText(res));
+  } else if (res.status === 403 && method !== 'GET' && !retried && /X-CSRF-Token/i.test(errorText(res))
+      && gen === state.sessionGen && state.me) {
+    const me = await send('GET', '/api/me');
+    if (me.ok && me.body && gen === state.sessionGen) {
+      acceptMe(me.body);
+      return request(method, path, payload, true);
+    }
+    if (me.status === 401 && gen === state.sessionGen) sessionEnded(errorText(me));
+  }
+  return res;
+}
+
+async function send(method, path, payload) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS);
-  const init = { method, cache: 'no-store', signal: ctrl.signal, headers: { Accept: 'application/json' } };
+  const init = { method, cache: 'no-store', credentials: 'same-origin', signal: ctrl.signal,
+    headers: { Accept: 'application/json' } };
+  if (method !== 'GET' && method !== 'HEAD' && state.me && state.me.csrf) init.headers['X-CSRF-Token'] = state.me.csrf;
   if (payload !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(payload);
@@ -215,18 +261,25 @@ let pollAgain = false;
 
 /** Fetches everything once and redraws. Never overlaps itself: a call during a poll runs right after it. */
 async function poll() {
+  if (!state.me) return;                      // logged out: nothing is polled
   if (polling) { pollAgain = true; return; }
   polling = true;
   clearTimeout(pollTimer);
+  const gen = state.sessionGen;
   try {
     const withHistory = state.needHistory || state.pollCount % HISTORY_EVERY === 0;
+    const checkMe = state.pollCount > 0 && state.pollCount % ME_EVERY === 0;
     state.pollCount++;
     const url = tasksUrl();
     const jobs = [getJson(withHistory ? '/api/nodes?history=true' : '/api/nodes'), getJson(url),
-      getJson('/api/summary'), getJson('/api/health')];
-    if (!state.types) jobs.push(getJson('/api/types'));
+      getJson('/api/summary'), getJson('/api/health'), state.types ? null : getJson('/api/types'),
+      checkMe ? getJson('/api/me') : null];
     const results = await Promise.allSettled(jobs);
-    const [nodes, tasks, summary, health, types] = results;
+    if (gen !== state.sessionGen || !state.me) return;   // logged out (or in again) meanwhile: this answer is stale
+    const [nodes, tasks, summary, health, types, me] = results.map((r, i) => (jobs[i] ? r : null));
+    if (me && me.status === 'fulfilled') acceptMe(me.value);
+    else if (me && me.reason instanceof ApiError && me.reason.status === 401) { sessionEnded(me.reason.message); return; }
+    if (!state.me) return;
 
     const reachable = results.some((r) => r.status === 'fulfilled' || r.reason instanceof ApiError);
     if (reachable && state.reachable === false) state.backUntil = Date.now() + BACK_MS;
@@ -253,7 +306,7 @@ async function poll() {
     renderAll();
   } finally {
     polling = false;
-    if (pollAgain) { pollAgain = false; poll(); } else schedule();
+    if (pollAgain && state.me) { pollAgain = false; poll(); } else { pollAgain = false; schedule(); }
   }
 }
 
@@ -328,12 +381,237 @@ function appendSample(node) {
 
 function schedule() {
   clearTimeout(pollTimer);
-  if (!document.hidden) pollTimer = setTimeout(poll, POLL_MS);
+  if (!document.hidden && state.me) pollTimer = setTimeout(poll, POLL_MS);
+}
+
+function stopPolling() {
+  clearTimeout(pollTimer);
+  pollTimer = null;
 }
 
 function onVisibilityChange() {
   if (document.hidden) clearTimeout(pollTimer);
-  else poll();
+  else if (state.me) poll();
+  else if (bootPending) boot();
+}
+
+// ---------------------------------------------------------------- login and session
+
+/** True when the logged-in role may do what role may (viewer < operator < admin). */
+function can(role) {
+  return !!state.me && (ROLE_RANK[state.me.role] || 0) >= ROLE_RANK[role];
+}
+
+let bootTimer = null;
+let bootPending = false;   // /api/me has not answered yet: asked again every BOOT_RETRY_MS
+
+/** Asks the API who we are: the dashboard when logged in (or login is off), the login screen on 401. */
+async function boot() {
+  clearTimeout(bootTimer);
+  bootPending = true;
+  let res;
+  try {
+    res = await request('GET', '/api/me');
+  } catch (e) {
+    showLogin({ error: msg('loginUnreachable', { s: BOOT_RETRY_MS / 1000 }) });
+    if (!document.hidden) bootTimer = setTimeout(boot, BOOT_RETRY_MS);
+    return;
+  }
+  if (state.me) { bootPending = false; return; }      // logged in meanwhile through the form
+  if (res.ok && res.body) {
+    bootPending = false;
+    enterDashboard(res.body);
+  } else if (res.status === 404) {
+    // An API from before logins existed: everything is open.
+    bootPending = false;
+    enterDashboard({ user: 'anonymous', role: 'admin', csrf: null, auth: 'off', via: 'open' });
+  } else if (res.status === 401) {
+    bootPending = false;
+    showLogin({});
+  } else {
+    showLogin({ error: msg('apiError', { msg: errorText(res) }) });
+    if (!document.hidden) bootTimer = setTimeout(boot, BOOT_RETRY_MS);
+  }
+}
+
+/** Takes a /api/me or /api/login answer; redraws the header and the controls when user or role changed. */
+function acceptMe(me) {
+  const prev = state.me;
+  state.me = { user: String(me.user ?? ''), role: String(me.role ?? '').toLowerCase(), csrf: me.csrf || null,
+    auth: me.auth === 'off' ? 'off' : 'on', via: me.via || '' };
+  if (!prev || prev.user !== state.me.user || prev.role !== state.me.role || prev.auth !== state.me.auth) applyRole();
+}
+
+function enterDashboard(me) {
+  clearTimeout(bootTimer);
+  state.sessionGen++;
+  state.me = null;
+  acceptMe(me);
+  state.reachable = null;
+  state.needHistory = true;
+  $('login-screen').hidden = true;
+  $('main').hidden = false;
+  $('site-foot').hidden = false;
+  $('connection').hidden = false;
+  $('login-password').value = '';
+  setLoginMessage('login-error', '');
+  setLoginMessage('login-notice', '');
+  renderAll();
+  poll();
+}
+
+/** Back to the login screen: polling stops and what only that session may see is wiped. */
+function leaveDashboard(message) {
+  state.sessionGen++;
+  state.me = null;
+  stopPolling();
+  // What the last user did stays theirs: the submit form's and the cards' messages go too.
+  state.cardErrors.clear();
+  state.mine.clear();
+  clearFormErrors();
+  $('submit-status').textContent = '';
+  $('submit-status').className = 'submit-status';
+  if (typeof adminLeft === 'function') adminLeft();
+  applyRole();
+  showLogin(message);
+}
+
+/** A 401 from any call: the session expired, was ended elsewhere, or the API restarted without it. */
+function sessionEnded(apiMessage) {
+  if (!state.me) return;
+  leaveDashboard({ error: msg('sessionEnded') });
+  $('login-error').title = apiMessage || '';
+}
+
+/** Shows the login form; { error } or { notice } go above it. */
+function showLogin({ error, notice } = {}) {
+  $('main').hidden = true;
+  $('site-foot').hidden = true;
+  $('conn-banner').hidden = true;
+  $('connection').hidden = true;
+  $('session').hidden = true;
+  $('login-screen').hidden = false;
+  setLoginMessage('login-error', error || '');
+  setLoginMessage('login-notice', notice || '');
+  document.title = 'Colmena';
+  const user = $('login-user');
+  (user.value ? $('login-password') : user).focus();
+}
+
+const shownMessages = new Map();   // element id -> msg() shown in it (login screen, logout)
+
+function setLoginMessage(id, m) {
+  shownMessages.set(id, m || null);
+  $(id).title = '';
+  renderMessage(id);
+}
+
+function renderMessage(id) {
+  const text = tr(shownMessages.get(id));
+  $(id).textContent = text;
+  $(id).hidden = !text;
+}
+
+let loginWaitUntil = 0;
+let loginWaitTimer = null;
+
+async function onLogin(e) {
+  e.preventDefault();
+  const button = $('login-button');
+  if (button.disabled) return;
+  const user = $('login-user').value.trim();
+  const password = $('login-password').value;
+  setLoginMessage('login-notice', '');
+  if (!user || !password) {
+    setLoginMessage('login-error', msg('loginMissing'));
+    (!user ? $('login-user') : $('login-password')).focus();
+    return;
+  }
+  button.disabled = true;
+  button.textContent = t('loggingIn');
+  let res = null;
+  try {
+    res = await request('POST', '/api/login', { user, password });
+  } catch (err) {
+    setLoginMessage('login-error', msg('loginFailed', { msg: msg('unreachableShort') }));
+  } finally {
+    button.textContent = t('loginButton');
+    button.disabled = false;
+  }
+  if (!res) return;
+  if (res.ok && res.body) {
+    bootPending = false;
+    enterDashboard(res.body);
+    return;
+  }
+  setLoginMessage('login-error', msg('loginFailed', { msg: errorText(res) }));
+  $('login-password').select();
+  $('login-password').focus();
+  const wait = res.status === 429 && res.body ? Number(res.body.retryAfterSeconds) : 0;
+  if (wait > 0) holdLogin(wait);
+}
+
+/** After a 429 the button waits as long as the API said, counting down on it. */
+function holdLogin(seconds) {
+  loginWaitUntil = Date.now() + seconds * 1000;
+  clearInterval(loginWaitTimer);
+  const tick = () => {
+    const left = Math.ceil((loginWaitUntil - Date.now()) / 1000);
+    const button = $('login-button');
+    if (left <= 0) {
+      clearInterval(loginWaitTimer);
+      button.disabled = false;
+      button.textContent = t('loginButton');
+      return;
+    }
+    button.disabled = true;
+    button.textContent = t('loginWait', { s: left });
+  };
+  tick();
+  loginWaitTimer = setInterval(tick, 250);
+}
+
+async function onLogout() {
+  const button = $('logout-button');
+  button.disabled = true;
+  setLoginMessage('logout-error', '');
+  try {
+    const res = await request('POST', '/api/logout');
+    if (res.ok || res.status === 401) {
+      if (state.me) leaveDashboard({ notice: msg('loggedOut') });
+    } else {
+      setLoginMessage('logout-error', msg('logoutFailed', { msg: errorText(res) }));
+    }
+  } catch (err) {
+    setLoginMessage('logout-error', msg('logoutFailed', { msg: msg('unreachableShort') }));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Shows and hides what the role may use: the submit form, the node buttons, the admin panel. */
+function applyRole() {
+  const role = state.me ? state.me.role : '';
+  document.body.dataset.role = role;
+  $('submit').hidden = !can('operator');
+  $('admin-panel').hidden = !can('admin');
+  if (typeof adminSync === 'function') adminSync();
+  if (state.nodes) renderNodes(state.nodes);
+  renderSession();
+}
+
+/** "ana · operator" and the logout button; with login off, a warning badge instead. */
+function renderSession() {
+  const me = state.me;
+  $('session').hidden = !me;
+  if (!me) { $('whoami').textContent = ''; return; }
+  const off = me.auth === 'off';
+  $('whoami').textContent = me.user + ' · ' + me.role;
+  $('whoami').title = t('whoamiHelp', { user: me.user }) + ' ' + t('role_' + me.role);
+  $('noauth-badge').hidden = !off;
+  $('session-label').hidden = off;
+  $('noauth-badge').title = t('noAuthHelp');
+  $('logout-button').hidden = off;
 }
 
 // ---------------------------------------------------------------- language
@@ -352,6 +630,7 @@ function applyLanguage(lang) {
   document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
   document.querySelectorAll('[data-i18n-label]').forEach((e) => e.setAttribute('aria-label', t(e.dataset.i18nLabel)));
   document.querySelectorAll('[data-i18n-title]').forEach((e) => { e.title = t(e.dataset.i18nTitle); });
+  document.querySelectorAll('[data-i18n-placeholder]').forEach((e) => { e.placeholder = t(e.dataset.i18nPlaceholder); });
   document.querySelectorAll('[data-lang]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.lang === lang)));
   renderAll();
 }
@@ -359,7 +638,9 @@ function applyLanguage(lang) {
 // ---------------------------------------------------------------- panels
 
 function renderAll() {
-  renderConnection();
+  renderSession();
+  for (const id of shownMessages.keys()) renderMessage(id);
+  if (state.me) renderConnection();
   renderSummary(state.summary, state.health);
   renderAlerts(state.summary);
   if (state.nodes) renderNodes(state.nodes);
@@ -368,6 +649,7 @@ function renderAll() {
   if (state.page) renderTasks(state.page);
   renderPanelError('tasks-error', state.tasksError);
   renderForm();
+  if (typeof renderAdmin === 'function') renderAdmin();
 }
 
 function renderConnection() {
@@ -496,10 +778,13 @@ function start() {
   $('submit-form').addEventListener('submit', onSubmit);
   $('submit-form').addEventListener('input', onFormInput);
   $('submit-type').addEventListener('change', (e) => renderParams(e.target.value));
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout-button').addEventListener('click', onLogout);
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('resize', onResize);
+  if (typeof adminStart === 'function') adminStart();
   applyLanguage(initialLang());
-  poll();
+  boot();
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -66,6 +66,7 @@ function createCard(id) {
     refs[action] = b;
     actions.append(b);
   }
+  refs.actions = actions;
   root.append(actions);
   refs.error = el('div', 'card-error');
   refs.error.setAttribute('role', 'alert');
@@ -209,12 +210,17 @@ function renderCardAlerts(c, alerts) {
   c.alerts.hidden = alerts.length === 0;
 }
 
-/** Drain when not drained, resume when drained, forget only when offline; plus the last failure, if any. */
+/**
+ * Drain when not drained, resume when drained, forget only when offline; plus the last failure, if any.
+ * Only admins may: for anyone else every button carries the hidden attribute.
+ */
 function renderActions(c, node) {
   const busy = state.busy.has(node.id);
-  c.drain.hidden = !!node.drained;
-  c.resume.hidden = !node.drained;
-  c.forget.hidden = !!node.online;
+  const admin = can('admin');
+  c.actions.hidden = !admin;
+  c.drain.hidden = !admin || !!node.drained;
+  c.resume.hidden = !admin || !node.drained;
+  c.forget.hidden = !admin || !!node.online;
   for (const b of [c.drain, c.resume, c.forget]) b.disabled = busy;
   const err = state.cardErrors.get(node.id);
   if (err && Date.now() > err.until) state.cardErrors.delete(node.id);
