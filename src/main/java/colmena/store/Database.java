@@ -78,7 +78,10 @@ public final class Database {
 
     /** H2's code for a database file held by a process that has not yet opened its server. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-    /** H2's code for "Lock file recently modified": the process serving the file has just died. */
+    /**
+     * H2's code for a database it could not open; while one process takes over a file whose
+     * server just died it says "Lock file recently modified" or "Another process was faster".
+     */
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
     private static final long OPEN_RACE_WAIT_MS = 10_000;
 
@@ -93,8 +96,8 @@ public final class Database {
             try {
                 return DriverManager.getConnection(url, credentials);
             } catch (SQLException e) {
-                boolean transient_ = e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
-                        || e.getErrorCode() == H2_ERROR_OPENING_DATABASE && String.valueOf(e.getMessage()).contains("Lock file");
+                boolean transient_ = url.startsWith("jdbc:h2:") && (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
+                        || e.getErrorCode() == H2_ERROR_OPENING_DATABASE);
                 if (!transient_ || System.nanoTime() > deadline) {
                     throw e;
                 }
