@@ -57,6 +57,7 @@ class ReliabilityTest {
                 assertEquals(new HashSet<>(ids), taskIds(cluster), "every submitted task, and no other");
                 assertTrue(cluster.rows("Attempts >= 2 AND Moves LIKE '%victim stopped reporting at%'") > 0,
                         "the moved tasks say where they were and why they moved");
+                assertEquals(0, cluster.rows("Attempts > 2"), "one lost node costs one attempt, not more");
                 assertEquals(0, cluster.queue.length(RedisKeys.nodeInflight("victim")));
                 assertEquals(0, cluster.queue.length(RedisKeys.nodeTasks("victim")));
             } finally {

@@ -25,22 +25,28 @@ final class ResultSender implements Runnable {
     private final TaskQueue queue;
     private final Outage redisOutage;
     private final Supplier<List<TaskQueue.Finished>> runningNotices;
+    private final java.util.function.Consumer<List<TaskQueue.Finished>> onSent;
     private final BlockingQueue<TaskQueue.Finished> waiting = new LinkedBlockingQueue<>(CAPACITY);
     private final List<TaskQueue.Finished> batch = new ArrayList<>();
     private volatile boolean running = true;
     private volatile boolean idle = true;
 
-    /** @param runningNotices RUNNING notices due now, asked for on every pass */
-    ResultSender(String nodeId, TaskQueue queue, Outage redisOutage, Supplier<List<TaskQueue.Finished>> runningNotices) {
+    /**
+     * @param runningNotices RUNNING notices due now, asked for on every pass
+     * @param onSent         told of each batch once it is in Redis (its tasks have left the in-flight list)
+     */
+    ResultSender(String nodeId, TaskQueue queue, Outage redisOutage, Supplier<List<TaskQueue.Finished>> runningNotices,
+                 java.util.function.Consumer<List<TaskQueue.Finished>> onSent) {
         this.nodeId = nodeId;
         this.queue = queue;
         this.redisOutage = redisOutage;
         this.runningNotices = runningNotices;
+        this.onSent = onSent;
     }
 
     /** Queues a result for sending; blocks while {@link #CAPACITY} results already wait. */
     void send(String rawTask, TaskResult result) throws InterruptedException {
-        waiting.put(new TaskQueue.Finished(rawTask, Json.write(result)));
+        waiting.put(new TaskQueue.Finished(result.id(), rawTask, Json.write(result)));
     }
 
     @Override
@@ -67,6 +73,7 @@ final class ResultSender implements Runnable {
                     }
                 }
                 queue.finish(nodeId, batch, finals);
+                onSent.accept(List.copyOf(batch));
                 batch.clear();
                 redisOutage.ok();
             } catch (InterruptedException e) {

@@ -52,14 +52,19 @@ final class TaskLoop implements Runnable {
     /** Smoothed task duration in ms; sizes the prefetch. Negative until a task has finished. */
     private volatile double averageMs = -1;
 
-    /** A task this agent holds: its text in the in-flight list and when it started, if it has. */
+    /**
+     * A task this agent holds, from the moment it is taken until its result is in Redis: its text
+     * in the in-flight list and when it started, if it has.
+     */
     private static final class Held {
-        final String raw;
+        volatile String raw;
         final TaskMessage task;
         volatile long startedNanos;
         volatile long startedAtMs;
         volatile boolean noticed;
         volatile boolean stopped;
+        /** Its result is with the sender: it is not handed back, the result goes instead. */
+        volatile boolean finished;
 
         Held(String raw, TaskMessage task) {
             this.raw = raw;
@@ -73,7 +78,7 @@ final class TaskLoop implements Runnable {
         this.taskTimeoutMs = taskTimeoutMs;
         this.queue = queue;
         this.redisOutage = redisOutage;
-        this.sender = new ResultSender(nodeId, queue, redisOutage, this::runningNotices);
+        this.sender = new ResultSender(nodeId, queue, redisOutage, this::runningNotices, this::onSent);
         this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("colmena-task", false));
         this.taskLines = new ThrottledLog(LOG, 20, "task lines");
@@ -97,10 +102,67 @@ final class TaskLoop implements Runnable {
         return held.size();
     }
 
+    /** In-flight entries that no held task accounts for are looked for this often, and after a failed take. */
+    static final long SWEEP_EVERY_MS = 10_000;
+    private volatile Thread takeThread;
+    private boolean sweepDue;
+    private long lastSweepMs = System.currentTimeMillis();
+
     @Override
     public void run() {
+        takeThread = Thread.currentThread();
         while (running) {
+            if (sweepDue || System.currentTimeMillis() - lastSweepMs > SWEEP_EVERY_MS) {
+                sweep();
+            }
             step();
+        }
+    }
+
+    /**
+     * Adopts what sits in this node's in-flight list but is held by nobody here: tasks a take moved
+     * there whose answer never arrived (the connection broke after the script ran).
+     */
+    void sweep() {
+        try {
+            List<String> inflight = queue.pending(RedisKeys.nodeInflight(nodeId));
+            int adopted = 0;
+            for (String raw : inflight) {
+                TaskMessage task;
+                try {
+                    task = Json.readTask(raw);
+                } catch (MalformedMessageException e) {
+                    deadLetter(raw, e.getMessage());
+                    continue;
+                }
+                if (!held.containsKey(task.id())) {
+                    start(raw, task);
+                    adopted++;
+                }
+            }
+            if (adopted > 0) {
+                LOG.info("{} tasks found in {} that this agent had not received; running them now", adopted,
+                        RedisKeys.nodeInflight(nodeId));
+            }
+            sweepDue = false;
+            lastSweepMs = System.currentTimeMillis();
+        } catch (RuntimeException e) {
+            redisOutage.failed(e);
+        }
+    }
+
+    /** Called once a batch of results is in Redis: those tasks have left the in-flight list. */
+    private void onSent(List<TaskQueue.Finished> sent) {
+        for (TaskQueue.Finished f : sent) {
+            if (f.rawTask() != null) {
+                Held h = held.get(f.taskId());
+                if (h != null && h.raw.equals(f.rawTask())) {
+                    held.remove(f.taskId());
+                }
+            }
+        }
+        synchronized (slotFreed) {
+            slotFreed.notifyAll();
         }
     }
 
@@ -122,6 +184,8 @@ final class TaskLoop implements Runnable {
             taken = queue.take(nodeId, free, TAKE_WAIT);
             redisOutage.ok();
         } catch (RuntimeException e) {
+            // The take may have moved tasks into the in-flight list even though no answer came.
+            sweepDue = true;
             redisOutage.failed(e);
             return 0;
         }
@@ -135,16 +199,37 @@ final class TaskLoop implements Runnable {
                 deadLetter(raw, e.getMessage());
                 continue;
             }
-            if (held.containsKey(task.id())) {
-                // The same task twice in one node's queue (pushed by hand); run it once.
-                deadLetter(raw, "task " + task.id() + " is already held by " + nodeId);
+            Held already = held.get(task.id());
+            if (already != null && !already.finished) {
+                // The task came back to this node (taken away while this agent was slow, then placed
+                // here again) while the first copy still runs: one run, and it answers for the copy
+                // now in the in-flight list.
+                String old = already.raw;
+                already.raw = raw;
+                try {
+                    queue.moveFromAnywhere(RedisKeys.nodeInflight(nodeId), List.of(colmena.broker.Move.drop(old)));
+                } catch (RuntimeException e) {
+                    sweepDue = true;
+                    redisOutage.failed(e);
+                }
                 continue;
             }
-            Held h = new Held(raw, task);
-            held.put(task.id(), h);
-            pool.execute(() -> runOne(h));
+            start(raw, task);
         }
         return taken.size();
+    }
+
+    private void start(String raw, TaskMessage task) {
+        Held h = new Held(raw, task);
+        held.put(task.id(), h);
+        if (!running) {
+            return; // stopping: it stays held, and is handed back
+        }
+        try {
+            pool.execute(() -> runOne(h));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The pool is shutting down; the task stays held and is handed back.
+        }
     }
 
     private void deadLetter(String raw, String reason) {
@@ -175,13 +260,10 @@ final class TaskLoop implements Runnable {
         averageMs = avg < 0 ? ms : avg * 0.9 + ms * 0.1;
         try {
             sender.send(h.raw, result);
+            h.finished = true;
         } catch (InterruptedException e) {
             h.stopped = true;
             return;
-        }
-        held.remove(h.task.id());
-        synchronized (slotFreed) {
-            slotFreed.notifyAll();
         }
         if (result.status() == TaskStatus.DONE) {
             taskLines.info("✓ task {}… {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
@@ -199,7 +281,7 @@ final class TaskLoop implements Runnable {
         for (Held h : held.values()) {
             if (!h.noticed && h.startedNanos != 0 && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
                 h.noticed = true;
-                out.add(new TaskQueue.Finished(null, Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs))));
+                out.add(new TaskQueue.Finished(h.task.id(), null, Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs))));
             }
         }
         return out;
@@ -211,6 +293,10 @@ final class TaskLoop implements Runnable {
      */
     List<String> stop(Duration grace) throws InterruptedException {
         running = false;
+        Thread taker = takeThread;
+        if (taker != null) {
+            taker.join(2_000); // its take returns within TAKE_WAIT; what it took is then held
+        }
         List<Runnable> notStarted = new ArrayList<>();
         pool.getQueue().drainTo(notStarted);
         pool.shutdown();
@@ -221,7 +307,9 @@ final class TaskLoop implements Runnable {
         }
         List<String> back = new ArrayList<>();
         for (Held h : held.values()) {
-            back.add(h.raw);
+            if (!h.finished) {
+                back.add(h.raw);
+            }
         }
         return back;
     }

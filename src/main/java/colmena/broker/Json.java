@@ -48,6 +48,10 @@ public final class Json {
     public static final int MAX_MESSAGE_CHARS = 64 * 1024;
 
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    /** What a task type may look like (a type not known is FAILED later; this keeps it storable). */
+    private static final Pattern TASK_TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Times must fit SQL Server's DATETIME2 (up to year 9999). */
+    private static final long LATEST_MS = 253_402_300_799_999L;
 
     private Json() {
     }
@@ -71,6 +75,11 @@ public final class Json {
         if (result.status() == null || result.status() == TaskStatus.PENDING) {
             throw new MalformedMessageException("result status must be RUNNING, DONE or FAILED");
         }
+        for (long t : new long[] {result.startedAtMs(), result.finishedAtMs()}) {
+            if (t < 0 || t > LATEST_MS) {
+                throw new MalformedMessageException("result for " + result.task().id() + " has an impossible time");
+            }
+        }
         boolean refusedBeforePlacing = result.node() == null && result.status() == TaskStatus.FAILED;
         if (!refusedBeforePlacing && !RedisKeys.isValidNodeId(result.node())) {
             throw new MalformedMessageException("result with invalid node id \"" + result.node() + "\"");
@@ -82,8 +91,12 @@ public final class Json {
         if (task.id() == null || !TASK_ID.matcher(task.id()).matches()) {
             throw new MalformedMessageException("task id missing or invalid: \"" + task.id() + "\"");
         }
-        if (task.type() == null || task.type().isBlank()) {
-            throw new MalformedMessageException("task " + task.id() + " has no type");
+        if (task.type() == null || !TASK_TYPE.matcher(task.type()).matches()) {
+            throw new MalformedMessageException("task " + task.id() + " has no type, or one that is not 1 to 64 "
+                    + "letters, digits, '.', '_' or '-'");
+        }
+        if (task.submittedAtMs() < 0 || task.submittedAtMs() > LATEST_MS) {
+            throw new MalformedMessageException("task " + task.id() + " has an impossible submission time");
         }
         if (task.params() != null) {
             for (var e : task.params().entrySet()) {

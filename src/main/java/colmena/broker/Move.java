@@ -8,8 +8,9 @@ package colmena.broker;
  * @param op      where the payload goes
  * @param dest    the destination key (ignored for {@link Op#DROP} and {@link Op#DEAD_LETTER})
  * @param payload the text to push
+ * @param guard   a key that must exist for the move to happen (and for any after it), or null
  */
-public record Move(String raw, Op op, String dest, String payload) {
+public record Move(String raw, Op op, String dest, String payload, String guard) {
 
     public enum Op {
         /** RPUSH to dest: join the back of a queue. */
@@ -31,22 +32,27 @@ public record Move(String raw, Op op, String dest, String payload) {
     }
 
     public static Move append(String raw, String dest, String payload) {
-        return new Move(raw, Op.APPEND, dest, payload);
+        return new Move(raw, Op.APPEND, dest, payload, null);
+    }
+
+    /** Onto a node's queue, only while that node's stats key says it is alive. */
+    public static Move toNode(String raw, String nodeId, String payload) {
+        return new Move(raw, Op.APPEND, RedisKeys.nodeTasks(nodeId), payload, RedisKeys.nodeStats(nodeId));
     }
 
     public static Move prepend(String raw, String dest, String payload) {
-        return new Move(raw, Op.PREPEND, dest, payload);
+        return new Move(raw, Op.PREPEND, dest, payload, null);
     }
 
     public static Move drop(String raw) {
-        return new Move(raw, Op.DROP, "", "");
+        return new Move(raw, Op.DROP, "", "", null);
     }
 
     public static Move reply(String raw, String replyKey, String payload) {
-        return new Move(raw, Op.REPLY, replyKey, payload);
+        return new Move(raw, Op.REPLY, replyKey, payload, null);
     }
 
     public static Move deadLetter(String raw, String entry) {
-        return new Move(raw, Op.DEAD_LETTER, "", entry);
+        return new Move(raw, Op.DEAD_LETTER, "", entry, null);
     }
 }

@@ -57,15 +57,19 @@ public final class TaskQueue {
             """);
 
     /**
-     * Takes each ARGV quad's raw text out of KEYS[1] (the head only, or anywhere) and, if it was
-     * there, sends its payload on. Returns how many were found.
+     * For each ARGV group (raw, op, dest, payload, guard): stops if a guard key is given and does
+     * not exist (a node that has gone gets nothing more); otherwise takes the raw text out of
+     * KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on. Returns how
+     * many were moved.
      */
     private static final Script MOVE = new Script("""
             local src = KEYS[1]
             local headOnly = ARGV[1] == 'head'
             local moved = 0
-            for i = 4, #ARGV, 4 do
+            for i = 4, #ARGV, 5 do
               local raw = ARGV[i]
+              local guard = ARGV[i + 4]
+              if guard ~= '' and redis.call('EXISTS', guard) == 0 then break end
               local found
               if headOnly then
                 found = redis.call('LINDEX', src, 0) == raw
@@ -169,7 +173,7 @@ public final class TaskQueue {
 
     /**
      * Applies {@code moves} to messages at the head of {@code source}, in order, stopping at the
-     * first that is not there.
+     * first that is not there or whose guard key is gone.
      *
      * @return how many were moved
      */
@@ -194,7 +198,7 @@ public final class TaskQueue {
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(3 + chunk.size() * 4);
+            List<String> args = new ArrayList<>(3 + chunk.size() * 5);
             args.add(mode);
             args.add(RedisKeys.DEAD_LETTER);
             args.add(Integer.toString(DEAD_LETTER_MAX));
@@ -203,6 +207,7 @@ public final class TaskQueue {
                 args.add(m.op().code);
                 args.add(m.dest());
                 args.add(m.payload());
+                args.add(m.guard() == null ? "" : m.guard());
             }
             long moved = redis.call(j -> (Long) MOVE.run(j, List.of(source), args));
             total += (int) moved;
@@ -244,8 +249,12 @@ public final class TaskQueue {
         redis.call(j -> FINISH.run(j, keys, args));
     }
 
-    /** A result to send, and the in-flight text it replaces (null for a RUNNING notice). */
-    public record Finished(String rawTask, String resultJson) {
+    /**
+     * A result to send, and the in-flight text it replaces (null for a RUNNING notice).
+     *
+     * @param taskId the task's id, so the sender can say which tasks are done with
+     */
+    public record Finished(String taskId, String rawTask, String resultJson) {
     }
 
     /** Puts tasks the agent took but will not run back at the head of its queue, in their order. */

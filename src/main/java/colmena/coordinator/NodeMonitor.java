@@ -69,7 +69,7 @@ final class NodeMonitor {
     int check() {
         long now = System.currentTimeMillis();
         List<NodeLoad> fresh = new ArrayList<>();
-        int reclaimed = 0;
+        List<NodeView> lost = new ArrayList<>();
         for (NodeView v : nodes.all()) {
             if (v.online() && v.stats() != null) {
                 if (announcedOnline.add(v.id())) {
@@ -83,12 +83,17 @@ final class NodeMonitor {
                     LOG.info("Node {} offline", v.id());
                 }
                 if (v.queued() + v.running() > 0) {
-                    reclaimed += reclaim(v);
+                    lost.add(v);
                 }
             }
         }
+        // Published before reclaiming, so the tasks sent back are placed on live nodes only.
         live = List.copyOf(fresh);
         version++;
+        int reclaimed = 0;
+        for (NodeView v : lost) {
+            reclaimed += reclaim(v);
+        }
         return reclaimed;
     }
 

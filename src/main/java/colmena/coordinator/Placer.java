@@ -89,6 +89,11 @@ final class Placer {
         }
         if (raws.isEmpty()) {
             raws = queue.takeSubmitted(BATCH, wait);
+            if (monitor.version() != nodesVersion) {
+                // The nodes were read again while this waited (perhaps one was lost): use what is known now.
+                nodesVersion = monitor.version();
+                nodes = monitor.liveNodes();
+            }
         }
         if (raws.isEmpty()) {
             return 0;
@@ -120,7 +125,7 @@ final class Placer {
             choice.node().assign();
             TaskMessage onNode = task.placedOn(choice.node().id(), choice.reason());
             placed.add(onNode);
-            moves.add(Move.append(raw, RedisKeys.nodeTasks(onNode.node()), Json.write(onNode)));
+            moves.add(Move.toNode(raw, onNode.node(), Json.write(onNode)));
         }
         db.inTransaction(c -> {
             store.recordPlaced(c, placed);
@@ -128,6 +133,11 @@ final class Placer {
         });
         int moved = queue.moveFromHead(TaskQueue.PLACING, moves);
         recover = moved < moves.size();
+        if (recover) {
+            // A chosen node went away since the nodes were read: read them again before trying the rest.
+            nodesVersion = -1;
+            colmena.support.Threads.sleep(50);
+        }
         for (TaskMessage t : placed) {
             lines.info("Task '{}' {}… sent to node {}", t.type(), t.shortId(), t.node());
         }

@@ -230,4 +230,16 @@ class JsonTest {
     void markupIsNotEscapedInJson() {
         assertEquals("\"<b>'&'</b>\"", Json.write("<b>'&'</b>"));
     }
+
+    @org.junit.jupiter.api.Test
+    void aTaskTypeThatCouldNotBeStoredOrAnImpossibleTimeIsRefused() {
+        String longType = "{\"id\":\"t1\",\"type\":\"" + "x".repeat(65) + "\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(longType));
+        String markup = "{\"id\":\"t1\",\"type\":\"<b>\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(markup));
+        String past = "{\"id\":\"t1\",\"type\":\"sleep\",\"params\":{},\"attempt\":1,\"submittedAtMs\":-5}";
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(past));
+        String fine = "{\"id\":\"t1\",\"type\":\"no-such-type\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Json.readTask(fine), "an unknown type is FAILED later, not dead-lettered");
+    }
 }
