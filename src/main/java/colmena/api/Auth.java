@@ -68,10 +68,13 @@ final class Auth {
         if (header != null) {
             if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 UserStore.Token t = users.token(Passwords.sha256(header.substring(7).trim()));
-                if (t == null) {
+                Role owner = t == null ? null : currentRole(t.user());
+                if (t == null || owner == null) {
                     throw new ApiException(401, "this API token is not valid (unknown or revoked)");
                 }
-                return new Principal("token \"" + t.name() + "\" of " + t.user(), t.role(), "token", null);
+                // A token never does more than its owner may do now.
+                Role role = owner.allows(t.role()) ? t.role() : owner;
+                return new Principal("token \"" + t.name() + "\" of " + t.user(), role, "token", null);
             }
             if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
                 return basic(header.substring(6).trim(), address(ex));
@@ -87,7 +90,12 @@ final class Auth {
             throw new ApiException(401, "your session has ended; log in again");
         }
         Session s = Json.GSON.fromJson(json, Session.class);
-        return new Principal(s.user(), Role.parse(s.role()), "session", s.csrf());
+        Role now = currentRole(s.user());
+        if (now == null) {
+            redis.call(j -> j.del(RedisKeys.session(Passwords.sha256(sessionId))));
+            throw new ApiException(401, "this account no longer exists");
+        }
+        return new Principal(s.user(), now, "session", s.csrf());
     }
 
     private Principal basic(String encoded, String address) throws SQLException {
@@ -117,16 +125,51 @@ final class Auth {
      * @throws ApiException 401 when they do not match, 429 while the address must wait
      */
     Principal check(String user, String password, String address, String via) throws SQLException {
-        throttle.check(address);
+        String addressKey = "address:" + address;
+        String userKey = "user:" + user;
+        throttle.begin(addressKey, userKey);
         Map.Entry<String, Role> stored = user == null ? null : users.credentials(user);
-        if (stored == null || !Passwords.matches(password, stored.getKey())) {
-            throttle.failed(address);
+        // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
+        boolean ok = Passwords.matches(password, stored == null ? dummyHash() : stored.getKey()) && stored != null;
+        if (!ok) {
             users.audit(user, "login_failed", user, address, via);
             throw new ApiException(401, "wrong user name or password");
         }
-        throttle.succeeded(address);
+        throttle.succeeded(addressKey, userKey);
         return new Principal(user, stored.getValue(), via, null);
     }
+
+    private volatile String dummyHash;
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = Passwords.hash(Passwords.secret(16));
+            dummyHash = h;
+        }
+        return h;
+    }
+
+    /** A user's role as stored now, read at most every {@link #ROLE_CACHE_MS}; null when the user is gone. */
+    private Role currentRole(String user) throws SQLException {
+        CachedRole c = roles.get(user);
+        long now = System.currentTimeMillis();
+        if (c != null && c.untilMs() > now) {
+            return c.role();
+        }
+        Map.Entry<String, Role> stored = users.credentials(user);
+        Role role = stored == null ? null : stored.getValue();
+        roles.put(user, new CachedRole(role, now + ROLE_CACHE_MS));
+        return role;
+    }
+
+    /** How long a user's role is trusted before it is read again (a change takes effect within this). */
+    static final long ROLE_CACHE_MS = 2_000;
+
+    private record CachedRole(Role role, long untilMs) {
+    }
+
+    private final Map<String, CachedRole> roles = new ConcurrentHashMap<>();
 
     /** Starts a session for a checked user; returns the cookie value and the principal with its CSRF token. */
     Map.Entry<String, Principal> startSession(Principal user) {
@@ -144,9 +187,10 @@ final class Auth {
         }
     }
 
-    /** Forgets cached Basic logins (after a user or password change). */
+    /** Forgets cached Basic logins and roles (after a user or password change). */
     void forgetCached() {
         basicCache.clear();
+        roles.clear();
     }
 
     String setCookie(String id) {

@@ -59,7 +59,13 @@ final class Request {
      * @throws ApiException 413 when over {@link #MAX_BODY_BYTES}, 400 when not a JSON object
      */
     JsonObject jsonBody() throws IOException {
-        String text = new String(bodyBytes(), StandardCharsets.UTF_8);
+        byte[] body = bodyBytes();
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // A plain HTML form cannot send this type, so no other site's page can post JSON here.
+            throw new ApiException(415, "send the body as JSON with Content-Type: application/json");
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
         if (text.isBlank()) {
             throw ApiException.badRequest("the request body is empty; send a JSON object");
         }

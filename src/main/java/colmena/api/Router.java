@@ -118,6 +118,9 @@ final class Router implements HttpHandler {
                 allowed.add(r.method());
                 continue;
             }
+            if (!r.method().equals("GET")) {
+                refuseCrossSite(ex);
+            }
             Principal principal = r.role() == null ? null : authorise(ex, r);
             Map<String, String> params = new LinkedHashMap<>();
             for (int i = 0; i < r.names().size(); i++) {
@@ -131,6 +134,27 @@ final class Router implements HttpHandler {
             throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
         }
         throw ApiException.notFound("no such endpoint: " + path);
+    }
+
+    /**
+     * Refuses a state-changing request sent by another site's page, whoever the caller is (a
+     * browser may add cached credentials by itself, and with --no-auth there are none to check):
+     * browsers say where a request comes from in {@code Origin} and {@code Sec-Fetch-Site}.
+     */
+    static void refuseCrossSite(HttpExchange ex) {
+        String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            throw new ApiException(403, "cross-site request refused (" + site + ")");
+        }
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (origin != null && !origin.equals("null") && host != null
+                && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+            throw new ApiException(403, "cross-site request refused: it comes from " + origin);
+        }
+        if (origin != null && origin.equals("null")) {
+            throw new ApiException(403, "cross-site request refused: it comes from an opaque origin");
+        }
     }
 
     private Principal authorise(HttpExchange ex, Route r) throws SQLException {

@@ -105,21 +105,22 @@ final class TasksApi {
     }
 
     /**
-     * One CSV cell: quoted when needed, and a text that a spreadsheet would run as a formula
-     * (results come from other machines) starts with an apostrophe.
+     * One CSV cell. Every text is quoted (spreadsheets set to another list separator, such as
+     * Spanish Excel's {@code ;}, then cannot split it), and a text a spreadsheet would run as a
+     * formula (results come from other machines) starts with an apostrophe.
      */
     static String cell(Object value) {
         if (value == null) {
             return "";
         }
+        if (value instanceof Number) {
+            return value.toString();
+        }
         String s = value.toString();
-        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !(value instanceof Number)) {
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
             s = "'" + s;
         }
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            s = '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     /** {@code POST /api/tasks}: {"type": ..., "params": {...}, "count": n}; 202 with the new ids. */

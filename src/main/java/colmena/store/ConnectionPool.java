@@ -38,7 +38,12 @@ public final class ConnectionPool implements AutoCloseable {
     /** Whether the database answers now (for the health endpoint). */
     public boolean ping() {
         try {
-            return use(c -> c.isValid(2));
+            return use(c -> {
+                if (!c.isValid(2)) {
+                    throw new SQLException("connection no longer valid");
+                }
+                return true;
+            });
         } catch (SQLException e) {
             return false;
         }

@@ -149,9 +149,13 @@ class AuthTest {
         String csrf = json(login).get("csrf").getAsString();
         String body = "{\"type\":\"sleep\",\"params\":{\"ms\":1}}";
         long before = redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED));
-        HttpResponse<String> forged = request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "Origin", "http://evil.example"));
+        HttpResponse<String> forged = request("POST", "/api/tasks", body, Map.of("Cookie", cookie));
         assertEquals(403, forged.statusCode());
         assertTrue(forged.body().contains("X-CSRF-Token"), forged.body());
+        HttpResponse<String> crossSite = request("POST", "/api/tasks", body,
+                Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Origin", "http://evil.example"));
+        assertEquals(403, crossSite.statusCode(), "another site's page is refused even with the token");
+        assertTrue(crossSite.body().contains("cross-site"), crossSite.body());
         assertEquals(403, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", "guess")).statusCode());
         assertEquals(before, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED)), "nothing was queued");
         assertEquals(202, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
@@ -165,6 +169,35 @@ class AuthTest {
         String tokens = send("GET", "/api/tokens", null, admin).body();
         assertTrue(tokens.contains("\"role\":\"operator\""), tokens);
         assertFalse(tokens.contains("TokenHash") || tokens.contains("colmena_"), "no secret in the list: " + tokens);
+    }
+
+    @Test
+    void aFormPostFromAnotherSiteIsRefusedWhateverTheCredentials() throws Exception {
+        String admin = basic("admin", ADMIN_PASSWORD);
+        HttpResponse<String> plain = request("POST", "/api/users", "{\"user\":\"mallory\",\"password\":\"mallory-pass\",\"role\":\"admin\"}",
+                Map.of("Authorization", admin, "Content-Type", "text/plain"));
+        assertEquals(415, plain.statusCode(), plain.body());
+        HttpResponse<String> drain = request("POST", "/api/nodes/nodo-x/drain", "",
+                Map.of("Authorization", admin, "Sec-Fetch-Site", "cross-site"));
+        assertEquals(403, drain.statusCode());
+        HttpResponse<String> origin = request("DELETE", "/api/users/vera", null,
+                Map.of("Authorization", admin, "Origin", "http://evil.example"));
+        assertEquals(403, origin.statusCode());
+        assertTrue(send("GET", "/api/users", null, admin).body().contains("\"vera\""), "vera is still there");
+        assertFalse(send("GET", "/api/users", null, admin).body().contains("mallory"));
+    }
+
+    @Test
+    void aDeletedUsersSessionEndsAndADemotedUserLosesTheRoleAtOnce() throws Exception {
+        String admin = basic("admin", ADMIN_PASSWORD);
+        assertEquals(201, send("POST", "/api/users", "{\"user\":\"temp\",\"password\":\"temp-pass-1\",\"role\":\"admin\"}", admin).statusCode());
+        HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"temp\",\"password\":\"temp-pass-1\"}", null);
+        String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
+        assertEquals(200, request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode());
+        assertEquals(200, send("POST", "/api/users", "{\"user\":\"temp\",\"password\":\"temp-pass-1\",\"role\":\"viewer\"}", admin).statusCode());
+        assertEquals(403, request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode(), "demoted at once");
+        assertEquals(200, send("DELETE", "/api/users/temp", null, admin).statusCode());
+        assertEquals(401, request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode(), "gone at once");
     }
 
     @Test
