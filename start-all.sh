@@ -122,9 +122,10 @@ stop() {
     local pid; pid=$(pid_of "$p")
     if is_ours "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # An agent may take its --grace (10 s) for running tasks, then hands the rest back.
+      for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       if kill -0 "$pid" 2>/dev/null; then
-        say "$p (pid $pid) did not stop within 15 s; killing it"
+        say "$p (pid $pid) did not stop within 30 s; killing it"
         kill -KILL "$pid" 2>/dev/null || true
       fi
       say "Stopped $p (pid $pid)"

@@ -78,12 +78,14 @@ final class Placer {
             LOG.info("Nodes are live again; placing tasks");
         }
         List<String> raws;
+        boolean leftovers = false;
         if (recover) {
             raws = queue.pending(TaskQueue.PLACING);
             if (raws.size() > BATCH) {
                 raws = raws.subList(0, BATCH);
             }
-            recover = !raws.isEmpty();
+            leftovers = !raws.isEmpty();
+            recover = leftovers;
         } else {
             raws = List.of();
         }
@@ -132,8 +134,9 @@ final class Placer {
             return null;
         });
         int moved = queue.moveFromHead(TaskQueue.PLACING, moves);
-        recover = moved < moves.size();
-        if (recover) {
+        // After leftovers, look again: there may be more of them than one batch.
+        recover = leftovers || moved < moves.size();
+        if (moved < moves.size()) {
             // A chosen node went away since the nodes were read: read them again before trying the rest.
             nodesVersion = -1;
             colmena.support.Threads.sleep(50);

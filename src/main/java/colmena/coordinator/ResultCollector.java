@@ -47,11 +47,13 @@ final class ResultCollector {
      */
     int drainOnce(Duration wait) throws SQLException {
         List<String> raws = List.of();
+        boolean leftovers = false;
         if (recover) {
             raws = queue.pending(TaskQueue.STORING);
             if (raws.size() > BATCH) {
                 raws = raws.subList(0, BATCH);
             }
+            leftovers = !raws.isEmpty();
         }
         if (raws.isEmpty()) {
             raws = queue.takeResults(BATCH, wait);
@@ -83,7 +85,8 @@ final class ResultCollector {
             return null;
         });
         int moved = queue.moveFromHead(TaskQueue.STORING, moves);
-        recover = moved < moves.size();
+        // After leftovers, look again: there may be more of them than one batch.
+        recover = leftovers || moved < moves.size();
         countPerMinute(results);
         for (TaskResult r : results) {
             if (r.status() == TaskStatus.DONE) {
