@@ -40,8 +40,11 @@ final class Startup {
             redis.ping();
         } catch (RuntimeException e) {
             redis.close();
-            throw new StartupException("cannot reach Redis at " + redis.url() + " (" + Outage.reason(e)
-                    + "); start one with: java -jar dist/colmena.jar redis");
+            String reason = Outage.reason(e);
+            String hint = reason.contains("NOAUTH") || reason.contains("WRONGPASS") || reason.contains("invalid password")
+                    ? "give its password in the URL: redis://:PASSWORD@host:port"
+                    : "start one with: java -jar dist/colmena.jar redis";
+            throw new StartupException("cannot reach Redis at " + redis.url() + " (" + reason + "); " + hint);
         }
         return redis;
     }
