@@ -68,6 +68,27 @@ class ReliabilityTest {
     }
 
     @Test
+    void onAHealthyNodeEveryTaskRunsExactlyOnceAcrossTheAgentsInFlightSweeps() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 4);
+            Eventually.within(Duration.ofSeconds(30), "nodo1 online", () -> online(cluster, "nodo1"));
+            int submitted = 0;
+            long end = System.nanoTime() + Duration.ofMillis(colmena.agent.AgentTesting.sweepEveryMs() + 2_500).toNanos();
+            while (System.nanoTime() < end) { // past at least one periodic sweep, with tasks finishing all along
+                cluster.submit("sleep", Map.of("ms", 1), 100);
+                submitted += 100;
+                Thread.sleep(100);
+            }
+            int total = submitted;
+            Eventually.within(Duration.ofSeconds(60), total + " DONE", () -> cluster.rows("Status = 'DONE'") == total);
+            Thread.sleep(500);
+            String done = cluster.redis.call(j -> j.get(RedisKeys.nodeDone("nodo1")));
+            assertEquals(total, Long.parseLong(done), "each task was finished once (the node's done count)");
+        }
+    }
+
+    @Test
     void anAgentStoppedGracefullyHandsBackItsTasksAndShowsOfflineAtOnce() throws Exception {
         try (Cluster cluster = new Cluster()) {
             cluster.startCoordinator("round-robin");

@@ -125,6 +125,8 @@ final class TaskLoop implements Runnable {
      */
     void sweep() {
         try {
+            // Ids held before the list is read: a task held then and finished since has left the list.
+            java.util.Set<String> heldBefore = new java.util.HashSet<>(held.keySet());
             List<String> inflight = queue.pending(RedisKeys.nodeInflight(nodeId));
             int adopted = 0;
             for (String raw : inflight) {
@@ -135,7 +137,7 @@ final class TaskLoop implements Runnable {
                     deadLetter(raw, e.getMessage());
                     continue;
                 }
-                if (!held.containsKey(task.id())) {
+                if (!heldBefore.contains(task.id()) && !held.containsKey(task.id())) {
                     start(raw, task);
                     adopted++;
                 }
@@ -156,8 +158,8 @@ final class TaskLoop implements Runnable {
         for (TaskQueue.Finished f : sent) {
             if (f.rawTask() != null) {
                 Held h = held.get(f.taskId());
-                if (h != null && h.raw.equals(f.rawTask())) {
-                    held.remove(f.taskId());
+                if (h != null && h.finished) {
+                    held.remove(f.taskId(), h);
                 }
             }
         }
@@ -200,12 +202,19 @@ final class TaskLoop implements Runnable {
                 continue;
             }
             Held already = held.get(task.id());
-            if (already != null && !already.finished) {
-                // The task came back to this node (taken away while this agent was slow, then placed
-                // here again) while the first copy still runs: one run, and it answers for the copy
-                // now in the in-flight list.
-                String old = already.raw;
-                already.raw = raw;
+            String old = null;
+            if (already != null) {
+                synchronized (already) {
+                    if (!already.finished) {
+                        // The task came back to this node (taken away while this agent was slow, then
+                        // placed here again) while the first copy still runs: one run, and it answers
+                        // for the copy now in the in-flight list.
+                        old = already.raw;
+                        already.raw = raw;
+                    }
+                }
+            }
+            if (old != null) {
                 try {
                     queue.moveFromAnywhere(RedisKeys.nodeInflight(nodeId), List.of(colmena.broker.Move.drop(old)));
                 } catch (RuntimeException e) {
@@ -258,10 +267,17 @@ final class TaskLoop implements Runnable {
         double ms = (System.nanoTime() - h.startedNanos) / 1e6;
         double avg = averageMs;
         averageMs = avg < 0 ? ms : avg * 0.9 + ms * 0.1;
-        try {
-            sender.send(h.raw, result);
+        String raw;
+        synchronized (h) {
+            raw = h.raw;
             h.finished = true;
+        }
+        try {
+            sender.send(raw, result);
         } catch (InterruptedException e) {
+            synchronized (h) {
+                h.finished = false;
+            }
             h.stopped = true;
             return;
         }
@@ -279,7 +295,7 @@ final class TaskLoop implements Runnable {
         List<TaskQueue.Finished> out = new ArrayList<>();
         long now = System.nanoTime();
         for (Held h : held.values()) {
-            if (!h.noticed && h.startedNanos != 0 && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
+            if (!h.noticed && !h.finished && h.startedNanos != 0 && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
                 h.noticed = true;
                 out.add(new TaskQueue.Finished(h.task.id(), null, Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs))));
             }

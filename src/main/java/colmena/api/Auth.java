@@ -90,7 +90,12 @@ final class Auth {
             throw new ApiException(401, "your session has ended; log in again");
         }
         Session s = Json.GSON.fromJson(json, Session.class);
-        Role now = currentRole(s.user());
+        Role now;
+        try {
+            now = currentRole(s.user());
+        } catch (SQLException e) {
+            now = Role.parse(s.role()); // the database is away: the session's own role stands meanwhile
+        }
         if (now == null) {
             redis.call(j -> j.del(RedisKeys.session(Passwords.sha256(sessionId))));
             throw new ApiException(401, "this account no longer exists");
@@ -127,16 +132,28 @@ final class Auth {
     Principal check(String user, String password, String address, String via) throws SQLException {
         String addressKey = "address:" + address;
         String userKey = "user:" + user;
-        throttle.begin(addressKey, userKey);
-        Map.Entry<String, Role> stored = user == null ? null : users.credentials(user);
-        // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
-        boolean ok = Passwords.matches(password, stored == null ? dummyHash() : stored.getKey()) && stored != null;
-        if (!ok) {
-            users.audit(user, "login_failed", user, address, via);
-            throw new ApiException(401, "wrong user name or password");
+        throttle.begin(addressKey, LoginThrottle.ADDRESS);
+        try {
+            throttle.begin(userKey, LoginThrottle.USER);
+        } catch (ApiException e) {
+            throttle.end(addressKey, LoginThrottle.ADDRESS, null);
+            throw e;
         }
-        throttle.succeeded(addressKey, userKey);
-        return new Principal(user, stored.getValue(), via, null);
+        Boolean outcome = null;
+        try {
+            Map.Entry<String, Role> stored = user == null ? null : users.credentials(user);
+            // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
+            boolean ok = Passwords.matches(password, stored == null ? dummyHash() : stored.getKey()) && stored != null;
+            outcome = ok;
+            if (!ok) {
+                users.audit(user, "login_failed", user, address, via);
+                throw new ApiException(401, "wrong user name or password");
+            }
+            return new Principal(user, stored.getValue(), via, null);
+        } finally {
+            throttle.end(addressKey, LoginThrottle.ADDRESS, outcome);
+            throttle.end(userKey, LoginThrottle.USER, outcome);
+        }
     }
 
     private volatile String dummyHash;
@@ -157,7 +174,15 @@ final class Auth {
         if (c != null && c.untilMs() > now) {
             return c.role();
         }
-        Map.Entry<String, Role> stored = users.credentials(user);
+        Map.Entry<String, Role> stored;
+        try {
+            stored = users.credentials(user);
+        } catch (SQLException e) {
+            if (c != null) {
+                return c.role(); // the database is away: the role last read stands meanwhile
+            }
+            throw e;
+        }
         Role role = stored == null ? null : stored.getValue();
         roles.put(user, new CachedRole(role, now + ROLE_CACHE_MS));
         return role;

@@ -4,54 +4,73 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing, per address and per user name: after {@link #FREE_FAILURES} failed logins,
- * each further attempt must wait, twice as long after every failure, up to {@link #MAX_WAIT_MS}.
- * An attempt counts as failed from the moment it starts (so parallel guesses cannot slip through
- * while a password is being hashed) and is taken back if it succeeds. A success also clears the
- * user's own count, not the address's (so one's own login does not reset guessing at another's).
- * A key left alone for {@link #FORGET_MS} starts afresh.
+ * Slows down guessing, per user name and per address. After a key's free failures (5 for a user,
+ * 20 for an address, which a classroom behind one router shares), each further failure makes the
+ * next attempt wait, twice as long each time, up to the key's longest wait. Only failures set a
+ * wait; a success clears the user's count and takes one off the address's. While a password is
+ * being checked the attempt is "in flight", and a key with few failures left accepts no more
+ * attempts in flight than it has left, so parallel guesses cannot slip past the count. A key left
+ * alone for {@link #FORGET_MS} starts afresh.
  */
 final class LoginThrottle {
-    static final int FREE_FAILURES = 5;
     static final long FIRST_WAIT_MS = 1_000;
-    static final long MAX_WAIT_MS = 60_000;
     static final long FORGET_MS = 15 * 60_000;
 
-    private record State(int failures, long lastFailureMs, long blockedUntilMs) {
+    /** How many failures a kind of key forgives, and its longest wait. */
+    record Limits(int freeFailures, long maxWaitMs) {
+    }
+
+    static final Limits USER = new Limits(5, 15_000);
+    static final Limits ADDRESS = new Limits(20, 60_000);
+
+    private record State(int failures, long lastFailureMs, long blockedUntilMs, int inFlight) {
     }
 
     private final Map<String, State> byKey = new ConcurrentHashMap<>();
 
     /**
-     * Checks that none of {@code keys} must wait, then counts this attempt as failed for each.
+     * Starts an attempt for each key, or refuses it.
      *
-     * @throws ApiException 429 with how long to wait, while any of them is slowed down
+     * @throws ApiException 429 with how long to wait
      */
-    void begin(String... keys) {
+    void begin(String key, Limits limits) {
         long now = System.currentTimeMillis();
-        for (String key : keys) {
-            State s = byKey.get(key);
-            if (s != null && s.blockedUntilMs() > now) {
-                long seconds = Math.max(1, (s.blockedUntilMs() - now + 999) / 1000);
-                String who = key.startsWith("address:") ? "from " + key.substring(8) : "for this user";
-                throw new ApiException(429, "too many failed logins " + who + "; try again in " + seconds + " s",
-                        Map.of("retryAfterSeconds", seconds));
+        byKey.compute(key, (k, s) -> {
+            State st = s == null || (s.inFlight() == 0 && now - s.lastFailureMs() > FORGET_MS) ? new State(0, 0, 0, 0) : s;
+            if (st.blockedUntilMs() > now) {
+                throw tooMany(key, (st.blockedUntilMs() - now + 999) / 1000);
             }
-        }
-        for (String key : keys) {
-            byKey.compute(key, (k, s) -> {
-                int failures = s == null || now - s.lastFailureMs() > FORGET_MS ? 1 : s.failures() + 1;
-                long wait = failures <= FREE_FAILURES ? 0
-                        : Math.min(MAX_WAIT_MS, FIRST_WAIT_MS << Math.min(20, failures - FREE_FAILURES - 1));
-                return new State(failures, now, now + wait);
-            });
-        }
+            int room = Math.max(1, limits.freeFailures() - st.failures());
+            if (st.inFlight() >= room) {
+                throw tooMany(key, 1);
+            }
+            return new State(st.failures(), st.lastFailureMs(), st.blockedUntilMs(), st.inFlight() + 1);
+        });
     }
 
-    /** The attempt begun with {@code address} and {@code user} succeeded. */
-    void succeeded(String address, String user) {
-        byKey.remove(user);
-        byKey.computeIfPresent(address, (k, s) -> s.failures() <= 1 ? null
-                : new State(s.failures() - 1, s.lastFailureMs(), s.failures() - 1 <= FREE_FAILURES ? 0 : s.blockedUntilMs()));
+    /** Ends an attempt begun with {@link #begin}: failed, succeeded, or neither (the check itself broke). */
+    void end(String key, Limits limits, Boolean succeeded) {
+        long now = System.currentTimeMillis();
+        byKey.computeIfPresent(key, (k, s) -> {
+            int inFlight = Math.max(0, s.inFlight() - 1);
+            if (succeeded == null) {
+                return new State(s.failures(), s.lastFailureMs(), s.blockedUntilMs(), inFlight);
+            }
+            if (succeeded) {
+                int failures = key.startsWith("user:") ? 0 : Math.max(0, s.failures() - 1);
+                return failures == 0 && inFlight == 0 ? null : new State(failures, s.lastFailureMs(), 0, inFlight);
+            }
+            int failures = s.failures() + 1;
+            long wait = failures <= limits.freeFailures() ? 0
+                    : Math.min(limits.maxWaitMs(), FIRST_WAIT_MS << Math.min(20, failures - limits.freeFailures() - 1));
+            return new State(failures, now, now + wait, inFlight);
+        });
+    }
+
+    private static ApiException tooMany(String key, long seconds) {
+        long s = Math.max(1, seconds);
+        String who = key.startsWith("address:") ? "from " + key.substring("address:".length()) : "for this user";
+        return new ApiException(429, "too many failed logins " + who + "; try again in " + s + " s",
+                Map.of("retryAfterSeconds", s));
     }
 }

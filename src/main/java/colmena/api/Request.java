@@ -63,7 +63,8 @@ final class Request {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             // A plain HTML form cannot send this type, so no other site's page can post JSON here.
-            throw new ApiException(415, "send the body as JSON with Content-Type: application/json");
+            throw new ApiException(415, "send the body as JSON with Content-Type: application/json (got "
+                    + (type == null ? "none" : type) + "); with curl: -H 'Content-Type: application/json'");
         }
         String text = new String(body, StandardCharsets.UTF_8);
         if (text.isBlank()) {

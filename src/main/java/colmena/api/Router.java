@@ -143,18 +143,26 @@ final class Router implements HttpHandler {
      */
     static void refuseCrossSite(HttpExchange ex) {
         String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-            throw new ApiException(403, "cross-site request refused (" + site + ")");
+        if (site != null) {
+            // The browser's own word, which a reverse proxy does not change.
+            if (!site.equals("same-origin") && !site.equals("none")) {
+                throw new ApiException(403, "cross-site request refused (" + site + ")");
+            }
+            return;
         }
         String origin = ex.getRequestHeaders().getFirst("Origin");
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (origin != null && !origin.equals("null") && host != null
-                && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
-            throw new ApiException(403, "cross-site request refused: it comes from " + origin);
+        if (origin == null) {
+            return; // not a browser page (curl, scripts)
         }
-        if (origin != null && origin.equals("null")) {
+        if (origin.equals("null")) {
             throw new ApiException(403, "cross-site request refused: it comes from an opaque origin");
         }
+        for (String host : new String[] {ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("X-Forwarded-Host")}) {
+            if (host != null && (origin.equals("http://" + host) || origin.equals("https://" + host))) {
+                return;
+            }
+        }
+        throw new ApiException(403, "cross-site request refused: it comes from " + origin);
     }
 
     private Principal authorise(HttpExchange ex, Route r) throws SQLException {

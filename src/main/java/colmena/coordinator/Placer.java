@@ -96,6 +96,10 @@ final class Placer {
                 nodesVersion = monitor.version();
                 nodes = monitor.liveNodes();
             }
+            if (nodes.isEmpty()) {
+                recover = true; // the last node went while this waited; the batch waits in tasks:placing
+                return 0;
+            }
         }
         if (raws.isEmpty()) {
             return 0;
@@ -141,8 +145,12 @@ final class Placer {
             nodesVersion = -1;
             colmena.support.Threads.sleep(50);
         }
-        for (TaskMessage t : placed) {
-            lines.info("Task '{}' {}… sent to node {}", t.type(), t.shortId(), t.node());
+        int shown = 0;
+        for (int i = 0; i < moved && shown < placed.size(); i++) {
+            if (moves.get(i).op() == Move.Op.APPEND && moves.get(i).guard() != null) {
+                TaskMessage t = placed.get(shown++);
+                lines.info("Task '{}' {}… sent to node {}", t.type(), t.shortId(), t.node());
+            }
         }
         return moved;
     }

@@ -256,6 +256,25 @@ class AuthTest {
     }
 
     @Test
+    void typosFollowedByTheRightPasswordNeverLockAnyoneOut() throws Exception {
+        try (Redis own = Redis.connect(TestRedis.url(), 4)) {
+            ApiServer other = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL),
+                    own, TestDatabase.fresh());
+            other.start();
+            try {
+                String base = "http://127.0.0.1:" + other.port();
+                for (int i = 0; i < 8; i++) {
+                    assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"typo" + i + "\"}").statusCode());
+                    assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode(),
+                            "the right password after typo " + i);
+                }
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
+    @Test
     void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() throws Exception {
         HttpResponse<String> wrong = send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"nope-nope\"}", null);
         HttpResponse<String> unknown = send("POST", "/api/login", "{\"user\":\"nobody\",\"password\":\"nope-nope\"}", null);
