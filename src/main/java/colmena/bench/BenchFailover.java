@@ -85,42 +85,46 @@ final class BenchFailover {
     private static double[] once(Lab lab, int run, String survivorId, Duration interval) throws Exception {
         String victimId = "nodo-a" + run;
         Process victim = agent(lab, victimId, interval, 2);
-        waitFor(Duration.ofSeconds(30), () -> online(lab, victimId) && online(lab, survivorId));
-        Thread.sleep(interval.toMillis() + 300); // the coordinator has seen both
-        List<String> tasks = new ArrayList<>();
-        for (int i = 0; i < TASKS_PER_RUN; i++) {
-            tasks.add(Json.write(TaskMessage.submit(UUID.randomUUID().toString(), "sleep", Map.of("ms", TASK_MS),
-                    System.currentTimeMillis(), null)));
-        }
-        new TaskQueue(lab.redis).submit(tasks);
-        waitFor(Duration.ofSeconds(30), () -> lab.redis.call(j -> j.llen(RedisKeys.nodeInflight(victimId))) > 0);
-        Thread.sleep(200);
-        Set<String> held = ids(lab, RedisKeys.nodeInflight(victimId));
-        held.addAll(ids(lab, RedisKeys.nodeTasks(victimId)));
+        try {
+            waitFor(Duration.ofSeconds(30), () -> online(lab, victimId) && online(lab, survivorId));
+            Thread.sleep(interval.toMillis() + 300); // the coordinator has seen both
+            List<String> tasks = new ArrayList<>();
+            for (int i = 0; i < TASKS_PER_RUN; i++) {
+                tasks.add(Json.write(TaskMessage.submit(UUID.randomUUID().toString(), "sleep", Map.of("ms", TASK_MS),
+                        System.currentTimeMillis(), null)));
+            }
+            new TaskQueue(lab.redis).submit(tasks);
+            waitFor(Duration.ofSeconds(30), () -> lab.redis.call(j -> j.llen(RedisKeys.nodeInflight(victimId))) > 0);
+            Thread.sleep(200);
+            Set<String> held = ids(lab, RedisKeys.nodeInflight(victimId));
+            held.addAll(ids(lab, RedisKeys.nodeTasks(victimId)));
 
-        long t0 = System.nanoTime();
-        Launcher.kill(victim);
-        double offline = -1;
-        double first = -1;
-        double all = -1;
-        while ((offline < 0 || first < 0 || all < 0) && System.nanoTime() - t0 < 60_000_000_000L) {
-            double now = (System.nanoTime() - t0) / 1e9;
-            if (offline < 0 && !online(lab, victimId)) {
-                offline = now;
+            long t0 = System.nanoTime();
+            Launcher.kill(victim);
+            double offline = -1;
+            double first = -1;
+            double all = -1;
+            while ((offline < 0 || first < 0 || all < 0) && System.nanoTime() - t0 < 60_000_000_000L) {
+                double now = (System.nanoTime() - t0) / 1e9;
+                if (offline < 0 && !online(lab, victimId)) {
+                    offline = now;
+                }
+                Set<String> running = ids(lab, RedisKeys.nodeInflight(survivorId));
+                Set<String> placed = new HashSet<>(running);
+                placed.addAll(ids(lab, RedisKeys.nodeTasks(survivorId)));
+                if (first < 0 && !Collections.disjoint(running, held)) {
+                    first = now;
+                }
+                if (all < 0 && placed.containsAll(held) || all < 0 && doneCount(lab, held) + countIn(placed, held) == held.size()) {
+                    all = now;
+                }
+                Thread.sleep(5);
             }
-            Set<String> running = ids(lab, RedisKeys.nodeInflight(survivorId));
-            Set<String> placed = new HashSet<>(running);
-            placed.addAll(ids(lab, RedisKeys.nodeTasks(survivorId)));
-            if (first < 0 && !Collections.disjoint(running, held)) {
-                first = now;
-            }
-            if (all < 0 && placed.containsAll(held) || all < 0 && doneCount(lab, held) + countIn(placed, held) == held.size()) {
-                all = now;
-            }
-            Thread.sleep(5);
+            waitFor(Duration.ofSeconds(120), () -> doneCount(lab, held) == held.size());
+            return new double[] {offline, first, all};
+        } finally {
+            Launcher.kill(victim); // already dead after a good run; not left behind after a failed one
         }
-        waitFor(Duration.ofSeconds(120), () -> doneCount(lab, held) == held.size());
-        return new double[] {offline, first, all};
     }
 
     private static Process agent(Lab lab, String id, Duration interval, int workers) throws Exception {

@@ -60,47 +60,52 @@ final class BenchSoak {
             for (int i = 0; i < agents; i++) {
                 procs[i] = agent(lab, i);
             }
-            long t0 = System.nanoTime();
-            long deadline = t0 + timeout.toNanos();
-            int submitted = 0;
-            int kills = 0;
-            int stops = 0;
-            long nextChaos = t0 + chaosEvery.toNanos();
-            TaskQueue queue = new TaskQueue(lab.redis);
-            System.out.printf("Soak: %d tasks at %d/s on %d agents, one killed or stopped every %s%n",
-                    total, rate, agents, Flags.format(chaosEvery));
-            while (System.nanoTime() < deadline) {
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                int due = (int) Math.min(total, Math.round(elapsed * rate));
-                if (due > submitted) {
-                    queue.submit(tasks(due - submitted, random));
-                    submitted = due;
-                }
-                if (System.nanoTime() > nextChaos && submitted < total) {
-                    int victim = random.nextInt(agents);
-                    if (random.nextBoolean()) {
-                        Launcher.kill(procs[victim]);
-                        kills++;
-                    } else {
-                        Launcher.stop(procs[victim], 20);
-                        stops++;
+            try {
+                long t0 = System.nanoTime();
+                long deadline = t0 + timeout.toNanos();
+                int submitted = 0;
+                int kills = 0;
+                int stops = 0;
+                long nextChaos = t0 + chaosEvery.toNanos();
+                TaskQueue queue = new TaskQueue(lab.redis);
+                System.out.printf("Soak: %d tasks at %d/s on %d agents, one killed or stopped every %s%n",
+                        total, rate, agents, Flags.format(chaosEvery));
+                while (System.nanoTime() < deadline) {
+                    double elapsed = (System.nanoTime() - t0) / 1e9;
+                    int due = (int) Math.min(total, Math.round(elapsed * rate));
+                    if (due > submitted) {
+                        queue.submit(tasks(due - submitted, random));
+                        submitted = due;
                     }
-                    Thread.sleep(500 + random.nextInt(1_500));
-                    procs[victim] = agent(lab, victim);
-                    nextChaos = System.nanoTime() + chaosEvery.toNanos();
+                    if (System.nanoTime() > nextChaos && submitted < total) {
+                        int victim = random.nextInt(agents);
+                        if (random.nextBoolean()) {
+                            Launcher.kill(procs[victim]);
+                            kills++;
+                        } else {
+                            Launcher.stop(procs[victim], 20);
+                            stops++;
+                        }
+                        Thread.sleep(500 + random.nextInt(1_500));
+                        procs[victim] = agent(lab, victim);
+                        nextChaos = System.nanoTime() + chaosEvery.toNanos();
+                    }
+                    if (submitted == total && finalRows(lab) >= total) {
+                        break;
+                    }
+                    Thread.sleep(50);
                 }
-                if (submitted == total && finalRows(lab) >= total) {
-                    break;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Thread.sleep(1_000);
+                return report(lab, total, submitted, kills, stops, seconds);
+            } finally {
+                for (Process p : procs) {
+                    if (p != null) {
+                        Launcher.stop(p, 20);
+                    }
                 }
-                Thread.sleep(50);
+                coordinator.stop();
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Thread.sleep(1_000);
-            for (Process p : procs) {
-                Launcher.stop(p, 20);
-            }
-            coordinator.stop();
-            return report(lab, total, submitted, kills, stops, seconds);
         }
     }
 
