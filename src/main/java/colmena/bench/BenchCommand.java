@@ -25,6 +25,8 @@ public final class BenchCommand {
     static {
         register("api", "GET /api/nodes (50 nodes) and /api/tasks?limit=50 (1,000,000 rows) at 200 requests/s: latency percentiles", BenchApi::run);
         register("failover", "kill -9 an agent holding tasks: time to offline and to its tasks running elsewhere", BenchFailover::run);
+        register("throughput", "sleep(ms=0) tasks through the whole pipeline: tasks/s and Redis commands per task", BenchThroughput::run);
+        register("latency", "one sleep(ms=0) task at a time at 500/s: submission-to-stored percentiles", BenchLatency::run);
         register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak::run);
     }
 

@@ -1,0 +1,74 @@
+package colmena.bench;
+
+import colmena.support.Launcher;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole pipeline for the pipeline benchmarks: a lab, a coordinator process and agent processes,
+ * each as a user would start it; counts read from TaskHistory.
+ */
+final class Pipeline implements AutoCloseable {
+    final Lab lab;
+    private final List<Process> processes = new ArrayList<>();
+
+    private Pipeline(Lab lab) {
+        this.lab = lab;
+    }
+
+    static Pipeline start(String name, int agents) throws Exception {
+        Pipeline p = new Pipeline(Lab.start(name));
+        p.processes.add(Launcher.start(p.lab.log("coordinator"), List.of("-XX:+UseSerialGC", "-Xmx1g"), "coordinator",
+                "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl));
+        for (int i = 1; i <= agents; i++) {
+            p.processes.add(Launcher.start(p.lab.log("nodo" + i), List.of("-XX:+UseSerialGC", "-Xmx512m"), "agent",
+                    "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (p.lab.redis.call(j -> j.scard(colmena.broker.RedisKeys.NODES)) < agents
+                || !p.lab.redis.call(j -> j.exists(colmena.broker.RedisKeys.LEADER))) {
+            if (System.nanoTime() > deadline) {
+                p.close();
+                throw new IOException("the coordinator and agents did not come up within 60 s; see " + p.lab.dir);
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_500); // the coordinator has read the nodes
+        return p;
+    }
+
+    long rows(String where) throws Exception {
+        try (Connection c = lab.db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM TaskHistory" + (where.isEmpty() ? "" : " WHERE " + where))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Redis commands served so far (the sum of INFO commandstats). */
+    long redisCommands() {
+        String info = lab.redis.call(j -> j.info("commandstats"));
+        long total = 0;
+        for (String line : info.split("\r?\n")) {
+            int calls = line.indexOf("calls=");
+            if (line.startsWith("cmdstat_") && calls > 0) {
+                int end = line.indexOf(',', calls);
+                total += Long.parseLong(line.substring(calls + 6, end < 0 ? line.length() : end));
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            Launcher.stop(p, 20);
+        }
+        lab.close();
+    }
+}
