@@ -45,7 +45,6 @@ final class BenchApi {
             Option.value("rows", null, "1000000", "N", "rows written to TaskHistory before the run"),
             Option.value("rate", null, "200", "N", "requests per second to each endpoint"),
             Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"));
-    static final String SUMMARY = "Latency percentiles of GET /api/nodes and GET /api/tasks?limit=50 under a fixed request rate.";
     static final double TARGET_P99_MS = 20;
     static final int WARMUP_SECONDS = 5;
     static final int BATCH_ROWS = 5_000;
@@ -70,12 +69,7 @@ final class BenchApi {
     private BenchApi() {
     }
 
-    static int run(String[] args) throws Exception {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.print(Flags.usage("bench api", SUMMARY, OPTIONS));
-            return 0;
-        }
-        Flags flags = Flags.parse("bench api", OPTIONS, args, System.getenv());
+    static int run(Flags flags) throws Exception {
         int nodeCount = flags.integer("nodes", 1, 999);
         int rows = flags.integer("rows", 0, 100_000_000);
         int rate = flags.integer("rate", 1, 10_000);

@@ -1,9 +1,12 @@
 package colmena.bench;
 
+import colmena.config.Flags;
+import colmena.config.Option;
 import colmena.config.UsageException;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,29 +15,29 @@ import java.util.Map;
  * figures, and stops everything it started.
  */
 public final class BenchCommand {
-    /** One benchmark: its name, one line saying what it measures, and its entry point. */
+    /** One benchmark's entry point, given its parsed options. */
     public interface Bench {
-        int run(String[] args) throws Exception;
+        int run(Flags flags) throws Exception;
     }
 
-    private record Entry(String summary, Bench bench) {
+    private record Entry(String summary, List<Option> options, Bench bench) {
     }
 
     private static final Map<String, Entry> BENCHES = new LinkedHashMap<>();
 
     static {
-        register("api", "GET /api/nodes (50 nodes) and /api/tasks?limit=50 (1,000,000 rows) at 200 requests/s: latency percentiles", BenchApi::run);
-        register("failover", "kill -9 an agent holding tasks: time to offline and to its tasks running elsewhere", BenchFailover::run);
-        register("throughput", "sleep(ms=0) tasks through the whole pipeline: tasks/s and Redis commands per task", BenchThroughput::run);
-        register("latency", "one sleep(ms=0) task at a time at 500/s: submission-to-stored percentiles", BenchLatency::run);
-        register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak::run);
+        register("api", "GET /api/nodes (50 nodes) and /api/tasks?limit=50 (1,000,000 rows) at 200 requests/s: latency percentiles", BenchApi.OPTIONS, BenchApi::run);
+        register("failover", "kill -9 an agent holding tasks: time to offline and to its tasks running elsewhere", BenchFailover.OPTIONS, BenchFailover::run);
+        register("throughput", "sleep(ms=0) tasks through the whole pipeline: tasks/s and Redis commands per task", BenchThroughput.OPTIONS, BenchThroughput::run);
+        register("latency", "one sleep(ms=0) task at a time at 500/s: submission-to-stored percentiles", BenchLatency.OPTIONS, BenchLatency::run);
+        register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak.OPTIONS, BenchSoak::run);
     }
 
     private BenchCommand() {
     }
 
-    private static void register(String name, String summary, Bench bench) {
-        BENCHES.put(name, new Entry(summary, bench));
+    private static void register(String name, String summary, List<Option> options, Bench bench) {
+        BENCHES.put(name, new Entry(summary, options, bench));
     }
 
     public static String usage() {
@@ -52,6 +55,12 @@ public final class BenchCommand {
         if (e == null) {
             throw new UsageException("unknown benchmark \"" + args[0] + "\"; benchmarks: " + String.join(", ", BENCHES.keySet()));
         }
-        return e.bench().run(Arrays.copyOfRange(args, 1, args.length));
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        String command = "bench " + args[0];
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            System.out.print(Flags.usage(command, e.summary(), e.options()));
+            return 0;
+        }
+        return e.bench().run(Flags.parse(command, e.options(), rest, System.getenv()));
     }
 }

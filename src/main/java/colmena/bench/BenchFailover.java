@@ -41,12 +41,7 @@ final class BenchFailover {
     private BenchFailover() {
     }
 
-    static int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(Flags.usage("bench failover", "Times recovery from an agent killed while holding tasks.", OPTIONS));
-            return 0;
-        }
-        Flags flags = Flags.parse("bench failover", OPTIONS, args, Map.of());
+    static int run(Flags flags) throws Exception {
         int runs = flags.integer("runs", 1, 100);
         Duration interval = flags.duration("interval", Duration.ofMillis(200), Duration.ofSeconds(10));
         List<double[]> results = new ArrayList<>();

@@ -29,12 +29,7 @@ final class BenchLatency {
     private BenchLatency() {
     }
 
-    static int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(Flags.usage("bench latency", "Submission-to-stored latency at a steady rate.", OPTIONS));
-            return 0;
-        }
-        Flags flags = Flags.parse("bench latency", OPTIONS, args, Map.of());
+    static int run(Flags flags) throws Exception {
         int rate = flags.integer("rate", 1, 100_000);
         int seconds = flags.integer("seconds", 1, 3_600);
         try (Pipeline p = Pipeline.start("latency", 2)) {

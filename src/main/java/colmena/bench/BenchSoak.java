@@ -39,12 +39,7 @@ final class BenchSoak {
     private BenchSoak() {
     }
 
-    static int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(Flags.usage("bench soak", "Runs small tasks while agents are killed and restarted, then checks the counts.", OPTIONS));
-            return 0;
-        }
-        Flags flags = Flags.parse("bench soak", OPTIONS, args, Map.of());
+    static int run(Flags flags) throws Exception {
         int total = flags.integer("tasks", 1, 10_000_000);
         int agents = flags.integer("agents", 1, 50);
         int rate = flags.integer("rate", 1, 100_000);

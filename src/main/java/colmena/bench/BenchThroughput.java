@@ -23,12 +23,7 @@ final class BenchThroughput {
     private BenchThroughput() {
     }
 
-    static int run(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(Flags.usage("bench throughput", "Tasks per second through the whole pipeline.", OPTIONS));
-            return 0;
-        }
-        Flags flags = Flags.parse("bench throughput", OPTIONS, args, Map.of());
+    static int run(Flags flags) throws Exception {
         int n = flags.integer("tasks", 1, 10_000_000);
         int agents = flags.integer("agents", 1, 16);
         try (Pipeline p = Pipeline.start("throughput", agents)) {
