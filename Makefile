@@ -6,7 +6,7 @@ MVNW := ./mvnw -B
 # List the targets.
 help:
 	@echo "make build   build dist/colmena.jar (Java 17)"
-	@echo "make test    run every test: real Redis, real H2, real HTTP"
+	@echo "make test    run every test (./mvnw verify): real Redis, H2, HTTP, processes and headless Chromium"
 	@echo "make run     start Redis, the API, the coordinator and agents nodo1, nodo2 (./start-all.sh)"
 	@echo "make stop    stop what make run started (./start-all.sh stop)"
 	@echo "make status  show what make run started and whether it is running"
