@@ -235,43 +235,27 @@ class AuthTest {
 
     @Test
     void repeatedFailedLoginsFromOneAddressAreSlowedDown() throws Exception {
-        try (Redis own = Redis.connect(TestRedis.url(), 4)) {
-            ApiServer other = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL),
-                    own, TestDatabase.fresh());
-            other.start();
-            try {
-                String base = "http://127.0.0.1:" + other.port();
-                for (int i = 1; i <= 6; i++) {
-                    assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode(), "attempt " + i);
-                }
-                HttpResponse<String> slowed = post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
-                assertEquals(429, slowed.statusCode(), "even the right password waits");
-                assertTrue(slowed.headers().firstValue("Retry-After").isPresent());
-                Thread.sleep(1_200);
-                assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode());
-            } finally {
-                other.stop();
+        withOwnServer(base -> {
+            for (int i = 1; i <= 6; i++) {
+                assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode(), "attempt " + i);
             }
-        }
+            HttpResponse<String> slowed = post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
+            assertEquals(429, slowed.statusCode(), "even the right password waits");
+            assertTrue(slowed.headers().firstValue("Retry-After").isPresent());
+            Thread.sleep(1_200);
+            assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode());
+        });
     }
 
     @Test
     void typosFollowedByTheRightPasswordNeverLockAnyoneOut() throws Exception {
-        try (Redis own = Redis.connect(TestRedis.url(), 4)) {
-            ApiServer other = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL),
-                    own, TestDatabase.fresh());
-            other.start();
-            try {
-                String base = "http://127.0.0.1:" + other.port();
-                for (int i = 0; i < 8; i++) {
-                    assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"typo" + i + "\"}").statusCode());
-                    assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode(),
-                            "the right password after typo " + i);
-                }
-            } finally {
-                other.stop();
+        withOwnServer(base -> {
+            for (int i = 0; i < 8; i++) {
+                assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"typo" + i + "\"}").statusCode());
+                assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode(),
+                        "the right password after typo " + i);
             }
-        }
+        });
     }
 
     @Test
@@ -281,6 +265,24 @@ class AuthTest {
         assertEquals(401, wrong.statusCode());
         assertEquals(wrong.body(), unknown.body());
         assertNotEquals(200, send("GET", "/api/nodes", null, basic("vera", "nope-nope")).statusCode());
+    }
+
+    interface ServerCheck {
+        void run(String base) throws Exception;
+    }
+
+    /** Runs {@code check} against a server of its own: login throttling is per server, so others' logins do not count. */
+    private static void withOwnServer(ServerCheck check) throws Exception {
+        try (Redis own = Redis.connect(TestRedis.url(), 4)) {
+            ApiServer other = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL),
+                    own, TestDatabase.fresh());
+            other.start();
+            try {
+                check.run("http://127.0.0.1:" + other.port());
+            } finally {
+                other.stop();
+            }
+        }
     }
 
     private static HttpResponse<String> post(String base, String body) throws Exception {
