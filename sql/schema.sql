@@ -41,8 +41,6 @@ CREATE INDEX IX_TaskHistory_NodeID ON TaskHistory (NodeID, ID);
 GO
 CREATE INDEX IX_TaskHistory_TaskType ON TaskHistory (TaskType, ID);
 GO
-CREATE INDEX IX_TaskHistory_FinishedAt ON TaskHistory (FinishedAt);
-GO
 
 -- Who may use the API and the dashboard. Role is viewer, operator or admin. PasswordHash is a
 -- salted PBKDF2 hash (pbkdf2-sha256$iterations$salt$hash); the password itself is never stored.

@@ -83,7 +83,7 @@ function taskRow(task) {
   const when = task.submittedAt || task.timestamp;
   cell('time', 'colTime', fmtTime(when),
     t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
-  cell('mono task-id', 'colTask', String(task.id || '').slice(0, 8), task.id);
+  cell('mono task-id', 'colTask', '…' + String(task.id || '').slice(-8), task.id);
   cell('task-type', 'colType', task.type);
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);

@@ -282,10 +282,10 @@ final class TaskLoop implements Runnable {
             return;
         }
         if (result.status() == TaskStatus.DONE) {
-            taskLines.info("✓ task {}… {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
+            taskLines.info("✓ task …{} {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
                     result.durationMs(), result.result());
         } else {
-            taskLines.info("✗ task {}… {} on {} failed: {}", h.task.shortId(), h.task.describe(), nodeId,
+            taskLines.info("✗ task …{} {} on {} failed: {}", h.task.shortId(), h.task.describe(), nodeId,
                     result.error());
         }
     }

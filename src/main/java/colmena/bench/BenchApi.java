@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -175,7 +174,7 @@ final class BenchApi {
                 long submittedMs = nowMs - spanMs + spanMs * i / Math.max(1, rows);
                 long startedMs = submittedMs + r.nextInt(200);
                 long durationMs = 5 + r.nextInt(3_000);
-                ps.setString(1, UUID.randomUUID().toString());
+                ps.setString(1, colmena.task.TaskIds.next());
                 ps.setString(2, nodeIds[r.nextInt(nodeCount)]);
                 ps.setString(3, TYPES[type]);
                 ps.setString(4, PARAMS[type]);

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,7 +84,7 @@ final class BenchFailover {
             Thread.sleep(interval.toMillis() + 300); // the coordinator has seen both
             List<String> tasks = new ArrayList<>();
             for (int i = 0; i < TASKS_PER_RUN; i++) {
-                tasks.add(Json.write(TaskMessage.submit(UUID.randomUUID().toString(), "sleep", Map.of("ms", TASK_MS),
+                tasks.add(Json.write(TaskMessage.submit(colmena.task.TaskIds.next(), "sleep", Map.of("ms", TASK_MS),
                         System.currentTimeMillis(), null)));
             }
             new TaskQueue(lab.redis).submit(tasks);

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * {@code colmena bench soak}: thousands of small tasks while agent processes are killed
@@ -110,9 +109,9 @@ final class BenchSoak {
         for (int i = 0; i < n; i++) {
             int kind = random.nextInt(3);
             TaskMessage t = switch (kind) {
-                case 0 -> TaskMessage.submit(UUID.randomUUID().toString(), "sleep", Map.of("ms", random.nextInt(20)), now, null);
-                case 1 -> TaskMessage.submit(UUID.randomUUID().toString(), "primes", Map.of("n", 1_000 + random.nextInt(20_000)), now, null);
-                default -> TaskMessage.submit(UUID.randomUUID().toString(), "sha256-chain", Map.of("rounds", 1 + random.nextInt(2_000)), now, null);
+                case 0 -> TaskMessage.submit(colmena.task.TaskIds.next(), "sleep", Map.of("ms", random.nextInt(20)), now, null);
+                case 1 -> TaskMessage.submit(colmena.task.TaskIds.next(), "primes", Map.of("n", 1_000 + random.nextInt(20_000)), now, null);
+                default -> TaskMessage.submit(colmena.task.TaskIds.next(), "sha256-chain", Map.of("rounds", 1 + random.nextInt(2_000)), now, null);
             };
             out.add(Json.write(t));
         }

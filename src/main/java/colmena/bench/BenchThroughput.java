@@ -34,12 +34,15 @@ final class BenchThroughput {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, n - sent), null);
             }
             double submitSeconds = (System.nanoTime() - t0) / 1e9;
-            long done;
             long deadline = t0 + 30L * 60 * 1_000_000_000L;
-            while ((done = p.rows("Status = 'DONE'")) < n && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            // The coordinator counts each batch in Redis once its rows are committed; reading that
+            // count costs nothing beside the run, unlike counting rows in the database it writes to.
+            long firstMinute = System.currentTimeMillis() / 60_000 - 1;
+            while (p.storedFinal(firstMinute) < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long done = p.rows("Status = 'DONE'");
             long commands = p.redisCommands() - commandsBefore;
             double rate = done / seconds;
             System.out.printf(Locale.ROOT, "Throughput: %,d sleep(ms=0) tasks, %d agents, one coordinator, H2 file database%n", n, agents);

@@ -50,6 +50,24 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Tasks stored DONE or FAILED since {@code firstMinute} (epoch minutes), from the per-minute
+     * counts the coordinator raises after each commit.
+     */
+    long storedFinal(long firstMinute) {
+        long last = System.currentTimeMillis() / 60_000 + 1;
+        List<String> keys = new ArrayList<>();
+        for (long m = firstMinute; m <= last; m++) {
+            keys.add(colmena.broker.RedisKeys.doneInMinute(m));
+            keys.add(colmena.broker.RedisKeys.failedInMinute(m));
+        }
+        long total = 0;
+        for (String v : lab.redis.call(j -> j.mget(keys.toArray(new String[0])))) {
+            total += v == null ? 0 : Long.parseLong(v);
+        }
+        return total;
+    }
+
     /** Redis commands served so far (the sum of INFO commandstats). */
     long redisCommands() {
         String info = lab.redis.call(j -> j.info("commandstats"));

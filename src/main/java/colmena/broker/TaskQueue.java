@@ -35,23 +35,28 @@ public final class TaskQueue {
     private static final long POLL_MS = 10;
     private static final int PUSH_CHUNK = 1_000;
 
-    /** Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2]. */
+    /**
+     * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
+     * per batch whatever its size; oversized ones go to the dead-letter list KEYS[3] instead.
+     */
     private static final Script TAKE = new Script("""
-            local out = {}
-            local n = tonumber(ARGV[1])
+            local vals = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+            if #vals == 0 then return vals end
+            redis.call('LTRIM', KEYS[1], #vals, -1)
             local maxBytes = tonumber(ARGV[2])
-            while #out < n do
-              local v = redis.call('LPOP', KEYS[1])
-              if not v then break end
+            local out = {}
+            for _, v in ipairs(vals) do
               if #v > maxBytes then
                 redis.call('LPUSH', KEYS[3], cjson.encode({source = KEYS[1],
                   reason = 'message of ' .. #v .. ' bytes; the limit is ' .. maxBytes,
                   raw = string.sub(v, 1, tonumber(ARGV[5])), atMs = tonumber(ARGV[4])}))
                 redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
               else
-                redis.call('RPUSH', KEYS[2], v)
                 out[#out + 1] = v
               end
+            end
+            for i = 1, #out, 1000 do
+              redis.call('RPUSH', KEYS[2], unpack(out, i, math.min(#out, i + 999)))
             end
             return out
             """);
@@ -60,47 +65,97 @@ public final class TaskQueue {
      * For each ARGV group (raw, op, dest, payload, guard): stops if a guard key is given and does
      * not exist (a node that has gone gets nothing more); otherwise takes the raw text out of
      * KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on. Returns how
-     * many were moved.
+     * many were moved. Payloads for the same destination go in one push, in their order (pushes to
+     * different lists, and pushes to opposite ends of one list, do not depend on each other's order).
      */
     private static final Script MOVE = new Script("""
             local src = KEYS[1]
             local headOnly = ARGV[1] == 'head'
+            local head
+            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 3) / 5 - 1) end
+            local guards = {}
+            local groups = {}
+            local order = {}
             local moved = 0
             for i = 4, #ARGV, 5 do
               local raw = ARGV[i]
               local guard = ARGV[i + 4]
-              if guard ~= '' and redis.call('EXISTS', guard) == 0 then break end
+              if guard ~= '' then
+                local alive = guards[guard]
+                if alive == nil then
+                  alive = redis.call('EXISTS', guard) == 1
+                  guards[guard] = alive
+                end
+                if not alive then break end
+              end
               local found
               if headOnly then
-                found = redis.call('LINDEX', src, 0) == raw
-                if found then redis.call('LPOP', src) end
+                found = head[moved + 1] == raw
               else
                 found = redis.call('LREM', src, 1, raw) > 0
               end
               if found then
-                local op, dest, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-                if op == 'R' then redis.call('RPUSH', dest, payload)
-                elseif op == 'L' then redis.call('LPUSH', dest, payload)
-                elseif op == 'D' then
-                  redis.call('LPUSH', ARGV[2], payload)
-                  redis.call('LTRIM', ARGV[2], 0, tonumber(ARGV[3]) - 1)
-                elseif op == 'X' then
-                  redis.call('RPUSH', dest, payload)
-                  redis.call('EXPIRE', dest, 3600)
-                end
                 moved = moved + 1
+                local op = ARGV[i + 1]
+                if op ~= 'N' then
+                  local key = op .. ' ' .. ARGV[i + 2]
+                  local g = groups[key]
+                  if not g then
+                    g = {op = op, dest = ARGV[i + 2], vals = {}}
+                    groups[key] = g
+                    order[#order + 1] = g
+                  end
+                  g.vals[#g.vals + 1] = ARGV[i + 3]
+                end
               elseif headOnly then
                 break
               end
             end
+            if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
+            for _, g in ipairs(order) do
+              local cmd = (g.op == 'L' or g.op == 'D') and 'LPUSH' or 'RPUSH'
+              local dest = g.op == 'D' and ARGV[2] or g.dest
+              for i = 1, #g.vals, 1000 do
+                redis.call(cmd, dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
+              end
+              if g.op == 'D' then redis.call('LTRIM', dest, 0, tonumber(ARGV[3]) - 1)
+              elseif g.op == 'X' then redis.call('EXPIRE', dest, 3600) end
+            end
             return moved
             """);
 
-    /** An agent's finished tasks: out of its in-flight list and onto results:queue, in one step. */
+    /**
+     * An agent's finished tasks: out of its in-flight list and onto results:queue, in one step.
+     * Tasks mostly finish in the order they were taken, so those at the head of the in-flight list
+     * go with one trim; any others are looked for one by one.
+     */
     private static final Script FINISH = new Script("""
+            local gone = {}
+            local wanted = 0
+            local results = {}
             for i = 2, #ARGV, 2 do
-              if ARGV[i] ~= '' then redis.call('LREM', KEYS[1], 1, ARGV[i]) end
-              redis.call('RPUSH', KEYS[2], ARGV[i + 1])
+              if ARGV[i] ~= '' then
+                gone[ARGV[i]] = (gone[ARGV[i]] or 0) + 1
+                wanted = wanted + 1
+              end
+              results[#results + 1] = ARGV[i + 1]
+            end
+            if wanted > 0 then
+              local head = redis.call('LRANGE', KEYS[1], 0, wanted - 1)
+              local trimmed = 0
+              for _, v in ipairs(head) do
+                local left = gone[v]
+                if not left or left == 0 then break end
+                gone[v] = left - 1
+                trimmed = trimmed + 1
+              end
+              if trimmed > 0 then redis.call('LTRIM', KEYS[1], trimmed, -1) end
+              for v, left in pairs(gone) do
+                if left > 0 then redis.call('LREM', KEYS[1], left, v) end
+              end
+            end
+            for i = 1, #results, 1000 do
+              redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999)))
             end
             if tonumber(ARGV[1]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[1]) end
             return 1
@@ -142,7 +197,7 @@ public final class TaskQueue {
         List<String> encoded = new ArrayList<>(count);
         long now = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
-            String id = java.util.UUID.randomUUID().toString();
+            String id = colmena.task.TaskIds.next();
             ids.add(id);
             encoded.add(Json.write(colmena.task.TaskMessage.submit(id, type, params, now, replyTo)));
         }

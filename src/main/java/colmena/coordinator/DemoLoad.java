@@ -7,7 +7,6 @@ import colmena.task.TaskMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,7 +37,7 @@ final class DemoLoad {
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             long number = ThreadLocalRandom.current().nextLong(1_000, 10_000);
-            tasks.add(Json.write(TaskMessage.submit(UUID.randomUUID().toString(), TYPE,
+            tasks.add(Json.write(TaskMessage.submit(colmena.task.TaskIds.next(), TYPE,
                     Map.of("number", number), now, null)));
         }
         queue.submit(tasks);

@@ -149,7 +149,7 @@ final class Placer {
         for (int i = 0; i < moved && shown < placed.size(); i++) {
             if (moves.get(i).op() == Move.Op.APPEND && moves.get(i).guard() != null) {
                 TaskMessage t = placed.get(shown++);
-                lines.info("Task '{}' {}… sent to node {}", t.type(), t.shortId(), t.node());
+                lines.info("Task '{}' …{} sent to node {}", t.type(), t.shortId(), t.node());
             }
         }
         return moved;

@@ -92,7 +92,7 @@ final class ResultCollector {
             if (r.status() == TaskStatus.DONE) {
                 lines.info("Result from {} stored: {}", r.node(), r.result());
             } else if (r.status() == TaskStatus.FAILED) {
-                lines.info("Task '{}' {}… FAILED{}: {}", r.task().type(), r.task().shortId(),
+                lines.info("Task '{}' …{} FAILED{}: {}", r.task().type(), r.task().shortId(),
                         r.node() == null ? "" : " on " + r.node(), r.error());
             }
         }

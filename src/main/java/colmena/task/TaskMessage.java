@@ -40,8 +40,12 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
         return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo);
     }
 
+    /**
+     * The id's last 8 characters, for console lines: ids made by {@link TaskIds} start with the
+     * time they were made, so their ends are what tells tasks apart.
+     */
     public String shortId() {
-        return id.length() > 8 ? id.substring(0, 8) : id;
+        return id.length() > 8 ? id.substring(id.length() - 8) : id;
     }
 
     /** {@code primes(n=200000)}: how the task is shown in console lines. */

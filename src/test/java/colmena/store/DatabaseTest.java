@@ -34,8 +34,7 @@ class DatabaseTest {
 
         List<String> indexes = batches.subList(table + 1, batches.size()).stream()
                 .map(INDEX::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
-        assertEquals(List.of("IX_TaskHistory_Status", "IX_TaskHistory_NodeID", "IX_TaskHistory_TaskType",
-                "IX_TaskHistory_FinishedAt"), indexes);
+        assertEquals(List.of("IX_TaskHistory_Status", "IX_TaskHistory_NodeID", "IX_TaskHistory_TaskType"), indexes);
     }
 
     @Test
@@ -49,7 +48,7 @@ class DatabaseTest {
     void everyIndexBatchIsOneStatement() {
         List<String> indexBatches = Database.schemaBatches().stream()
                 .filter(b -> b.toUpperCase(Locale.ROOT).startsWith("CREATE INDEX")).toList();
-        assertEquals(5, indexBatches.size(), indexBatches.toString());
+        assertEquals(4, indexBatches.size(), indexBatches.toString());
         for (String batch : indexBatches) {
             assertEquals(1, batch.lines().count(), "more than one line: " + batch);
         }
@@ -67,6 +66,17 @@ class DatabaseTest {
                 assertFalse(line.strip().startsWith("--"), "comment line in: " + batch);
                 assertFalse(line.isBlank(), "blank line in: " + batch);
             }
+        }
+    }
+
+    @Test
+    void h2HandsOutRowIdsFromACacheOfAThousand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS "
+                     + "WHERE UPPER(TABLE_NAME) = 'TASKHISTORY' AND UPPER(COLUMN_NAME) = 'ID'")) {
+            assertTrue(rs.next());
+            assertEquals(1_000, rs.getLong(1), "IDENTITY cache; at H2's default of 32 every 32nd row stores the whole file");
         }
     }
 }
