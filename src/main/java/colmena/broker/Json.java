@@ -60,6 +60,23 @@ public final class Json {
         return GSON.toJson(value);
     }
 
+    /**
+     * The text of {@code placed}, the task read from {@code raw} with its node and reason set. When
+     * {@code raw} is an object with neither field, the two are appended to it rather than the whole
+     * task written again (the placer does this for every task).
+     */
+    public static String placed(String raw, TaskMessage placed) {
+        if (raw.endsWith("}") && !raw.contains("\"node\"") && !raw.contains("\"reason\"") && placed.node() != null) {
+            StringBuilder sb = new StringBuilder(raw.length() + 120).append(raw, 0, raw.length() - 1)
+                    .append(",\"node\":").append(GSON.toJson(placed.node()));
+            if (placed.reason() != null) {
+                sb.append(",\"reason\":").append(GSON.toJson(placed.reason()));
+            }
+            return sb.append('}').toString();
+        }
+        return write(placed);
+    }
+
     public static TaskMessage readTask(String raw) throws MalformedMessageException {
         TaskMessage task = parse(raw, TaskMessage.class);
         checkTask(task);

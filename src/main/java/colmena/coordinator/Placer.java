@@ -131,7 +131,7 @@ final class Placer {
             choice.node().assign();
             TaskMessage onNode = task.placedOn(choice.node().id(), choice.reason());
             placed.add(onNode);
-            moves.add(Move.toNode(raw, onNode.node(), Json.write(onNode)));
+            moves.add(Move.toNode(raw, onNode.node(), Json.placed(raw, onNode)));
         }
         db.inTransaction(c -> {
             store.recordPlaced(c, placed);

@@ -242,4 +242,27 @@ class JsonTest {
         String fine = "{\"id\":\"t1\",\"type\":\"no-such-type\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Json.readTask(fine), "an unknown type is FAILED later, not dead-lettered");
     }
+
+    @Test
+    void aPlacedTaskAppendedToItsSubmittedTextReadsBackAsTheWholeTaskPlaced() throws Exception {
+        TaskMessage submitted = TaskMessage.submit(ID, "primes", Map.of("n", 5L), 1_745_061_945_123L, REPLY);
+        String raw = Json.write(submitted);
+        TaskMessage placed = submitted.placedOn("nodo-2", "nodo-2: 0 queued, \"quoted\" \\ and ñ");
+        String text = Json.placed(raw, placed);
+        assertTrue(text.startsWith(raw.substring(0, raw.length() - 1)), "appended, not rewritten: " + text);
+        assertEquals(placed, Json.readTask(text));
+    }
+
+    @Test
+    void aTaskThatAlreadyNamesANodeOrReasonIsWrittenWhole() throws Exception {
+        TaskMessage task = placedTask();
+        String raw = Json.write(task);
+        TaskMessage again = task.placedOn("nodo9", "nodo9: moved");
+        assertEquals(again, Json.readTask(Json.placed(raw, again)));
+        // "node" as a value is not a key, but it is written whole all the same: safe and rare.
+        String mentionsNode = taskJson(",\"params\":{\"note\":\"node\"}");
+        TaskMessage read = Json.readTask(mentionsNode).placedOn("nodo3", "why");
+        assertEquals(read, Json.readTask(Json.placed(mentionsNode, read)));
+        assertEquals(Json.write(read), Json.placed(mentionsNode, read));
+    }
 }
