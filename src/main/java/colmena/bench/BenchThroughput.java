@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class BenchThroughput {
     static final List<Option> OPTIONS = List.of(
-            Option.value("tasks", null, "100000", "N", "tasks to run"),
+            Option.value("tasks", null, "100000", "N", "tasks to measure"),
+            Option.value("warmup", null, "20000", "N", "tasks run first and not measured (the JVMs compile the hot paths)"),
             Option.value("agents", null, "2", "N", "agent processes"));
     static final double TARGET_PER_SECOND = 20_000;
 
@@ -31,13 +32,19 @@ final class BenchThroughput {
      * coordinator's own statements (TaskHistoryStore) for {@code n} tasks, each batch placed and
      * then, a batch later, finished, each in its own commit as the placer and collector do.
      */
-    static double databaseAlone(Lab lab, int n) throws java.sql.SQLException {
+    static double databaseAlone(Lab lab, int warmup, int n) throws java.sql.SQLException {
         colmena.store.Database db = colmena.store.Database.open(
                 colmena.store.Database.defaultUrl(lab.dir.resolve("db-alone")), null, null);
+        writeBoth(db, warmup);
+        long t0 = System.nanoTime();
+        writeBoth(db, n);
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void writeBoth(colmena.store.Database db, int n) throws java.sql.SQLException {
         colmena.store.TaskHistoryStore store = new colmena.store.TaskHistoryStore();
         List<colmena.task.TaskMessage> previous = List.of();
         long now = System.currentTimeMillis();
-        long t0 = System.nanoTime();
         try (colmena.store.DbSession session = new colmena.store.DbSession(db)) {
             for (int done = 0; done < n + BATCH; done += BATCH) {
                 List<colmena.task.TaskMessage> batch = new java.util.ArrayList<>();
@@ -58,14 +65,44 @@ final class BenchThroughput {
                 previous = batch;
             }
         }
-        return n / ((System.nanoTime() - t0) / 1e9);
     }
 
     static int run(Flags flags) throws Exception {
         int n = flags.integer("tasks", 1, 10_000_000);
+        int warmup = flags.integer("warmup", 0, 10_000_000);
         int agents = flags.integer("agents", 1, 16);
         try (Pipeline p = Pipeline.start("throughput", agents)) {
             TaskQueue queue = new TaskQueue(p.lab.redis);
+            long firstMinute = System.currentTimeMillis() / 60_000 - 1;
+            Run warm = warmup == 0 ? null : Run.of(p, queue, warmup, 0, firstMinute);
+            Run run = Run.of(p, queue, n, warmup, firstMinute);
+            long done = p.rows("Status = 'DONE'");
+            double rate = run.perSecond();
+            System.out.printf(Locale.ROOT, "Throughput: sleep(ms=0) tasks, %d agents, one coordinator, H2 file database%n", agents);
+            if (warm != null) {
+                System.out.printf(Locale.ROOT, "  warm-up: %,d tasks in %.2f s, %,.0f tasks/s (the JVMs compile the hot paths meanwhile)%n",
+                        warmup, warm.seconds, warm.perSecond());
+            }
+            System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
+            System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
+            System.out.printf(Locale.ROOT, "  %.2f Redis commands per task (INFO commandstats)%n", run.commands / (double) n);
+            System.out.printf(Locale.ROOT, "  TaskHistory rows stored DONE: %,d of %,d%n", done, n + warmup);
+            double ceiling = databaseAlone(p.lab, Math.min(warmup, 20_000), Math.min(n, 100_000));
+            System.out.printf(Locale.ROOT, "  TaskHistory alone (the same two writes a task, PENDING then DONE, in batches of %,d, "
+                    + "one thread, nothing else running): %,.0f tasks/s; the pipeline reached %.0f%% of it%n",
+                    BATCH, ceiling, 100 * rate / ceiling);
+            System.out.printf(Locale.ROOT, "  for scale, on this kind of machine: BullMQ ~8,000/s (no SQL), Celery+Redis ~440/s, "
+                    + "Redis alone ~40,000 unpipelined / ~500,000 pipelined ops/s%n");
+            System.out.printf(Locale.ROOT, "Target: %,.0f tasks/s: %s%n", TARGET_PER_SECOND, rate >= TARGET_PER_SECOND ? "met" : "NOT met");
+            System.out.printf("Machine: %d CPUs, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.name"), System.getProperty("java.version"));
+            return done == n + warmup && rate >= TARGET_PER_SECOND ? 0 : 1;
+        }
+    }
+
+    /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
+    private record Run(double submitSeconds, double seconds, long commands, int n) {
+        static Run of(Pipeline p, TaskQueue queue, int n, long storedBefore, long firstMinute) throws Exception {
             long commandsBefore = p.redisCommands();
             long t0 = System.nanoTime();
             for (int sent = 0; sent < n; sent += 10_000) {
@@ -75,28 +112,18 @@ final class BenchThroughput {
             long deadline = t0 + 30L * 60 * 1_000_000_000L;
             // The coordinator counts each batch in Redis once its rows are committed; reading that
             // count costs nothing beside the run, unlike counting rows in the database it writes to.
-            long firstMinute = System.currentTimeMillis() / 60_000 - 1;
-            while (p.storedFinal(firstMinute) < n && System.nanoTime() < deadline) {
+            while (p.storedFinal(firstMinute) < storedBefore + n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
+                }
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long done = p.rows("Status = 'DONE'");
-            long commands = p.redisCommands() - commandsBefore;
-            double rate = done / seconds;
-            System.out.printf(Locale.ROOT, "Throughput: %,d sleep(ms=0) tasks, %d agents, one coordinator, H2 file database%n", n, agents);
-            System.out.printf(Locale.ROOT, "  submitted in %.2f s; %,d stored DONE after %.2f s%n", submitSeconds, done, seconds);
-            System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
-            System.out.printf(Locale.ROOT, "  %.2f Redis commands per task (INFO commandstats)%n", commands / (double) Math.max(1, done));
-            double ceiling = databaseAlone(p.lab, Math.min(n, 100_000));
-            System.out.printf(Locale.ROOT, "  TaskHistory alone (the same two writes a task, PENDING then DONE, in batches of %,d, "
-                    + "on one thread with nothing else running): %,.0f tasks/s; the pipeline reached %.0f%% of it%n",
-                    BATCH, ceiling, 100 * rate / ceiling);
-            System.out.printf(Locale.ROOT, "  for scale, on this kind of machine: BullMQ ~8,000/s (no SQL), Celery+Redis ~440/s, "
-                    + "Redis alone ~40,000 unpipelined / ~500,000 pipelined ops/s%n");
-            System.out.printf(Locale.ROOT, "Target: %,.0f tasks/s: %s%n", TARGET_PER_SECOND, rate >= TARGET_PER_SECOND ? "met" : "NOT met");
-            System.out.printf("Machine: %d CPUs, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("os.name"), System.getProperty("java.version"));
-            return done == n && rate >= TARGET_PER_SECOND ? 0 : 1;
+            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n);
+        }
+
+        double perSecond() {
+            return n / seconds;
         }
     }
 }
