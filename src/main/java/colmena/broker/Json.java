@@ -122,6 +122,10 @@ public final class Json {
                     throw new MalformedMessageException("task " + task.id() + " parameter \"" + e.getKey()
                             + "\" is not a number or text");
                 }
+                if (v instanceof Double d && !Double.isFinite(d)) {
+                    throw new MalformedMessageException("task " + task.id() + " parameter \"" + e.getKey()
+                            + "\" is not a finite number");
+                }
             }
         }
         if (task.attempt() < 1) {

@@ -36,11 +36,28 @@ public final class TaskQueue {
     private static final int PUSH_CHUNK = 1_000;
 
     /**
-     * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
-     * per batch whatever its size; oversized ones go to the dead-letter list KEYS[3] instead.
+     * A Lua function shared by the scripts: refuses (with an error reply, before anything is
+     * changed) to push onto a key that holds something other than a list, which only someone
+     * writing into Redis by hand can cause; the caller's batch stays where it was.
      */
-    private static final Script TAKE = new Script("""
-            local vals = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+    private static final String CHECK_LIST = """
+            local function isList(key)
+              local t = redis.call('TYPE', key)
+              t = type(t) == 'table' and t.ok or t
+              return t == 'list' or t == 'none'
+            end
+            """;
+
+    /**
+     * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
+     * per batch whatever its size. Oversized messages go to the dead-letter list KEYS[3] instead and
+     * count towards the batch, so a batch may come back smaller than what is waiting.
+     */
+    private static final Script TAKE = new Script(CHECK_LIST + """
+            local n = tonumber(ARGV[1])
+            if n < 1 then return {} end
+            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
+            local vals = redis.call('LRANGE', KEYS[1], 0, n - 1)
             if #vals == 0 then return vals end
             redis.call('LTRIM', KEYS[1], #vals, -1)
             local maxBytes = tonumber(ARGV[2])
@@ -62,22 +79,40 @@ public final class TaskQueue {
             """);
 
     /**
-     * For each ARGV group (raw, op, dest, payload, guard): stops if a guard key is given and does
-     * not exist (a node that has gone gets nothing more); otherwise takes the raw text out of
-     * KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on. Returns how
-     * many were moved. Payloads for the same destination go in one push, in their order (pushes to
-     * different lists, and pushes to opposite ends of one list, do not depend on each other's order).
+     * For each ARGV group from ARGV[5] on (raw, op, dest, payload, guard): stops if a guard key is
+     * given and does not exist (a node that has gone gets nothing more); otherwise takes the raw
+     * text out of KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on.
+     * Payloads for the same end of the same list go in one push, in their order (pushes to
+     * different lists, or to opposite ends of one list, do not depend on each other's order). A
+     * payload whose destination holds something other than a list goes to the dead-letter list
+     * (ARGV[2], kept to ARGV[3] entries; ARGV[4] is the time) instead of being lost. Returns how
+     * many were moved.
      */
-    private static final Script MOVE = new Script("""
+    private static final Script MOVE = new Script(CHECK_LIST + """
             local src = KEYS[1]
             local headOnly = ARGV[1] == 'head'
+            local dead = ARGV[2]
+            if not isList(dead) then return redis.error_reply(dead .. ' is not a list') end
             local head
-            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 3) / 5 - 1) end
+            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 4) / 5 - 1) end
             local guards = {}
+            local usable = {}
             local groups = {}
             local order = {}
+            local function push(isLeft, dest, value, expire, trim)
+              local key = (isLeft and 'L ' or 'R ') .. dest
+              local g = groups[key]
+              if not g then
+                g = {cmd = isLeft and 'LPUSH' or 'RPUSH', dest = dest, vals = {}}
+                groups[key] = g
+                order[#order + 1] = g
+              end
+              g.vals[#g.vals + 1] = value
+              g.expire = g.expire or expire
+              g.trim = g.trim or trim
+            end
             local moved = 0
-            for i = 4, #ARGV, 5 do
+            for i = 5, #ARGV, 5 do
               local raw = ARGV[i]
               local guard = ARGV[i + 4]
               if guard ~= '' then
@@ -96,16 +131,21 @@ public final class TaskQueue {
               end
               if found then
                 moved = moved + 1
-                local op = ARGV[i + 1]
+                local op, dest, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+                if op == 'D' then dest = dead end
                 if op ~= 'N' then
-                  local key = op .. ' ' .. ARGV[i + 2]
-                  local g = groups[key]
-                  if not g then
-                    g = {op = op, dest = ARGV[i + 2], vals = {}}
-                    groups[key] = g
-                    order[#order + 1] = g
+                  local ok = usable[dest]
+                  if ok == nil then
+                    ok = isList(dest)
+                    usable[dest] = ok
                   end
-                  g.vals[#g.vals + 1] = ARGV[i + 3]
+                  if not ok then
+                    push(true, dead, cjson.encode({source = src,
+                      reason = 'could not be sent on: ' .. dest .. ' holds something other than a list',
+                      raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), false, true)
+                  elseif op == 'D' then push(true, dead, payload, false, true)
+                  elseif op == 'L' then push(true, dest, payload, false, false)
+                  else push(false, dest, payload, op == 'X', false) end
                 end
               elseif headOnly then
                 break
@@ -113,13 +153,11 @@ public final class TaskQueue {
             end
             if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
             for _, g in ipairs(order) do
-              local cmd = (g.op == 'L' or g.op == 'D') and 'LPUSH' or 'RPUSH'
-              local dest = g.op == 'D' and ARGV[2] or g.dest
               for i = 1, #g.vals, 1000 do
-                redis.call(cmd, dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
+                redis.call(g.cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
               end
-              if g.op == 'D' then redis.call('LTRIM', dest, 0, tonumber(ARGV[3]) - 1)
-              elseif g.op == 'X' then redis.call('EXPIRE', dest, 3600) end
+              if g.trim then redis.call('LTRIM', g.dest, 0, tonumber(ARGV[3]) - 1) end
+              if g.expire then redis.call('EXPIRE', g.dest, 3600) end
             end
             return moved
             """);
@@ -129,7 +167,8 @@ public final class TaskQueue {
      * Tasks mostly finish in the order they were taken, so those at the head of the in-flight list
      * go with one trim; any others are looked for one by one.
      */
-    private static final Script FINISH = new Script("""
+    private static final Script FINISH = new Script(CHECK_LIST + """
+            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
             local gone = {}
             local wanted = 0
             local results = {}
@@ -253,10 +292,11 @@ public final class TaskQueue {
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(3 + chunk.size() * 5);
+            List<String> args = new ArrayList<>(4 + chunk.size() * 5);
             args.add(mode);
             args.add(RedisKeys.DEAD_LETTER);
             args.add(Integer.toString(DEAD_LETTER_MAX));
+            args.add(Long.toString(System.currentTimeMillis()));
             for (Move m : chunk) {
                 args.add(m.raw());
                 args.add(m.op().code);

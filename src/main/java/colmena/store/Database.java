@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * when missing.
  */
 public final class Database {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
     private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+TABLE\\s+\\[?(\\w+)\\]?",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern CREATE_INDEX = Pattern.compile(
@@ -150,7 +151,12 @@ public final class Database {
             }
         }
         if (url.startsWith("jdbc:h2:")) {
-            cacheRowIds(c);
+            try {
+                cacheRowIds(c);
+            } catch (SQLException e) {
+                // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
+                LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
+            }
         }
         if (!c.getAutoCommit()) {
             c.commit();

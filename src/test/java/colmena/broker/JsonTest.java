@@ -265,4 +265,11 @@ class JsonTest {
         assertEquals(read, Json.readTask(Json.placed(mentionsNode, read)));
         assertEquals(Json.write(read), Json.placed(mentionsNode, read));
     }
+
+    @Test
+    void aParameterThatIsNotAFiniteNumberMakesTheTaskMalformed() {
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+                () -> Json.readTask(taskJson(",\"params\":{\"ms\":1e400}")));
+        assertTrue(e.getMessage().contains("\"ms\" is not a finite number"), e.getMessage());
+    }
 }

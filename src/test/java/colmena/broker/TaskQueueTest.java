@@ -1,0 +1,126 @@
+package colmena.broker;
+
+import colmena.TestRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The batch scripts against a real Redis: what each leaves in which list. */
+class TaskQueueTest {
+    private Redis redis;
+    private TaskQueue queue;
+
+    @BeforeEach
+    void start() {
+        redis = TestRedis.fresh();
+        queue = new TaskQueue(redis);
+    }
+
+    @AfterEach
+    void stop() {
+        redis.close();
+    }
+
+    private List<String> list(String key) {
+        return redis.call(j -> j.lrange(key, 0, -1));
+    }
+
+    private static List<String> texts(String prefix, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    @Test
+    void aTakeOfMoreThanOneScriptChunkMovesEverythingInOrder() {
+        List<String> tasks = texts("t", 2_500);
+        redis.call(j -> j.rpush("node:a:tasks", tasks.toArray(new String[0])));
+        assertEquals(List.of(), queue.take("a", 0, Duration.ZERO), "a take of nothing");
+        assertEquals(2_500, queue.length("node:a:tasks"));
+        List<String> got = queue.take("a", 2_400, Duration.ZERO);
+        assertEquals(tasks.subList(0, 2_400), got);
+        assertEquals(tasks.subList(0, 2_400), list("node:a:inflight"));
+        assertEquals(tasks.subList(2_400, 2_500), list("node:a:tasks"));
+    }
+
+    @Test
+    void anOversizedMessageIsDeadLetteredAsItIsTakenAndTheOthersArrive() {
+        String huge = "x".repeat(TaskQueue.MAX_MESSAGE_BYTES + 1);
+        redis.call(j -> j.rpush("node:a:tasks", "one", huge, "two"));
+        assertEquals(List.of("one", "two"), queue.take("a", 10, Duration.ZERO));
+        assertEquals(List.of("one", "two"), list("node:a:inflight"));
+        List<DeadLetter> dead = queue.deadLetters(10);
+        assertEquals(1, dead.size());
+        assertTrue(dead.get(0).reason().contains("bytes"), dead.get(0).reason());
+    }
+
+    @Test
+    void placingStopsAtTheFirstNodeThatHasGoneAndLeavesTheRestAtTheHeadInOrder() {
+        List<String> raws = texts("r", 1_500);
+        redis.call(j -> j.rpush(TaskQueue.PLACING, raws.toArray(new String[0])));
+        redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
+        List<Move> moves = new ArrayList<>();
+        for (int i = 0; i < raws.size(); i++) {
+            // Alternating nodes; from the 1,200th on, node c, which has no stats key.
+            String node = i >= 1_200 ? "c" : (i % 2 == 0 ? "a" : "b");
+            moves.add(Move.toNode(raws.get(i), node, "placed-" + i));
+        }
+        assertEquals(1_200, queue.moveFromHead(TaskQueue.PLACING, moves));
+        assertEquals(raws.subList(1_200, 1_500), list(TaskQueue.PLACING));
+        List<String> onA = list("node:a:tasks");
+        assertEquals(600, onA.size());
+        assertEquals("placed-0", onA.get(0));
+        assertEquals("placed-1198", onA.get(599));
+        assertEquals(600, queue.length("node:b:tasks"));
+        assertEquals(0, queue.length("node:c:tasks"));
+    }
+
+    @Test
+    void aDestinationThatIsNotAListGetsNothingAndItsTaskIsDeadLetteredNotLost() {
+        redis.call(j -> j.rpush(TaskQueue.PLACING, "r0", "r1", "r2"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
+        redis.call(j -> j.set("node:b:tasks", "someone wrote a string here"));
+        int moved = queue.moveFromHead(TaskQueue.PLACING, List.of(Move.toNode("r0", "a", "p0"),
+                Move.toNode("r1", "b", "p1"), Move.toNode("r2", "a", "p2")));
+        assertEquals(3, moved);
+        assertEquals(List.of(), list(TaskQueue.PLACING));
+        assertEquals(List.of("p0", "p2"), list("node:a:tasks"));
+        assertEquals("someone wrote a string here", redis.call(j -> j.get("node:b:tasks")));
+        List<DeadLetter> dead = queue.deadLetters(10);
+        assertEquals(1, dead.size());
+        assertEquals("p1", dead.get(0).raw());
+        assertTrue(dead.get(0).reason().contains("node:b:tasks"), dead.get(0).reason());
+    }
+
+    @Test
+    void finishingTasksInAnyOrderRemovesExactlyThoseFromTheInFlightList() {
+        List<String> taken = texts("t", 6);
+        redis.call(j -> j.rpush("node:a:inflight", taken.toArray(new String[0])));
+        queue.finish("a", List.of(new TaskQueue.Finished("1", "t1", "res1"), new TaskQueue.Finished("0", "t0", "res0"),
+                new TaskQueue.Finished("4", "t4", "res4"), new TaskQueue.Finished("2", null, "running2")), 3);
+        assertEquals(List.of("t2", "t3", "t5"), list("node:a:inflight"));
+        assertEquals(List.of("res1", "res0", "res4", "running2"), list(RedisKeys.RESULTS_QUEUE));
+        assertEquals("3", redis.call(j -> j.get(RedisKeys.nodeDone("a"))));
+    }
+
+    @Test
+    void finishingWhenResultsQueueIsNotAListFailsWithoutTouchingTheInFlightList() {
+        redis.call(j -> j.rpush("node:a:inflight", "t0", "t1"));
+        redis.call(j -> j.set(RedisKeys.RESULTS_QUEUE, "not a list"));
+        assertThrows(RuntimeException.class,
+                () -> queue.finish("a", List.of(new TaskQueue.Finished("0", "t0", "res0")), 1));
+        assertEquals(List.of("t0", "t1"), list("node:a:inflight"));
+    }
+}
