@@ -116,6 +116,9 @@ public final class ApiServer {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+        // Answers go out as soon as they are written: without it, the last part of an answer can wait
+        // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
         this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
