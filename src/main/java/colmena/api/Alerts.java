@@ -32,6 +32,20 @@ final class Alerts {
         return (int) Math.min(600, after.toMillis() / Math.max(100, intervalMs) + 3);
     }
 
+    /**
+     * Whether a node whose latest stats are {@code s} could have an alert. An alert needs the
+     * newest sample above a threshold, and the newest sample is the latest stats written with one
+     * decimal; so a node whose figures are all at least {@link #MARGIN} under their thresholds has
+     * none, and its samples need not be read. (A figure that is not a number may.)
+     */
+    boolean mayAlert(colmena.metrics.NodeStats s) {
+        return s != null && !(s.cpuPercent() <= cpuPercent - MARGIN && s.memPercent() <= memPercent - MARGIN
+                && s.diskPercent() <= diskPercent - MARGIN);
+    }
+
+    /** More than the rounding of a sample's figures to one decimal. */
+    static final double MARGIN = 0.1;
+
     /** @param newestFirst samples {@code [atMs, cpu, mem, disk]} */
     List<Alert> of(String node, List<double[]> newestFirst) {
         List<Alert> out = new ArrayList<>();

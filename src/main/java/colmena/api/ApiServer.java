@@ -49,12 +49,14 @@ public final class ApiServer {
             Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
                     "password of the admin account (default: a random one, made and printed once on first start)"),
             Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
-            Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"));
+            Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
+            Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
+                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request"));
     public static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
                          double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
-                         String adminPassword, Duration sessionTtl, boolean noAuth) {
+                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
@@ -66,7 +68,7 @@ public final class ApiServer {
                     flags.decimal("alert-disk", 1, 100),
                     flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
                     adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
-                    flags.bool("no-auth"));
+                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)));
         }
 
         private static String adminPassword(Flags flags) {
@@ -78,21 +80,29 @@ public final class ApiServer {
             return p;
         }
 
-        /** The defaults, on a port of one's choosing (tests, benchmarks). */
+        /** The defaults, on a port of one's choosing (tests, benchmarks); every request reads the nodes afresh. */
         public static Config local(String redisUrl, int port) {
             return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5),
-                    null, Duration.ofHours(8), true);
+                    null, Duration.ofHours(8), true, Duration.ZERO);
         }
 
         /** The same, with login on and the admin's password given. */
         public Config withAuth(String adminPassword, Duration sessionTtl) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, false);
+                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge);
+        }
+
+        /** The same, sharing one reading of the nodes for up to {@code maxAge}. */
+        public Config withNodesMaxAge(Duration maxAge) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge);
         }
     }
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
+    /** Reads the nodes ahead of the requests that will want them. */
+    private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
 
@@ -106,12 +116,18 @@ public final class ApiServer {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+        // Answers go out as soon as they are written: without it, the last part of an answer can wait
+        // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
         this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
+        this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                Threads.named("colmena-nodes-read", true));
+        background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         server.createContext("/api/", routes(config, redis, users));
@@ -149,7 +165,7 @@ public final class ApiServer {
         AuditTrail audit = new AuditTrail(users);
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
         AuthApi authApi = new AuthApi(auth, users, audit);
-        NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit);
+        NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         return new Router(auth)
@@ -190,6 +206,7 @@ public final class ApiServer {
     public void stop() {
         server.stop(1);
         pool.shutdownNow();
+        background.shutdownNow();
         connections.close();
         LOG.info("API stopped");
     }

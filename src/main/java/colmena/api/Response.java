@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * An answer that is not plain 200 JSON: another status, another type, or a body written as a
  * stream (a CSV export of any size). {@code bytes} is the whole body when it is known, and then
- * it is sent with its length; otherwise {@code stream} writes it, chunked.
+ * it is sent with its length; otherwise {@code stream} writes it, chunked. {@code encoding} is the
+ * body's {@code Content-Encoding} ({@code gzip}), or null.
  */
-record Response(int status, String contentType, String disposition, byte[] bytes, BodyWriter stream) {
+record Response(int status, String contentType, String disposition, byte[] bytes, BodyWriter stream, String encoding) {
 
     interface BodyWriter {
         void writeTo(OutputStream out) throws IOException;
@@ -17,11 +18,46 @@ record Response(int status, String contentType, String disposition, byte[] bytes
 
     static Response json(int status, Object value) {
         byte[] bytes = colmena.broker.Json.API.toJson(value).getBytes(StandardCharsets.UTF_8);
-        return new Response(status, "application/json; charset=utf-8", null, bytes, null);
+        return new Response(status, "application/json; charset=utf-8", null, bytes, null, null);
+    }
+
+    /** JSON already written, as UTF-8, and gzipped when {@code gzipped}. */
+    static Response json(byte[] utf8, boolean gzipped) {
+        return new Response(200, "application/json; charset=utf-8", null, utf8, null, gzipped ? "gzip" : null);
+    }
+
+    /**
+     * Whether an {@code Accept-Encoding} header lets the answer be gzipped: it names {@code gzip}
+     * (or {@code *}) without {@code q=0}.
+     */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] pieces = part.split(";");
+            String name = pieces[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!name.equals("gzip") && !name.equals("*")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < pieces.length; i++) {
+                String param = pieces[i].trim().toLowerCase(java.util.Locale.ROOT);
+                if (param.startsWith("q=")) {
+                    try {
+                        refused = Double.parseDouble(param.substring(2).trim()) <= 0;
+                    } catch (NumberFormatException e) {
+                        refused = true;
+                    }
+                }
+            }
+            return !refused;
+        }
+        return false;
     }
 
     /** A body of unknown length, sent chunked as it is produced. */
     static Response stream(String contentType, String fileName, BodyWriter body) {
-        return new Response(200, contentType, "attachment; filename=\"" + fileName + "\"", null, body);
+        return new Response(200, contentType, "attachment; filename=\"" + fileName + "\"", null, body, null);
     }
 }

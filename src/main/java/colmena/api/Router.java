@@ -191,6 +191,9 @@ final class Router implements HttpHandler {
         if (r.disposition() != null) {
             ex.getResponseHeaders().set("Content-Disposition", r.disposition());
         }
+        if (r.encoding() != null) {
+            ex.getResponseHeaders().set("Content-Encoding", r.encoding());
+        }
         SecurityHeaders.add(ex);
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.sendResponseHeaders(r.status(), -1);

@@ -61,7 +61,28 @@ final class SummaryApi {
         out.put("alerts", current);
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
+        out.put("coordinator", coordinator());
         return out;
+    }
+
+    /**
+     * What the working coordinator says of itself ({@code coordinator:stats}): live nodes, policy,
+     * and the last minute's placement and node-reading times; null when no coordinator works.
+     * Its histograms stay in Redis, for scripts.
+     */
+    private Map<String, Object> coordinator() {
+        String raw = redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
+        if (raw == null) {
+            return null;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = colmena.broker.Json.GSON.fromJson(raw, Map.class);
+            m.remove("sinceStart");
+            return m;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private synchronized Map<TaskStatus, Long> countsByStatus() throws SQLException {

@@ -28,14 +28,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code colmena bench api}: the latency of {@code GET /api/nodes} and {@code GET /api/tasks?limit=50}
- * under a steady open-loop load. Each request is sent at its scheduled time whether or not earlier
- * ones have answered, and its latency runs from that scheduled time to the end of the answer, so a
- * stall shows in the figures instead of slowing the load (no coordinated omission).
+ * under a steady {@link OpenLoad open-loop load}.
  * Exit code 0 when both endpoints answer every request with 200 and their p99 is within the target.
  */
 final class BenchApi {
@@ -51,19 +47,6 @@ final class BenchApi {
     static final String[] TYPES = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep"};
     static final String[] PARAMS = {"{\"number\":5000}", "{\"n\":100000}", "{\"samples\":1000000,\"seed\":42}",
             "{\"n\":200,\"seed\":1}", "{\"rounds\":100000,\"seed\":0}", "{\"ms\":100}"};
-
-    /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window. */
-    private record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
-        /** The nearest-rank percentile {@code p} (0 to 1) in milliseconds; NaN when nothing answered. */
-        double ms(double p) {
-            int rank = Math.max(0, (int) Math.ceil(p * latenciesNs.length) - 1);
-            return latenciesNs.length == 0 ? Double.NaN : latenciesNs[rank] / 1e6;
-        }
-
-        boolean met() {
-            return errors == 0 && latenciesNs.length > 0 && ms(0.99) <= TARGET_P99_MS;
-        }
-    }
 
     private BenchApi() {
     }
@@ -98,14 +81,14 @@ final class BenchApi {
 
             System.out.printf(Locale.ROOT, "Load: %d requests/s to each endpoint, %d s warm-up + %d s measured%n",
                     rate, WARMUP_SECONDS, seconds);
-            CompletableFuture<Figures> nodesRun = CompletableFuture.supplyAsync(
+            CompletableFuture<OpenLoad.Figures> nodesRun = CompletableFuture.supplyAsync(
                     () -> drive(client, "GET /api/nodes", URI.create(base + "/api/nodes"), rate, seconds), load);
-            CompletableFuture<Figures> tasksRun = CompletableFuture.supplyAsync(
+            CompletableFuture<OpenLoad.Figures> tasksRun = CompletableFuture.supplyAsync(
                     () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
             Usage before = Usage.now();
-            List<Figures> all = List.of(nodesRun.join(), tasksRun.join());
+            List<OpenLoad.Figures> all = List.of(nodesRun.join(), tasksRun.join());
             print(all, nodeCount, online.size(), rows, before, Usage.now());
-            return all.stream().allMatch(Figures::met) ? 0 : 1;
+            return all.stream().allMatch(f -> f.met(TARGET_P99_MS)) ? 0 : 1;
         } finally {
             beats.shutdownNow();
             load.shutdownNow();
@@ -218,50 +201,12 @@ final class BenchApi {
         return JsonParser.parseString(r.body()).getAsJsonObject();
     }
 
-    /**
-     * Sends {@code rate} requests a second to {@code uri} for the warm-up and then the measured
-     * window, on a thread of its own; returns once every measured request has answered or failed.
-     */
-    private static Figures drive(HttpClient client, String name, URI uri, int rate, int seconds) {
+    private static OpenLoad.Figures drive(HttpClient client, String name, URI uri, int rate, int seconds) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
-        long periodNs = 1_000_000_000L / rate;
-        int warmup = WARMUP_SECONDS * rate;
-        int measured = seconds * rate;
-        long[] latencies = new long[measured]; // each slot written once, read after every answer is in
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        List<CompletableFuture<?>> pending = new ArrayList<>(measured);
-        long t0 = System.nanoTime() + 50_000_000L;
-        long firstSent = 0;
-        long lastSent = 0;
-        for (int k = 0; k < warmup + measured; k++) {
-            long scheduled = t0 + k * periodNs;
-            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
-            CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-            if (k < warmup) {
-                continue;
-            }
-            lastSent = System.nanoTime();
-            firstSent = k == warmup ? lastSent : firstSent;
-            pending.add(sent.whenComplete((response, failure) -> {
-                long latency = System.nanoTime() - scheduled;
-                if (failure == null && response.statusCode() == 200) {
-                    latencies[ok.getAndIncrement()] = latency;
-                } else {
-                    errors.incrementAndGet();
-                }
-            }));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        long[] done = Arrays.copyOf(latencies, ok.get());
-        Arrays.sort(done);
-        double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
-        return new Figures(name, measured, errors.get(), sentPerSecond, done);
+        return OpenLoad.drive(client, name, request, rate, WARMUP_SECONDS, seconds);
     }
 
-    private static void print(List<Figures> all, int nodeCount, int onlineCount, int rows, Usage before, Usage after) {
+    private static void print(List<OpenLoad.Figures> all, int nodeCount, int onlineCount, int rows, Usage before, Usage after) {
         int cpus = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", cpus,
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
@@ -273,10 +218,10 @@ final class BenchApi {
                 + "%.0f%% of the CPUs; load average %.1f → %.1f%n%n", 100 * busy, before.loadAverage(), after.loadAverage());
         System.out.printf(Locale.ROOT, "%-24s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
                 "sent/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p99 ≤ " + (int) TARGET_P99_MS + " ms");
-        for (Figures f : all) {
+        for (OpenLoad.Figures f : all) {
             System.out.printf(Locale.ROOT, "%-24s %8d %6d %8.1f %8.2f %8.2f %8.2f %8.2f %8.2f  %s%n", f.name(),
                     f.requests(), f.errors(), f.sentPerSecond(), f.ms(0.50), f.ms(0.90), f.ms(0.99), f.ms(0.999),
-                    f.ms(1.0), f.met() ? "yes" : "NO");
+                    f.ms(1.0), f.met(TARGET_P99_MS) ? "yes" : "NO");
         }
     }
 }

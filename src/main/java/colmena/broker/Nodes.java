@@ -6,8 +6,11 @@ import redis.clients.jedis.Response;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** The node registry in Redis: heartbeats written, node views read, nodes drained and forgotten. */
@@ -61,38 +64,84 @@ public final class Nodes {
         redis.call(j -> j.del(RedisKeys.nodeStats(nodeId)));
     }
 
-    /** Every known node, sorted by id, in one round trip. */
+    /**
+     * Every known node, sorted by id: the registry in one round trip, then every node's stats,
+     * queue lengths and done count in one more (two MGETs and two LLENs a node, pipelined), and
+     * the last-seen copy of the offline ones only, in a third when there are any.
+     */
     public List<NodeView> all() {
         return redis.call(j -> {
-            Set<String> ids = j.smembers(RedisKeys.NODES);
-            Set<String> drained = j.smembers(RedisKeys.DRAINED);
+            Pipeline registry = j.pipelined();
+            Response<Set<String>> members = registry.smembers(RedisKeys.NODES);
+            Response<Set<String>> drainedMembers = registry.smembers(RedisKeys.DRAINED);
+            registry.sync();
+            Set<String> drained = drainedMembers.get();
             List<String> sorted = new ArrayList<>();
-            for (String id : ids) {
+            for (String id : members.get()) {
                 if (RedisKeys.isValidNodeId(id)) {
                     sorted.add(id);
                 }
             }
             sorted.sort(Comparator.naturalOrder());
+            if (sorted.isEmpty()) {
+                return List.of();
+            }
+            String[] statsKeys = new String[sorted.size()];
+            String[] doneKeys = new String[sorted.size()];
+            for (int i = 0; i < sorted.size(); i++) {
+                statsKeys[i] = RedisKeys.nodeStats(sorted.get(i));
+                doneKeys[i] = RedisKeys.nodeDone(sorted.get(i));
+            }
             Pipeline p = j.pipelined();
-            List<List<Response<?>>> responses = new ArrayList<>();
+            Response<List<String>> live = p.mget(statsKeys);
+            Response<List<String>> done = p.mget(doneKeys);
+            List<Response<Long>> queued = new ArrayList<>(sorted.size());
+            List<Response<Long>> running = new ArrayList<>(sorted.size());
             for (String id : sorted) {
-                responses.add(List.of(p.get(RedisKeys.nodeStats(id)), p.get(RedisKeys.nodeLast(id)),
-                        p.llen(RedisKeys.nodeTasks(id)), p.llen(RedisKeys.nodeInflight(id)),
-                        p.get(RedisKeys.nodeDone(id))));
+                queued.add(p.llen(RedisKeys.nodeTasks(id)));
+                running.add(p.llen(RedisKeys.nodeInflight(id)));
             }
             p.sync();
+            List<String> raw = new ArrayList<>(live.get());
+            List<Integer> offline = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                if (raw.get(i) == null) {
+                    offline.add(i);
+                }
+            }
+            if (!offline.isEmpty()) {
+                List<String> last = j.mget(offline.stream().map(i -> RedisKeys.nodeLast(sorted.get(i))).toArray(String[]::new));
+                for (int k = 0; k < offline.size(); k++) {
+                    raw.set(offline.get(k), last.get(k));
+                }
+            }
+            Map<String, Parsed> parsed = new HashMap<>();
+            Map<String, Parsed> before = this.parsed;
             List<NodeView> out = new ArrayList<>(sorted.size());
             for (int i = 0; i < sorted.size(); i++) {
                 String id = sorted.get(i);
-                List<Response<?>> r = responses.get(i);
-                String live = (String) r.get(0).get();
-                String last = (String) r.get(1).get();
-                NodeStats stats = parse(live != null ? live : last);
-                out.add(new NodeView(id, live != null, drained.contains(id), stats, (Long) r.get(2).get(),
-                        (Long) r.get(3).get(), parseLong((String) r.get(4).get())));
+                Parsed stats = parsed(before.get(id), raw.get(i));
+                parsed.put(id, stats);
+                out.add(new NodeView(id, live.get().get(i) != null, drained.contains(id), stats.stats(),
+                        queued.get(i).get(), running.get(i).get(), parseLong(done.get().get(i))));
             }
+            this.parsed = parsed;
             return out;
         });
+    }
+
+    /** A node's stats text and what it says; the text changes once an interval, and is read far more often. */
+    private record Parsed(String raw, NodeStats stats) {
+    }
+
+    /** The stats of each node as last read by {@link #all()}, so unchanged text is not parsed again. */
+    private volatile Map<String, Parsed> parsed = Map.of();
+
+    private static Parsed parsed(Parsed before, String raw) {
+        if (before != null && Objects.equals(before.raw(), raw)) {
+            return before;
+        }
+        return new Parsed(raw, parse(raw));
     }
 
     /** Compact samples {@code [atMs, cpuPercent, memPercent, diskPercent]}, oldest first. */

@@ -73,6 +73,7 @@ public final class Coordinator {
     private final NodeMonitor monitor;
     private final Outage redisOutage;
     private final Outage dbOutage;
+    private final CoordinatorStats stats;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -85,16 +86,17 @@ public final class Coordinator {
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
         this.dbOutage = new Outage(LOG, "Database " + database.describe());
+        this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
     }
 
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore();
-        Placer placer = new Placer(queue, monitor, config.policy(), store, new DbSession(database), config.maxAttempts());
+        Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts());
         ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery)));
-        threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placer.placeOnce(TAKE_WAIT), placer::recoverNext)));
+        threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
             DemoLoad demo = new DemoLoad(queue, config.demoRate());
@@ -139,7 +141,10 @@ public final class Coordinator {
             if (lease.isLeader()) {
                 try {
                     recovery.checkOnce();
+                    long t0 = System.nanoTime();
                     monitor.check();
+                    stats.onNodesRead(System.nanoTime() - t0);
+                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                 } catch (SQLException e) {
                     dbOutage.failed(e);
                     continue;
@@ -149,6 +154,15 @@ public final class Coordinator {
                 }
             }
             Threads.sleep(MONITOR_EVERY.toMillis());
+        }
+    }
+
+    /** One pass of the placer; its decisions make one batch in the stats. */
+    private int placeTimed(Placer placer) throws SQLException {
+        try {
+            return placer.placeOnce(TAKE_WAIT);
+        } finally {
+            stats.endBatch();
         }
     }
 

@@ -35,6 +35,7 @@ class RedisKeysTest {
         assertEquals("nodes:drained", RedisKeys.DRAINED);
         assertEquals("deadletter", RedisKeys.DEAD_LETTER);
         assertEquals("coordinator:leader", RedisKeys.LEADER);
+        assertEquals("coordinator:stats", RedisKeys.COORDINATOR_STATS);
         assertEquals("colmena:epoch", RedisKeys.EPOCH);
         assertEquals("tasks:done:29000000", RedisKeys.doneInMinute(29_000_000));
         assertEquals("tasks:failed:29000000", RedisKeys.failedInMinute(29_000_000));

@@ -1,0 +1,113 @@
+package colmena.api;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A value read at most {@code maxAge} ago, shared by every request. Once the current reading is
+ * half that old, the next request starts a new read in the background and is answered from the
+ * current one, so readers arriving steadily never wait for a read; a reader that finds it older
+ * than {@code maxAge} (or {@link #invalidate invalidated}) reads at once, and readers arriving
+ * meanwhile wait for that one read instead of starting their own. With {@code maxAge} zero every
+ * call reads.
+ */
+final class ReadAhead<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
+
+    private record Reading<T>(T value, long atNanos, long generation) {
+    }
+
+    private final Supplier<T> read;
+    private final long maxAgeNanos;
+    private final LongSupplier nanoClock;
+    private final Executor background;
+    private final Object reading = new Object();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Reading<T> current;
+
+    /**
+     * @param read       makes a fresh value; its exceptions reach the caller of {@link #get} that waited for it
+     * @param nanoClock  {@link System#nanoTime} but for tests
+     * @param background where reads ahead run
+     */
+    ReadAhead(Supplier<T> read, long maxAgeNanos, LongSupplier nanoClock, Executor background) {
+        this.read = read;
+        this.maxAgeNanos = maxAgeNanos;
+        this.nanoClock = nanoClock;
+        this.background = background;
+    }
+
+    /** A value read at most {@code maxAge} ago (or just now). */
+    T get() {
+        Reading<T> r = current;
+        long now = nanoClock.getAsLong();
+        if (isFresh(r, now)) {
+            if (now - r.atNanos() > maxAgeNanos / 2) {
+                readInBackground();
+            }
+            return r.value();
+        }
+        synchronized (reading) {
+            r = current;
+            if (isFresh(r, nanoClock.getAsLong())) {
+                return r.value(); // read by whoever held the lock before
+            }
+            return readNow();
+        }
+    }
+
+    /** The next {@link #get} reads again (after a change this process made itself). */
+    void invalidate() {
+        generation.incrementAndGet();
+    }
+
+    private boolean isFresh(Reading<T> r, long now) {
+        return r != null && maxAgeNanos > 0 && r.generation() == generation.get() && now - r.atNanos() <= maxAgeNanos;
+    }
+
+    /** Reads, and keeps the value unless it was invalidated meanwhile; call holding {@link #reading}. */
+    private T readNow() {
+        long gen = generation.get();
+        long at = nanoClock.getAsLong(); // the age counts from before the read: a value is never younger than it says
+        T value = read.get();
+        Reading<T> before = current;
+        if (gen == generation.get() && (before == null || before.atNanos() <= at)) {
+            current = new Reading<>(value, at, gen);
+        }
+        return value;
+    }
+
+    private void readInBackground() {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    synchronized (reading) {
+                        Reading<T> r = current;
+                        long now = nanoClock.getAsLong();
+                        if (!isFresh(r, now) || now - r.atNanos() > maxAgeNanos / 2) {
+                            readNow();
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // The current reading is served until it is too old; then a request reads and says what failed.
+                    LOG.debug("Reading ahead failed: {}", e.toString());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.set(false);
+        }
+    }
+}

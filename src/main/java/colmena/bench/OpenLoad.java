@@ -1,0 +1,77 @@
+package colmena.bench;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A steady open-loop load on one endpoint. Each request is sent at its scheduled time whether or
+ * not earlier ones have answered, and its latency runs from that scheduled time to the end of the
+ * answer, so a stall shows in the figures instead of slowing the load (no coordinated omission).
+ */
+final class OpenLoad {
+    private OpenLoad() {
+    }
+
+    /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window, sorted. */
+    record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
+        /** The nearest-rank percentile {@code p} (0 to 1) in milliseconds; NaN when nothing answered. */
+        double ms(double p) {
+            int rank = Math.max(0, (int) Math.ceil(p * latenciesNs.length) - 1);
+            return latenciesNs.length == 0 ? Double.NaN : latenciesNs[rank] / 1e6;
+        }
+
+        /** Every request answered 200 and the p99 is within {@code targetMs}. */
+        boolean met(double targetMs) {
+            return errors == 0 && latenciesNs.length > 0 && ms(0.99) <= targetMs;
+        }
+    }
+
+    /**
+     * Sends {@code rate} requests a second for the warm-up and then the measured window, on the
+     * calling thread; returns once every measured request has answered or failed.
+     */
+    static Figures drive(HttpClient client, String name, HttpRequest request, int rate, int warmupSeconds, int seconds) {
+        long periodNs = 1_000_000_000L / rate;
+        int warmup = warmupSeconds * rate;
+        int measured = seconds * rate;
+        long[] latencies = new long[measured]; // each slot written once, read after every answer is in
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>(measured);
+        long t0 = System.nanoTime() + 50_000_000L;
+        long firstSent = 0;
+        long lastSent = 0;
+        for (int k = 0; k < warmup + measured; k++) {
+            long scheduled = t0 + k * periodNs;
+            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            if (k < warmup) {
+                continue;
+            }
+            lastSent = System.nanoTime();
+            firstSent = k == warmup ? lastSent : firstSent;
+            pending.add(sent.whenComplete((response, failure) -> {
+                long latency = System.nanoTime() - scheduled;
+                if (failure == null && response.statusCode() == 200) {
+                    latencies[ok.getAndIncrement()] = latency;
+                } else {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        long[] done = Arrays.copyOf(latencies, ok.get());
+        Arrays.sort(done);
+        double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
+        return new Figures(name, measured, errors.get(), sentPerSecond, done);
+    }
+}

@@ -1,0 +1,168 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import colmena.support.LatencyHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the coordinator's own decisions cost: the time to choose a node for each task, the sum of
+ * those per batch, and the time to read every node (the monitor, every 250 ms). Recorded in
+ * {@link LatencyHistogram}s, written to {@code coordinator:stats} every second (the last minute's
+ * percentiles for people, the histograms since start for scripts, which diff two readings), and
+ * logged once a minute while tasks are being placed.
+ */
+final class CoordinatorStats {
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorStats.class);
+    static final long PUBLISH_EVERY_MS = 1_000;
+    /** The key outlives a few missed writes, and goes soon after the coordinator does. */
+    static final long TTL_MS = 10_000;
+    static final long WINDOW_MS = 60_000;
+    private static final long RING_STEP_MS = 10_000;
+
+    private final LatencyHistogram choose = new LatencyHistogram();
+    private final LatencyHistogram batch = new LatencyHistogram();
+    private final LatencyHistogram nodesRead = new LatencyHistogram();
+    private final LongAdder batchTasks = new LongAdder();
+    private final String policy;
+    private final String holder;
+    // The placer thread's batch under way.
+    private long batchNs;
+    private int inBatch;
+    // The monitor thread's publishing.
+    private final List<Reading> ring = new ArrayList<>();
+    private Reading lastLogged;
+    private long nextPublishMs;
+
+    /** The three histograms and the tasks in batches, at one moment. */
+    record Reading(long atMs, LatencyHistogram.Snapshot choose, LatencyHistogram.Snapshot batch,
+                   LatencyHistogram.Snapshot nodesRead, long batchTasks) {
+        Reading minus(Reading earlier) {
+            return new Reading(atMs - earlier.atMs, choose.minus(earlier.choose), batch.minus(earlier.batch),
+                    nodesRead.minus(earlier.nodesRead), batchTasks - earlier.batchTasks);
+        }
+    }
+
+    CoordinatorStats(String policy, String holder) {
+        this.policy = policy;
+        this.holder = holder;
+    }
+
+    /** One placement decision took {@code ns} (placer thread). */
+    void onChoose(long ns) {
+        choose.record(ns);
+        batchNs += ns;
+        inBatch++;
+    }
+
+    /** The placer finished a pass: its decisions so far make one batch (placer thread). */
+    void endBatch() {
+        if (inBatch > 0) {
+            batch.record(batchNs);
+            batchTasks.add(inBatch);
+            batchNs = 0;
+            inBatch = 0;
+        }
+    }
+
+    /** Reading every node took {@code ns} (monitor thread). */
+    void onNodesRead(long ns) {
+        nodesRead.record(ns);
+    }
+
+    Reading reading(long nowMs) {
+        return new Reading(nowMs, choose.snapshot(), batch.snapshot(), nodesRead.snapshot(), batchTasks.sum());
+    }
+
+    /** Writes {@code coordinator:stats} if a second has passed, and logs the last minute once a minute (monitor thread). */
+    void publishIfDue(Redis redis, int liveNodes, long nowMs) {
+        if (nowMs < nextPublishMs) {
+            return;
+        }
+        nextPublishMs = nowMs + PUBLISH_EVERY_MS;
+        Reading now = reading(nowMs);
+        if (ring.isEmpty()) {
+            // What came before the first write counts as the start.
+            LatencyHistogram.Snapshot none = LatencyHistogram.Snapshot.empty();
+            ring.add(new Reading(nowMs, none, none, none, 0));
+        }
+        if (nowMs - ring.get(ring.size() - 1).atMs() >= RING_STEP_MS) {
+            ring.add(now);
+        }
+        // The oldest reading kept is the newest one at least a minute old (or the first, early on).
+        while (ring.size() > 1 && nowMs - ring.get(1).atMs() >= WINDOW_MS) {
+            ring.remove(0);
+        }
+        Reading window = now.minus(ring.get(0));
+        String json = Json.write(toJson(now, window, liveNodes));
+        redis.call(j -> j.psetex(RedisKeys.COORDINATOR_STATS, TTL_MS, json));
+        if (lastLogged == null) {
+            lastLogged = now;
+        } else if (nowMs - lastLogged.atMs() >= WINDOW_MS) {
+            Reading minute = now.minus(lastLogged);
+            lastLogged = now;
+            if (minute.choose().count() > 0) {
+                LOG.info(describe(minute, liveNodes));
+            }
+        }
+    }
+
+    private Map<String, Object> toJson(Reading now, Reading window, int liveNodes) {
+        Map<String, Object> last = new LinkedHashMap<>();
+        last.put("seconds", Math.round(window.atMs() / 1000.0));
+        last.put("tasksPlaced", window.choose().count());
+        last.put("batches", window.batch().count());
+        last.put("placementMs", summary(window.choose()));
+        last.put("batchMs", summary(window.batch()));
+        last.put("nodesReadMs", summary(window.nodesRead()));
+        Map<String, Object> total = new LinkedHashMap<>();
+        total.put("placementNs", histogram(now.choose()));
+        total.put("batchNs", histogram(now.batch()));
+        total.put("nodesReadNs", histogram(now.nodesRead()));
+        total.put("batchTasks", now.batchTasks());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("holder", holder);
+        out.put("atMs", now.atMs());
+        out.put("policy", policy);
+        out.put("liveNodes", liveNodes);
+        out.put("lastMinute", last);
+        out.put("sinceStart", total);
+        return out;
+    }
+
+    private static Map<String, Object> summary(LatencyHistogram.Snapshot s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", s.count());
+        m.put("p50", round(s.percentileMs(0.50)));
+        m.put("p99", round(s.percentileMs(0.99)));
+        m.put("max", round(s.maxMs()));
+        return m;
+    }
+
+    private static Map<String, Object> histogram(LatencyHistogram.Snapshot s) {
+        return Map.of("sumNs", s.sumNs(), "buckets", s.buckets());
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10_000) / 10_000.0;
+    }
+
+    /** The minute's figures in one line, for the log. */
+    static String describe(Reading minute, int liveNodes) {
+        return String.format(Locale.ROOT,
+                "Last minute: %,d tasks placed on %,d live nodes in %,d batches; choosing a node p50 %.3f ms, p99 %.3f ms; "
+                        + "a batch p50 %.2f ms, p99 %.2f ms; reading the nodes p50 %.1f ms, p99 %.1f ms",
+                minute.choose().count(), liveNodes, minute.batch().count(), minute.choose().percentileMs(0.5),
+                minute.choose().percentileMs(0.99), minute.batch().percentileMs(0.5), minute.batch().percentileMs(0.99),
+                minute.nodesRead().percentileMs(0.5), minute.nodesRead().percentileMs(0.99));
+    }
+}
