@@ -93,7 +93,9 @@ public final class Coordinator {
         ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery)));
+        Rebalancer rebalancer = config.policy().movesQueuedTasks()
+                ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placer.placeOnce(TAKE_WAIT), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -134,12 +136,16 @@ public final class Coordinator {
         }
     }
 
-    private void monitorLoop(Recovery recovery) {
+    /** @param rebalancer null when the policy leaves queued tasks where they were placed */
+    private void monitorLoop(Recovery recovery, Rebalancer rebalancer) {
         while (running) {
             if (lease.isLeader()) {
                 try {
                     recovery.checkOnce();
                     monitor.check();
+                    if (rebalancer != null) {
+                        rebalancer.rebalanceOnce();
+                    }
                 } catch (SQLException e) {
                     dbOutage.failed(e);
                     continue;

@@ -18,6 +18,15 @@ public interface Placement {
     record Choice(NodeLoad node, String reason) {
     }
 
+    /**
+     * Whether the coordinator, besides placing by this rule, moves tasks queued on a node that
+     * falls behind to nodes where they would finish sooner. Only the default does: the paper's
+     * rule and round-robin are kept as they are, for comparison.
+     */
+    default boolean movesQueuedTasks() {
+        return false;
+    }
+
     List<String> NAMES = List.of("least-loaded", "least-cpu", "round-robin");
 
     /** @throws IllegalArgumentException naming the known policies */
@@ -36,12 +45,18 @@ public interface Placement {
      * and running there plus the new task, over the rate at which that node finishes tasks. The
      * rate is the one observed from its done counter (see {@link CompletionRate}) and, before there
      * is one, its cores less the CPU other programs take from them, valued at what a core of the
-     * observed nodes gives. Saturated nodes get work only when every node is saturated.
+     * observed nodes gives. Saturated nodes get work only when every node is saturated. The
+     * coordinator also moves queued tasks between nodes by the same measure ({@link Rebalance}).
      */
     final class LeastLoaded implements Placement {
         @Override
         public String name() {
             return "least-loaded";
+        }
+
+        @Override
+        public boolean movesQueuedTasks() {
+            return true;
         }
 
         @Override

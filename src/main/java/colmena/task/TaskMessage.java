@@ -40,6 +40,16 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
         return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo);
     }
 
+    /**
+     * The same task, not yet started, moved straight to another node's queue: the same attempt (a
+     * move is not a failure), the new node and why it is there, and a note of the move.
+     */
+    public TaskMessage movedTo(String nodeId, String why, String note) {
+        List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
+        more.add(note);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo);
+    }
+
     public String shortId() {
         return id.length() > 8 ? id.substring(0, 8) : id;
     }

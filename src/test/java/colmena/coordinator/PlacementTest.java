@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -202,6 +203,13 @@ class PlacementTest {
     @Test
     void aCopyKeepsTheObservedRate() {
         assertEquals(7.5, observed("nodo1", 1, 0, 0, 0, 7.5).copy().observedRate, 1e-9);
+    }
+
+    @Test
+    void onlyTheDefaultPolicyMovesQueuedTasks() {
+        assertTrue(Placement.named("least-loaded").movesQueuedTasks());
+        assertFalse(Placement.named("least-cpu").movesQueuedTasks());
+        assertFalse(Placement.named("round-robin").movesQueuedTasks());
     }
 
     static Stream<Arguments> otherCpu() {
