@@ -95,7 +95,9 @@ public final class Coordinator {
         ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery)));
+        Rebalancer rebalancer = config.policy().movesQueuedTasks()
+                ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -136,7 +138,8 @@ public final class Coordinator {
         }
     }
 
-    private void monitorLoop(Recovery recovery) {
+    /** @param rebalancer null when the policy leaves queued tasks where they were placed */
+    private void monitorLoop(Recovery recovery, Rebalancer rebalancer) {
         while (running) {
             if (lease.isLeader()) {
                 try {
@@ -144,6 +147,9 @@ public final class Coordinator {
                     long t0 = System.nanoTime();
                     monitor.check();
                     stats.onNodesRead(System.nanoTime() - t0);
+                    if (rebalancer != null) {
+                        rebalancer.rebalanceOnce();
+                    }
                     stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                 } catch (SQLException e) {
                     dbOutage.failed(e);

@@ -15,6 +15,8 @@ public final class NodeLoad {
     final boolean saturated;
     long outstanding;
     long placedNow;
+    /** Tasks a second this node was seen to finish while it had work waiting; NaN until seen. */
+    double observedRate = Double.NaN;
 
     public NodeLoad(String id, int cores, double cpuPercent, double memPercent, long queued, long running,
                     boolean saturated) {
@@ -46,15 +48,55 @@ public final class NodeLoad {
         return Math.max(0, Math.min(0.9, cpuPercent / 100.0 - ours));
     }
 
+    /** The cores left for our work: its cores less what other programs take of them. */
+    double capacity() {
+        return cores * (1 - otherCpu());
+    }
+
+    boolean hasObservedRate() {
+        return observedRate > 0;
+    }
+
+    /**
+     * Tasks a second this node is expected to finish: its observed rate, or, before it has one,
+     * its capacity at {@code perCoreRate} (see {@link #perCoreRate}).
+     */
+    double rate(double perCoreRate) {
+        return hasObservedRate() ? observedRate : Math.max(0.1, capacity()) * perCoreRate;
+    }
+
+    /**
+     * What one core is worth in tasks a second, from the nodes with an observed rate (their tasks a
+     * second over their cores), for estimating the others; 1 when none has been observed: every
+     * node is then compared by its capacity in cores.
+     */
+    static double perCoreRate(java.util.List<NodeLoad> nodes) {
+        double rate = 0;
+        long cores = 0;
+        for (NodeLoad n : nodes) {
+            if (n.hasObservedRate()) {
+                rate += n.observedRate;
+                cores += n.cores;
+            }
+        }
+        return cores > 0 ? rate / cores : 1;
+    }
+
     /** Notes one more task placed on this node in the current batch. */
     void assign() {
         outstanding++;
         placedNow++;
     }
 
+    @Override
+    public String toString() {
+        return id;
+    }
+
     NodeLoad copy() {
         NodeLoad c = new NodeLoad(id, cores, cpuPercent, memPercent, queued, running, saturated);
         c.outstanding = outstanding;
+        c.observedRate = observedRate;
         return c;
     }
 }

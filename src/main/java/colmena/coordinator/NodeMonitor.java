@@ -38,6 +38,7 @@ final class NodeMonitor {
     private final TaskQueue queue;
     private final Map<String, Long> overSinceMs = new HashMap<>();
     private final Set<String> announcedOnline = new HashSet<>();
+    private final Map<String, CompletionRate> rates = new HashMap<>();
     private volatile List<NodeLoad> live = List.of();
     private volatile long version;
 
@@ -68,6 +69,7 @@ final class NodeMonitor {
      */
     int check() {
         long now = System.currentTimeMillis();
+        long monoMs = System.nanoTime() / 1_000_000L;
         List<NodeLoad> fresh = new ArrayList<>();
         List<NodeView> lost = new ArrayList<>();
         for (NodeView v : nodes.all()) {
@@ -75,10 +77,14 @@ final class NodeMonitor {
                 if (announcedOnline.add(v.id())) {
                     LOG.info("Node {} online: {} CPUs, host {}", v.id(), v.stats().cores(), v.stats().host());
                 }
+                double rate = observeRate(v, monoMs);
                 if (!v.drained()) {
-                    fresh.add(load(v, now));
+                    NodeLoad n = load(v, now);
+                    n.observedRate = rate;
+                    fresh.add(n);
                 }
             } else {
+                rates.remove(v.id());
                 if (announcedOnline.remove(v.id())) {
                     LOG.info("Node {} offline", v.id());
                 }
@@ -108,6 +114,15 @@ final class NodeMonitor {
         long since = overSinceMs.computeIfAbsent(v.id(), k -> now);
         boolean saturated = now - since >= SATURATED_AFTER_MS;
         return new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), saturated);
+    }
+
+    /** Feeds the node's done counter to its completion rate; returns the rate, NaN until known. */
+    private double observeRate(NodeView v, long monoMs) {
+        int workers = v.stats().workers() > 0 ? v.stats().workers() : Math.max(1, v.stats().cores());
+        boolean busy = v.queued() > 0 || v.running() >= workers;
+        CompletionRate rate = rates.computeIfAbsent(v.id(), k -> new CompletionRate());
+        rate.observe(monoMs, v.done(), busy);
+        return rate.perSecond();
     }
 
     /** Sends everything a lost node held back to be placed again. */

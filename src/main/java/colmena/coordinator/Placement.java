@@ -18,6 +18,15 @@ public interface Placement {
     record Choice(NodeLoad node, String reason) {
     }
 
+    /**
+     * Whether the coordinator, besides placing by this rule, moves tasks queued on a node that
+     * falls behind to nodes where they would finish sooner. Only the default does: the paper's
+     * rule and round-robin are kept as they are, for comparison.
+     */
+    default boolean movesQueuedTasks() {
+        return false;
+    }
+
     List<String> NAMES = List.of("least-loaded", "least-cpu", "round-robin");
 
     /** @throws IllegalArgumentException naming the known policies */
@@ -32,9 +41,12 @@ public interface Placement {
     }
 
     /**
-     * The default: the node where a new task would wait least, from the work already queued and
-     * running there, its cores, and the CPU other programs take from it. Saturated nodes get work
-     * only when every node is saturated.
+     * The default: the node where a new task would be finished soonest: the work already queued
+     * and running there plus the new task, over the rate at which that node finishes tasks. The
+     * rate is the one observed from its done counter (see {@link CompletionRate}) and, before there
+     * is one, its cores less the CPU other programs take from them, valued at what a core of the
+     * observed nodes gives. Saturated nodes get work only when every node is saturated. The
+     * coordinator also moves queued tasks between nodes by the same measure ({@link Rebalance}).
      */
     final class LeastLoaded implements Placement {
         @Override
@@ -43,29 +55,48 @@ public interface Placement {
         }
 
         @Override
+        public boolean movesQueuedTasks() {
+            return true;
+        }
+
+        @Override
         public Choice choose(List<NodeLoad> nodes) {
             boolean anyFree = nodes.stream().anyMatch(n -> !n.saturated);
+            double perCoreRate = NodeLoad.perCoreRate(nodes);
             NodeLoad best = null;
             double bestScore = Double.MAX_VALUE;
             for (NodeLoad n : nodes) {
                 if (anyFree && n.saturated) {
                     continue;
                 }
-                double score = score(n);
-                if (score < bestScore || (score == bestScore && best != null && n.outstanding < best.outstanding)) {
+                double score = expectedWait(n, perCoreRate);
+                if (best == null || score < bestScore || (score == bestScore && n.outstanding < best.outstanding)) {
                     best = n;
                     bestScore = score;
                 }
             }
-            return new Choice(best, String.format(Locale.ROOT, "%s: %d queued, %d running, %d cores, cpu %.0f%%%s",
-                    best.id, best.queued + best.placedNow, best.running, best.cores, best.cpuPercent,
-                    best.saturated ? ", all nodes saturated" : ""));
+            return new Choice(best, reason(best, best.saturated ? ", all nodes saturated" : ""));
         }
 
-        /** Tasks ahead of a new one, per unit of capacity left for our work. */
-        static double score(NodeLoad n) {
-            double capacity = n.cores * (1 - n.otherCpu());
-            return (n.outstanding + 1) / Math.max(0.1, capacity);
+        /**
+         * Seconds until a new task placed on {@code n} would be finished: the tasks ahead of it and
+         * itself, over the node's rate (in cores, not seconds, while no node has been observed).
+         */
+        static double expectedWait(NodeLoad n, double perCoreRate) {
+            return (n.outstanding + 1) / n.rate(perCoreRate);
+        }
+
+        /** {@code nodo2: 0 queued, 1 running, 4 cores, 38 tasks/s, cpu 12%}; the rate only once observed. */
+        static String reason(NodeLoad n, String more) {
+            String rate = n.hasObservedRate() ? ", " + tasksPerSecond(n.observedRate) : "";
+            return String.format(Locale.ROOT, "%s: %d queued, %d running, %d cores%s, cpu %.0f%%%s",
+                    n.id, n.queued + n.placedNow, n.running, n.cores, rate, n.cpuPercent, more);
+        }
+
+        /** {@code 38 tasks/s}, {@code 2.5 tasks/s}, {@code 0.25 tasks/s}. */
+        static String tasksPerSecond(double rate) {
+            String format = rate >= 10 ? "%.0f" : rate >= 1 ? "%.1f" : "%.2f";
+            return String.format(Locale.ROOT, format + " tasks/s", rate);
         }
     }
 

@@ -41,6 +41,16 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     }
 
     /**
+     * The same task, not yet started, moved straight to another node's queue: the same attempt (a
+     * move is not a failure), the new node and why it is there, and a note of the move.
+     */
+    public TaskMessage movedTo(String nodeId, String why, String note) {
+        List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
+        more.add(note);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo);
+    }
+
+    /**
      * The id's last 8 characters, for console lines: ids made by {@link TaskIds} start with the
      * time they were made, so their ends are what tells tasks apart.
      */

@@ -6,6 +6,7 @@ import colmena.task.types.OperationIntensive;
 import colmena.task.types.Primes;
 import colmena.task.types.Sha256Chain;
 import colmena.task.types.Sleep;
+import colmena.task.types.Spin;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class TaskTypes {
         register(new MatrixMultiply());
         register(new Sha256Chain());
         register(new Sleep());
+        register(new Spin());
     }
 
     private TaskTypes() {

@@ -67,7 +67,7 @@ class TaskRunnerTest {
                 arguments("primes", Map.of("n", 1.5), TIMEOUT_MS, "primes: n must be a whole number, got 1.5"),
                 arguments("primes", Map.of("m", 5), TIMEOUT_MS, "unknown parameter \"m\" for primes; known: n"),
                 arguments("fibb", Map.of(), TIMEOUT_MS, "unknown task type \"fibb\"; known types: "
-                        + "operation-intensive, primes, montecarlo-pi, matrix-multiply, sha256-chain, sleep"),
+                        + "operation-intensive, primes, montecarlo-pi, matrix-multiply, sha256-chain, sleep, spin"),
                 arguments("sleep", Map.of("ms", 2_000), 100L, "ran past its timeout of 100 ms"),
                 arguments("operation-intensive", Map.of("number", 100_000), 50L, "ran past its timeout of 50 ms"));
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -132,6 +133,83 @@ class PlacementTest {
                 List.of(node("nodo1", 8, 0, 0, 0, true), idle("nodo2", 1)), 20);
         assertEquals(0, counts.get("nodo1"));
         assertEquals(20, counts.get("nodo2"));
+    }
+
+    // ---- least-loaded: observed completion rates ----
+
+    /** A node whose done counter showed it finishing {@code rate} tasks a second while it had work waiting. */
+    private static NodeLoad observed(String id, int cores, double cpuPercent, long queued, long running, double rate) {
+        NodeLoad n = node(id, cores, cpuPercent, queued, running, false);
+        n.observedRate = rate;
+        return n;
+    }
+
+    @Test
+    void aNodeSharingItsCoreWithAnotherProgramGetsWorkInProportionToItsObservedRate() {
+        // Both look the same to the CPU reading (one core, busy, our task running on it), but the
+        // second finishes half as many tasks: another program takes half of its core.
+        Map<String, Integer> counts = placeBatch(new Placement.LeastLoaded(),
+                List.of(observed("nodo1", 1, 100, 0, 1, 20), observed("nodo2", 1, 100, 0, 1, 10)), 300);
+        assertEquals(200, counts.get("nodo1"), 2, counts.toString());
+        assertEquals(100, counts.get("nodo2"), 2, counts.toString());
+    }
+
+    @Test
+    void withoutObservedRatesTheSameTwoNodesShareEvenly() {
+        // What the CPU reading alone allows: the program sharing nodo2's core is invisible.
+        Map<String, Integer> counts = placeBatch(new Placement.LeastLoaded(),
+                List.of(node("nodo1", 1, 100, 0, 1, false), node("nodo2", 1, 100, 0, 1, false)), 300);
+        assertEquals(150, counts.get("nodo1"), 1, counts.toString());
+        assertEquals(150, counts.get("nodo2"), 1, counts.toString());
+    }
+
+    @Test
+    void theObservedRateOutweighsTheCoreCount() {
+        // Four cores but slow tasks there (or programs sharing them): two finished a second, against eight.
+        assertEquals("nodo2", chosen(new Placement.LeastLoaded(),
+                observed("nodo1", 4, 50, 4, 4, 2), observed("nodo2", 1, 50, 4, 1, 8)));
+    }
+
+    @Test
+    void aNodeNotYetObservedIsValuedAtWhatACoreOfTheObservedNodesGives() {
+        // nodo1 gives 10 tasks a second on 2 cores, so the new 4-core nodo2 is expected to give 20:
+        // of 30 tasks, nodo2 takes about two thirds.
+        Map<String, Integer> counts = placeBatch(new Placement.LeastLoaded(),
+                List.of(observed("nodo1", 2, 100, 0, 2, 10), idle("nodo2", 4)), 30);
+        assertEquals(9, counts.get("nodo1"), 1, counts.toString());
+        assertEquals(21, counts.get("nodo2"), 1, counts.toString());
+    }
+
+    @Test
+    void perCoreRateIsTheObservedTasksASecondOverTheirCores() {
+        assertEquals(1, NodeLoad.perCoreRate(List.of(idle("nodo1", 2), idle("nodo2", 4))), 1e-9);
+        assertEquals(5, NodeLoad.perCoreRate(List.of(observed("nodo1", 2, 0, 0, 0, 10), idle("nodo2", 4),
+                observed("nodo3", 2, 0, 0, 0, 10))), 1e-9);
+    }
+
+    @Test
+    void theReasonGivesTheObservedRateOnceThereIsOne() {
+        NodeLoad nodo2 = observed("nodo2", 4, 12.4, 0, 1, 38.2);
+        assertEquals("nodo2: 0 queued, 1 running, 4 cores, 38 tasks/s, cpu 12%",
+                new Placement.LeastLoaded().choose(List.of(nodo2)).reason());
+        nodo2.observedRate = 2.54;
+        assertEquals("nodo2: 0 queued, 1 running, 4 cores, 2.5 tasks/s, cpu 12%",
+                new Placement.LeastLoaded().choose(List.of(nodo2)).reason());
+        nodo2.observedRate = 0.254;
+        assertEquals("nodo2: 0 queued, 1 running, 4 cores, 0.25 tasks/s, cpu 12%",
+                new Placement.LeastLoaded().choose(List.of(nodo2)).reason());
+    }
+
+    @Test
+    void aCopyKeepsTheObservedRate() {
+        assertEquals(7.5, observed("nodo1", 1, 0, 0, 0, 7.5).copy().observedRate, 1e-9);
+    }
+
+    @Test
+    void onlyTheDefaultPolicyMovesQueuedTasks() {
+        assertTrue(Placement.named("least-loaded").movesQueuedTasks());
+        assertFalse(Placement.named("least-cpu").movesQueuedTasks());
+        assertFalse(Placement.named("round-robin").movesQueuedTasks());
     }
 
     static Stream<Arguments> otherCpu() {

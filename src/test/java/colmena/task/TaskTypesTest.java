@@ -23,7 +23,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class TaskTypesTest {
     private static final String KNOWN =
-            "operation-intensive, primes, montecarlo-pi, matrix-multiply, sha256-chain, sleep";
+            "operation-intensive, primes, montecarlo-pi, matrix-multiply, sha256-chain, sleep, spin";
 
     private static Map<String, Object> params(String name, Object value) {
         Map<String, Object> map = new HashMap<>();
@@ -48,7 +48,7 @@ class TaskTypesTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep"})
+    @ValueSource(strings = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep", "spin"})
     void everyKnownTypeIsFoundByItsName(String name) throws Exception {
         assertEquals(name, TaskTypes.get(name).name());
     }
@@ -56,7 +56,7 @@ class TaskTypesTest {
     @Test
     void everyTypeHasAUniqueNameASummaryAndDefaultsWithinItsBounds() throws Exception {
         List<TaskType> all = TaskTypes.all();
-        assertEquals(6, all.size());
+        assertEquals(7, all.size());
         assertEquals(all.size(), new HashSet<>(all.stream().map(TaskType::name).toList()).size());
         for (TaskType type : all) {
             assertTrue(!type.summary().isBlank(), type.name() + " has no summary");

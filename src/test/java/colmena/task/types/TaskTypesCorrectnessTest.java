@@ -196,6 +196,21 @@ class TaskTypesCorrectnessTest {
         assertEquals("0", new Sleep().run(TaskTypes.check("sleep", Map.of("ms", 0)), new TaskContext(10)));
     }
 
+    // ---- spin ----
+
+    @Test
+    void spinUsesItsMillisecondsOfCpuTime() throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        String result = new Spin().run(TaskTypes.check("spin", Map.of("ms", 40)), new TaskContext(GENEROUS_TIMEOUT_MS));
+        long cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
+        long wallMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("40", result);
+        assertTrue(cpuMs >= 40 && cpuMs < 200, "used " + cpuMs + " ms of CPU time");
+        assertTrue(wallMs >= cpuMs - 1, "took " + wallMs + " ms of wall time for " + cpuMs + " of CPU time");
+    }
+
     // ---- run(): what the agent calls ----
 
     static Stream<Arguments> runResults() throws Exception {
@@ -208,7 +223,8 @@ class TaskTypesCorrectnessTest {
                         String.format(Locale.ROOT, "%.6f", MonteCarloPi.estimate(1000, 42, null))),
                 arguments("operation-intensive", Map.of("number", 3),
                         Long.toString(OperationIntensive.compute(3, null))),
-                arguments("sleep", Map.of("ms", 5), "5"));
+                arguments("sleep", Map.of("ms", 5), "5"),
+                arguments("spin", Map.of("ms", 5), "5"));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -227,7 +243,8 @@ class TaskTypesCorrectnessTest {
                 arguments("montecarlo-pi", Map.of("samples", 1_000_000_000)),
                 arguments("matrix-multiply", Map.of("n", 1_500)),
                 arguments("sha256-chain", Map.of("rounds", 50_000_000)),
-                arguments("sleep", Map.of("ms", 3_600_000)));
+                arguments("sleep", Map.of("ms", 3_600_000)),
+                arguments("spin", Map.of("ms", 600_000)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
