@@ -9,6 +9,7 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.store.Database;
 import colmena.store.DbSession;
+import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Outage;
 import colmena.support.Threads;
@@ -76,6 +77,8 @@ public final class Coordinator {
     private final CoordinatorStats stats;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private Durability durability;
+    private ResultCollector collector;
 
     public Coordinator(Config config, Redis redis, Database database) {
         this.config = config;
@@ -92,7 +95,8 @@ public final class Coordinator {
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore();
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts());
-        ResultCollector collector = new ResultCollector(queue, store, new DbSession(database));
+        durability = Durability.of(database);
+        collector = new ResultCollector(queue, store, new DbSession(database), durability);
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
@@ -179,6 +183,7 @@ public final class Coordinator {
     private void workLoop(Step step, Runnable afterFailure) {
         while (running) {
             if (!lease.isLeader()) {
+                afterFailure.run(); // on taking the lease (again), start from what the lists hold then
                 Threads.sleep(200);
                 continue;
             }
@@ -234,6 +239,18 @@ public final class Coordinator {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (collector != null && lease.isLeader()) {
+            try {
+                // What was stored leaves results:storing now, rather than being stored again by the next coordinator.
+                durability.flushNow();
+                collector.dropDurable();
+            } catch (SQLException | RuntimeException e) {
+                LOG.info("Stored results stay in {} for the next coordinator ({})", TaskQueue.STORING, e.getMessage());
+            }
+        }
+        if (durability != null) {
+            durability.close();
         }
         try {
             lease.release();

@@ -6,6 +6,7 @@ import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
+import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
 import colmena.support.ThrottledLog;
 import colmena.task.TaskResult;
@@ -15,78 +16,103 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
  * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing},
- * writes them in one transaction, and drops them from Redis only after the commit. A coordinator
+ * writes them in one transaction, answers any {@code reply:<uuid>} list at once, and drops them
+ * from Redis only once the database says the commit is on disk ({@link Durability}). A coordinator
  * that dies in between leaves them in results:storing, and storing them again is harmless.
  */
 final class ResultCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ResultCollector.class);
     static final int BATCH = 1_000;
+    /** While committed results wait to be dropped, an idle take waits at most this long. */
+    private static final Duration DROP_WAIT = Duration.ofMillis(Durability.H2_INTERVAL_MS);
 
     private final TaskQueue queue;
     private final TaskHistoryStore store;
     private final DbSession db;
+    private final Durability durability;
     private final ThrottledLog lines = new ThrottledLog(LOG, 20, "result lines");
+    /** After a start or a failure, what is in results:storing is stored again, from its head. */
     private boolean recover = true;
+    /**
+     * Batches committed and not yet dropped, oldest first: the head of results:storing, in order
+     * ({@link #tracked} messages in all).
+     */
+    private final Deque<Committed> committed = new ArrayDeque<>();
+    private int tracked;
 
-    ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db) {
+    private record Committed(long ticket, List<Move> drops) {
+    }
+
+    ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability) {
         this.queue = queue;
         this.store = store;
         this.db = db;
+        this.durability = durability;
     }
 
     /**
-     * Stores one batch, waiting up to {@code wait} for results to arrive.
+     * Stores one batch, waiting up to {@code wait} for results to arrive, and drops from
+     * results:storing what is safely stored.
      *
-     * @return how many messages were taken off results:storing
+     * @return how many results were stored
      * @throws SQLException when TaskHistory cannot be written; the batch stays in results:storing
      */
     int drainOnce(Duration wait) throws SQLException {
         List<String> raws = List.of();
-        boolean leftovers = false;
         if (recover) {
-            raws = queue.pending(TaskQueue.STORING);
-            if (raws.size() > BATCH) {
-                raws = raws.subList(0, BATCH);
-            }
-            leftovers = !raws.isEmpty();
+            List<String> all = queue.pending(TaskQueue.STORING);
+            // What this collector committed is at the head; after it, what an earlier pass or
+            // another coordinator left there.
+            raws = all.size() <= tracked ? List.of() : all.subList(tracked, Math.min(all.size(), tracked + BATCH));
+            recover = !raws.isEmpty();
         }
         if (raws.isEmpty()) {
-            raws = queue.takeResults(BATCH, wait);
+            raws = queue.takeResults(BATCH, committed.isEmpty() || wait.compareTo(DROP_WAIT) < 0 ? wait : DROP_WAIT);
         }
-        if (raws.isEmpty()) {
-            recover = false;
-            return 0;
+        int stored = 0;
+        if (!raws.isEmpty()) {
+            stored = store(raws);
         }
-        recover = true;
+        dropDurable();
+        return stored;
+    }
+
+    private int store(List<String> raws) throws SQLException {
         List<TaskResult> results = new ArrayList<>(raws.size());
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Move> drops = new ArrayList<>(raws.size());
+        List<TaskResult> replies = new ArrayList<>();
+        List<String> replyTexts = new ArrayList<>();
         for (String raw : raws) {
             try {
                 TaskResult r = Json.readResult(raw);
                 results.add(r);
                 if (r.status().isFinal() && r.task().replyTo() != null) {
-                    moves.add(Move.reply(raw, r.task().replyTo(), raw));
-                } else {
-                    moves.add(Move.drop(raw));
+                    replies.add(r);
+                    replyTexts.add(raw);
                 }
+                drops.add(Move.drop(raw));
             } catch (MalformedMessageException e) {
                 LOG.warn("Unreadable result in {} moved to {}: {}", RedisKeys.RESULTS_QUEUE, RedisKeys.DEAD_LETTER,
                         e.getMessage());
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.RESULTS_QUEUE, raw, e.getMessage())));
+                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.RESULTS_QUEUE, raw, e.getMessage())));
             }
         }
         db.inTransaction(c -> {
             store.recordResults(c, results);
             return null;
         });
-        int moved = queue.moveFromHead(TaskQueue.STORING, moves);
-        // After leftovers, look again: there may be more of them than one batch.
-        recover = leftovers || moved < moves.size();
+        committed.add(new Committed(durability.committed(), drops));
+        tracked += drops.size();
+        if (!replies.isEmpty()) {
+            reply(replies, replyTexts);
+        }
         countPerMinute(results);
         for (TaskResult r : results) {
             if (r.status() == TaskStatus.DONE) {
@@ -96,7 +122,58 @@ final class ResultCollector {
                         r.node() == null ? "" : " on " + r.node(), r.error());
             }
         }
-        return moved;
+        return results.size();
+    }
+
+    /**
+     * Answers those waiting for these results as soon as they are committed. If this process dies
+     * before they are dropped, they are stored and answered again: a waiter goes by task id.
+     */
+    private void reply(List<TaskResult> results, List<String> texts) {
+        queue.redis().call(j -> {
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            java.util.Set<String> lists = new java.util.HashSet<>();
+            for (int i = 0; i < results.size(); i++) {
+                String list = results.get(i).task().replyTo();
+                p.rpush(list, texts.get(i));
+                lists.add(list);
+            }
+            for (String list : lists) {
+                p.expire(list, REPLY_KEPT_SECONDS);
+            }
+            p.sync();
+            return null;
+        });
+    }
+
+    /** Reply lists nobody reads are gone after this long. */
+    static final long REPLY_KEPT_SECONDS = 3_600;
+
+    /** Drops from the head of results:storing every committed batch the database has made durable. */
+    void dropDurable() {
+        long durable = durability.durable();
+        List<Move> drops = new ArrayList<>();
+        List<Committed> done = new ArrayList<>();
+        for (Committed c : committed) {
+            if (c.ticket() > durable) {
+                break;
+            }
+            drops.addAll(c.drops());
+            done.add(c);
+        }
+        if (drops.isEmpty()) {
+            return;
+        }
+        int moved = queue.moveFromHead(TaskQueue.STORING, drops);
+        if (moved < drops.size()) {
+            // results:storing is not what this collector thinks (emptied by hand, or another
+            // coordinator at work): start again from what is there.
+            LOG.warn("{} did not hold the results this coordinator stored; reading it again", TaskQueue.STORING);
+            recoverNext();
+            return;
+        }
+        committed.removeAll(done);
+        tracked -= drops.size();
     }
 
     /** Adds the batch to the per-minute counts the dashboard's rate comes from (best effort). */
@@ -126,7 +203,10 @@ final class ResultCollector {
     /** Per-minute counts are kept this long. */
     static final long COUNTS_KEPT_SECONDS = 2 * 3_600;
 
+    /** After a failure: forget what was committed (it may not be on disk) and store results:storing again. */
     void recoverNext() {
         recover = true;
+        committed.clear();
+        tracked = 0;
     }
 }
