@@ -31,6 +31,7 @@ public final class BenchCommand {
         register("throughput", "sleep(ms=0) tasks through the whole pipeline: tasks/s and Redis commands per task", BenchThroughput.OPTIONS, BenchThroughput::run);
         register("latency", "one sleep(ms=0) task at a time at 500/s: submission-to-stored percentiles", BenchLatency.OPTIONS, BenchLatency::run);
         register("footprint", "an idle agent for a minute: its CPU and resident memory, from /proc", BenchFootprint.OPTIONS, BenchFootprint::run);
+        register("placement", "two pinned agents, one beside a CPU hog: each policy's makespan against the lower bound", BenchPlacement.OPTIONS, BenchPlacement::run);
         register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak.OPTIONS, BenchSoak::run);
     }
 
