@@ -48,9 +48,14 @@ public final class NodeLoad {
         return Math.max(0, Math.min(0.9, cpuPercent / 100.0 - ours));
     }
 
-    /** The cores left for our work: its cores less what other programs take of them. */
+    /**
+     * The cores our work can expect: the scheduler shares a busy CPU evenly between the threads
+     * that want it, so where other programs keep a fraction {@code u} of the cores busy, our tasks,
+     * one per core, get about {@code cores / (1 + u)}: all of a free node, half of one whose CPUs
+     * another program keeps busy (not the tenth its CPU reading would leave).
+     */
     double capacity() {
-        return cores * (1 - otherCpu());
+        return cores / (1 + otherCpu());
     }
 
     boolean hasObservedRate() {

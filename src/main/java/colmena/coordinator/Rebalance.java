@@ -1,6 +1,7 @@
 package colmena.coordinator;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,25 +15,27 @@ import java.util.Set;
  *
  * <p>A node's queue ends when its backlog (queued and running) is done at its rate (observed, else
  * estimated: see {@link NodeLoad#rate}). One task at a time, the tail task of the queue that ends
- * last moves to the node where it would be done soonest, while that saves at least
- * {@link #MIN_GAIN_SECONDS} and {@link #MIN_GAIN_SHARE} of its wait. Two kinds of move:
+ * last moves to the node where it would be done soonest. A queue starts giving only when that
+ * saves its tail task at least {@link #MIN_GAIN_SECONDS} and {@link #MIN_GAIN_SHARE} of its wait,
+ * and then gives while each move still saves something, until the queues end together: a
+ * hysteresis, so rates that drift a little do not move a task at every pass. Two kinds of move:
  * <ol>
- *   <li>to a node with a free core (one that has just joined, or has run out of work) from any
- *       queue, so a new node takes its share of what is queued;</li>
+ *   <li>to a node with nothing waiting (one that has just joined, or is running out of work) from
+ *       any queue, so a new node takes its share of what is queued;</li>
  *   <li>between nodes whose rate has been observed, so a node that falls behind (a program
  *       sharing its CPU, a slower CPU) hands on the tasks it would finish last.</li>
  * </ol>
  * A saturated node gives away what it holds whenever that is done sooner elsewhere, and gets
  * nothing while another node is not saturated.
  *
- * <p>So that it does not fight itself: the gain must exceed the error of the rates; a node that
- * received tasks recently gives none by the second kind of move, and one that gave recently
- * receives none by it; and at most {@code maxMoves} tasks move per pass.
+ * <p>So that it does not fight itself: the gain that starts the moves must exceed the error of the
+ * rates; a node that received tasks recently gives none by the second kind of move, and one that
+ * gave recently receives none by it; and at most {@code maxMoves} tasks move per pass.
  */
 final class Rebalance {
     static final int MAX_MOVES = 200;
     static final double MIN_GAIN_SECONDS = 0.1;
-    static final double MIN_GAIN_SHARE = 0.05;
+    static final double MIN_GAIN_SHARE = 0.15;
 
     private Rebalance() {
     }
@@ -62,7 +65,7 @@ final class Rebalance {
     private static final class Slot {
         final NodeLoad node;
         final double rate;
-        /** It had a free core when the pass began. */
+        /** It had nothing waiting when the pass began: all it holds is running, so a core is free or soon will be. */
         final boolean hadRoom;
         long backlog;
         long movable;
@@ -72,7 +75,7 @@ final class Rebalance {
             this.rate = rate;
             this.backlog = node.queued + node.running;
             this.movable = node.queued;
-            this.hadRoom = !node.saturated && backlog < node.cores;
+            this.hadRoom = !node.saturated && node.queued == 0 && node.running <= node.cores;
         }
 
         double ends() {
@@ -100,16 +103,18 @@ final class Rebalance {
             slots.add(new Slot(n, n.rate(perCoreRate)));
         }
         Map<String, Transfer> transfers = new LinkedHashMap<>();
+        Set<Slot> giving = new HashSet<>();
         int moves = 0;
-        // 1. Nodes with a free core take their share, from whichever queue ends last.
+        // 1. Nodes with nothing waiting take their share, from whichever queue ends last.
         while (moves < maxMoves) {
             Slot to = soonest(slots, null, s -> s.hadRoom);
             Slot from = latest(slots, to, s -> true);
-            if (to == null || from == null || !worthIt(from, to)) {
+            if (to == null || from == null || !worthIt(from, to, giving)) {
                 break;
             }
             move(transfers, from, to, from.node.saturated ? from.node.id + " is saturated"
-                    : to.node.id + " had a free core", timed);
+                    : to.node.id + " had nothing waiting", timed);
+            giving.add(from);
             moves++;
         }
         // 2. Between observed nodes: the queue that ends last hands its tail to where it ends soonest.
@@ -118,20 +123,23 @@ final class Rebalance {
                     || (s.node.hasObservedRate() && !receivedRecently.contains(s.node.id)));
             Slot to = soonest(slots, from, s -> !s.node.saturated && s.node.hasObservedRate()
                     && !gaveRecently.contains(s.node.id));
-            if (to == null || from == null || !worthIt(from, to)) {
+            if (to == null || from == null || !worthIt(from, to, giving)) {
                 break;
             }
             move(transfers, from, to, from.node.saturated ? from.node.id + " is saturated"
                     : from.node.id + " fell behind", timed);
+            giving.add(from);
             moves++;
         }
         return List.copyOf(transfers.values());
     }
 
-    private static boolean worthIt(Slot from, Slot to) {
+    /** Whether moving {@code from}'s tail task to {@code to} saves enough: to start giving, or to go on. */
+    private static boolean worthIt(Slot from, Slot to, Set<Slot> giving) {
         double here = from.ends();
         double there = to.endsWithOneMore();
-        double needed = from.node.saturated ? 0 : Math.max(MIN_GAIN_SECONDS, MIN_GAIN_SHARE * here);
+        boolean started = from.node.saturated || giving.contains(from);
+        double needed = started ? 0 : Math.max(MIN_GAIN_SECONDS, MIN_GAIN_SHARE * here);
         return here - there > needed;
     }
 

@@ -20,7 +20,19 @@ public final class Launcher {
      * appended to {@code log}.
      */
     public static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(log, List.of(), jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(Path, List, String...)}, pinned to the CPUs {@code cpus} (a Linux CPU list
+     * such as {@code 0} or {@code 2-3}) with {@code taskset}, which must be on the PATH.
+     */
+    public static Process startPinned(Path log, String cpus, List<String> jvmOptions, String... args) throws IOException {
+        return start(log, List.of("taskset", "-c", cpus), jvmOptions, args);
+    }
+
+    private static Process start(Path log, List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");

@@ -62,7 +62,7 @@ class PlacementTest {
                 arguments("others use less CPU, listed first",
                         List.of(node("nodo1", 2, 10, 0, 0, false), node("nodo2", 2, 80, 0, 0, false)), "nodo1"),
                 arguments("its CPU is busy with our own tasks, not others'",
-                        List.of(node("nodo1", 4, 80, 0, 3, false), node("nodo2", 4, 80, 0, 0, false)), "nodo1"),
+                        List.of(node("nodo1", 4, 80, 0, 3, false), node("nodo2", 4, 80, 2, 0, false)), "nodo1"),
                 arguments("a saturated node is avoided while another is free",
                         List.of(node("nodo1", 8, 0, 0, 0, true), node("nodo2", 1, 50, 10, 1, false)), "nodo2"),
                 arguments("when all are saturated, the least loaded of them",

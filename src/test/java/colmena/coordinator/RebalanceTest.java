@@ -36,13 +36,23 @@ class RebalanceTest {
         // nodo1 finishes 20 a second and holds 60 (3 s).
         List<Rebalance.Transfer> plan = plan(observed("nodo1", 59, 1, 20), observed("nodo2", 99, 1, 10));
         int n = moved(plan, "nodo2", "nodo1");
-        // Even at 160 tasks over 30 a second: 107 on nodo1 and 53 on nodo2, so about 47 move.
-        assertEquals(47, n, 2, plan.toString());
+        // Even at 160 tasks over 30 a second: 107 on nodo1 and 53 on nodo2, so 47 move.
+        assertEquals(47, n, 1, plan.toString());
         assertEquals(0, moved(plan, "nodo1", "nodo2"));
         Rebalance.Transfer t = plan.get(0);
         assertEquals("nodo2 fell behind", t.why());
         assertEquals(10.0, t.fromEnds(), 1e-9);
         assertTrue(t.note().startsWith("nodo2 fell behind; expected done in about 5."), t.note());
+    }
+
+    @Test
+    void aDriftSmallerThanTheMinimumGainMovesNothing() {
+        // nodo2's queue ends 12% after nodo1's: within what a rate may be off by.
+        assertEquals(List.of(), plan(observed("nodo1", 49, 1, 20), observed("nodo2", 27, 1, 10)));
+        // 28% after (3.2 s against 2.5 s): enough to start, and then it balances all the way
+        // (2.7 s and 2.75 s), though the last moves each save less than the minimum.
+        List<Rebalance.Transfer> plan = plan(observed("nodo1", 49, 1, 20), observed("nodo2", 31, 1, 10));
+        assertEquals(5, moved(plan, "nodo2", "nodo1"), plan.toString());
     }
 
     @Test
@@ -60,7 +70,7 @@ class RebalanceTest {
         NodeLoad nodo3 = new NodeLoad("nodo3", 2, 3, 20, 0, 0, false);
         List<Rebalance.Transfer> plan = plan(nodo1, nodo3);
         assertEquals(20, moved(plan, "nodo1", "nodo3"), 1, plan.toString());
-        assertEquals("nodo3 had a free core", plan.get(0).why());
+        assertEquals("nodo3 had nothing waiting", plan.get(0).why());
     }
 
     @Test
@@ -69,7 +79,7 @@ class RebalanceTest {
         NodeLoad nodo2 = new NodeLoad("nodo2", 2, 0, 20, 0, 0, false);
         List<Rebalance.Transfer> plan = plan(nodo1, nodo2);
         assertEquals(15, moved(plan, "nodo1", "nodo2"), 1, plan.toString());
-        assertEquals("nodo2 had a free core", plan.get(0).note(), "no figures in seconds without a rate");
+        assertEquals("nodo2 had nothing waiting", plan.get(0).note(), "no figures in seconds without a rate");
     }
 
     @Test
