@@ -174,7 +174,10 @@ final class TaskLoop implements Runnable {
         if (free <= 0) {
             synchronized (slotFreed) {
                 try {
-                    slotFreed.wait(100);
+                    // Looked at again under the lock a freed slot is announced with, so no wake-up is missed.
+                    if (capacity() - held.size() <= 0) {
+                        slotFreed.wait(100);
+                    }
                 } catch (InterruptedException e) {
                     running = false;
                 }
