@@ -88,15 +88,25 @@ public interface Placement {
 
         /** {@code nodo2: 0 queued, 1 running, 4 cores, 38 tasks/s, cpu 12%}; the rate only once observed. */
         static String reason(NodeLoad n, String more) {
-            String rate = n.hasObservedRate() ? ", " + tasksPerSecond(n.observedRate) : "";
-            return String.format(Locale.ROOT, "%s: %d queued, %d running, %d cores%s, cpu %.0f%%%s",
-                    n.id, n.queued + n.placedNow, n.running, n.cores, rate, n.cpuPercent, more);
+            // Built by hand, not with String.format: this runs for every task placed.
+            StringBuilder sb = new StringBuilder(64).append(n.id).append(": ").append(n.queued + n.placedNow)
+                    .append(" queued, ").append(n.running).append(" running, ").append(n.cores).append(" cores");
+            if (n.hasObservedRate()) {
+                sb.append(", ").append(tasksPerSecond(n.observedRate));
+            }
+            return sb.append(", cpu ").append(Math.round(n.cpuPercent)).append('%').append(more).toString();
         }
 
         /** {@code 38 tasks/s}, {@code 2.5 tasks/s}, {@code 0.25 tasks/s}. */
         static String tasksPerSecond(double rate) {
-            String format = rate >= 10 ? "%.0f" : rate >= 1 ? "%.1f" : "%.2f";
-            return String.format(Locale.ROOT, format + " tasks/s", rate);
+            if (rate >= 10) {
+                return Math.round(rate) + " tasks/s";
+            }
+            int decimals = rate >= 1 ? 1 : 2;
+            long unit = decimals == 1 ? 10 : 100;
+            long scaled = Math.round(rate * unit);
+            String fraction = Long.toString(scaled % unit);
+            return (scaled / unit) + "." + "0".repeat(decimals - fraction.length()) + fraction + " tasks/s";
         }
     }
 
