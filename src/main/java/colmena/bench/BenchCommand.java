@@ -32,6 +32,7 @@ public final class BenchCommand {
         register("latency", "one sleep(ms=0) task at a time at 500/s: submission-to-stored percentiles", BenchLatency.OPTIONS, BenchLatency::run);
         register("footprint", "an idle agent for a minute: its CPU and resident memory, from /proc", BenchFootprint.OPTIONS, BenchFootprint::run);
         register("scale", "1,000 simulated nodes: the coordinator's placement time, GET /api/nodes latency, nodes staying online", BenchScale.OPTIONS, BenchScale::run);
+        register("simulate", "N simulated nodes in one process until stopped (bench scale runs it; also shows a dashboard at scale)", BenchSimulate.OPTIONS, BenchSimulate::run);
         register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak.OPTIONS, BenchSoak::run);
     }
 

@@ -33,25 +33,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code colmena bench scale}: the coordinator and the API with many nodes. N simulated agents in
- * this process ({@link SimulatedNodes}) report every second and complete what is placed on them;
- * a real coordinator process and a real API process (with login on) run beside them. A steady
- * stream of small tasks is submitted while {@code GET /api/nodes} is asked at a steady rate, then
- * a burst; the coordinator's own timings come from its {@code coordinator:stats} key (two readings,
- * diffed), the API's from the requests. Every task must end DONE exactly once and every node stay
- * online throughout.
+ * one process of their own ({@code bench simulate}, {@link SimulatedNodes}) report every second and
+ * complete what is placed on them; a real coordinator process and a real API process (login on)
+ * run beside them, started in start-all's order. A steady stream of small tasks is submitted while
+ * {@code GET /api/nodes} is asked at a steady rate (and {@code /api/health} beside it, for the
+ * machine's floor), then a burst; the coordinator's own timings come from its
+ * {@code coordinator:stats} key (two readings, diffed), the API's from the requests. Every task
+ * must end DONE exactly once and every node stay online throughout.
  */
 final class BenchScale {
+    /** Long enough for the JIT compilers of all three processes to settle (they take most of the CPU for 20 s or so). */
+    static final int WARMUP_SECONDS = 15;
     static final List<Option> OPTIONS = List.of(
             Option.value("simulate", null, "1000", "N", "simulated nodes, in this process"),
             Option.value("rate", null, "200", "N", "sleep(ms=0) tasks submitted a second"),
-            Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up"),
+            Option.value("seconds", null, "20", "N", "measured seconds, after a " + WARMUP_SECONDS + " s warm-up"),
             Option.value("burst", null, "10000", "N", "tasks submitted at once after the steady part (0: none)"),
             Option.value("api-rate", null, "10", "N", "GET /api/nodes requests a second, gzipped (as browsers ask) and again plain"));
-    static final int WARMUP_SECONDS = 5;
     static final long INTERVAL_MS = 1_000;
     /** "Within a few milliseconds": a placement decision and a GET /api/nodes, at the 99th percentile. */
     static final double TARGET_P99_MS = 5;
     static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xmx512m");
+    static final List<String> SIM_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     private BenchScale() {
     }
@@ -64,9 +67,12 @@ final class BenchScale {
         int apiRate = flags.integer("api-rate", 1, 1_000);
         List<Process> processes = new ArrayList<>();
         try (Lab lab = Lab.start("scale")) {
-            SimulatedNodes sims = new SimulatedNodes(lab.redisUrl(), n, INTERVAL_MS);
             try {
-                sims.start();
+                // The simulated nodes in a process of their own, so their work and pauses stay out of the measuring.
+                Process sims = Launcher.start(lab.log("simulated"), SIM_JVM, "bench", "simulate", "--nodes",
+                        Integer.toString(n), "--redis", lab.redisUrl(), "--interval", INTERVAL_MS + "ms");
+                processes.add(sims);
+                waitForNodes(lab, n);
                 String password = UUID.randomUUID().toString();
                 int port = Lab.freePort();
                 // In start-all's order: the API first, so it serves the H2 file to the coordinator, as there.
@@ -77,21 +83,31 @@ final class BenchScale {
                 processes.add(Launcher.start(lab.log("coordinator"), JVM, "coordinator", "--redis", lab.redisUrl(),
                         "--db", lab.dbUrl));
                 waitUntilReady(lab, api, n);
-                System.out.printf(Locale.ROOT, "Scale: %,d simulated nodes in this process (%d kept above 90 %% CPU), stats every %d s; "
-                                + "a coordinator and an API process (login on)%n", n, sims.hotCount(), INTERVAL_MS / 1000);
-                System.out.printf(Locale.ROOT, "Load: %d sleep(ms=0) tasks/s and %d + %d GET /api/nodes/s (gzipped, plain), %d s warm-up + %d s measured; "
-                        + "then a burst of %,d tasks%n", rate, apiRate, apiRate, WARMUP_SECONDS, seconds, burst);
+                System.out.printf(Locale.ROOT, "Scale: %,d simulated nodes in one process (%d kept above 90 %% CPU), stats every %d s; "
+                        + "a coordinator and an API process (login on)%n", n, SimulatedNodes.hotCount(n), INTERVAL_MS / 1000);
+                System.out.printf(Locale.ROOT, "Load: %d sleep(ms=0) tasks/s; %d + %d GET /api/nodes/s (gzipped, plain); %d s warm-up"
+                        + " + %d s measured; then a burst of %,d tasks%n", rate, apiRate, apiRate, WARMUP_SECONDS, seconds, burst);
                 return measure(lab, sims, api, n, rate, seconds, burst, apiRate);
             } finally {
                 for (Process p : processes) {
                     Launcher.stop(p, 20);
                 }
-                sims.close();
             }
         }
     }
 
-    private static int measure(Lab lab, SimulatedNodes sims, Api api, int n, int rate, int seconds, int burst,
+    /** Waits until every simulated node has reported once. */
+    private static void waitForNodes(Lab lab, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (lab.redis.call(j -> j.scard(RedisKeys.NODES)) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new java.io.IOException("the " + n + " simulated nodes did not all report within 60 s; see " + lab.log("simulated"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int measure(Lab lab, Process sims, Api api, int n, int rate, int seconds, int burst,
                                int apiRate) throws Exception {
         TaskQueue queue = new TaskQueue(lab.redis);
         Submitter submitter = new Submitter(queue, rate);
@@ -99,16 +115,22 @@ final class BenchScale {
         submitting.setDaemon(true);
         submitting.start();
         Watch watch = new Watch(lab, api);
+        java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(3,
+                colmena.support.Threads.named("bench-load", true));
         CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "gzipped", api.request("/api/nodes", true), apiRate, WARMUP_SECONDS, seconds));
+                "gzipped", api.request("/api/nodes", true), apiRate, WARMUP_SECONDS, seconds), drivers);
         CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "plain", api.request("/api/nodes", false), apiRate, WARMUP_SECONDS, seconds));
+                "plain", api.request("/api/nodes", false), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> floorLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
+                "health", api.request("/api/health", false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
         Reading start = Reading.next(lab, 0);
         long doneAtStart = count(lab, "Status = 'DONE'");
         long t0 = System.nanoTime();
         watch.start();
         List<OpenLoad.Figures> nodesApi = List.of(gzipLoad.join(), plainLoad.join());
+        OpenLoad.Figures floor = floorLoad.join();
+        drivers.shutdown();
         double measuredSeconds = (System.nanoTime() - t0) / 1e9;
         long doneAtEnd = count(lab, "Status = 'DONE'");
         watch.stop();
@@ -136,6 +158,8 @@ final class BenchScale {
         long[] size = api.size("/api/nodes");
         long[] historySize = api.size("/api/nodes?history=true");
         Reading steady = end.minus(start);
+        String checked = check(lab, n, total);
+        boolean countsOk = checked.endsWith(CHECK_OK);
 
         System.out.printf(Locale.ROOT, "%nPlacement decisions (the coordinator's own timing of Placement.choose, %,d live nodes):%n",
                 end.liveNodes);
@@ -148,20 +172,24 @@ final class BenchScale {
                     describe(burstEnd.batch, "batches", 2), burstEnd.batchTasks / (double) Math.max(1, burstEnd.batch.count()));
         }
         System.out.printf(Locale.ROOT, "Reading every node (NodeMonitor, every 250 ms): %s%n", describe(steady.nodesRead, "reads", 2));
-        System.out.printf(Locale.ROOT, "GET /api/nodes as admin (Basic auth), %d requests a second of each:%n", apiRate);
-        for (OpenLoad.Figures f : nodesApi) {
+        System.out.printf(Locale.ROOT, "GET /api/nodes as admin (Basic auth), %d requests a second of each, "
+                + "and GET /api/health beside them (the machine's floor for any answer):%n", apiRate);
+        for (OpenLoad.Figures f : List.of(nodesApi.get(0), nodesApi.get(1), floor)) {
             System.out.printf(Locale.ROOT, "  %-8s %d requests, %d errors, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     f.name(), f.requests(), f.errors(), f.ms(0.5), f.ms(0.9), f.ms(0.99), f.ms(1.0));
         }
-        System.out.printf(Locale.ROOT, "  answer: %s, gzipped %s; with ?history=true (5 minutes of samples a node, every 4th "
-                        + "dashboard poll): %s, gzipped %s%n", bytes(size[0]), bytes(size[1]), bytes(historySize[0]),
-                bytes(historySize[1]));
+        System.out.printf(Locale.ROOT, "  answer: %s, gzipped %s; with ?history=true (the dashboard's every 4th poll; "
+                        + "up to 5 minutes of samples a node, %d so far): %s, gzipped %s, %.0f ms%n", bytes(size[0]),
+                bytes(size[1]), historySize[3], bytes(historySize[0]), bytes(historySize[1]), historySize[2] / 1e6);
         long offlineLines = offlineLines(lab);
+        Launcher.stop(sims, 20);
+        Map<String, String> simulated = simulatorFigures(lab);
         System.out.printf(Locale.ROOT, "Online: the coordinator saw %,d to %,d live nodes, the API %,d to %,d online, of %,d; "
-                        + "%d 'offline' lines in the coordinator log; longest gap between two beats of a node %d ms "
-                        + "(the stats key lives %d ms); %,d beats, %d failed%n",
+                        + "%d 'offline' lines in the coordinator log; longest gap between two beats of a node %s ms "
+                        + "(the stats key lives %d ms); %s beats, %s failed%n",
                 watch.minLive.get(), watch.maxLive.get(), watch.minOnline.get(), watch.maxOnline.get(), n, offlineLines,
-                sims.worstGap().toMillis(), colmena.broker.Nodes.statsTtlMs(INTERVAL_MS), sims.beats(), sims.beatFailures());
+                simulated.getOrDefault("worstGapMs", "?"), colmena.broker.Nodes.statsTtlMs(INTERVAL_MS),
+                simulated.getOrDefault("beats", "?"), simulated.getOrDefault("failed", "?"));
         double steadyRate = (doneAtEnd - doneAtStart) / measuredSeconds;
         System.out.printf(Locale.ROOT, "Tasks: %,.0f tasks/s stored DONE during the measured %.0f s (%d/s submitted); "
                 + "the last of %,d DONE %.2f s after the last submission%n", steadyRate, measuredSeconds, rate, steadyTotal, drainSeconds);
@@ -169,14 +197,18 @@ final class BenchScale {
             System.out.printf(Locale.ROOT, "  burst: %,d tasks from submission to the last row stored in %.2f s: %,.0f tasks/s%n",
                     burst, burstSeconds, burst / Math.max(1e-9, burstSeconds));
         }
-        boolean countsOk = check(lab, sims, total);
+
+        System.out.println(checked);
         boolean online = watch.minLive.get() == n && watch.minOnline.get() == n && offlineLines == 0;
+        double decisionP99 = steady.placement.percentileMs(0.99);
         double apiP99 = nodesApi.stream().mapToDouble(f -> f.ms(0.99)).max().orElse(Double.NaN);
-        boolean fast = steady.placement.percentileMs(0.99) <= TARGET_P99_MS
-                && nodesApi.stream().allMatch(f -> f.met(TARGET_P99_MS));
-        System.out.printf(Locale.ROOT, "Target: a placement decision and GET /api/nodes within %.0f ms at the 99th percentile "
-                        + "with %,d nodes: %s (decision p99 %.3f ms, GET /api/nodes p99 %.2f ms)%n", TARGET_P99_MS, n,
-                fast ? "met" : "NOT met", steady.placement.percentileMs(0.99), apiP99);
+        boolean decisionFast = steady.placement.count() > 0 && decisionP99 <= TARGET_P99_MS;
+        boolean apiFast = nodesApi.stream().allMatch(f -> f.met(TARGET_P99_MS));
+        System.out.printf(Locale.ROOT, "Targets, at the 99th percentile with %,d nodes: a placement decision within %.0f ms: %s "
+                        + "(%.3f ms); GET /api/nodes within %.0f ms: %s (%.2f ms; GET /api/health beside it %.2f ms)%n", n,
+                TARGET_P99_MS, decisionFast ? "met" : "NOT met", decisionP99, TARGET_P99_MS, apiFast ? "met" : "NOT met",
+                apiP99, floor.ms(0.99));
+        boolean fast = decisionFast && apiFast;
         if (!online) {
             System.out.println("Some nodes were seen offline: see above");
         }
@@ -369,12 +401,20 @@ final class BenchScale {
             return client.send(request(path), HttpResponse.BodyHandlers.ofString());
         }
 
-        /** The bytes of one answer, plain and gzipped: as the API sends it when asked, or as it would gzip. */
+        /**
+         * One answer: its bytes, gzipped as the API sends them when asked (or as they would gzip),
+         * the nanoseconds it took (plain), and the samples of the first node's history, if any.
+         */
         long[] size(String path) throws Exception {
+            long t0 = System.nanoTime();
             byte[] plain = client.send(request(path), HttpResponse.BodyHandlers.ofByteArray()).body();
+            long ns = System.nanoTime() - t0;
             HttpResponse<byte[]> gz = client.send(request(path, true), HttpResponse.BodyHandlers.ofByteArray());
             boolean compressed = gz.headers().firstValue("Content-Encoding").orElse("").equals("gzip");
-            return new long[]{plain.length, compressed ? gz.body().length : gzipped(plain)};
+            JsonObject first = JsonParser.parseString(new String(plain, StandardCharsets.UTF_8)).getAsJsonObject()
+                    .getAsJsonArray("nodes").get(0).getAsJsonObject();
+            long samples = first.has("history") ? first.getAsJsonArray("history").size() : 0;
+            return new long[]{plain.length, compressed ? gz.body().length : gzipped(plain), ns, samples};
         }
 
         private static long gzipped(byte[] bytes) throws java.io.IOException {
@@ -406,7 +446,7 @@ final class BenchScale {
     }
 
     /** Every task DONE exactly once: one row each, all DONE, each finished once on a node, nothing left in a list. */
-    private static boolean check(Lab lab, SimulatedNodes sims, long total) throws Exception {
+    private static String check(Lab lab, int n, long total) throws Exception {
         long rows = count(lab, "");
         long distinct;
         try (Connection c = lab.db.connect(); Statement s = c.createStatement();
@@ -416,10 +456,14 @@ final class BenchScale {
         }
         long done = count(lab, "Status = 'DONE'");
         long failed = count(lab, "Status = 'FAILED'");
-        long finishedOnNodes = sims.doneCounters();
+        List<String> ids = SimulatedNodes.ids(n);
+        long finishedOnNodes = 0;
+        for (String v : lab.redis.call(j -> j.mget(ids.stream().map(RedisKeys::nodeDone).toArray(String[]::new)))) {
+            finishedOnNodes += v == null ? 0 : Long.parseLong(v);
+        }
         List<String> lists = new ArrayList<>(List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.RESULTS_QUEUE,
                 TaskQueue.STORING, RedisKeys.DEAD_LETTER));
-        for (String id : sims.ids()) {
+        for (String id : ids) {
             lists.add(RedisKeys.nodeTasks(id));
             lists.add(RedisKeys.nodeInflight(id));
         }
@@ -430,10 +474,25 @@ final class BenchScale {
             return lengths.stream().mapToLong(redis.clients.jedis.Response::get).sum();
         });
         boolean ok = rows == total && distinct == total && done == total && failed == 0 && finishedOnNodes == total && left == 0;
-        System.out.printf(Locale.ROOT, "Check: submitted %,d, rows %,d (distinct task ids %,d), DONE %,d, FAILED %,d, "
-                        + "finished on the nodes %,d, left in Redis lists %,d: %s%n", total, rows, distinct, done, failed,
-                finishedOnNodes, left, ok ? "OK, every task DONE exactly once" : "NOT OK");
-        return ok;
+        return String.format(Locale.ROOT, "Check: submitted %,d, rows %,d (distinct task ids %,d), DONE %,d, FAILED %,d, "
+                        + "finished on the nodes %,d, left in Redis lists %,d: %s", total, rows, distinct, done, failed,
+                finishedOnNodes, left, ok ? CHECK_OK : "NOT OK");
+    }
+
+    private static final String CHECK_OK = "OK, every task DONE exactly once";
+
+    /** The figures the simulator printed as it stopped ({@link BenchSimulate#DONE}), by name. */
+    private static Map<String, String> simulatorFigures(Lab lab) throws java.io.IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (var lines = Files.lines(lab.log("simulated"))) {
+            lines.filter(l -> l.startsWith(BenchSimulate.DONE)).reduce((a, b) -> b).ifPresent(line -> {
+                String[] words = line.substring(BenchSimulate.DONE.length()).trim().split(" ");
+                for (int i = 0; i + 1 < words.length; i += 2) {
+                    out.put(words[i], words[i + 1]);
+                }
+            });
+        }
+        return out;
     }
 
     private static long offlineLines(Lab lab) throws java.io.IOException {
