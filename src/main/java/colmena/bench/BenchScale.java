@@ -117,12 +117,12 @@ final class BenchScale {
         Watch watch = new Watch(lab, api);
         java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(3,
                 colmena.support.Threads.named("bench-load", true));
-        CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "gzipped", api.request("/api/nodes", true), apiRate, WARMUP_SECONDS, seconds), drivers);
-        CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "plain", api.request("/api/nodes", false), apiRate, WARMUP_SECONDS, seconds), drivers);
-        CompletableFuture<OpenLoad.Figures> floorLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "health", api.request("/api/health", false), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "gzipped", api.uri("/api/nodes"), api.headers(true), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "plain", api.uri("/api/nodes"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> floorLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "health", api.uri("/api/health"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
         Reading start = Reading.next(lab, 0);
         long doneAtStart = count(lab, "Status = 'DONE'");
@@ -372,6 +372,14 @@ final class BenchScale {
 
         HttpRequest request(String path) {
             return request(path, false);
+        }
+
+        URI uri(String path) {
+            return URI.create(base + path);
+        }
+
+        Map<String, String> headers(boolean gzip) {
+            return gzip ? Map.of("Authorization", authorization, "Accept-Encoding", "gzip") : Map.of("Authorization", authorization);
         }
 
         HttpRequest request(String path, boolean gzip) {
