@@ -45,11 +45,11 @@ final class BenchScale {
     /** Long enough for the JIT compilers of all three processes to settle (they take most of the CPU for 20 s or so). */
     static final int WARMUP_SECONDS = 15;
     static final List<Option> OPTIONS = List.of(
-            Option.value("simulate", null, "1000", "N", "simulated nodes, in this process"),
+            Option.value("simulate", null, "1000", "N", "simulated nodes, all in one process of their own (bench simulate)"),
             Option.value("rate", null, "200", "N", "sleep(ms=0) tasks submitted a second"),
             Option.value("seconds", null, "20", "N", "measured seconds, after a " + WARMUP_SECONDS + " s warm-up"),
             Option.value("burst", null, "10000", "N", "tasks submitted at once after the steady part (0: none)"),
-            Option.value("api-rate", null, "10", "N", "GET /api/nodes requests a second, gzipped (as browsers ask) and again plain"));
+            Option.value("api-rate", null, "10", "N", "GET /api/nodes requests a second, gzipped (as browsers ask), and as many plain, and as many GET /api/health"));
     static final long INTERVAL_MS = 1_000;
     /** "Within a few milliseconds": a placement decision and a GET /api/nodes, at the 99th percentile. */
     static final double TARGET_P99_MS = 5;
