@@ -6,23 +6,15 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.support.LatencyHistogram;
 import colmena.support.Launcher;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,7 +70,7 @@ final class BenchScale {
                 // In start-all's order: the API first, so it serves the H2 file to the coordinator, as there.
                 processes.add(Launcher.start(lab.log("api"), JVM, "api", "--redis", lab.redisUrl(), "--db", lab.dbUrl,
                         "--port", Integer.toString(port), "--admin-password", password));
-                Api api = new Api("http://127.0.0.1:" + port, password);
+                ApiUser api = new ApiUser("http://127.0.0.1:" + port, password);
                 api.waitUntilUp(Duration.ofSeconds(60));
                 processes.add(Launcher.start(lab.log("coordinator"), JVM, "coordinator", "--redis", lab.redisUrl(),
                         "--db", lab.dbUrl));
@@ -107,7 +99,7 @@ final class BenchScale {
         }
     }
 
-    private static int measure(Lab lab, Process sims, Api api, int n, int rate, int seconds, int burst,
+    private static int measure(Lab lab, Process sims, ApiUser api, int n, int rate, int seconds, int burst,
                                int apiRate) throws Exception {
         TaskQueue queue = new TaskQueue(lab.redis);
         Submitter submitter = new Submitter(queue, rate);
@@ -124,7 +116,7 @@ final class BenchScale {
         CompletableFuture<OpenLoad.Figures> floorLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
                 "health", api.uri("/api/health"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
-        Reading start = Reading.next(lab, 0);
+        CoordinatorReading start = CoordinatorReading.next(lab, 0);
         long doneAtStart = count(lab, "Status = 'DONE'");
         long t0 = System.nanoTime();
         watch.start();
@@ -134,7 +126,7 @@ final class BenchScale {
         double measuredSeconds = (System.nanoTime() - t0) / 1e9;
         long doneAtEnd = count(lab, "Status = 'DONE'");
         watch.stop();
-        Reading end = Reading.next(lab, start.atMs);
+        CoordinatorReading end = CoordinatorReading.next(lab, start.atMs());
         submitter.stop();
         submitting.join();
         long steadyTotal = submitter.submitted.get();
@@ -143,35 +135,35 @@ final class BenchScale {
         double drainSeconds = (System.nanoTime() - tLast) / 1e9;
 
         double burstSeconds = 0;
-        Reading burstEnd = end;
+        CoordinatorReading burstEnd = end;
         if (burst > 0 && drained) {
-            Reading before = Reading.next(lab, end.atMs);
+            CoordinatorReading before = CoordinatorReading.next(lab, end.atMs());
             long tb = System.nanoTime();
             for (int sent = 0; sent < burst; sent += 10_000) {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, burst - sent), null);
             }
             drained = waitForDone(lab, steadyTotal + burst, Duration.ofMinutes(5));
             burstSeconds = (System.nanoTime() - tb) / 1e9;
-            burstEnd = Reading.next(lab, before.atMs).minus(before);
+            burstEnd = CoordinatorReading.next(lab, before.atMs()).minus(before);
         }
         long total = steadyTotal + (burst > 0 ? burst : 0);
         long[] size = api.size("/api/nodes");
         long[] historySize = api.size("/api/nodes?history=true");
-        Reading steady = end.minus(start);
+        CoordinatorReading steady = end.minus(start);
         String checked = check(lab, n, total);
         boolean countsOk = checked.endsWith(CHECK_OK);
 
         System.out.printf(Locale.ROOT, "%nPlacement decisions (the coordinator's own timing of Placement.choose, %,d live nodes):%n",
-                end.liveNodes);
-        System.out.printf(Locale.ROOT, "  per task:   %s%n", describe(steady.placement, "decisions", 3));
-        System.out.printf(Locale.ROOT, "  per batch:  %s; %.1f tasks a batch%n", describe(steady.batch, "batches", 3),
-                steady.batchTasks / (double) Math.max(1, steady.batch.count()));
+                end.liveNodes());
+        System.out.printf(Locale.ROOT, "  per task:   %s%n", describe(steady.placement(), "decisions", 3));
+        System.out.printf(Locale.ROOT, "  per batch:  %s; %.1f tasks a batch%n", describe(steady.batch(), "batches", 3),
+                steady.batchTasks() / (double) Math.max(1, steady.batch().count()));
         if (burst > 0) {
-            System.out.printf(Locale.ROOT, "  burst of %,d: per task %s%n", burst, describe(burstEnd.placement, "decisions", 3));
+            System.out.printf(Locale.ROOT, "  burst of %,d: per task %s%n", burst, describe(burstEnd.placement(), "decisions", 3));
             System.out.printf(Locale.ROOT, "              per batch %s; %.0f tasks a batch%n",
-                    describe(burstEnd.batch, "batches", 2), burstEnd.batchTasks / (double) Math.max(1, burstEnd.batch.count()));
+                    describe(burstEnd.batch(), "batches", 2), burstEnd.batchTasks() / (double) Math.max(1, burstEnd.batch().count()));
         }
-        System.out.printf(Locale.ROOT, "Reading every node (NodeMonitor, every 250 ms): %s%n", describe(steady.nodesRead, "reads", 2));
+        System.out.printf(Locale.ROOT, "Reading every node (NodeMonitor, every 250 ms): %s%n", describe(steady.nodesRead(), "reads", 2));
         System.out.printf(Locale.ROOT, "GET /api/nodes as admin (Basic auth), %d requests a second of each, "
                 + "and GET /api/health beside them (the machine's floor for any answer):%n", apiRate);
         for (OpenLoad.Figures f : List.of(nodesApi.get(0), nodesApi.get(1), floor)) {
@@ -200,9 +192,9 @@ final class BenchScale {
 
         System.out.println(checked);
         boolean online = watch.minLive.get() == n && watch.minOnline.get() == n && offlineLines == 0;
-        double decisionP99 = steady.placement.percentileMs(0.99);
+        double decisionP99 = steady.placement().percentileMs(0.99);
         double apiP99 = nodesApi.stream().mapToDouble(f -> f.ms(0.99)).max().orElse(Double.NaN);
-        boolean decisionFast = steady.placement.count() > 0 && decisionP99 <= TARGET_P99_MS;
+        boolean decisionFast = steady.placement().count() > 0 && decisionP99 <= TARGET_P99_MS;
         boolean apiFast = nodesApi.stream().allMatch(f -> f.met(TARGET_P99_MS));
         System.out.printf(Locale.ROOT, "Targets, at the 99th percentile with %,d nodes: a placement decision within %.0f ms: %s "
                         + "(%.3f ms); GET /api/nodes within %.0f ms: %s (%.2f ms; GET /api/health beside it %.2f ms)%n", n,
@@ -218,22 +210,22 @@ final class BenchScale {
     }
 
     /** Waits until the API answers, the coordinator leads, and it has seen every node live. */
-    private static void waitUntilReady(Lab lab, Api api, int n) throws Exception {
+    private static void waitUntilReady(Lab lab, ApiUser api, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            Reading r = Reading.now(lab);
+            CoordinatorReading r = CoordinatorReading.now(lab);
             boolean apiUp;
             try {
                 apiUp = api.get("/api/health").statusCode() == 200;
             } catch (java.io.IOException e) {
                 apiUp = false;
             }
-            if (apiUp && r != null && r.liveNodes == n) {
+            if (apiUp && r != null && r.liveNodes() == n) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new java.io.IOException("the coordinator and the API were not ready with " + n
-                        + " live nodes within 90 s (coordinator sees " + (r == null ? "nothing yet" : r.liveNodes)
+                        + " live nodes within 90 s (coordinator sees " + (r == null ? "nothing yet" : r.liveNodes())
                         + "); see " + lab.dir);
             }
             Thread.sleep(200);
@@ -274,7 +266,7 @@ final class BenchScale {
     /** Once a second during the measured window: the coordinator's live count and the API's online count. */
     private static final class Watch {
         final Lab lab;
-        final Api api;
+        final ApiUser api;
         final AtomicInteger minLive = new AtomicInteger(Integer.MAX_VALUE);
         final AtomicInteger maxLive = new AtomicInteger();
         final AtomicInteger minOnline = new AtomicInteger(Integer.MAX_VALUE);
@@ -282,7 +274,7 @@ final class BenchScale {
         volatile boolean running = true;
         Thread thread;
 
-        Watch(Lab lab, Api api) {
+        Watch(Lab lab, ApiUser api) {
             this.lab = lab;
             this.api = api;
         }
@@ -291,8 +283,8 @@ final class BenchScale {
             thread = colmena.support.Threads.start("bench-watch", () -> {
                 while (running) {
                     try {
-                        Reading r = Reading.now(lab);
-                        int live = r == null ? 0 : r.liveNodes;
+                        CoordinatorReading r = CoordinatorReading.now(lab);
+                        int live = r == null ? 0 : r.liveNodes();
                         minLive.accumulateAndGet(live, Math::min);
                         maxLive.accumulateAndGet(live, Math::max);
                         HttpResponse<String> s = api.get("/api/summary");
@@ -311,126 +303,6 @@ final class BenchScale {
         void stop() throws InterruptedException {
             running = false;
             thread.join();
-        }
-    }
-
-    /** The coordinator's histograms as written to {@code coordinator:stats}, or the difference of two readings. */
-    private record Reading(long atMs, int liveNodes, LatencyHistogram.Snapshot placement, LatencyHistogram.Snapshot batch,
-                           LatencyHistogram.Snapshot nodesRead, long batchTasks) {
-        static Reading now(Lab lab) {
-            String raw = lab.redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
-            if (raw == null) {
-                return null;
-            }
-            JsonObject o = JsonParser.parseString(raw).getAsJsonObject();
-            JsonObject since = o.getAsJsonObject("sinceStart");
-            return new Reading(o.get("atMs").getAsLong(), o.get("liveNodes").getAsInt(), histogram(since, "placementNs"),
-                    histogram(since, "batchNs"), histogram(since, "nodesReadNs"), since.get("batchTasks").getAsLong());
-        }
-
-        /** The first reading written after {@code afterMs} (the coordinator writes one a second). */
-        static Reading next(Lab lab, long afterMs) throws InterruptedException {
-            long after = Math.max(afterMs, System.currentTimeMillis());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                Reading r = now(lab);
-                if (r != null && r.atMs > after) {
-                    return r;
-                }
-                Thread.sleep(50);
-            }
-            throw new IllegalStateException("the coordinator wrote no " + RedisKeys.COORDINATOR_STATS + " for 10 s");
-        }
-
-        private static LatencyHistogram.Snapshot histogram(JsonObject since, String name) {
-            JsonObject h = since.getAsJsonObject(name);
-            List<long[]> buckets = new ArrayList<>();
-            for (JsonElement b : h.getAsJsonArray("buckets")) {
-                JsonArray pair = b.getAsJsonArray();
-                buckets.add(new long[]{pair.get(0).getAsLong(), pair.get(1).getAsLong()});
-            }
-            return LatencyHistogram.Snapshot.of(buckets, h.get("sumNs").getAsLong());
-        }
-
-        Reading minus(Reading earlier) {
-            return new Reading(atMs, liveNodes, placement.minus(earlier.placement), batch.minus(earlier.batch),
-                    nodesRead.minus(earlier.nodesRead), batchTasks - earlier.batchTasks);
-        }
-    }
-
-    /** The API as a logged-in admin would use it: HTTP/1.1, Basic credentials on every request. */
-    private static final class Api {
-        final String base;
-        final String authorization;
-        // No executor of ours: with one, every completion goes through another thread pool.
-        final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-        Api(String base, String password) {
-            this.base = base;
-            this.authorization = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-        }
-
-        HttpRequest request(String path) {
-            return request(path, false);
-        }
-
-        URI uri(String path) {
-            return URI.create(base + path);
-        }
-
-        Map<String, String> headers(boolean gzip) {
-            return gzip ? Map.of("Authorization", authorization, "Accept-Encoding", "gzip") : Map.of("Authorization", authorization);
-        }
-
-        HttpRequest request(String path, boolean gzip) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", authorization);
-            return (gzip ? b.header("Accept-Encoding", "gzip") : b).build();
-        }
-
-        void waitUntilUp(Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                try {
-                    if (get("/api/health").statusCode() == 200) {
-                        return;
-                    }
-                } catch (java.io.IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new java.io.IOException("the API did not answer within " + timeout.toSeconds() + " s");
-                }
-                Thread.sleep(200);
-            }
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return client.send(request(path), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /**
-         * One answer: its bytes, gzipped as the API sends them when asked (or as they would gzip),
-         * the nanoseconds it took (plain), and the samples of the first node's history, if any.
-         */
-        long[] size(String path) throws Exception {
-            long t0 = System.nanoTime();
-            byte[] plain = client.send(request(path), HttpResponse.BodyHandlers.ofByteArray()).body();
-            long ns = System.nanoTime() - t0;
-            HttpResponse<byte[]> gz = client.send(request(path, true), HttpResponse.BodyHandlers.ofByteArray());
-            boolean compressed = gz.headers().firstValue("Content-Encoding").orElse("").equals("gzip");
-            JsonObject first = JsonParser.parseString(new String(plain, StandardCharsets.UTF_8)).getAsJsonObject()
-                    .getAsJsonArray("nodes").get(0).getAsJsonObject();
-            long samples = first.has("history") ? first.getAsJsonArray("history").size() : 0;
-            return new long[]{plain.length, compressed ? gz.body().length : gzipped(plain), ns, samples};
-        }
-
-        private static long gzipped(byte[] bytes) throws java.io.IOException {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
-                z.write(bytes);
-            }
-            return out.size();
         }
     }
 
