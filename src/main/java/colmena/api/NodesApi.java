@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,19 @@ final class NodesApi {
     private final ReadAhead<Reading> readings;
 
     /**
-     * The nodes as read at one moment: the views (not to be changed; copy one to add to it) and
-     * the whole {@code GET /api/nodes} answer as sent, plain and gzipped (a tenth of the size, for
-     * browsers: with many nodes the plain list is half a megabyte every 1.5 s per dashboard).
+     * The nodes as read at one moment, with their alerts, and the whole {@code GET /api/nodes}
+     * answer as sent, plain and gzipped (a tenth of the size, for browsers: with many nodes the
+     * plain list is half a megabyte every 1.5 s per dashboard). Kept compact, since it outlives
+     * many requests: views are made from it when asked for.
      */
-    record Reading(List<Map<String, Object>> views, byte[] listJson, byte[] listGzip) {
+    record Reading(List<NodeView> nodes, Map<String, List<Alerts.Alert>> alerts, byte[] listJson, byte[] listGzip) {
+        List<Alerts.Alert> alertsOf(String id) {
+            return alerts.getOrDefault(id, List.of());
+        }
+    }
+
+    /** What the summary counts of the nodes. */
+    record Tally(int online, int offline, int drained, List<Alerts.Alert> alerts) {
     }
 
     NodesApi(Nodes nodes, Alerts alerts, AuditTrail audit, Duration maxAge, Executor background) {
@@ -63,10 +70,7 @@ final class NodesApi {
             boolean gzip = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
             return Response.json(gzip ? now.listGzip() : now.listJson(), gzip);
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> v : views()) {
-            out.add(new LinkedHashMap<>(v));
-        }
+        List<Map<String, Object>> out = views();
         if (!out.isEmpty()) {
             List<String> ids = out.stream().map(n -> (String) n.get("id")).toList();
             Map<String, List<double[]>> recent = nodes.recent(ids, LIST_HISTORY_SAMPLES);
@@ -82,9 +86,28 @@ final class NodesApi {
         return body;
     }
 
-    /** Every node as the API shows it, alerts included, from the current reading: not to be changed. */
+    /** Every node as the API shows it, alerts included, from the current reading. */
     List<Map<String, Object>> views() {
-        return readings.get().views();
+        Reading now = readings.get();
+        List<Map<String, Object>> out = new ArrayList<>(now.nodes().size());
+        for (NodeView v : now.nodes()) {
+            out.add(view(v, now.alertsOf(v.id())));
+        }
+        return out;
+    }
+
+    /** Nodes online, offline and drained, and every current alert, from the current reading. */
+    Tally tally() {
+        Reading now = readings.get();
+        int online = 0;
+        int drained = 0;
+        List<Alerts.Alert> current = new ArrayList<>();
+        for (NodeView v : now.nodes()) {
+            online += v.online() ? 1 : 0;
+            drained += v.drained() ? 1 : 0;
+            current.addAll(now.alertsOf(v.id()));
+        }
+        return new Tally(online, now.nodes().size() - online, drained, current);
     }
 
     /** Reads every node, works out their alerts, and writes the list's answer once for all who ask. */
@@ -103,10 +126,14 @@ final class NodesApi {
         }
         Map<String, List<double[]>> recent = watched.isEmpty() ? Map.of()
                 : nodes.recent(watched, alerts.samplesNeeded(interval));
+        Map<String, List<Alerts.Alert>> raised = new java.util.HashMap<>();
         List<Map<String, Object>> out = new ArrayList<>(all.size());
         for (NodeView v : all) {
             List<Alerts.Alert> a = v.online() ? alerts.of(v.id(), recent.getOrDefault(v.id(), List.of())) : List.of();
-            out.add(Collections.unmodifiableMap(view(v, a)));
+            if (!a.isEmpty()) {
+                raised.put(v.id(), a);
+            }
+            out.add(view(v, a));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverTime", at);
@@ -114,7 +141,7 @@ final class NodesApi {
         StringBuilder text = new StringBuilder(1_024 + 600 * out.size());
         colmena.broker.Json.API.toJson(body, text);
         byte[] json = text.toString().getBytes(StandardCharsets.UTF_8);
-        return new Reading(Collections.unmodifiableList(out), json, gzip(json));
+        return new Reading(List.copyOf(all), Map.copyOf(raised), json, gzip(json));
     }
 
     /** Gzipped quickly: the list is written a few times a second, and its text repeats itself anyway. */
@@ -137,9 +164,8 @@ final class NodesApi {
         String id = validId(r.path("id"));
         for (Map<String, Object> v : views()) {
             if (v.get("id").equals(id)) {
-                Map<String, Object> one = new LinkedHashMap<>(v);
-                one.put("history", nodes.history(id));
-                return one;
+                v.put("history", nodes.history(id));
+                return v;
             }
         }
         throw ApiException.notFound("no node \"" + id + "\"");

@@ -39,26 +39,12 @@ final class SummaryApi {
 
     /** {@code GET /api/summary} */
     Object summary(Request r) throws Exception {
-        int online = 0;
-        int offline = 0;
-        int drained = 0;
-        List<Object> current = new ArrayList<>();
-        for (Map<String, Object> n : nodes.views()) {
-            if (Boolean.TRUE.equals(n.get("online"))) {
-                online++;
-            } else {
-                offline++;
-            }
-            if (Boolean.TRUE.equals(n.get("drained"))) {
-                drained++;
-            }
-            current.addAll((List<?>) n.get("alerts"));
-        }
+        NodesApi.Tally nodeCounts = nodes.tally();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("nodes", Map.of("online", online, "offline", offline, "drained", drained));
+        out.put("nodes", Map.of("online", nodeCounts.online(), "offline", nodeCounts.offline(), "drained", nodeCounts.drained()));
         out.put("tasks", countsByStatus());
         out.put("perMinute", perMinute());
-        out.put("alerts", current);
+        out.put("alerts", nodeCounts.alerts());
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
         out.put("coordinator", coordinator());

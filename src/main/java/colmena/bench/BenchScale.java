@@ -6,23 +6,15 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.support.LatencyHistogram;
 import colmena.support.Launcher;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,25 +25,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code colmena bench scale}: the coordinator and the API with many nodes. N simulated agents in
- * this process ({@link SimulatedNodes}) report every second and complete what is placed on them;
- * a real coordinator process and a real API process (with login on) run beside them. A steady
- * stream of small tasks is submitted while {@code GET /api/nodes} is asked at a steady rate, then
- * a burst; the coordinator's own timings come from its {@code coordinator:stats} key (two readings,
- * diffed), the API's from the requests. Every task must end DONE exactly once and every node stay
- * online throughout.
+ * one process of their own ({@code bench simulate}, {@link SimulatedNodes}) report every second and
+ * complete what is placed on them; a real coordinator process and a real API process (login on)
+ * run beside them, started in start-all's order. A steady stream of small tasks is submitted while
+ * {@code GET /api/nodes} is asked at a steady rate (and {@code /api/health} beside it, for the
+ * machine's floor), then a burst; the coordinator's own timings come from its
+ * {@code coordinator:stats} key (two readings, diffed), the API's from the requests. Every task
+ * must end DONE exactly once and every node stay online throughout.
  */
 final class BenchScale {
+    /** Long enough for the JIT compilers of all three processes to settle (they take most of the CPU for 20 s or so). */
+    static final int WARMUP_SECONDS = 15;
     static final List<Option> OPTIONS = List.of(
-            Option.value("simulate", null, "1000", "N", "simulated nodes, in this process"),
+            Option.value("simulate", null, "1000", "N", "simulated nodes, all in one process of their own (bench simulate)"),
             Option.value("rate", null, "200", "N", "sleep(ms=0) tasks submitted a second"),
-            Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up"),
+            Option.value("seconds", null, "20", "N", "measured seconds, after a " + WARMUP_SECONDS + " s warm-up"),
             Option.value("burst", null, "10000", "N", "tasks submitted at once after the steady part (0: none)"),
-            Option.value("api-rate", null, "10", "N", "GET /api/nodes requests a second, gzipped (as browsers ask) and again plain"));
-    static final int WARMUP_SECONDS = 5;
+            Option.value("api-rate", null, "10", "N", "GET /api/nodes requests a second, gzipped (as browsers ask), and as many plain, and as many GET /api/health"));
     static final long INTERVAL_MS = 1_000;
     /** "Within a few milliseconds": a placement decision and a GET /api/nodes, at the 99th percentile. */
     static final double TARGET_P99_MS = 5;
     static final List<String> JVM = List.of("-XX:+UseSerialGC", "-Xmx512m");
+    static final List<String> SIM_JVM = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     private BenchScale() {
     }
@@ -64,34 +59,47 @@ final class BenchScale {
         int apiRate = flags.integer("api-rate", 1, 1_000);
         List<Process> processes = new ArrayList<>();
         try (Lab lab = Lab.start("scale")) {
-            SimulatedNodes sims = new SimulatedNodes(lab.redisUrl(), n, INTERVAL_MS);
             try {
-                sims.start();
+                // The simulated nodes in a process of their own, so their work and pauses stay out of the measuring.
+                Process sims = Launcher.start(lab.log("simulated"), SIM_JVM, "bench", "simulate", "--nodes",
+                        Integer.toString(n), "--redis", lab.redisUrl(), "--interval", INTERVAL_MS + "ms");
+                processes.add(sims);
+                waitForNodes(lab, n);
                 String password = UUID.randomUUID().toString();
                 int port = Lab.freePort();
                 // In start-all's order: the API first, so it serves the H2 file to the coordinator, as there.
                 processes.add(Launcher.start(lab.log("api"), JVM, "api", "--redis", lab.redisUrl(), "--db", lab.dbUrl,
                         "--port", Integer.toString(port), "--admin-password", password));
-                Api api = new Api("http://127.0.0.1:" + port, password);
+                ApiUser api = new ApiUser("http://127.0.0.1:" + port, password);
                 api.waitUntilUp(Duration.ofSeconds(60));
                 processes.add(Launcher.start(lab.log("coordinator"), JVM, "coordinator", "--redis", lab.redisUrl(),
                         "--db", lab.dbUrl));
                 waitUntilReady(lab, api, n);
-                System.out.printf(Locale.ROOT, "Scale: %,d simulated nodes in this process (%d kept above 90 %% CPU), stats every %d s; "
-                                + "a coordinator and an API process (login on)%n", n, sims.hotCount(), INTERVAL_MS / 1000);
-                System.out.printf(Locale.ROOT, "Load: %d sleep(ms=0) tasks/s and %d + %d GET /api/nodes/s (gzipped, plain), %d s warm-up + %d s measured; "
-                        + "then a burst of %,d tasks%n", rate, apiRate, apiRate, WARMUP_SECONDS, seconds, burst);
+                System.out.printf(Locale.ROOT, "Scale: %,d simulated nodes in one process (%d kept above 90 %% CPU), stats every %d s; "
+                        + "a coordinator and an API process (login on)%n", n, SimulatedNodes.hotCount(n), INTERVAL_MS / 1000);
+                System.out.printf(Locale.ROOT, "Load: %d sleep(ms=0) tasks/s; %d + %d GET /api/nodes/s (gzipped, plain); %d s warm-up"
+                        + " + %d s measured; then a burst of %,d tasks%n", rate, apiRate, apiRate, WARMUP_SECONDS, seconds, burst);
                 return measure(lab, sims, api, n, rate, seconds, burst, apiRate);
             } finally {
                 for (Process p : processes) {
                     Launcher.stop(p, 20);
                 }
-                sims.close();
             }
         }
     }
 
-    private static int measure(Lab lab, SimulatedNodes sims, Api api, int n, int rate, int seconds, int burst,
+    /** Waits until every simulated node has reported once. */
+    private static void waitForNodes(Lab lab, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (lab.redis.call(j -> j.scard(RedisKeys.NODES)) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new java.io.IOException("the " + n + " simulated nodes did not all report within 60 s; see " + lab.log("simulated"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int measure(Lab lab, Process sims, ApiUser api, int n, int rate, int seconds, int burst,
                                int apiRate) throws Exception {
         TaskQueue queue = new TaskQueue(lab.redis);
         Submitter submitter = new Submitter(queue, rate);
@@ -99,20 +107,26 @@ final class BenchScale {
         submitting.setDaemon(true);
         submitting.start();
         Watch watch = new Watch(lab, api);
-        CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "gzipped", api.request("/api/nodes", true), apiRate, WARMUP_SECONDS, seconds));
-        CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.drive(api.client,
-                "plain", api.request("/api/nodes", false), apiRate, WARMUP_SECONDS, seconds));
+        java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(3,
+                colmena.support.Threads.named("bench-load", true));
+        CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "gzipped", api.uri("/api/nodes"), api.headers(true), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "plain", api.uri("/api/nodes"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
+        CompletableFuture<OpenLoad.Figures> floorLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
+                "health", api.uri("/api/health"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
-        Reading start = Reading.next(lab, 0);
+        CoordinatorReading start = CoordinatorReading.next(lab, 0);
         long doneAtStart = count(lab, "Status = 'DONE'");
         long t0 = System.nanoTime();
         watch.start();
         List<OpenLoad.Figures> nodesApi = List.of(gzipLoad.join(), plainLoad.join());
+        OpenLoad.Figures floor = floorLoad.join();
+        drivers.shutdown();
         double measuredSeconds = (System.nanoTime() - t0) / 1e9;
         long doneAtEnd = count(lab, "Status = 'DONE'");
         watch.stop();
-        Reading end = Reading.next(lab, start.atMs);
+        CoordinatorReading end = CoordinatorReading.next(lab, start.atMs());
         submitter.stop();
         submitting.join();
         long steadyTotal = submitter.submitted.get();
@@ -121,47 +135,53 @@ final class BenchScale {
         double drainSeconds = (System.nanoTime() - tLast) / 1e9;
 
         double burstSeconds = 0;
-        Reading burstEnd = end;
+        CoordinatorReading burstEnd = end;
         if (burst > 0 && drained) {
-            Reading before = Reading.next(lab, end.atMs);
+            CoordinatorReading before = CoordinatorReading.next(lab, end.atMs());
             long tb = System.nanoTime();
             for (int sent = 0; sent < burst; sent += 10_000) {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, burst - sent), null);
             }
             drained = waitForDone(lab, steadyTotal + burst, Duration.ofMinutes(5));
             burstSeconds = (System.nanoTime() - tb) / 1e9;
-            burstEnd = Reading.next(lab, before.atMs).minus(before);
+            burstEnd = CoordinatorReading.next(lab, before.atMs()).minus(before);
         }
         long total = steadyTotal + (burst > 0 ? burst : 0);
         long[] size = api.size("/api/nodes");
         long[] historySize = api.size("/api/nodes?history=true");
-        Reading steady = end.minus(start);
+        CoordinatorReading steady = end.minus(start);
+        String checked = check(lab, n, total);
+        boolean countsOk = checked.endsWith(CHECK_OK);
 
         System.out.printf(Locale.ROOT, "%nPlacement decisions (the coordinator's own timing of Placement.choose, %,d live nodes):%n",
-                end.liveNodes);
-        System.out.printf(Locale.ROOT, "  per task:   %s%n", describe(steady.placement, "decisions", 3));
-        System.out.printf(Locale.ROOT, "  per batch:  %s; %.1f tasks a batch%n", describe(steady.batch, "batches", 3),
-                steady.batchTasks / (double) Math.max(1, steady.batch.count()));
+                end.liveNodes());
+        System.out.printf(Locale.ROOT, "  per task:   %s%n", describe(steady.placement(), "decisions", 3));
+        System.out.printf(Locale.ROOT, "  per batch:  %s; %.1f tasks a batch%n", describe(steady.batch(), "batches", 3),
+                steady.batchTasks() / (double) Math.max(1, steady.batch().count()));
         if (burst > 0) {
-            System.out.printf(Locale.ROOT, "  burst of %,d: per task %s%n", burst, describe(burstEnd.placement, "decisions", 3));
+            System.out.printf(Locale.ROOT, "  burst of %,d: per task %s%n", burst, describe(burstEnd.placement(), "decisions", 3));
             System.out.printf(Locale.ROOT, "              per batch %s; %.0f tasks a batch%n",
-                    describe(burstEnd.batch, "batches", 2), burstEnd.batchTasks / (double) Math.max(1, burstEnd.batch.count()));
+                    describe(burstEnd.batch(), "batches", 2), burstEnd.batchTasks() / (double) Math.max(1, burstEnd.batch().count()));
         }
-        System.out.printf(Locale.ROOT, "Reading every node (NodeMonitor, every 250 ms): %s%n", describe(steady.nodesRead, "reads", 2));
-        System.out.printf(Locale.ROOT, "GET /api/nodes as admin (Basic auth), %d requests a second of each:%n", apiRate);
-        for (OpenLoad.Figures f : nodesApi) {
+        System.out.printf(Locale.ROOT, "Reading every node (NodeMonitor, every 250 ms): %s%n", describe(steady.nodesRead(), "reads", 2));
+        System.out.printf(Locale.ROOT, "GET /api/nodes as admin (Basic auth), %d requests a second of each, "
+                + "and GET /api/health beside them (the machine's floor for any answer):%n", apiRate);
+        for (OpenLoad.Figures f : List.of(nodesApi.get(0), nodesApi.get(1), floor)) {
             System.out.printf(Locale.ROOT, "  %-8s %d requests, %d errors, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     f.name(), f.requests(), f.errors(), f.ms(0.5), f.ms(0.9), f.ms(0.99), f.ms(1.0));
         }
-        System.out.printf(Locale.ROOT, "  answer: %s, gzipped %s; with ?history=true (5 minutes of samples a node, every 4th "
-                        + "dashboard poll): %s, gzipped %s%n", bytes(size[0]), bytes(size[1]), bytes(historySize[0]),
-                bytes(historySize[1]));
+        System.out.printf(Locale.ROOT, "  answer: %s, gzipped %s; with ?history=true (the dashboard's every 4th poll; "
+                        + "up to 5 minutes of samples a node, %d so far): %s, gzipped %s, %.0f ms%n", bytes(size[0]),
+                bytes(size[1]), historySize[3], bytes(historySize[0]), bytes(historySize[1]), historySize[2] / 1e6);
         long offlineLines = offlineLines(lab);
+        Launcher.stop(sims, 20);
+        Map<String, String> simulated = simulatorFigures(lab);
         System.out.printf(Locale.ROOT, "Online: the coordinator saw %,d to %,d live nodes, the API %,d to %,d online, of %,d; "
-                        + "%d 'offline' lines in the coordinator log; longest gap between two beats of a node %d ms "
-                        + "(the stats key lives %d ms); %,d beats, %d failed%n",
+                        + "%d 'offline' lines in the coordinator log; longest gap between two beats of a node %s ms "
+                        + "(the stats key lives %d ms); %s beats, %s failed%n",
                 watch.minLive.get(), watch.maxLive.get(), watch.minOnline.get(), watch.maxOnline.get(), n, offlineLines,
-                sims.worstGap().toMillis(), colmena.broker.Nodes.statsTtlMs(INTERVAL_MS), sims.beats(), sims.beatFailures());
+                simulated.getOrDefault("worstGapMs", "?"), colmena.broker.Nodes.statsTtlMs(INTERVAL_MS),
+                simulated.getOrDefault("beats", "?"), simulated.getOrDefault("failed", "?"));
         double steadyRate = (doneAtEnd - doneAtStart) / measuredSeconds;
         System.out.printf(Locale.ROOT, "Tasks: %,.0f tasks/s stored DONE during the measured %.0f s (%d/s submitted); "
                 + "the last of %,d DONE %.2f s after the last submission%n", steadyRate, measuredSeconds, rate, steadyTotal, drainSeconds);
@@ -169,14 +189,18 @@ final class BenchScale {
             System.out.printf(Locale.ROOT, "  burst: %,d tasks from submission to the last row stored in %.2f s: %,.0f tasks/s%n",
                     burst, burstSeconds, burst / Math.max(1e-9, burstSeconds));
         }
-        boolean countsOk = check(lab, sims, total);
+
+        System.out.println(checked);
         boolean online = watch.minLive.get() == n && watch.minOnline.get() == n && offlineLines == 0;
+        double decisionP99 = steady.placement().percentileMs(0.99);
         double apiP99 = nodesApi.stream().mapToDouble(f -> f.ms(0.99)).max().orElse(Double.NaN);
-        boolean fast = steady.placement.percentileMs(0.99) <= TARGET_P99_MS
-                && nodesApi.stream().allMatch(f -> f.met(TARGET_P99_MS));
-        System.out.printf(Locale.ROOT, "Target: a placement decision and GET /api/nodes within %.0f ms at the 99th percentile "
-                        + "with %,d nodes: %s (decision p99 %.3f ms, GET /api/nodes p99 %.2f ms)%n", TARGET_P99_MS, n,
-                fast ? "met" : "NOT met", steady.placement.percentileMs(0.99), apiP99);
+        boolean decisionFast = steady.placement().count() > 0 && decisionP99 <= TARGET_P99_MS;
+        boolean apiFast = nodesApi.stream().allMatch(f -> f.met(TARGET_P99_MS));
+        System.out.printf(Locale.ROOT, "Targets, at the 99th percentile with %,d nodes: a placement decision within %.0f ms: %s "
+                        + "(%.3f ms); GET /api/nodes within %.0f ms: %s (%.2f ms; GET /api/health beside it %.2f ms)%n", n,
+                TARGET_P99_MS, decisionFast ? "met" : "NOT met", decisionP99, TARGET_P99_MS, apiFast ? "met" : "NOT met",
+                apiP99, floor.ms(0.99));
+        boolean fast = decisionFast && apiFast;
         if (!online) {
             System.out.println("Some nodes were seen offline: see above");
         }
@@ -186,22 +210,22 @@ final class BenchScale {
     }
 
     /** Waits until the API answers, the coordinator leads, and it has seen every node live. */
-    private static void waitUntilReady(Lab lab, Api api, int n) throws Exception {
+    private static void waitUntilReady(Lab lab, ApiUser api, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            Reading r = Reading.now(lab);
+            CoordinatorReading r = CoordinatorReading.now(lab);
             boolean apiUp;
             try {
                 apiUp = api.get("/api/health").statusCode() == 200;
             } catch (java.io.IOException e) {
                 apiUp = false;
             }
-            if (apiUp && r != null && r.liveNodes == n) {
+            if (apiUp && r != null && r.liveNodes() == n) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new java.io.IOException("the coordinator and the API were not ready with " + n
-                        + " live nodes within 90 s (coordinator sees " + (r == null ? "nothing yet" : r.liveNodes)
+                        + " live nodes within 90 s (coordinator sees " + (r == null ? "nothing yet" : r.liveNodes())
                         + "); see " + lab.dir);
             }
             Thread.sleep(200);
@@ -242,7 +266,7 @@ final class BenchScale {
     /** Once a second during the measured window: the coordinator's live count and the API's online count. */
     private static final class Watch {
         final Lab lab;
-        final Api api;
+        final ApiUser api;
         final AtomicInteger minLive = new AtomicInteger(Integer.MAX_VALUE);
         final AtomicInteger maxLive = new AtomicInteger();
         final AtomicInteger minOnline = new AtomicInteger(Integer.MAX_VALUE);
@@ -250,7 +274,7 @@ final class BenchScale {
         volatile boolean running = true;
         Thread thread;
 
-        Watch(Lab lab, Api api) {
+        Watch(Lab lab, ApiUser api) {
             this.lab = lab;
             this.api = api;
         }
@@ -259,8 +283,8 @@ final class BenchScale {
             thread = colmena.support.Threads.start("bench-watch", () -> {
                 while (running) {
                     try {
-                        Reading r = Reading.now(lab);
-                        int live = r == null ? 0 : r.liveNodes;
+                        CoordinatorReading r = CoordinatorReading.now(lab);
+                        int live = r == null ? 0 : r.liveNodes();
                         minLive.accumulateAndGet(live, Math::min);
                         maxLive.accumulateAndGet(live, Math::max);
                         HttpResponse<String> s = api.get("/api/summary");
@@ -279,110 +303,6 @@ final class BenchScale {
         void stop() throws InterruptedException {
             running = false;
             thread.join();
-        }
-    }
-
-    /** The coordinator's histograms as written to {@code coordinator:stats}, or the difference of two readings. */
-    private record Reading(long atMs, int liveNodes, LatencyHistogram.Snapshot placement, LatencyHistogram.Snapshot batch,
-                           LatencyHistogram.Snapshot nodesRead, long batchTasks) {
-        static Reading now(Lab lab) {
-            String raw = lab.redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
-            if (raw == null) {
-                return null;
-            }
-            JsonObject o = JsonParser.parseString(raw).getAsJsonObject();
-            JsonObject since = o.getAsJsonObject("sinceStart");
-            return new Reading(o.get("atMs").getAsLong(), o.get("liveNodes").getAsInt(), histogram(since, "placementNs"),
-                    histogram(since, "batchNs"), histogram(since, "nodesReadNs"), since.get("batchTasks").getAsLong());
-        }
-
-        /** The first reading written after {@code afterMs} (the coordinator writes one a second). */
-        static Reading next(Lab lab, long afterMs) throws InterruptedException {
-            long after = Math.max(afterMs, System.currentTimeMillis());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                Reading r = now(lab);
-                if (r != null && r.atMs > after) {
-                    return r;
-                }
-                Thread.sleep(50);
-            }
-            throw new IllegalStateException("the coordinator wrote no " + RedisKeys.COORDINATOR_STATS + " for 10 s");
-        }
-
-        private static LatencyHistogram.Snapshot histogram(JsonObject since, String name) {
-            JsonObject h = since.getAsJsonObject(name);
-            List<long[]> buckets = new ArrayList<>();
-            for (JsonElement b : h.getAsJsonArray("buckets")) {
-                JsonArray pair = b.getAsJsonArray();
-                buckets.add(new long[]{pair.get(0).getAsLong(), pair.get(1).getAsLong()});
-            }
-            return LatencyHistogram.Snapshot.of(buckets, h.get("sumNs").getAsLong());
-        }
-
-        Reading minus(Reading earlier) {
-            return new Reading(atMs, liveNodes, placement.minus(earlier.placement), batch.minus(earlier.batch),
-                    nodesRead.minus(earlier.nodesRead), batchTasks - earlier.batchTasks);
-        }
-    }
-
-    /** The API as a logged-in admin would use it: HTTP/1.1, Basic credentials on every request. */
-    private static final class Api {
-        final String base;
-        final String authorization;
-        // No executor of ours: with one, every completion goes through another thread pool.
-        final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-        Api(String base, String password) {
-            this.base = base;
-            this.authorization = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
-        }
-
-        HttpRequest request(String path) {
-            return request(path, false);
-        }
-
-        HttpRequest request(String path, boolean gzip) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", authorization);
-            return (gzip ? b.header("Accept-Encoding", "gzip") : b).build();
-        }
-
-        void waitUntilUp(Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                try {
-                    if (get("/api/health").statusCode() == 200) {
-                        return;
-                    }
-                } catch (java.io.IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new java.io.IOException("the API did not answer within " + timeout.toSeconds() + " s");
-                }
-                Thread.sleep(200);
-            }
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return client.send(request(path), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** The bytes of one answer, plain and gzipped: as the API sends it when asked, or as it would gzip. */
-        long[] size(String path) throws Exception {
-            byte[] plain = client.send(request(path), HttpResponse.BodyHandlers.ofByteArray()).body();
-            HttpResponse<byte[]> gz = client.send(request(path, true), HttpResponse.BodyHandlers.ofByteArray());
-            boolean compressed = gz.headers().firstValue("Content-Encoding").orElse("").equals("gzip");
-            return new long[]{plain.length, compressed ? gz.body().length : gzipped(plain)};
-        }
-
-        private static long gzipped(byte[] bytes) throws java.io.IOException {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
-                z.write(bytes);
-            }
-            return out.size();
         }
     }
 
@@ -406,7 +326,7 @@ final class BenchScale {
     }
 
     /** Every task DONE exactly once: one row each, all DONE, each finished once on a node, nothing left in a list. */
-    private static boolean check(Lab lab, SimulatedNodes sims, long total) throws Exception {
+    private static String check(Lab lab, int n, long total) throws Exception {
         long rows = count(lab, "");
         long distinct;
         try (Connection c = lab.db.connect(); Statement s = c.createStatement();
@@ -416,10 +336,14 @@ final class BenchScale {
         }
         long done = count(lab, "Status = 'DONE'");
         long failed = count(lab, "Status = 'FAILED'");
-        long finishedOnNodes = sims.doneCounters();
+        List<String> ids = SimulatedNodes.ids(n);
+        long finishedOnNodes = 0;
+        for (String v : lab.redis.call(j -> j.mget(ids.stream().map(RedisKeys::nodeDone).toArray(String[]::new)))) {
+            finishedOnNodes += v == null ? 0 : Long.parseLong(v);
+        }
         List<String> lists = new ArrayList<>(List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.RESULTS_QUEUE,
                 TaskQueue.STORING, RedisKeys.DEAD_LETTER));
-        for (String id : sims.ids()) {
+        for (String id : ids) {
             lists.add(RedisKeys.nodeTasks(id));
             lists.add(RedisKeys.nodeInflight(id));
         }
@@ -430,10 +354,25 @@ final class BenchScale {
             return lengths.stream().mapToLong(redis.clients.jedis.Response::get).sum();
         });
         boolean ok = rows == total && distinct == total && done == total && failed == 0 && finishedOnNodes == total && left == 0;
-        System.out.printf(Locale.ROOT, "Check: submitted %,d, rows %,d (distinct task ids %,d), DONE %,d, FAILED %,d, "
-                        + "finished on the nodes %,d, left in Redis lists %,d: %s%n", total, rows, distinct, done, failed,
-                finishedOnNodes, left, ok ? "OK, every task DONE exactly once" : "NOT OK");
-        return ok;
+        return String.format(Locale.ROOT, "Check: submitted %,d, rows %,d (distinct task ids %,d), DONE %,d, FAILED %,d, "
+                        + "finished on the nodes %,d, left in Redis lists %,d: %s", total, rows, distinct, done, failed,
+                finishedOnNodes, left, ok ? CHECK_OK : "NOT OK");
+    }
+
+    private static final String CHECK_OK = "OK, every task DONE exactly once";
+
+    /** The figures the simulator printed as it stopped ({@link BenchSimulate#DONE}), by name. */
+    private static Map<String, String> simulatorFigures(Lab lab) throws java.io.IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (var lines = Files.lines(lab.log("simulated"))) {
+            lines.filter(l -> l.startsWith(BenchSimulate.DONE)).reduce((a, b) -> b).ifPresent(line -> {
+                String[] words = line.substring(BenchSimulate.DONE.length()).trim().split(" ");
+                for (int i = 0; i + 1 < words.length; i += 2) {
+                    out.put(words[i], words[i + 1]);
+                }
+            });
+        }
+        return out;
     }
 
     private static long offlineLines(Lab lab) throws java.io.IOException {

@@ -1,11 +1,16 @@
 package colmena.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -73,5 +78,62 @@ final class OpenLoad {
         Arrays.sort(done);
         double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
         return new Figures(name, measured, errors.get(), sentPerSecond, done);
+    }
+
+    /**
+     * The same load sent from one thread with a plain blocking connection (kept alive between
+     * requests): no thread hand-offs in the measuring process, whose own scheduling would
+     * otherwise show in the figures on a busy machine. A request that comes due while the one
+     * before has not answered is sent as soon as it has, and its latency still counts from when
+     * it was due.
+     */
+    static Figures driveBlocking(String name, URI uri, Map<String, String> headers, int rate, int warmupSeconds, int seconds) {
+        long periodNs = 1_000_000_000L / rate;
+        int warmup = warmupSeconds * rate;
+        int measured = seconds * rate;
+        long[] latencies = new long[measured];
+        int ok = 0;
+        int errors = 0;
+        byte[] sink = new byte[64 * 1024];
+        long t0 = System.nanoTime() + 50_000_000L;
+        long firstSent = 0;
+        long lastSent = 0;
+        for (int k = 0; k < warmup + measured; k++) {
+            long scheduled = t0 + k * periodNs;
+            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            if (k == warmup) {
+                firstSent = System.nanoTime();
+            }
+            lastSent = System.nanoTime();
+            boolean answered = false;
+            try {
+                HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+                c.setConnectTimeout(30_000);
+                c.setReadTimeout(30_000);
+                headers.forEach(c::setRequestProperty);
+                answered = c.getResponseCode() == 200;
+                try (InputStream in = answered ? c.getInputStream() : c.getErrorStream()) {
+                    while (in != null && in.read(sink) >= 0) {
+                        // read to the end, so the connection is kept for the next request
+                    }
+                }
+            } catch (IOException e) {
+                answered = false;
+            }
+            long latency = System.nanoTime() - scheduled;
+            if (k >= warmup) {
+                if (answered) {
+                    latencies[ok++] = latency;
+                } else {
+                    errors++;
+                }
+            }
+        }
+        long[] done = Arrays.copyOf(latencies, ok);
+        Arrays.sort(done);
+        double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
+        return new Figures(name, measured, errors, sentPerSecond, done);
     }
 }

@@ -107,16 +107,26 @@ final class SimulatedNodes implements AutoCloseable {
         this.queue = new TaskQueue(redis);
         this.intervalMs = intervalMs;
         for (int i = 1; i <= count; i++) {
-            all.add(new Node(String.format(Locale.ROOT, "sim%04d", i), i));
+            all.add(new Node(id(i), i));
         }
     }
 
-    List<String> ids() {
-        return all.stream().map(n -> n.id).toList();
+    /** How many of {@code count} simulated nodes are kept hot. */
+    static int hotCount(int count) {
+        return (count + 1) / HOT_EVERY;
     }
 
-    int hotCount() {
-        return (int) all.stream().filter(n -> n.hot).count();
+    /** The ids of {@code count} simulated nodes. */
+    static List<String> ids(int count) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            ids.add(id(i));
+        }
+        return ids;
+    }
+
+    private static String id(int i) {
+        return String.format(Locale.ROOT, "sim%04d", i);
     }
 
     /** Every node reports once now, then every interval, each at its own moment; the task poller starts. */
@@ -235,16 +245,6 @@ final class SimulatedNodes implements AutoCloseable {
     /** The longest time between two beats of one node so far. */
     Duration worstGap() {
         return Duration.ofNanos(worstGapNanos.get());
-    }
-
-    /** Tasks each node has finished, by its {@code node:<id>:done} counter, summed. */
-    long doneCounters() {
-        List<String> keys = all.stream().map(n -> RedisKeys.nodeDone(n.id)).toList();
-        long sum = 0;
-        for (String v : redis.call(j -> j.mget(keys.toArray(new String[0])))) {
-            sum += v == null ? 0 : Long.parseLong(v);
-        }
-        return sum;
     }
 
     /** Stops beating and working; the nodes' stats keys then expire as a crashed agent's would. */

@@ -18,6 +18,11 @@ final class TimedPlacement implements Placement {
     }
 
     @Override
+    public boolean movesQueuedTasks() {
+        return policy.movesQueuedTasks();
+    }
+
+    @Override
     public Choice choose(List<NodeLoad> nodes) {
         long t0 = System.nanoTime();
         Choice choice = policy.choose(nodes);

@@ -100,4 +100,14 @@ class CoordinatorStatsTest {
         }
         return LatencyHistogram.Snapshot.of(buckets, h.get("sumNs").getAsLong());
     }
+
+    @Test
+    void timingAPolicyKeepsWhetherItMovesQueuedTasks() {
+        for (String name : Placement.NAMES) {
+            Placement policy = Placement.named(name);
+            Placement timed = new TimedPlacement(policy, new CoordinatorStats(name, "test"));
+            org.junit.jupiter.api.Assertions.assertEquals(policy.movesQueuedTasks(), timed.movesQueuedTasks(), name);
+            org.junit.jupiter.api.Assertions.assertEquals(name, timed.name());
+        }
+    }
 }
