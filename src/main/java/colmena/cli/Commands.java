@@ -20,7 +20,7 @@ public final class Commands {
               api          serve the REST API and the dashboard (http://localhost:8000)
               submit       queue tasks from a shell, optionally waiting for the results
               redis        start Redis for Colmena unless one already answers
-              bench        benchmarks: api, failover, soak, throughput, latency, footprint, scale, simulate
+              bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
 
             Run any command with --help for its options.
