@@ -120,4 +120,17 @@ public final class Cluster implements AutoCloseable {
         }
         redis.close();
     }
+
+    /** Every task id in TaskHistory. */
+    public java.util.Set<String> taskIds() throws java.sql.SQLException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try (java.sql.Connection c = db.connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
 }

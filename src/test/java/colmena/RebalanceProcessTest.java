@@ -6,14 +6,10 @@ import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +41,7 @@ class RebalanceProcessTest {
                     throw new AssertionError(e.getMessage() + "; " + cluster.state(), e);
                 }
                 assertEquals(TASKS, cluster.rows(""), "one row per task");
-                assertEquals(new HashSet<>(ids), taskIds(cluster), "every submitted task, and no other");
+                assertEquals(new HashSet<>(ids), cluster.taskIds(), "every submitted task, and no other");
                 long onNodo2 = cluster.rows("NodeID = 'nodo2'");
                 assertTrue(onNodo2 >= Math.min(5, leftOnNodo1 / 3), "nodo2 took a share of the " + leftOnNodo1
                         + " tasks still queued on nodo1 when it came: it ran " + onNodo2);
@@ -75,17 +71,5 @@ class RebalanceProcessTest {
     private static long done(Cluster cluster, String node) {
         String n = cluster.redis.call(j -> j.get(RedisKeys.nodeDone(node)));
         return n == null ? 0 : Long.parseLong(n);
-    }
-
-    private static Set<String> taskIds(Cluster cluster) throws Exception {
-        Set<String> ids = new HashSet<>();
-        try (Connection c = cluster.db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
     }
 }

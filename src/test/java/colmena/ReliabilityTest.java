@@ -16,14 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +50,7 @@ class ReliabilityTest {
 
                 Eventually.within(Duration.ofSeconds(60), "40 DONE", () -> cluster.rows("Status = 'DONE'") == 40);
                 assertEquals(40, cluster.rows(""), "one row per task");
-                assertEquals(new HashSet<>(ids), taskIds(cluster), "every submitted task, and no other");
+                assertEquals(new HashSet<>(ids), cluster.taskIds(), "every submitted task, and no other");
                 assertTrue(cluster.rows("Attempts >= 2 AND Moves LIKE '%victim stopped reporting at%'") > 0,
                         "the moved tasks say where they were and why they moved");
                 assertEquals(0, cluster.rows("Attempts > 2"), "one lost node costs one attempt, not more");
@@ -227,17 +223,5 @@ class ReliabilityTest {
 
     private static boolean online(Cluster cluster, String node) {
         return cluster.redis.call(j -> j.exists(RedisKeys.nodeStats(node)));
-    }
-
-    private static Set<String> taskIds(Cluster cluster) throws Exception {
-        Set<String> ids = new HashSet<>();
-        try (Connection c = cluster.db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
     }
 }
