@@ -95,6 +95,19 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theNodeListIsReadAgainBetweenFullPollsSoFiguresStayFresh() throws Exception {
+        waitFor("a node card", () -> !browser.findAll(".node-card").isEmpty());
+        browser.script("performance.setResourceTimingBufferSize(2000); performance.clearResourceTimings();");
+        Thread.sleep(4_500);
+        String count = "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === arguments[0]).length;";
+        int nodes = browser.script(count, "/api/nodes").getAsInt();
+        int summaries = browser.script(count, "/api/summary").getAsInt();
+        assertTrue(summaries >= 2, "full polls in 4.5 s: " + summaries);
+        // Every 1.5 s a full poll, and the node list alone at 0.5 s and 1 s after it.
+        assertTrue(nodes >= 2 * summaries, "node list read " + nodes + " times against " + summaries + " full polls");
+    }
+
+    @Test
     void aTaskSubmittedThroughTheFormRunsAndAppearsInTheTable() throws Exception {
         Set<String> before = taskIdsOnPage();
         waitFor("the submit form", () -> !browser.findAll("form#submit-form select#submit-type").isEmpty());
