@@ -88,6 +88,7 @@ public final class UserStore {
                     ps.executeUpdate();
                 }
             }
+            db.writeOut(c);
         }
     }
 
@@ -101,6 +102,7 @@ public final class UserStore {
                 revoke.setString(2, name);
                 revoke.executeUpdate();
             }
+            db.writeOut(c);
             return gone;
         }
     }
@@ -126,9 +128,12 @@ public final class UserStore {
             ps.setString(4, tokenHash);
             ps.setTimestamp(5, Timestamp.from(Instant.now()));
             ps.executeUpdate();
+            long id;
             try (ResultSet keys = ps.getGeneratedKeys()) {
-                return keys.next() ? keys.getLong(1) : -1;
+                id = keys.next() ? keys.getLong(1) : -1;
             }
+            db.writeOut(c);
+            return id;
         }
     }
 
@@ -173,7 +178,9 @@ public final class UserStore {
                 "UPDATE ApiTokens SET RevokedAt = ? WHERE ID = ? AND RevokedAt IS NULL")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setLong(2, id);
-            return ps.executeUpdate() > 0;
+            boolean revoked = ps.executeUpdate() > 0;
+            db.writeOut(c);
+            return revoked;
         }
     }
 
@@ -194,6 +201,7 @@ public final class UserStore {
             ps.setString(5, cut(address, 64));
             ps.setString(6, cut(detail, 400));
             ps.executeUpdate();
+            db.writeOut(c);
         }
     }
 

@@ -240,17 +240,13 @@ public final class Coordinator {
                 Thread.currentThread().interrupt();
             }
         }
-        if (collector != null && lease.isLeader()) {
+        if (collector != null && lease.isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
             try {
                 // What was stored leaves results:storing now, rather than being stored again by the next coordinator.
-                durability.flushNow();
                 collector.dropDurable();
             } catch (SQLException | RuntimeException e) {
                 LOG.info("Stored results stay in {} for the next coordinator ({})", TaskQueue.STORING, e.getMessage());
             }
-        }
-        if (durability != null) {
-            durability.close();
         }
         try {
             lease.release();

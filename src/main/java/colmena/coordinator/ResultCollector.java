@@ -47,10 +47,13 @@ final class ResultCollector {
     private final Deque<Committed> committed = new ArrayDeque<>();
     private int tracked;
 
-    private record Committed(long ticket, List<Move> drops) {
+    private record Committed(long atMs, List<Move> drops) {
     }
 
+    private long lastDurableMs;
+
     ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability) {
+        // durability says when what this collector commits on db's connection is on disk
         this.queue = queue;
         this.store = store;
         this.db = db;
@@ -80,7 +83,11 @@ final class ResultCollector {
         if (!raws.isEmpty()) {
             stored = store(raws);
         }
-        dropDurable();
+        // A checkpoint at most every H2_INTERVAL_MS while busy, and as soon as there is a pause.
+        if (!committed.isEmpty() && (raws.isEmpty()
+                || System.currentTimeMillis() - lastDurableMs >= Durability.H2_INTERVAL_MS)) {
+            dropDurable();
+        }
         return stored;
     }
 
@@ -108,7 +115,7 @@ final class ResultCollector {
             store.recordResults(c, results);
             return null;
         });
-        committed.add(new Committed(durability.committed(), drops));
+        committed.add(new Committed(System.currentTimeMillis(), drops));
         tracked += drops.size();
         if (!replies.isEmpty()) {
             reply(replies, replyTexts);
@@ -149,17 +156,23 @@ final class ResultCollector {
     /** Reply lists nobody reads are gone after this long. */
     static final long REPLY_KEPT_SECONDS = 3_600;
 
-    /** Drops from the head of results:storing every committed batch the database has made durable. */
-    void dropDurable() {
-        long durable = durability.durable();
+    /**
+     * Makes what this collector committed durable (a checkpoint on the connection that committed
+     * it) and drops it from the head of results:storing.
+     *
+     * @throws SQLException when the checkpoint fails: the step fails, and what it covered is stored again
+     */
+    void dropDurable() throws SQLException {
+        long upTo = durability.durableUpTo(db);
+        lastDurableMs = System.currentTimeMillis();
         List<Move> drops = new ArrayList<>();
-        List<Committed> done = new ArrayList<>();
+        int batches = 0;
         for (Committed c : committed) {
-            if (c.ticket() > durable) {
+            if (c.atMs() > upTo) {
                 break;
             }
             drops.addAll(c.drops());
-            done.add(c);
+            batches++;
         }
         if (drops.isEmpty()) {
             return;
@@ -172,7 +185,9 @@ final class ResultCollector {
             recoverNext();
             return;
         }
-        committed.removeAll(done);
+        for (int i = 0; i < batches; i++) {
+            committed.poll();
+        }
         tracked -= drops.size();
     }
 

@@ -49,7 +49,7 @@ public final class Database {
      * The default: an H2 file {@code colmena} under {@code dataDir}, shared by every local process.
      * H2 keeps commits in memory and writes them every {@code WRITE_DELAY} ms (here 200); the
      * coordinator does not rely on that for TaskHistory: it drops results from Redis only once a
-     * {@code CHECKPOINT} has written and synced them (see {@link Durability}). With WRITE_DELAY=0
+     * {@code CHECKPOINT} has written them to the file (see {@link Durability}). With WRITE_DELAY=0
      * H2 instead rewrote its changed pages on every commit: most of a core and tens of kilobytes of
      * file per task at a few hundred tasks a second.
      */
@@ -119,6 +119,27 @@ public final class Database {
         return url;
     }
 
+    private volatile boolean mayCheckpoint = true;
+
+    /**
+     * After a rare change that must outlive the process (a user, a token, an audit entry): has an
+     * H2 database write what was committed on {@code c} to its file now rather than within
+     * WRITE_DELAY. Best effort: a user not allowed to CHECKPOINT leaves it to H2's writer.
+     */
+    public void writeOut(Connection c) {
+        if (!isH2() || !mayCheckpoint) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 90096) { // not enough rights: it will not change
+                mayCheckpoint = false;
+            }
+            LOG.warn("Could not CHECKPOINT ({}); account changes reach the file within H2's WRITE_DELAY", e.getMessage());
+        }
+    }
+
     public boolean isH2() {
         return url.startsWith("jdbc:h2:");
     }
@@ -173,9 +194,9 @@ public final class Database {
     static final int H2_ID_CACHE = 1_000;
 
     /**
-     * H2 writes the state of an IDENTITY column's sequence every 32 ids by default, and with
-     * WRITE_DELAY=0 each such write is a whole store of the database file: at thousands of rows a
-     * second that was a third of the coordinator's time. After a crash the unused ids of the
+     * H2 writes the state of an IDENTITY column's sequence every 32 ids by default, in a commit of
+     * its own, and with WRITE_DELAY=0 each such commit was a whole store of the database file: at
+     * thousands of rows a second that was a third of the coordinator's time. After a crash the unused ids of the
      * cached range are skipped, which is harmless (SQL Server's identity cache does the same).
      */
     private static void cacheRowIds(Connection c) throws SQLException {

@@ -39,6 +39,24 @@ public final class DbSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one statement on the connection this session's last work was done on (an H2
+     * {@code CHECKPOINT}, or a check that it still answers); never on a new one, which could not
+     * vouch for that work. On failure drops the connection, as {@link #inTransaction} does, and
+     * rethrows.
+     */
+    public void execute(String sql) throws SQLException {
+        if (connection == null) {
+            throw new SQLException("the connection that did the work is gone");
+        }
+        inTransaction(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+            return null;
+        });
+    }
+
     private void dropConnection() {
         if (connection == null) {
             return;
