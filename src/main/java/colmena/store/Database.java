@@ -180,6 +180,10 @@ public final class Database {
         if (url.startsWith("jdbc:h2:")) {
             try {
                 cacheRowIds(c);
+                // Made by earlier versions and read by no query: every update paid for it.
+                try (Statement s = c.createStatement()) {
+                    s.execute("DROP INDEX IF EXISTS IX_TaskHistory_FinishedAt");
+                }
             } catch (SQLException e) {
                 // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
                 LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());

@@ -79,4 +79,20 @@ class DatabaseTest {
             assertEquals(1_000, rs.getLong(1), "IDENTITY cache; at H2's default of 32 every 32nd row stores the whole file");
         }
     }
+
+    @Test
+    void anH2DatabaseFromAnEarlierVersionLosesTheIndexNothingReads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX IX_TaskHistory_FinishedAt ON TaskHistory (FinishedAt)");
+        }
+        Database.open(Database.defaultUrl(dir), null, null);
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES "
+                     + "WHERE UPPER(INDEX_NAME) = 'IX_TASKHISTORY_FINISHEDAT'")) {
+            assertTrue(rs.next());
+            assertEquals(0, rs.getLong(1));
+        }
+    }
 }
