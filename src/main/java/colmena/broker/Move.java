@@ -19,8 +19,6 @@ public record Move(String raw, Op op, String dest, String payload, String guard)
         PREPEND("L"),
         /** onto the dead-letter list, which is kept bounded. */
         DEAD_LETTER("D"),
-        /** RPUSH to a reply list, which expires if nobody reads it. */
-        REPLY("X"),
         /** nothing further: the message is done with. */
         DROP("N");
 
@@ -46,10 +44,6 @@ public record Move(String raw, Op op, String dest, String payload, String guard)
 
     public static Move drop(String raw) {
         return new Move(raw, Op.DROP, "", "", null);
-    }
-
-    public static Move reply(String raw, String replyKey, String payload) {
-        return new Move(raw, Op.REPLY, replyKey, payload, null);
     }
 
     public static Move deadLetter(String raw, String entry) {

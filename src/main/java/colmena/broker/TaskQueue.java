@@ -99,7 +99,7 @@ public final class TaskQueue {
             local usable = {}
             local groups = {}
             local order = {}
-            local function push(isLeft, dest, value, expire, trim)
+            local function push(isLeft, dest, value, trim)
               local key = (isLeft and 'L ' or 'R ') .. dest
               local g = groups[key]
               if not g then
@@ -108,7 +108,6 @@ public final class TaskQueue {
                 order[#order + 1] = g
               end
               g.vals[#g.vals + 1] = value
-              g.expire = g.expire or expire
               g.trim = g.trim or trim
             end
             local moved = 0
@@ -142,10 +141,10 @@ public final class TaskQueue {
                   if not ok then
                     push(true, dead, cjson.encode({source = src,
                       reason = 'could not be sent on: ' .. dest .. ' holds something other than a list',
-                      raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), false, true)
-                  elseif op == 'D' then push(true, dead, payload, false, true)
-                  elseif op == 'L' then push(true, dest, payload, false, false)
-                  else push(false, dest, payload, op == 'X', false) end
+                      raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), true)
+                  elseif op == 'D' then push(true, dead, payload, true)
+                  elseif op == 'L' then push(true, dest, payload, false)
+                  else push(false, dest, payload, false) end
                 end
               elseif headOnly then
                 break
@@ -157,7 +156,6 @@ public final class TaskQueue {
                 redis.call(g.cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
               end
               if g.trim then redis.call('LTRIM', g.dest, 0, tonumber(ARGV[3]) - 1) end
-              if g.expire then redis.call('EXPIRE', g.dest, 3600) end
             end
             return moved
             """);
@@ -245,6 +243,30 @@ public final class TaskQueue {
     }
 
     // ---- the coordinator ------------------------------------------------------------------
+
+    /** A {@code reply:<uuid>} list nobody reads is gone after this long. */
+    public static final long REPLY_KEPT_SECONDS = 3_600;
+
+    /**
+     * Pushes each text to its {@code reply:<uuid>} list (a {@code submit --wait} reads it), in
+     * one round trip; each list expires {@link #REPLY_KEPT_SECONDS} after its last push.
+     *
+     * @param replies texts by reply list, in the order they are to be read
+     */
+    public void reply(java.util.Map<String, List<String>> replies) {
+        if (replies.isEmpty()) {
+            return;
+        }
+        redis.call(j -> {
+            Pipeline p = j.pipelined();
+            replies.forEach((list, texts) -> {
+                p.rpush(list, texts.toArray(new String[0]));
+                p.expire(list, REPLY_KEPT_SECONDS);
+            });
+            p.sync();
+            return null;
+        });
+    }
 
     /**
      * Moves up to {@code max} submitted tasks into {@code tasks:placing}, waiting up to

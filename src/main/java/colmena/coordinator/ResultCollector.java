@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing},
@@ -47,13 +49,14 @@ final class ResultCollector {
     private final Deque<Committed> committed = new ArrayDeque<>();
     private int tracked;
 
+    /** When the last checkpoint ran. */
+    private long lastDurableMs;
+
     private record Committed(long atMs, List<Move> drops) {
     }
 
-    private long lastDurableMs;
-
+    /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
     ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability) {
-        // durability says when what this collector commits on db's connection is on disk
         this.queue = queue;
         this.store = store;
         this.db = db;
@@ -94,15 +97,13 @@ final class ResultCollector {
     private int store(List<String> raws) throws SQLException {
         List<TaskResult> results = new ArrayList<>(raws.size());
         List<Move> drops = new ArrayList<>(raws.size());
-        List<TaskResult> replies = new ArrayList<>();
-        List<String> replyTexts = new ArrayList<>();
+        Map<String, List<String>> replies = new LinkedHashMap<>();
         for (String raw : raws) {
             try {
                 TaskResult r = Json.readResult(raw);
                 results.add(r);
                 if (r.status().isFinal() && r.task().replyTo() != null) {
-                    replies.add(r);
-                    replyTexts.add(raw);
+                    replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
                 }
                 drops.add(Move.drop(raw));
             } catch (MalformedMessageException e) {
@@ -117,9 +118,9 @@ final class ResultCollector {
         });
         committed.add(new Committed(System.currentTimeMillis(), drops));
         tracked += drops.size();
-        if (!replies.isEmpty()) {
-            reply(replies, replyTexts);
-        }
+        // Answered as soon as committed. If this process dies before the batch is dropped, it is
+        // stored and answered again: a waiter goes by task id.
+        queue.reply(replies);
         countPerMinute(results);
         for (TaskResult r : results) {
             if (r.status() == TaskStatus.DONE) {
@@ -131,30 +132,6 @@ final class ResultCollector {
         }
         return results.size();
     }
-
-    /**
-     * Answers those waiting for these results as soon as they are committed. If this process dies
-     * before they are dropped, they are stored and answered again: a waiter goes by task id.
-     */
-    private void reply(List<TaskResult> results, List<String> texts) {
-        queue.redis().call(j -> {
-            redis.clients.jedis.Pipeline p = j.pipelined();
-            java.util.Set<String> lists = new java.util.HashSet<>();
-            for (int i = 0; i < results.size(); i++) {
-                String list = results.get(i).task().replyTo();
-                p.rpush(list, texts.get(i));
-                lists.add(list);
-            }
-            for (String list : lists) {
-                p.expire(list, REPLY_KEPT_SECONDS);
-            }
-            p.sync();
-            return null;
-        });
-    }
-
-    /** Reply lists nobody reads are gone after this long. */
-    static final long REPLY_KEPT_SECONDS = 3_600;
 
     /**
      * Makes what this collector committed durable (a checkpoint on the connection that committed
