@@ -24,12 +24,17 @@ final class OpenLoad {
     private OpenLoad() {
     }
 
+    /** The nearest-rank percentile {@code p} (0 to 1) of sorted nanoseconds, in milliseconds; NaN when empty. */
+    static double nearestRankMs(long[] sortedNs, double p) {
+        int rank = Math.max(0, (int) Math.ceil(p * sortedNs.length) - 1);
+        return sortedNs.length == 0 ? Double.NaN : sortedNs[rank] / 1e6;
+    }
+
     /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window, sorted. */
     record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
         /** The nearest-rank percentile {@code p} (0 to 1) in milliseconds; NaN when nothing answered. */
         double ms(double p) {
-            int rank = Math.max(0, (int) Math.ceil(p * latenciesNs.length) - 1);
-            return latenciesNs.length == 0 ? Double.NaN : latenciesNs[rank] / 1e6;
+            return nearestRankMs(latenciesNs, p);
         }
 
         /** Every request answered 200 and the p99 is within {@code targetMs}. */
@@ -54,10 +59,7 @@ final class OpenLoad {
         long firstSent = 0;
         long lastSent = 0;
         for (int k = 0; k < warmup + measured; k++) {
-            long scheduled = t0 + k * periodNs;
-            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
+            long scheduled = waitForSlot(t0 + k * periodNs);
             CompletableFuture<HttpResponse<Void>> sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
             if (k < warmup) {
                 continue;
@@ -74,10 +76,7 @@ final class OpenLoad {
             }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        long[] done = Arrays.copyOf(latencies, ok.get());
-        Arrays.sort(done);
-        double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
-        return new Figures(name, measured, errors.get(), sentPerSecond, done);
+        return figures(name, rate, measured, errors.get(), latencies, ok.get(), firstSent, lastSent);
     }
 
     /**
@@ -99,10 +98,7 @@ final class OpenLoad {
         long firstSent = 0;
         long lastSent = 0;
         for (int k = 0; k < warmup + measured; k++) {
-            long scheduled = t0 + k * periodNs;
-            for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-            }
+            long scheduled = waitForSlot(t0 + k * periodNs);
             if (k == warmup) {
                 firstSent = System.nanoTime();
             }
@@ -131,6 +127,20 @@ final class OpenLoad {
                 }
             }
         }
+        return figures(name, rate, measured, errors, latencies, ok, firstSent, lastSent);
+    }
+
+    /** Waits until {@code scheduled} (System.nanoTime) and returns it. */
+    static long waitForSlot(long scheduled) {
+        for (long wait = scheduled - System.nanoTime(); wait > 0; wait = scheduled - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+        }
+        return scheduled;
+    }
+
+    /** The figures of a measured window: the first {@code ok} latencies sorted, and the rate actually sent. */
+    private static Figures figures(String name, int rate, int measured, int errors, long[] latencies, int ok,
+                                   long firstSent, long lastSent) {
         long[] done = Arrays.copyOf(latencies, ok);
         Arrays.sort(done);
         double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
