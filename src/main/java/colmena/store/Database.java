@@ -119,6 +119,8 @@ public final class Database {
         return url;
     }
 
+    /** H2's code for a statement the user has no right to run (CHECKPOINT needs admin rights). */
+    static final int H2_NOT_ENOUGH_RIGHTS = 90096;
     private volatile boolean mayCheckpoint = true;
 
     /**
@@ -133,7 +135,7 @@ public final class Database {
         try (Statement s = c.createStatement()) {
             s.execute("CHECKPOINT");
         } catch (SQLException e) {
-            if (e.getErrorCode() == 90096) { // not enough rights: it will not change
+            if (e.getErrorCode() == H2_NOT_ENOUGH_RIGHTS) { // it will not change
                 mayCheckpoint = false;
             }
             LOG.warn("Could not CHECKPOINT ({}); account changes reach the file within H2's WRITE_DELAY", e.getMessage());

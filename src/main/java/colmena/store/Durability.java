@@ -25,7 +25,6 @@ public final class Durability {
     private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
     /** How often the collector writes H2's commits to the file, at most, while it has any to write. */
     public static final long H2_INTERVAL_MS = 50;
-    private static final int H2_NOT_ENOUGH_RIGHTS = 90096;
     private static final Pattern WRITE_DELAY = Pattern.compile("(?i);WRITE_DELAY=(\\d+)");
     /** H2's own default for WRITE_DELAY. */
     private static final long H2_DEFAULT_WRITE_DELAY_MS = 500;
@@ -73,7 +72,7 @@ public final class Durability {
                 session.execute("CHECKPOINT");
                 return Long.MAX_VALUE;
             } catch (SQLException e) {
-                if (e.getErrorCode() != H2_NOT_ENOUGH_RIGHTS) {
+                if (e.getErrorCode() != Database.H2_NOT_ENOUGH_RIGHTS) {
                     throw e;
                 }
                 waitForWriter = true;
