@@ -80,3 +80,56 @@ CREATE TABLE AuditLog (
 GO
 CREATE INDEX IX_AuditLog_OccurredAt ON AuditLog (OccurredAt);
 GO
+
+-- The whole result of a task whose result is longer than TaskHistory.Result holds (a photo
+-- tile's candidate face windows); Result keeps its beginning.
+CREATE TABLE TaskOutputs (
+    TaskId  VARCHAR(64)   NOT NULL PRIMARY KEY,
+    Output  NVARCHAR(MAX) NOT NULL
+);
+GO
+
+-- A job: photos processed together (face detection), each photo cut into tiles, each tile an
+-- ordinary task with its TaskHistory row. Params is the job's JSON parameters.
+CREATE TABLE Jobs (
+    JobId      VARCHAR(64)    NOT NULL PRIMARY KEY,
+    Kind       VARCHAR(32)    NOT NULL,
+    Params     NVARCHAR(1000) NULL,
+    CreatedBy  NVARCHAR(64)   NULL,
+    CreatedAt  DATETIME2(3)   NOT NULL,
+    Photos     INT            NOT NULL,
+    Tasks      INT            NOT NULL
+);
+GO
+CREATE INDEX IX_Jobs_CreatedAt ON Jobs (CreatedAt);
+GO
+
+-- One row per photo of a job. BlobHash names the photo's bytes in Redis (blob:<hash>) while they
+-- live there. Error: why the photo could not be processed at all (not an image, say). Result: the
+-- merged faces ([[x, y, w, h], ...]) once every tile of the photo is done.
+CREATE TABLE JobPhotos (
+    JobId      VARCHAR(64)    NOT NULL,
+    PhotoNo    INT            NOT NULL,
+    FileName   NVARCHAR(260)  NOT NULL,
+    BlobHash   VARCHAR(64)    NOT NULL,
+    Width      INT            NOT NULL,
+    Height     INT            NOT NULL,
+    Error      NVARCHAR(2000) NULL,
+    Result     NVARCHAR(MAX)  NULL,
+    FinishedAt DATETIME2(3)   NULL,
+    CONSTRAINT PK_JobPhotos PRIMARY KEY (JobId, PhotoNo)
+);
+GO
+
+-- The tasks of a job: which photo each works on, and the tile of it (pixels of the photo).
+CREATE TABLE JobTasks (
+    JobId    VARCHAR(64) NOT NULL,
+    TaskId   VARCHAR(64) NOT NULL,
+    PhotoNo  INT         NOT NULL,
+    TileX    INT         NOT NULL,
+    TileY    INT         NOT NULL,
+    TileW    INT         NOT NULL,
+    TileH    INT         NOT NULL,
+    CONSTRAINT PK_JobTasks PRIMARY KEY (JobId, TaskId)
+);
+GO

@@ -1,5 +1,6 @@
 package colmena.agent;
 
+import colmena.broker.Blobs;
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
@@ -99,7 +100,8 @@ public final class Agent {
         heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage);
         heartbeat.beat();
         recoverInflight();
-        loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage);
+        loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage,
+                new Blobs(redis));
         threads.add(Threads.start("colmena-heartbeat", heartbeat));
         threads.add(Threads.start("colmena-results", loop.sender()));
         threads.add(Threads.start("colmena-take", loop));

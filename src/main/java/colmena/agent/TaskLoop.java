@@ -7,6 +7,7 @@ import colmena.broker.TaskQueue;
 import colmena.support.Outage;
 import colmena.support.ThrottledLog;
 import colmena.support.Threads;
+import colmena.task.BlobSource;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -39,6 +40,7 @@ final class TaskLoop implements Runnable {
     private static final Duration TAKE_WAIT = Duration.ofMillis(500);
 
     private final String nodeId;
+    private final BlobSource blobs;
     private final int workers;
     private final long taskTimeoutMs;
     private final TaskQueue queue;
@@ -72,8 +74,9 @@ final class TaskLoop implements Runnable {
         }
     }
 
-    TaskLoop(String nodeId, int workers, long taskTimeoutMs, TaskQueue queue, Outage redisOutage) {
+    TaskLoop(String nodeId, int workers, long taskTimeoutMs, TaskQueue queue, Outage redisOutage, BlobSource blobs) {
         this.nodeId = nodeId;
+        this.blobs = blobs;
         this.workers = workers;
         this.taskTimeoutMs = taskTimeoutMs;
         this.queue = queue;
@@ -262,7 +265,7 @@ final class TaskLoop implements Runnable {
         h.startedNanos = System.nanoTime();
         TaskResult result;
         try {
-            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs);
+            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs);
         } catch (InterruptedException e) {
             h.stopped = true;
             return;
@@ -286,11 +289,16 @@ final class TaskLoop implements Runnable {
         }
         if (result.status() == TaskStatus.DONE) {
             taskLines.info("✓ task …{} {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
-                    result.durationMs(), result.result());
+                    result.durationMs(), shown(result.result()));
         } else {
             taskLines.info("✗ task …{} {} on {} failed: {}", h.task.shortId(), h.task.describe(), nodeId,
                     result.error());
         }
+    }
+
+    /** A result as a console line shows it: a long one (a tile's candidate windows) cut short. */
+    private static String shown(String result) {
+        return result == null || result.length() <= 120 ? result : result.substring(0, 119) + "…";
     }
 
     /** RUNNING notices for tasks that have been at it a while and were not yet reported. */

@@ -1,5 +1,6 @@
 package colmena.agent;
 
+import colmena.task.BlobSource;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskContext;
 import colmena.task.TaskMessage;
@@ -20,17 +21,25 @@ public final class TaskRunner {
     }
 
     public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs) throws InterruptedException {
+        return run(task, nodeId, timeoutMs, BlobSource.NONE);
+    }
+
+    /** The same, with the blobs (photos, tiles) the task may read. */
+    public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs, BlobSource blobs)
+            throws InterruptedException {
         long startedAtMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
         String error;
         try {
             TaskType type = TaskTypes.get(task.type());
             TaskParams params = TaskParams.check(type, task.params());
-            String result = type.run(params, new TaskContext(timeoutMs));
+            String result = type.run(params, new TaskContext(timeoutMs, blobs));
             return TaskResult.done(task, nodeId, result, startedAtMs, System.currentTimeMillis(), elapsedMs(t0));
         } catch (InterruptedException e) {
             throw e;
         } catch (InvalidTaskException e) {
+            error = e.getMessage();
+        } catch (BlobSource.BlobMissingException e) {
             error = e.getMessage();
         } catch (TimeoutException e) {
             error = "ran past its timeout of " + timeoutMs + " ms";

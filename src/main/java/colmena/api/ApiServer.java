@@ -1,5 +1,6 @@
 package colmena.api;
 
+import colmena.broker.Blobs;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
@@ -10,6 +11,9 @@ import colmena.store.ConnectionPool;
 import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
 import colmena.auth.Role;
+import colmena.jobs.FaceJobs;
+import colmena.jobs.JobStore;
+import colmena.jobs.JobView;
 import colmena.auth.UserStore;
 import colmena.support.Threads;
 import com.sun.net.httpserver.HttpServer;
@@ -130,7 +134,7 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
-        server.createContext("/api/", routes(config, redis, users));
+        server.createContext("/api/", routes(config, redis, users, database));
         server.createContext("/", new StaticFiles());
     }
 
@@ -159,7 +163,7 @@ public final class ApiServer {
         return generatedAdminPassword;
     }
 
-    private Router routes(Config config, Redis redis, UserStore users) {
+    private Router routes(Config config, Redis redis, UserStore users, Database database) {
         TaskHistoryStore store = new TaskHistoryStore();
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
@@ -168,6 +172,10 @@ public final class ApiServer {
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
+        Blobs blobs = new Blobs(redis);
+        JobStore jobStore = new JobStore(database);
+        JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, new TaskQueue(redis), jobStore), new JobView(jobStore),
+                audit);
         return new Router(auth)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
@@ -188,6 +196,12 @@ public final class ApiServer {
                 .post("/api/tasks", Role.OPERATOR, tasks::submit)
                 .get("/api/tasks.csv", Role.VIEWER, tasks::csv)
                 .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
+                .post("/api/blobs", Role.OPERATOR, jobs::upload)
+                .get("/api/jobs", Role.VIEWER, jobs::list)
+                .post("/api/jobs", Role.OPERATOR, jobs::create)
+                .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
+                .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, jobs::original)
+                .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, jobs::annotated)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
                 .get("/api/deadletters", Role.VIEWER, summary::deadLetters)

@@ -82,20 +82,29 @@ final class Request {
     }
 
     private byte[] bodyBytes() throws IOException {
+        return rawBody(MAX_BODY_BYTES);
+    }
+
+    /**
+     * The body as bytes (an uploaded photo), refused with 413 over {@code limit}.
+     *
+     * @throws ApiException 413 naming the limit
+     */
+    byte[] rawBody(int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
+                if (Long.parseLong(length.trim()) > limit) {
+                    throw tooLarge(limit);
                 }
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("Content-Length is not a number");
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
             }
             return bytes;
         }
@@ -105,7 +114,7 @@ final class Request {
      * Refuses a body over the limit. What is left of it is read and dropped first (up to a bound),
      * so the client, still sending, gets the answer rather than a broken connection.
      */
-    private ApiException tooLarge() {
+    private ApiException tooLarge(int limit) {
         try (InputStream in = exchange.getRequestBody()) {
             // read(), not skip(): the JDK's body stream inherits a skip() that ignores the body's length.
             byte[] sink = new byte[64 * 1024];
@@ -118,7 +127,7 @@ final class Request {
             // The client went away; the answer below is then for nobody, which is fine.
         }
         exchange.getResponseHeaders().set("Connection", "close");
-        return new ApiException(413, "the request body is over the limit of " + MAX_BODY_BYTES + " bytes");
+        return new ApiException(413, "the request body is over the limit of " + limit + " bytes");
     }
 
     /** How much of an oversized body is read and dropped before answering 413. */

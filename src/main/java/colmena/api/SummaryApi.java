@@ -129,6 +129,9 @@ final class SummaryApi {
     Object types(Request r) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (var t : TaskTypes.all()) {
+            if (t.madeByJobs()) {
+                continue;
+            }
             out.add(Map.of("name", t.name(), "summary", t.summary(), "params", t.params()));
         }
         return Map.of("types", out, "maxCount", TasksApi.MAX_SUBMIT_COUNT);

@@ -148,7 +148,7 @@ final class TasksApi {
         }
         int count = count(body.get("count"));
         try {
-            TaskTypes.check(type, params);
+            TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
@@ -188,7 +188,7 @@ final class TasksApi {
     }
 
     private static List<String> typeNames() {
-        return TaskTypes.all().stream().map(t -> t.name()).toList();
+        return TaskTypes.all().stream().filter(t -> !t.madeByJobs()).map(t -> t.name()).toList();
     }
 
     static TaskQuery query(Map<String, String> p, Set<String> known, int defaultLimit, int maxLimit) {

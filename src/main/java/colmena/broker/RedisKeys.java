@@ -45,6 +45,9 @@ public final class RedisKeys {
 
     /** A node id is what a user types: short, and nothing that could reach into another key. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** A blob's name: the SHA-256 of its bytes in lower-case hex. */
+    public static final String BLOB_HASH_REGEX = "[0-9a-f]{64}";
+    private static final Pattern BLOB_HASH = Pattern.compile(BLOB_HASH_REGEX);
     private static final Pattern REPLY = Pattern.compile("reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private RedisKeys() {
@@ -86,6 +89,18 @@ public final class RedisKeys {
     /** A dashboard session, by the SHA-256 of its cookie (the cookie itself is never stored). */
     public static String session(String sessionHash) {
         return "session:" + sessionHash;
+    }
+
+    /** A blob (a photo, a tile, a cascade) by the SHA-256 of its bytes, in lower-case hex. */
+    public static String blob(String sha256Hex) {
+        if (!isBlobHash(sha256Hex)) {
+            throw new IllegalArgumentException("invalid blob hash \"" + sha256Hex + "\": expected 64 hex digits");
+        }
+        return "blob:" + sha256Hex;
+    }
+
+    public static boolean isBlobHash(String s) {
+        return s != null && BLOB_HASH.matcher(s).matches();
     }
 
     /** A fresh reply list for one waiting submitter. */

@@ -19,6 +19,7 @@ public final class Commands {
               coordinator  place tasks on the least-loaded node and store results in TaskHistory
               api          serve the REST API and the dashboard (http://localhost:8000)
               submit       queue tasks from a shell, optionally waiting for the results
+              faces        find the faces in photos, the work spread over the nodes
               redis        start Redis for Colmena unless one already answers
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
@@ -44,6 +45,7 @@ public final class Commands {
                 case "coordinator" -> CoordinatorCommand.run(rest);
                 case "api" -> ApiCommand.run(rest);
                 case "submit" -> SubmitCommand.run(rest);
+                case "faces" -> faces(rest);
                 case "redis" -> RedisCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
@@ -55,7 +57,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, redis, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, faces, redis, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -81,9 +83,26 @@ public final class Commands {
         }
     }
 
+    private static int faces(String[] args) throws InterruptedException {
+        try {
+            return FacesCommand.run(args);
+        } catch (UsageException | StartupException | InterruptedException e) {
+            throw e;
+        } catch (java.sql.SQLException e) {
+            System.err.println("colmena faces: the database failed: " + e.getMessage());
+            return 1;
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            System.err.println("colmena faces: Redis failed: " + colmena.support.Outage.reason(e));
+            return 1;
+        } catch (Exception e) {
+            System.err.println("colmena faces: " + e);
+            return 1;
+        }
+    }
+
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "redis", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "faces", "redis", "bench" -> true;
             default -> false;
         };
     }

@@ -48,6 +48,9 @@ final class SubmitCommand {
     static String summary() {
         StringBuilder sb = new StringBuilder("Queues tasks for the coordinator and prints their ids.\n\nTask types:");
         for (TaskType t : TaskTypes.all()) {
+            if (t.madeByJobs()) {
+                continue;
+            }
             sb.append("\n  ").append(t.name()).append(" — ").append(t.summary());
             for (Param p : t.params()) {
                 sb.append("\n      ").append(p.name()).append(": ").append(p.help()).append(" (")
@@ -81,7 +84,7 @@ final class SubmitCommand {
             params.put(p.substring(0, eq).trim(), parsed);
         }
         try {
-            TaskTypes.check(type, params);
+            TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
             throw new UsageException(e.getMessage());
         }

@@ -155,6 +155,41 @@ public final class TaskHistoryStore {
             }
         }
         insert(c, rows);
+        storeLongOutputs(c, finals);
+    }
+
+    private static final String INSERT_OUTPUT = "INSERT INTO TaskOutputs (TaskId, Output) SELECT ?, ? "
+            + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = ?)";
+
+    /**
+     * Keeps whole, in TaskOutputs, each result longer than the Result column holds (a photo tile's
+     * candidate windows); the first one stored stays.
+     */
+    private static void storeLongOutputs(Connection c, List<TaskResult> finals) throws SQLException {
+        List<TaskResult> longOnes = finals.stream()
+                .filter(r -> r.result() != null && r.result().length() > MAX_RESULT_CHARS).toList();
+        if (longOnes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTPUT)) {
+            for (TaskResult r : longOnes) {
+                ps.setString(1, r.id());
+                ps.setString(2, r.result());
+                ps.setString(3, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A task's whole result: from TaskOutputs when it was too long for TaskHistory.Result, else null. */
+    public String longOutput(Connection c, String taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT Output FROM TaskOutputs WHERE TaskId = ?")) {
+            ps.setString(1, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private record Row(TaskMessage task, String node, TaskStatus status, String result, String error,

@@ -2,14 +2,25 @@ package colmena.task;
 
 import java.util.concurrent.TimeoutException;
 
-/** What a running task may ask of its runner: whether to stop. */
+/** What a running task may ask of its runner: whether to stop, and the blobs it works on. */
 public final class TaskContext {
     private final long deadlineNanos;
     private final long timeoutMs;
+    private final BlobSource blobs;
 
     public TaskContext(long timeoutMs) {
+        this(timeoutMs, BlobSource.NONE);
+    }
+
+    public TaskContext(long timeoutMs, BlobSource blobs) {
         this.timeoutMs = timeoutMs;
         this.deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000L;
+        this.blobs = blobs;
+    }
+
+    /** The photos, tiles and cascade files this task may read, by hash. */
+    public BlobSource blobs() {
+        return blobs;
     }
 
     /**

@@ -6,21 +6,29 @@ import java.util.Map;
 
 /** Parameters checked against a {@link TaskType}: every one present, whole, and within its bounds. */
 public final class TaskParams {
-    private final Map<String, Long> values;
+    private final Map<String, Object> values;
 
-    private TaskParams(Map<String, Long> values) {
+    private TaskParams(Map<String, Object> values) {
         this.values = values;
     }
 
+    /** A whole-number parameter's value. */
     public long get(String name) {
-        Long value = values.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("parameter " + name + " is not declared");
+        if (!(values.get(name) instanceof Long value)) {
+            throw new IllegalArgumentException("parameter " + name + " is not a declared whole number");
         }
         return value;
     }
 
-    public Map<String, Long> asMap() {
+    /** A text parameter's value. */
+    public String text(String name) {
+        if (!(values.get(name) instanceof String value)) {
+            throw new IllegalArgumentException("parameter " + name + " is not a declared text");
+        }
+        return value;
+    }
+
+    public Map<String, Object> asMap() {
         return Map.copyOf(values);
     }
 
@@ -36,9 +44,13 @@ public final class TaskParams {
                         + "; known: " + names(declared));
             }
         }
-        Map<String, Long> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         for (Param p : declared) {
             Object v = raw.get(p.name());
+            if (p.isText()) {
+                values.put(p.name(), text(type, p, v));
+                continue;
+            }
             long n = v == null ? p.defaultValue() : whole(type, p, v);
             if (n < p.min()) {
                 throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be at least " + p.min()
@@ -51,6 +63,17 @@ public final class TaskParams {
             values.put(p.name(), n);
         }
         return new TaskParams(values);
+    }
+
+    private static String text(TaskType type, Param p, Object v) throws InvalidTaskException {
+        if (v == null) {
+            throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " is required (" + p.help() + ")");
+        }
+        if (!(v instanceof String s) || !s.matches(p.pattern())) {
+            throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be " + p.help() + ", got "
+                    + shown(v));
+        }
+        return s;
     }
 
     private static long whole(TaskType type, Param p, Object v) throws InvalidTaskException {

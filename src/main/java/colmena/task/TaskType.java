@@ -16,6 +16,14 @@ public interface TaskType {
     List<Param> params();
 
     /**
+     * Whether tasks of this type are made only by jobs (a photo's tiles), never submitted alone:
+     * {@code submit} and {@code POST /api/tasks} refuse them and the dashboard's form leaves them out.
+     */
+    default boolean madeByJobs() {
+        return false;
+    }
+
+    /**
      * Runs the task. Long loops call {@link TaskContext#checkpoint()} now and then so a task past
      * its timeout, or an agent shutting down, can stop it.
      *

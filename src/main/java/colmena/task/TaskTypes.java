@@ -1,5 +1,6 @@
 package colmena.task;
 
+import colmena.task.types.FacesTile;
 import colmena.task.types.MatrixMultiply;
 import colmena.task.types.MonteCarloPi;
 import colmena.task.types.OperationIntensive;
@@ -24,6 +25,7 @@ public final class TaskTypes {
         register(new Sha256Chain());
         register(new Sleep());
         register(new Spin());
+        register(new FacesTile());
     }
 
     private TaskTypes() {
@@ -49,8 +51,21 @@ public final class TaskTypes {
         return type;
     }
 
-    /** Checks a type and its parameters, as the API and the CLI do before submitting. */
+    /** Checks a type and its parameters, as the coordinator and the agents do. */
     public static TaskParams check(String type, Map<String, ?> params) throws InvalidTaskException {
         return TaskParams.check(get(type), params);
+    }
+
+    /**
+     * Checks a task a person or a script submits alone: as {@link #check}, and not of a type only
+     * jobs make.
+     */
+    public static TaskParams checkSubmitted(String type, Map<String, ?> params) throws InvalidTaskException {
+        TaskType t = get(type);
+        if (t.madeByJobs()) {
+            throw new InvalidTaskException("type", type + " tasks are made by jobs, not submitted alone"
+                    + " (for photos: colmena faces, or POST /api/jobs)");
+        }
+        return TaskParams.check(t, params);
     }
 }

@@ -186,7 +186,7 @@ class TaskTypesTest {
 
     @Test
     void theCheckedParametersCannotBeChangedThroughTheirMap() throws Exception {
-        Map<String, Long> map = TaskTypes.check("primes", Map.of()).asMap();
+        Map<String, Object> map = TaskTypes.check("primes", Map.of()).asMap();
         assertThrows(UnsupportedOperationException.class, () -> map.put("n", 3L));
     }
 

@@ -1,0 +1,249 @@
+package colmena.api;
+
+import colmena.broker.Blobs;
+import colmena.broker.RedisKeys;
+import colmena.image.Annotate;
+import colmena.image.Cascades;
+import colmena.image.FaceSettings;
+import colmena.image.Faces;
+import colmena.jobs.FaceJobs;
+import colmena.jobs.JobException;
+import colmena.jobs.JobView;
+import colmena.task.BlobSource;
+import colmena.vision.InvalidCascadeException;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Photos and face jobs: upload a photo (or a cascade file) as a blob, make a job of several
+ * photos, follow it, and fetch each photo as it was sent or with its faces boxed.
+ */
+final class JobsApi {
+    private static final Set<String> BODY = Set.of("photos", "scaleFactor", "minNeighbors", "minSize", "maxSize",
+            "cascade");
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int MAX_FILE_NAME = 200;
+
+    private final Blobs blobs;
+    private final FaceJobs jobs;
+    private final JobView view;
+    private final AuditTrail audit;
+
+    JobsApi(Blobs blobs, FaceJobs jobs, JobView view, AuditTrail audit) {
+        this.blobs = blobs;
+        this.jobs = jobs;
+        this.view = view;
+        this.audit = audit;
+    }
+
+    /**
+     * {@code POST /api/blobs?kind=photo|cascade}: the raw bytes of a photo (jpg, png, bmp, gif) or
+     * of an OpenCV cascade file; 201 with the blob's hash. A photo's header is read, not the
+     * photo, to refuse what is not one.
+     */
+    Object upload(Request r) throws Exception {
+        String kind = r.query().getOrDefault("kind", "photo");
+        if (!kind.equals("photo") && !kind.equals("cascade")) {
+            throw field("kind must be photo or cascade, got \"" + kind + "\"", "kind");
+        }
+        byte[] bytes = r.rawBody(Blobs.MAX_BYTES);
+        if (bytes.length == 0) {
+            throw field("the upload is empty: send the file's bytes as the request body", "file");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            if (kind.equals("photo")) {
+                Faces.ImageInfo info = Faces.probe(bytes);
+                out.put("format", info.format());
+                out.put("width", info.width());
+                out.put("height", info.height());
+            } else {
+                var cascade = Cascades.parse(bytes);
+                out.put("window", List.of(cascade.windowWidth(), cascade.windowHeight()));
+            }
+        } catch (IllegalArgumentException | InvalidCascadeException e) {
+            throw field(e.getMessage(), "file");
+        }
+        String hash = blobs.put(bytes);
+        out.put("hash", hash);
+        out.put("bytes", bytes.length);
+        out.put("expiresInSeconds", blobs.ttlSeconds());
+        return Response.json(201, out);
+    }
+
+    /**
+     * {@code POST /api/jobs}: {"photos": [{"blob": hash, "name": "class.jpg"}, ...], "scaleFactor":
+     * 1.1, "minNeighbors": 3, "minSize": 0, "maxSize": 0, "cascade": "default"}; 202 with the id.
+     */
+    Object create(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        for (String k : body.keySet()) {
+            if (!BODY.contains(k)) {
+                throw field("unknown field \"" + k + "\"; send " + String.join(", ", BODY.stream().sorted().toList()), k);
+            }
+        }
+        List<FaceJobs.PhotoRef> photos = photos(body.get("photos"));
+        FaceSettings settings = settings(body);
+        String cascade = body.has("cascade") && !body.get("cascade").isJsonNull() ? text(body, "cascade")
+                : Cascades.DEFAULT;
+        String id;
+        try {
+            id = jobs.create(photos, settings, cascade, r.principal() == null ? null : r.principal().user());
+        } catch (JobException e) {
+            throw field(e.getMessage(), e.field());
+        }
+        audit.record(r, "job_created", id, photos.size() + " photos");
+        return Response.json(202, Map.of("id", id, "photos", photos.size()));
+    }
+
+    private static List<FaceJobs.PhotoRef> photos(JsonElement e) {
+        if (e == null || !e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
+            throw field("photos is required: a list of {\"blob\": hash, \"name\": file name} (upload each with "
+                    + "POST /api/blobs)", "photos");
+        }
+        JsonArray list = e.getAsJsonArray();
+        if (list.size() > FaceJobs.MAX_PHOTOS) {
+            throw field("at most " + FaceJobs.MAX_PHOTOS + " photos a job, got " + list.size(), "photos");
+        }
+        List<FaceJobs.PhotoRef> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String where = "photos[" + i + "]";
+            if (!list.get(i).isJsonObject()) {
+                throw field(where + " must be {\"blob\": hash, \"name\": file name}", where);
+            }
+            JsonObject p = list.get(i).getAsJsonObject();
+            String blob = p.has("blob") && p.get("blob").isJsonPrimitive() ? p.get("blob").getAsString() : null;
+            if (!RedisKeys.isBlobHash(blob)) {
+                throw field(where + ".blob must be the hash POST /api/blobs gave (64 hex digits)", where + ".blob");
+            }
+            String name = p.has("name") && p.get("name").isJsonPrimitive() ? p.get("name").getAsString() : "photo-" + i;
+            if (name.isBlank() || name.length() > MAX_FILE_NAME || name.chars().anyMatch(ch -> ch < 32)) {
+                throw field(where + ".name must be 1 to " + MAX_FILE_NAME + " printable characters", where + ".name");
+            }
+            out.add(new FaceJobs.PhotoRef(name, blob));
+        }
+        return out;
+    }
+
+    private static FaceSettings settings(JsonObject body) {
+        try {
+            return new FaceSettings(
+                    body.has("scaleFactor") ? number(body, "scaleFactor") : FaceSettings.DEFAULTS.scaleFactor(),
+                    body.has("minNeighbors") ? whole(body, "minNeighbors") : FaceSettings.DEFAULTS.minNeighbors(),
+                    body.has("minSize") ? whole(body, "minSize") : 0,
+                    body.has("maxSize") ? whole(body, "maxSize") : 0);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(':');
+            throw field(m, colon > 0 ? m.substring(0, colon) : "params");
+        }
+    }
+
+    private static double number(JsonObject body, String name) {
+        JsonElement e = body.get(name);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw field(name + " must be a number", name);
+        }
+        return e.getAsDouble();
+    }
+
+    private static int whole(JsonObject body, String name) {
+        double d = number(body, name);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw field(name + " must be a whole number, got " + body.get(name), name);
+        }
+        return (int) d;
+    }
+
+    private static String text(JsonObject body, String name) {
+        JsonElement e = body.get(name);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw field(name + " must be text", name);
+        }
+        return e.getAsString();
+    }
+
+    /** {@code GET /api/jobs?limit=}: the newest jobs with their progress. */
+    Object list(Request r) throws Exception {
+        int limit = (int) Request.wholeNumber(r.query(), "limit", 20, 1, 200);
+        return Map.of("jobs", view.recent(limit));
+    }
+
+    /** {@code GET /api/jobs/{id}}: progress, and each photo with its tiles and faces. */
+    Object one(Request r) throws Exception {
+        return job(r);
+    }
+
+    /** {@code GET /api/jobs/{id}/photos/{no}/original}: the photo as it was uploaded. */
+    Object original(Request r) throws Exception {
+        JobView.PhotoView p = photo(r);
+        byte[] bytes = photoBytes(p);
+        return new Response(200, contentType(Faces.probe(bytes).format()), null, bytes, null, null);
+    }
+
+    /** {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it is done). */
+    Object annotated(Request r) throws Exception {
+        JobView.PhotoView p = photo(r);
+        if (!p.status().equals("done")) {
+            throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
+        }
+        BufferedImage image = Faces.decode(photoBytes(p));
+        String format = Annotate.formatFor(p.file());
+        byte[] out = Annotate.encode(Annotate.draw(image, p.faces()), format);
+        String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_");
+        return new Response(200, contentType(format), "inline; filename=\"faces-" + name + "\"", out, null, null);
+    }
+
+    private JobView.View job(Request r) throws Exception {
+        String id = r.path("id");
+        if (!JOB_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("invalid job id \"" + id + "\"");
+        }
+        JobView.View v = view.read(id);
+        if (v == null) {
+            throw ApiException.notFound("no job \"" + id + "\"");
+        }
+        return v;
+    }
+
+    private JobView.PhotoView photo(Request r) throws Exception {
+        JobView.View v = job(r);
+        int no = (int) Request.wholeNumber(Map.of("no", r.path("no")), "no", 0, 0, FaceJobs.MAX_PHOTOS);
+        if (no >= v.photos().size()) {
+            throw ApiException.notFound("job " + v.id() + " has " + v.photos().size() + " photos (0 to "
+                    + (v.photos().size() - 1) + "), not " + no);
+        }
+        return v.photos().get(no);
+    }
+
+    private byte[] photoBytes(JobView.PhotoView p) {
+        try {
+            return blobs.get(p.blob());
+        } catch (BlobSource.BlobMissingException e) {
+            throw new ApiException(410, "the photo's bytes are gone from Redis: " + e.getMessage()
+                    + "; its faces are still in the job");
+        }
+    }
+
+    private static String contentType(String format) {
+        return switch (format) {
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "gif" -> "image/gif";
+            case "bmp" -> "image/bmp";
+            default -> "image/png";
+        };
+    }
+
+    private static ApiException field(String message, String field) {
+        return new ApiException(400, message, Map.of("field", field));
+    }
+}

@@ -1,0 +1,169 @@
+package colmena.cli;
+
+import colmena.broker.Blobs;
+import colmena.broker.Json;
+import colmena.broker.TaskQueue;
+import colmena.config.UsageException;
+import colmena.image.FaceSettings;
+import colmena.jobs.FaceJobs;
+import colmena.jobs.JobException;
+import colmena.jobs.JobStore;
+import colmena.jobs.JobView;
+import colmena.store.Database;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How {@code colmena faces} reaches a Colmena: straight to its Redis and database (on the
+ * teacher's machine), or through the REST API with a token (from anywhere).
+ */
+interface JobClient extends AutoCloseable {
+    /** Uploads a photo or cascade file; returns its blob hash. */
+    String upload(byte[] bytes, String kind, String fileName) throws Exception;
+
+    String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade) throws Exception;
+
+    JobView.View read(String jobId) throws Exception;
+
+    @Override
+    void close();
+
+    /** Straight to Redis and the database, as the coordinator is reached. */
+    final class Direct implements JobClient {
+        private final colmena.broker.Redis redis;
+        private final Database db;
+        private final Blobs blobs;
+        private final FaceJobs jobs;
+        private final JobView view;
+
+        Direct(colmena.broker.Redis redis, Database db) {
+            this.redis = redis;
+            this.db = db;
+            this.blobs = new Blobs(redis);
+            JobStore store = new JobStore(db);
+            this.jobs = new FaceJobs(blobs, new TaskQueue(redis), store);
+            this.view = new JobView(store);
+        }
+
+        @Override
+        public String upload(byte[] bytes, String kind, String fileName) {
+            return blobs.put(bytes);
+        }
+
+        @Override
+        public String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade)
+                throws SQLException {
+            try {
+                return jobs.create(photos, settings, cascade, System.getProperty("user.name"));
+            } catch (JobException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+
+        @Override
+        public JobView.View read(String jobId) throws SQLException {
+            return view.read(jobId);
+        }
+
+        @Override
+        public void close() {
+            redis.close();
+        }
+    }
+
+    /** Through the REST API, with an API token made on the dashboard. */
+    final class Http implements JobClient {
+        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final String base;
+        private final String token;
+
+        Http(String api, String token) {
+            String b = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+            if (!b.startsWith("http://") && !b.startsWith("https://")) {
+                throw new UsageException("--api: expected a URL such as http://localhost:8000, got \"" + api + "\"");
+            }
+            this.base = b;
+            this.token = token;
+        }
+
+        @Override
+        public String upload(byte[] bytes, String kind, String fileName) throws InterruptedException {
+            HttpRequest.Builder b = request("/api/blobs?kind=" + kind)
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+            try {
+                return send(b).get("hash").getAsString();
+            } catch (UsageException e) {
+                throw new UsageException(fileName + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade)
+                throws InterruptedException {
+            List<Map<String, String>> list = new ArrayList<>();
+            for (FaceJobs.PhotoRef p : photos) {
+                list.add(Map.of("blob", p.blobHash(), "name", p.fileName()));
+            }
+            Map<String, Object> body = new java.util.LinkedHashMap<>(settings.asMap());
+            body.put("photos", list);
+            body.put("cascade", cascade);
+            HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            return send(b).get("id").getAsString();
+        }
+
+        @Override
+        public JobView.View read(String jobId) throws InterruptedException {
+            return Json.GSON.fromJson(send(request("/api/jobs/" + jobId).GET()), JobView.View.class);
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            return b;
+        }
+
+        private JsonObject send(HttpRequest.Builder b) throws InterruptedException {
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
+            }
+            JsonObject json;
+            try {
+                json = Json.GSON.fromJson(r.body(), JsonObject.class);
+            } catch (RuntimeException e) {
+                throw new StartupException("the API at " + base + " answered " + r.statusCode()
+                        + " with something that is not JSON");
+            }
+            if (r.statusCode() >= 400) {
+                String error = json != null && json.has("error") ? json.get("error").getAsString() : "no message";
+                if (r.statusCode() == 400 || r.statusCode() == 413) {
+                    throw new UsageException(error);
+                }
+                String hint = r.statusCode() == 401 && token == null ? "; give --token (an API token from the dashboard)" : "";
+                throw new StartupException("the API answered " + r.statusCode() + ": " + error + hint);
+            }
+            return json;
+        }
+
+        @Override
+        public void close() {
+            // HttpClient holds nothing that needs closing on Java 17.
+        }
+    }
+}

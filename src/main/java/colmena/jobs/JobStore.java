@@ -1,0 +1,215 @@
+package colmena.jobs;
+
+import colmena.store.Database;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Jobs in SQL: the tables {@code Jobs}, {@code JobPhotos} and {@code JobTasks} (see
+ * {@code sql/schema.sql}). A job is written whole in one transaction before any of its tasks is
+ * queued, so a result never arrives for a job the database does not know.
+ */
+public final class JobStore {
+    private final Database db;
+
+    public JobStore(Database db) {
+        this.db = db;
+    }
+
+    /** A job as stored. */
+    public record Job(String id, String kind, String params, String createdBy, Instant createdAt, int photos,
+                      int tasks) {
+    }
+
+    /** A photo of a job; {@code result} is set once every tile is done, {@code error} when it could not run. */
+    public record Photo(int no, String fileName, String blobHash, int width, int height, String error, String result,
+                        Instant finishedAt) {
+    }
+
+    /** A task of a job: the photo and the tile (pixels of the photo) it works on. */
+    public record Tile(String taskId, int photoNo, int x, int y, int w, int h) {
+    }
+
+    /** Writes a whole job in one transaction. */
+    public void create(Job job, List<Photo> photos, List<Tile> tiles) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                insertJob(c, job);
+                insertPhotos(c, job.id(), photos);
+                insertTiles(c, job.id(), tiles);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            db.writeOut(c);
+        }
+    }
+
+    /** Removes a job whose tasks could not be queued (Redis went away while it was made). */
+    public void delete(String jobId) throws SQLException {
+        try (Connection c = db.connect()) {
+            for (String table : List.of("JobTasks", "JobPhotos", "Jobs")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE JobId = ?")) {
+                    ps.setString(1, jobId);
+                    ps.executeUpdate();
+                }
+            }
+            db.writeOut(c);
+        }
+    }
+
+    private static void insertJob(Connection c, Job job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO Jobs (JobId, Kind, Params, CreatedBy, CreatedAt, "
+                + "Photos, Tasks) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, job.id());
+            ps.setString(2, job.kind());
+            ps.setString(3, job.params());
+            ps.setString(4, job.createdBy());
+            ps.setTimestamp(5, Timestamp.from(job.createdAt()));
+            ps.setInt(6, job.photos());
+            ps.setInt(7, job.tasks());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertPhotos(Connection c, String jobId, List<Photo> photos) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO JobPhotos (JobId, PhotoNo, FileName, BlobHash, "
+                + "Width, Height, Error, Result, FinishedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Photo p : photos) {
+                ps.setString(1, jobId);
+                ps.setInt(2, p.no());
+                ps.setString(3, p.fileName());
+                ps.setString(4, p.blobHash());
+                ps.setInt(5, p.width());
+                ps.setInt(6, p.height());
+                ps.setString(7, p.error());
+                ps.setString(8, p.result());
+                ps.setTimestamp(9, p.finishedAt() == null ? null : Timestamp.from(p.finishedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertTiles(Connection c, String jobId, List<Tile> tiles) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO JobTasks (JobId, TaskId, PhotoNo, TileX, TileY, "
+                + "TileW, TileH) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Tile t : tiles) {
+                ps.setString(1, jobId);
+                ps.setString(2, t.taskId());
+                ps.setInt(3, t.photoNo());
+                ps.setInt(4, t.x());
+                ps.setInt(5, t.y());
+                ps.setInt(6, t.w());
+                ps.setInt(7, t.h());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The job, or null when there is none with that id. */
+    public Job job(String jobId) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs WHERE JobId = ?")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? job(rs) : null;
+            }
+        }
+    }
+
+    /** The newest jobs first, at most {@code limit}. */
+    public List<Job> recent(int limit) throws SQLException {
+        List<Job> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT TOP (?) JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs "
+                        + "ORDER BY CreatedAt DESC, JobId DESC")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(job(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Job job(ResultSet rs) throws SQLException {
+        return new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7));
+    }
+
+    public List<Photo> photos(String jobId) throws SQLException {
+        List<Photo> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT PhotoNo, FileName, "
+                + "BlobHash, Width, Height, Error, Result, FinishedAt FROM JobPhotos WHERE JobId = ? ORDER BY PhotoNo")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp done = rs.getTimestamp(8);
+                    out.add(new Photo(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                            rs.getString(6), rs.getString(7), done == null ? null : done.toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A tile's task as TaskHistory has it now: status null while the task is not placed yet. */
+    public record TileState(Tile tile, String status, String node, String result, String error, int attempts,
+                            Long durationMs, Instant finishedAt) {
+    }
+
+    /** Every task of the job with its TaskHistory row (whole results from TaskOutputs). */
+    public List<TileState> tiles(String jobId) throws SQLException {
+        List<TileState> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT j.TaskId, j.PhotoNo, j.TileX, j.TileY, j.TileW, j.TileH, t.Status, t.NodeID, "
+                        + "COALESCE(o.Output, t.Result), t.Error, t.Attempts, t.DurationMs, t.FinishedAt FROM JobTasks j "
+                        + "LEFT JOIN TaskHistory t ON t.TaskId = j.TaskId LEFT JOIN TaskOutputs o ON o.TaskId = j.TaskId "
+                        + "WHERE j.JobId = ? ORDER BY j.PhotoNo, j.TileY, j.TileX")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Tile t = new Tile(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
+                            rs.getInt(6));
+                    long ms = rs.getLong(12);
+                    Long duration = rs.wasNull() ? null : ms;
+                    Timestamp finished = rs.getTimestamp(13);
+                    out.add(new TileState(t, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                            rs.getInt(11), duration, finished == null ? null : finished.toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records a photo's merged result once; a second writer finds it already set and changes nothing. */
+    public void finishPhoto(String jobId, int photoNo, String result, String error) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE JobPhotos SET Result = ?, "
+                + "Error = ?, FinishedAt = ? WHERE JobId = ? AND PhotoNo = ? AND FinishedAt IS NULL")) {
+            ps.setString(1, result);
+            if (error == null) {
+                ps.setNull(2, Types.NVARCHAR);
+            } else {
+                ps.setString(2, error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
+            }
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setString(4, jobId);
+            ps.setInt(5, photoNo);
+            ps.executeUpdate();
+            db.writeOut(c);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package colmena.task;
+
+/**
+ * Where a running task reads the bytes it works on (a photo, a tile, a cascade file), by the
+ * SHA-256 of those bytes. The agent gives its tasks one backed by Redis.
+ */
+public interface BlobSource {
+    /** For tasks that read no blobs (and for tests of those). */
+    BlobSource NONE = hash -> {
+        throw new BlobMissingException("no blob store here (blob " + hash + ")");
+    };
+
+    /**
+     * @throws BlobMissingException when no blob has that hash (never stored, or expired)
+     */
+    byte[] get(String sha256Hex) throws BlobMissingException;
+
+    /**
+     * Stores bytes a task produced (a filtered tile) and returns their hash.
+     *
+     * @throws UnsupportedOperationException where tasks may only read
+     */
+    default String put(byte[] bytes) {
+        throw new UnsupportedOperationException("this blob store is read-only");
+    }
+
+    /** A blob that is not there: it expired before its task ran, or was never uploaded. */
+    final class BlobMissingException extends Exception {
+        public BlobMissingException(String message) {
+            super(message);
+        }
+    }
+}

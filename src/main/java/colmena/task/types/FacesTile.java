@@ -1,0 +1,75 @@
+package colmena.task.types;
+
+import colmena.broker.RedisKeys;
+import colmena.image.Boxes;
+import colmena.image.Cascades;
+import colmena.image.FaceSettings;
+import colmena.image.Faces;
+import colmena.image.GrayCodec;
+import colmena.task.Param;
+import colmena.task.TaskContext;
+import colmena.task.TaskParams;
+import colmena.task.TaskType;
+
+import java.util.List;
+
+/**
+ * One tile of a photo searched for faces: the tile's grey pixels come from a blob, and the answer
+ * is every candidate window whose position the tile owns (see {@link Faces#plan}), in photo
+ * coordinates, before grouping. The job groups the windows of all its tiles at once, so the faces
+ * found are those of the whole photo searched in one piece. Made by face jobs, not submitted alone.
+ */
+public final class FacesTile implements TaskType {
+    private static final long SIDE = 100_000;
+
+    @Override
+    public String name() {
+        return "faces-tile";
+    }
+
+    @Override
+    public String summary() {
+        return "search one tile of a photo for faces (made by face jobs: colmena faces, POST /api/jobs)";
+    }
+
+    @Override
+    public boolean madeByJobs() {
+        return true;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(
+                Param.text("blob", RedisKeys.BLOB_HASH_REGEX, "the tile's grey pixels (a blob's SHA-256)"),
+                new Param("x", 0, SIDE, 0, "the tile's left edge in the photo"),
+                new Param("y", 0, SIDE, 0, "the tile's top edge in the photo"),
+                new Param("ownX0", 0, SIDE, 0, "first window column the tile owns"),
+                new Param("ownY0", 0, SIDE, 0, "first window row the tile owns"),
+                new Param("ownX1", 0, SIDE, SIDE, "window column past the tile's own"),
+                new Param("ownY1", 0, SIDE, SIDE, "window row past the tile's own"),
+                new Param("photoW", 1, SIDE, 1, "the whole photo's width"),
+                new Param("photoH", 1, SIDE, 1, "the whole photo's height"),
+                new Param("scaleMicros", Math.round(FaceSettings.MIN_SCALE * 1e6), Math.round(FaceSettings.MAX_SCALE * 1e6),
+                        FaceSettings.DEFAULTS.scaleMicros(), "scale factor between window sizes, in millionths"),
+                new Param("minSize", 0, FaceSettings.MAX_SIZE, 0, "smallest window searched (0: the cascade's)"),
+                new Param("maxSize", 0, FaceSettings.MAX_SIZE, 0, "largest window searched (0: no limit)"),
+                Param.text("cascade", "default|" + RedisKeys.BLOB_HASH_REGEX,
+                        "\"default\" (OpenCV's frontal faces) or a cascade file's blob hash"));
+    }
+
+    @Override
+    public String run(TaskParams p, TaskContext context) throws Exception {
+        GrayCodec.Gray pixels = GrayCodec.decode(context.blobs().get(p.text("blob")));
+        FaceSettings settings = new FaceSettings(FaceSettings.fromMicros(p.get("scaleMicros")), 0,
+                (int) p.get("minSize"), (int) p.get("maxSize"));
+        Faces.Tile tile = new Faces.Tile((int) p.get("x"), (int) p.get("y"), pixels.width(), pixels.height(),
+                (int) p.get("ownX0"), (int) p.get("ownY0"), (int) p.get("ownX1"), (int) p.get("ownY1"));
+        List<int[]> windows = Faces.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
+                (int) p.get("photoW"), (int) p.get("photoH"), settings, context);
+        if (windows.size() > Boxes.MAX_WINDOWS) {
+            throw new IllegalStateException(windows.size() + " candidate windows in one tile (the limit is "
+                    + Boxes.MAX_WINDOWS + "); search with a larger minSize");
+        }
+        return Boxes.toResult(windows);
+    }
+}
