@@ -1,0 +1,145 @@
+package colmena.vision;
+
+/**
+ * Runs a {@link HaarCascade} on one window of integral images, computing exactly what OpenCV's
+ * {@code HaarEvaluator::setWindow} and {@code predictOrderedStump}/{@code predictOrdered} compute,
+ * in the same float and double steps. Holds the feature offsets for one integral-image row
+ * stride ({@link #setStride}); not thread-safe, one per thread.
+ */
+final class WindowClassifier {
+
+    /** {@link #classify} result: the window has too little contrast to be evaluated. */
+    static final int FLAT = -1;
+    /** {@link #classify} result: the window passed every stage. */
+    static final int ACCEPTED = 1;
+
+    private final HaarCascade cascade;
+    private final double normArea;
+    private final int[] normCorner = new int[4];
+    /** Per node: 3 rectangles × 4 corner offsets into the integral image. */
+    private final int[] nodeOffsets;
+    private final float[] nodeWeights;
+    private final int[] treeFirstNode;
+    private final int[] treeFirstLeaf;
+    private int stride = -1;
+
+    WindowClassifier(HaarCascade cascade) {
+        this.cascade = cascade;
+        this.normArea = (double) (cascade.windowWidth - 2) * (cascade.windowHeight - 2);
+        int nodes = cascade.nodeFeature.length;
+        this.nodeOffsets = new int[nodes * 12];
+        this.nodeWeights = new float[nodes * 3];
+        for (int n = 0; n < nodes; n++) {
+            System.arraycopy(cascade.featureWeights, cascade.nodeFeature[n] * 3, nodeWeights, n * 3, 3);
+        }
+        int trees = cascade.treeNodeCount.length;
+        this.treeFirstNode = new int[trees];
+        this.treeFirstLeaf = new int[trees];
+        for (int t = 1; t < trees; t++) {
+            treeFirstNode[t] = treeFirstNode[t - 1] + cascade.treeNodeCount[t - 1];
+            treeFirstLeaf[t] = treeFirstLeaf[t - 1] + cascade.treeNodeCount[t - 1] + 1;
+        }
+    }
+
+    /** Prepares the corner offsets for integral images whose rows are {@code stride} ints apart. */
+    void setStride(int stride) {
+        if (stride == this.stride) {
+            return;
+        }
+        this.stride = stride;
+        corners(1, 1, cascade.windowWidth - 2, cascade.windowHeight - 2, normCorner, 0);
+        int[] rects = cascade.featureRects;
+        for (int n = 0; n < cascade.nodeFeature.length; n++) {
+            int f = cascade.nodeFeature[n];
+            for (int r = 0; r < 3; r++) {
+                int at = f * 12 + r * 4;
+                corners(rects[at], rects[at + 1], rects[at + 2], rects[at + 3], nodeOffsets, n * 12 + r * 4);
+            }
+        }
+    }
+
+    private void corners(int x, int y, int w, int h, int[] out, int at) {
+        out[at] = y * stride + x;
+        out[at + 1] = y * stride + x + w;
+        out[at + 2] = (y + h) * stride + x;
+        out[at + 3] = (y + h) * stride + x + w;
+    }
+
+    /**
+     * Classifies the window whose top-left corner is {@code p} in the integral images.
+     *
+     * @return {@link #ACCEPTED}, {@link #FLAT}, or minus the index of the stage that rejected the
+     *     window (so 0 when the first stage did, which OpenCV uses to skip the next position)
+     */
+    int classify(int[] sum, int[] squares, int p) {
+        int[] nc = normCorner;
+        int valueSum = sum[p + nc[0]] - sum[p + nc[1]] - sum[p + nc[2]] + sum[p + nc[3]];
+        long squareSum = (squares[p + nc[0]] - squares[p + nc[1]] - squares[p + nc[2]] + squares[p + nc[3]])
+                & 0xffffffffL;
+        double nf = normArea * squareSum - (double) valueSum * valueSum;
+        if (!(nf > 0)) {
+            return FLAT;
+        }
+        float norm = (float) (1.0 / Math.sqrt(nf));
+        if (!(normArea * norm < 0.1)) {
+            return FLAT;
+        }
+        return cascade.stumpsOnly ? stumps(sum, p, norm) : trees(sum, p, norm);
+    }
+
+    private int stumps(int[] sum, int p, float norm) {
+        int[] ofs = nodeOffsets;
+        float[] w = nodeWeights;
+        float[] thresholds = cascade.nodeThreshold;
+        float[] leaves = cascade.leaves;
+        int[] treeCount = cascade.stageTreeCount;
+        float[] stageThreshold = cascade.stageThreshold;
+        int node = 0;
+        for (int stage = 0; stage < treeCount.length; stage++) {
+            double total = 0;
+            for (int end = node + treeCount[stage]; node < end; node++) {
+                float value = feature(sum, p, ofs, w, node) * norm;
+                total += value < thresholds[node] ? leaves[node * 2] : leaves[node * 2 + 1];
+            }
+            if (total < stageThreshold[stage]) {
+                return -stage;
+            }
+        }
+        return ACCEPTED;
+    }
+
+    private int trees(int[] sum, int p, float norm) {
+        int tree = 0;
+        for (int stage = 0; stage < cascade.stageTreeCount.length; stage++) {
+            double total = 0;
+            for (int end = tree + cascade.stageTreeCount[stage]; tree < end; tree++) {
+                int root = treeFirstNode[tree];
+                int idx = 0;
+                do {
+                    int node = root + idx;
+                    float value = feature(sum, p, nodeOffsets, nodeWeights, node) * norm;
+                    idx = value < cascade.nodeThreshold[node] ? cascade.nodeLeft[node] : cascade.nodeRight[node];
+                } while (idx > 0);
+                total += cascade.leaves[treeFirstLeaf[tree] - idx];
+            }
+            if (total < cascade.stageThreshold[stage]) {
+                return -stage;
+            }
+        }
+        return ACCEPTED;
+    }
+
+    /** The weighted rectangle sums of one node's feature, in OpenCV's float order. */
+    private static float feature(int[] sum, int p, int[] ofs, float[] w, int node) {
+        int o = node * 12;
+        int wi = node * 3;
+        float value = w[wi] * (float) (sum[p + ofs[o]] - sum[p + ofs[o + 1]] - sum[p + ofs[o + 2]] + sum[p + ofs[o + 3]])
+                + w[wi + 1] * (float) (sum[p + ofs[o + 4]] - sum[p + ofs[o + 5]] - sum[p + ofs[o + 6]]
+                + sum[p + ofs[o + 7]]);
+        if (w[wi + 2] != 0.0f) {
+            value += w[wi + 2] * (float) (sum[p + ofs[o + 8]] - sum[p + ofs[o + 9]] - sum[p + ofs[o + 10]]
+                    + sum[p + ofs[o + 11]]);
+        }
+        return value;
+    }
+}
