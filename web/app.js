@@ -426,7 +426,10 @@ async function pollNodes() {
 
 function onVisibilityChange() {
   if (document.hidden) clearTimeout(pollTimer);
-  else if (state.me) poll();
+  else if (state.me) {
+    poll();
+    if (typeof pollJobs === 'function') pollJobs(true);
+  }
   else if (bootPending) boot();
 }
 
@@ -493,6 +496,7 @@ function enterDashboard(me) {
   setLoginMessage('login-notice', '');
   renderAll();
   poll();
+  if (typeof pollJobs === 'function') pollJobs(true);
 }
 
 /** Back to the login screen: polling stops and what only that session may see is wiped. */
@@ -685,6 +689,7 @@ function renderAll() {
   renderPanelError('tasks-error', state.tasksError);
   renderForm();
   if (typeof renderAdmin === 'function') renderAdmin();
+  if (typeof renderPhotos === 'function') renderPhotos();
 }
 
 function renderConnection() {
@@ -818,6 +823,7 @@ function start() {
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('resize', onResize);
   if (typeof adminStart === 'function') adminStart();
+  if (typeof setupPhotos === 'function') setupPhotos();
   applyLanguage(initialLang());
   boot();
 }

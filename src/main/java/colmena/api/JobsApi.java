@@ -4,12 +4,12 @@ import colmena.broker.Blobs;
 import colmena.broker.RedisKeys;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
-import colmena.image.FaceSettings;
-import colmena.image.Faces;
+import colmena.image.Photos;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.task.BlobSource;
+import colmena.vision.DetectParams;
 import colmena.vision.InvalidCascadeException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -62,7 +62,7 @@ final class JobsApi {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             if (kind.equals("photo")) {
-                Faces.ImageInfo info = Faces.probe(bytes);
+                Photos.Info info = Photos.probe(bytes);
                 out.put("format", info.format());
                 out.put("width", info.width());
                 out.put("height", info.height());
@@ -92,7 +92,7 @@ final class JobsApi {
             }
         }
         List<FaceJobs.PhotoRef> photos = photos(body.get("photos"));
-        FaceSettings settings = settings(body);
+        DetectParams settings = settings(body);
         String cascade = body.has("cascade") && !body.get("cascade").isJsonNull() ? text(body, "cascade")
                 : Cascades.DEFAULT;
         String id;
@@ -134,18 +134,19 @@ final class JobsApi {
         return out;
     }
 
-    private static FaceSettings settings(JsonObject body) {
+    private static DetectParams settings(JsonObject body) {
+        DetectParams d = DetectParams.defaults();
+        DetectParams p = new DetectParams(
+                body.has("scaleFactor") ? number(body, "scaleFactor") : d.scaleFactor(),
+                body.has("minNeighbors") ? whole(body, "minNeighbors") : d.minNeighbors(),
+                body.has("minSize") ? whole(body, "minSize") : d.minSize(),
+                body.has("maxSize") ? whole(body, "maxSize") : d.maxSize());
         try {
-            return new FaceSettings(
-                    body.has("scaleFactor") ? number(body, "scaleFactor") : FaceSettings.DEFAULTS.scaleFactor(),
-                    body.has("minNeighbors") ? whole(body, "minNeighbors") : FaceSettings.DEFAULTS.minNeighbors(),
-                    body.has("minSize") ? whole(body, "minSize") : 0,
-                    body.has("maxSize") ? whole(body, "maxSize") : 0);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            int colon = m.indexOf(':');
-            throw field(m, colon > 0 ? m.substring(0, colon) : "params");
+            FaceJobs.check(p);
+        } catch (JobException e) {
+            throw field(e.getMessage(), e.field());
         }
+        return p;
     }
 
     private static double number(JsonObject body, String name) {
@@ -187,7 +188,7 @@ final class JobsApi {
     Object original(Request r) throws Exception {
         JobView.PhotoView p = photo(r);
         byte[] bytes = photoBytes(p);
-        return new Response(200, contentType(Faces.probe(bytes).format()), null, bytes, null, null);
+        return new Response(200, contentType(Photos.probe(bytes).format()), null, bytes, null, null);
     }
 
     /** {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it is done). */
@@ -196,7 +197,7 @@ final class JobsApi {
         if (!p.status().equals("done")) {
             throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
         }
-        BufferedImage image = Faces.decode(photoBytes(p));
+        BufferedImage image = Photos.decode(photoBytes(p));
         String format = Annotate.formatFor(p.file());
         byte[] out = Annotate.encode(Annotate.draw(image, p.faces()), format);
         String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_");

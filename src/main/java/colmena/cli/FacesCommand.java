@@ -7,11 +7,12 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
-import colmena.image.FaceSettings;
-import colmena.image.Faces;
+import colmena.image.Photos;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.store.Database;
+import colmena.vision.DetectParams;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,7 +68,7 @@ final class FacesCommand {
             return 0;
         }
         List<Path> photos = photos(paths);
-        FaceSettings settings = settings(flags);
+        DetectParams settings = settings(flags);
         Path out = flags.string("out") == null ? null : Path.of(flags.string("out"));
         if (out != null) {
             Files.createDirectories(out);
@@ -143,14 +144,22 @@ final class FacesCommand {
         return EXTENSIONS.stream().anyMatch(n::endsWith);
     }
 
-    private static FaceSettings settings(Flags flags) {
+    private static DetectParams settings(Flags flags) {
+        DetectParams p = new DetectParams(
+                flags.decimal("scale-factor", DetectParams.MIN_SCALE_FACTOR, DetectParams.MAX_SCALE_FACTOR),
+                flags.integer("min-neighbors", 0, DetectParams.MAX_MIN_NEIGHBORS),
+                flags.integer("min-size", 0, DetectParams.MAX_SIZE), flags.integer("max-size", 0, DetectParams.MAX_SIZE));
         try {
-            return new FaceSettings(flags.decimal("scale-factor", FaceSettings.MIN_SCALE, FaceSettings.MAX_SCALE),
-                    flags.integer("min-neighbors", 0, FaceSettings.MAX_NEIGHBORS),
-                    flags.integer("min-size", 0, FaceSettings.MAX_SIZE), flags.integer("max-size", 0, FaceSettings.MAX_SIZE));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            FaceJobs.check(p);
+        } catch (JobException e) {
+            throw new UsageException("--" + flagName(e.field()) + ": " + e.getMessage());
         }
+        return p;
+    }
+
+    /** {@code minNeighbors} → {@code min-neighbors}. */
+    private static String flagName(String field) {
+        return field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     }
 
     private static byte[] read(Path p) {
@@ -260,7 +269,7 @@ final class FacesCommand {
                 System.err.println(file + ": not boxed, --out would overwrite the photo itself; choose another folder");
                 return;
             }
-            var image = Faces.decode(Files.readAllBytes(file));
+            var image = Photos.decode(Files.readAllBytes(file));
             Files.write(target, Annotate.encode(Annotate.draw(image, p.faces()), Annotate.formatFor(file.toString())));
         } catch (IOException | IllegalArgumentException e) {
             System.err.println(file + ": could not write the boxed copy (" + e.getMessage() + ")");

@@ -4,7 +4,7 @@ import colmena.broker.Blobs;
 import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.config.UsageException;
-import colmena.image.FaceSettings;
+import colmena.vision.DetectParams;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
@@ -31,7 +31,7 @@ interface JobClient extends AutoCloseable {
     /** Uploads a photo or cascade file; returns its blob hash. */
     String upload(byte[] bytes, String kind, String fileName) throws Exception;
 
-    String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade) throws Exception;
+    String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
 
     JobView.View read(String jobId) throws Exception;
 
@@ -61,7 +61,7 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade)
+        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
                 throws SQLException {
             try {
                 return jobs.create(photos, settings, cascade, System.getProperty("user.name"));
@@ -109,13 +109,17 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, FaceSettings settings, String cascade)
+        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
                 throws InterruptedException {
             List<Map<String, String>> list = new ArrayList<>();
             for (FaceJobs.PhotoRef p : photos) {
                 list.add(Map.of("blob", p.blobHash(), "name", p.fileName()));
             }
-            Map<String, Object> body = new java.util.LinkedHashMap<>(settings.asMap());
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("scaleFactor", settings.scaleFactor());
+            body.put("minNeighbors", settings.minNeighbors());
+            body.put("minSize", settings.minSize());
+            body.put("maxSize", settings.maxSize());
             body.put("photos", list);
             body.put("cascade", cascade);
             HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")

@@ -1,5 +1,7 @@
 package colmena.image;
 
+import colmena.vision.Box;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +17,12 @@ public final class Boxes {
     private Boxes() {
     }
 
-    public static String toResult(List<int[]> boxes) {
+    public static String toResult(List<Box> boxes) {
         StringBuilder sb = new StringBuilder(boxes.size() * 16 + 16).append(boxes.size()).append(" windows:");
         for (int i = 0; i < boxes.size(); i++) {
-            int[] b = boxes.get(i);
-            sb.append(i == 0 ? " " : ";").append(b[0]).append(',').append(b[1]).append(',').append(b[2]).append(',')
-                    .append(b[3]);
+            Box b = boxes.get(i);
+            sb.append(i == 0 ? " " : ";").append(b.x()).append(',').append(b.y()).append(',').append(b.width())
+                    .append(',').append(b.height());
         }
         return sb.toString();
     }
@@ -28,23 +30,29 @@ public final class Boxes {
     /**
      * @throws IllegalArgumentException when {@code text} is not what {@link #toResult} writes
      */
-    public static List<int[]> fromResult(String text) {
+    public static List<Box> fromResult(String text) {
         int colon = text == null ? -1 : text.indexOf(" windows:");
         if (colon < 0) {
             throw new IllegalArgumentException("not a tile's windows: \"" + shorten(text) + "\"");
         }
         int count = Integer.parseInt(text.substring(0, colon));
         String rest = text.substring(colon + " windows:".length()).trim();
-        List<int[]> out = new ArrayList<>(count);
+        List<Box> out = new ArrayList<>(count);
         if (!rest.isEmpty()) {
             for (String part : rest.split(";")) {
-                out.add(quad(part.split(",")));
+                int[] q = quad(part.split(","));
+                out.add(new Box(q[0], q[1], q[2], q[3]));
             }
         }
         if (out.size() != count) {
             throw new IllegalArgumentException("a tile's windows say " + count + " but hold " + out.size());
         }
         return out;
+    }
+
+    /** Boxes as the API and {@code faces --json} show them: {@code [x, y, w, h]} each. */
+    public static List<int[]> quads(List<Box> boxes) {
+        return boxes.stream().map(b -> new int[]{b.x(), b.y(), b.width(), b.height()}).toList();
     }
 
     public static String toJson(List<int[]> boxes) {

@@ -5,18 +5,23 @@ import colmena.broker.Json;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.image.Cascades;
-import colmena.image.FaceSettings;
-import colmena.image.Faces;
 import colmena.image.GrayCodec;
+import colmena.image.Photos;
 import colmena.task.BlobSource;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
+import colmena.task.types.FacesTile;
+import colmena.vision.DetectParams;
+import colmena.vision.GrayImage;
 import colmena.vision.HaarCascade;
 import colmena.vision.InvalidCascadeException;
+import colmena.vision.Tile;
+import colmena.vision.TilePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +31,7 @@ import java.util.Map;
 
 /**
  * Makes face-detection jobs: each photo, already uploaded as a blob, is decoded once, turned grey
- * and cut into tiles ({@link Faces#plan}); each tile's grey pixels become a blob and a
+ * and cut into tiles ({@link TilePlan}); each tile's grey pixels become a blob and a
  * {@code faces-tile} task. The job is written to SQL whole, then its tasks are queued; a photo
  * that cannot be read fails alone, with the reason, and the others go on.
  */
@@ -56,11 +61,12 @@ public final class FaceJobs {
      * @return the job's id
      * @throws JobException when the job as a whole cannot be made (no photos, a bad cascade)
      */
-    public String create(List<PhotoRef> photos, FaceSettings settings, String cascadeRef, String createdBy)
+    public String create(List<PhotoRef> photos, DetectParams settings, String cascadeRef, String createdBy)
             throws JobException, SQLException {
         if (photos.isEmpty() || photos.size() > MAX_PHOTOS) {
             throw new JobException("photos", "a job needs 1 to " + MAX_PHOTOS + " photos, got " + photos.size());
         }
+        check(settings);
         HaarCascade cascade = cascade(cascadeRef);
         String jobId = TaskIds.next();
         long now = System.currentTimeMillis();
@@ -70,7 +76,7 @@ public final class FaceJobs {
         for (int i = 0; i < photos.size(); i++) {
             PhotoRef ref = photos.get(i);
             try {
-                BufferedImage image = Faces.decode(blobs.get(ref.blobHash()));
+                BufferedImage image = Photos.decode(blobs.get(ref.blobHash()));
                 rows.add(new JobStore.Photo(i, ref.fileName(), ref.blobHash(), image.getWidth(), image.getHeight(),
                         null, null, null));
                 cut(jobId, i, image, cascade, settings, cascadeRef, now, tiles, tasks);
@@ -79,7 +85,11 @@ public final class FaceJobs {
                         Instant.now()));
             }
         }
-        Map<String, Object> params = new LinkedHashMap<>(settings.asMap());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("scaleFactor", settings.scaleFactor());
+        params.put("minNeighbors", settings.minNeighbors());
+        params.put("minSize", settings.minSize());
+        params.put("maxSize", settings.maxSize());
         params.put("cascade", cascadeRef);
         store.create(new JobStore.Job(jobId, KIND, Json.write(params), createdBy, Instant.ofEpochMilli(now),
                 photos.size(), tasks.size()), rows, tiles);
@@ -94,6 +104,22 @@ public final class FaceJobs {
         LOG.info("Job …{}: {} photos, {} tile tasks queued{}", jobId.substring(jobId.length() - 8), photos.size(),
                 tasks.size(), createdBy == null ? "" : " (by " + createdBy + ")");
         return jobId;
+    }
+
+    /**
+     * @throws JobException naming the parameter out of bounds
+     */
+    public static void check(DetectParams settings) throws JobException {
+        try {
+            settings.check();
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new JobException(m.substring(0, Math.max(0, m.indexOf(' '))), m);
+        }
+        if (BigDecimal.valueOf(settings.scaleFactor()).stripTrailingZeros().scale() > 6) {
+            throw new JobException("scaleFactor", "scaleFactor may have at most 6 decimal places; got "
+                    + settings.scaleFactor());
+        }
     }
 
     private HaarCascade cascade(String ref) throws JobException {
@@ -112,13 +138,13 @@ public final class FaceJobs {
         }
     }
 
-    private void cut(String jobId, int photoNo, BufferedImage image, HaarCascade cascade, FaceSettings settings,
+    private void cut(String jobId, int photoNo, BufferedImage image, HaarCascade cascade, DetectParams settings,
                      String cascadeRef, long now, List<JobStore.Tile> tiles, List<String> tasks) {
         int w = image.getWidth();
         int h = image.getHeight();
-        byte[] gray = Faces.gray(image);
-        for (Faces.Tile t : Faces.plan(w, h, cascade, settings)) {
-            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.w(), t.h()));
+        byte[] gray = GrayImage.of(image).pixels();
+        for (Tile t : TilePlan.of(w, h, cascade, settings, TilePlan.DEFAULT_TILE_PIXELS)) {
+            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()));
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("blob", tileBlob);
             p.put("x", t.x());
@@ -129,13 +155,13 @@ public final class FaceJobs {
             p.put("ownY1", t.ownY1());
             p.put("photoW", w);
             p.put("photoH", h);
-            p.put("scaleMicros", settings.scaleMicros());
+            p.put("scaleMicros", FacesTile.micros(settings.scaleFactor()));
             p.put("minSize", settings.minSize());
             p.put("maxSize", settings.maxSize());
             p.put("cascade", cascadeRef);
             String taskId = TaskIds.next();
             tasks.add(Json.write(TaskMessage.submit(taskId, "faces-tile", p, now, null)));
-            tiles.add(new JobStore.Tile(taskId, photoNo, t.x(), t.y(), t.w(), t.h()));
+            tiles.add(new JobStore.Tile(taskId, photoNo, t.x(), t.y(), t.width(), t.height()));
         }
     }
 

@@ -2,7 +2,8 @@ package colmena.jobs;
 
 import colmena.broker.Json;
 import colmena.image.Boxes;
-import colmena.image.Faces;
+import colmena.vision.Box;
+import colmena.vision.FaceDetector;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -122,7 +123,7 @@ public final class JobView {
                     List.copyOf(nodes), ms, shown);
         }
         if (allDone) {
-            List<int[]> faces = merge(job, tiles);
+            List<int[]> faces = Boxes.quads(merge(job, p, tiles));
             store.finishPhoto(job.id(), p.no(), Boxes.toJson(faces), null);
             return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "done", null, faces,
                     List.copyOf(nodes), ms, shown);
@@ -132,15 +133,17 @@ public final class JobView {
                 started ? "running" : "waiting", null, null, List.copyOf(nodes), null, shown);
     }
 
-    /** Every tile's windows grouped at once: the faces of the whole photo. */
-    private static List<int[]> merge(JobStore.Job job, List<JobStore.TileState> tiles) {
-        List<int[]> windows = new ArrayList<>();
+    /** Every tile's windows grouped at once: the faces of the whole photo, top to bottom, then left to right. */
+    private static List<Box> merge(JobStore.Job job, JobStore.Photo photo, List<JobStore.TileState> tiles) {
+        List<Box> windows = new ArrayList<>();
         for (JobStore.TileState t : tiles) {
             windows.addAll(Boxes.fromResult(t.result()));
         }
         Object n = job.params() == null ? null : Json.GSON.fromJson(job.params(), Map.class).get("minNeighbors");
         int minNeighbors = n instanceof Number num ? num.intValue() : 3;
-        return Faces.group(windows, minNeighbors);
+        List<Box> faces = new ArrayList<>(FaceDetector.group(windows, minNeighbors, photo.width(), photo.height()));
+        faces.sort(java.util.Comparator.comparingInt(Box::y).thenComparingInt(Box::x).thenComparingInt(Box::width));
+        return faces;
     }
 
     /** The newest jobs, each with its progress but without its photos' tiles. */

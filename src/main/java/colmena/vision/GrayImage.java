@@ -102,7 +102,7 @@ public final class GrayImage {
     }
 
     /** The backing array; callers must not change it. */
-    byte[] pixels() {
+    public byte[] pixels() {
         return pixels;
     }
 }

@@ -3,9 +3,12 @@ package colmena.task.types;
 import colmena.broker.RedisKeys;
 import colmena.image.Boxes;
 import colmena.image.Cascades;
-import colmena.image.FaceSettings;
-import colmena.image.Faces;
 import colmena.image.GrayCodec;
+import colmena.vision.Box;
+import colmena.vision.DetectParams;
+import colmena.vision.FaceDetector;
+import colmena.vision.GrayImage;
+import colmena.vision.Tile;
 import colmena.task.Param;
 import colmena.task.TaskContext;
 import colmena.task.TaskParams;
@@ -15,7 +18,7 @@ import java.util.List;
 
 /**
  * One tile of a photo searched for faces: the tile's grey pixels come from a blob, and the answer
- * is every candidate window whose position the tile owns (see {@link Faces#plan}), in photo
+ * is every candidate window whose position the tile owns (see {@link colmena.vision.TilePlan}), in photo
  * coordinates, before grouping. The job groups the windows of all its tiles at once, so the faces
  * found are those of the whole photo searched in one piece. Made by face jobs, not submitted alone.
  */
@@ -49,27 +52,37 @@ public final class FacesTile implements TaskType {
                 new Param("ownY1", 0, SIDE, SIDE, "window row past the tile's own"),
                 new Param("photoW", 1, SIDE, 1, "the whole photo's width"),
                 new Param("photoH", 1, SIDE, 1, "the whole photo's height"),
-                new Param("scaleMicros", Math.round(FaceSettings.MIN_SCALE * 1e6), Math.round(FaceSettings.MAX_SCALE * 1e6),
-                        FaceSettings.DEFAULTS.scaleMicros(), "scale factor between window sizes, in millionths"),
-                new Param("minSize", 0, FaceSettings.MAX_SIZE, 0, "smallest window searched (0: the cascade's)"),
-                new Param("maxSize", 0, FaceSettings.MAX_SIZE, 0, "largest window searched (0: no limit)"),
+                new Param("scaleMicros", micros(DetectParams.MIN_SCALE_FACTOR), micros(DetectParams.MAX_SCALE_FACTOR),
+                        micros(DetectParams.defaults().scaleFactor()), "scale factor between window sizes, in millionths"),
+                new Param("minSize", 0, DetectParams.MAX_SIZE, 0, "smallest window searched (0: the cascade's)"),
+                new Param("maxSize", 0, DetectParams.MAX_SIZE, 0, "largest window searched (0: no limit)"),
                 Param.text("cascade", "default|" + RedisKeys.BLOB_HASH_REGEX,
                         "\"default\" (OpenCV's frontal faces) or a cascade file's blob hash"));
     }
 
     @Override
     public String run(TaskParams p, TaskContext context) throws Exception {
-        GrayCodec.Gray pixels = GrayCodec.decode(context.blobs().get(p.text("blob")));
-        FaceSettings settings = new FaceSettings(FaceSettings.fromMicros(p.get("scaleMicros")), 0,
-                (int) p.get("minSize"), (int) p.get("maxSize"));
-        Faces.Tile tile = new Faces.Tile((int) p.get("x"), (int) p.get("y"), pixels.width(), pixels.height(),
-                (int) p.get("ownX0"), (int) p.get("ownY0"), (int) p.get("ownX1"), (int) p.get("ownY1"));
-        List<int[]> windows = Faces.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
-                (int) p.get("photoW"), (int) p.get("photoH"), settings, context);
+        GrayCodec.Gray gray = GrayCodec.decode(context.blobs().get(p.text("blob")));
+        GrayImage pixels = new GrayImage(gray.width(), gray.height(), gray.pixels());
+        DetectParams params = new DetectParams(p.get("scaleMicros") / 1_000_000.0, 0, (int) p.get("minSize"),
+                (int) p.get("maxSize"));
+        Tile tile = new Tile((int) p.get("x"), (int) p.get("y"), gray.width(), gray.height(), (int) p.get("ownX0"),
+                (int) p.get("ownY0"), (int) p.get("ownX1"), (int) p.get("ownY1"));
+        context.checkpoint();
+        List<Box> windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
+                (int) p.get("photoW"), (int) p.get("photoH"), params);
         if (windows.size() > Boxes.MAX_WINDOWS) {
             throw new IllegalStateException(windows.size() + " candidate windows in one tile (the limit is "
                     + Boxes.MAX_WINDOWS + "); search with a larger minSize");
         }
         return Boxes.toResult(windows);
+    }
+
+    /**
+     * A scale factor in millionths, as a tile task carries it (parameters are whole numbers);
+     * {@code micros / 1e6} gives back the same double for a factor of at most 6 decimals.
+     */
+    public static long micros(double scaleFactor) {
+        return Math.round(scaleFactor * 1_000_000);
     }
 }

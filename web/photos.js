@@ -1,0 +1,240 @@
+// Colmena dashboard: the Photos panel. Photos are uploaded one by one as blobs, made into one face
+// job, and followed: each photo is drawn with its faces boxed and its tiles outlined in the colour
+// of the node that did them. Operators upload; every role sees the jobs and their results.
+'use strict';
+
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/bmp', 'image/gif'];
+const PHOTO_MAX_BYTES = 32 * 1024 * 1024;
+const JOB_POLL_MS = 1000;
+const JOB_LIST_EVERY = 3;          // the job list is read every this many job polls
+const NODE_COLOURS = ['#1f77b4', '#d62728', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#2ca02c'];
+
+const photos = {
+  chosen: [],          // File objects waiting to be sent
+  sending: false,
+  status: null,        // msg() shown under the upload controls
+  errors: [],          // { file, text } per photo refused at upload
+  jobs: null,          // GET /api/jobs answer
+  jobsError: null,
+  current: null,       // GET /api/jobs/{id} answer of the job shown
+  currentId: null,
+  timer: null,
+  polls: 0,
+  images: new Map(),   // "job/no" -> loaded HTMLImageElement
+};
+
+function nodeColour(node) {
+  let h = 0;
+  for (const ch of String(node)) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+  return NODE_COLOURS[h % NODE_COLOURS.length];
+}
+
+function setupPhotos() {
+  const input = $('photo-input');
+  input.addEventListener('change', () => choosePhotos(input.files));
+  const drop = $('photo-drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('dragging'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('dragging');
+    if (can('operator')) choosePhotos(e.dataTransfer.files);
+  });
+  $('photo-send').addEventListener('click', sendPhotos);
+  $('job-list').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-job]');
+    if (b) showJob(b.dataset.job);
+  });
+}
+
+function choosePhotos(files) {
+  photos.chosen = Array.from(files || []);
+  photos.errors = [];
+  photos.status = photos.chosen.length ? msg('photosChosen', { n: photos.chosen.length }) : null;
+  renderPhotos();
+}
+
+/** Uploads each chosen photo, then makes one job of those the API took. A refused photo is named with the reason. */
+async function sendPhotos() {
+  if (photos.sending || !photos.chosen.length) return;
+  photos.sending = true;
+  photos.errors = [];
+  const refs = [];
+  try {
+    for (let i = 0; i < photos.chosen.length; i++) {
+      const f = photos.chosen[i];
+      photos.status = msg('photosUploading', { i: i + 1, n: photos.chosen.length, file: f.name });
+      renderPhotos();
+      if (f.size === 0) { photos.errors.push({ file: f.name, text: t('photoEmpty') }); continue; }
+      if (f.size > PHOTO_MAX_BYTES) { photos.errors.push({ file: f.name, text: t('photoTooBig', { mb: PHOTO_MAX_BYTES / 1048576 }) }); continue; }
+      const res = await upload(f);
+      if (res.ok) refs.push({ blob: res.body.hash, name: f.name });
+      else photos.errors.push({ file: f.name, text: errorText(res) });
+    }
+    if (!refs.length) { photos.status = msg('photosNoneSent'); return; }
+    const res = await request('POST', '/api/jobs', { photos: refs });
+    if (!res.ok) { photos.status = msg('photosJobFailed', { msg: errorText(res) }); return; }
+    photos.chosen = [];
+    $('photo-input').value = '';
+    photos.status = msg('photosJobMade', { n: refs.length });
+    showJob(res.body.id);
+  } catch (e) {
+    photos.status = msg('photosUnreachable');
+  } finally {
+    photos.sending = false;
+    renderPhotos();
+  }
+}
+
+async function upload(file) {
+  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
+  if (state.me && state.me.csrf) headers['X-CSRF-Token'] = state.me.csrf;
+  const res = await fetch('/api/blobs?kind=photo', { method: 'POST', body: file, headers, credentials: 'same-origin' });
+  let body = null;
+  try { body = await res.json(); } catch (e) { /* not JSON: the status says enough */ }
+  if (res.status === 401) sessionEnded(body && body.error);
+  return { status: res.status, ok: res.ok, body };
+}
+
+function showJob(id) {
+  photos.currentId = id;
+  photos.current = null;
+  pollJobs(true);
+}
+
+/** Reads the job shown (every second while it runs) and, now and then, the job list. */
+async function pollJobs(listToo) {
+  clearTimeout(photos.timer);
+  if (!state.me || document.hidden) return;
+  try {
+    if (listToo || photos.polls % JOB_LIST_EVERY === 0) {
+      try { photos.jobs = await getJson('/api/jobs?limit=10'); photos.jobsError = null; }
+      catch (e) { photos.jobsError = e.message; }
+    }
+    if (!photos.currentId && photos.jobs && photos.jobs.jobs.length) photos.currentId = photos.jobs.jobs[0].id;
+    if (photos.currentId) {
+      try { photos.current = await getJson('/api/jobs/' + encodeURIComponent(photos.currentId)); }
+      catch (e) { photos.jobsError = e.message; }
+    }
+  } finally {
+    photos.polls++;
+    renderPhotos();
+    const running = photos.current && photos.current.status === 'running';
+    photos.timer = setTimeout(() => pollJobs(false), running ? JOB_POLL_MS : JOB_POLL_MS * 3);
+  }
+}
+
+function renderPhotos() {
+  const section = $('photos');
+  if (!section) return;
+  const operator = can('operator');
+  $('photo-upload').hidden = !operator;
+  $('photo-send').disabled = photos.sending || !photos.chosen.length;
+  $('photo-status').textContent = photos.status ? tr(photos.status) : '';
+  const errs = $('photo-errors');
+  errs.replaceChildren(...photos.errors.map((e) => el('li', null, t('photoRefused', { file: e.file, msg: e.text }))));
+  errs.hidden = !photos.errors.length;
+  renderPanelError('photos-error', photos.jobsError);
+  renderJobList();
+  renderJob(photos.current);
+}
+
+function renderJobList() {
+  const list = $('job-list');
+  const jobs = photos.jobs ? photos.jobs.jobs : [];
+  $('jobs-empty').hidden = jobs.length > 0;
+  list.replaceChildren(...jobs.map((j) => {
+    const b = el('button', 'job-item' + (j.id === photos.currentId ? ' current' : ''));
+    b.type = 'button';
+    b.dataset.job = j.id;
+    b.setAttribute('aria-pressed', String(j.id === photos.currentId));
+    b.append(el('span', 'job-when', fmtTime(j.createdAt)),
+      el('span', 'job-what', t(j.photos === 1 ? 'jobPhotos1' : 'jobPhotosN', { n: j.photos })),
+      el('span', 'job-faces', t(j.faces === 1 ? 'faces1' : 'facesN', { n: j.faces })),
+      el('span', 'job-status job-' + j.status, t('job_' + j.status)));
+    return el('li', null).appendChild(b).parentNode;
+  }));
+}
+
+function renderJob(job) {
+  const box = $('job-view');
+  box.hidden = !job;
+  if (!job) return;
+  const p = job.tasks;
+  const finished = p.done + p.failed;
+  $('job-progress').max = Math.max(1, p.total);
+  $('job-progress').value = finished;
+  $('job-summary').textContent = t('jobSummary', { tiles: finished, total: p.total, photos: job.photosDone + job.photosFailed,
+    all: job.photos.length, faces: job.faces, status: t('job_' + job.status) });
+  const grid = $('job-photos');
+  const wanted = job.photos.map((ph) => job.id + '/' + ph.no);
+  if (grid.dataset.job !== job.id || grid.children.length !== wanted.length) {
+    grid.dataset.job = job.id;
+    grid.replaceChildren(...job.photos.map((ph) => photoFigure(job, ph)));
+  }
+  job.photos.forEach((ph, i) => updateFigure(grid.children[i], job, ph));
+}
+
+function photoFigure(job, ph) {
+  const fig = el('figure', 'photo');
+  const canvas = el('canvas', 'photo-canvas');
+  canvas.setAttribute('role', 'img');
+  const cap = el('figcaption', 'photo-caption');
+  const legend = el('ul', 'tile-legend');
+  const link = el('a', 'photo-download', t('photoDownload'));
+  link.href = '/api/jobs/' + encodeURIComponent(job.id) + '/photos/' + ph.no + '/annotated';
+  link.download = 'faces-' + ph.file.replace(/^.*[\\/]/, '');
+  link.hidden = true;
+  fig.append(canvas, cap, legend, link);
+  const key = job.id + '/' + ph.no;
+  if (!photos.images.has(key) && ph.status !== 'failed') {
+    const img = new Image();
+    img.onload = () => { photos.images.set(key, img); if (photos.current) renderJob(photos.current); };
+    img.src = '/api/jobs/' + encodeURIComponent(job.id) + '/photos/' + ph.no + '/original';
+  }
+  return fig;
+}
+
+function updateFigure(fig, job, ph) {
+  const [canvas, cap, legend, link] = fig.children;
+  const faces = ph.faces ? ph.faces.length : 0;
+  const nodes = [...new Set(ph.tiles.filter((x) => x.node).map((x) => x.node))];
+  cap.textContent = ph.status === 'done'
+    ? t('photoDone', { file: ph.file, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }), tiles: ph.tiles.length,
+      nodes: nodes.join(', '), ms: ph.ms == null ? '—' : fmtDuration(ph.ms) })
+    : ph.status === 'failed' ? t('photoFailed', { file: ph.file, msg: ph.error || '' })
+      : t('photoRunning', { file: ph.file, done: ph.tiles.filter((x) => x.status === 'DONE').length, total: ph.tiles.length });
+  cap.classList.toggle('photo-failed', ph.status === 'failed');
+  link.hidden = ph.status !== 'done';
+  legend.replaceChildren(...nodes.map((n) => {
+    const li = el('li', null);
+    const sw = el('span', 'swatch');
+    sw.style.background = nodeColour(n);
+    li.append(sw, document.createTextNode(t('tilesBy', { node: n, n: ph.tiles.filter((x) => x.node === n).length })));
+    return li;
+  }));
+  canvas.setAttribute('aria-label', cap.textContent);
+  drawPhoto(canvas, photos.images.get(job.id + '/' + ph.no), ph);
+}
+
+/** The photo scaled to the card, its tiles outlined (dashed, in their node's colour) and its faces boxed. */
+function drawPhoto(canvas, img, ph) {
+  const w = ph.width || 320, h = ph.height || 200;
+  const scale = Math.min(1, 480 / w);
+  canvas.width = Math.max(1, Math.round(w * scale));
+  canvas.height = Math.max(1, Math.round(h * scale));
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#ddd';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  if (img) g.drawImage(img, 0, 0, canvas.width, canvas.height);
+  g.lineWidth = 2;
+  for (const tile of ph.tiles) {
+    g.setLineDash([6, 4]);
+    g.strokeStyle = tile.node ? nodeColour(tile.node) : '#888';
+    g.strokeRect(tile.x * scale + 1, tile.y * scale + 1, tile.w * scale - 2, tile.h * scale - 2);
+  }
+  g.setLineDash([]);
+  g.lineWidth = 3;
+  g.strokeStyle = '#00e640';
+  for (const [x, y, fw, fh] of ph.faces || []) g.strokeRect(x * scale, y * scale, fw * scale, fh * scale);
+}
