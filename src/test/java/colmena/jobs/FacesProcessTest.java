@@ -1,0 +1,156 @@
+package colmena.jobs;
+
+import colmena.Cluster;
+import colmena.api.ApiServer;
+import colmena.broker.Blobs;
+import colmena.broker.Json;
+import colmena.support.Eventually;
+import colmena.support.Launcher;
+import colmena.vision.Box;
+import colmena.vision.DetectParams;
+import colmena.vision.FaceDetector;
+import colmena.vision.GrayImage;
+import colmena.vision.HaarCascade;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code colmena faces} as a person runs it, and a face job surviving the death of a node. */
+class FacesProcessTest {
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void theFacesCommandPrintsAJsonLinePerPhotoWritesBoxedCopiesAndFailsOnABrokenPhoto(@TempDir Path dir)
+            throws Exception {
+        byte[] astronaut = FacesJobTest.resource("astronaut.png");
+        byte[] jpeg = FacesJobTest.resource("astronaut.jpg");
+        Files.write(dir.resolve("astronaut.png"), astronaut);
+        Files.write(dir.resolve("half.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+        Files.writeString(dir.resolve("notes.txt"), "not a photo, and not picked up from the folder");
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 1);
+            ApiServer api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
+            api.start();
+            try {
+                Path out = dir.resolve("boxed");
+                Path log = dir.resolve("faces.log");
+                Process p = Launcher.start(log, List.of("-Xmx256m"), "faces", dir.toString(), "--json", "--out",
+                        out.toString(), "--api", "http://127.0.0.1:" + api.port());
+                assertTrue(p.waitFor(150, TimeUnit.SECONDS), "faces finished");
+                String text = Files.readString(log);
+                assertEquals(1, p.exitValue(), "a photo failed: exit 1\n" + text);
+                List<JsonObject> lines = new ArrayList<>();
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("{")) {
+                        lines.add(Json.GSON.fromJson(line, JsonObject.class));
+                    }
+                }
+                assertEquals(2, lines.size(), text);
+                JsonObject good = lines.get(0);
+                assertTrue(good.get("file").getAsString().endsWith("astronaut.png"), good.toString());
+                assertEquals(512, good.get("width").getAsInt());
+                List<Box> whole = FaceDetector.detect(HaarCascade.frontalFace(),
+                        GrayImage.of(ImageIO.read(new ByteArrayInputStream(astronaut))), DetectParams.defaults());
+                assertEquals(whole.size(), good.getAsJsonArray("faces").size(), good.toString());
+                assertEquals("nodo1", good.getAsJsonArray("nodes").get(0).getAsString());
+                assertTrue(good.get("ms").getAsLong() >= 0);
+                JsonObject bad = lines.get(1);
+                assertTrue(bad.get("error").getAsString().contains("truncated or corrupt"), bad.toString());
+                BufferedImage boxed = ImageIO.read(out.resolve("astronaut.png").toFile());
+                assertEquals(512, boxed.getWidth(), "the boxed copy is written");
+                assertTrue(Files.notExists(out.resolve("half.jpg")), "no boxed copy of a failed photo");
+            } finally {
+                api.stop();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theFacesCommandRefusesMissingPathsWithExitCode2(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("faces.log");
+        Process none = Launcher.start(log, List.of(), "faces", "--json");
+        assertTrue(none.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, none.exitValue());
+        Process missing = Launcher.start(log, List.of(), "faces", dir.resolve("nope.jpg").toString());
+        assertTrue(missing.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, missing.exitValue());
+        String text = Files.readString(log);
+        assertTrue(text.contains("give one or more photos"), text);
+        assertTrue(text.contains("nope.jpg: no such file or folder"), text);
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aJobCompletesWhenANodeIsKilledWhileRunningItsStrips() throws Exception {
+        BufferedImage composite = FacesJobTest.composite(ImageIO.read(new ByteArrayInputStream(
+                FacesJobTest.resource("astronaut.png"))), 6, 4);
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            Process p1 = cluster.startAgentProcess("nodo1", 1);
+            Process p2 = cluster.startAgentProcess("nodo2", 1);
+            try {
+                Blobs blobs = new Blobs(cluster.redis);
+                JobStore store = new JobStore(cluster.db);
+                JobView view = new JobView(store);
+                String blob = blobs.put(FacesJobTest.png(composite));
+                String id = new FaceJobs(blobs, cluster.queue, store).create(
+                        List.of(new FaceJobs.PhotoRef("class.png", blob)), DetectParams.defaults(), "default", "test");
+                String[] victim = new String[1];
+                Eventually.within(Duration.ofSeconds(90), "a strip running on a node", () -> {
+                    victim[0] = running(view, id);
+                    return victim[0] != null;
+                });
+                Launcher.kill(victim[0].equals("nodo1") ? p1 : p2);
+                Eventually.within(Duration.ofSeconds(180), "the job finished", () -> !status(view, id).equals("running"));
+                JobView.View done = view.read(id);
+                assertEquals("done", done.status(), cluster.state());
+                List<Box> whole = FaceDetector.detect(HaarCascade.frontalFace(), GrayImage.of(composite),
+                        DetectParams.defaults());
+                assertEquals(whole.size(), done.photos().get(0).faces().size(), "every face found despite the kill");
+                assertTrue(done.photos().get(0).tiles().stream().anyMatch(t -> !t.node().equals(victim[0])),
+                        "the other node did strips");
+            } finally {
+                Launcher.kill(p1);
+                Launcher.kill(p2);
+            }
+        }
+    }
+
+    private static String running(JobView view, String id) {
+        try {
+            for (JobView.TileView t : view.read(id).photos().get(0).tiles()) {
+                if (t.status().equals("RUNNING")) {
+                    return t.node();
+                }
+            }
+            return null;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String status(JobView view, String id) {
+        try {
+            return view.read(id).status();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
