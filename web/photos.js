@@ -50,7 +50,8 @@ function setupPhotos() {
 function choosePhotos(files) {
   photos.chosen = Array.from(files || []);
   photos.errors = [];
-  photos.status = photos.chosen.length ? msg('photosChosen', { n: photos.chosen.length }) : null;
+  photos.status = photos.chosen.length
+    ? msg(photos.chosen.length === 1 ? 'photosChosen1' : 'photosChosen', { n: photos.chosen.length }) : null;
   renderPhotos();
 }
 
@@ -76,7 +77,7 @@ async function sendPhotos() {
     if (!res.ok) { photos.status = msg('photosJobFailed', { msg: errorText(res) }); return; }
     photos.chosen = [];
     $('photo-input').value = '';
-    photos.status = msg('photosJobMade', { n: refs.length });
+    photos.status = msg(refs.length === 1 ? 'photosJobMade1' : 'photosJobMade', { n: refs.length });
     showJob(res.body.id);
   } catch (e) {
     photos.status = msg('photosUnreachable');
@@ -165,7 +166,7 @@ function renderJob(job) {
   $('job-progress').max = Math.max(1, p.total);
   $('job-progress').value = finished;
   $('job-summary').textContent = t('jobSummary', { tiles: finished, total: p.total, photos: job.photosDone + job.photosFailed,
-    all: job.photos.length, faces: job.faces, status: t('job_' + job.status) });
+    all: job.photos.length, faces: t(job.faces === 1 ? 'faces1' : 'facesN', { n: job.faces }), status: t('job_' + job.status) });
   const grid = $('job-photos');
   const wanted = job.photos.map((ph) => job.id + '/' + ph.no);
   if (grid.dataset.job !== job.id || grid.children.length !== wanted.length) {
@@ -200,7 +201,8 @@ function updateFigure(fig, job, ph) {
   const faces = ph.faces ? ph.faces.length : 0;
   const nodes = [...new Set(ph.tiles.filter((x) => x.node).map((x) => x.node))];
   cap.textContent = ph.status === 'done'
-    ? t('photoDone', { file: ph.file, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }), tiles: ph.tiles.length,
+    ? t('photoDone', { file: ph.file, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }),
+      strips: t(ph.tiles.length === 1 ? 'strips1' : 'stripsN', { n: ph.tiles.length }),
       nodes: nodes.join(', '), ms: ph.ms == null ? '—' : fmtDuration(ph.ms) })
     : ph.status === 'failed' ? t('photoFailed', { file: ph.file, msg: ph.error || '' })
       : t('photoRunning', { file: ph.file, done: ph.tiles.filter((x) => x.status === 'DONE').length, total: ph.tiles.length });
@@ -210,7 +212,8 @@ function updateFigure(fig, job, ph) {
     const li = el('li', null);
     const sw = el('span', 'swatch');
     sw.style.background = nodeColour(n);
-    li.append(sw, document.createTextNode(t('tilesBy', { node: n, n: ph.tiles.filter((x) => x.node === n).length })));
+    const k = ph.tiles.filter((x) => x.node === n).length;
+    li.append(sw, document.createTextNode(n + ': ' + t(k === 1 ? 'strips1' : 'stripsN', { n: k })));
     return li;
   }));
   canvas.setAttribute('aria-label', cap.textContent);

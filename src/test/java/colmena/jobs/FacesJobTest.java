@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * run by two agents on the real test Redis, stored in a real H2, merged into faces that must be
  * exactly those of the same detector run on the whole photo at once.
  */
-class FacesJobTest {
+public class FacesJobTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Cluster cluster;
     private static ApiServer api;
@@ -218,7 +218,7 @@ class FacesJobTest {
 
     // ---- helpers
 
-    static byte[] resource(String name) throws IOException {
+    public static byte[] resource(String name) throws IOException {
         try (InputStream in = FacesJobTest.class.getResourceAsStream("/faces/" + name)) {
             return in.readAllBytes();
         }

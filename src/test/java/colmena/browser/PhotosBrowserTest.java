@@ -1,0 +1,102 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.api.ApiServer;
+import colmena.jobs.FacesJobTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Photos panel in a real headless Chromium: photos chosen in the file picker are uploaded,
+ * made into a face job run by two agents, and drawn with their faces boxed and their strips in
+ * the colour of the node that did them; a file that is not a photo is refused with the reason.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PhotosBrowserTest {
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+    private static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        cluster.startAgent("nodo2", 1);
+        api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
+        api.start();
+        dir = Files.createTempDirectory("colmena-photos");
+        browser = WebDriver.start(1400, 1600);
+        browser.open("http://127.0.0.1:" + api.port() + "/");
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            try {
+                browser.screenshot(Path.of("target", "photos.png"));
+            } finally {
+                browser.close();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void photosChosenInThePageComeBackWithTheirFacesBoxedAndANonPhotoIsRefusedByName() throws Exception {
+        Path photo = dir.resolve("astronaut.png");
+        Files.write(photo, FacesJobTest.resource("astronaut.png"));
+        Path notPhoto = dir.resolve("homework.png");
+        Files.writeString(notPhoto, "this is text, not a picture");
+        Page.waitFor("the upload controls", () -> !browser.findAll("#photo-upload:not([hidden])").isEmpty());
+        String input = browser.findAll("#photo-input").get(0);
+        browser.type(input, photo + "\n" + notPhoto);
+        Page.waitFor("the send button enabled", () -> browser.findAll("#photo-send:disabled").isEmpty());
+        browser.click(browser.findAll("#photo-send").get(0));
+
+        Page.waitFor("the refused file named with the reason", () -> {
+            List<String> errors = browser.findAll("#photo-errors li");
+            return !errors.isEmpty() && browser.text(errors.get(0)).contains("homework.png: not an image");
+        });
+        Page.waitFor("the photo done with its face", () -> {
+            List<String> caps = browser.findAll("#job-photos .photo-caption");
+            return caps.size() == 1 && browser.text(caps.get(0)).startsWith("astronaut.png: 1 face");
+        });
+        assertEquals(1, browser.findAll("#job-photos canvas.photo-canvas").size());
+        assertEquals(1, browser.findAll("#job-photos .photo-download:not([hidden])").size(), "a download link");
+        List<String> legend = browser.findAll("#job-photos .tile-legend li");
+        assertEquals(1, legend.size());
+        assertTrue(browser.text(legend.get(0)).matches("nodo[12]: 1 strip"), browser.text(legend.get(0)));
+        // The face is drawn: the canvas has the box's green at the face's left edge.
+        String green = "const c = document.querySelector('#job-photos canvas'); const g = c.getContext('2d');"
+                + " const s = c.width / 512; const d = g.getImageData(Math.round(177 * s), Math.round(110 * s), 1, 1).data;"
+                + " return d[1] > 200 && d[0] < 60 && d[2] < 120;";
+        Page.waitFor("the face's box drawn on the photo", () -> browser.script(green).getAsBoolean());
+        Page.waitFor("the job in the list", () -> {
+            List<String> jobs = browser.findAll("#job-list .job-item");
+            return jobs.size() == 1 && browser.text(jobs.get(0)).contains("1 face");
+        });
+    }
+}
