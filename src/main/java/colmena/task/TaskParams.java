@@ -14,16 +14,24 @@ public final class TaskParams {
 
     /** A whole-number parameter's value. */
     public long get(String name) {
-        if (!(values.get(name) instanceof Long value)) {
-            throw new IllegalArgumentException("parameter " + name + " is not a declared whole number");
+        if (!(declared(name) instanceof Long value)) {
+            throw new IllegalArgumentException("parameter " + name + " is text, not a whole number");
         }
         return value;
     }
 
     /** A text parameter's value. */
     public String text(String name) {
-        if (!(values.get(name) instanceof String value)) {
-            throw new IllegalArgumentException("parameter " + name + " is not a declared text");
+        if (!(declared(name) instanceof String value)) {
+            throw new IllegalArgumentException("parameter " + name + " is a whole number, not text");
+        }
+        return value;
+    }
+
+    private Object declared(String name) {
+        Object value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("parameter " + name + " is not declared");
         }
         return value;
     }

@@ -39,6 +39,11 @@ public final class TaskTypes {
         return List.copyOf(TYPES.values());
     }
 
+    /** The names of the types a person may submit (not those only jobs make). */
+    public static List<String> submittable() {
+        return TYPES.values().stream().filter(t -> !t.madeByJobs()).map(TaskType::name).toList();
+    }
+
     /**
      * @throws InvalidTaskException naming the unknown type and the known ones
      */
@@ -46,7 +51,7 @@ public final class TaskTypes {
         TaskType type = name == null ? null : TYPES.get(name);
         if (type == null) {
             throw new InvalidTaskException("type", "unknown task type \"" + name + "\"; known types: "
-                    + String.join(", ", TYPES.keySet()));
+                    + String.join(", ", submittable()));
         }
         return type;
     }

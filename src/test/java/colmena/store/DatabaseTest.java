@@ -38,17 +38,18 @@ class DatabaseTest {
     }
 
     @Test
-    void theAccessControlTablesAreInTheSchema() {
+    void theAccessControlAndJobTablesAreInTheSchema() {
         List<String> tables = Database.schemaBatches().stream().filter(b -> b.startsWith("CREATE TABLE"))
                 .map(b -> b.substring("CREATE TABLE ".length(), b.indexOf(' ', "CREATE TABLE ".length()))).toList();
-        assertEquals(List.of("TaskHistory", "Users", "ApiTokens", "AuditLog"), tables);
+        assertEquals(List.of("TaskHistory", "Users", "ApiTokens", "AuditLog", "TaskOutputs", "Jobs", "JobPhotos",
+                "JobTasks"), tables);
     }
 
     @Test
     void everyIndexBatchIsOneStatement() {
         List<String> indexBatches = Database.schemaBatches().stream()
                 .filter(b -> b.toUpperCase(Locale.ROOT).startsWith("CREATE INDEX")).toList();
-        assertEquals(4, indexBatches.size(), indexBatches.toString());
+        assertEquals(5, indexBatches.size(), indexBatches.toString());
         for (String batch : indexBatches) {
             assertEquals(1, batch.lines().count(), "more than one line: " + batch);
         }
