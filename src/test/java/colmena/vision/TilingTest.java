@@ -46,6 +46,25 @@ class TilingTest {
     }
 
     @Test
+    void tilingIsExactForACascadeWithTreesAndTiltedFeaturesToo() throws IOException {
+        HaarCascade eyes;
+        try (var in = getClass().getResourceAsStream("/colmena/vision/haarcascade_eye_tree_eyeglasses.xml")) {
+            eyes = HaarCascade.read(in);
+        }
+        GrayImage image = Fixtures.named("astronaut.png").gray().crop(150, 40, 161, 203);
+        int w = image.width(), h = image.height();
+        DetectParams params = new DetectParams(1.1, 0, 0, 0);
+        List<Box> whole = FaceDetector.candidates(eyes, image, Tile.whole(w, h), w, h, params);
+        List<Box> union = new ArrayList<>();
+        for (Tile tile : TilePlan.of(w, h, eyes, params, 700)) {
+            union.addAll(FaceDetector.candidates(eyes, image.crop(tile.x(), tile.y(), tile.width(), tile.height()),
+                    tile, w, h, params));
+        }
+        assertTrue(!whole.isEmpty(), "the crop holds the eyes");
+        assertEquals(FaceDetectorAgreementTest.sorted(whole), FaceDetectorAgreementTest.sorted(union));
+    }
+
+    @Test
     void tilesSentAsPngAndCandidatesSentAsTextGiveTheSameFaces() throws IOException {
         Fixtures.Fixture fixture = Fixtures.named("group-small.png");
         GrayImage image = fixture.gray();
