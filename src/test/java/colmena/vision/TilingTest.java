@@ -3,13 +3,9 @@ package colmena.vision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -71,7 +67,7 @@ class TilingTest {
         int w = image.width(), h = image.height();
         List<Box> union = new ArrayList<>();
         for (Tile tile : TilePlan.of(w, h, CASCADE, DetectParams.defaults(), 200_000)) {
-            byte[] png = png(image.crop(tile.x(), tile.y(), tile.width(), tile.height()));
+            byte[] png = image.crop(tile.x(), tile.y(), tile.width(), tile.height()).toPng();
             GrayImage received = ImageGuard.decodeGray(png);
             String answer = Candidates.toJson(FaceDetector.candidates(CASCADE, received, tile, w, h,
                     DetectParams.defaults()));
@@ -98,18 +94,5 @@ class TilingTest {
             next = tile.ownY1();
         }
         assertEquals(h, next, "owned rows cover the image");
-    }
-
-    private static byte[] png(GrayImage image) throws IOException {
-        BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                out.getRaster().setSample(x, y, 0, image.at(x, y));
-            }
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(out, "png", bytes);
-        assertEquals(image.at(7, 3), GrayImage.of(ImageIO.read(new ByteArrayInputStream(bytes.toByteArray()))).at(7, 3));
-        return bytes.toByteArray();
     }
 }
