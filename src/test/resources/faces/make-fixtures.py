@@ -10,9 +10,11 @@ where CASCADE_XML is the haarcascade_frontalface_default.xml that the build unpa
 per image its size and the boxes of
 cv2.CascadeClassifier(CASCADE_XML).detectMultiScale(gray, 1.1, 3), where gray is
 cv2.cvtColor(cv2.imread(file), cv2.COLOR_BGR2GRAY), and the raw candidates (the same call
-with minNeighbors=0, which skips grouping). The tests never need OpenCV.
+with minNeighbors=0, which skips grouping); and the raw candidates of OTHER_CASCADES on the
+astronaut. The tests never need OpenCV.
 """
 import json
+import os
 import sys
 
 import cv2
@@ -20,6 +22,9 @@ import numpy as np
 import skimage.data
 
 BACKGROUND = (112, 124, 136)  # RGB
+DEFAULT_CASCADE = 'haarcascade_frontalface_default.xml'
+# Trees instead of stumps, and tilted features: the other code paths of the detector.
+OTHER_CASCADES = ['haarcascade_frontalface_alt2.xml', 'haarcascade_eye_tree_eyeglasses.xml']
 
 
 def downscale(rgb, k):
@@ -67,13 +72,24 @@ def save(name, image):
         sys.exit('could not write ' + name)
 
 
+def load(folder, name):
+    cascade = cv2.CascadeClassifier(os.path.join(folder, name))
+    if cascade.empty():
+        sys.exit('cannot load cascade ' + os.path.join(folder, name))
+    return cascade
+
+
+def other_cascades(folder):
+    gray = cv2.cvtColor(cv2.imread('astronaut.png'), cv2.COLOR_BGR2GRAY)
+    return [{'cascade': name, 'file': 'astronaut.png',
+             'candidates': sorted([int(v) for v in b] for b in load(folder, name).detectMultiScale(gray, 1.1, 0))}
+            for name in OTHER_CASCADES]
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    cascade_file = sys.argv[1]
-    cascade = cv2.CascadeClassifier(cascade_file)
-    if cascade.empty():
-        sys.exit('cannot load cascade ' + cascade_file)
+    cascade = load(sys.argv[1], DEFAULT_CASCADE)
     cv2.setNumThreads(1)
     fixtures = []
     for name, image in images():
@@ -90,8 +106,9 @@ def main():
         'opencv': cv2.__version__,
         'command': 'cv2.CascadeClassifier("haarcascade_frontalface_default.xml")'
                    '.detectMultiScale(cv2.cvtColor(cv2.imread(file), cv2.COLOR_BGR2GRAY), 1.1, 3)',
-        'made_by': '/usr/bin/python3 make-fixtures.py haarcascade_frontalface_default.xml',
+        'made_by': '/usr/bin/python3 make-fixtures.py HAARCASCADES_DIR',
         'images': fixtures,
+        'other_cascades': other_cascades(sys.argv[1]),
     }
     with open('expected.json', 'w') as out:
         json.dump(expected, out, indent=1, separators=(',', ': '))

@@ -96,8 +96,9 @@ final class CascadeXmlReader {
         }
         int[] rects = new int[featureElements.size() * 12];
         float[] weights = new float[featureElements.size() * 3];
+        boolean[] tilted = new boolean[featureElements.size()];
         for (int f = 0; f < featureElements.size(); f++) {
-            readFeature(featureElements.get(f), f, width, height, rects, weights);
+            tilted[f] = readFeature(featureElements.get(f), f, width, height, rects, weights);
         }
         List<Element> stages = items(child(cascade, "stages"));
         if (stages.isEmpty()) {
@@ -106,7 +107,7 @@ final class CascadeXmlReader {
         for (int s = 0; s < stages.size(); s++) {
             readStage(stages.get(s), s, featureElements.size());
         }
-        return build(width, height, rects, weights);
+        return build(width, height, rects, weights, tilted);
     }
 
     private void readStage(Element stage, int index, int featureCount) {
@@ -152,11 +153,11 @@ final class CascadeXmlReader {
         return branch > 0 ? branch > node && branch < count : branch >= -count;
     }
 
-    private static void readFeature(Element feature, int index, int width, int height, int[] rects, float[] weights) {
-        Element tilted = optionalChild(feature, "tilted");
-        if (tilted != null && parseInt(tilted) != 0) {
-            throw new InvalidCascadeException("feature " + index + " is tilted (45°); tilted features are not supported");
-        }
+    /** Reads feature {@code index} into the arrays; returns whether it is tilted. */
+    private static boolean readFeature(Element feature, int index, int width, int height, int[] rects,
+                                       float[] weights) {
+        Element tiltedElement = optionalChild(feature, "tilted");
+        boolean tilted = tiltedElement != null && parseInt(tiltedElement) != 0;
         List<Element> rectElements = items(child(feature, "rects"));
         if (rectElements.isEmpty() || rectElements.size() > 3) {
             throw new InvalidCascadeException("feature " + index + " has " + rectElements.size()
@@ -169,16 +170,26 @@ final class CascadeXmlReader {
                         + "(x y width height weight); found " + v.length);
             }
             int x = (int) v[0], y = (int) v[1], w = (int) v[2], h = (int) v[3];
-            if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
-                throw new InvalidCascadeException("feature " + index + ": rectangle " + x + "," + y + " " + w + "×" + h
-                        + " is not inside the " + width + "×" + height + " window");
+            if (!(tilted ? tiltedInside(x, y, w, h, width, height) : uprightInside(x, y, w, h, width, height))) {
+                throw new InvalidCascadeException("feature " + index + ": " + (tilted ? "tilted " : "") + "rectangle "
+                        + x + "," + y + " " + w + "×" + h + " is not inside the " + width + "×" + height + " window");
             }
             System.arraycopy(new int[] {x, y, w, h}, 0, rects, index * 12 + r * 4, 4);
             weights[index * 3 + r] = (float) v[4];
         }
+        return tilted;
     }
 
-    private HaarCascade build(int width, int height, int[] rects, float[] weights) {
+    private static boolean uprightInside(int x, int y, int w, int h, int width, int height) {
+        return x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= width && y + h <= height;
+    }
+
+    /** A tilted rectangle's corners are (x, y), (x − h, y + h), (x + w, y + w), (x + w − h, y + w + h). */
+    private static boolean tiltedInside(int x, int y, int w, int h, int width, int height) {
+        return y >= 0 && w > 0 && h > 0 && x - h >= 0 && x + w <= width && y + w + h <= height;
+    }
+
+    private HaarCascade build(int width, int height, int[] rects, float[] weights, boolean[] tilted) {
         int n = nodes.size();
         int[] feature = new int[n], left = new int[n], right = new int[n];
         float[] thresholds = new float[n];
@@ -189,7 +200,7 @@ final class CascadeXmlReader {
             thresholds[i] = nodeThreshold.get(i);
         }
         return new HaarCascade(width, height, toFloats(stageThreshold), toInts(stageTreeCount),
-                toInts(treeNodeCount), feature, thresholds, left, right, toFloats(leaves), rects, weights);
+                toInts(treeNodeCount), feature, thresholds, left, right, toFloats(leaves), rects, weights, tilted);
     }
 
     // --- small DOM helpers ---

@@ -50,7 +50,7 @@ public final class FaceDetector {
             for (int first = rows[0]; first < rows[1]; first += BAND_ROWS) {
                 int end = Math.min(first + BAND_ROWS, rows[1]);
                 int lastRow = OwnedRows.lastStart(first, end, level.step()) + cascade.windowHeight;
-                band.fill(tilePixels, tile.x(), tile.y(), level, first, lastRow);
+                band.fill(tilePixels, tile.x(), tile.y(), level, first, lastRow, cascade.anyTilted);
                 classifier.setStride(band.stride);
                 scanBand(classifier, band, level, cascade, first, end, tile, out);
             }
@@ -63,12 +63,12 @@ public final class FaceDetector {
                                  HaarCascade cascade, int first, int end, Tile tile, CandidateList out) {
         int step = level.step();
         int xPositions = level.positions(level.width(), cascade.windowWidth);
-        int[] sum = band.sum, squares = band.squares;
+        int[] sum = band.sum, squares = band.squares, tilted = band.tilted;
         for (int y = first; y < end; y += step) {
             int rowStart = (y - band.firstRow) * band.stride;
             int imageY = level.toImage(y);
             for (int x = 0; x < xPositions; x += step) {
-                int result = classifier.classify(sum, squares, rowStart + x);
+                int result = classifier.classify(sum, squares, tilted, rowStart + x);
                 if (result == WindowClassifier.ACCEPTED) {
                     int imageX = level.toImage(x);
                     if (imageX >= tile.ownX0() && imageX < tile.ownX1()) {

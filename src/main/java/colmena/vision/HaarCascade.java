@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * <p>Immutable and shareable between threads. Arrays are package-private and must not be
  * changed; the layout mirrors OpenCV's {@code CascadeClassifierImpl::Data}:
  * <ul>
+ *   <li>features may be upright or tilted by 45° (OpenCV's rotated integral image);</li>
  *   <li>stage {@code s} has {@code stageTreeCount[s]} trees and passes when the sum of its trees'
  *       leaf values is not below {@code stageThreshold[s]};</li>
  *   <li>tree {@code t} has {@code treeNodeCount[t]} nodes; node {@code n} compares feature
@@ -41,11 +42,15 @@ public final class HaarCascade {
     final float[] leaves;
     final int[] featureRects;
     final float[] featureWeights;
+    /** Per feature: rectangles turned 45° (corners as OpenCV's {@code CV_TILTED_OFS} reads them). */
+    final boolean[] featureTilted;
     final boolean stumpsOnly;
+    final boolean anyTilted;
 
     HaarCascade(int windowWidth, int windowHeight, float[] stageThreshold, int[] stageTreeCount,
                 int[] treeNodeCount, int[] nodeFeature, float[] nodeThreshold, int[] nodeLeft,
-                int[] nodeRight, float[] leaves, int[] featureRects, float[] featureWeights) {
+                int[] nodeRight, float[] leaves, int[] featureRects, float[] featureWeights,
+                boolean[] featureTilted) {
         this.windowWidth = windowWidth;
         this.windowHeight = windowHeight;
         this.stageThreshold = stageThreshold;
@@ -58,6 +63,12 @@ public final class HaarCascade {
         this.leaves = leaves;
         this.featureRects = featureRects;
         this.featureWeights = featureWeights;
+        this.featureTilted = featureTilted;
+        boolean tilted = false;
+        for (boolean t : featureTilted) {
+            tilted |= t;
+        }
+        this.anyTilted = tilted;
         boolean stumps = true;
         for (int count : treeNodeCount) {
             stumps &= count == 1;

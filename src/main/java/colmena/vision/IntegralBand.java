@@ -11,6 +11,9 @@ final class IntegralBand {
 
     int[] sum = new int[0];
     int[] squares = new int[0];
+    /** OpenCV's rotated integral: {@code tilted[r * stride + c]} sums the band pixels (x, y) with
+     *  {@code y < r} and {@code |x − c + 1| ≤ r − y − 1}; filled only on request. */
+    int[] tilted = new int[0];
     int stride;
     /** The level row that band row 0 holds. */
     int firstRow;
@@ -27,7 +30,8 @@ final class IntegralBand {
      * @param source pixels of the whole image's rectangle at ({@code sourceX}, {@code sourceY});
      *     it must hold every source pixel those rows read ({@link TilePlan} makes sure it does)
      */
-    void fill(GrayImage source, int sourceX, int sourceY, ScaleLevel level, int firstRow, int endRow) {
+    void fill(GrayImage source, int sourceX, int sourceY, ScaleLevel level, int firstRow, int endRow,
+              boolean withTilted) {
         int width = level.width();
         stride = width + 1;
         this.firstRow = firstRow;
@@ -45,10 +49,53 @@ final class IntegralBand {
         lineARow = lineBRow = Integer.MIN_VALUE;
         java.util.Arrays.fill(sum, 0, stride, 0);
         java.util.Arrays.fill(squares, 0, stride, 0);
+        byte[] band = withTilted ? new byte[rows * width] : null;
         for (int r = 0; r < rows; r++) {
             resizeRow(source, sourceX, sourceY, level, firstRow + r);
             accumulate(r);
+            if (band != null) {
+                for (int x = 0; x < width; x++) {
+                    band[r * width + x] = (byte) pixels[x];
+                }
+            }
         }
+        if (band != null) {
+            fillTilted(band, width, rows);
+        }
+    }
+
+    /**
+     * The rotated integral by the recurrence T(X,Y) = T(X−1,Y−1) + T(X+1,Y−1) − T(X,Y−2)
+     * + I(X−1,Y−1) + I(X−1,Y−2), on columns padded by the band's height on both sides, where
+     * the cones hold no pixel, so the recurrence needs no special case at the edges.
+     */
+    private void fillTilted(byte[] band, int width, int rows) {
+        int pad = rows + 2;
+        int paddedStride = width + 1 + 2 * pad;
+        int[] t = new int[(rows + 1) * paddedStride];
+        for (int y = 1; y <= rows; y++) {
+            int row = y * paddedStride, up = row - paddedStride, up2 = up - paddedStride;
+            for (int px = 1; px < paddedStride - 1; px++) {
+                int x = px - pad;
+                int value = t[up + px - 1] + t[up + px + 1] + pixel(band, width, x - 1, y - 1)
+                        + pixel(band, width, x - 1, y - 2);
+                if (y >= 2) {
+                    value -= t[up2 + px];
+                }
+                t[row + px] = value;
+            }
+        }
+        int size = (rows + 1) * stride;
+        if (tilted.length < size) {
+            tilted = new int[size];
+        }
+        for (int y = 0; y <= rows; y++) {
+            System.arraycopy(t, y * paddedStride + pad, tilted, y * stride, stride);
+        }
+    }
+
+    private static int pixel(byte[] band, int width, int x, int y) {
+        return x < 0 || x >= width || y < 0 ? 0 : band[y * width + x] & 0xff;
     }
 
     private void resizeRow(GrayImage source, int sourceX, int sourceY, ScaleLevel level, int row) {

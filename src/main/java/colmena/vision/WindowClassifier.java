@@ -19,6 +19,7 @@ final class WindowClassifier {
     /** Per node: 3 rectangles × 4 corner offsets into the integral image. */
     private final int[] nodeOffsets;
     private final float[] nodeWeights;
+    private final boolean[] nodeTilted;
     private final int[] treeFirstNode;
     private final int[] treeFirstLeaf;
     private int stride = -1;
@@ -29,8 +30,10 @@ final class WindowClassifier {
         int nodes = cascade.nodeFeature.length;
         this.nodeOffsets = new int[nodes * 12];
         this.nodeWeights = new float[nodes * 3];
+        this.nodeTilted = new boolean[nodes];
         for (int n = 0; n < nodes; n++) {
             System.arraycopy(cascade.featureWeights, cascade.nodeFeature[n] * 3, nodeWeights, n * 3, 3);
+            nodeTilted[n] = cascade.featureTilted[cascade.nodeFeature[n]];
         }
         int trees = cascade.treeNodeCount.length;
         this.treeFirstNode = new int[trees];
@@ -53,9 +56,21 @@ final class WindowClassifier {
             int f = cascade.nodeFeature[n];
             for (int r = 0; r < 3; r++) {
                 int at = f * 12 + r * 4;
-                corners(rects[at], rects[at + 1], rects[at + 2], rects[at + 3], nodeOffsets, n * 12 + r * 4);
+                if (nodeTilted[n]) {
+                    tiltedCorners(rects[at], rects[at + 1], rects[at + 2], rects[at + 3], nodeOffsets, n * 12 + r * 4);
+                } else {
+                    corners(rects[at], rects[at + 1], rects[at + 2], rects[at + 3], nodeOffsets, n * 12 + r * 4);
+                }
             }
         }
+    }
+
+    /** OpenCV's {@code CV_TILTED_OFS}: a rectangle turned 45° in the rotated integral image. */
+    private void tiltedCorners(int x, int y, int w, int h, int[] out, int at) {
+        out[at] = y * stride + x;
+        out[at + 1] = (y + h) * stride + x - h;
+        out[at + 2] = (y + w) * stride + x + w;
+        out[at + 3] = (y + w + h) * stride + x + w - h;
     }
 
     private void corners(int x, int y, int w, int h, int[] out, int at) {
@@ -68,10 +83,11 @@ final class WindowClassifier {
     /**
      * Classifies the window whose top-left corner is {@code p} in the integral images.
      *
+     * @param tilted the rotated integral image, read only when the cascade has tilted features
      * @return {@link #ACCEPTED}, {@link #FLAT}, or minus the index of the stage that rejected the
      *     window (so 0 when the first stage did, which OpenCV uses to skip the next position)
      */
-    int classify(int[] sum, int[] squares, int p) {
+    int classify(int[] sum, int[] squares, int[] tilted, int p) {
         int[] nc = normCorner;
         int valueSum = sum[p + nc[0]] - sum[p + nc[1]] - sum[p + nc[2]] + sum[p + nc[3]];
         long squareSum = (squares[p + nc[0]] - squares[p + nc[1]] - squares[p + nc[2]] + squares[p + nc[3]])
@@ -84,7 +100,10 @@ final class WindowClassifier {
         if (!(normArea * norm < 0.1)) {
             return FLAT;
         }
-        return cascade.stumpsOnly ? stumps(sum, p, norm) : trees(sum, p, norm);
+        if (cascade.anyTilted) {
+            return cascade.stumpsOnly ? general(sum, tilted, p, norm, true) : general(sum, tilted, p, norm, false);
+        }
+        return cascade.stumpsOnly ? stumps(sum, p, norm) : general(sum, sum, p, norm, false);
     }
 
     private int stumps(int[] sum, int p, float norm) {
@@ -108,7 +127,11 @@ final class WindowClassifier {
         return ACCEPTED;
     }
 
-    private int trees(int[] sum, int p, float norm) {
+    /**
+     * Any cascade: trees as {@code predictOrdered} walks them, or, when {@code asStumps}, each
+     * one-node tree read as {@code predictOrderedStump} does (below the threshold: first leaf).
+     */
+    private int general(int[] sum, int[] tilted, int p, float norm, boolean asStumps) {
         int tree = 0;
         for (int stage = 0; stage < cascade.stageTreeCount.length; stage++) {
             double total = 0;
@@ -117,8 +140,13 @@ final class WindowClassifier {
                 int idx = 0;
                 do {
                     int node = root + idx;
-                    float value = feature(sum, p, nodeOffsets, nodeWeights, node) * norm;
-                    idx = value < cascade.nodeThreshold[node] ? cascade.nodeLeft[node] : cascade.nodeRight[node];
+                    int[] source = nodeTilted[node] ? tilted : sum;
+                    float value = feature(source, p, nodeOffsets, nodeWeights, node) * norm;
+                    if (asStumps) {
+                        idx = value < cascade.nodeThreshold[node] ? 0 : -1;
+                    } else {
+                        idx = value < cascade.nodeThreshold[node] ? cascade.nodeLeft[node] : cascade.nodeRight[node];
+                    }
                 } while (idx > 0);
                 total += cascade.leaves[treeFirstLeaf[tree] - idx];
             }

@@ -3,6 +3,8 @@ package colmena.vision;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +43,24 @@ class FaceDetectorAgreementTest {
                 fixture.width(), fixture.height(), new DetectParams(1.1, 0, 0, 0));
         assertEquals(List.of(), difference(fixture.candidates(), found), fixture.file() + ": OpenCV's, not ours");
         assertEquals(List.of(), difference(found, fixture.candidates()), fixture.file() + ": ours, not OpenCV's");
+    }
+
+    static Stream<Fixtures.OtherCascade> otherCascades() {
+        return Fixtures.otherCascades().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherCascades")
+    void otherCascadesWithTreesAndTiltedFeaturesGiveOpenCvsCandidates(Fixtures.OtherCascade other) throws IOException {
+        HaarCascade cascade;
+        try (InputStream in = getClass().getResourceAsStream("/colmena/vision/" + other.cascade())) {
+            cascade = HaarCascade.read(in);
+        }
+        GrayImage image = Fixtures.named(other.file()).gray();
+        List<Box> found = FaceDetector.candidates(cascade, image, Tile.whole(image.width(), image.height()),
+                image.width(), image.height(), new DetectParams(1.1, 0, 0, 0));
+        assertEquals(List.of(), difference(other.candidates(), found), other.cascade() + ": OpenCV's, not ours");
+        assertEquals(List.of(), difference(found, other.candidates()), other.cascade() + ": ours, not OpenCV's");
     }
 
     /** The boxes of {@code a} not in {@code b}, counting repeats (multiset difference). */

@@ -29,7 +29,14 @@ final class Fixtures {
         }
     }
 
-    private record Json(String opencv, String command, List<Entry> images) {
+    /** OpenCV's raw candidates for another cascade (trees, tilted features) on one image. */
+    record OtherCascade(String cascade, String file, List<Box> candidates) {
+    }
+
+    private record Json(String opencv, String command, List<Entry> images, List<OtherEntry> other_cascades) {
+    }
+
+    private record OtherEntry(String cascade, String file, int[][] candidates) {
     }
 
     private record Entry(String file, int width, int height, int[][] boxes, int[][] candidates) {
@@ -38,17 +45,25 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static List<Fixture> all() {
+    static List<OtherCascade> otherCascades() {
+        return json().other_cascades().stream()
+                .map(e -> new OtherCascade(e.cascade(), e.file(), boxes(e.candidates()))).toList();
+    }
+
+    private static Json json() {
         try (InputStream in = Fixtures.class.getResourceAsStream("/faces/expected.json")) {
-            Json json = new Gson().fromJson(new InputStreamReader(in, StandardCharsets.UTF_8), Json.class);
-            List<Fixture> out = new ArrayList<>();
-            for (Entry e : json.images()) {
-                out.add(new Fixture(e.file(), e.width(), e.height(), boxes(e.boxes()), boxes(e.candidates())));
-            }
-            return out;
+            return new Gson().fromJson(new InputStreamReader(in, StandardCharsets.UTF_8), Json.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static List<Fixture> all() {
+        List<Fixture> out = new ArrayList<>();
+        for (Entry e : json().images()) {
+            out.add(new Fixture(e.file(), e.width(), e.height(), boxes(e.boxes()), boxes(e.candidates())));
+        }
+        return out;
     }
 
     static Fixture named(String file) {
