@@ -4,13 +4,14 @@ import colmena.broker.Blobs;
 import colmena.broker.RedisKeys;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
-import colmena.image.Photos;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.task.BlobSource;
 import colmena.vision.DetectParams;
+import colmena.vision.ImageGuard;
 import colmena.vision.InvalidCascadeException;
+import colmena.vision.InvalidImageException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -62,7 +63,7 @@ final class JobsApi {
         Map<String, Object> out = new LinkedHashMap<>();
         try {
             if (kind.equals("photo")) {
-                Photos.Info info = Photos.probe(bytes);
+                ImageGuard.Header info = ImageGuard.probe(bytes);
                 out.put("format", info.format());
                 out.put("width", info.width());
                 out.put("height", info.height());
@@ -70,7 +71,7 @@ final class JobsApi {
                 var cascade = Cascades.parse(bytes);
                 out.put("window", List.of(cascade.windowWidth(), cascade.windowHeight()));
             }
-        } catch (IllegalArgumentException | InvalidCascadeException e) {
+        } catch (InvalidImageException | InvalidCascadeException e) {
             throw field(e.getMessage(), "file");
         }
         String hash = blobs.put(bytes);
@@ -188,7 +189,7 @@ final class JobsApi {
     Object original(Request r) throws Exception {
         JobView.PhotoView p = photo(r);
         byte[] bytes = photoBytes(p);
-        return new Response(200, contentType(Photos.probe(bytes).format()), null, bytes, null, null);
+        return new Response(200, contentType(ImageGuard.probe(bytes).format()), null, bytes, null, null);
     }
 
     /** {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it is done). */
@@ -197,7 +198,7 @@ final class JobsApi {
         if (!p.status().equals("done")) {
             throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
         }
-        BufferedImage image = Photos.decode(photoBytes(p));
+        BufferedImage image = ImageGuard.decode(photoBytes(p));
         String format = Annotate.formatFor(p.file());
         byte[] out = Annotate.encode(Annotate.draw(image, p.faces()), format);
         String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_");

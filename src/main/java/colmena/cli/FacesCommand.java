@@ -7,12 +7,13 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
-import colmena.image.Photos;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.store.Database;
 import colmena.vision.DetectParams;
+import colmena.vision.ImageGuard;
+import colmena.vision.InvalidImageException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -269,9 +270,9 @@ final class FacesCommand {
                 System.err.println(file + ": not boxed, --out would overwrite the photo itself; choose another folder");
                 return;
             }
-            var image = Photos.decode(Files.readAllBytes(file));
+            var image = ImageGuard.decode(Files.readAllBytes(file));
             Files.write(target, Annotate.encode(Annotate.draw(image, p.faces()), Annotate.formatFor(file.toString())));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | InvalidImageException e) {
             System.err.println(file + ": could not write the boxed copy (" + e.getMessage() + ")");
         }
     }

@@ -6,7 +6,6 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.image.Cascades;
 import colmena.image.GrayCodec;
-import colmena.image.Photos;
 import colmena.task.BlobSource;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
@@ -14,6 +13,8 @@ import colmena.task.types.FacesTile;
 import colmena.vision.DetectParams;
 import colmena.vision.GrayImage;
 import colmena.vision.HaarCascade;
+import colmena.vision.ImageGuard;
+import colmena.vision.InvalidImageException;
 import colmena.vision.InvalidCascadeException;
 import colmena.vision.Tile;
 import colmena.vision.TilePlan;
@@ -76,11 +77,11 @@ public final class FaceJobs {
         for (int i = 0; i < photos.size(); i++) {
             PhotoRef ref = photos.get(i);
             try {
-                BufferedImage image = Photos.decode(blobs.get(ref.blobHash()));
+                BufferedImage image = ImageGuard.decode(blobs.get(ref.blobHash()));
                 rows.add(new JobStore.Photo(i, ref.fileName(), ref.blobHash(), image.getWidth(), image.getHeight(),
                         null, null, null));
                 cut(jobId, i, image, cascade, settings, cascadeRef, now, tiles, tasks);
-            } catch (IllegalArgumentException | BlobSource.BlobMissingException e) {
+            } catch (InvalidImageException | BlobSource.BlobMissingException e) {
                 rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, e.getMessage(), null,
                         Instant.now()));
             }

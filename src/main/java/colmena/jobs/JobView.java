@@ -1,8 +1,8 @@
 package colmena.jobs;
 
 import colmena.broker.Json;
-import colmena.image.Boxes;
 import colmena.vision.Box;
+import colmena.vision.Candidates;
 import colmena.vision.FaceDetector;
 
 import java.sql.SQLException;
@@ -115,7 +115,7 @@ public final class JobView {
         }
         if (p.result() != null) {
             return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "done", null,
-                    Boxes.fromJson(p.result()), List.copyOf(nodes), ms, shown);
+                    quads(Candidates.fromJson(p.result())), List.copyOf(nodes), ms, shown);
         }
         if (tileError != null) {
             store.finishPhoto(job.id(), p.no(), null, tileError);
@@ -123,8 +123,9 @@ public final class JobView {
                     List.copyOf(nodes), ms, shown);
         }
         if (allDone) {
-            List<int[]> faces = Boxes.quads(merge(job, p, tiles));
-            store.finishPhoto(job.id(), p.no(), Boxes.toJson(faces), null);
+            List<Box> merged = merge(job, p, tiles);
+            List<int[]> faces = quads(merged);
+            store.finishPhoto(job.id(), p.no(), Candidates.toJson(merged), null);
             return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "done", null, faces,
                     List.copyOf(nodes), ms, shown);
         }
@@ -137,13 +138,18 @@ public final class JobView {
     private static List<Box> merge(JobStore.Job job, JobStore.Photo photo, List<JobStore.TileState> tiles) {
         List<Box> windows = new ArrayList<>();
         for (JobStore.TileState t : tiles) {
-            windows.addAll(Boxes.fromResult(t.result()));
+            windows.addAll(Candidates.fromJson(t.result()));
         }
         Object n = job.params() == null ? null : Json.GSON.fromJson(job.params(), Map.class).get("minNeighbors");
         int minNeighbors = n instanceof Number num ? num.intValue() : 3;
         List<Box> faces = new ArrayList<>(FaceDetector.group(windows, minNeighbors, photo.width(), photo.height()));
         faces.sort(java.util.Comparator.comparingInt(Box::y).thenComparingInt(Box::x).thenComparingInt(Box::width));
         return faces;
+    }
+
+    /** Boxes as the API and {@code faces --json} show them: {@code [x, y, w, h]} each. */
+    private static List<int[]> quads(List<Box> boxes) {
+        return boxes.stream().map(b -> new int[]{b.x(), b.y(), b.width(), b.height()}).toList();
     }
 
     /** The newest jobs, each with its progress but without its photos' tiles. */

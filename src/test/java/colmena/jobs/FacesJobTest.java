@@ -135,7 +135,7 @@ public class FacesJobTest {
         assertEquals("failed", job.get("status").getAsString());
         JsonObject half = photos.get(0).getAsJsonObject();
         assertEquals("failed", half.get("status").getAsString());
-        assertTrue(half.get("error").getAsString().contains("truncated or corrupt JPG"), half.toString());
+        assertTrue(half.get("error").getAsString().contains("truncated or corrupt JPEG"), half.toString());
         assertEquals("done", photos.get(1).getAsJsonObject().get("status").getAsString());
         assertEquals(409, get("/api/jobs/" + made.get("id").getAsString() + "/photos/0/annotated").statusCode());
     }
@@ -145,7 +145,7 @@ public class FacesJobTest {
         long blobs = blobCount();
         assertError(postRaw("/api/blobs", "hello, not an image".getBytes()), 400, "file", "not an image");
         assertError(postRaw("/api/blobs", new byte[0]), 400, "file", "empty");
-        assertError(postRaw("/api/blobs", pngHeader(100_000, 100_000)), 400, "file", "100000 × 100000 pixels");
+        assertError(postRaw("/api/blobs", pngHeader(100_000, 100_000)), 400, "file", "100,000 × 100,000 pixels");
         assertError(postRaw("/api/blobs?kind=cascade", "<opencv_storage/>".getBytes()), 400, "file", "");
         assertError(postRaw("/api/blobs?kind=video", resource("astronaut.png")), 400, "kind", "photo or cascade");
         assertEquals(blobs, blobCount(), "no blob was stored");

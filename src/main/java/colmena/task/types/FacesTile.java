@@ -1,10 +1,10 @@
 package colmena.task.types;
 
 import colmena.broker.RedisKeys;
-import colmena.image.Boxes;
 import colmena.image.Cascades;
 import colmena.image.GrayCodec;
 import colmena.vision.Box;
+import colmena.vision.Candidates;
 import colmena.vision.DetectParams;
 import colmena.vision.FaceDetector;
 import colmena.vision.GrayImage;
@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class FacesTile implements TaskType {
     private static final long SIDE = 100_000;
+    /** The most candidate windows one strip may answer: about 20 characters each, within a message's limit. */
+    public static final int MAX_WINDOWS = 3_000;
 
     @Override
     public String name() {
@@ -71,11 +73,11 @@ public final class FacesTile implements TaskType {
         context.checkpoint();
         List<Box> windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
                 (int) p.get("photoW"), (int) p.get("photoH"), params);
-        if (windows.size() > Boxes.MAX_WINDOWS) {
-            throw new IllegalStateException(windows.size() + " candidate windows in one tile (the limit is "
-                    + Boxes.MAX_WINDOWS + "); search with a larger minSize");
+        if (windows.size() > MAX_WINDOWS) {
+            throw new IllegalStateException(windows.size() + " candidate windows in one strip (the limit is "
+                    + MAX_WINDOWS + "); search with a larger minSize");
         }
-        return Boxes.toResult(windows);
+        return Candidates.toJson(windows);
     }
 
     /**
