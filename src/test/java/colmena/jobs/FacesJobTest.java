@@ -4,7 +4,6 @@ import colmena.Cluster;
 import colmena.api.ApiServer;
 import colmena.broker.Json;
 import colmena.broker.RedisKeys;
-import colmena.image.Boxes;
 import colmena.support.Eventually;
 import colmena.vision.Box;
 import colmena.vision.DetectParams;
