@@ -122,6 +122,26 @@ public class FacesJobTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anotherCascadeUploadedWithTheJobIsTheOneTheNodesUse() throws Exception {
+        byte[] eyes;
+        try (InputStream in = FacesJobTest.class.getResourceAsStream("/colmena/vision/haarcascade_eye.xml")) {
+            eyes = in.readAllBytes();
+        }
+        byte[] astronaut = resource("astronaut.png");
+        JsonObject cascade = upload(eyes, "cascade");
+        String a = upload(astronaut, "photo").get("hash").getAsString();
+        JsonObject made = post("/api/jobs", Map.of("photos", List.of(Map.of("blob", a, "name", "a.png")),
+                "cascade", cascade.get("hash").getAsString()), 202);
+        JsonObject job = awaitJob(made.get("id").getAsString());
+        List<Box> expected = FaceDetector.detect(HaarCascade.read(new ByteArrayInputStream(eyes)),
+                GrayImage.of(ImageIO.read(new ByteArrayInputStream(astronaut))), DetectParams.defaults());
+        assertFalse(expected.isEmpty(), "the eye cascade finds eyes in the portrait");
+        assertEquals(sorted(quads(expected)), faces(job.getAsJsonArray("photos").get(0)));
+        assertEquals(cascade.get("hash").getAsString(), job.getAsJsonObject("params").get("cascade").getAsString());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aBrokenPhotoFailsAloneWithItsReasonAndTheOthersAreDone() throws Exception {
         byte[] jpeg = resource("astronaut.jpg");
         byte[] truncated = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
