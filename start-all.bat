@@ -218,7 +218,8 @@ goto launch_args
 :launch_go
 if exist "%LOGS%\%PART%.log" move /y "%LOGS%\%PART%.log" "%LOGS%\%PART%.log.1" >nul
 del /q "%RUN%\%PART%.pid" "%RUN%\%PART%.stop" 2>nul
-start "Colmena %PART%" /min cmd /c "java %OPTS% -jar %JAR%%ARGS% --pid-file %RUN%\%PART%.pid --stop-file %RUN%\%PART%.stop >>%LOGS%\%PART%.log 2>&1"
+rem Paths Java reads are written with "/", which Java on Windows takes as "\".
+start "Colmena %PART%" /min cmd /c "java %OPTS% -jar dist/colmena.jar%ARGS% --pid-file %RUN%/%PART%.pid --stop-file %RUN%/%PART%.stop >>%LOGS%\%PART%.log 2>&1"
 exit /b 0
 
 rem Waits up to 60 s for Redis to listen, saying so; fails if the redis part dies.
