@@ -86,7 +86,12 @@ public final class Database {
      * server just died it says "Lock file recently modified" or "Another process was faster".
      */
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
-    private static final long OPEN_RACE_WAIT_MS = 10_000;
+    /**
+     * Long enough for start-all on a slow PC: with the API, the coordinator and two agents starting
+     * at once on two busy cores, the API's second connection met "Lock file recently modified"
+     * for more than 10 s.
+     */
+    private static final long OPEN_RACE_WAIT_MS = 30_000;
 
     /**
      * A new connection. Two processes opening the shared H2 file at the same moment can find it
