@@ -75,6 +75,8 @@ for %%p in (%PARTS%) do (
     goto failed
   )
 )
+rem Left by a run that did not stop cleanly: none of them is running.
+del /q "%RUN%\*.pid" "%RUN%\*.stop" 2>nul
 call :check_port %COLMENA_API_PORT% "the dashboard (COLMENA_API_PORT)"
 if errorlevel 1 goto failed
 call :build
