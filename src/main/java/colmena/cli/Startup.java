@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -81,7 +82,7 @@ final class Startup {
 
     /** What to do about an authentication failure, or null when {@code reason} is not one. */
     static String authProblem(String reason) {
-        String r = reason.toUpperCase(java.util.Locale.ROOT);
+        String r = reason.toUpperCase(Locale.ROOT);
         if (r.contains("WRONG NUMBER OF ARGUMENTS FOR 'AUTH'")) {
             return "a user name in the URL needs Redis 6.0 or newer; give only the password: redis://:PASSWORD@host:port";
         }

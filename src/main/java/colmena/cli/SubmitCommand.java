@@ -110,8 +110,10 @@ final class SubmitCommand {
             try {
                 ids = new TaskQueue(redis).submitNew(type, params, count, reply);
             } catch (JedisException e) {
-                throw new StartupException("nothing submitted: Redis at " + redis.url() + " failed ("
-                        + Outage.reason(e) + ")", EXIT_NO_REDIS);
+                // Pushed in one pipeline: if Redis went away mid-way, some may be queued already.
+                throw new StartupException("could not submit: Redis at " + redis.url() + " failed ("
+                        + Outage.reason(e) + "); if it went away just then, see the dashboard before submitting again",
+                        EXIT_NO_REDIS);
             }
             for (String id : ids) {
                 System.out.println(id);
