@@ -126,9 +126,10 @@ goto end
 rem ---------------------------------------------------------------------------- the end
 :unc
 echo start-all.bat cannot run from a network folder ^(%~dp0^): cmd.exe cannot use one as its
-echo current folder. Copy the Colmena folder to this PC ^(for example to your Documents^) and run
-echo start-all.bat there.
-goto failed
+echo current folder. Copy the Colmena folder to this PC, to a folder OneDrive does not sync ^(for
+echo example C:\Colmena^), and run start-all.bat there.
+set "CODE=1"
+goto end
 
 :failed
 set "CODE=1"
