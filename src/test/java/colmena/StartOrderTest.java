@@ -73,6 +73,25 @@ class StartOrderTest {
     }
 
     @Test
+    void onAConsoleThatCannotShowTheSignsTheWaitingLineUsesAscii() throws Exception {
+        Path log = TestDatabase.freshDir().resolve("cp850.log");
+        int port = TestRedis.freePort();
+        // What Java 17 is given on a Windows console on code page 850 (Java 19 and later: stdout.encoding).
+        Process agent = Launcher.start(log, List.of("-Xmx64m", "-Dfile.encoding=IBM850", "-Dsun.stdout.encoding=IBM850",
+                        "-Dsun.stderr.encoding=IBM850", "-Dstdout.encoding=IBM850", "-Dstderr.encoding=IBM850"),
+                "agent", "--id", "cp850", "--redis", "redis://127.0.0.1:" + port, "--wait-for-redis", "1s");
+        try {
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "gives up after 1 s");
+            String out = read(log);
+            assertTrue(out.contains("Waiting for Redis at redis://127.0.0.1:" + port), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("Waiting for Redis") && l.endsWith("...")), out);
+            assertFalse(out.contains("…") || out.contains("?"), "no sign it cannot show: " + out);
+        } finally {
+            Launcher.kill(agent);
+        }
+    }
+
+    @Test
     void aWrongPasswordFailsAtOnceNamingTheAuthenticationProblem() throws Exception {
         int port = TestRedis.freePort();
         try (BundledRedis redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", "right",
