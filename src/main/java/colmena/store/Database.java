@@ -86,11 +86,7 @@ public final class Database {
      * server just died it says "Lock file recently modified" or "Another process was faster".
      */
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
-    /**
-     * Long enough for start-all on a slow PC: with the API, the coordinator and two agents starting
-     * at once on two busy cores, the API's second connection met "Lock file recently modified"
-     * for more than 10 s.
-     */
+    /** Long enough for a busy machine: H2 waits 4 s per try for a lock file to age, and processes race for it. */
     private static final long OPEN_RACE_WAIT_MS = 30_000;
 
     /**
