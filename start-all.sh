@@ -22,6 +22,10 @@ AGENTS=${COLMENA_AGENTS:-"nodo1 nodo2"}
 # Small heaps: an agent only samples and runs tasks; the coordinator batches; the API serves JSON.
 AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1"}
 SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m"}
+# How long the parts wait for Redis at start (the jar's own --wait-for-redis), and this script for the API.
+export COLMENA_WAIT_FOR_REDIS=${COLMENA_WAIT_FOR_REDIS:-60s}
+WAIT_SECONDS=60
+API_WAIT_SECONDS=120
 # Parts in the order they start; `stop` goes in reverse.
 PARTS="redis api coordinator $AGENTS"
 
@@ -35,7 +39,37 @@ redis_port() { local h=${REDIS_URL#*://}; h=${h##*@}; h=${h%%/*}; [[ $h == *:* ]
 # Whether something accepts connections on host:port (bash's /dev/tcp; no curl or nc needed).
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
+# What listens on TCP port $1, as "name (pid N)", if ss or lsof can tell; else empty.
+port_owner() {
+  local out=""
+  if command -v ss >/dev/null; then
+    out=$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -n1 \
+      | sed -E 's/users:\(\("([^"]*)",pid=([0-9]+)/\1 (pid \2)/')
+  fi
+  if [[ -z $out ]] && command -v lsof >/dev/null; then
+    out=$(lsof -nP -iTCP:"$1" -sTCP:LISTEN 2>/dev/null | awk 'NR==2 {print $1 " (pid " $2 ")"}')
+  fi
+  printf '%s' "$out"
+}
+
+# The last lines of a part's log, indented, for a message.
+last_lines() { tail -n "${2:-3}" "$LOG_DIR/$1.log" 2>/dev/null | sed 's/^/  /'; }
+
+# Fails naming the first part this script started that is no longer running, with its last log lines.
+check_alive() {
+  local p
+  for p in $PARTS; do
+    [[ -f $RUN_DIR/$p.pid ]] || continue
+    running "$(pid_of "$p")" || die "the $p part stopped; the end of $LOG_DIR/$p.log:
+$(last_lines "$p" 5)
+Stop the other parts with ./start-all.sh stop, then start again."
+  done
+}
+
 pid_of() { [[ -f $RUN_DIR/$1.pid ]] && cat "$RUN_DIR/$1.pid" || true; }
+
+# Whether a process this run just started is still there (its command line may not show the jar yet).
+running() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
 
 # A recorded pid counts only if that process is still ours: a java running colmena.jar.
 is_ours() {
@@ -65,19 +99,33 @@ start() {
   for p in $PARTS; do
     if is_ours "$(pid_of "$p")"; then die "already running ($p, pid $(pid_of "$p")); ./start-all.sh stop first"; fi
   done
+  rm -f "$RUN_DIR"/*.pid # left by a run that did not stop cleanly: none of them is running
+  if answers 127.0.0.1 "$API_PORT"; then
+    local who; who=$(port_owner "$API_PORT")
+    die "port $API_PORT, for the dashboard, is already in use${who:+ by $who}; close that program or choose another port: COLMENA_API_PORT=8080 ./start-all.sh"
+  fi
   if [[ ! -f $JAR ]]; then
-    say "Building $JAR (first run only; Maven downloads what it needs)..."
-    ./mvnw -B -q -DskipTests package || die "build failed; see the output above"
+    say "Building $JAR (first run only: Maven downloads what it needs, a few minutes; log: $LOG_DIR/build.log)..."
+    ./mvnw -B -DskipTests package >"$LOG_DIR/build.log" 2>&1 \
+      || die "the build failed; its last lines (all of it is in $LOG_DIR/build.log):
+$(tail -n 15 "$LOG_DIR/build.log")"
   fi
 
   local host port; host=$(redis_host); port=$(redis_port)
   if answers "$host" "$port"; then
-    say "Redis already answering at $host:$port; using it"
+    local who; who=$(port_owner "$port")
+    say "Redis already answering at $host:$port${who:+ ($who)}; using it"
   elif [[ $host == 127.0.0.1 || $host == localhost ]]; then
     say "Starting Redis on $host:$port (logs/redis.log)"
     launch redis "-Xmx64m" redis --port "$port"
-    for _ in $(seq 1 100); do answers "$host" "$port" && break; sleep 0.1; done
-    answers "$host" "$port" || die "Redis did not start; see logs/redis.log"
+    local waited=0
+    until answers "$host" "$port"; do
+      running "$(pid_of redis)" || die "Redis stopped while starting; the end of $LOG_DIR/redis.log:
+$(last_lines redis 5)"
+      [[ $waited -lt $((WAIT_SECONDS * 10)) ]] || die "Redis did not answer within $WAIT_SECONDS s; see $LOG_DIR/redis.log"
+      (( waited % 50 == 0 )) && say "Waiting for Redis at $host:$port ($((waited / 10)) s)..."
+      sleep 0.1; waited=$((waited + 1))
+    done
   else
     die "no Redis answers at $host:$port, and it is not on this machine"
   fi
@@ -93,13 +141,18 @@ start() {
     launch "$a" "$AGENT_JAVA" agent --id "$a"
   done
 
-  for _ in $(seq 1 300); do
-    # The API logs its address last, after the admin password on a first start.
-    grep -q "listening on" "$LOG_DIR/api.log" 2>/dev/null && answers 127.0.0.1 "$API_PORT" && break
-    is_ours "$(pid_of api)" || die "the API stopped; see logs/api.log: $(tail -n 3 "$LOG_DIR/api.log")"
-    sleep 0.1
+  local waited=0
+  # The API logs its address last, after the admin password on a first start.
+  until grep -q "listening on" "$LOG_DIR/api.log" 2>/dev/null && answers 127.0.0.1 "$API_PORT"; do
+    (( waited % 10 == 0 )) && check_alive
+    [[ $waited -lt $((API_WAIT_SECONDS * 10)) ]] \
+      || die "the API did not answer on port $API_PORT within $API_WAIT_SECONDS s; the end of $LOG_DIR/api.log:
+$(last_lines api 5)"
+    (( waited > 0 && waited % 50 == 0 )) && say "Waiting for the dashboard at http://localhost:$API_PORT ($((waited / 10)) s)..."
+    sleep 0.1; waited=$((waited + 1))
   done
-  answers 127.0.0.1 "$API_PORT" || die "the API did not answer on port $API_PORT within 30 s; see logs/api.log"
+  sleep 1
+  check_alive
   say ""
   if grep -q "admin account created" "$LOG_DIR/api.log"; then
     # Shown this once (it is in the first lines of logs/api.log); only its hash is stored.

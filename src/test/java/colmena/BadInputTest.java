@@ -103,7 +103,8 @@ class BadInputTest {
     @Test
     void aRedisThatCannotBeReachedAtStartGivesOneLineNamingTheAddress() {
         int port = TestRedis.freePort();
-        Captured out = capture(() -> Commands.run(new String[] {"agent", "--id", "nodo1", "--redis", "redis://127.0.0.1:" + port}));
+        Captured out = capture(() -> Commands.run(new String[] {"agent", "--id", "nodo1", "--redis", "redis://127.0.0.1:" + port,
+                "--wait-for-redis", "0"}));
         assertEquals(1, out.code);
         assertEquals(1, out.err.strip().lines().count(), "one line: " + out.err);
         assertTrue(out.err.contains("cannot reach Redis at redis://127.0.0.1:" + port), out.err);
@@ -114,7 +115,7 @@ class BadInputTest {
         int port = TestRedis.freePort();
         String url = "jdbc:sqlserver://127.0.0.1:" + port + ";databaseName=DistributedSystem;encrypt=false;loginTimeout=2";
         Captured out = capture(() -> Commands.run(new String[] {"coordinator", "--redis", TestRedis.url(), "--db", url,
-                "--db-password", "secret"}));
+                "--db-password", "secret", "--wait-for-redis", "0"}));
         assertEquals(1, out.code);
         assertEquals(1, out.err.strip().lines().count(), "one line: " + out.err);
         assertTrue(out.err.contains("cannot open the database jdbc:sqlserver://127.0.0.1:" + port), out.err);

@@ -95,7 +95,7 @@ class ReliabilityTest {
             cluster.submit("sleep", Map.of("ms", 400), 20);
             Eventually.within(Duration.ofSeconds(30), "leaving holds work",
                     () -> cluster.queue.length(RedisKeys.nodeInflight("leaving")) > 0);
-            leaving.destroy(); // SIGTERM: the agent's shutdown runs
+            Launcher.requestStop(leaving); // its stop file: the agent's own shutdown runs, on Windows too
             assertTrue(leaving.waitFor(20, TimeUnit.SECONDS), "the agent exits by itself");
             assertFalse(online(cluster, "leaving"), "its stats key is gone as it exits, not seconds later");
             Eventually.within(Duration.ofSeconds(60), "20 DONE", () -> cluster.rows("Status = 'DONE'") == 20);

@@ -10,31 +10,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The real, bundled redis-server for tests: one per test JVM, started on a free port the first
- * time it is asked for and flushed by {@link #fresh()} before each test.
+ * The real redis-server for tests: one per test JVM, started on a free port the first time it is
+ * asked for and flushed by {@link #fresh()} before each test. By default the bundled Linux (or
+ * macOS) build; with {@code COLMENA_TEST_REDIS=wine} (or {@code -Dcolmena.test.redis=wine}) the
+ * Windows build that start-all.bat runs, Redis 5.0, under wine (see {@link WindowsRedis}).
  */
 public final class TestRedis {
     private static BundledRedis server;
+    private static WindowsRedis windows;
 
     private TestRedis() {
     }
 
-    public static synchronized BundledRedis server() {
-        if (server == null || !server.isAlive()) {
-            try {
-                Path dir = Files.createTempDirectory("colmena-test-redis");
-                server = BundledRedis.start(BundledRedis.Source.BUNDLED, freePort(), "127.0.0.1", null, dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            BundledRedis started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::kill));
-        }
-        return server;
+    /** Whether this run uses the Windows build under wine. */
+    public static boolean underWine() {
+        String chosen = System.getProperty("colmena.test.redis", System.getenv("COLMENA_TEST_REDIS"));
+        return "wine".equalsIgnoreCase(chosen);
     }
 
-    public static String url() {
-        return server().url();
+    public static synchronized String url() {
+        try {
+            if (underWine()) {
+                if (windows == null || !windows.isAlive()) {
+                    windows = WindowsRedis.start(freePort());
+                    WindowsRedis started = windows;
+                    Runtime.getRuntime().addShutdownHook(new Thread(started::kill));
+                }
+                return windows.url();
+            }
+            if (server == null || !server.isAlive()) {
+                Path dir = Files.createTempDirectory("colmena-test-redis");
+                server = BundledRedis.start(BundledRedis.Source.BUNDLED, freePort(), "127.0.0.1", null, dir);
+                BundledRedis started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(started::kill));
+            }
+            return server.url();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A client pool on an empty Redis. */

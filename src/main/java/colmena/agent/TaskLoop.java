@@ -4,6 +4,7 @@ import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.support.Glyphs;
 import colmena.support.Outage;
 import colmena.support.ThrottledLog;
 import colmena.support.Threads;
@@ -288,11 +289,11 @@ final class TaskLoop implements Runnable {
             return;
         }
         if (result.status() == TaskStatus.DONE) {
-            taskLines.info("✓ task …{} {} on {} in {} ms → {}", h.task.shortId(), h.task.describe(), nodeId,
-                    result.durationMs(), shown(result.result()));
+            taskLines.info("{} task {}{} {} on {} in {} ms {} {}", Glyphs.check(), Glyphs.ellipsis(), h.task.shortId(),
+                    h.task.describe(), nodeId, result.durationMs(), Glyphs.arrow(), shown(result.result()));
         } else {
-            taskLines.info("✗ task …{} {} on {} failed: {}", h.task.shortId(), h.task.describe(), nodeId,
-                    result.error());
+            taskLines.info("{} task {}{} {} on {} failed: {}", Glyphs.cross(), Glyphs.ellipsis(), h.task.shortId(),
+                    h.task.describe(), nodeId, result.error());
         }
     }
 

@@ -10,12 +10,13 @@ final class AgentCommand {
     }
 
     static int run(String[] args) {
-        Flags flags = Startup.flags("agent", Agent.SUMMARY, Agent.OPTIONS, args);
+        Flags flags = Startup.flags("agent", Agent.SUMMARY, Startup.withProcessOptions(Agent.OPTIONS), args);
         if (flags == null) {
             return 0;
         }
         Agent.Config config = Agent.Config.from(flags);
-        Redis redis = Startup.redis(config.redisUrl(), 8);
+        ProcessFiles.install(flags);
+        Redis redis = Startup.redis(config.redisUrl(), 8, Startup.startWait(flags));
         Agent agent = new Agent(config, redis);
         try {
             agent.start();

@@ -22,13 +22,14 @@ final class ApiCommand {
     }
 
     static int run(String[] args) {
-        Flags flags = Startup.flags("api", ApiServer.SUMMARY, ApiServer.OPTIONS, args);
+        Flags flags = Startup.flags("api", ApiServer.SUMMARY, Startup.withProcessOptions(ApiServer.OPTIONS), args);
         if (flags == null) {
             return 0;
         }
         ApiServer.Config config = ApiServer.Config.from(flags);
-        Redis redis = Startup.redis(config.redisUrl(), 16);
-        Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword());
+        ProcessFiles.install(flags);
+        Redis redis = Startup.redis(config.redisUrl(), 16, Startup.startWait(flags));
+        Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword(), Startup.startWait(flags));
         ApiServer server;
         try {
             server = new ApiServer(config, redis, db);

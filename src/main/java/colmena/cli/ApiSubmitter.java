@@ -3,6 +3,7 @@ package colmena.cli;
 import colmena.broker.Json;
 import colmena.config.Flags;
 import colmena.config.UsageException;
+import colmena.support.Glyphs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -70,12 +71,12 @@ final class ApiSubmitter {
                 String status = t.get("status").getAsString();
                 if (status.equals("DONE")) {
                     waiting.remove(id);
-                    System.out.println("✓ " + id + " on " + t.get("node").getAsString() + " in " + t.get("durationMs")
-                            + " ms → " + t.get("result").getAsString());
+                    System.out.println(Glyphs.check() + " " + id + " on " + t.get("node").getAsString() + " in "
+                            + t.get("durationMs") + " ms " + Glyphs.arrow() + " " + t.get("result").getAsString());
                 } else if (status.equals("FAILED")) {
                     waiting.remove(id);
                     failed++;
-                    System.out.println("✗ " + id + " FAILED: " + t.get("error").getAsString());
+                    System.out.println(Glyphs.cross() + " " + id + " FAILED: " + t.get("error").getAsString());
                 }
             }
             if (!waiting.isEmpty()) {

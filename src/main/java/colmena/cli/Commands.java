@@ -65,7 +65,7 @@ public final class Commands {
             return 2;
         } catch (StartupException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
-            return 1;
+            return e.exitCode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;

@@ -11,13 +11,14 @@ final class CoordinatorCommand {
     }
 
     static int run(String[] args) {
-        Flags flags = Startup.flags("coordinator", Coordinator.SUMMARY, Coordinator.OPTIONS, args);
+        Flags flags = Startup.flags("coordinator", Coordinator.SUMMARY, Startup.withProcessOptions(Coordinator.OPTIONS), args);
         if (flags == null) {
             return 0;
         }
         Coordinator.Config config = Coordinator.Config.from(flags);
-        Redis redis = Startup.redis(config.redisUrl(), 12);
-        Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword());
+        ProcessFiles.install(flags);
+        Redis redis = Startup.redis(config.redisUrl(), 12, Startup.startWait(flags));
+        Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword(), Startup.startWait(flags));
         Coordinator coordinator = new Coordinator(config, redis, db);
         coordinator.start();
         Startup.runUntilStopped(() -> {

@@ -11,6 +11,7 @@ import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.store.Database;
+import colmena.support.Glyphs;
 import colmena.vision.DetectParams;
 import colmena.vision.ImageGuard;
 import colmena.vision.InvalidImageException;
@@ -251,12 +252,12 @@ final class FacesCommand {
 
     private static void printPhoto(JobView.PhotoView p) {
         if (!p.status().equals("done")) {
-            System.out.println("✗ " + p.file() + ": " + p.error());
+            System.out.println(Glyphs.cross() + " " + p.file() + ": " + p.error());
             return;
         }
         int n = p.faces().size();
-        System.out.println("✓ " + p.file() + " (" + p.width() + "×" + p.height() + "): " + n + (n == 1 ? " face" : " faces")
-                + " — " + p.tiles().size() + (p.tiles().size() == 1 ? " tile" : " tiles") + " on "
+        System.out.println(Glyphs.check() + " " + p.file() + " (" + p.width() + "x" + p.height() + "): " + n
+                + (n == 1 ? " face" : " faces") + " - " + p.tiles().size() + (p.tiles().size() == 1 ? " strip" : " strips") + " on "
                 + String.join(", ", p.nodes()) + (p.ms() == null ? "" : " in " + p.ms() + " ms"));
         for (int[] f : p.faces()) {
             System.out.println("    [" + f[0] + ", " + f[1] + ", " + f[2] + ", " + f[3] + "]");
@@ -297,7 +298,7 @@ final class FacesCommand {
             int width = 30;
             int filled = (int) ((long) width * (t.done() + t.failed()) / total);
             String line = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + (t.done() + t.failed()) + "/"
-                    + t.total() + " tiles, " + (v.photosDone() + v.photosFailed()) + "/" + v.photos().size()
+                    + t.total() + " strips, " + (v.photosDone() + v.photosFailed()) + "/" + v.photos().size()
                     + " photos, " + v.faces() + " faces";
             if (!line.equals(last)) {
                 out.print("\r" + line);

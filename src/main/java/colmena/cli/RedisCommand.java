@@ -26,7 +26,8 @@ final class RedisCommand {
             Option.value("redis-password", "COLMENA_REDIS_PASSWORD", null, "SECRET",
                     "password clients must give (agents then use redis://:SECRET@host:port)"),
             Settings.DATA_DIR,
-            Option.flag("bundled", null, "use the bundled redis-server even when one is on the PATH"));
+            Option.flag("bundled", null, "use the bundled redis-server even when one is on the PATH"),
+            Settings.PID_FILE, Settings.STOP_FILE);
     static final String SUMMARY = "Starts Redis for Colmena, unless one already answers on the port.";
 
     private RedisCommand() {
@@ -49,6 +50,7 @@ final class RedisCommand {
             LOG.info("Redis already answering at redis://{}:{}; using it", probe, port);
             return 0;
         }
+        ProcessFiles.install(flags);
         Path dir = Path.of(flags.string("data-dir"), "redis");
         BundledRedis redis;
         try {

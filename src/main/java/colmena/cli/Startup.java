@@ -3,12 +3,16 @@ package colmena.cli;
 import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.store.Database;
 import colmena.support.Outage;
 
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -28,40 +32,102 @@ final class Startup {
         return Flags.parse(command, options, args, System.getenv());
     }
 
-    /** Connects and checks Redis answers, or fails with one line naming the address. */
-    static Redis redis(String url, int connections) {
+    /** {@code options} with the ones every long-running process shares: the start wait, pid and stop files. */
+    static List<Option> withProcessOptions(List<Option> options) {
+        List<Option> all = new ArrayList<>(options);
+        all.addAll(List.of(Settings.WAIT_FOR_REDIS, Settings.PID_FILE, Settings.STOP_FILE));
+        return all;
+    }
+
+    /** How long to wait at start for Redis and the database ({@code --wait-for-redis}). */
+    static Duration startWait(Flags flags) {
+        return flags.duration("wait-for-redis", Duration.ZERO, Duration.ofHours(1));
+    }
+
+    /**
+     * Connects and waits, up to {@code wait}, for Redis to answer (a launcher may still be starting
+     * it), printing a line while it waits. A refused password, or a request Redis cannot serve
+     * at all, fails at once: waiting would not help.
+     *
+     * @throws StartupException one line naming the address and what to do
+     */
+    static Redis redis(String url, int connections, Duration wait) {
         Redis redis;
         try {
             redis = Redis.connect(url, connections);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--redis: " + e.getMessage());
         }
-        try {
-            redis.ping();
-        } catch (RuntimeException e) {
-            redis.close();
-            String reason = Outage.reason(e);
-            String hint = reason.contains("NOAUTH") || reason.contains("WRONGPASS") || reason.contains("invalid password")
-                    ? "give its password in the URL: redis://:PASSWORD@host:port"
-                    : "start one with: java -jar dist/colmena.jar redis";
-            throw new StartupException("cannot reach Redis at " + redis.url() + " (" + reason + "); " + hint);
-        }
-        return redis;
-    }
-
-    /** Opens TaskHistory, or fails with one line naming the database. */
-    static Database database(String url, String user, String password) {
-        try {
-            return Database.open(url, user, password);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--db: " + e.getMessage());
-        } catch (SQLException e) {
-            String shown = url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");
-            throw new StartupException("cannot open the database " + shown + " (" + Outage.reason(e) + ")");
+        StartWait waiting = new StartWait("Redis at " + redis.url(), wait);
+        while (true) {
+            try {
+                redis.ping();
+                waiting.done();
+                return redis;
+            } catch (RuntimeException e) {
+                String reason = Outage.reason(e);
+                String refused = authProblem(reason);
+                if (refused != null) {
+                    redis.close();
+                    throw new StartupException("Redis at " + redis.url() + " refused the login (" + reason + "); " + refused);
+                }
+                if (!waiting.again(reason)) {
+                    redis.close();
+                    throw new StartupException("cannot reach Redis at " + redis.url() + waiting.waitedFor() + " ("
+                            + reason + "); start one with: java -jar dist/colmena.jar redis");
+                }
+            }
         }
     }
 
-    /** Blocks until the JVM is asked to stop, after running {@code onStop} in a shutdown hook. */
+    /** What to do about an authentication failure, or null when {@code reason} is not one. */
+    static String authProblem(String reason) {
+        String r = reason.toUpperCase(Locale.ROOT);
+        if (r.contains("WRONG NUMBER OF ARGUMENTS FOR 'AUTH'")) {
+            return "a user name in the URL needs Redis 6.0 or newer; give only the password: redis://:PASSWORD@host:port";
+        }
+        if (r.contains("NOAUTH")) {
+            return "give its password in the URL: redis://:PASSWORD@host:port";
+        }
+        if (r.contains("WRONGPASS") || r.contains("INVALID PASSWORD") || r.contains("INVALID USERNAME")) {
+            return "check the password in the URL (redis://:PASSWORD@host:port)";
+        }
+        if (r.contains("NO PASSWORD IS SET") || r.contains("WITHOUT ANY PASSWORD CONFIGURED")) {
+            return "this Redis has no password; leave it out of the URL";
+        }
+        return null;
+    }
+
+    /**
+     * Opens TaskHistory, waiting up to {@code wait} while the database cannot be reached (a SQL
+     * Server still starting, an H2 file another process is opening). A refused login fails at once.
+     *
+     * @throws StartupException one line naming the database
+     */
+    static Database database(String url, String user, String password, Duration wait) {
+        String shown = url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");
+        StartWait waiting = new StartWait("the database " + shown, wait);
+        while (true) {
+            try {
+                Database db = Database.open(url, user, password);
+                waiting.done();
+                return db;
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--db: " + e.getMessage());
+            } catch (SQLException e) {
+                boolean login = e.getSQLState() != null && e.getSQLState().startsWith("28");
+                if (login || !waiting.again(Outage.reason(e))) {
+                    throw new StartupException("cannot open the database " + shown
+                            + (login ? "" : waiting.waitedFor()) + " (" + Outage.reason(e) + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Blocks until the JVM is asked to stop (Ctrl+C, SIGTERM, or the {@code --stop-file}), after
+     * running {@code onStop} in a shutdown hook.
+     */
     static void runUntilStopped(Runnable onStop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

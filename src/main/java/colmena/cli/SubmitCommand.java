@@ -1,7 +1,5 @@
 package colmena.cli;
 
-import colmena.broker.Json;
-import colmena.broker.MalformedMessageException;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
@@ -9,20 +7,18 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.support.Outage;
 import colmena.task.InvalidTaskException;
 import colmena.task.Param;
 import colmena.task.TaskMessage;
-import colmena.task.TaskResult;
-import colmena.task.TaskStatus;
 import colmena.task.TaskType;
 import colmena.task.TaskTypes;
+import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,13 +27,19 @@ import java.util.UUID;
  */
 final class SubmitCommand {
     static final int MAX_COUNT = 1_000_000;
+    /** Exit codes, as {@code --help} lists them. */
+    static final int EXIT_ALL_DONE = 0;
+    static final int EXIT_SOME_FAILED = 1;
+    static final int EXIT_TIMEOUT = 3;
+    static final int EXIT_NO_REDIS = 4;
     static final List<Option> OPTIONS = List.of(
             Settings.REDIS,
             Option.value("type", null, null, "TYPE", "task type (see the list above)"),
             Option.repeated("param", "NAME=VALUE", "a parameter of the type"),
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),
-            Option.flag("wait", null, "wait for the results and print them; exit 1 if any FAILED"),
+            Option.flag("wait", null, "wait for the results and print them (exit codes below)"),
             Option.value("timeout", null, "10m", "DURATION", "with --wait, give up after this long (exit 3)"),
+            Settings.WAIT_FOR_REDIS,
             Option.value("api", "COLMENA_API_URL", null, "URL",
                     "submit through the API (e.g. http://teachers-pc:8000) instead of straight to Redis"),
             Option.value("token", "COLMENA_API_TOKEN", null, "TOKEN", "with --api: an API token made on the dashboard"));
@@ -58,7 +60,11 @@ final class SubmitCommand {
                         .append(")");
             }
         }
-        return sb.append("\n\nExamples:\n  submit --type primes --param n=2000000 --count 20 --wait\n"
+        return sb.append("\n\nExit codes: " + EXIT_ALL_DONE + " submitted (with --wait: every task DONE), "
+                + EXIT_SOME_FAILED + " a task FAILED, 2 bad usage, " + EXIT_TIMEOUT + " --timeout passed first, "
+                + EXIT_NO_REDIS + " Redis could not be reached (or refused the password) within --wait-for-redis,"
+                + " or stayed unreachable until --timeout")
+                .append("\n\nExamples:\n  submit --type primes --param n=2000000 --count 20 --wait\n"
                 + "  submit --api http://teachers-pc:8000 --token colmena_... --type sleep --param ms=500 --count 5 --wait").toString();
     }
 
@@ -96,49 +102,28 @@ final class SubmitCommand {
             return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, wait, timeout);
         }
         String reply = wait ? RedisKeys.newReply(UUID.randomUUID()) : null;
-        try (Redis redis = Startup.redis(flags.string("redis"), 2)) {
-            List<String> ids = new TaskQueue(redis).submitNew(type, params, count, reply);
+        Redis redis;
+        try {
+            redis = Startup.redis(flags.string("redis"), 2, Startup.startWait(flags));
+        } catch (StartupException e) {
+            throw new StartupException(e.getMessage(), EXIT_NO_REDIS);
+        }
+        try (redis) {
+            List<String> ids;
+            try {
+                ids = new TaskQueue(redis).submitNew(type, params, count, reply);
+            } catch (JedisException e) {
+                // Pushed in one pipeline: if Redis went away mid-way, some may be queued already.
+                throw new StartupException("could not submit: Redis at " + redis.url() + " failed ("
+                        + Outage.reason(e) + "); if it went away just then, see the dashboard before submitting again",
+                        EXIT_NO_REDIS);
+            }
             for (String id : ids) {
                 System.out.println(id);
             }
             System.err.println("Submitted " + count + " × " + TaskMessage.submit("", type, params, 0, null).describe()
                     + (wait ? "; waiting for results" : ""));
-            return wait ? awaitResults(redis, reply, new HashSet<>(ids), timeout) : 0;
+            return wait ? new ResultWait(redis, reply, ids, timeout).await() : 0;
         }
-    }
-
-    private static int awaitResults(Redis redis, String reply, Set<String> waiting, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int failed = 0;
-        while (!waiting.isEmpty()) {
-            long leftMs = (deadline - System.nanoTime()) / 1_000_000L;
-            if (leftMs <= 0) {
-                System.err.println("Gave up after " + Flags.format(timeout) + ": " + waiting.size()
-                        + " tasks not finished yet (they go on; see the dashboard)");
-                return 3;
-            }
-            double seconds = Math.min(1.0, leftMs / 1000.0);
-            var popped = redis.call(j -> j.blpop(seconds, reply));
-            if (popped == null) {
-                continue;
-            }
-            TaskResult r;
-            try {
-                r = Json.readResult(popped.getValue());
-            } catch (MalformedMessageException e) {
-                continue;
-            }
-            if (!waiting.remove(r.id())) {
-                continue;
-            }
-            if (r.status() == TaskStatus.DONE) {
-                System.out.println("✓ " + r.id() + " on " + r.node() + " in " + r.durationMs() + " ms → " + r.result());
-            } else {
-                failed++;
-                System.out.println("✗ " + r.id() + " FAILED" + (r.node() == null ? "" : " on " + r.node()) + ": " + r.error());
-            }
-        }
-        redis.call(j -> j.del(reply));
-        return failed > 0 ? 1 : 0;
     }
 }

@@ -24,6 +24,15 @@ public final class Settings {
     public static final Option INTERVAL = Option.value("interval", "COLMENA_INTERVAL",
             Flags.format(DEFAULT_INTERVAL), "DURATION", "stats interval: agents report this often");
 
+    public static final Duration DEFAULT_WAIT_FOR_REDIS = Duration.ofSeconds(60);
+    public static final Option WAIT_FOR_REDIS = Option.value("wait-for-redis", "COLMENA_WAIT_FOR_REDIS",
+            Flags.format(DEFAULT_WAIT_FOR_REDIS), "DURATION",
+            "at start, wait this long for Redis (and the database) to answer; 0 fails at once");
+    public static final Option PID_FILE = Option.value("pid-file", "COLMENA_PID_FILE", null, "FILE",
+            "write this process's id to FILE while it runs (deleted on exit)");
+    public static final Option STOP_FILE = Option.value("stop-file", "COLMENA_STOP_FILE", null, "FILE",
+            "stop as on Ctrl+C when FILE appears (a graceful stop that works the same on Windows)");
+
     private Settings() {
     }
 }

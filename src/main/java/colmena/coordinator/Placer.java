@@ -7,6 +7,7 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
+import colmena.support.Glyphs;
 import colmena.support.ThrottledLog;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskMessage;
@@ -149,7 +150,7 @@ final class Placer {
         for (int i = 0; i < moved && shown < placed.size(); i++) {
             if (moves.get(i).op() == Move.Op.APPEND && moves.get(i).guard() != null) {
                 TaskMessage t = placed.get(shown++);
-                lines.info("Task '{}' …{} sent to node {}", t.type(), t.shortId(), t.node());
+                lines.info("Task '{}' {}{} sent to node {}", t.type(), Glyphs.ellipsis(), t.shortId(), t.node());
             }
         }
         return moved;

@@ -8,6 +8,7 @@ import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
+import colmena.support.Glyphs;
 import colmena.support.ThrottledLog;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -126,7 +127,7 @@ final class ResultCollector {
             if (r.status() == TaskStatus.DONE) {
                 lines.info("Result from {} stored: {}", r.node(), r.result());
             } else if (r.status() == TaskStatus.FAILED) {
-                lines.info("Task '{}' …{} FAILED{}: {}", r.task().type(), r.task().shortId(),
+                lines.info("Task '{}' {}{} FAILED{}: {}", r.task().type(), Glyphs.ellipsis(), r.task().shortId(),
                         r.node() == null ? "" : " on " + r.node(), r.error());
             }
         }

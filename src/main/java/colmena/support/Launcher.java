@@ -6,12 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starts Colmena commands as separate processes of this same program (the jar, or the classes a
- * test runs from): what the benchmarks and the failure tests kill and restart.
+ * test runs from): what the benchmarks and the failure tests kill and restart. A command that runs
+ * until stopped gets a {@code --stop-file} beside its log, so {@link #stop} is the product's own
+ * graceful stop on every platform (on Windows {@link Process#destroy()} is a hard kill).
  */
 public final class Launcher {
+    /** The commands that take {@code --stop-file}. */
+    private static final Set<String> STOPPABLE = Set.of("agent", "coordinator", "api", "redis");
+    private static final Map<Long, Path> STOP_FILES = new ConcurrentHashMap<>();
+
     private Launcher() {
     }
 
@@ -39,13 +49,23 @@ public final class Launcher {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("colmena.Main");
         cmd.addAll(List.of(args));
+        Path stopFile = null;
+        if (args.length > 0 && STOPPABLE.contains(args[0])) {
+            stopFile = log.toAbsolutePath().resolveSibling(log.getFileName() + "." + UUID.randomUUID() + ".stop");
+            cmd.addAll(List.of("--stop-file", stopFile.toString()));
+        }
         Files.createDirectories(log.toAbsolutePath().getParent());
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (stopFile != null) {
+            STOP_FILES.put(p.pid(), stopFile);
+        }
+        return p;
     }
 
-    /** Kills at once, as a power cut would (SIGKILL on Linux and macOS). */
+    /** Kills at once, as a power cut would (SIGKILL on Linux and macOS, TerminateProcess on Windows). */
     public static void kill(Process p) {
+        forget(p);
         p.destroyForcibly();
         try {
             p.waitFor();
@@ -54,16 +74,47 @@ public final class Launcher {
         }
     }
 
-    /** Asks to stop (SIGTERM: shutdown hooks run) and waits up to {@code seconds}, then kills. */
+    /**
+     * Asks to stop, as Ctrl+C would (its shutdown hooks run), and waits up to {@code seconds}, then
+     * kills. The request is the process's stop file when it has one, else {@link Process#destroy()}
+     * (SIGTERM on Linux and macOS; on Windows that is already a kill).
+     */
     public static void stop(Process p, long seconds) {
-        p.destroy();
+        requestStop(p);
         try {
-            if (!p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                forget(p);
+            } else {
                 kill(p);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill(p);
+        }
+    }
+
+    /** Asks {@code p} to stop without waiting: its stop file, or {@link Process#destroy()}. */
+    public static void requestStop(Process p) {
+        Path stopFile = STOP_FILES.get(p.pid());
+        if (stopFile == null || !p.isAlive()) {
+            p.destroy();
+            return;
+        }
+        try {
+            Files.writeString(stopFile, "stop");
+        } catch (IOException e) {
+            p.destroy();
+        }
+    }
+
+    private static void forget(Process p) {
+        Path stopFile = STOP_FILES.remove(p.pid());
+        if (stopFile != null) {
+            try {
+                Files.deleteIfExists(stopFile);
+            } catch (IOException e) {
+                // Best effort: a stale stop file names a process that is gone, and is removed at the next start.
+            }
         }
     }
 
