@@ -37,6 +37,7 @@ final class FacesCommand {
     static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
     static final List<Option> OPTIONS = List.of(
             Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.WAIT_FOR_REDIS,
             Option.value("out", null, null, "DIR", "write a copy of each photo with its faces boxed here"),
             Option.flag("json", null, "one JSON line per photo: file, width, height, faces, nodes, ms"),
             Option.value("scale-factor", null, "1.1", "X", "window growth from one scale to the next (1.01 to 2)"),
@@ -187,9 +188,10 @@ final class FacesCommand {
         if (db == null) {
             db = Database.defaultUrl(Path.of(flags.string("data-dir")));
         }
-        colmena.broker.Redis redis = Startup.redis(flags.string("redis"), 4);
+        colmena.broker.Redis redis = Startup.redis(flags.string("redis"), 4, Startup.startWait(flags));
         try {
-            return new JobClient.Direct(redis, Startup.database(db, flags.string("db-user"), flags.string("db-password")));
+            return new JobClient.Direct(redis, Startup.database(db, flags.string("db-user"), flags.string("db-password"),
+                    Startup.startWait(flags)));
         } catch (RuntimeException e) {
             redis.close();
             throw e;
