@@ -10,8 +10,18 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
+
+import static colmena.vision.CascadeXmlNodes.child;
+import static colmena.vision.CascadeXmlNodes.expectText;
+import static colmena.vision.CascadeXmlNodes.firstChildElement;
+import static colmena.vision.CascadeXmlNodes.intIn;
+import static colmena.vision.CascadeXmlNodes.items;
+import static colmena.vision.CascadeXmlNodes.numbers;
+import static colmena.vision.CascadeXmlNodes.optionalChild;
+import static colmena.vision.CascadeXmlNodes.parseDouble;
+import static colmena.vision.CascadeXmlNodes.parseInt;
+import static colmena.vision.CascadeXmlNodes.text;
 
 /**
  * Reads OpenCV's cascade XML ({@code opencv_traincascade}'s format) into a {@link HaarCascade}.
@@ -201,104 +211,6 @@ final class CascadeXmlReader {
         }
         return new HaarCascade(width, height, toFloats(stageThreshold), toInts(stageTreeCount),
                 toInts(treeNodeCount), feature, thresholds, left, right, toFloats(leaves), rects, weights, tilted);
-    }
-
-    // --- small DOM helpers ---
-
-    private static void expectText(Element parent, String name, String expected) {
-        String found = text(parent, name);
-        if (!found.equals(expected)) {
-            throw new InvalidCascadeException("<" + name + "> is " + found + "; expected " + expected);
-        }
-    }
-
-    private static int intIn(Element parent, String name, int min, int max) {
-        int value = parseInt(child(parent, name));
-        if (value < min || value > max) {
-            throw new InvalidCascadeException("<" + name + "> is " + value + "; expected " + min + " to " + max);
-        }
-        return value;
-    }
-
-    private static String text(Element parent, String name) {
-        return child(parent, name).getTextContent().trim();
-    }
-
-    private static Element child(Element parent, String name) {
-        Element found = optionalChild(parent, name);
-        if (found == null) {
-            throw new InvalidCascadeException("not a Haar cascade: <" + parent.getTagName() + "> has no <" + name + ">");
-        }
-        return found;
-    }
-
-    private static Element optionalChild(Element parent, String name) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element && ((Element) n).getTagName().equals(name)) {
-                return (Element) n;
-            }
-        }
-        return null;
-    }
-
-    private static Element firstChildElement(Element parent) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element) {
-                return (Element) n;
-            }
-        }
-        return null;
-    }
-
-    /** The {@code <_>} items of an OpenCV sequence. */
-    private static List<Element> items(Element sequence) {
-        List<Element> items = new ArrayList<>();
-        for (Node n = sequence.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element) {
-                items.add((Element) n);
-            }
-        }
-        return items;
-    }
-
-    private static int parseInt(Element element) {
-        double value = parseDouble(element);
-        if (value != Math.rint(value) || Math.abs(value) > Integer.MAX_VALUE) {
-            throw new InvalidCascadeException("<" + element.getTagName() + "> is " + value + "; expected an integer");
-        }
-        return (int) value;
-    }
-
-    private static double parseDouble(Element element) {
-        double[] values = numbers(element);
-        if (values.length != 1) {
-            throw new InvalidCascadeException("<" + element.getTagName() + "> holds " + values.length
-                    + " numbers; expected one");
-        }
-        return values[0];
-    }
-
-    /** Whitespace-separated numbers, parsed as doubles like OpenCV's FileStorage does. */
-    private static double[] numbers(Element element) {
-        String content = element.getTextContent().trim();
-        if (content.isEmpty()) {
-            return new double[0];
-        }
-        String[] parts = content.split("\\s+");
-        double[] values = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                values[i] = Double.parseDouble(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new InvalidCascadeException("<" + element.getTagName() + "> holds \"" + parts[i]
-                        + "\"; expected a number");
-            }
-            if (!Double.isFinite(values[i])) {
-                throw new InvalidCascadeException("<" + element.getTagName() + "> holds " + parts[i]
-                        + "; expected a finite number");
-            }
-        }
-        return values;
     }
 
     private static float[] toFloats(List<Float> list) {

@@ -23,6 +23,9 @@ final class WindowClassifier {
     private final int[] treeFirstNode;
     private final int[] treeFirstLeaf;
     private int stride = -1;
+    /** Ints per node in {@link #packed}. */
+    private static final int PACKED = 18;
+    private final int[] packed;
 
     WindowClassifier(HaarCascade cascade) {
         this.cascade = cascade;
@@ -35,6 +38,7 @@ final class WindowClassifier {
             System.arraycopy(cascade.featureWeights, cascade.nodeFeature[n] * 3, nodeWeights, n * 3, 3);
             nodeTilted[n] = cascade.featureTilted[cascade.nodeFeature[n]];
         }
+        this.packed = new int[nodes * PACKED];
         int trees = cascade.treeNodeCount.length;
         this.treeFirstNode = new int[trees];
         this.treeFirstLeaf = new int[trees];
@@ -62,6 +66,22 @@ final class WindowClassifier {
                     corners(rects[at], rects[at + 1], rects[at + 2], rects[at + 3], nodeOffsets, n * 12 + r * 4);
                 }
             }
+        }
+        if (cascade.stumpsOnly) {
+            pack();
+        }
+    }
+
+    private void pack() {
+        for (int n = 0; n < nodeTilted.length; n++) {
+            int at = n * PACKED;
+            System.arraycopy(nodeOffsets, n * 12, packed, at, 12);
+            for (int r = 0; r < 3; r++) {
+                packed[at + 12 + r] = Float.floatToRawIntBits(nodeWeights[n * 3 + r]);
+            }
+            packed[at + 15] = Float.floatToRawIntBits(cascade.nodeThreshold[n]);
+            packed[at + 16] = Float.floatToRawIntBits(cascade.leaves[n * 2]);
+            packed[at + 17] = Float.floatToRawIntBits(cascade.leaves[n * 2 + 1]);
         }
     }
 
@@ -106,19 +126,31 @@ final class WindowClassifier {
         return cascade.stumpsOnly ? stumps(sum, p, norm) : general(sum, sum, p, norm, false);
     }
 
+    /**
+     * Stump cascades, the common case, from {@link #packed}: per node its 12 corner offsets,
+     * then the raw bits of its 3 weights, its threshold and its two leaf values.
+     */
     private int stumps(int[] sum, int p, float norm) {
-        int[] ofs = nodeOffsets;
-        float[] w = nodeWeights;
-        float[] thresholds = cascade.nodeThreshold;
-        float[] leaves = cascade.leaves;
+        int[] node = packed;
         int[] treeCount = cascade.stageTreeCount;
         float[] stageThreshold = cascade.stageThreshold;
-        int node = 0;
+        int at = 0;
         for (int stage = 0; stage < treeCount.length; stage++) {
             double total = 0;
-            for (int end = node + treeCount[stage]; node < end; node++) {
-                float value = feature(sum, p, ofs, w, node) * norm;
-                total += value < thresholds[node] ? leaves[node * 2] : leaves[node * 2 + 1];
+            for (int end = at + treeCount[stage] * PACKED; at < end; at += PACKED) {
+                float value = Float.intBitsToFloat(node[at + 12])
+                        * (float) (sum[p + node[at]] - sum[p + node[at + 1]] - sum[p + node[at + 2]] + sum[p + node[at + 3]])
+                        + Float.intBitsToFloat(node[at + 13])
+                        * (float) (sum[p + node[at + 4]] - sum[p + node[at + 5]] - sum[p + node[at + 6]]
+                        + sum[p + node[at + 7]]);
+                float w2 = Float.intBitsToFloat(node[at + 14]);
+                if (w2 != 0.0f) {
+                    value += w2 * (float) (sum[p + node[at + 8]] - sum[p + node[at + 9]] - sum[p + node[at + 10]]
+                            + sum[p + node[at + 11]]);
+                }
+                value *= norm;
+                total += value < Float.intBitsToFloat(node[at + 15]) ? Float.intBitsToFloat(node[at + 16])
+                        : Float.intBitsToFloat(node[at + 17]);
             }
             if (total < stageThreshold[stage]) {
                 return -stage;

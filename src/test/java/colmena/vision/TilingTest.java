@@ -78,6 +78,18 @@ class TilingTest {
     }
 
     @Test
+    void anImageSmallerThanTheWindowHasNoCandidatesAndOneTile() {
+        GrayImage tiny = Fixtures.named("astronaut.png").gray().crop(200, 100, 23, 40);
+        assertEquals(List.of(), FaceDetector.detect(CASCADE, tiny, DetectParams.defaults()));
+        List<Tile> tiles = TilePlan.of(23, 40, CASCADE, DetectParams.defaults(), 100);
+        assertOwnedRowsPartition(tiles, 23, 40);
+        for (Tile tile : tiles) {
+            GrayImage pixels = tiny.crop(tile.x(), tile.y(), tile.width(), tile.height());
+            assertEquals(List.of(), FaceDetector.candidates(CASCADE, pixels, tile, 23, 40, DetectParams.defaults()));
+        }
+    }
+
+    @Test
     void aSmallImageIsOneTile() {
         List<Tile> tiles = TilePlan.of(640, 480, CASCADE, DetectParams.defaults(), TilePlan.DEFAULT_TILE_PIXELS);
         assertEquals(List.of(Tile.whole(640, 480)), tiles);
