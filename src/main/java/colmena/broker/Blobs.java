@@ -12,8 +12,8 @@ import java.util.HexFormat;
 /**
  * Content-addressed blobs in Redis ({@code blob:<sha256>}): photos, their tiles and cascade files
  * travel this way, so an agent on another machine needs no shared disk. Each blob lives for a
- * time to live, renewed when the same bytes are stored again (they are stored once) and when a
- * task reads them.
+ * time to live from when it was last stored (the same bytes stored again are kept once, and
+ * their time renewed); reading it does not renew it.
  */
 public final class Blobs implements BlobSource {
     /** The largest blob: a 25 MB photo fits, with room. */
@@ -47,6 +47,18 @@ public final class Blobs implements BlobSource {
      */
     @Override
     public String put(byte[] bytes) {
+        return put(bytes, ttlSeconds);
+    }
+
+    /**
+     * As {@link #put(byte[])}, kept {@code ttl} instead of this store's time to live: a photo's
+     * strips, needed only until their tasks run, go sooner than the photo.
+     */
+    public String put(byte[] bytes, Duration ttl) {
+        return put(bytes, Math.max(1, ttl.toSeconds()));
+    }
+
+    private String put(byte[] bytes, long seconds) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("empty blob");
         }
@@ -56,9 +68,9 @@ public final class Blobs implements BlobSource {
         String hash = sha256(bytes);
         byte[] key = RedisKeys.blob(hash).getBytes(StandardCharsets.UTF_8);
         redis.call(j -> {
-            String set = j.set(key, bytes, new SetParams().nx().ex(ttlSeconds));
-            if (set == null) {
-                j.expire(key, ttlSeconds);
+            String set = j.set(key, bytes, new SetParams().nx().ex(seconds));
+            if (set == null && j.ttl(key) < seconds) {
+                j.expire(key, seconds);
             }
             return null;
         });
@@ -74,17 +86,10 @@ public final class Blobs implements BlobSource {
             throw new BlobMissingException("invalid blob hash \"" + hash + "\"");
         }
         byte[] key = RedisKeys.blob(hash).getBytes(StandardCharsets.UTF_8);
-        byte[] bytes = redis.call(j -> {
-            byte[] b = j.get(key);
-            if (b != null) {
-                j.expire(key, ttlSeconds);
-            }
-            return b;
-        });
+        byte[] bytes = redis.call(j -> j.get(key));
         if (bytes == null) {
-            throw new BlobMissingException("blob " + hash.substring(0, 12) + "… is not in Redis: it expired (blobs live "
-                    + Duration.ofSeconds(ttlSeconds).toString().substring(2).toLowerCase(java.util.Locale.ROOT)
-                    + " after their last use) or was never uploaded");
+            throw new BlobMissingException("blob " + hash.substring(0, 12) + "… is not in Redis: it expired or was never "
+                    + "uploaded");
         }
         return bytes;
     }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.awt.image.BufferedImage;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +41,11 @@ public final class FaceJobs {
     private static final Logger LOG = LoggerFactory.getLogger(FaceJobs.class);
     public static final String KIND = "faces";
     public static final int MAX_PHOTOS = 500;
+    /**
+     * A strip's grey pixels are needed only until its task runs (a strip can hold most of its
+     * photo's rows), so they go sooner than the photo; reading them renews this store's time.
+     */
+    public static final Duration STRIP_TTL = Duration.ofHours(2);
 
     /** A photo to search: its file name (shown, never opened) and its blob. */
     public record PhotoRef(String fileName, String blobHash) {
@@ -145,7 +151,7 @@ public final class FaceJobs {
         int h = image.getHeight();
         byte[] gray = GrayImage.of(image).pixels();
         for (Tile t : TilePlan.of(w, h, cascade, settings, TilePlan.DEFAULT_TILE_PIXELS)) {
-            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()));
+            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()), STRIP_TTL);
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("blob", tileBlob);
             p.put("x", t.x());
