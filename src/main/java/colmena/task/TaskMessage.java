@@ -58,7 +58,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
         return id.length() > 8 ? id.substring(id.length() - 8) : id;
     }
 
-    /** {@code primes(n=200000)}: how the task is shown in console lines. */
+    /** {@code primes(n=200000)}: how the task is shown in console lines; long texts are cut to their start. */
     public String describe() {
         StringBuilder sb = new StringBuilder(type).append('(');
         if (params != null) {
@@ -67,7 +67,10 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
                 if (!first) {
                     sb.append(", ");
                 }
-                sb.append(e.getKey()).append('=').append(e.getValue());
+                Object v = e.getValue();
+                // A blob's 64-digit hash is shown by its start, as ids are by their end.
+                String shown = v instanceof String text && text.length() > 16 ? text.substring(0, 8) + "…" : String.valueOf(v);
+                sb.append(e.getKey()).append('=').append(shown);
                 first = false;
             }
         }
