@@ -374,12 +374,19 @@ public final class TaskQueue {
     public record Finished(String taskId, String rawTask, String resultJson) {
     }
 
-    /** Puts tasks the agent took but will not run back at the head of its queue, in their order. */
-    public int handBack(String nodeId, List<String> rawTasks) {
+    /**
+     * A task an agent hands back: its text in the in-flight list, and what goes back to the queue
+     * (the same text, or the task with a note added).
+     */
+    public record Returned(String raw, String payload) {
+    }
+
+    /** Puts tasks the agent took but will not finish back at the head of its queue, in their order. */
+    public int handBack(String nodeId, List<Returned> tasks) {
         List<Move> moves = new ArrayList<>();
         String queue = RedisKeys.nodeTasks(nodeId);
-        for (int i = rawTasks.size() - 1; i >= 0; i--) {
-            moves.add(Move.prepend(rawTasks.get(i), queue, rawTasks.get(i)));
+        for (int i = tasks.size() - 1; i >= 0; i--) {
+            moves.add(Move.prepend(tasks.get(i).raw(), queue, tasks.get(i).payload()));
         }
         return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
     }

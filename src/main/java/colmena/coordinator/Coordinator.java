@@ -73,6 +73,7 @@ public final class Coordinator {
     private final LeaderLease lease;
     private final NodeMonitor monitor;
     private final Outage redisOutage;
+    private final RedisPresence presence;
     private final Outage dbOutage;
     private final CoordinatorStats stats;
     private final List<Thread> threads = new ArrayList<>();
@@ -88,6 +89,7 @@ public final class Coordinator {
         this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
+        this.presence = new RedisPresence(redis);
         this.dbOutage = new Outage(LOG, "Database " + database.describe());
         this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
     }
@@ -135,7 +137,7 @@ public final class Coordinator {
                 wasLeader = leader;
             } catch (RuntimeException e) {
                 wasLeader = false;
-                redisOutage.failed(e);
+                redisFailed(e);
                 continue;
             }
             Threads.sleep(LEASE_RENEW.toMillis());
@@ -148,8 +150,9 @@ public final class Coordinator {
             if (lease.isLeader()) {
                 try {
                     recovery.checkOnce();
+                    boolean steady = presence.steady();
                     long t0 = System.nanoTime();
-                    monitor.check();
+                    monitor.check(steady);
                     stats.onNodesRead(System.nanoTime() - t0);
                     if (rebalancer != null) {
                         rebalancer.rebalanceOnce();
@@ -159,7 +162,7 @@ public final class Coordinator {
                     dbOutage.failed(e);
                     continue;
                 } catch (RuntimeException e) {
-                    redisOutage.failed(e);
+                    redisFailed(e);
                     continue;
                 }
             }
@@ -199,7 +202,7 @@ public final class Coordinator {
             } catch (RuntimeException e) {
                 afterFailure.run();
                 if (isRedisFailure(e)) {
-                    redisOutage.failed(e);
+                    redisFailed(e);
                 } else {
                     LOG.error("Unexpected failure; retrying", e);
                     Threads.sleep(1_000);
@@ -221,9 +224,15 @@ public final class Coordinator {
             try {
                 demo.tick(elapsedMs);
             } catch (RuntimeException e) {
-                redisOutage.failed(e);
+                redisFailed(e);
             }
         }
+    }
+
+    /** Notes that Redis did not answer (so missing stats keys are not taken as dead nodes for a while), and backs off. */
+    private void redisFailed(RuntimeException e) {
+        presence.failed();
+        redisOutage.failed(e);
     }
 
     static boolean isRedisFailure(Throwable e) {

@@ -88,7 +88,7 @@ final class Recovery {
             List<String> again = new ArrayList<>();
             for (TaskMessage t : page) {
                 if (!present.contains(t.id())) {
-                    again.add(Json.write(t.movedAway(note)));
+                    again.add(Json.write(t.requeued(note)));
                 }
             }
             queue.submit(again);
