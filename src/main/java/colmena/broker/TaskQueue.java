@@ -230,16 +230,29 @@ public final class TaskQueue {
      * @return their ids, in submission order
      */
     public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
-        List<String> ids = new ArrayList<>(count);
-        List<String> encoded = new ArrayList<>(count);
+        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo);
+        submitTasks(tasks);
+        return tasks.stream().map(colmena.task.TaskMessage::id).toList();
+    }
+
+    /** {@code count} new tasks of one kind, each with a fresh id, not yet submitted. */
+    public static List<colmena.task.TaskMessage> newTasks(String type, java.util.Map<String, Object> params, int count,
+                                                          String replyTo) {
+        List<colmena.task.TaskMessage> tasks = new ArrayList<>(count);
         long now = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
-            String id = colmena.task.TaskIds.next();
-            ids.add(id);
-            encoded.add(Json.write(colmena.task.TaskMessage.submit(id, type, params, now, replyTo)));
+            tasks.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), type, params, now, replyTo));
+        }
+        return tasks;
+    }
+
+    /** Submits tasks made by {@link #newTasks}. */
+    public void submitTasks(List<colmena.task.TaskMessage> tasks) {
+        List<String> encoded = new ArrayList<>(tasks.size());
+        for (colmena.task.TaskMessage t : tasks) {
+            encoded.add(Json.write(t));
         }
         submit(encoded);
-        return ids;
     }
 
     // ---- the coordinator ------------------------------------------------------------------
