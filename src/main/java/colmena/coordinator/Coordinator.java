@@ -76,6 +76,7 @@ public final class Coordinator {
     private final RedisPresence presence;
     private final Outage dbOutage;
     private final CoordinatorStats stats;
+    private final DbWrites dbWrites = new DbWrites();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     private Durability durability;
@@ -90,7 +91,7 @@ public final class Coordinator {
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
         this.presence = new RedisPresence(redis);
-        this.dbOutage = new Outage(LOG, "Database " + database.describe());
+        this.dbOutage = new Outage(LOG, "Database " + database.describe(), colmena.store.DbErrors::describe);
         this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
     }
 
@@ -103,7 +104,9 @@ public final class Coordinator {
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
                 ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer)));
+        WriteProbe probe = new WriteProbe(new DbSession(database), durability);
+        stats.attach(dbWrites, collector::duplicateRuns);
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -145,10 +148,15 @@ public final class Coordinator {
     }
 
     /** @param rebalancer null when the policy leaves queued tasks where they were placed */
-    private void monitorLoop(Recovery recovery, Rebalancer rebalancer) {
+    private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe) {
         while (running) {
             if (lease.isLeader()) {
                 try {
+                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
+                    if (dbWrites.failing() && probe.due()) {
+                        probe.write();
+                        dbWritten();
+                    }
                     recovery.checkOnce();
                     boolean steady = presence.steady();
                     long t0 = System.nanoTime();
@@ -157,9 +165,8 @@ public final class Coordinator {
                     if (rebalancer != null) {
                         rebalancer.rebalanceOnce();
                     }
-                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                 } catch (SQLException e) {
-                    dbOutage.failed(e);
+                    dbFailed(e);
                     continue;
                 } catch (RuntimeException e) {
                     redisFailed(e);
@@ -168,6 +175,18 @@ public final class Coordinator {
             }
             Threads.sleep(MONITOR_EVERY.toMillis());
         }
+    }
+
+    /** A write to the database worked: logged once if it had been failing. */
+    private void dbWritten() {
+        dbWrites.committed();
+        dbOutage.ok();
+    }
+
+    /** A database step failed: published for health, logged once in words, and backed off. */
+    private void dbFailed(SQLException e) {
+        dbWrites.failed(e);
+        dbOutage.failed(e);
     }
 
     /** One pass of the placer; its decisions make one batch in the stats. */
@@ -192,13 +211,14 @@ public final class Coordinator {
             }
             try {
                 int n = step.run();
-                dbOutage.ok();
-                if (n == 0 && monitor.liveNodes().isEmpty()) {
+                if (n > 0) { // only a step that wrote says the database takes writes
+                    dbWritten();
+                } else if (monitor.liveNodes().isEmpty()) {
                     Threads.sleep(200);
                 }
             } catch (SQLException e) {
                 afterFailure.run();
-                dbOutage.failed(e);
+                dbFailed(e);
             } catch (RuntimeException e) {
                 afterFailure.run();
                 if (isRedisFailure(e)) {
