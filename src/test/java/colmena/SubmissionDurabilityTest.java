@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,19 @@ class SubmissionDurabilityTest {
             } finally {
                 api.stop();
             }
+        }
+    }
+
+    @Test
+    void tasksSubmittedStraightToRedisAreRecordedByTheCoordinatorEvenWithNoAgentAndSurviveAnEmptiedRedis() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            Set<String> submitted = new HashSet<>(cluster.submit("sleep", Map.of("ms", 5), 150)); // as `submit` does
+            Eventually.within(Duration.ofSeconds(20), "all recorded as PENDING on no node",
+                    () -> cluster.rows("Status = 'PENDING' AND NodeID IS NULL") == 150);
+            cluster.redis.call(j -> j.flushAll());
+            cluster.startAgent("nodo1", 4);
+            allDone(cluster, submitted);
         }
     }
 

@@ -295,6 +295,11 @@ public final class TaskQueue {
         return take(RedisKeys.RESULTS_QUEUE, STORING, max, wait);
     }
 
+    /** The first {@code max} entries of a list, oldest first. */
+    public List<String> head(String key, int max) {
+        return redis.call(j -> j.lrange(key, 0, max - 1));
+    }
+
     /** Everything in a list, oldest first: what a previous taker left in its in-flight list. */
     public List<String> pending(String key) {
         return redis.call(j -> j.lrange(key, 0, -1));
