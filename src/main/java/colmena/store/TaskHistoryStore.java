@@ -33,10 +33,14 @@ public final class TaskHistoryStore {
             + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
     private static final String START = "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
             + "WHERE TaskId = ? AND Status = 'PENDING' AND NodeID = ?";
-    /** A final result from the node the row says holds the task: the common case, one statement. */
+    /**
+     * A final result of the task's latest attempt: the common case, one statement. (Not checked by
+     * node: a task moved between queues keeps its attempt, and its new node may report before the
+     * move is recorded.) A result of an earlier attempt comes from a node that lost the task.
+     */
     private static final String FINISH = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
             + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
-            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND NodeID = ?";
+            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts <= ?";
     /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
     private static final String FINISH_ANY = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
             + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
@@ -168,7 +172,7 @@ public final class TaskHistoryStore {
             try (PreparedStatement ps = c.prepareStatement(FINISH)) {
                 for (TaskResult r : finals) {
                     bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
-                    ps.setString(12, r.node());
+                    ps.setInt(12, r.task().attempt());
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
@@ -203,8 +207,8 @@ public final class TaskHistoryStore {
                         note.addBatch();
                         duplicates++;
                     }
-                } else if (r.node() == null) {
-                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the coordinator's own verdict
+                } else if (r.node() == null || r.task().attempt() >= row.attempts()) {
+                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the latest attempt after all
                     any.addBatch();
                 } else {
                     bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now);
