@@ -122,12 +122,16 @@ class ReliabilityTest {
                 cluster.submit("sleep", Map.of("ms", 100), 30);
                 Eventually.within(Duration.ofSeconds(30), "some DONE", () -> cluster.rows("Status = 'DONE'") >= 5);
                 Launcher.kill(leading);
-                cluster.submit("sleep", Map.of("ms", 10), 30);
+                long killedAt = System.nanoTime();
                 Eventually.within(Duration.ofSeconds(20), "the standby leads",
                         () -> {
                             String holder = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
                             return holder != null && holder.contains(":" + standby.pid() + ":");
                         });
+                double takeover = (System.nanoTime() - killedAt) / 1e9;
+                System.out.printf("the standby took the lease %.2f s after the leader was killed%n", takeover);
+                assertTrue(takeover < 4, "takeover within the lease (2 s) and a renewal (0.5 s), with room for a busy machine: " + takeover);
+                cluster.submit("sleep", Map.of("ms", 10), 30);
                 try {
                     Eventually.within(Duration.ofSeconds(60), "60 DONE", () -> cluster.rows("Status = 'DONE'") == 60);
                 } catch (AssertionError e) {

@@ -32,8 +32,9 @@ import java.util.UUID;
  */
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-    static final Duration LEASE_TTL = Duration.ofSeconds(5);
-    static final Duration LEASE_RENEW = Duration.ofSeconds(1);
+    /** A standby takes over within LEASE_TTL + LEASE_RENEW of the leader's death (2.5 s). */
+    static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    static final Duration LEASE_RENEW = Duration.ofMillis(500);
     static final Duration MONITOR_EVERY = Duration.ofMillis(250);
     /** Blocking takes return this often when idle, so loops notice a lost lease or a stop. */
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
@@ -280,7 +281,7 @@ public final class Coordinator {
         try {
             lease.release();
         } catch (RuntimeException e) {
-            LOG.warn("Could not release the lease ({}); it expires in {} s", Outage.reason(e), LEASE_TTL.toSeconds());
+            LOG.warn("Could not release the lease ({}); it expires in {} ms", Outage.reason(e), LEASE_TTL.toMillis());
         }
         LOG.info("Coordinator stopped");
     }

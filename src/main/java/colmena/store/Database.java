@@ -86,7 +86,8 @@ public final class Database {
      * server just died it says "Lock file recently modified" or "Another process was faster".
      */
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
-    private static final long OPEN_RACE_WAIT_MS = 10_000;
+    /** Long enough for a busy machine: H2 waits 4 s per try for a lock file to age, and processes race for it. */
+    private static final long OPEN_RACE_WAIT_MS = 30_000;
 
     /**
      * A new connection. Two processes opening the shared H2 file at the same moment can find it
