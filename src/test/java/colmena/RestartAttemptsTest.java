@@ -42,9 +42,9 @@ class RestartAttemptsTest {
                 Eventually.within(Duration.ofSeconds(30), "both agents online",
                         () -> cluster.online(ids[0]) && cluster.online(ids[1]));
                 submitter.start();
-                for (int round = 0; round < 4; round++) {
+                for (int round = 0; round < 3; round++) { // roll1, roll2, roll1
                     int i = round % 2;
-                    Thread.sleep(1_500);
+                    Thread.sleep(1_000);
                     Launcher.stop(agents[i], 20); // SIGTERM: the agent hands back what it holds
                     Thread.sleep(500);
                     agents[i] = cluster.startAgentProcess(ids[i], 2);
@@ -81,7 +81,7 @@ class RestartAttemptsTest {
             cluster.startCoordinator("least-loaded");
             Agent brief = cluster.startAgent("brief", 2, Duration.ofMillis(200));
             Eventually.within(Duration.ofSeconds(30), "brief online", () -> cluster.online("brief"));
-            List<String> ids = cluster.submit("sleep", Map.of("ms", 3_000), 2);
+            List<String> ids = cluster.submit("sleep", Map.of("ms", 2_000), 2);
             Eventually.within(Duration.ofSeconds(30), "both running on brief",
                     () -> cluster.rows("Status = 'RUNNING' AND NodeID = 'brief'") == 2);
             brief.stop();
