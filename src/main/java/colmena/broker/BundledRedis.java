@@ -153,7 +153,12 @@ public final class BundledRedis implements AutoCloseable {
 
     /** A stand-in for a server that failed to start again, in the same folder: it has already exited. */
     public static BundledRedis exited(BundledRedis like) {
-        return new BundledRedis(null, like.port, like.dir, like.log);
+        return exited(like.port, like.dir);
+    }
+
+    /** A stand-in for a server on {@code port} in {@code dir} that has already exited. */
+    public static BundledRedis exited(int port, Path dir) {
+        return new BundledRedis(null, port, dir, dir.resolve("redis.log"));
     }
 
     /** The process id of the redis-server, for a person or a test to find it. */

@@ -27,13 +27,20 @@ final class RedisSupervisor {
     }
 
     private final Starter starter;
+    private final long firstBackoffMs;
     private final Deque<Long> restarts = new ArrayDeque<>();
     private volatile BundledRedis current;
     private volatile boolean stopping;
 
     RedisSupervisor(Starter starter, BundledRedis first) {
+        this(starter, first, FIRST_BACKOFF_MS);
+    }
+
+    /** @param firstBackoffMs the first wait before a restart (tests shorten it) */
+    RedisSupervisor(Starter starter, BundledRedis first, long firstBackoffMs) {
         this.starter = starter;
         this.current = first;
+        this.firstBackoffMs = firstBackoffMs;
     }
 
     /**
@@ -41,7 +48,7 @@ final class RedisSupervisor {
      * it keeps failing (returns 1).
      */
     int run() throws InterruptedException {
-        long backoffMs = FIRST_BACKOFF_MS;
+        long backoffMs = firstBackoffMs;
         while (true) {
             int code = current.waitForExit();
             if (stopping) {
@@ -50,7 +57,7 @@ final class RedisSupervisor {
             long now = System.currentTimeMillis();
             while (!restarts.isEmpty() && now - restarts.peekFirst() > WINDOW_MS) {
                 restarts.pollFirst();
-                backoffMs = FIRST_BACKOFF_MS;
+                backoffMs = firstBackoffMs;
             }
             if (restarts.size() >= MAX_RESTARTS) {
                 LOG.error("redis-server exited (code {}) for the {}th time within {} s; giving up", code,
