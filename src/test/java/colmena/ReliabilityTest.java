@@ -130,7 +130,9 @@ class ReliabilityTest {
                         });
                 double takeover = (System.nanoTime() - killedAt) / 1e9;
                 System.out.printf("the standby took the lease %.2f s after the leader was killed%n", takeover);
-                assertTrue(takeover < 4, "takeover within the lease (2 s) and a renewal (0.5 s), with room for a busy machine: " + takeover);
+                // Within the lease (2 s) and a renewal (0.5 s) when the standby gets the CPU; the bound leaves room for a
+                // machine so busy that it does not (the old 5 s lease took 4.6-7 s).
+                assertTrue(takeover < 6, "the standby took over " + takeover + " s after the leader was killed");
                 cluster.submit("sleep", Map.of("ms", 10), 30);
                 try {
                     Eventually.within(Duration.ofSeconds(60), "60 DONE", () -> cluster.rows("Status = 'DONE'") == 60);
