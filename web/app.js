@@ -734,7 +734,8 @@ function renderSummary(summary, health) {
     b.setAttribute('aria-pressed', String(state.filters.status === b.dataset.status));
   });
   renderHealth($('sum-redis'), 'Redis', health && health.redis);
-  renderHealth($('sum-db'), 'DB', health && health.database);
+  renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
+  renderHealth($('sum-coord'), t('coordinator'), health && health.coordinator);
 }
 
 /** The last complete minute's count, and bars for every minute (the current one paler). */
@@ -768,10 +769,13 @@ function renderRate(minutes) {
   box.replaceChildren(chart);
 }
 
-function renderHealth(span, name, value) {
-  const kind = value === 'up' ? 'up' : value === 'down' ? 'down' : 'unknown';
+/** One service's state from /api/health: up (or working), down (or not writable, not answering, absent), unknown. */
+function renderHealth(span, name, value, problem) {
+  const words = { up: 'up', working: 'working', down: 'down', 'not writable': 'notWritable',
+    'not answering': 'notAnswering', absent: 'absent' };
+  const kind = value === 'up' || value === 'working' ? 'up' : words[value] ? 'down' : 'unknown';
   span.className = 'health health-' + kind;
-  span.textContent = name + ': ' + t(kind);
+  span.textContent = name + ': ' + t(words[value] || 'unknown') + (problem ? ' (' + problem + ')' : '');
 }
 
 // ---- alerts panel

@@ -51,9 +51,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Agent startAgent(String id, int workers) {
+        return startAgent(id, workers, Duration.ofSeconds(5));
+    }
+
+    /** @param grace how long running tasks may finish when the agent is stopped */
+    public Agent startAgent(String id, int workers, Duration grace) {
         Redis own = pool();
         Agent a = new Agent(new Agent.Config(id, redisUrl, FAST_INTERVAL, workers, Duration.ofSeconds(30),
-                Duration.ofSeconds(5)), own);
+                grace), own);
         a.start();
         agents.add(a);
         return a;
@@ -81,6 +86,17 @@ public final class Cluster implements AutoCloseable {
     public Process startCoordinatorProcess(String name, String dbUrl) throws java.io.IOException {
         return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", name + ".log"),
                 List.of("-XX:+UseSerialGC", "-Xmx256m"), "coordinator", "--redis", redisUrl, "--db", dbUrl);
+    }
+
+    /** Whether the node's stats key is there. */
+    public boolean online(String node) {
+        return redis.call(j -> j.exists(colmena.broker.RedisKeys.nodeStats(node)));
+    }
+
+    /** How many tasks the node has finished (its done counter). */
+    public long done(String node) {
+        String n = redis.call(j -> j.get(colmena.broker.RedisKeys.nodeDone(node)));
+        return n == null ? 0 : Long.parseLong(n);
     }
 
     /** Where every task is now, for a failure message. */

@@ -98,6 +98,7 @@ public final class Agent {
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
         heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage);
+        nodes.rejoin(config.nodeId());
         heartbeat.beat();
         recoverInflight();
         loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage,
@@ -169,15 +170,17 @@ public final class Agent {
         stopped = true;
         LOG.info("Agent '{}' stopping: taking no more tasks", config.nodeId());
         try {
-            List<String> back = loop == null ? List.of() : loop.stop(config.grace());
+            List<TaskLoop.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
             if (loop != null) {
                 loop.sender().stop();
             }
             joinAll(Duration.ofSeconds(5));
             if (!back.isEmpty()) {
                 try {
-                    int n = queue.handBack(config.nodeId(), back);
-                    LOG.info("Handed back {} tasks to {}", n, RedisKeys.nodeTasks(config.nodeId()));
+                    int n = queue.handBack(config.nodeId(), handBackMoves(back));
+                    long interrupted = back.stream().filter(TaskLoop.Unfinished::interrupted).count();
+                    LOG.info("Handed back {} tasks to {}{}", n, RedisKeys.nodeTasks(config.nodeId()),
+                            interrupted == 0 ? "" : " (" + interrupted + " of them interrupted after the grace period)");
                 } catch (RuntimeException e) {
                     LOG.warn("Could not hand back {} tasks ({}); they stay in {} for the coordinator to move",
                             back.size(), Outage.reason(e), RedisKeys.nodeInflight(config.nodeId()));
@@ -197,6 +200,20 @@ public final class Agent {
             Thread.currentThread().interrupt();
         }
         LOG.info("Agent '{}' stopped", config.nodeId());
+    }
+
+    /**
+     * The in-flight text of each unfinished task and what goes back to the queue in its place: the
+     * same text for a task that never started, and for one stopped mid-run a note saying so.
+     */
+    private List<TaskQueue.Returned> handBackMoves(List<TaskLoop.Unfinished> back) {
+        String note = config.nodeId() + " stopped at " + clock() + " while running it: interrupted after the "
+                + Flags.format(config.grace()) + " grace period";
+        List<TaskQueue.Returned> out = new ArrayList<>(back.size());
+        for (TaskLoop.Unfinished u : back) {
+            out.add(new TaskQueue.Returned(u.raw(), u.interrupted() ? Json.write(u.task().noted(note)) : u.raw()));
+        }
+        return out;
     }
 
     private void joinAll(Duration timeout) throws InterruptedException {

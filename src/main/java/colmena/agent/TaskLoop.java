@@ -316,10 +316,20 @@ final class TaskLoop implements Runnable {
     }
 
     /**
-     * Stops taking tasks, lets running ones finish within {@code grace}, and returns the text of
-     * every task it still holds (not started, or stopped), for handing back.
+     * A task this agent holds and will not finish, for handing back.
+     *
+     * @param raw         its text in the in-flight list
+     * @param task        what that text says
+     * @param interrupted whether it had started (and was stopped when the grace period ended)
      */
-    List<String> stop(Duration grace) throws InterruptedException {
+    record Unfinished(String raw, TaskMessage task, boolean interrupted) {
+    }
+
+    /**
+     * Stops taking tasks, lets running ones finish within {@code grace}, and returns every task it
+     * still holds (not started, or stopped), for handing back.
+     */
+    List<Unfinished> stop(Duration grace) throws InterruptedException {
         running = false;
         Thread taker = takeThread;
         if (taker != null) {
@@ -333,10 +343,10 @@ final class TaskLoop implements Runnable {
             pool.shutdownNow();
             pool.awaitTermination(5, TimeUnit.SECONDS);
         }
-        List<String> back = new ArrayList<>();
+        List<Unfinished> back = new ArrayList<>();
         for (Held h : held.values()) {
             if (!h.finished) {
-                back.add(h.raw);
+                back.add(new Unfinished(h.raw, h.task, h.startedNanos != 0));
             }
         }
         return back;

@@ -26,6 +26,7 @@ final class SummaryApi {
     private final TaskHistoryStore store;
     private final NodesApi nodes;
     private final Alerts alerts;
+    private final DatabasePing dbPing;
     private Map<TaskStatus, Long> counts;
     private long countsAtMs;
 
@@ -35,6 +36,7 @@ final class SummaryApi {
         this.store = store;
         this.nodes = nodes;
         this.alerts = alerts;
+        this.dbPing = new DatabasePing(db);
     }
 
     /** {@code GET /api/summary} */
@@ -97,7 +99,13 @@ final class SummaryApi {
         return out;
     }
 
-    /** {@code GET /api/health}: 503 when Redis or the database does not answer. */
+    /**
+     * {@code GET /api/health}, within a second: {@code redis} up or down; {@code database} up, down,
+     * not answering (no answer within {@link DatabasePing#WAIT_MS}) or not writable (the working
+     * coordinator's last write failed, with {@code databaseProblem} in words); {@code coordinator}
+     * working or absent (no coordinator holds the lease). 503 when Redis or the database cannot
+     * be used; an absent coordinator makes the status "degraded" (the API itself still serves).
+     */
     Object health(Request r) {
         boolean redisUp;
         try {
@@ -106,16 +114,48 @@ final class SummaryApi {
         } catch (RuntimeException e) {
             redisUp = false;
         }
-        boolean dbUp = db.ping();
+        String database = dbPing.state();
+        Map<String, Object> coordinator = null;
+        boolean leader = false;
+        if (redisUp) {
+            try {
+                leader = redis.call(j -> j.exists(RedisKeys.LEADER));
+                coordinator = coordinator();
+            } catch (RuntimeException e) {
+                redisUp = false;
+            }
+        }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", redisUp && dbUp ? "ok" : "degraded");
+        String problem = writeProblem(coordinator);
+        if (problem != null && database.equals(DatabasePing.UP)) {
+            database = "not writable";
+        }
+        boolean usable = redisUp && database.equals(DatabasePing.UP);
+        body.put("status", usable && leader ? "ok" : "degraded");
         body.put("redis", redisUp ? "up" : "down");
-        body.put("database", dbUp ? "up" : "down");
-        if (!redisUp || !dbUp) {
-            throw new ApiException(503, (redisUp ? "the database is" : dbUp ? "Redis is" : "Redis and the database are")
-                    + " unreachable", body);
+        body.put("database", database);
+        if (problem != null) {
+            body.put("databaseProblem", problem);
+        }
+        body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : "absent");
+        if (!usable) {
+            String what = !redisUp ? "Redis is unreachable" : "the database is " + database
+                    + (problem == null ? "" : ": " + problem);
+            throw new ApiException(503, what, body);
         }
         return body;
+    }
+
+    /** The working coordinator's last write failure in words, or null when its writes work (or none says). */
+    private static String writeProblem(Map<String, Object> coordinator) {
+        if (coordinator == null || !(coordinator.get("database") instanceof Map<?, ?> db)) {
+            return null;
+        }
+        if (Boolean.FALSE.equals(db.get("writable"))) {
+            Object p = db.get("problem");
+            return p == null ? "writes fail" : p.toString();
+        }
+        return null;
     }
 
     /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */

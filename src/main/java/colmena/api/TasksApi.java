@@ -7,6 +7,7 @@ import colmena.store.TaskPage;
 import colmena.store.TaskQuery;
 import colmena.store.TaskRecord;
 import colmena.task.InvalidTaskException;
+import colmena.task.TaskMessage;
 import colmena.task.TaskStatus;
 import colmena.task.TaskTypes;
 import com.google.gson.JsonElement;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
 
 /** The task endpoints: TaskHistory as JSON and CSV, one task, and submitting new ones. */
 final class TasksApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TasksApi.class);
     static final int MAX_SUBMIT_COUNT = 1_000;
     static final int MAX_CSV_ROWS = 1_000_000;
     private static final Set<String> QUERY = Set.of("limit", "before", "offset", "node", "status", "type");
@@ -152,8 +154,59 @@ final class TasksApi {
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
-        List<String> ids = queue.submitNew(type, params, count, null);
-        return Response.json(202, Map.of("ids", ids, "count", count));
+        List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null);
+        List<String> ids = tasks.stream().map(TaskMessage::id).toList();
+        boolean recorded = recordSubmitted(tasks);
+        try {
+            queue.submitTasks(tasks);
+        } catch (RuntimeException e) {
+            if (recorded) {
+                forgetSubmitted(ids);
+            }
+            throw e;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ids", ids);
+        out.put("count", count);
+        out.put("durable", recorded);
+        out.put("note", recorded ? RECORDED : NOT_RECORDED);
+        return Response.json(202, out);
+    }
+
+    static final String RECORDED = "recorded in TaskHistory before this answer: kept even if Redis loses its data";
+    static final String NOT_RECORDED = "the database did not answer: these tasks are only in Redis until a coordinator "
+            + "places them, and are lost if Redis loses its data before then";
+
+    /**
+     * Records the tasks in TaskHistory (one transaction, written to the file) before they are
+     * acknowledged, so an emptied Redis cannot lose them. A database that does not answer does not
+     * stop the submission: the answer then says the tasks are not yet durable.
+     */
+    private boolean recordSubmitted(List<TaskMessage> tasks) {
+        try {
+            db.inTransaction(c -> {
+                store.recordSubmitted(c, tasks);
+                return null;
+            });
+            return true;
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Submitted tasks not recorded in TaskHistory ({}); they are only in Redis until placed",
+                    colmena.support.Outage.reason(e));
+            return false;
+        }
+    }
+
+    /** The tasks never reached Redis and the submitter is told so: their rows go (best effort). */
+    private void forgetSubmitted(List<String> ids) {
+        try {
+            db.inTransaction(c -> {
+                store.forgetSubmitted(c, ids);
+                return null;
+            });
+        } catch (java.sql.SQLException e) {
+            LOG.warn("{} tasks recorded as submitted could not be removed after Redis refused them ({})", ids.size(),
+                    colmena.support.Outage.reason(e));
+        }
     }
 
     private static Object scalar(String name, JsonElement e) {

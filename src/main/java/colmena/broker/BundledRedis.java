@@ -110,11 +110,14 @@ public final class BundledRedis implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return process != null && process.isAlive();
     }
 
     /** Lets redis-server finish writing its append-only file and exit (SIGTERM). */
     public void stop() {
+        if (process == null) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -128,6 +131,9 @@ public final class BundledRedis implements AutoCloseable {
 
     /** Kills it at once, as a crash or a power cut would. */
     public void kill() {
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         try {
             process.waitFor();
@@ -138,6 +144,26 @@ public final class BundledRedis implements AutoCloseable {
 
     public void waitFor() throws InterruptedException {
         process.waitFor();
+    }
+
+    /** Waits for the server to exit; returns its exit code (-1 when it never started). */
+    public int waitForExit() throws InterruptedException {
+        return process == null ? -1 : process.waitFor();
+    }
+
+    /** A stand-in for a server that failed to start again, in the same folder: it has already exited. */
+    public static BundledRedis exited(BundledRedis like) {
+        return exited(like.port, like.dir);
+    }
+
+    /** A stand-in for a server on {@code port} in {@code dir} that has already exited. */
+    public static BundledRedis exited(int port, Path dir) {
+        return new BundledRedis(null, port, dir, dir.resolve("redis.log"));
+    }
+
+    /** The process id of the redis-server, for a person or a test to find it. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     private String logTail() {

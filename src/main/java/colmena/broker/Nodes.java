@@ -59,9 +59,33 @@ public final class Nodes {
         });
     }
 
-    /** Removes the node's stats key so it shows offline at once (a graceful stop). */
+    /** How long the mark of a graceful stop is kept: long enough for a coordinator to see it. */
+    public static final long LEFT_KEPT_MS = 60_000;
+
+    /**
+     * Removes the node's stats key so it shows offline at once (a graceful stop), and marks that it
+     * left on purpose, in one step: the coordinator then re-places what it handed back without
+     * counting an attempt.
+     */
     public void leave(String nodeId) {
-        redis.call(j -> j.del(RedisKeys.nodeStats(nodeId)));
+        redis.call(j -> {
+            redis.clients.jedis.Transaction t = j.multi();
+            t.psetex(RedisKeys.nodeLeft(nodeId), LEFT_KEPT_MS, Long.toString(System.currentTimeMillis()));
+            t.del(RedisKeys.nodeStats(nodeId));
+            t.exec();
+            return null;
+        });
+    }
+
+    /** When the node stopped gracefully (epoch ms), or null if it did not (or long ago, or it is back). */
+    public Long leftAtMs(String nodeId) {
+        String at = redis.call(j -> j.get(RedisKeys.nodeLeft(nodeId)));
+        return at == null ? null : parseLong(at);
+    }
+
+    /** Clears the mark of an earlier graceful stop: this node is running again. */
+    public void rejoin(String nodeId) {
+        redis.call(j -> j.del(RedisKeys.nodeLeft(nodeId)));
     }
 
     /**

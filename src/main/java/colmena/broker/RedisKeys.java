@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * node:&lt;id&gt;:last              string  agent, every interval          latest metrics, kept after the node goes
  * node:&lt;id&gt;:history           list    agent (LPUSH, trimmed)         compact metric samples, newest first
  * node:&lt;id&gt;:done              string  agent (INCR)                   tasks the node has finished
+ * node:&lt;id&gt;:left              string  agent, on a graceful stop (TTL) when it stopped: its queue was handed back, not lost
  * nodes                      set     agent                          every node ever seen (until forgotten)
  * nodes:drained              set     API / CLI                      nodes that get no new work
  * tasks:submitted            list    API / CLI (RPUSH)              tasks waiting to be placed
@@ -71,6 +72,11 @@ public final class RedisKeys {
 
     public static String nodeHistory(String nodeId) {
         return "node:" + validNodeId(nodeId) + ":history";
+    }
+
+    /** Set (with a TTL) by an agent that stops gracefully, in the same step that removes its stats key. */
+    public static String nodeLeft(String nodeId) {
+        return "node:" + validNodeId(nodeId) + ":left";
     }
 
     public static String nodeDone(String nodeId) {

@@ -230,16 +230,29 @@ public final class TaskQueue {
      * @return their ids, in submission order
      */
     public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
-        List<String> ids = new ArrayList<>(count);
-        List<String> encoded = new ArrayList<>(count);
+        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo);
+        submitTasks(tasks);
+        return tasks.stream().map(colmena.task.TaskMessage::id).toList();
+    }
+
+    /** {@code count} new tasks of one kind, each with a fresh id, not yet submitted. */
+    public static List<colmena.task.TaskMessage> newTasks(String type, java.util.Map<String, Object> params, int count,
+                                                          String replyTo) {
+        List<colmena.task.TaskMessage> tasks = new ArrayList<>(count);
         long now = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
-            String id = colmena.task.TaskIds.next();
-            ids.add(id);
-            encoded.add(Json.write(colmena.task.TaskMessage.submit(id, type, params, now, replyTo)));
+            tasks.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), type, params, now, replyTo));
+        }
+        return tasks;
+    }
+
+    /** Submits tasks made by {@link #newTasks}. */
+    public void submitTasks(List<colmena.task.TaskMessage> tasks) {
+        List<String> encoded = new ArrayList<>(tasks.size());
+        for (colmena.task.TaskMessage t : tasks) {
+            encoded.add(Json.write(t));
         }
         submit(encoded);
-        return ids;
     }
 
     // ---- the coordinator ------------------------------------------------------------------
@@ -280,6 +293,11 @@ public final class TaskQueue {
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
     public List<String> takeResults(int max, Duration wait) {
         return take(RedisKeys.RESULTS_QUEUE, STORING, max, wait);
+    }
+
+    /** The first {@code max} entries of a list, oldest first. */
+    public List<String> head(String key, int max) {
+        return redis.call(j -> j.lrange(key, 0, max - 1));
     }
 
     /** Everything in a list, oldest first: what a previous taker left in its in-flight list. */
@@ -374,12 +392,19 @@ public final class TaskQueue {
     public record Finished(String taskId, String rawTask, String resultJson) {
     }
 
-    /** Puts tasks the agent took but will not run back at the head of its queue, in their order. */
-    public int handBack(String nodeId, List<String> rawTasks) {
+    /**
+     * A task an agent hands back: its text in the in-flight list, and what goes back to the queue
+     * (the same text, or the task with a note added).
+     */
+    public record Returned(String raw, String payload) {
+    }
+
+    /** Puts tasks the agent took but will not finish back at the head of its queue, in their order. */
+    public int handBack(String nodeId, List<Returned> tasks) {
         List<Move> moves = new ArrayList<>();
         String queue = RedisKeys.nodeTasks(nodeId);
-        for (int i = rawTasks.size() - 1; i >= 0; i--) {
-            moves.add(Move.prepend(rawTasks.get(i), queue, rawTasks.get(i)));
+        for (int i = tasks.size() - 1; i >= 0; i--) {
+            moves.add(Move.prepend(tasks.get(i).raw(), queue, tasks.get(i).payload()));
         }
         return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
     }

@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * {@code colmena redis}: makes sure a Redis answers. One already running is used, never replaced;
  * otherwise the redis-server on the PATH, or the one bundled in the jar, is started and kept in
- * the foreground until Ctrl+C.
+ * the foreground until Ctrl+C, started again if it exits ({@link RedisSupervisor}). One such
+ * process per data folder ({@link FolderLock}).
  */
 final class RedisCommand {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCommand.class);
@@ -52,25 +53,25 @@ final class RedisCommand {
         }
         ProcessFiles.install(flags);
         Path dir = Path.of(flags.string("data-dir"), "redis");
+        FolderLock.hold(dir); // never two supervisors, so never two redis-servers, on one append-only file
+        BundledRedis.Source source = flags.bool("bundled") ? BundledRedis.Source.BUNDLED : BundledRedis.Source.PATH_FIRST;
+        RedisSupervisor.Starter starter = () -> BundledRedis.start(source, port, bind, password, dir);
         BundledRedis redis;
         try {
-            redis = BundledRedis.start(flags.bool("bundled") ? BundledRedis.Source.BUNDLED : BundledRedis.Source.PATH_FIRST,
-                    port, bind, password, dir);
+            redis = starter.start();
         } catch (IOException e) {
             throw new StartupException("cannot start redis-server: " + e.getMessage());
         }
-        LOG.info("Redis listening on redis://{}:{} (append-only file in {})", bind, port, dir.toAbsolutePath());
-        Thread waiter = new Thread(() -> {
-            try {
-                redis.waitFor();
-                LOG.warn("redis-server exited");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "colmena-redis-wait");
-        waiter.setDaemon(true);
-        waiter.start();
-        Startup.runUntilStopped(redis::stop);
-        return 0;
+        LOG.info("Redis listening on redis://{}:{} (append-only file in {}; restarted if it exits)", bind, port,
+                dir.toAbsolutePath());
+        RedisSupervisor supervisor = new RedisSupervisor(starter, redis);
+        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "colmena-shutdown"));
+        try {
+            return supervisor.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            supervisor.stop();
+            return 1;
+        }
     }
 }

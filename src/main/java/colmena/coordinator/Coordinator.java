@@ -32,8 +32,9 @@ import java.util.UUID;
  */
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-    static final Duration LEASE_TTL = Duration.ofSeconds(5);
-    static final Duration LEASE_RENEW = Duration.ofSeconds(1);
+    /** A standby takes over within LEASE_TTL + LEASE_RENEW of the leader's death (2.5 s). */
+    static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    static final Duration LEASE_RENEW = Duration.ofMillis(500);
     static final Duration MONITOR_EVERY = Duration.ofMillis(250);
     /** Blocking takes return this often when idle, so loops notice a lost lease or a stop. */
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
@@ -73,8 +74,10 @@ public final class Coordinator {
     private final LeaderLease lease;
     private final NodeMonitor monitor;
     private final Outage redisOutage;
+    private final RedisPresence presence;
     private final Outage dbOutage;
     private final CoordinatorStats stats;
+    private final DbWrites dbWrites = new DbWrites();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     private Durability durability;
@@ -88,7 +91,8 @@ public final class Coordinator {
         this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
-        this.dbOutage = new Outage(LOG, "Database " + database.describe());
+        this.presence = new RedisPresence(redis);
+        this.dbOutage = new Outage(LOG, "Database " + database.describe(), colmena.store.DbErrors::describe);
         this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
     }
 
@@ -101,7 +105,9 @@ public final class Coordinator {
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
                 ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer)));
+        WriteProbe probe = new WriteProbe(new DbSession(database), durability);
+        stats.attach(dbWrites, collector::duplicateRuns);
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -135,7 +141,7 @@ public final class Coordinator {
                 wasLeader = leader;
             } catch (RuntimeException e) {
                 wasLeader = false;
-                redisOutage.failed(e);
+                redisFailed(e);
                 continue;
             }
             Threads.sleep(LEASE_RENEW.toMillis());
@@ -143,28 +149,45 @@ public final class Coordinator {
     }
 
     /** @param rebalancer null when the policy leaves queued tasks where they were placed */
-    private void monitorLoop(Recovery recovery, Rebalancer rebalancer) {
+    private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe) {
         while (running) {
             if (lease.isLeader()) {
                 try {
+                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
+                    if (dbWrites.failing() && probe.due()) {
+                        probe.write();
+                        dbWritten();
+                    }
                     recovery.checkOnce();
+                    boolean steady = presence.steady();
                     long t0 = System.nanoTime();
-                    monitor.check();
+                    monitor.check(steady);
                     stats.onNodesRead(System.nanoTime() - t0);
                     if (rebalancer != null) {
                         rebalancer.rebalanceOnce();
                     }
-                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                 } catch (SQLException e) {
-                    dbOutage.failed(e);
+                    dbFailed(e);
                     continue;
                 } catch (RuntimeException e) {
-                    redisOutage.failed(e);
+                    redisFailed(e);
                     continue;
                 }
             }
             Threads.sleep(MONITOR_EVERY.toMillis());
         }
+    }
+
+    /** A write to the database worked: logged once if it had been failing. */
+    private void dbWritten() {
+        dbWrites.committed();
+        dbOutage.ok();
+    }
+
+    /** A database step failed: published for health, logged once in words, and backed off. */
+    private void dbFailed(SQLException e) {
+        dbWrites.failed(e);
+        dbOutage.failed(e);
     }
 
     /** One pass of the placer; its decisions make one batch in the stats. */
@@ -189,17 +212,18 @@ public final class Coordinator {
             }
             try {
                 int n = step.run();
-                dbOutage.ok();
-                if (n == 0 && monitor.liveNodes().isEmpty()) {
+                if (n > 0) { // only a step that wrote says the database takes writes
+                    dbWritten();
+                } else if (monitor.liveNodes().isEmpty()) {
                     Threads.sleep(200);
                 }
             } catch (SQLException e) {
                 afterFailure.run();
-                dbOutage.failed(e);
+                dbFailed(e);
             } catch (RuntimeException e) {
                 afterFailure.run();
                 if (isRedisFailure(e)) {
-                    redisOutage.failed(e);
+                    redisFailed(e);
                 } else {
                     LOG.error("Unexpected failure; retrying", e);
                     Threads.sleep(1_000);
@@ -221,9 +245,15 @@ public final class Coordinator {
             try {
                 demo.tick(elapsedMs);
             } catch (RuntimeException e) {
-                redisOutage.failed(e);
+                redisFailed(e);
             }
         }
+    }
+
+    /** Notes that Redis did not answer (so missing stats keys are not taken as dead nodes for a while), and backs off. */
+    private void redisFailed(RuntimeException e) {
+        presence.failed();
+        redisOutage.failed(e);
     }
 
     static boolean isRedisFailure(Throwable e) {
@@ -251,7 +281,7 @@ public final class Coordinator {
         try {
             lease.release();
         } catch (RuntimeException e) {
-            LOG.warn("Could not release the lease ({}); it expires in {} s", Outage.reason(e), LEASE_TTL.toSeconds());
+            LOG.warn("Could not release the lease ({}); it expires in {} ms", Outage.reason(e), LEASE_TTL.toMillis());
         }
         LOG.info("Coordinator stopped");
     }

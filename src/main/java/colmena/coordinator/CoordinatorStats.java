@@ -52,6 +52,15 @@ final class CoordinatorStats {
         }
     }
 
+    private DbWrites dbWrites;
+    private java.util.function.LongSupplier duplicateRuns = () -> 0;
+
+    /** Adds what the coordinator knows of its database writes, and the duplicate runs it noted, to what it publishes. */
+    void attach(DbWrites writes, java.util.function.LongSupplier duplicates) {
+        this.dbWrites = writes;
+        this.duplicateRuns = duplicates;
+    }
+
     CoordinatorStats(String policy, String holder) {
         this.policy = policy;
         this.holder = holder;
@@ -134,6 +143,10 @@ final class CoordinatorStats {
         out.put("atMs", now.atMs());
         out.put("policy", policy);
         out.put("liveNodes", liveNodes);
+        if (dbWrites != null) {
+            out.put("database", dbWrites.toJson());
+        }
+        out.put("duplicateRuns", duplicateRuns.getAsLong());
         out.put("lastMinute", last);
         out.put("sinceStart", total);
         return out;

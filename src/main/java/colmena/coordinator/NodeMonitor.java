@@ -8,6 +8,7 @@ import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.metrics.NodeStats;
+import colmena.task.TaskMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,14 @@ final class NodeMonitor {
      * @return how many tasks were sent back to be placed again
      */
     int check() {
+        return check(true);
+    }
+
+    /**
+     * As {@link #check()}; with {@code mayReclaim} false (Redis was just away, see
+     * {@link RedisPresence}) a node without a stats key is left holding its tasks for now.
+     */
+    int check(boolean mayReclaim) {
         long now = System.currentTimeMillis();
         long monoMs = System.nanoTime() / 1_000_000L;
         List<NodeLoad> fresh = new ArrayList<>();
@@ -88,7 +97,7 @@ final class NodeMonitor {
                 if (announcedOnline.remove(v.id())) {
                     LOG.info("Node {} offline", v.id());
                 }
-                if (v.queued() + v.running() > 0) {
+                if (mayReclaim && v.queued() + v.running() > 0) {
                     lost.add(v);
                 }
             }
@@ -125,27 +134,43 @@ final class NodeMonitor {
         return rate.perSecond();
     }
 
-    /** Sends everything a lost node held back to be placed again. */
+    /**
+     * Sends everything a lost node held back to be placed again. Only a task that was running on a
+     * node that died costs an attempt: one that waited in its queue never started, and a node that
+     * stopped gracefully handed back what it held (a task it interrupted says so in its history).
+     */
     int reclaim(NodeView v) {
+        Long leftAt = nodes.leftAtMs(v.id());
+        if (leftAt != null) {
+            String note = "handed back by " + v.id() + " when it stopped at " + CLOCK.format(Instant.ofEpochMilli(leftAt));
+            int n = reclaimFrom(RedisKeys.nodeInflight(v.id()), note, false) + reclaimFrom(RedisKeys.nodeTasks(v.id()), note, false);
+            if (n > 0) {
+                LOG.info("{} stopped: {} tasks it handed back sent to be placed again (no attempt spent)", v.id(), n);
+            }
+            return n;
+        }
         String lastSeen = v.stats() == null ? "an unknown time"
                 : CLOCK.format(Instant.ofEpochMilli(v.stats().sampledAtMs()));
         String note = v.id() + " stopped reporting at " + lastSeen;
-        int running = reclaimFrom(RedisKeys.nodeInflight(v.id()), note + " while running it");
-        int queued = reclaimFrom(RedisKeys.nodeTasks(v.id()), note + " before it started");
+        int running = reclaimFrom(RedisKeys.nodeInflight(v.id()), note + " while running it", true);
+        int queued = reclaimFrom(RedisKeys.nodeTasks(v.id()), note + " before it started", false);
         if (running + queued > 0) {
             LOG.info("{}: {} running and {} queued tasks sent back to be placed again", note, running, queued);
         }
         return running + queued;
     }
 
-    private int reclaimFrom(String key, String note) {
+    /** @param costsAttempt whether the tasks were cut short by the node's death */
+    private int reclaimFrom(String key, String note, boolean costsAttempt) {
         List<String> held = queue.pending(key);
         List<Move> moves = new ArrayList<>(held.size());
         // Prepended from the newest back, so they keep their order ahead of newer submissions.
         for (int i = held.size() - 1; i >= 0; i--) {
             String raw = held.get(i);
             try {
-                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(Json.readTask(raw).movedAway(note))));
+                TaskMessage task = Json.readTask(raw);
+                TaskMessage again = costsAttempt ? task.movedAway(note) : task.requeued(note);
+                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(key, raw, e.getMessage())));
             }

@@ -58,7 +58,8 @@ final class Placer {
     /**
      * Places one batch, waiting up to {@code wait} for tasks to arrive.
      *
-     * @return how many tasks left tasks:placing (placed, or failed before placing)
+     * @return how many tasks left tasks:placing (placed, or failed before placing), or, with no
+     *         live node, how many were recorded as waiting
      * @throws SQLException when TaskHistory cannot be written; the batch stays in tasks:placing
      */
     int placeOnce(Duration wait) throws SQLException {
@@ -69,10 +70,10 @@ final class Placer {
         if (nodes.isEmpty()) {
             if (!warnedNoNodes) {
                 warnedNoNodes = true;
-                LOG.warn("No live nodes to place tasks on; submitted tasks wait in {} until an agent starts",
-                        RedisKeys.SUBMITTED);
+                LOG.warn("No live nodes to place tasks on; submitted tasks are recorded in TaskHistory as PENDING "
+                        + "and wait in {} until an agent starts", TaskQueue.PLACING);
             }
-            return 0;
+            return recordWaiting(wait);
         }
         if (warnedNoNodes) {
             warnedNoNodes = false;
@@ -81,10 +82,7 @@ final class Placer {
         List<String> raws;
         boolean leftovers = false;
         if (recover) {
-            raws = queue.pending(TaskQueue.PLACING);
-            if (raws.size() > BATCH) {
-                raws = raws.subList(0, BATCH);
-            }
+            raws = queue.head(TaskQueue.PLACING, BATCH);
             leftovers = !raws.isEmpty();
             recover = leftovers;
         } else {
@@ -99,7 +97,7 @@ final class Placer {
             }
             if (nodes.isEmpty()) {
                 recover = true; // the last node went while this waited; the batch waits in tasks:placing
-                return 0;
+                return record(raws);
             }
         }
         if (raws.isEmpty()) {
@@ -154,6 +152,40 @@ final class Placer {
             }
         }
         return moved;
+    }
+
+    /**
+     * With no live node: takes one batch of submitted tasks into tasks:placing (where the next pass
+     * with a live node starts) and records them in TaskHistory as PENDING on no node, so that a
+     * task submitted straight to Redis is known to TaskHistory within moments even while no agent
+     * runs, and comes back if Redis loses its data.
+     *
+     * @return how many were recorded
+     * @throws SQLException when TaskHistory cannot be written; the batch waits in tasks:placing all the same
+     */
+    private int recordWaiting(Duration wait) throws SQLException {
+        recover = true;
+        return record(queue.takeSubmitted(BATCH, wait));
+    }
+
+    /** Records tasks now in tasks:placing as PENDING on no node; returns how many. */
+    private int record(List<String> raws) throws SQLException {
+        List<TaskMessage> tasks = new ArrayList<>(raws.size());
+        for (String raw : raws) {
+            try {
+                tasks.add(Json.readTask(raw));
+            } catch (MalformedMessageException e) {
+                // Dead-lettered when it is placed, with the others; nothing to record.
+            }
+        }
+        if (tasks.isEmpty()) {
+            return 0;
+        }
+        db.inTransaction(c -> {
+            store.recordSubmitted(c, tasks);
+            return null;
+        });
+        return tasks.size();
     }
 
     /** Why a task cannot be placed at all, or null when it can. */

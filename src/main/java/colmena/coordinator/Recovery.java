@@ -45,6 +45,9 @@ final class Recovery {
             return ids
             """;
 
+    /** The note on a task Redis lost before any coordinator placed it (TaskHistory had it from its submitter). */
+    static final String NOT_PLACED = "recovered from TaskHistory: Redis lost it before it was placed";
+
     private final Redis redis;
     private final TaskQueue queue;
     private final TaskHistoryStore store;
@@ -75,6 +78,7 @@ final class Recovery {
         String note = "Redis lost it at " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
                 + " (it came back without its data)";
         int restored = 0;
+        int neverPlaced = 0;
         long[] after = {0};
         while (true) {
             long from = after[0];
@@ -88,7 +92,8 @@ final class Recovery {
             List<String> again = new ArrayList<>();
             for (TaskMessage t : page) {
                 if (!present.contains(t.id())) {
-                    again.add(Json.write(t.movedAway(note)));
+                    again.add(Json.write(t.node() == null ? t.requeued(NOT_PLACED) : t.requeued(note)));
+                    neverPlaced += t.node() == null ? 1 : 0;
                 }
             }
             queue.submit(again);
@@ -98,7 +103,10 @@ final class Recovery {
             }
         }
         if (restored > 0) {
-            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again", restored);
+            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
+                    + "({} of them submitted and not yet placed)", restored, neverPlaced);
+        } else {
+            LOG.info("Redis holds no Colmena data yet (new, or emptied): TaskHistory has no unfinished task it lacks");
         }
         redis.call(j -> j.set(RedisKeys.EPOCH, holder + " " + System.currentTimeMillis()));
         return restored;

@@ -49,6 +49,8 @@ final class ResultCollector {
      */
     private final Deque<Committed> committed = new ArrayDeque<>();
     private int tracked;
+    /** Runs that ended after their task's outcome was stored (a node cut off, then back), since start. */
+    private final java.util.concurrent.atomic.LongAdder duplicateRuns = new java.util.concurrent.atomic.LongAdder();
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
@@ -113,10 +115,12 @@ final class ResultCollector {
                 drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.RESULTS_QUEUE, raw, e.getMessage())));
             }
         }
-        db.inTransaction(c -> {
-            store.recordResults(c, results);
-            return null;
-        });
+        int duplicates = db.inTransaction(c -> store.recordResults(c, results));
+        if (duplicates > 0) {
+            duplicateRuns.add(duplicates);
+            LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
+                    + "the tasks' history, the first results stand", duplicates);
+        }
         committed.add(new Committed(System.currentTimeMillis(), drops));
         tracked += drops.size();
         // Answered as soon as committed. If this process dies before the batch is dropped, it is
@@ -191,6 +195,11 @@ final class ResultCollector {
             p.sync();
             return null;
         });
+    }
+
+    /** Runs noted as duplicates since this coordinator started. */
+    long duplicateRuns() {
+        return duplicateRuns.sum();
     }
 
     /** Per-minute counts are kept this long. */

@@ -18,6 +18,32 @@ public final class ConnectionPool implements AutoCloseable {
         this.idle = new ArrayBlockingQueue<>(size);
     }
 
+    /** The database these connections are to. */
+    public Database database() {
+        return db;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits, then has the database write the commit
+     * to its file ({@link Database#writeOut}); on failure rolls back and rethrows.
+     */
+    public <T> T inTransaction(DbSession.Work<T> work) throws SQLException {
+        return use(c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                db.writeOut(c);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
     public <T> T use(DbSession.Work<T> work) throws SQLException {
         Connection c = idle.poll();
         if (c == null) {

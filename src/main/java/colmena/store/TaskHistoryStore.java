@@ -33,9 +33,19 @@ public final class TaskHistoryStore {
             + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
     private static final String START = "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
             + "WHERE TaskId = ? AND Status = 'PENDING' AND NodeID = ?";
+    /**
+     * A final result of the task's latest attempt: the common case, one statement. (Not checked by
+     * node: a task moved between queues keeps its attempt, and its new node may report before the
+     * move is recorded.) A result of an earlier attempt comes from a node that lost the task.
+     */
     private static final String FINISH = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
             + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
+            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts <= ?";
+    /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
+    private static final String FINISH_ANY = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
+            + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
             + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
+    private static final String NOTE = "UPDATE TaskHistory SET Moves = ?, [Timestamp] = ? WHERE TaskId = ?";
     private static final String INSERT = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, "
             + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -84,12 +94,48 @@ public final class TaskHistoryStore {
     }
 
     /**
+     * Records tasks as submitted and not yet placed (PENDING, on no node), before the submitter is
+     * told they are accepted: TaskHistory then knows them even if Redis loses them before a
+     * coordinator places them. Tasks already recorded are left as they are.
+     */
+    public void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
+        Set<String> existing = existing(c, submitted.stream().map(TaskMessage::id).toList());
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> rows = new ArrayList<>();
+        for (TaskMessage t : submitted) {
+            if (existing.add(t.id())) {
+                rows.add(new Row(t, null, TaskStatus.PENDING, null, null, 0, 0, null, now));
+            }
+        }
+        insert(c, rows);
+    }
+
+    /** Removes rows of tasks that were recorded as submitted but never reached Redis (the submitter was told so). */
+    public void forgetSubmitted(Connection c, List<String> taskIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM TaskHistory WHERE TaskId = ? AND Status = 'PENDING' AND NodeID IS NULL")) {
+            for (String id : taskIds) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
      * Records what agents said: RUNNING (only for a row still PENDING on that node), DONE or FAILED
      * (only for a row not yet final). A task with several results in the batch keeps the last final one.
+     *
+     * <p>Every run stays in the history. The first final result stored is the task's outcome; a
+     * result from a node that no longer held the task (it was taken away while that node was cut
+     * off, and placed again) is stored if it comes first, keeping the row's attempts and moves and
+     * saying so; a run that ends after the outcome was stored is noted in the row's moves, never
+     * replacing it.
+     *
+     * @return how many such duplicate runs were noted
      */
-    public void recordResults(Connection c, List<TaskResult> results) throws SQLException {
+    public int recordResults(Connection c, List<TaskResult> results) throws SQLException {
         if (results.isEmpty()) {
-            return;
+            return 0;
         }
         Map<String, TaskResult> latest = new LinkedHashMap<>();
         for (TaskResult r : results) {
@@ -125,17 +171,8 @@ public final class TaskHistoryStore {
         if (!finals.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(FINISH)) {
                 for (TaskResult r : finals) {
-                    ps.setString(1, r.status().name());
-                    ps.setString(2, r.node());
-                    ps.setString(3, cut(r.result(), MAX_RESULT_CHARS));
-                    ps.setString(4, cut(r.error(), MAX_RESULT_CHARS));
-                    ps.setTimestamp(5, time(r.startedAtMs()));
-                    ps.setTimestamp(6, time(r.finishedAtMs()));
-                    ps.setObject(7, r.startedAtMs() > 0 ? r.durationMs() : null);
-                    ps.setInt(8, r.task().attempt());
-                    ps.setString(9, moves(r.task()));
-                    ps.setTimestamp(10, now);
-                    ps.setString(11, r.id());
+                    bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
+                    ps.setInt(12, r.task().attempt());
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
@@ -146,17 +183,46 @@ public final class TaskHistoryStore {
                 }
             }
         }
-        Set<String> existing = existing(c, unsure.stream().map(TaskResult::id).toList());
+        if (unsure.isEmpty()) {
+            return 0;
+        }
+        Map<String, Current> current = current(c, unsure.stream().map(TaskResult::id).toList());
         List<Row> rows = new ArrayList<>();
-        for (TaskResult r : unsure) {
-            if (existing.add(r.id())) {
-                rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
-                        r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
+        int duplicates = 0;
+        try (PreparedStatement any = c.prepareStatement(FINISH_ANY); PreparedStatement note = c.prepareStatement(NOTE)) {
+            for (TaskResult r : unsure) {
+                Current row = current.get(r.id());
+                if (row == null) {
+                    current.put(r.id(), new Current(r.node(), r.status(), r.task().attempt(), moves(r.task())));
+                    rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
+                            r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
+                } else if (!r.status().isFinal()) {
+                    continue; // a RUNNING notice from a node that no longer holds the task: its result will say more
+                } else if (row.status().isFinal()) {
+                    String moves = row.withDuplicate(r);
+                    if (moves != null) {
+                        note.setString(1, cut(moves, MAX_MOVES_CHARS));
+                        note.setTimestamp(2, now);
+                        note.setString(3, r.id());
+                        note.addBatch();
+                        duplicates++;
+                    }
+                } else if (r.node() == null || r.task().attempt() >= row.attempts()) {
+                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the latest attempt after all
+                    any.addBatch();
+                } else {
+                    bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now);
+                    any.addBatch();
+                }
             }
+            any.executeBatch();
+            note.executeBatch();
         }
         insert(c, rows);
         storeLongOutputs(c, finals);
+        return duplicates;
     }
+
 
     private static final String INSERT_OUTPUT = "INSERT INTO TaskOutputs (TaskId, Output) SELECT ?, ? "
             + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = ?)";
@@ -182,14 +248,79 @@ public final class TaskHistoryStore {
         }
     }
 
-    /** A task's whole result: from TaskOutputs when it was too long for TaskHistory.Result, else null. */
-    public String longOutput(Connection c, String taskId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT Output FROM TaskOutputs WHERE TaskId = ?")) {
-            ps.setString(1, taskId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+    private static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, Timestamp now)
+            throws SQLException {
+        ps.setString(1, r.status().name());
+        ps.setString(2, r.node());
+        ps.setString(3, cut(r.result(), MAX_RESULT_CHARS));
+        ps.setString(4, cut(r.error(), MAX_RESULT_CHARS));
+        ps.setTimestamp(5, time(r.startedAtMs()));
+        ps.setTimestamp(6, time(r.finishedAtMs()));
+        ps.setObject(7, r.startedAtMs() > 0 ? r.durationMs() : null);
+        ps.setInt(8, attempts);
+        ps.setString(9, moves);
+        ps.setTimestamp(10, now);
+        ps.setString(11, r.id());
+    }
+
+    /** What a row says now, for a result that did not fit it: where the task is, and its history. */
+    private record Current(String node, TaskStatus status, int attempts, String moves) {
+        private static final java.time.format.DateTimeFormatter CLOCK =
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+
+        /** The moves with a line for a run that ended after the outcome was stored; null if nothing new. */
+        String withDuplicate(TaskResult r) {
+            if (java.util.Objects.equals(r.node(), node) && r.task().attempt() == attempts) {
+                return null; // the stored run itself, stored again (a coordinator died before dropping it)
+            }
+            return append("also ran on " + r.node() + " (attempt " + r.task().attempt() + "), " + r.status()
+                    + " at " + at(r) + "; not stored, the first result stands");
+        }
+
+        /** The moves with a line for a result from a node that no longer held the task. */
+        String withLate(TaskResult r) {
+            String more = append("finished on " + r.node() + " (attempt " + r.task().attempt() + ") at " + at(r)
+                    + " after it had been taken from there" + (node == null ? "" : " and placed on " + node)
+                    + "; stored as the first result");
+            return more == null ? moves : more;
+        }
+
+        private String append(String line) {
+            if (moves != null && moves.contains(line)) {
+                return null;
+            }
+            return moves == null || moves.isEmpty() ? line : moves + "\n" + line;
+        }
+
+        private static String at(TaskResult r) {
+            return r.finishedAtMs() > 0 ? CLOCK.format(Instant.ofEpochMilli(r.finishedAtMs())) : "an unknown time";
+        }
+    }
+
+    private static Map<String, Current> current(Connection c, List<String> ids) throws SQLException {
+        Map<String, Current> found = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+                for (int k = 0; k < chunk.size(); k++) {
+                    ps.setString(k + 1, chunk.get(k));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TaskStatus status;
+                        try {
+                            status = TaskStatus.valueOf(rs.getString(3));
+                        } catch (IllegalArgumentException | NullPointerException e) {
+                            status = TaskStatus.FAILED; // written by hand: treated as final, never overwritten
+                        }
+                        found.put(rs.getString(1), new Current(rs.getString(2), status, rs.getInt(4), rs.getString(5)));
+                    }
+                }
             }
         }
+        return found;
     }
 
     private record Row(TaskMessage task, String node, TaskStatus status, String result, String error,
@@ -317,12 +448,13 @@ public final class TaskHistoryStore {
 
     /**
      * Tasks TaskHistory holds as not finished (PENDING or RUNNING), oldest first, rebuilt as the
-     * messages that would carry them: what to place again when Redis has lost its data. Pages by
+     * messages that would carry them, on the node they were last placed on (null for a task
+     * submitted and never placed): what to place again when Redis has lost its data. Pages by
      * row id: rows after {@code afterRowId}; the last row id read is left in {@code lastRowId[0]}.
      */
     public List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
         List<TaskMessage> out = new ArrayList<>();
-        String sql = "SELECT ID, TaskId, TaskType, Params, Attempts, SubmittedAt, Moves FROM TaskHistory "
+        String sql = "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves FROM TaskHistory "
                 + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, afterRowId);
@@ -342,7 +474,7 @@ public final class TaskHistoryStore {
                     String moves = rs.getString("Moves");
                     Timestamp submitted = rs.getTimestamp("SubmittedAt");
                     out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
-                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.getTime(), null, null,
+                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.getTime(), rs.getString("NodeID"), null,
                             moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null));
                 }
             }

@@ -16,17 +16,25 @@ public final class Outage {
     private long downSinceNanos = -1;
     private long backoffMs = FIRST_BACKOFF_MS;
 
+    private final java.util.function.Function<Throwable, String> problem;
+
     /** @param what how to name the dependency in a log line, e.g. "Redis at redis://127.0.0.1:6379" */
     public Outage(Logger log, String what) {
+        this(log, what, e -> "unreachable (" + reason(e) + ")");
+    }
+
+    /** @param problem says what is wrong, in words: "unreachable (Connection refused)", "cannot be written: disk full (…)" */
+    public Outage(Logger log, String what, java.util.function.Function<Throwable, String> problem) {
         this.log = log;
         this.what = what;
+        this.problem = problem;
     }
 
     /** Notes a failure (logging only the first of a run) and sleeps the current backoff. */
     public synchronized void failed(Throwable e) {
         if (downSinceNanos < 0) {
             downSinceNanos = System.nanoTime();
-            log.warn("{} unreachable ({}); retrying every {} s at most", what, reason(e), MAX_BACKOFF_MS / 1000);
+            log.warn("{} {}; retrying every {} s at most", what, problem.apply(e), MAX_BACKOFF_MS / 1000);
         }
         long sleep = backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);

@@ -41,6 +41,24 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     }
 
     /**
+     * The same task sent back to be placed again without spending an attempt, with a note of why:
+     * it never started (it waited in the queue of a node that went), its node stopped gracefully,
+     * or Redis itself lost track of it. Only a run cut short by its node's death costs an attempt.
+     */
+    public TaskMessage requeued(String note) {
+        List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
+        more.add(note);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, null, null, List.copyOf(more), replyTo);
+    }
+
+    /** The same task, where it is, with one more note in its history. */
+    public TaskMessage noted(String note) {
+        List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
+        more.add(note);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, List.copyOf(more), replyTo);
+    }
+
+    /**
      * The same task, not yet started, moved straight to another node's queue: the same attempt (a
      * move is not a failure), the new node and why it is there, and a note of the move.
      */
