@@ -183,6 +183,7 @@ public final class TaskHistoryStore {
                 }
             }
         }
+        storeLongOutputs(c, finals);
         if (unsure.isEmpty()) {
             return 0;
         }
@@ -219,7 +220,6 @@ public final class TaskHistoryStore {
             note.executeBatch();
         }
         insert(c, rows);
-        storeLongOutputs(c, finals);
         return duplicates;
     }
 

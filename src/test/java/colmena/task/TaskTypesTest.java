@@ -48,19 +48,45 @@ class TaskTypesTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep", "spin"})
+    @ValueSource(strings = {"operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep", "spin",
+            "faces-tile"})
     void everyKnownTypeIsFoundByItsName(String name) throws Exception {
         assertEquals(name, TaskTypes.get(name).name());
     }
 
     @Test
+    void onlyJobsMakeFacesTileTasks() throws Exception {
+        assertEquals(List.of("operation-intensive", "primes", "montecarlo-pi", "matrix-multiply", "sha256-chain", "sleep",
+                "spin"), TaskTypes.submittable());
+        InvalidTaskException e = assertThrows(InvalidTaskException.class,
+                () -> TaskTypes.checkSubmitted("faces-tile", Map.of()));
+        assertEquals("type", e.field());
+        assertTrue(e.getMessage().contains("made by jobs"), e.getMessage());
+    }
+
+    @Test
+    void aTextParameterMustMatchItsPattern() throws Exception {
+        Map<String, Object> strip = new java.util.HashMap<>(Map.of("blob", "a".repeat(64), "cascade", "default"));
+        assertEquals("a".repeat(64), TaskTypes.check("faces-tile", strip).text("blob"));
+        strip.put("blob", "../../etc/passwd");
+        InvalidTaskException bad = assertThrows(InvalidTaskException.class, () -> TaskTypes.check("faces-tile", strip));
+        assertEquals("blob", bad.field());
+        strip.remove("blob");
+        InvalidTaskException missing = assertThrows(InvalidTaskException.class, () -> TaskTypes.check("faces-tile", strip));
+        assertTrue(missing.getMessage().contains("blob is required"), missing.getMessage());
+    }
+
+    @Test
     void everyTypeHasAUniqueNameASummaryAndDefaultsWithinItsBounds() throws Exception {
         List<TaskType> all = TaskTypes.all();
-        assertEquals(7, all.size());
+        assertEquals(8, all.size());
         assertEquals(all.size(), new HashSet<>(all.stream().map(TaskType::name).toList()).size());
         for (TaskType type : all) {
             assertTrue(!type.summary().isBlank(), type.name() + " has no summary");
             for (Param p : type.params()) {
+                if (p.isText()) {
+                    continue; // a text has a pattern, not bounds
+                }
                 assertTrue(p.min() <= p.defaultValue() && p.defaultValue() <= p.max(),
                         type.name() + "." + p.name() + " default outside its bounds");
             }
