@@ -2,12 +2,7 @@ package colmena.vision;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /**
  * An 8-bit luminance image: {@code pixels[y * width + x]}, unsigned. Immutable by convention:
@@ -91,20 +86,6 @@ public final class GrayImage {
             System.arraycopy(pixels, (y + row) * width + x, out, row * w, w);
         }
         return new GrayImage(w, h, out);
-    }
-
-    /** This image as an 8-bit gray PNG, which {@link ImageGuard#decodeGray} reads back unchanged. */
-    public byte[] toPng() {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(pixels, 0, target, 0, pixels.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing a PNG to memory failed", e);
-        }
-        return out.toByteArray();
     }
 
     public int width() {
