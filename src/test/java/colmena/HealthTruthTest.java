@@ -57,7 +57,7 @@ class HealthTruthTest {
 
             fill(filler);
             cluster.submit("sleep", Map.of("ms", 1), 50);
-            Eventually.within(Duration.ofSeconds(30), "health says the disk is full",
+            Eventually.within(Duration.ofSeconds(60), "health says the disk is full",
                     () -> health(started).contains("\"databaseProblem\":\"disk full\""));
             JsonObject full = health(api, 503);
             assertEquals("not writable", full.get("database").getAsString(), full.toString());
