@@ -8,6 +8,7 @@ import colmena.config.UsageException;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.store.Database;
@@ -79,9 +80,9 @@ final class FacesCommand {
         try (JobClient client = client(flags)) {
             String cascade = flags.string("cascade") == null ? Cascades.DEFAULT
                     : client.upload(read(Path.of(flags.string("cascade"))), "cascade", flags.string("cascade"));
-            List<FaceJobs.PhotoRef> refs = new ArrayList<>();
+            List<JobMaker.PhotoRef> refs = new ArrayList<>();
             for (Path p : photos) {
-                refs.add(new FaceJobs.PhotoRef(p.toString(), client.upload(read(p), "photo", p.toString())));
+                refs.add(new JobMaker.PhotoRef(p.toString(), client.upload(read(p), "photo", p.toString())));
             }
             String jobId = client.create(refs, settings, cascade);
             System.err.println("Job " + jobId + ": " + photos.size() + (photos.size() == 1 ? " photo" : " photos"));
@@ -134,8 +135,8 @@ final class FacesCommand {
                 throw new UsageException(s + ": no such file or folder");
             }
         }
-        if (out.size() > FaceJobs.MAX_PHOTOS) {
-            throw new UsageException(out.size() + " photos; a job takes at most " + FaceJobs.MAX_PHOTOS);
+        if (out.size() > JobMaker.MAX_PHOTOS) {
+            throw new UsageException(out.size() + " photos; a job takes at most " + JobMaker.MAX_PHOTOS);
         }
         return out;
     }

@@ -6,6 +6,7 @@ import colmena.broker.TaskQueue;
 import colmena.config.UsageException;
 import colmena.vision.DetectParams;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
@@ -31,7 +32,7 @@ interface JobClient extends AutoCloseable {
     /** Uploads a photo or cascade file; returns its blob hash. */
     String upload(byte[] bytes, String kind, String fileName) throws Exception;
 
-    String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
+    String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
 
     JobView.View read(String jobId) throws Exception;
 
@@ -52,7 +53,7 @@ interface JobClient extends AutoCloseable {
             this.blobs = new Blobs(redis);
             JobStore store = new JobStore(db);
             this.jobs = new FaceJobs(blobs, new TaskQueue(redis), store);
-            this.view = new JobView(store);
+            this.view = new JobView(store, blobs);
         }
 
         @Override
@@ -61,7 +62,7 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
+        public String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade)
                 throws SQLException {
             try {
                 return jobs.create(photos, settings, cascade, System.getProperty("user.name"));
@@ -109,10 +110,10 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
+        public String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade)
                 throws InterruptedException {
             List<Map<String, String>> list = new ArrayList<>();
-            for (FaceJobs.PhotoRef p : photos) {
+            for (JobMaker.PhotoRef p : photos) {
                 list.add(Map.of("blob", p.blobHash(), "name", p.fileName()));
             }
             Map<String, Object> body = new java.util.LinkedHashMap<>();
