@@ -5,7 +5,9 @@ import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.config.UsageException;
 import colmena.vision.DetectParams;
+import colmena.filters.FilterSpec;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.FilterJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
@@ -25,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How {@code colmena faces} reaches a Colmena: straight to its Redis and database (on the
+ * How {@code colmena faces} and {@code colmena filter} reach a Colmena: straight to its Redis and database (on the
  * teacher's machine), or through the REST API with a token (from anywhere).
  */
 interface JobClient extends AutoCloseable {
@@ -33,6 +35,12 @@ interface JobClient extends AutoCloseable {
     String upload(byte[] bytes, String kind, String fileName) throws Exception;
 
     String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
+
+    /** Makes a filter job of the photos; its id. */
+    String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws Exception;
+
+    /** A filter job's output image for one photo, a PNG. */
+    byte[] output(String jobId, int photoNo) throws Exception;
 
     JobView.View read(String jobId) throws Exception;
 
@@ -45,6 +53,7 @@ interface JobClient extends AutoCloseable {
         private final Database db;
         private final Blobs blobs;
         private final FaceJobs jobs;
+        private final FilterJobs filterJobs;
         private final JobView view;
 
         Direct(colmena.broker.Redis redis, Database db) {
@@ -53,6 +62,7 @@ interface JobClient extends AutoCloseable {
             this.blobs = new Blobs(redis);
             JobStore store = new JobStore(db);
             this.jobs = new FaceJobs(blobs, new TaskQueue(redis), store);
+            this.filterJobs = new FilterJobs(blobs, new TaskQueue(redis), store);
             this.view = new JobView(store, blobs);
         }
 
@@ -69,6 +79,24 @@ interface JobClient extends AutoCloseable {
             } catch (JobException e) {
                 throw new UsageException(e.getMessage());
             }
+        }
+
+        @Override
+        public String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws SQLException {
+            try {
+                return filterJobs.create(photos, spec, System.getProperty("user.name"));
+            } catch (JobException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+
+        @Override
+        public byte[] output(String jobId, int photoNo) throws Exception {
+            String hash = view.outputHash(jobId, photoNo);
+            if (hash == null) {
+                throw new StartupException("job " + jobId + " has no output image for photo " + photoNo);
+            }
+            return blobs.get(hash);
         }
 
         @Override
@@ -126,6 +154,37 @@ interface JobClient extends AutoCloseable {
             HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
             return send(b).get("id").getAsString();
+        }
+
+        @Override
+        public String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws InterruptedException {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("photos", photos.stream().map(p -> Map.of("blob", p.blobHash(), "name", p.fileName())).toList());
+            body.put("filter", spec.name());
+            if (spec.name().equals("blur")) {
+                body.put("sigma", spec.sigma());
+            } else if (spec.name().equals("resize")) {
+                body.put("scale", spec.scale());
+            }
+            HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            return send(b).get("id").getAsString();
+        }
+
+        @Override
+        public byte[] output(String jobId, int photoNo) throws InterruptedException {
+            HttpResponse<byte[]> r;
+            try {
+                r = HTTP.send(request("/api/jobs/" + jobId + "/photos/" + photoNo + "/output").GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
+            }
+            if (r.statusCode() != 200) {
+                throw new StartupException("the API answered " + r.statusCode() + " for the output of photo "
+                        + photoNo + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return r.body();
         }
 
         @Override
