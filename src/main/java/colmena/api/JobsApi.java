@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 final class JobsApi {
     private static final Set<String> FACE_FIELDS = Set.of("scaleFactor", "minNeighbors", "minSize", "maxSize",
             "cascade");
-    private static final Set<String> FILTER_FIELDS = Set.of("sigma", "scale");
     private static final Set<String> BODY = Set.of("photos", "filter", "scaleFactor", "minNeighbors", "minSize",
             "maxSize", "cascade", "sigma", "scale");
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -109,7 +108,7 @@ final class JobsApi {
             throw field("filter must be faces, " + String.join(", ", FilterSpec.NAMES) + "; got \"" + filter + "\"",
                     "filter");
         }
-        refuseOthers(body, filter, filter.equals(FaceJobs.KIND) ? FILTER_FIELDS : FACE_FIELDS);
+        refuseOthers(body, filter);
         List<JobMaker.PhotoRef> photos = photos(body.get("photos"));
         String by = r.principal() == null ? null : r.principal().user();
         String id;
@@ -130,10 +129,11 @@ final class JobsApi {
         return jobs.create(photos, settings, cascade, by);
     }
 
-    /** A field that belongs to another kind of job is refused rather than ignored. */
-    private static void refuseOthers(JsonObject body, String filter, Set<String> others) {
+    /** A setting that belongs to another kind of job is refused rather than ignored. */
+    private static void refuseOthers(JsonObject body, String filter) {
+        Set<String> settings = filter.equals(FaceJobs.KIND) ? FACE_FIELDS : FilterSpec.parametersOf(filter);
         for (String k : body.keySet()) {
-            if (others.contains(k)) {
+            if (!k.equals("photos") && !k.equals("filter") && !settings.contains(k)) {
                 throw field(k + " does not apply to a " + filter + " job", k);
             }
         }

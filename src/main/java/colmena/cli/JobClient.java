@@ -161,11 +161,7 @@ interface JobClient extends AutoCloseable {
             Map<String, Object> body = new java.util.LinkedHashMap<>();
             body.put("photos", photos.stream().map(p -> Map.of("blob", p.blobHash(), "name", p.fileName())).toList());
             body.put("filter", spec.name());
-            if (spec.name().equals("blur")) {
-                body.put("sigma", spec.sigma());
-            } else if (spec.name().equals("resize")) {
-                body.put("scale", spec.scale());
-            }
+            body.putAll(spec.parameters());
             HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
             return send(b).get("id").getAsString();

@@ -2,6 +2,8 @@ package colmena.filters;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A filter as a job asks for it: its name and its parameters ({@code sigma} for {@code blur},
@@ -16,6 +18,24 @@ public record FilterSpec(String name, double sigma, double scale) {
     /** {@code name} with the default parameters. */
     public static FilterSpec of(String name) {
         return new FilterSpec(name, DEFAULT_SIGMA, DEFAULT_SCALE);
+    }
+
+    /** The names of the parameters filter {@code name} takes: sigma for blur, scale for resize, none for the others. */
+    public static Set<String> parametersOf(String name) {
+        return switch (name) {
+            case "blur" -> Set.of("sigma");
+            case "resize" -> Set.of("scale");
+            default -> Set.of();
+        };
+    }
+
+    /** The parameters this filter takes, by name, as {@code POST /api/jobs} and the job's params have them. */
+    public Map<String, Object> parameters() {
+        return switch (name) {
+            case "blur" -> Map.of("sigma", sigma);
+            case "resize" -> Map.of("scale", scale);
+            default -> Map.of();
+        };
     }
 
     /** As a task carries it: parameters in thousandths. */

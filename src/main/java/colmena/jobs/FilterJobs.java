@@ -71,15 +71,11 @@ public final class FilterJobs {
         }
     }
 
-    /** The parameters the filter uses, as the job keeps them. */
+    /** The filter and its parameters, as the job keeps them. */
     private static Map<String, Object> params(FilterSpec spec) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("filter", spec.name());
-        if (spec.name().equals("blur")) {
-            params.put("sigma", spec.sigma());
-        } else if (spec.name().equals("resize")) {
-            params.put("scale", spec.scale());
-        }
+        params.putAll(spec.parameters());
         return params;
     }
 

@@ -71,12 +71,10 @@ public class FilterJobsTest {
                 FilterSpec.of("sobel"), new FilterSpec("resize", 2, 0.75));
         Map<FilterSpec, String> jobs = new LinkedHashMap<>();
         for (FilterSpec spec : specs) {
-            Map<String, Object> body = new LinkedHashMap<>();
+            Map<String, Object> body = new LinkedHashMap<>(spec.parameters());
             body.put("photos", List.of(Map.of("blob", blob, "name", "pattern.png")));
             body.put("filter", spec.name());
-            body.put(spec.name().equals("blur") ? "sigma" : "scale", spec.name().equals("blur") ? spec.sigma() : spec.scale());
-            jobs.put(spec, http.createJob(spec.name().equals("grey") || spec.name().equals("sobel")
-                    ? Map.of("photos", body.get("photos"), "filter", spec.name()) : body));
+            jobs.put(spec, http.createJob(body));
         }
         Pixels source = Pixels.of(photo);
         Set<String> nodes = new HashSet<>();
@@ -114,6 +112,8 @@ public class FilterJobsTest {
                 arguments(Map.of("filter", "resize", "scale", 5), "scale", "scale must be from 0.05 to 4"),
                 arguments(Map.of("filter", "resize", "scale", 0), "scale", "scale must be from 0.05 to 4"),
                 arguments(Map.of("filter", "grey", "minNeighbors", 3), "minNeighbors", "does not apply to a grey job"),
+                arguments(Map.of("filter", "sobel", "sigma", 2), "sigma", "does not apply to a sobel job"),
+                arguments(Map.of("filter", "blur", "scale", 0.5), "scale", "does not apply to a blur job"),
                 arguments(Map.of("sigma", 2), "sigma", "does not apply to a faces job"));
     }
 
