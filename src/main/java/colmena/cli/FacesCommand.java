@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code colmena faces PATH...}: photos (files, or folders of them) searched for faces by the
@@ -29,15 +28,14 @@ import java.util.stream.Stream;
  * The rest ({@link PhotoJobCommand}) is shared with {@code colmena filter}.
  */
 final class FacesCommand {
-    static final List<Option> OPTIONS = Stream.concat(PhotoJobCommand.CONNECTION.stream(), Stream.of(
+    static final List<Option> OPTIONS = PhotoJobCommand.options(List.of(
             Option.value("out", null, null, "DIR", "write a copy of each photo with its faces boxed here"),
             Option.flag("json", null, "one JSON line per photo: file, width, height, faces, nodes, ms"),
             Option.value("scale-factor", null, "1.1", "X", "window growth from one scale to the next (1.01 to 2)"),
             Option.value("min-neighbors", null, "3", "N", "hits a face needs beyond the first (0 to 50)"),
             Option.value("min-size", null, "0", "PIXELS", "smallest face searched for (0: the cascade's window)"),
             Option.value("max-size", null, "0", "PIXELS", "largest face searched for (0: no limit)"),
-            Option.value("cascade", null, null, "FILE", "another OpenCV Haar cascade (eyes, profile faces…)")))
-            .toList();
+            Option.value("cascade", null, null, "FILE", "another OpenCV Haar cascade (eyes, profile faces…)")));
 
     static final String SUMMARY = """
             Finds the faces in photos (jpg, png, bmp, gif; folders are searched for them), the work spread over \

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code colmena filter NAME PATH... --out DIR}: photos run through a filter (grey, blur, sobel,
@@ -28,14 +27,13 @@ import java.util.stream.Stream;
  * {@code colmena faces}.
  */
 final class FilterCommand {
-    static final List<Option> OPTIONS = Stream.concat(PhotoJobCommand.CONNECTION.stream(), Stream.of(
-            Option.value("out", null, null, "DIR", "write each filtered photo here, as NAME.png (required)"),
+    static final List<Option> OPTIONS = PhotoJobCommand.options(List.of(
+            Option.value("out", null, null, "DIR", "write each filtered photo here, as a PNG named after the photo (required)"),
             Option.flag("json", null, "one JSON line per photo: file, width, height, output, nodes, ms"),
             Option.value("sigma", null, String.valueOf(FilterSpec.DEFAULT_SIGMA), "S",
                     "blur: the Gaussian's sigma in pixels (" + GaussianBlur.MIN_SIGMA + " to " + GaussianBlur.MAX_SIGMA + ")"),
             Option.value("scale", null, String.valueOf(FilterSpec.DEFAULT_SCALE), "X",
-                    "resize: the scale (" + Resize.MIN_SCALE + " to " + Resize.MAX_SCALE + ")")))
-            .toList();
+                    "resize: the scale (" + Resize.MIN_SCALE + " to " + Resize.MAX_SCALE + ")")));
     static final String SUMMARY = """
             Runs photos (jpg, png, bmp, gif; folders are searched for them) through a filter, the work spread \
             over the nodes: each photo is cut into strips, each strip a task, and the strips' outputs are put \

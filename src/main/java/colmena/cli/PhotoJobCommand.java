@@ -28,13 +28,18 @@ import java.util.stream.Stream;
  */
 final class PhotoJobCommand {
     static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
-    /** Where the system is and how long to wait: options of both commands. */
-    static final List<Option> CONNECTION = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+    private static final List<Option> STORES = List.of(
+            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR);
+    private static final List<Option> WAITING = List.of(
             Option.value("timeout", null, "30m", "DURATION", "give up waiting after this long (exit 3)"),
             Option.value("api", "COLMENA_API_URL", null, "URL",
                     "go through the API (e.g. http://teachers-pc:8000) instead of straight to Redis and the database"),
             Option.value("token", "COLMENA_API_TOKEN", null, "TOKEN", "with --api: an API token made on the dashboard"));
+
+    /** A command's options: where the system is, the command's {@code own}, then how to reach it and how long to wait. */
+    static List<Option> options(List<Option> own) {
+        return Stream.of(STORES, own, WAITING).flatMap(List::stream).toList();
+    }
 
     /** One command's part: which job to make of the uploaded photos, and how to report it. */
     interface PhotoJob {
