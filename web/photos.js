@@ -175,7 +175,13 @@ function renderJobList() {
 
 /** What a job found or did: its faces, or its filter's name. */
 function jobWhat(job) {
-  return isFilterJob(job) ? t('filter_' + job.kind) : t(job.faces === 1 ? 'faces1' : 'facesN', { n: job.faces });
+  return isFilterJob(job) ? filterName(job) : t(job.faces === 1 ? 'faces1' : 'facesN', { n: job.faces });
+}
+
+/** A filter job's filter as shown; a resize says its scale (jobs made through the API may use any). */
+function filterName(job) {
+  const scale = job.params && job.params.scale;
+  return job.kind === 'resize' && scale ? t('resizedTo', { pct: Math.round(scale * 100) }) : t('filter_' + job.kind);
 }
 
 function renderJob(job) {
@@ -255,7 +261,7 @@ function updateFigure(fig, job, ph) {
 function doneCaption(job, ph, nodes) {
   const common = { file: ph.file, strips: t(ph.tiles.length === 1 ? 'strips1' : 'stripsN', { n: ph.tiles.length }),
     nodes: nodes.join(', '), ms: ph.ms == null ? '—' : fmtDuration(ph.ms) };
-  if (isFilterJob(job)) return t('photoFiltered', { ...common, filter: t('filter_' + job.kind) });
+  if (isFilterJob(job)) return t('photoFiltered', { ...common, filter: filterName(job) });
   const faces = ph.faces ? ph.faces.length : 0;
   return t('photoDone', { ...common, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }) });
 }

@@ -186,6 +186,7 @@ public final class JobView {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", v.id());
             m.put("kind", v.kind());
+            m.put("params", v.params());
             m.put("createdBy", v.createdBy());
             m.put("createdAt", v.createdAt());
             m.put("status", v.status());
