@@ -89,8 +89,9 @@ CREATE TABLE TaskOutputs (
 );
 GO
 
--- A job: photos processed together (face detection), each photo cut into tiles, each tile an
--- ordinary task with its TaskHistory row. Params is the job's JSON parameters.
+-- A job: photos processed together (Kind: faces, or a filter: grey, blur, sobel, resize), each
+-- photo cut into tiles, each tile an ordinary task with its TaskHistory row. Params is the job's
+-- JSON parameters.
 CREATE TABLE Jobs (
     JobId      VARCHAR(64)    NOT NULL PRIMARY KEY,
     Kind       VARCHAR(32)    NOT NULL,
@@ -105,8 +106,9 @@ CREATE INDEX IX_Jobs_CreatedAt ON Jobs (CreatedAt);
 GO
 
 -- One row per photo of a job. BlobHash names the photo's bytes in Redis (blob:<hash>) while they
--- live there. Error: why the photo could not be processed at all (not an image, say). Result: the
--- merged faces ([[x, y, w, h], ...]) once every tile of the photo is done.
+-- live there. Error: why the photo could not be processed at all (not an image, say). Result, once
+-- every tile of the photo is done: the merged faces ([[x, y, w, h], ...]) of a face job, or the
+-- blob hash of a filter job's output image (its strips stacked, a PNG).
 CREATE TABLE JobPhotos (
     JobId      VARCHAR(64)    NOT NULL,
     PhotoNo    INT            NOT NULL,
@@ -121,7 +123,8 @@ CREATE TABLE JobPhotos (
 );
 GO
 
--- The tasks of a job: which photo each works on, and the tile of it (pixels of the photo).
+-- The tasks of a job: which photo each works on, and the tile of it (pixels of the photo; for a
+-- filter job, the strip of the output image the task makes).
 CREATE TABLE JobTasks (
     JobId    VARCHAR(64) NOT NULL,
     TaskId   VARCHAR(64) NOT NULL,

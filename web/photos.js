@@ -1,12 +1,14 @@
-// Colmena dashboard: the Photos panel. Photos are uploaded one by one as blobs, made into one face
-// job, and followed: each photo is drawn with its faces boxed and its tiles outlined in the colour
-// of the node that did them. Operators upload; every role sees the jobs and their results.
+// Colmena dashboard: the Photos panel. Photos are uploaded one by one as blobs, made into one job
+// (faces, or a filter: grey, blur, sobel, resize) and followed: each photo is drawn with its faces
+// boxed, or as the filter's output once its strips are put back together, with its tiles outlined
+// in the colour of the node that did them. Operators upload; every role sees the jobs and results.
 'use strict';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/bmp', 'image/gif'];
 const PHOTO_MAX_BYTES = 32 * 1024 * 1024;
 const JOB_POLL_MS = 1000;
 const JOB_LIST_EVERY = 3;          // the job list is read every this many job polls
+const RESIZE_SCALE = 0.5;         // the dashboard's one resize: "Resize 50 %"
 const NODE_COLOURS = ['#1f77b4', '#d62728', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#2ca02c'];
 
 const photos = {
@@ -20,8 +22,14 @@ const photos = {
   currentId: null,
   timer: null,
   polls: 0,
-  images: new Map(),   // "job/no" -> loaded HTMLImageElement
+  images: new Map(),   // "job/no" (original) or "job/no/output" -> loaded HTMLImageElement
+  loading: new Set(),  // the same keys while their image loads
 };
+
+/** A filter job's kind is its filter's name; every other job finds faces. */
+function isFilterJob(job) {
+  return job.kind !== 'faces';
+}
 
 function nodeColour(node) {
   let h = 0;
@@ -73,7 +81,7 @@ async function sendPhotos() {
       else photos.errors.push({ file: f.name, text: errorText(res) });
     }
     if (!refs.length) { photos.status = msg('photosNoneSent'); return; }
-    const res = await request('POST', '/api/jobs', { photos: refs });
+    const res = await request('POST', '/api/jobs', jobBody(refs, $('photo-filter').value));
     if (!res.ok) { photos.status = msg('photosJobFailed', { msg: errorText(res) }); return; }
     photos.chosen = [];
     $('photo-input').value = '';
@@ -85,6 +93,14 @@ async function sendPhotos() {
     photos.sending = false;
     renderPhotos();
   }
+}
+
+/** POST /api/jobs's body for the choice made before sending. */
+function jobBody(refs, filter) {
+  const body = { photos: refs };
+  if (filter !== 'faces') body.filter = filter;
+  if (filter === 'resize') body.scale = RESIZE_SCALE;
+  return body;
 }
 
 async function upload(file) {
@@ -151,10 +167,21 @@ function renderJobList() {
     b.setAttribute('aria-pressed', String(j.id === photos.currentId));
     b.append(el('span', 'job-when', fmtTime(j.createdAt)),
       el('span', 'job-what', t(j.photos === 1 ? 'jobPhotos1' : 'jobPhotosN', { n: j.photos })),
-      el('span', 'job-faces', t(j.faces === 1 ? 'faces1' : 'facesN', { n: j.faces })),
+      el('span', 'job-faces', jobWhat(j)),
       el('span', 'job-status job-' + j.status, t('job_' + j.status)));
     return el('li', null).appendChild(b).parentNode;
   }));
+}
+
+/** What a job found or did: its faces, or its filter's name. */
+function jobWhat(job) {
+  return isFilterJob(job) ? filterName(job) : t(job.faces === 1 ? 'faces1' : 'facesN', { n: job.faces });
+}
+
+/** A filter job's filter as shown; a resize says its scale (jobs made through the API may use any). */
+function filterName(job) {
+  const scale = job.params && job.params.scale;
+  return job.kind === 'resize' && scale ? t('resizedTo', { pct: Math.round(scale * 100) }) : t('filter_' + job.kind);
 }
 
 function renderJob(job) {
@@ -166,7 +193,7 @@ function renderJob(job) {
   $('job-progress').max = Math.max(1, p.total);
   $('job-progress').value = finished;
   $('job-summary').textContent = t('jobSummary', { tiles: finished, total: p.total, photos: job.photosDone + job.photosFailed,
-    all: job.photos.length, faces: t(job.faces === 1 ? 'faces1' : 'facesN', { n: job.faces }), status: t('job_' + job.status) });
+    all: job.photos.length, faces: jobWhat(job), status: t('job_' + job.status) });
   const grid = $('job-photos');
   const wanted = job.photos.map((ph) => job.id + '/' + ph.no);
   if (grid.dataset.job !== job.id || grid.children.length !== wanted.length) {
@@ -182,28 +209,35 @@ function photoFigure(job, ph) {
   canvas.setAttribute('role', 'img');
   const cap = el('figcaption', 'photo-caption');
   const legend = el('ul', 'tile-legend');
-  const link = el('a', 'photo-download', t('photoDownload'));
-  link.href = '/api/jobs/' + encodeURIComponent(job.id) + '/photos/' + ph.no + '/annotated';
-  link.download = 'faces-' + ph.file.replace(/^.*[\\/]/, '');
+  const filter = isFilterJob(job);
+  const link = el('a', 'photo-download', t(filter ? 'photoDownloadOutput' : 'photoDownload'));
+  const base = ph.file.replace(/^.*[\\/]/, '');
+  link.href = photoUrl(job, ph, filter ? 'output' : 'annotated');
+  link.download = filter ? job.kind + '-' + base.replace(/\.[^.]+$/, '') + '.png' : 'faces-' + base;
   link.hidden = true;
   fig.append(canvas, cap, legend, link);
-  const key = job.id + '/' + ph.no;
-  if (!photos.images.has(key) && ph.status !== 'failed') {
-    const img = new Image();
-    img.onload = () => { photos.images.set(key, img); if (photos.current) renderJob(photos.current); };
-    img.src = '/api/jobs/' + encodeURIComponent(job.id) + '/photos/' + ph.no + '/original';
-  }
+  if (ph.status !== 'failed') loadImage(job.id + '/' + ph.no, photoUrl(job, ph, 'original'));
   return fig;
+}
+
+function photoUrl(job, ph, what) {
+  return '/api/jobs/' + encodeURIComponent(job.id) + '/photos/' + ph.no + '/' + what;
+}
+
+/** Loads an image once under {@code key}; the job is drawn again when it arrives. */
+function loadImage(key, url) {
+  if (photos.images.has(key) || photos.loading.has(key)) return;
+  photos.loading.add(key);
+  const img = new Image();
+  img.onload = () => { photos.loading.delete(key); photos.images.set(key, img); if (photos.current) renderJob(photos.current); };
+  img.onerror = () => photos.loading.delete(key);
+  img.src = url;
 }
 
 function updateFigure(fig, job, ph) {
   const [canvas, cap, legend, link] = fig.children;
-  const faces = ph.faces ? ph.faces.length : 0;
   const nodes = [...new Set(ph.tiles.filter((x) => x.node).map((x) => x.node))];
-  cap.textContent = ph.status === 'done'
-    ? t('photoDone', { file: ph.file, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }),
-      strips: t(ph.tiles.length === 1 ? 'strips1' : 'stripsN', { n: ph.tiles.length }),
-      nodes: nodes.join(', '), ms: ph.ms == null ? '—' : fmtDuration(ph.ms) })
+  cap.textContent = ph.status === 'done' ? doneCaption(job, ph, nodes)
     : ph.status === 'failed' ? t('photoFailed', { file: ph.file, msg: ph.error || '' })
       : t('photoRunning', { file: ph.file, done: ph.tiles.filter((x) => x.status === 'DONE').length, total: ph.tiles.length });
   cap.classList.toggle('photo-failed', ph.status === 'failed');
@@ -217,12 +251,34 @@ function updateFigure(fig, job, ph) {
     return li;
   }));
   canvas.setAttribute('aria-label', cap.textContent);
-  drawPhoto(canvas, photos.images.get(job.id + '/' + ph.no), ph);
+  const key = job.id + '/' + ph.no;
+  if (ph.output) loadImage(key + '/output', photoUrl(job, ph, 'output'));
+  const output = photos.images.get(key + '/output');
+  canvas.dataset.shows = output ? 'output' : 'original';
+  drawPhoto(canvas, output || photos.images.get(key), ph, isFilterJob(job));
 }
 
-/** The photo scaled to the card, its tiles outlined (dashed, in their node's colour) and its faces boxed. */
-function drawPhoto(canvas, img, ph) {
-  const w = ph.width || 320, h = ph.height || 200;
+function doneCaption(job, ph, nodes) {
+  const common = { file: ph.file, strips: t(ph.tiles.length === 1 ? 'strips1' : 'stripsN', { n: ph.tiles.length }),
+    nodes: nodes.join(', '), ms: ph.ms == null ? '—' : fmtDuration(ph.ms) };
+  if (isFilterJob(job)) return t('photoFiltered', { ...common, filter: filterName(job) });
+  const faces = ph.faces ? ph.faces.length : 0;
+  return t('photoDone', { ...common, faces: t(faces === 1 ? 'faces1' : 'facesN', { n: faces }) });
+}
+
+/** The size tiles are drawn in: the photo's, or for a filter job its output's (the strips cover it). */
+function drawnSize(ph, filter) {
+  if (!filter || !ph.tiles.length) return [ph.width || 320, ph.height || 200];
+  const last = ph.tiles[ph.tiles.length - 1];
+  return [ph.tiles[0].w, last.y + last.h];
+}
+
+/**
+ * The photo (or a filter's output) scaled to the card, its tiles outlined (dashed, in their
+ * node's colour) and its faces boxed.
+ */
+function drawPhoto(canvas, img, ph, filter) {
+  const [w, h] = drawnSize(ph, filter);
   const scale = Math.min(1, 480 / w);
   canvas.width = Math.max(1, Math.round(w * scale));
   canvas.height = Math.max(1, Math.round(h * scale));

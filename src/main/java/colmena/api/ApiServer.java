@@ -12,6 +12,7 @@ import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
 import colmena.auth.Role;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.FilterJobs;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
 import colmena.auth.UserStore;
@@ -174,8 +175,9 @@ public final class ApiServer {
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);
-        JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, new TaskQueue(redis), jobStore), new JobView(jobStore),
-                audit);
+        TaskQueue jobQueue = new TaskQueue(redis);
+        JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
+                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit);
         return new Router(auth)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
@@ -202,6 +204,7 @@ public final class ApiServer {
                 .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
                 .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, jobs::original)
                 .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, jobs::annotated)
+                .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, jobs::output)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
                 .get("/api/deadletters", Role.VIEWER, summary::deadLetters)

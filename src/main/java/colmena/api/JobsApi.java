@@ -4,7 +4,10 @@ import colmena.broker.Blobs;
 import colmena.broker.RedisKeys;
 import colmena.image.Annotate;
 import colmena.image.Cascades;
+import colmena.filters.FilterSpec;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.FilterJobs;
+import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobView;
 import colmena.task.BlobSource;
@@ -25,23 +28,28 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Photos and face jobs: upload a photo (or a cascade file) as a blob, make a job of several
- * photos, follow it, and fetch each photo as it was sent or with its faces boxed.
+ * Photos and jobs: upload a photo (or a cascade file) as a blob, make a job of several photos
+ * (face detection, or a filter), follow it, and fetch each photo as it was sent, with its faces
+ * boxed, or filtered.
  */
 final class JobsApi {
-    private static final Set<String> BODY = Set.of("photos", "scaleFactor", "minNeighbors", "minSize", "maxSize",
+    private static final Set<String> FACE_FIELDS = Set.of("scaleFactor", "minNeighbors", "minSize", "maxSize",
             "cascade");
+    private static final Set<String> BODY = Set.of("photos", "filter", "scaleFactor", "minNeighbors", "minSize",
+            "maxSize", "cascade", "sigma", "scale");
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final int MAX_FILE_NAME = 200;
 
     private final Blobs blobs;
     private final FaceJobs jobs;
+    private final FilterJobs filterJobs;
     private final JobView view;
     private final AuditTrail audit;
 
-    JobsApi(Blobs blobs, FaceJobs jobs, JobView view, AuditTrail audit) {
+    JobsApi(Blobs blobs, FaceJobs jobs, FilterJobs filterJobs, JobView view, AuditTrail audit) {
         this.blobs = blobs;
         this.jobs = jobs;
+        this.filterJobs = filterJobs;
         this.view = view;
         this.audit = audit;
     }
@@ -82,8 +90,11 @@ final class JobsApi {
     }
 
     /**
-     * {@code POST /api/jobs}: {"photos": [{"blob": hash, "name": "class.jpg"}, ...], "scaleFactor":
-     * 1.1, "minNeighbors": 3, "minSize": 0, "maxSize": 0, "cascade": "default"}; 202 with the id.
+     * {@code POST /api/jobs}: {"photos": [{"blob": hash, "name": "class.jpg"}, ...]} and either the
+     * face search's settings ({"scaleFactor": 1.1, "minNeighbors": 3, "minSize": 0, "maxSize": 0,
+     * "cascade": "default"}), or {"filter": "grey" | "blur" | "sobel" | "resize"} with
+     * {"sigma": 2} (blur) or {"scale": 0.5} (resize); 202 with the id. {"filter": "faces"} is the
+     * default.
      */
     Object create(Request r) throws Exception {
         JsonObject body = r.jsonBody();
@@ -92,30 +103,60 @@ final class JobsApi {
                 throw field("unknown field \"" + k + "\"; send " + String.join(", ", BODY.stream().sorted().toList()), k);
             }
         }
-        List<FaceJobs.PhotoRef> photos = photos(body.get("photos"));
-        DetectParams settings = settings(body);
-        String cascade = body.has("cascade") && !body.get("cascade").isJsonNull() ? text(body, "cascade")
-                : Cascades.DEFAULT;
+        String filter = body.has("filter") && !body.get("filter").isJsonNull() ? text(body, "filter") : FaceJobs.KIND;
+        if (!filter.equals(FaceJobs.KIND) && !FilterJobs.isFilter(filter)) {
+            throw field("filter must be faces, " + String.join(", ", FilterSpec.NAMES) + "; got \"" + filter + "\"",
+                    "filter");
+        }
+        refuseOthers(body, filter);
+        List<JobMaker.PhotoRef> photos = photos(body.get("photos"));
+        String by = r.principal() == null ? null : r.principal().user();
         String id;
         try {
-            id = jobs.create(photos, settings, cascade, r.principal() == null ? null : r.principal().user());
+            id = filter.equals(FaceJobs.KIND) ? createFaces(body, photos, by)
+                    : filterJobs.create(photos, spec(body, filter), by);
         } catch (JobException e) {
             throw field(e.getMessage(), e.field());
         }
-        audit.record(r, "job_created", id, photos.size() + " photos");
+        audit.record(r, "job_created", id, photos.size() + " photos, " + filter);
         return Response.json(202, Map.of("id", id, "photos", photos.size()));
     }
 
-    private static List<FaceJobs.PhotoRef> photos(JsonElement e) {
+    private String createFaces(JsonObject body, List<JobMaker.PhotoRef> photos, String by) throws Exception {
+        DetectParams settings = settings(body);
+        String cascade = body.has("cascade") && !body.get("cascade").isJsonNull() ? text(body, "cascade")
+                : Cascades.DEFAULT;
+        return jobs.create(photos, settings, cascade, by);
+    }
+
+    /** A setting that belongs to another kind of job is refused rather than ignored. */
+    private static void refuseOthers(JsonObject body, String filter) {
+        Set<String> settings = filter.equals(FaceJobs.KIND) ? FACE_FIELDS : FilterSpec.parametersOf(filter);
+        for (String k : body.keySet()) {
+            if (!k.equals("photos") && !k.equals("filter") && !settings.contains(k)) {
+                throw field(k + " does not apply to a " + filter + " job", k);
+            }
+        }
+    }
+
+    private static FilterSpec spec(JsonObject body, String filter) throws JobException {
+        FilterSpec spec = new FilterSpec(filter,
+                body.has("sigma") ? number(body, "sigma") : FilterSpec.DEFAULT_SIGMA,
+                body.has("scale") ? number(body, "scale") : FilterSpec.DEFAULT_SCALE);
+        FilterJobs.check(spec);
+        return spec;
+    }
+
+    private static List<JobMaker.PhotoRef> photos(JsonElement e) {
         if (e == null || !e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
             throw field("photos is required: a list of {\"blob\": hash, \"name\": file name} (upload each with "
                     + "POST /api/blobs)", "photos");
         }
         JsonArray list = e.getAsJsonArray();
-        if (list.size() > FaceJobs.MAX_PHOTOS) {
-            throw field("at most " + FaceJobs.MAX_PHOTOS + " photos a job, got " + list.size(), "photos");
+        if (list.size() > JobMaker.MAX_PHOTOS) {
+            throw field("at most " + JobMaker.MAX_PHOTOS + " photos a job, got " + list.size(), "photos");
         }
-        List<FaceJobs.PhotoRef> out = new ArrayList<>();
+        List<JobMaker.PhotoRef> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String where = "photos[" + i + "]";
             if (!list.get(i).isJsonObject()) {
@@ -130,7 +171,7 @@ final class JobsApi {
             if (name.isBlank() || name.length() > MAX_FILE_NAME || name.chars().anyMatch(ch -> ch < 32)) {
                 throw field(where + ".name must be 1 to " + MAX_FILE_NAME + " printable characters", where + ".name");
             }
-            out.add(new FaceJobs.PhotoRef(name, blob));
+            out.add(new JobMaker.PhotoRef(name, blob));
         }
         return out;
     }
@@ -192,9 +233,17 @@ final class JobsApi {
         return new Response(200, contentType(ImageGuard.probe(bytes).format()), null, bytes, null, null);
     }
 
-    /** {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it is done). */
+    /**
+     * {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it
+     * is done, and for a filter job).
+     */
     Object annotated(Request r) throws Exception {
-        JobView.PhotoView p = photo(r);
+        JobView.View v = job(r);
+        if (!FaceJobs.KIND.equals(v.kind())) {
+            throw new ApiException(409, "job " + v.id() + " is a " + v.kind() + " filter job: it has no faces to box; "
+                    + "its filtered photos are at .../output");
+        }
+        JobView.PhotoView p = photo(v, r);
         if (!p.status().equals("done")) {
             throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
         }
@@ -203,6 +252,32 @@ final class JobsApi {
         byte[] out = Annotate.encode(Annotate.draw(image, p.faces()), format);
         String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_");
         return new Response(200, contentType(format), "inline; filename=\"faces-" + name + "\"", out, null, null);
+    }
+
+    /**
+     * {@code GET /api/jobs/{id}/photos/{no}/output}: a filter job's output image, a PNG (409 until
+     * it is made, and for a face job, which has none).
+     */
+    Object output(Request r) throws Exception {
+        JobView.View v = job(r);
+        JobView.PhotoView p = photo(v, r);
+        if (!FilterJobs.isFilter(v.kind())) {
+            throw new ApiException(409, "job " + v.id() + " is a " + v.kind() + " job: it has no output image; "
+                    + "its photos with their faces boxed are at .../annotated");
+        }
+        String hash = view.outputHash(v.id(), p.no());
+        if (hash == null) {
+            throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
+        }
+        byte[] png;
+        try {
+            png = blobs.get(hash);
+        } catch (BlobSource.BlobMissingException e) {
+            throw new ApiException(410, "the output image is gone from Redis: " + e.getMessage());
+        }
+        String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.[A-Za-z0-9]+$", "");
+        return new Response(200, "image/png", "inline; filename=\"" + v.kind() + "-" + name + ".png\"", png, null,
+                null);
     }
 
     private JobView.View job(Request r) throws Exception {
@@ -218,8 +293,11 @@ final class JobsApi {
     }
 
     private JobView.PhotoView photo(Request r) throws Exception {
-        JobView.View v = job(r);
-        int no = (int) Request.wholeNumber(Map.of("no", r.path("no")), "no", 0, 0, FaceJobs.MAX_PHOTOS);
+        return photo(job(r), r);
+    }
+
+    private JobView.PhotoView photo(JobView.View v, Request r) {
+        int no = (int) Request.wholeNumber(Map.of("no", r.path("no")), "no", 0, 0, JobMaker.MAX_PHOTOS);
         if (no >= v.photos().size()) {
             throw ApiException.notFound("job " + v.id() + " has " + v.photos().size() + " photos (0 to "
                     + (v.photos().size() - 1) + "), not " + no);

@@ -5,6 +5,7 @@ import colmena.broker.RedisKeys;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.JobMaker;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
 import colmena.support.Launcher;
@@ -122,7 +123,7 @@ final class BenchFaces {
                 Blobs blobs = new Blobs(lab.redis);
                 JobStore store = new JobStore(lab.db);
                 FaceJobs jobs = new FaceJobs(blobs, new colmena.broker.TaskQueue(lab.redis), store);
-                JobView view = new JobView(store);
+                JobView view = new JobView(store, blobs);
                 double whole = best(rounds, () -> job(jobs, view, blobs, set));
                 double alone = best(rounds, () -> job(jobs, view, blobs, List.of(big)));
                 return new double[]{whole, alone};
@@ -147,9 +148,9 @@ final class BenchFaces {
 
     private static double job(FaceJobs jobs, JobView view, Blobs blobs, List<Photo> photos) throws Exception {
         long t0 = System.nanoTime();
-        List<FaceJobs.PhotoRef> refs = new ArrayList<>();
+        List<JobMaker.PhotoRef> refs = new ArrayList<>();
         for (Photo p : photos) {
-            refs.add(new FaceJobs.PhotoRef(p.name(), blobs.put(p.jpeg())));
+            refs.add(new JobMaker.PhotoRef(p.name(), blobs.put(p.jpeg())));
         }
         String id = jobs.create(refs, DetectParams.defaults(), "default", "bench");
         while (true) {

@@ -20,6 +20,7 @@ public final class Commands {
               api          serve the REST API and the dashboard (http://localhost:8000)
               submit       queue tasks from a shell, optionally waiting for the results
               faces        find the faces in photos, the work spread over the nodes
+              filter       run photos through a filter (grey, blur, sobel, resize), in strips over the nodes
               redis        start Redis for Colmena unless one already answers
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
@@ -45,7 +46,8 @@ public final class Commands {
                 case "coordinator" -> CoordinatorCommand.run(rest);
                 case "api" -> ApiCommand.run(rest);
                 case "submit" -> SubmitCommand.run(rest);
-                case "faces" -> faces(rest);
+                case "faces" -> photoJob("faces", () -> FacesCommand.run(rest));
+                case "filter" -> photoJob("filter", () -> FilterCommand.run(rest));
                 case "redis" -> RedisCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
@@ -57,7 +59,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, faces, redis, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, faces, filter, redis, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -83,26 +85,32 @@ public final class Commands {
         }
     }
 
-    private static int faces(String[] args) throws InterruptedException {
+    /** A command's run that may throw anything. */
+    private interface Run {
+        int run() throws Exception;
+    }
+
+    /** Runs {@code faces} or {@code filter}: a failure of the database or Redis exits 1 with one line. */
+    private static int photoJob(String command, Run run) throws InterruptedException {
         try {
-            return FacesCommand.run(args);
+            return run.run();
         } catch (UsageException | StartupException | InterruptedException e) {
             throw e;
         } catch (java.sql.SQLException e) {
-            System.err.println("colmena faces: the database failed: " + e.getMessage());
+            System.err.println("colmena " + command + ": the database failed: " + e.getMessage());
             return 1;
         } catch (redis.clients.jedis.exceptions.JedisException e) {
-            System.err.println("colmena faces: Redis failed: " + colmena.support.Outage.reason(e));
+            System.err.println("colmena " + command + ": Redis failed: " + colmena.support.Outage.reason(e));
             return 1;
         } catch (Exception e) {
-            System.err.println("colmena faces: " + e);
+            System.err.println("colmena " + command + ": " + e);
             return 1;
         }
     }
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "faces", "redis", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "faces", "filter", "redis", "bench" -> true;
             default -> false;
         };
     }

@@ -5,7 +5,10 @@ import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.config.UsageException;
 import colmena.vision.DetectParams;
+import colmena.filters.FilterSpec;
 import colmena.jobs.FaceJobs;
+import colmena.jobs.FilterJobs;
+import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
@@ -24,14 +27,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How {@code colmena faces} reaches a Colmena: straight to its Redis and database (on the
+ * How {@code colmena faces} and {@code colmena filter} reach a Colmena: straight to its Redis and database (on the
  * teacher's machine), or through the REST API with a token (from anywhere).
  */
 interface JobClient extends AutoCloseable {
     /** Uploads a photo or cascade file; returns its blob hash. */
     String upload(byte[] bytes, String kind, String fileName) throws Exception;
 
-    String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
+    String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade) throws Exception;
+
+    /** Makes a filter job of the photos; its id. */
+    String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws Exception;
+
+    /** A filter job's output image for one photo, a PNG. */
+    byte[] output(String jobId, int photoNo) throws Exception;
 
     JobView.View read(String jobId) throws Exception;
 
@@ -44,6 +53,7 @@ interface JobClient extends AutoCloseable {
         private final Database db;
         private final Blobs blobs;
         private final FaceJobs jobs;
+        private final FilterJobs filterJobs;
         private final JobView view;
 
         Direct(colmena.broker.Redis redis, Database db) {
@@ -52,7 +62,8 @@ interface JobClient extends AutoCloseable {
             this.blobs = new Blobs(redis);
             JobStore store = new JobStore(db);
             this.jobs = new FaceJobs(blobs, new TaskQueue(redis), store);
-            this.view = new JobView(store);
+            this.filterJobs = new FilterJobs(blobs, new TaskQueue(redis), store);
+            this.view = new JobView(store, blobs);
         }
 
         @Override
@@ -61,13 +72,31 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
+        public String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade)
                 throws SQLException {
             try {
                 return jobs.create(photos, settings, cascade, System.getProperty("user.name"));
             } catch (JobException e) {
                 throw new UsageException(e.getMessage());
             }
+        }
+
+        @Override
+        public String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws SQLException {
+            try {
+                return filterJobs.create(photos, spec, System.getProperty("user.name"));
+            } catch (JobException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+
+        @Override
+        public byte[] output(String jobId, int photoNo) throws Exception {
+            String hash = view.outputHash(jobId, photoNo);
+            if (hash == null) {
+                throw new StartupException("job " + jobId + " has no output image for photo " + photoNo);
+            }
+            return blobs.get(hash);
         }
 
         @Override
@@ -109,10 +138,10 @@ interface JobClient extends AutoCloseable {
         }
 
         @Override
-        public String create(List<FaceJobs.PhotoRef> photos, DetectParams settings, String cascade)
+        public String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascade)
                 throws InterruptedException {
             List<Map<String, String>> list = new ArrayList<>();
-            for (FaceJobs.PhotoRef p : photos) {
+            for (JobMaker.PhotoRef p : photos) {
                 list.add(Map.of("blob", p.blobHash(), "name", p.fileName()));
             }
             Map<String, Object> body = new java.util.LinkedHashMap<>();
@@ -125,6 +154,33 @@ interface JobClient extends AutoCloseable {
             HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
             return send(b).get("id").getAsString();
+        }
+
+        @Override
+        public String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws InterruptedException {
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("photos", photos.stream().map(p -> Map.of("blob", p.blobHash(), "name", p.fileName())).toList());
+            body.put("filter", spec.name());
+            body.putAll(spec.parameters());
+            HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            return send(b).get("id").getAsString();
+        }
+
+        @Override
+        public byte[] output(String jobId, int photoNo) throws InterruptedException {
+            HttpResponse<byte[]> r;
+            try {
+                r = HTTP.send(request("/api/jobs/" + jobId + "/photos/" + photoNo + "/output").GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
+            }
+            if (r.statusCode() != 200) {
+                throw new StartupException("the API answered " + r.statusCode() + " for the output of photo "
+                        + photoNo + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return r.body();
         }
 
         @Override

@@ -7,58 +7,40 @@ import colmena.broker.TaskQueue;
 import colmena.image.Cascades;
 import colmena.image.GrayCodec;
 import colmena.task.BlobSource;
-import colmena.task.TaskIds;
-import colmena.task.TaskMessage;
 import colmena.task.types.FacesTile;
+import colmena.vision.Box;
+import colmena.vision.Candidates;
 import colmena.vision.DetectParams;
+import colmena.vision.FaceDetector;
 import colmena.vision.GrayImage;
 import colmena.vision.HaarCascade;
-import colmena.vision.ImageGuard;
-import colmena.vision.InvalidImageException;
 import colmena.vision.InvalidCascadeException;
 import colmena.vision.Tile;
 import colmena.vision.TilePlan;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
 import java.math.BigDecimal;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Makes face-detection jobs: each photo, already uploaded as a blob, is decoded once, turned grey
- * and cut into tiles ({@link TilePlan}); each tile's grey pixels become a blob and a
- * {@code faces-tile} task. The job is written to SQL whole, then its tasks are queued; a photo
- * that cannot be read fails alone, with the reason, and the others go on.
+ * Makes face-detection jobs ({@link JobMaker} does the rest): each photo is turned grey and cut
+ * into tiles ({@link TilePlan}); each tile's grey pixels become a blob and a {@code faces-tile}
+ * task. A photo's faces are its tiles' windows grouped at once ({@link #merge}).
  */
 public final class FaceJobs {
-    private static final Logger LOG = LoggerFactory.getLogger(FaceJobs.class);
     public static final String KIND = "faces";
-    public static final int MAX_PHOTOS = 500;
-    /**
-     * A strip's grey pixels are needed only until its task runs (a strip can hold most of its
-     * photo's rows), so they go sooner than the photo; reading them renews this store's time.
-     */
-    public static final Duration STRIP_TTL = Duration.ofHours(2);
-
-    /** A photo to search: its file name (shown, never opened) and its blob. */
-    public record PhotoRef(String fileName, String blobHash) {
-    }
 
     private final Blobs blobs;
-    private final TaskQueue queue;
-    private final JobStore store;
+    private final JobMaker maker;
 
     public FaceJobs(Blobs blobs, TaskQueue queue, JobStore store) {
         this.blobs = blobs;
-        this.queue = queue;
-        this.store = store;
+        this.maker = new JobMaker(blobs, queue, store);
     }
 
     /**
@@ -68,49 +50,18 @@ public final class FaceJobs {
      * @return the job's id
      * @throws JobException when the job as a whole cannot be made (no photos, a bad cascade)
      */
-    public String create(List<PhotoRef> photos, DetectParams settings, String cascadeRef, String createdBy)
+    public String create(List<JobMaker.PhotoRef> photos, DetectParams settings, String cascadeRef, String createdBy)
             throws JobException, SQLException {
-        if (photos.isEmpty() || photos.size() > MAX_PHOTOS) {
-            throw new JobException("photos", "a job needs 1 to " + MAX_PHOTOS + " photos, got " + photos.size());
-        }
         check(settings);
         HaarCascade cascade = cascade(cascadeRef);
-        String jobId = TaskIds.next();
-        long now = System.currentTimeMillis();
-        List<JobStore.Photo> rows = new ArrayList<>();
-        List<JobStore.Tile> tiles = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
-        for (int i = 0; i < photos.size(); i++) {
-            PhotoRef ref = photos.get(i);
-            try {
-                BufferedImage image = ImageGuard.decode(blobs.get(ref.blobHash()));
-                rows.add(new JobStore.Photo(i, ref.fileName(), ref.blobHash(), image.getWidth(), image.getHeight(),
-                        null, null, null));
-                cut(jobId, i, image, cascade, settings, cascadeRef, now, tiles, tasks);
-            } catch (InvalidImageException | BlobSource.BlobMissingException e) {
-                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, e.getMessage(), null,
-                        Instant.now()));
-            }
-        }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("scaleFactor", settings.scaleFactor());
         params.put("minNeighbors", settings.minNeighbors());
         params.put("minSize", settings.minSize());
         params.put("maxSize", settings.maxSize());
         params.put("cascade", cascadeRef);
-        store.create(new JobStore.Job(jobId, KIND, Json.write(params), createdBy, Instant.ofEpochMilli(now),
-                photos.size(), tasks.size()), rows, tiles);
-        try {
-            if (!tasks.isEmpty()) {
-                queue.submit(tasks);
-            }
-        } catch (RuntimeException e) {
-            store.delete(jobId);
-            throw e;
-        }
-        LOG.info("Job …{}: {} photos, {} tile tasks queued{}", jobId.substring(jobId.length() - 8), photos.size(),
-                tasks.size(), createdBy == null ? "" : " (by " + createdBy + ")");
-        return jobId;
+        return maker.create(KIND, params, photos, (pieces, image) -> cut(pieces, image, cascade, settings, cascadeRef),
+                createdBy);
     }
 
     /**
@@ -145,13 +96,13 @@ public final class FaceJobs {
         }
     }
 
-    private void cut(String jobId, int photoNo, BufferedImage image, HaarCascade cascade, DetectParams settings,
-                     String cascadeRef, long now, List<JobStore.Tile> tiles, List<String> tasks) {
+    private void cut(JobMaker.Pieces pieces, BufferedImage image, HaarCascade cascade, DetectParams settings,
+                     String cascadeRef) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] gray = GrayImage.of(image).pixels();
         for (Tile t : TilePlan.of(w, h, cascade, settings, TilePlan.DEFAULT_TILE_PIXELS)) {
-            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()), STRIP_TTL);
+            String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()), JobMaker.STRIP_TTL);
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("blob", tileBlob);
             p.put("x", t.x());
@@ -166,13 +117,23 @@ public final class FaceJobs {
             p.put("minSize", settings.minSize());
             p.put("maxSize", settings.maxSize());
             p.put("cascade", cascadeRef);
-            String taskId = TaskIds.next();
-            tasks.add(Json.write(TaskMessage.submit(taskId, "faces-tile", p, now, null)));
-            tiles.add(new JobStore.Tile(taskId, photoNo, t.x(), t.y(), t.width(), t.height()));
+            pieces.add("faces-tile", p, t.x(), t.y(), t.width(), t.height());
         }
     }
 
-    private static String safeHash(String hash) {
-        return RedisKeys.isBlobHash(hash) ? hash : "";
+    /**
+     * A photo's faces: every tile's windows grouped at once, top to bottom, then left to right,
+     * as {@code [[x, y, w, h], ...]} (JobPhotos.Result of a face job).
+     */
+    static String merge(JobStore.Job job, JobStore.Photo photo, List<JobStore.TileState> tiles) {
+        List<Box> windows = new ArrayList<>();
+        for (JobStore.TileState t : tiles) {
+            windows.addAll(Candidates.fromJson(t.result()));
+        }
+        Object n = job.params() == null ? null : Json.GSON.fromJson(job.params(), Map.class).get("minNeighbors");
+        int minNeighbors = n instanceof Number num ? num.intValue() : 3;
+        List<Box> faces = new ArrayList<>(FaceDetector.group(windows, minNeighbors, photo.width(), photo.height()));
+        faces.sort(Comparator.comparingInt(Box::y).thenComparingInt(Box::x).thenComparingInt(Box::width));
+        return Candidates.toJson(faces);
     }
 }

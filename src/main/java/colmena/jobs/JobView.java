@@ -1,9 +1,10 @@
 package colmena.jobs;
 
+import colmena.broker.Blobs;
 import colmena.broker.Json;
+import colmena.task.BlobSource;
 import colmena.vision.Box;
 import colmena.vision.Candidates;
-import colmena.vision.FaceDetector;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,15 +18,19 @@ import java.util.Set;
 
 /**
  * A job as a person or a script reads it: progress (tasks done of total, faces so far) and, per
- * photo, its tiles with the node that did each, and its faces once every tile is done. A photo's
- * faces are its tiles' windows grouped at once, on the first read after its last tile is done,
- * and kept in JobPhotos from then on.
+ * photo, its tiles with the node that did each, and its result once every tile is done: its
+ * faces (a face job) or its output image (a filter job). A photo's result is merged from its
+ * tiles' results at once, on the first read after its last tile is done ({@link FaceJobs#merge},
+ * {@link FilterJobs#merge}), and kept in JobPhotos from then on.
  */
 public final class JobView {
     private final JobStore store;
+    private final Blobs blobs;
 
-    public JobView(JobStore store) {
+    /** @param blobs where filter jobs' strips are read and their outputs stored */
+    public JobView(JobStore store, Blobs blobs) {
         this.store = store;
+        this.blobs = blobs;
     }
 
     /** One tile as shown: where it is in the photo and who did it. */
@@ -35,10 +40,12 @@ public final class JobView {
 
     /**
      * One photo: {@code status} is {@code waiting}, {@code running}, {@code done} or {@code failed};
-     * {@code faces} is set when done; {@code nodes} lists the nodes that did its tiles.
+     * {@code faces} is set when a face job's photo is done, {@code output} is true when a filter
+     * job's output image is made; {@code nodes} lists the nodes that did its tiles. A filter job's
+     * tiles are strips of the output image.
      */
     public record PhotoView(int no, String file, String blob, int width, int height, String status, String error,
-                            List<int[]> faces, List<String> nodes, Long ms, List<TileView> tiles) {
+                            List<int[]> faces, boolean output, List<String> nodes, Long ms, List<TileView> tiles) {
     }
 
     /** Tasks of a job by where they stand. */
@@ -109,42 +116,58 @@ public final class JobView {
             }
         }
         Long ms = last == null ? null : Math.max(0, Duration.between(job.createdAt(), last).toMillis());
+        List<String> by = List.copyOf(nodes);
         if (p.error() != null) {
-            return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "failed", p.error(), null,
-                    List.copyOf(nodes), ms, shown);
+            return shown(job, p, "failed", p.error(), null, by, ms, shown);
         }
         if (p.result() != null) {
-            return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "done", null,
-                    quads(Candidates.fromJson(p.result())), List.copyOf(nodes), ms, shown);
+            return shown(job, p, "done", null, p.result(), by, ms, shown);
         }
         if (tileError != null) {
             store.finishPhoto(job.id(), p.no(), null, tileError);
-            return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "failed", tileError, null,
-                    List.copyOf(nodes), ms, shown);
+            return shown(job, p, "failed", tileError, null, by, ms, shown);
         }
         if (allDone) {
-            List<Box> merged = merge(job, p, tiles);
-            List<int[]> faces = quads(merged);
-            store.finishPhoto(job.id(), p.no(), Candidates.toJson(merged), null);
-            return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), "done", null, faces,
-                    List.copyOf(nodes), ms, shown);
+            String result;
+            try {
+                result = merge(job, p, tiles);
+            } catch (BlobSource.BlobMissingException | RuntimeException e) {
+                String error = "merging the tiles failed: " + e.getMessage();
+                store.finishPhoto(job.id(), p.no(), null, error);
+                return shown(job, p, "failed", error, null, by, ms, shown);
+            }
+            store.finishPhoto(job.id(), p.no(), result, null);
+            return shown(job, p, "done", null, result, by, ms, shown);
         }
         boolean started = tiles.stream().anyMatch(t -> t.status() != null && !"PENDING".equals(t.status()));
-        return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(),
-                started ? "running" : "waiting", null, null, List.copyOf(nodes), null, shown);
+        return shown(job, p, started ? "running" : "waiting", null, null, by, null, shown);
     }
 
-    /** Every tile's windows grouped at once: the faces of the whole photo, top to bottom, then left to right. */
-    private static List<Box> merge(JobStore.Job job, JobStore.Photo photo, List<JobStore.TileState> tiles) {
-        List<Box> windows = new ArrayList<>();
-        for (JobStore.TileState t : tiles) {
-            windows.addAll(Candidates.fromJson(t.result()));
+    private static PhotoView shown(JobStore.Job job, JobStore.Photo p, String status, String error, String result,
+                                   List<String> nodes, Long ms, List<TileView> tiles) {
+        boolean faces = FaceJobs.KIND.equals(job.kind());
+        return new PhotoView(p.no(), p.fileName(), p.blobHash(), p.width(), p.height(), status, error,
+                faces && result != null ? quads(Candidates.fromJson(result)) : null, !faces && result != null,
+                nodes, ms, tiles);
+    }
+
+    /** The photo's result (JobPhotos.Result) merged from its finished tiles, as the job's kind makes it. */
+    private String merge(JobStore.Job job, JobStore.Photo photo, List<JobStore.TileState> tiles)
+            throws BlobSource.BlobMissingException {
+        return FilterJobs.isFilter(job.kind()) ? FilterJobs.merge(blobs, tiles) : FaceJobs.merge(job, photo, tiles);
+    }
+
+    /**
+     * The blob hash of a filter job's output image for photo {@code photoNo}, or null while there
+     * is none (not done yet, failed, or a face job).
+     */
+    public String outputHash(String jobId, int photoNo) throws SQLException {
+        JobStore.Job job = store.job(jobId);
+        if (job == null || !FilterJobs.isFilter(job.kind())) {
+            return null;
         }
-        Object n = job.params() == null ? null : Json.GSON.fromJson(job.params(), Map.class).get("minNeighbors");
-        int minNeighbors = n instanceof Number num ? num.intValue() : 3;
-        List<Box> faces = new ArrayList<>(FaceDetector.group(windows, minNeighbors, photo.width(), photo.height()));
-        faces.sort(java.util.Comparator.comparingInt(Box::y).thenComparingInt(Box::x).thenComparingInt(Box::width));
-        return faces;
+        return store.photos(jobId).stream().filter(p -> p.no() == photoNo && p.error() == null)
+                .map(JobStore.Photo::result).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Boxes as the API and {@code faces --json} show them: {@code [x, y, w, h]} each. */
@@ -163,6 +186,7 @@ public final class JobView {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", v.id());
             m.put("kind", v.kind());
+            m.put("params", v.params());
             m.put("createdBy", v.createdBy());
             m.put("createdAt", v.createdAt());
             m.put("status", v.status());

@@ -1,6 +1,7 @@
 package colmena.task;
 
 import colmena.task.types.FacesTile;
+import colmena.task.types.ImageFilterTask;
 import colmena.task.types.MatrixMultiply;
 import colmena.task.types.MonteCarloPi;
 import colmena.task.types.OperationIntensive;
@@ -26,6 +27,7 @@ public final class TaskTypes {
         register(new Sleep());
         register(new Spin());
         register(new FacesTile());
+        register(new ImageFilterTask());
     }
 
     private TaskTypes() {

@@ -108,10 +108,10 @@ class FacesProcessTest {
             try {
                 Blobs blobs = new Blobs(cluster.redis);
                 JobStore store = new JobStore(cluster.db);
-                JobView view = new JobView(store);
+                JobView view = new JobView(store, blobs);
                 String blob = blobs.put(FacesJobTest.png(composite));
                 String id = new FaceJobs(blobs, cluster.queue, store).create(
-                        List.of(new FaceJobs.PhotoRef("class.png", blob)), DetectParams.defaults(), "default", "test");
+                        List.of(new JobMaker.PhotoRef("class.png", blob)), DetectParams.defaults(), "default", "test");
                 String[] victim = new String[1];
                 Eventually.within(Duration.ofSeconds(90), "a strip running on a node", () -> {
                     victim[0] = running(view, id);

@@ -1,0 +1,112 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.api.ApiServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A filter job from the Photos panel in a real headless Chromium: a photo chosen with "Blur"
+ * selected is blurred in strips by the agents and drawn as the job's output image, with a link
+ * to download it.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FilterBrowserTest {
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+    private static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        cluster.startAgent("nodo2", 1);
+        api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
+        api.start();
+        dir = Files.createTempDirectory("colmena-filters");
+        browser = WebDriver.start(1400, 1600);
+        browser.open("http://127.0.0.1:" + api.port() + "/");
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            try {
+                browser.screenshot(Path.of("target", "filters.png"));
+            } finally {
+                browser.close();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aBlurChosenInThePageComesBackDrawnAsTheBlurredOutput() throws Exception {
+        Path photo = dir.resolve("edge.png");
+        ImageIO.write(halfBlackHalfWhite(400, 300), "png", photo.toFile());
+        Page.waitFor("the upload controls", () -> !browser.findAll("#photo-upload:not([hidden])").isEmpty());
+        assertTrue(browser.text(browser.findAll("#photo-filter option[value=\"blur\"]").get(0)).equals("Blur"));
+        browser.script("const s = document.getElementById('photo-filter'); s.value = 'blur'; return s.value;");
+        browser.type(browser.findAll("#photo-input").get(0), photo.toString());
+        Page.waitFor("the send button enabled", () -> browser.findAll("#photo-send:disabled").isEmpty());
+        browser.click(browser.findAll("#photo-send").get(0));
+
+        Page.waitFor("the photo blurred", () -> {
+            List<String> caps = browser.findAll("#job-photos .photo-caption");
+            return caps.size() == 1 && browser.text(caps.get(0)).startsWith("edge.png: Blur · 1 strip on nodo");
+        });
+        Page.waitFor("the output drawn", () -> "output".equals(
+                browser.script("return document.querySelector('#job-photos canvas').dataset.shows;").getAsString()));
+        // Across the edge the original is pure black then white; blurred, it is grey.
+        String grey = "const g = document.querySelector('#job-photos canvas').getContext('2d');"
+                + " const d = g.getImageData(199, 100, 1, 1).data; return d[0] > 40 && d[0] < 200 && d[0] === d[2];";
+        assertTrue(browser.script(grey).getAsBoolean(), "the blurred edge is drawn");
+        List<String> links = browser.findAll("#job-photos .photo-download:not([hidden])");
+        assertEquals(1, links.size(), "a download link");
+        assertTrue(browser.attribute(links.get(0), "href").endsWith("/photos/0/output"), browser.attribute(links.get(0), "href"));
+        assertEquals("Download the result", browser.text(links.get(0)));
+        List<String> legend = browser.findAll("#job-photos .tile-legend li");
+        assertEquals(1, legend.size());
+        assertTrue(browser.text(legend.get(0)).matches("nodo[12]: 1 strip"), browser.text(legend.get(0)));
+        Page.waitFor("the job in the list as a blur", () -> {
+            List<String> jobs = browser.findAll("#job-list .job-item");
+            return jobs.size() == 1 && browser.text(jobs.get(0)).contains("Blur");
+        });
+    }
+
+    private static BufferedImage halfBlackHalfWhite(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(w / 2, 0, w - w / 2, h);
+        g.dispose();
+        return image;
+    }
+}
