@@ -37,8 +37,11 @@ public final class GrayCodec {
             out.writeBytes(MAGIC);
             out.writeBytes(ByteBuffer.allocate(8).putInt(w).putInt(h).array());
             byte[] buf = new byte[64 * 1024];
-            for (int row = 0; row < h; row++) {
-                deflater.setInput(pixels, (y + row) * width + x, w);
+            // A full-width strip is one run of the array: deflated in one go, not row by row.
+            int runs = w == width ? 1 : h;
+            int runLength = w == width ? w * h : w;
+            for (int run = 0; run < runs; run++) {
+                deflater.setInput(pixels, (y + run) * width + x, runLength);
                 while (!deflater.needsInput()) {
                     out.write(buf, 0, deflater.deflate(buf));
                 }

@@ -101,7 +101,7 @@ public final class FaceJobs {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] gray = GrayImage.of(image).pixels();
-        for (Tile t : TilePlan.of(w, h, cascade, settings, TilePlan.DEFAULT_TILE_PIXELS)) {
+        for (Tile t : TilePlan.of(w, h, cascade, settings, stripPixels(w, h))) {
             String tileBlob = blobs.put(GrayCodec.encode(gray, w, t.x(), t.y(), t.width(), t.height()), JobMaker.STRIP_TTL);
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("blob", tileBlob);
@@ -119,6 +119,20 @@ public final class FaceJobs {
             p.put("cascade", cascadeRef);
             pieces.add("faces-tile", p, t.x(), t.y(), t.width(), t.height());
         }
+    }
+
+    /** Photos up to this many pixels are searched in one piece. */
+    public static final long WHOLE_PHOTO_PIXELS = TilePlan.DEFAULT_TILE_PIXELS;
+    /** Larger ones are cut into strips that each own about this many window positions. */
+    public static final long STRIP_PIXELS = 1_000_000;
+
+    /**
+     * The strip size for a photo: whole up to {@link #WHOLE_PHOTO_PIXELS}; above, strips of about
+     * {@link #STRIP_PIXELS}, small enough that two or more nodes finish a photo's strips at about
+     * the same time (the last strips own rows few large windows fit in, and go quicker).
+     */
+    static long stripPixels(int w, int h) {
+        return (long) w * h <= WHOLE_PHOTO_PIXELS ? WHOLE_PHOTO_PIXELS : STRIP_PIXELS;
     }
 
     /**

@@ -48,22 +48,27 @@ public final class JobMaker {
         void cut(Pieces pieces, BufferedImage image);
     }
 
-    /** The tasks one photo is cut into: each an ordinary task, and the tile of the photo it works on. */
+    /**
+     * The tasks one photo is cut into: each an ordinary task, and the tile of the photo it works
+     * on. Each is queued as soon as it is added, so the nodes start on a photo's first strips while
+     * its last ones are still being cut.
+     */
     public static final class Pieces {
         private final int photoNo;
         private final long submittedAtMs;
+        private final TaskQueue queue;
         private final List<JobStore.Tile> tiles = new ArrayList<>();
-        private final List<String> messages = new ArrayList<>();
 
-        private Pieces(int photoNo, long submittedAtMs) {
+        private Pieces(int photoNo, long submittedAtMs, TaskQueue queue) {
             this.photoNo = photoNo;
             this.submittedAtMs = submittedAtMs;
+            this.queue = queue;
         }
 
-        /** Adds a task of {@code type} with {@code params}, shown as tile (x, y, w, h) of the photo. */
+        /** Queues a task of {@code type} with {@code params}, shown as tile (x, y, w, h) of the photo. */
         public void add(String type, Map<String, Object> params, int x, int y, int w, int h) {
             String taskId = TaskIds.next();
-            messages.add(Json.write(TaskMessage.submit(taskId, type, params, submittedAtMs, null)));
+            queue.submit(List.of(Json.write(TaskMessage.submit(taskId, type, params, submittedAtMs, null))));
             tiles.add(new JobStore.Tile(taskId, photoNo, x, y, w, h));
         }
     }
@@ -83,7 +88,10 @@ public final class JobMaker {
     }
 
     /**
-     * Makes a job and queues its tasks.
+     * Makes a job and queues its tasks. They are queued while the photos are cut and the job is
+     * written to SQL after: a result stored before its job is written joins it then, and should
+     * writing the job fail, its tasks still run and get their TaskHistory rows (nothing is lost;
+     * the caller gets the error and may send the photos again).
      *
      * @param kind   the job's kind ({@code faces}, {@code blur}, …), as Jobs.Kind keeps it
      * @param params the job's parameters, kept as JSON with the job
@@ -99,34 +107,24 @@ public final class JobMaker {
         long now = System.currentTimeMillis();
         List<JobStore.Photo> rows = new ArrayList<>();
         List<JobStore.Tile> tiles = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
         for (int i = 0; i < photos.size(); i++) {
             PhotoRef ref = photos.get(i);
             try {
                 BufferedImage image = ImageGuard.decode(blobs.get(ref.blobHash()));
-                Pieces pieces = new Pieces(i, now);
+                Pieces pieces = new Pieces(i, now, queue);
                 cutter.cut(pieces, image);
                 rows.add(new JobStore.Photo(i, ref.fileName(), ref.blobHash(), image.getWidth(), image.getHeight(),
                         null, null, null));
                 tiles.addAll(pieces.tiles);
-                tasks.addAll(pieces.messages);
             } catch (InvalidImageException | BlobSource.BlobMissingException e) {
                 rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, e.getMessage(), null,
                         Instant.now()));
             }
         }
         store.create(new JobStore.Job(jobId, kind, Json.write(params), createdBy, Instant.ofEpochMilli(now),
-                photos.size(), tasks.size()), rows, tiles);
-        try {
-            if (!tasks.isEmpty()) {
-                queue.submit(tasks);
-            }
-        } catch (RuntimeException e) {
-            store.delete(jobId);
-            throw e;
-        }
+                photos.size(), tiles.size()), rows, tiles);
         LOG.info("Job …{} ({}): {} photos, {} tile tasks queued{}", jobId.substring(jobId.length() - 8), kind,
-                photos.size(), tasks.size(), createdBy == null ? "" : " (by " + createdBy + ")");
+                photos.size(), tiles.size(), createdBy == null ? "" : " (by " + createdBy + ")");
         return jobId;
     }
 

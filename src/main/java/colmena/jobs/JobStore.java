@@ -55,19 +55,6 @@ public final class JobStore {
         }
     }
 
-    /** Removes a job whose tasks could not be queued (Redis went away while it was made). */
-    public void delete(String jobId) throws SQLException {
-        try (Connection c = db.connect()) {
-            for (String table : List.of("JobTasks", "JobPhotos", "Jobs")) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE JobId = ?")) {
-                    ps.setString(1, jobId);
-                    ps.executeUpdate();
-                }
-            }
-            db.writeOut(c);
-        }
-    }
-
     private static void insertJob(Connection c, Job job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO Jobs (JobId, Kind, Params, CreatedBy, CreatedAt, "
                 + "Photos, Tasks) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
