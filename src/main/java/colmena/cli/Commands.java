@@ -90,18 +90,26 @@ public final class Commands {
         int run() throws Exception;
     }
 
-    /** Runs {@code faces} or {@code filter}: a failure of the database or Redis exits 1 with one line. */
+    /**
+     * Runs {@code faces} or {@code filter}. Exit 1 means a photo failed; Redis, the database or the
+     * API out of reach exits {@link SubmitCommand#EXIT_NO_REDIS} (as {@code submit}) with one line.
+     */
     private static int photoJob(String command, Run run) throws InterruptedException {
+        // The command prints its own lines; the job maker's log line is for the API's log.
+        setDefault("org.slf4j.simpleLogger.log.colmena.jobs", "warn");
         try {
             return run.run();
-        } catch (UsageException | StartupException | InterruptedException e) {
+        } catch (UsageException | InterruptedException e) {
             throw e;
+        } catch (StartupException e) {
+            System.err.println("colmena " + command + ": " + e.getMessage());
+            return SubmitCommand.EXIT_NO_REDIS;
         } catch (java.sql.SQLException e) {
             System.err.println("colmena " + command + ": the database failed: " + e.getMessage());
-            return 1;
+            return SubmitCommand.EXIT_NO_REDIS;
         } catch (redis.clients.jedis.exceptions.JedisException e) {
             System.err.println("colmena " + command + ": Redis failed: " + colmena.support.Outage.reason(e));
-            return 1;
+            return SubmitCommand.EXIT_NO_REDIS;
         } catch (Exception e) {
             System.err.println("colmena " + command + ": " + e);
             return 1;

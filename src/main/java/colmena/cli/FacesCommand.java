@@ -42,7 +42,7 @@ final class FacesCommand {
     static final String SUMMARY = """
             Finds the faces in photos (jpg, png, bmp, gif; folders are searched for them), the work spread over \
             the nodes: large photos are cut into strips, each strip a task. Prints each photo's faces as \
-            [x, y, w, h] boxes; exit code 0 when every photo is done, 1 when any failed, 3 on --timeout.
+            [x, y, w, h] boxes; exit code 0 when every photo is done, 1 when any failed, 2 for a usage error, 3 on --timeout, 4 when Redis, the database or the API cannot be reached.
 
             Examples:
               faces class-photos/ --out boxed/

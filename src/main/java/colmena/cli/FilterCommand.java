@@ -40,7 +40,7 @@ final class FilterCommand {
             Runs photos (jpg, png, bmp, gif; folders are searched for them) through a filter, the work spread \
             over the nodes: each photo is cut into strips, each strip a task, and the strips' outputs are put \
             back together into exactly the photo filtered whole. NAME is grey, blur (--sigma), sobel (edges) \
-            or resize (--scale). Exit code 0 when every photo is done, 1 when any failed, 3 on --timeout.
+            or resize (--scale). Exit code 0 when every photo is done, 1 when any failed, 2 for a usage error, 3 on --timeout, 4 when Redis, the database or the API cannot be reached.
 
             Examples:
               filter blur class-photos/ --out blurred/ --sigma 3

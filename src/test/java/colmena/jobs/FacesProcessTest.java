@@ -83,7 +83,7 @@ class FacesProcessTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void theFacesCommandRefusesMissingPathsWithExitCode2(@TempDir Path dir) throws Exception {
+    void theFacesCommandRefusesMissingPathsWithExitCode2AndAnUnreachableRedisWith4(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("faces.log");
         Process none = Launcher.start(log, List.of(), "faces", "--json");
         assertTrue(none.waitFor(30, TimeUnit.SECONDS));
@@ -91,9 +91,16 @@ class FacesProcessTest {
         Process missing = Launcher.start(log, List.of(), "faces", dir.resolve("nope.jpg").toString());
         assertTrue(missing.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, missing.exitValue());
+        Path photo = dir.resolve("a.png");
+        Files.write(photo, FacesJobTest.resource("astronaut.png"));
+        Process noRedis = Launcher.start(log, List.of(), "faces", photo.toString(), "--redis",
+                "redis://127.0.0.1:" + colmena.TestRedis.freePort(), "--wait-for-redis", "1s");
+        assertTrue(noRedis.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(4, noRedis.exitValue(), "Redis out of reach: exit 4, as for submit");
         String text = Files.readString(log);
         assertTrue(text.contains("give one or more photos"), text);
         assertTrue(text.contains("nope.jpg: no such file or folder"), text);
+        assertTrue(text.contains("cannot reach Redis"), text);
     }
 
     @Test
