@@ -2,16 +2,10 @@ package colmena.cli;
 
 import colmena.broker.Json;
 import colmena.config.Flags;
-import colmena.config.UsageException;
 import colmena.support.Glyphs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,21 +19,18 @@ import java.util.Set;
  */
 final class ApiSubmitter {
     private static final int CHUNK = 1_000;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ApiSubmitter() {
     }
 
     static int submit(String api, String token, String type, Map<String, Object> params, int count, boolean wait,
                       Duration timeout) throws InterruptedException {
-        String base = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
-        if (!base.startsWith("http://") && !base.startsWith("https://")) {
-            throw new UsageException("--api: expected a URL such as http://localhost:8000, got \"" + api + "\"");
-        }
+        ApiClient client = new ApiClient(api, token, Duration.ofSeconds(30));
+        String base = client.base();
         List<String> ids = new ArrayList<>();
         for (int sent = 0; sent < count; sent += CHUNK) {
             int n = Math.min(CHUNK, count - sent);
-            JsonObject answer = call(base, token, "POST", "/api/tasks",
+            JsonObject answer = call(client, "POST", "/api/tasks",
                     Json.write(Map.of("type", type, "params", params, "count", n)));
             for (JsonElement id : answer.getAsJsonArray("ids")) {
                 ids.add(id.getAsString());
@@ -61,7 +52,7 @@ final class ApiSubmitter {
             for (String id : List.copyOf(waiting)) {
                 JsonObject t;
                 try {
-                    t = call(base, token, "GET", "/api/tasks/" + id, null);
+                    t = call(client, "GET", "/api/tasks/" + id, null);
                 } catch (StartupException e) {
                     if (e.getMessage().contains("404")) {
                         continue; // not placed yet: it has no TaskHistory row
@@ -86,36 +77,7 @@ final class ApiSubmitter {
         return failed > 0 ? 1 : 0;
     }
 
-    private static JsonObject call(String base, String token, String method, String path, String body) throws InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> r;
-        try {
-            r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
-        }
-        JsonObject json;
-        try {
-            json = Json.GSON.fromJson(r.body(), JsonObject.class);
-        } catch (RuntimeException e) {
-            throw new StartupException("the API at " + base + " answered " + r.statusCode() + " with something that is not JSON");
-        }
-        if (r.statusCode() >= 400) {
-            String error = json != null && json.has("error") ? json.get("error").getAsString() : "no message";
-            if (r.statusCode() == 400) {
-                throw new UsageException(error);
-            }
-            String hint = r.statusCode() == 401 ? (token == null ? "; give --token (an API token from the dashboard)" : "") : "";
-            throw new StartupException("the API answered " + r.statusCode() + ": " + error + hint);
-        }
-        return json;
+    private static JsonObject call(ApiClient client, String method, String path, String body) throws InterruptedException {
+        return client.send(client.request(method, path, body));
     }
 }

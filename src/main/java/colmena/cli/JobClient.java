@@ -13,11 +13,7 @@ import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
 import colmena.store.Database;
-import com.google.gson.JsonObject;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
@@ -112,26 +108,19 @@ interface JobClient extends AutoCloseable {
 
     /** Through the REST API, with an API token made on the dashboard. */
     final class Http implements JobClient {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        private final String base;
-        private final String token;
+        private final ApiClient api;
 
         Http(String api, String token) {
-            String b = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
-            if (!b.startsWith("http://") && !b.startsWith("https://")) {
-                throw new UsageException("--api: expected a URL such as http://localhost:8000, got \"" + api + "\"");
-            }
-            this.base = b;
-            this.token = token;
+            this.api = new ApiClient(api, token, Duration.ofSeconds(120));
         }
 
         @Override
         public String upload(byte[] bytes, String kind, String fileName) throws InterruptedException {
-            HttpRequest.Builder b = request("/api/blobs?kind=" + kind)
+            HttpRequest.Builder b = api.request("/api/blobs?kind=" + kind)
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
             try {
-                return send(b).get("hash").getAsString();
+                return api.send(b).get("hash").getAsString();
             } catch (UsageException e) {
                 throw new UsageException(fileName + ": " + e.getMessage());
             }
@@ -151,9 +140,7 @@ interface JobClient extends AutoCloseable {
             body.put("maxSize", settings.maxSize());
             body.put("photos", list);
             body.put("cascade", cascade);
-            HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
-            return send(b).get("id").getAsString();
+            return api.send(api.request("POST", "/api/jobs", Json.write(body))).get("id").getAsString();
         }
 
         @Override
@@ -162,20 +149,13 @@ interface JobClient extends AutoCloseable {
             body.put("photos", photos.stream().map(p -> Map.of("blob", p.blobHash(), "name", p.fileName())).toList());
             body.put("filter", spec.name());
             body.putAll(spec.parameters());
-            HttpRequest.Builder b = request("/api/jobs").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
-            return send(b).get("id").getAsString();
+            return api.send(api.request("POST", "/api/jobs", Json.write(body))).get("id").getAsString();
         }
 
         @Override
         public byte[] output(String jobId, int photoNo) throws InterruptedException {
-            HttpResponse<byte[]> r;
-            try {
-                r = HTTP.send(request("/api/jobs/" + jobId + "/photos/" + photoNo + "/output").GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
-            }
+            HttpResponse<byte[]> r = api.exchange(api.request("/api/jobs/" + jobId + "/photos/" + photoNo + "/output").GET(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new StartupException("the API answered " + r.statusCode() + " for the output of photo "
                         + photoNo + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -185,40 +165,7 @@ interface JobClient extends AutoCloseable {
 
         @Override
         public JobView.View read(String jobId) throws InterruptedException {
-            return Json.GSON.fromJson(send(request("/api/jobs/" + jobId).GET()), JobView.View.class);
-        }
-
-        private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
-            if (token != null) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            return b;
-        }
-
-        private JsonObject send(HttpRequest.Builder b) throws InterruptedException {
-            HttpResponse<String> r;
-            try {
-                r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
-            }
-            JsonObject json;
-            try {
-                json = Json.GSON.fromJson(r.body(), JsonObject.class);
-            } catch (RuntimeException e) {
-                throw new StartupException("the API at " + base + " answered " + r.statusCode()
-                        + " with something that is not JSON");
-            }
-            if (r.statusCode() >= 400) {
-                String error = json != null && json.has("error") ? json.get("error").getAsString() : "no message";
-                if (r.statusCode() == 400 || r.statusCode() == 413) {
-                    throw new UsageException(error);
-                }
-                String hint = r.statusCode() == 401 && token == null ? "; give --token (an API token from the dashboard)" : "";
-                throw new StartupException("the API answered " + r.statusCode() + ": " + error + hint);
-            }
-            return json;
+            return Json.GSON.fromJson(api.send(api.request("/api/jobs/" + jobId).GET()), JobView.View.class);
         }
 
         @Override

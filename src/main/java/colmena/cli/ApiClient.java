@@ -1,0 +1,93 @@
+package colmena.cli;
+
+import colmena.broker.Json;
+import colmena.config.UsageException;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The REST API as the command line reaches it with {@code --api URL --token TOKEN}: requests
+ * carry the token, answers are JSON, and an error answer becomes the command's error — a 400 or
+ * 413 a usage error naming what was wrong, anything else a failure to reach Colmena.
+ */
+final class ApiClient {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private final String token;
+    private final Duration timeout;
+
+    /**
+     * @throws UsageException when {@code api} is not an http(s) URL
+     */
+    ApiClient(String api, String token, Duration timeout) {
+        String b = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+        if (!b.startsWith("http://") && !b.startsWith("https://")) {
+            throw new UsageException("--api: expected a URL such as http://localhost:8000, got \"" + api + "\"");
+        }
+        this.base = b;
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    String base() {
+        return base;
+    }
+
+    /** A request to {@code path}, with the token. */
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** A request with a JSON body, or none when {@code json} is null. */
+    HttpRequest.Builder request(String method, String path, String json) {
+        HttpRequest.Builder b = request(path);
+        return json == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /**
+     * Sends and reads the JSON answer.
+     *
+     * @throws UsageException for a 400 or 413, with the API's message
+     * @throws StartupException when the API cannot be reached or answers another error
+     */
+    JsonObject send(HttpRequest.Builder request) throws InterruptedException {
+        HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
+        JsonObject json;
+        try {
+            json = Json.GSON.fromJson(r.body(), JsonObject.class);
+        } catch (RuntimeException e) {
+            throw new StartupException("the API at " + base + " answered " + r.statusCode() + " with something that is not JSON");
+        }
+        if (r.statusCode() >= 400) {
+            String error = json != null && json.has("error") ? json.get("error").getAsString() : "no message";
+            if (r.statusCode() == 400 || r.statusCode() == 413) {
+                throw new UsageException(error);
+            }
+            String hint = r.statusCode() == 401 && token == null ? "; give --token (an API token from the dashboard)" : "";
+            throw new StartupException("the API answered " + r.statusCode() + ": " + error + hint);
+        }
+        return json;
+    }
+
+    /** Sends and returns the answer whatever its status. */
+    <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
+            throws InterruptedException {
+        try {
+            return HTTP.send(request.build(), body);
+        } catch (IOException e) {
+            throw new StartupException("cannot reach the API at " + base + " (" + e.getMessage() + ")");
+        }
+    }
+}
