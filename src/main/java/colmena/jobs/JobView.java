@@ -5,6 +5,7 @@ import colmena.broker.Json;
 import colmena.task.BlobSource;
 import colmena.vision.Box;
 import colmena.vision.Candidates;
+import colmena.vision.InvalidImageException;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -107,7 +108,7 @@ public final class JobView {
                 nodes.add(t.node());
             }
             if ("FAILED".equals(status) && tileError == null) {
-                tileError = "tile at " + g.x() + "," + g.y() + " failed" + (t.node() == null ? "" : " on " + t.node())
+                tileError = "the strip at row " + g.y() + " failed" + (t.node() == null ? "" : " on " + t.node())
                         + ": " + t.error();
             }
             allDone &= "DONE".equals(status);
@@ -131,8 +132,11 @@ public final class JobView {
             String result;
             try {
                 result = merge(job, p, tiles);
-            } catch (BlobSource.BlobMissingException | RuntimeException e) {
-                String error = "merging the tiles failed: " + e.getMessage();
+            } catch (BlobSource.BlobMissingException | IllegalArgumentException | IllegalStateException
+                     | InvalidImageException e) {
+                // What the strips hold cannot make a result: the photo fails, once. Redis or the
+                // database away is not that: it reaches the caller, and the next read merges.
+                String error = "merging the strips failed: " + e.getMessage();
                 store.finishPhoto(job.id(), p.no(), null, error);
                 return shown(job, p, "failed", error, null, by, ms, shown);
             }
