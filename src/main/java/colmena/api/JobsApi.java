@@ -39,6 +39,8 @@ final class JobsApi {
             "maxSize", "cascade", "sigma", "scale");
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final int MAX_FILE_NAME = 200;
+    /** OpenCV's cascades are about 1 MB; a cascade file is parsed whole in the API's memory. */
+    static final int MAX_CASCADE_BYTES = 4 * 1024 * 1024;
 
     private final Blobs blobs;
     private final FaceJobs jobs;
@@ -64,7 +66,7 @@ final class JobsApi {
         if (!kind.equals("photo") && !kind.equals("cascade")) {
             throw field("kind must be photo or cascade, got \"" + kind + "\"", "kind");
         }
-        byte[] bytes = r.rawBody(Blobs.MAX_BYTES);
+        byte[] bytes = r.rawBody(kind.equals("cascade") ? MAX_CASCADE_BYTES : Blobs.MAX_BYTES);
         if (bytes.length == 0) {
             throw field("the upload is empty: send the file's bytes as the request body", "file");
         }

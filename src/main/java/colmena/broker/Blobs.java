@@ -54,6 +54,7 @@ public final class Blobs implements BlobSource {
      * As {@link #put(byte[])}, kept {@code ttl} instead of this store's time to live: a photo's
      * strips, needed only until their tasks run, go sooner than the photo.
      */
+    @Override
     public String put(byte[] bytes, Duration ttl) {
         return put(bytes, Math.max(1, ttl.toSeconds()));
     }

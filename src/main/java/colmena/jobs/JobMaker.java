@@ -29,11 +29,8 @@ import java.util.Map;
 public final class JobMaker {
     private static final Logger LOG = LoggerFactory.getLogger(JobMaker.class);
     public static final int MAX_PHOTOS = 500;
-    /**
-     * A photo's strips are needed only until their tasks run (a face strip can hold most of its
-     * photo's rows), so they go sooner than the photo.
-     */
-    public static final Duration STRIP_TTL = Duration.ofHours(2);
+    /** How long a photo's strips are kept (see {@link BlobSource#STRIP_TTL}). */
+    public static final Duration STRIP_TTL = BlobSource.STRIP_TTL;
 
     /** A photo to process: its file name (shown, never opened) and its blob. */
     public record PhotoRef(String fileName, String blobHash) {
@@ -57,19 +54,36 @@ public final class JobMaker {
         private final int photoNo;
         private final long submittedAtMs;
         private final TaskQueue queue;
+        private final JobStore store;
         private final List<JobStore.Tile> tiles = new ArrayList<>();
 
-        private Pieces(int photoNo, long submittedAtMs, TaskQueue queue) {
+        private Pieces(int photoNo, long submittedAtMs, TaskQueue queue, JobStore store) {
             this.photoNo = photoNo;
             this.submittedAtMs = submittedAtMs;
             this.queue = queue;
+            this.store = store;
         }
 
-        /** Queues a task of {@code type} with {@code params}, shown as tile (x, y, w, h) of the photo. */
+        /**
+         * Records in TaskHistory, then queues, a task of {@code type} with {@code params}, shown as
+         * tile (x, y, w, h) of the photo.
+         */
         public void add(String type, Map<String, Object> params, int x, int y, int w, int h) {
-            String taskId = TaskIds.next();
-            queue.submit(List.of(Json.write(TaskMessage.submit(taskId, type, params, submittedAtMs, null))));
-            tiles.add(new JobStore.Tile(taskId, photoNo, x, y, w, h));
+            TaskMessage task = TaskMessage.submit(TaskIds.next(), type, params, submittedAtMs, null);
+            try {
+                store.recordSubmitted(List.of(task));
+            } catch (SQLException e) {
+                throw new NotRecorded(e);
+            }
+            queue.submit(List.of(Json.write(task)));
+            tiles.add(new JobStore.Tile(task.id(), photoNo, x, y, w, h));
+        }
+    }
+
+    /** The database refused to record a task: the job is not made (the caller sees the SQL error). */
+    private static final class NotRecorded extends RuntimeException {
+        NotRecorded(SQLException cause) {
+            super(cause);
         }
     }
 
@@ -88,10 +102,11 @@ public final class JobMaker {
     }
 
     /**
-     * Makes a job and queues its tasks. They are queued while the photos are cut and the job is
-     * written to SQL after: a result stored before its job is written joins it then, and should
-     * writing the job fail, its tasks still run and get their TaskHistory rows (nothing is lost;
-     * the caller gets the error and may send the photos again).
+     * Makes a job and queues its tasks. Each task is recorded in TaskHistory and queued as soon
+     * as its strip is cut (so nodes start while the rest is cut, and an emptied Redis gives the
+     * tasks back); the job itself is written to SQL after: a result stored before that joins it
+     * then, and should writing the job fail, its tasks still run and get their rows (nothing is
+     * lost; the caller gets the error and may send the photos again).
      *
      * @param kind   the job's kind ({@code faces}, {@code blur}, …), as Jobs.Kind keeps it
      * @param params the job's parameters, kept as JSON with the job
@@ -111,14 +126,23 @@ public final class JobMaker {
             PhotoRef ref = photos.get(i);
             try {
                 BufferedImage image = ImageGuard.decode(blobs.get(ref.blobHash()));
-                Pieces pieces = new Pieces(i, now, queue);
-                cutter.cut(pieces, image);
+                Pieces pieces = new Pieces(i, now, queue, store);
+                try {
+                    cutter.cut(pieces, image);
+                } catch (NotRecorded e) {
+                    throw (SQLException) e.getCause();
+                }
                 rows.add(new JobStore.Photo(i, ref.fileName(), ref.blobHash(), image.getWidth(), image.getHeight(),
                         null, null, null));
                 tiles.addAll(pieces.tiles);
             } catch (InvalidImageException | BlobSource.BlobMissingException e) {
                 rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, e.getMessage(), null,
                         Instant.now()));
+            } catch (IllegalArgumentException e) {
+                // A strip over the blob limit (a very large photo): this photo fails, the others go on.
+                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0,
+                        "too large to cut into strips that Redis takes (" + e.getMessage() + "); send a smaller photo",
+                        null, Instant.now()));
             }
         }
         store.create(new JobStore.Job(jobId, kind, Json.write(params), createdBy, Instant.ofEpochMilli(now),

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Jobs in SQL: the tables {@code Jobs}, {@code JobPhotos} and {@code JobTasks} (see
- * {@code sql/schema.sql}). A job is written whole in one transaction before any of its tasks is
- * queued, so a result never arrives for a job the database does not know.
+ * {@code sql/schema.sql}). A job is written whole in one transaction once its photos are cut; its
+ * tasks, recorded in TaskHistory one by one as they are queued, join it then.
  */
 public final class JobStore {
     private final Database db;
@@ -36,6 +36,25 @@ public final class JobStore {
 
     /** A task of a job: the photo and the tile (pixels of the photo) it works on. */
     public record Tile(String taskId, int photoNo, int x, int y, int w, int h) {
+    }
+
+    /**
+     * Records tasks as submitted in TaskHistory (PENDING, on no node) before they are queued, as
+     * {@code POST /api/tasks} does: kept even if Redis loses its data before a coordinator takes
+     * them.
+     */
+    public void recordSubmitted(List<colmena.task.TaskMessage> tasks) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try {
+                new colmena.store.TaskHistoryStore().recordSubmitted(c, tasks);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            db.writeOut(c);
+        }
     }
 
     /** Writes a whole job in one transaction. */

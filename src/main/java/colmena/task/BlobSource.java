@@ -5,6 +5,13 @@ package colmena.task;
  * SHA-256 of those bytes. The agent gives its tasks one backed by Redis.
  */
 public interface BlobSource {
+    /**
+     * How long a photo's strips (and a filter's output strips) are kept: they are needed only
+     * until their tasks run and the photo is put back together, and a face strip can hold most of
+     * its photo's rows, so they go sooner than the photo.
+     */
+    java.time.Duration STRIP_TTL = java.time.Duration.ofHours(2);
+
     /** For tasks that read no blobs (and for tests of those). */
     BlobSource NONE = hash -> {
         throw new BlobMissingException("no blob store here (blob " + hash + ")");
@@ -22,6 +29,11 @@ public interface BlobSource {
      */
     default String put(byte[] bytes) {
         throw new UnsupportedOperationException("this blob store is read-only");
+    }
+
+    /** As {@link #put(byte[])}, kept {@code ttl} instead of the store's own time to live. */
+    default String put(byte[] bytes, java.time.Duration ttl) {
+        return put(bytes);
     }
 
     /** A blob that is not there: it expired before its task ran, or was never uploaded. */

@@ -140,6 +140,38 @@ class FacesProcessTest {
         }
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aJobsStripsSurviveRedisEmptiedBeforeAnyCoordinatorTookThem() throws Exception {
+        BufferedImage composite = FacesJobTest.composite(ImageIO.read(new ByteArrayInputStream(
+                FacesJobTest.resource("astronaut.png"))), 5, 4);
+        try (Cluster cluster = new Cluster()) {
+            Blobs blobs = new Blobs(cluster.redis);
+            JobStore store = new JobStore(cluster.db);
+            JobView view = new JobView(store, blobs);
+            String photo = blobs.put(FacesJobTest.png(composite));
+            String id = new FaceJobs(blobs, cluster.queue, store).create(
+                    List.of(new JobMaker.PhotoRef("class.png", photo)), DetectParams.defaults(), "default", "test");
+            // Redis loses its data before any coordinator took the strips. The blobs live in Redis
+            // too: they are put back, as if uploaded again, so what is tested is that the strips'
+            // tasks come back from TaskHistory.
+            java.util.Map<String, byte[]> kept = new java.util.HashMap<>();
+            for (String key : cluster.redis.call(j -> j.keys("blob:*"))) {
+                kept.put(key, cluster.redis.call(j -> j.get(key.getBytes())));
+            }
+            cluster.redis.call(j -> j.flushAll());
+            kept.forEach((key, bytes) -> cluster.redis.call(j -> j.set(key.getBytes(), bytes)));
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 1);
+            Eventually.within(Duration.ofSeconds(150), "the job finished", () -> !status(view, id).equals("running"));
+            JobView.View done = view.read(id);
+            assertEquals("done", done.status(), cluster.state());
+            List<Box> whole = FaceDetector.detect(HaarCascade.frontalFace(), GrayImage.of(composite),
+                    DetectParams.defaults());
+            assertEquals(whole.size(), done.photos().get(0).faces().size(), "every strip was given back and run");
+        }
+    }
+
     private static String running(JobView view, String id) {
         try {
             for (JobView.TileView t : view.read(id).photos().get(0).tiles()) {

@@ -26,6 +26,8 @@ public final class FacesTile implements TaskType {
     private static final long SIDE = 100_000;
     /** The most candidate windows one strip may answer: about 20 characters each, within a message's limit. */
     public static final int MAX_WINDOWS = 3_000;
+    /** The longest answer: a result travels in one message of at most 64 KiB with its task. */
+    static final int MAX_ANSWER_CHARS = 56_000;
 
     @Override
     public String name() {
@@ -73,11 +75,12 @@ public final class FacesTile implements TaskType {
         context.checkpoint();
         List<Box> windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
                 (int) p.get("photoW"), (int) p.get("photoH"), params);
-        if (windows.size() > MAX_WINDOWS) {
-            throw new IllegalStateException(windows.size() + " candidate windows in one strip (the limit is "
-                    + MAX_WINDOWS + "); search with a larger minSize");
+        String answer = windows.size() > MAX_WINDOWS ? null : Candidates.toJson(windows);
+        if (answer == null || answer.length() > MAX_ANSWER_CHARS) {
+            throw new IllegalStateException(windows.size() + " candidate windows in one strip, more than its answer "
+                    + "can carry; search with a larger minSize");
         }
-        return Candidates.toJson(windows);
+        return answer;
     }
 
     /**

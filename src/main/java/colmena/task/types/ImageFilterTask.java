@@ -7,6 +7,7 @@ import colmena.filters.ImageFilter;
 import colmena.filters.Pixels;
 import colmena.filters.Resize;
 import colmena.filters.GaussianBlur;
+import colmena.task.BlobSource;
 import colmena.task.Param;
 import colmena.task.TaskContext;
 import colmena.task.TaskParams;
@@ -67,7 +68,7 @@ public final class ImageFilterTask implements TaskType {
         context.checkpoint();
         byte[] png = out.toPng();
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("blob", context.blobs().put(png));
+        result.put("blob", context.blobs().put(png, BlobSource.STRIP_TTL));
         result.put("bytes", png.length);
         result.put("width", out.width());
         result.put("height", out.height());
