@@ -1,10 +1,7 @@
 package colmena.browser;
 
-import colmena.Cluster;
-import colmena.api.ApiServer;
 import colmena.jobs.FacesJobTest;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,43 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PhotosBrowserTest {
-    private static Cluster cluster;
-    private static ApiServer api;
+    private static PhotosPage page;
     private static WebDriver browser;
     private static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
-        cluster.startCoordinator("least-loaded");
-        cluster.startAgent("nodo1", 1);
-        cluster.startAgent("nodo2", 1);
-        api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
-        api.start();
-        dir = Files.createTempDirectory("colmena-photos");
-        browser = WebDriver.start(1400, 1600);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
-        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+        page = PhotosPage.start("photos.png");
+        browser = page.browser;
+        dir = page.dir;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "photos.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (page != null) {
+            page.close();
         }
     }
 
