@@ -77,8 +77,15 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts an agent as a separate process of its own (to be killed), logging to target/. */
     public Process startAgentProcess(String id, int workers) throws java.io.IOException {
+        return startAgentProcess(id, workers, List.of());
+    }
+
+    /** The same, with more JVM options (a clock moved by {@code -Dcolmena.clock.skewMs}, say). */
+    public Process startAgentProcess(String id, int workers, List<String> jvmOptions) throws java.io.IOException {
+        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx128m"));
+        jvm.addAll(jvmOptions);
         return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", id + ".log"),
-                List.of("-XX:+UseSerialGC", "-Xmx128m"), "agent", "--id", id, "--redis", redisUrl,
+                jvm, "agent", "--id", id, "--redis", redisUrl,
                 "--interval", colmena.config.Flags.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
     }
 

@@ -97,12 +97,13 @@ public final class Agent {
         waitForOldSelf();
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
-        heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage);
+        heartbeat = new Heartbeat(sampler, nodes, redis.clock(), () -> loop == null ? 0 : loop.longRunning(),
+                config.interval().toMillis(), redisOutage);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
         recoverInflight();
         loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage,
-                new Blobs(redis));
+                new Blobs(redis), redis.clock());
         threads.add(Threads.start("colmena-heartbeat", heartbeat));
         threads.add(Threads.start("colmena-results", loop.sender()));
         threads.add(Threads.start("colmena-take", loop));

@@ -1,6 +1,7 @@
 package colmena.agent;
 
 import colmena.broker.Nodes;
+import colmena.broker.RedisClock;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
 import colmena.support.Outage;
@@ -13,20 +14,30 @@ final class Heartbeat implements Runnable {
 
     private final NodeSampler sampler;
     private final Nodes nodes;
+    private final RedisClock clock;
+    private final java.util.function.IntSupplier longRunning;
     private final long intervalMs;
     private final Outage redisOutage;
     private volatile boolean running = true;
 
-    Heartbeat(NodeSampler sampler, Nodes nodes, long intervalMs, Outage redisOutage) {
+    /**
+     * @param clock       Redis's clock, measured again at every beat
+     * @param longRunning how many workers a long-running task holds now
+     */
+    Heartbeat(NodeSampler sampler, Nodes nodes, RedisClock clock, java.util.function.IntSupplier longRunning,
+              long intervalMs, Outage redisOutage) {
         this.sampler = sampler;
         this.nodes = nodes;
+        this.clock = clock;
+        this.longRunning = longRunning;
         this.intervalMs = intervalMs;
         this.redisOutage = redisOutage;
     }
 
-    /** Samples and writes once. */
+    /** Samples and writes once, with how far this machine's clock is from Redis's. */
     NodeStats beat() {
-        NodeStats stats = sampler.sample();
+        clock.sync();
+        NodeStats stats = sampler.sample().withAgent(longRunning.getAsInt(), clock.offsetMs(), clock.now());
         nodes.beat(stats);
         return stats;
     }

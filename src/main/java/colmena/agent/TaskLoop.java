@@ -2,8 +2,10 @@ package colmena.agent;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
+import colmena.broker.RedisClock;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.metrics.NodeStats;
 import colmena.support.Glyphs;
 import colmena.support.Outage;
 import colmena.support.ThrottledLog;
@@ -29,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * worker pool. It takes only what it can start soon: one task per free worker, plus, for tasks
  * that finish in a few milliseconds, enough to keep the workers busy for {@link #PREFETCH_TARGET_MS},
  * so one Redis round trip carries many short tasks while long ones stay queued where the
- * coordinator can still move them.
+ * coordinator can still move them. Workers held by long-running tasks count for no prefetch, and
+ * when every worker is held so, tasks taken ahead and not started go back to the node's queue,
+ * where the coordinator can move them to a node with a free worker.
  */
 final class TaskLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
@@ -42,6 +46,7 @@ final class TaskLoop implements Runnable {
 
     private final String nodeId;
     private final BlobSource blobs;
+    private final RedisClock clock;
     private final int workers;
     private final long taskTimeoutMs;
     private final TaskQueue queue;
@@ -75,9 +80,11 @@ final class TaskLoop implements Runnable {
         }
     }
 
-    TaskLoop(String nodeId, int workers, long taskTimeoutMs, TaskQueue queue, Outage redisOutage, BlobSource blobs) {
+    TaskLoop(String nodeId, int workers, long taskTimeoutMs, TaskQueue queue, Outage redisOutage, BlobSource blobs,
+             RedisClock clock) {
         this.nodeId = nodeId;
         this.blobs = blobs;
+        this.clock = clock;
         this.workers = workers;
         this.taskTimeoutMs = taskTimeoutMs;
         this.queue = queue;
@@ -92,14 +99,31 @@ final class TaskLoop implements Runnable {
         return sender;
     }
 
-    /** How many tasks to hold at once: the workers, plus a prefetch sized by how short tasks are. */
+    /**
+     * How many tasks to hold at once: the workers, plus a prefetch sized by how short tasks are,
+     * for the workers no long-running task holds.
+     */
     int capacity() {
         double avg = averageMs;
-        if (avg < 0) {
+        int turning = workers - longRunning();
+        if (avg < 0 || turning <= 0) {
             return workers;
         }
-        long extra = Math.round(workers * PREFETCH_TARGET_MS / Math.max(0.01, avg));
+        long extra = Math.round(turning * PREFETCH_TARGET_MS / Math.max(0.01, avg));
         return workers + (int) Math.min(PREFETCH_MAX, Math.max(0, extra));
+    }
+
+    /** Workers held by a task that has run {@link NodeStats#LONG_RUNNING_MS} or more. */
+    int longRunning() {
+        long now = System.nanoTime();
+        int n = 0;
+        for (Held h : held.values()) {
+            long started = h.startedNanos;
+            if (started != 0 && !h.finished && now - started >= NodeStats.LONG_RUNNING_MS * 1_000_000L) {
+                n++;
+            }
+        }
+        return n;
     }
 
     int held() {
@@ -176,6 +200,7 @@ final class TaskLoop implements Runnable {
     int step() {
         int free = capacity() - held.size();
         if (free <= 0) {
+            handBackWhileHeld();
             synchronized (slotFreed) {
                 try {
                     // Looked at again under the lock a freed slot is announced with, so no wake-up is missed.
@@ -235,6 +260,57 @@ final class TaskLoop implements Runnable {
         return taken.size();
     }
 
+    /**
+     * When every worker is held by a long-running task, gives the tasks taken ahead and not started
+     * back to the head of this node's queue, unchanged (no attempt spent): there the coordinator
+     * can move them to a node with a free worker instead of their waiting here behind long ones.
+     */
+    private void handBackWhileHeld() {
+        if (pool.getQueue().isEmpty() || longRunning() < workers) {
+            return;
+        }
+        List<Runnable> waiting = new ArrayList<>();
+        pool.getQueue().drainTo(waiting);
+        List<Held> back = new ArrayList<>();
+        for (Runnable r : waiting) {
+            back.add(((Run) r).held);
+        }
+        if (back.isEmpty()) {
+            return;
+        }
+        List<TaskQueue.Returned> returned = new ArrayList<>(back.size());
+        for (Held h : back) {
+            returned.add(new TaskQueue.Returned(h.raw, h.raw));
+        }
+        try {
+            int n = queue.handBack(nodeId, returned);
+            for (Held h : back) {
+                held.remove(h.task.id(), h);
+            }
+            LOG.info("Every worker is held by a long task: {} tasks taken ahead go back to {} to be moved to a free node",
+                    n, RedisKeys.nodeTasks(nodeId));
+        } catch (RuntimeException e) {
+            redisOutage.failed(e);
+            for (Held h : back) {
+                pool.execute(new Run(h)); // they stay here, and run when a worker frees
+            }
+        }
+    }
+
+    /** A held task's turn on the worker pool. */
+    private final class Run implements Runnable {
+        final Held held;
+
+        Run(Held held) {
+            this.held = held;
+        }
+
+        @Override
+        public void run() {
+            runOne(held);
+        }
+    }
+
     private void start(String raw, TaskMessage task) {
         Held h = new Held(raw, task);
         held.put(task.id(), h);
@@ -242,7 +318,7 @@ final class TaskLoop implements Runnable {
             return; // stopping: it stays held, and is handed back
         }
         try {
-            pool.execute(() -> runOne(h));
+            pool.execute(new Run(h));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The pool is shutting down; the task stays held and is handed back.
         }
@@ -262,11 +338,11 @@ final class TaskLoop implements Runnable {
             h.stopped = true;
             return;
         }
-        h.startedAtMs = System.currentTimeMillis();
+        h.startedAtMs = clock.now();
         h.startedNanos = System.nanoTime();
         TaskResult result;
         try {
-            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs);
+            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs, clock::now);
         } catch (InterruptedException e) {
             h.stopped = true;
             return;

@@ -21,20 +21,24 @@ public final class TaskRunner {
     }
 
     public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs) throws InterruptedException {
-        return run(task, nodeId, timeoutMs, BlobSource.NONE);
+        return run(task, nodeId, timeoutMs, BlobSource.NONE, System::currentTimeMillis);
     }
 
-    /** The same, with the blobs (photos, tiles) the task may read. */
-    public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs, BlobSource blobs)
-            throws InterruptedException {
-        long startedAtMs = System.currentTimeMillis();
+    /**
+     * The same, with the blobs (photos, tiles) the task may read.
+     *
+     * @param clock now, epoch milliseconds, for the start and finish times (the agent gives Redis's)
+     */
+    public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs, BlobSource blobs,
+                                 java.util.function.LongSupplier clock) throws InterruptedException {
+        long startedAtMs = clock.getAsLong();
         long t0 = System.nanoTime();
         String error;
         try {
             TaskType type = TaskTypes.get(task.type());
             TaskParams params = TaskParams.check(type, task.params());
             String result = type.run(params, new TaskContext(timeoutMs, blobs));
-            return TaskResult.done(task, nodeId, result, startedAtMs, System.currentTimeMillis(), elapsedMs(t0));
+            return TaskResult.done(task, nodeId, result, startedAtMs, clock.getAsLong(), elapsedMs(t0));
         } catch (InterruptedException e) {
             throw e;
         } catch (InvalidTaskException e) {
@@ -50,7 +54,7 @@ public final class TaskRunner {
         } catch (Exception e) {
             error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        return TaskResult.failed(task, nodeId, error, startedAtMs, System.currentTimeMillis(), elapsedMs(t0));
+        return TaskResult.failed(task, nodeId, error, startedAtMs, clock.getAsLong(), elapsedMs(t0));
     }
 
     private static long elapsedMs(long t0) {

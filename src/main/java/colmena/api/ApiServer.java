@@ -165,7 +165,7 @@ public final class ApiServer {
     }
 
     private Router routes(Config config, Redis redis, UserStore users, Database database) {
-        TaskHistoryStore store = new TaskHistoryStore();
+        TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());

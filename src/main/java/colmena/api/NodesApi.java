@@ -217,6 +217,9 @@ final class NodesApi {
         return id;
     }
 
+    /** A node whose clock is further than this from Redis's is flagged on its card. */
+    static final long CLOCK_OFF_MS = 1_000;
+
     static Map<String, Object> view(NodeView v, List<Alerts.Alert> alerts) {
         Map<String, Object> m = new LinkedHashMap<>();
         NodeStats s = v.stats();
@@ -226,6 +229,9 @@ final class NodesApi {
         m.put("drained", v.drained());
         m.put("saturated", alerts.stream().anyMatch(a -> !a.metric().equals("disk")));
         m.put("lastSeen", s == null ? null : Instant.ofEpochMilli(s.sampledAtMs()));
+        // How far the agent's clock is from Redis's; its times are corrected, but a teacher should know.
+        m.put("clockOffsetMs", s == null ? null : s.clockOffsetMs());
+        m.put("clockOff", s != null && Math.abs(s.clockOffsetMs()) > CLOCK_OFF_MS);
         m.put("queued", v.queued());
         m.put("running", v.running());
         m.put("done", v.done());
@@ -239,6 +245,7 @@ final class NodesApi {
         metrics.put("os", s.os());
         metrics.put("cores", s.cores());
         metrics.put("workers", s.workers());
+        metrics.put("longRunning", s.longRunning());
         metrics.put("cpuPercent", s.cpuPercent());
         metrics.put("memPercent", s.memPercent());
         metrics.put("memUsedBytes", s.memUsedBytes());

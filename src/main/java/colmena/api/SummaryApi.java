@@ -83,7 +83,7 @@ final class SummaryApi {
     }
 
     private List<Map<String, Object>> perMinute() {
-        long minute = System.currentTimeMillis() / 60_000L;
+        long minute = redis.clock().now() / 60_000L;
         List<String> keys = new ArrayList<>();
         for (long m = minute - MINUTES + 1; m <= minute; m++) {
             keys.add(RedisKeys.doneInMinute(m));

@@ -154,7 +154,7 @@ final class TasksApi {
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
-        List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null);
+        List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null, queue.now());
         List<String> ids = tasks.stream().map(TaskMessage::id).toList();
         boolean recorded = recordSubmitted(tasks);
         try {

@@ -24,6 +24,7 @@ public final class Redis implements AutoCloseable {
     private final JedisPool pool;
     private final String url;
     private volatile Boolean hasBlmove;
+    private final RedisClock clock = new RedisClock(this);
 
     private Redis(JedisPool pool, String url) {
         this.pool = pool;
@@ -81,6 +82,11 @@ public final class Redis implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** Redis's clock, the one all times in TaskHistory are read on. */
+    public RedisClock clock() {
+        return clock;
     }
 
     public <T> T call(Function<Jedis, T> action) {

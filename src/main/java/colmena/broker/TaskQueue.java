@@ -204,6 +204,11 @@ public final class TaskQueue {
         this.redis = redis;
     }
 
+    /** Now on Redis's clock, the one every time in TaskHistory is read on ({@link RedisClock}). */
+    public long now() {
+        return redis.clock().now();
+    }
+
     public Redis redis() {
         return redis;
     }
@@ -230,16 +235,19 @@ public final class TaskQueue {
      * @return their ids, in submission order
      */
     public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
-        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo);
+        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
         submitTasks(tasks);
         return tasks.stream().map(colmena.task.TaskMessage::id).toList();
     }
 
-    /** {@code count} new tasks of one kind, each with a fresh id, not yet submitted. */
+    /**
+     * {@code count} new tasks of one kind, each with a fresh id, not yet submitted.
+     *
+     * @param now when they are submitted, on Redis's clock ({@link RedisClock#now})
+     */
     public static List<colmena.task.TaskMessage> newTasks(String type, java.util.Map<String, Object> params, int count,
-                                                          String replyTo) {
+                                                          String replyTo, long now) {
         List<colmena.task.TaskMessage> tasks = new ArrayList<>(count);
-        long now = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
             tasks.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), type, params, now, replyTo));
         }

@@ -97,7 +97,7 @@ public final class Coordinator {
     }
 
     public void start() {
-        TaskHistoryStore store = new TaskHistoryStore();
+        TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts());
         durability = Durability.of(database);
         collector = new ResultCollector(queue, store, new DbSession(database), durability);

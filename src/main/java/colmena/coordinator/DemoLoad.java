@@ -34,7 +34,7 @@ final class DemoLoad {
         }
         owed -= n;
         List<String> tasks = new ArrayList<>(n);
-        long now = System.currentTimeMillis();
+        long now = queue.now();
         for (int i = 0; i < n; i++) {
             long number = ThreadLocalRandom.current().nextLong(1_000, 10_000);
             tasks.add(Json.write(TaskMessage.submit(colmena.task.TaskIds.next(), TYPE,

@@ -13,6 +13,10 @@ public final class NodeLoad {
     final long queued;
     final long running;
     final boolean saturated;
+    /** Task threads the agent runs; 0 when not known. */
+    int workers;
+    /** Of those, how many a long-running task holds (see {@link colmena.metrics.NodeStats#longRunning}). */
+    int longRunning;
     long outstanding;
     long placedNow;
     /** Tasks a second this node was seen to finish while it had work waiting; NaN until seen. */
@@ -67,7 +71,27 @@ public final class NodeLoad {
      * its capacity at {@code perCoreRate} (see {@link #perCoreRate}).
      */
     double rate(double perCoreRate) {
-        return hasObservedRate() ? observedRate : Math.max(0.1, capacity()) * perCoreRate;
+        double rate = hasObservedRate() ? observedRate : Math.max(0.1, capacity()) * perCoreRate;
+        return rate * turningShare();
+    }
+
+    /**
+     * The share of its workers no long-running task holds: a node whose workers are all held
+     * starts nothing new until one of them ends, however fast it was before (a thousandth, not
+     * zero, so such nodes still compare by what they hold when all are held).
+     */
+    double turningShare() {
+        if (workers <= 0 || longRunning <= 0) {
+            return 1;
+        }
+        return Math.max(0.001, (workers - Math.min(workers, longRunning)) / (double) workers);
+    }
+
+    /** Notes how many workers the agent runs and how many of them long-running tasks hold. */
+    NodeLoad workers(int workers, int longRunning) {
+        this.workers = Math.max(0, workers);
+        this.longRunning = Math.max(0, longRunning);
+        return this;
     }
 
     /**
@@ -102,6 +126,8 @@ public final class NodeLoad {
         NodeLoad c = new NodeLoad(id, cores, cpuPercent, memPercent, queued, running, saturated);
         c.outstanding = outstanding;
         c.observedRate = observedRate;
+        c.workers = workers;
+        c.longRunning = longRunning;
         return c;
     }
 }

@@ -114,7 +114,8 @@ final class NodeMonitor {
 
     private NodeLoad load(NodeView v, long now) {
         NodeStats s = v.stats();
-        NodeLoad n = new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), false);
+        NodeLoad n = new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), false)
+                .workers(s.workers(), s.longRunning());
         boolean over = n.otherCpu() >= SATURATED_CPU_OTHERS || s.memPercent() >= SATURATED_MEMORY_PERCENT;
         if (!over) {
             overSinceMs.remove(v.id());
@@ -122,13 +123,15 @@ final class NodeMonitor {
         }
         long since = overSinceMs.computeIfAbsent(v.id(), k -> now);
         boolean saturated = now - since >= SATURATED_AFTER_MS;
-        return new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), saturated);
+        return new NodeLoad(v.id(), s.cores(), s.cpuPercent(), s.memPercent(), v.queued(), v.running(), saturated)
+                .workers(s.workers(), s.longRunning());
     }
 
     /** Feeds the node's done counter to its completion rate; returns the rate, NaN until known. */
     private double observeRate(NodeView v, long monoMs) {
         int workers = v.stats().workers() > 0 ? v.stats().workers() : Math.max(1, v.stats().cores());
-        boolean busy = v.queued() > 0 || v.running() >= workers;
+        // While long-running tasks hold every worker, nothing it could finish is being measured.
+        boolean busy = (v.queued() > 0 || v.running() >= workers) && v.stats().longRunning() < workers;
         CompletionRate rate = rates.computeIfAbsent(v.id(), k -> new CompletionRate());
         rate.observe(monoMs, v.done(), busy);
         return rate.perSecond();

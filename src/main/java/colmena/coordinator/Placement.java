@@ -94,6 +94,10 @@ public interface Placement {
             if (n.hasObservedRate()) {
                 sb.append(", ").append(tasksPerSecond(n.observedRate));
             }
+            if (n.longRunning > 0) {
+                sb.append(", ").append(Math.min(n.longRunning, n.workers)).append(" of ").append(n.workers)
+                        .append(" workers held by long tasks");
+            }
             return sb.append(", cpu ").append(Math.round(n.cpuPercent)).append('%').append(more).toString();
         }
 

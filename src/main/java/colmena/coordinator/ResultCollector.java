@@ -178,7 +178,7 @@ final class ResultCollector {
         java.util.Map<String, Long> counts = new java.util.HashMap<>();
         for (TaskResult r : results) {
             if (r.status().isFinal()) {
-                long minute = (r.finishedAtMs() > 0 ? r.finishedAtMs() : System.currentTimeMillis()) / 60_000L;
+                long minute = (r.finishedAtMs() > 0 ? r.finishedAtMs() : queue.now()) / 60_000L;
                 String key = r.status() == TaskStatus.DONE ? RedisKeys.doneInMinute(minute) : RedisKeys.failedInMinute(minute);
                 counts.merge(key, 1L, Long::sum);
             }

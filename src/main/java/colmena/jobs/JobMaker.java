@@ -119,7 +119,7 @@ public final class JobMaker {
             throw new JobException("photos", "a job needs 1 to " + MAX_PHOTOS + " photos, got " + photos.size());
         }
         String jobId = TaskIds.next();
-        long now = System.currentTimeMillis();
+        long now = queue.now();
         List<JobStore.Photo> rows = new ArrayList<>();
         List<JobStore.Tile> tiles = new ArrayList<>();
         for (int i = 0; i < photos.size(); i++) {

@@ -8,11 +8,33 @@ package colmena.metrics;
  * @param workers     task threads the agent runs
  * @param intervalMs  how often the agent samples; the key lives a few of these
  * @param sampledAtMs wall-clock time of the sample, epoch milliseconds
+ * @param longRunning workers held by a task that has run for {@link #LONG_RUNNING_MS} or more:
+ *                    a node whose workers are all held starts nothing new until one ends
+ * @param clockOffsetMs how far the agent's clock is ahead of Redis's (negative: behind); its
+ *                    task times are corrected by it, and the dashboard flags a node whose clock is off
  */
 public record NodeStats(String nodeId, String host, String os, int cores, double cpuPercent,
                         long memUsedBytes, long memTotalBytes, long diskUsedBytes, long diskTotalBytes,
                         long netRxBytesPerSec, long netTxBytesPerSec, long uptimeSeconds,
-                        int workers, long intervalMs, long sampledAtMs) {
+                        int workers, long intervalMs, long sampledAtMs, int longRunning, long clockOffsetMs) {
+    /** A task running this long holds its worker, as placement sees it. */
+    public static final long LONG_RUNNING_MS = 1_000;
+
+    /** A sample with no task held long and the clock taken as right (what older agents report). */
+    public NodeStats(String nodeId, String host, String os, int cores, double cpuPercent,
+                     long memUsedBytes, long memTotalBytes, long diskUsedBytes, long diskTotalBytes,
+                     long netRxBytesPerSec, long netTxBytesPerSec, long uptimeSeconds,
+                     int workers, long intervalMs, long sampledAtMs) {
+        this(nodeId, host, os, cores, cpuPercent, memUsedBytes, memTotalBytes, diskUsedBytes, diskTotalBytes,
+                netRxBytesPerSec, netTxBytesPerSec, uptimeSeconds, workers, intervalMs, sampledAtMs, 0, 0);
+    }
+
+    /** This sample with what the agent knows beyond its resources, its time read on Redis's clock. */
+    public NodeStats withAgent(int longRunning, long clockOffsetMs, long sampledAtMs) {
+        return new NodeStats(nodeId, host, os, cores, cpuPercent, memUsedBytes, memTotalBytes, diskUsedBytes,
+                diskTotalBytes, netRxBytesPerSec, netTxBytesPerSec, uptimeSeconds, workers, intervalMs, sampledAtMs,
+                longRunning, clockOffsetMs);
+    }
 
     public double memPercent() {
         return percent(memUsedBytes, memTotalBytes);

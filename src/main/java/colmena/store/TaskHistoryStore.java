@@ -51,6 +51,18 @@ public final class TaskHistoryStore {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int IN_CHUNK = 500;
 
+    private final java.util.function.LongSupplier clock;
+
+    /** Reads the time of each write on this machine's clock; processes give theirs Redis's ({@link #TaskHistoryStore(java.util.function.LongSupplier)}). */
+    public TaskHistoryStore() {
+        this(System::currentTimeMillis);
+    }
+
+    /** @param clock now, epoch milliseconds, for the rows' {@code [Timestamp]} and unknown submission times */
+    public TaskHistoryStore(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
+
     public static final int MAX_RESULT_CHARS = 2_000;
     public static final int MAX_MOVES_CHARS = 4_000;
     public static final int MAX_PARAMS_CHARS = 1_000;
@@ -64,7 +76,7 @@ public final class TaskHistoryStore {
         if (placed.isEmpty()) {
             return;
         }
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = new Timestamp(clock.getAsLong());
         // Most placed tasks are new: one look-up of which rows exist replaces an UPDATE per task.
         Set<String> existing = existing(c, placed.stream().map(TaskMessage::id).toList());
         List<TaskMessage> again = new ArrayList<>();
@@ -100,7 +112,7 @@ public final class TaskHistoryStore {
      */
     public void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
         Set<String> existing = existing(c, submitted.stream().map(TaskMessage::id).toList());
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = new Timestamp(clock.getAsLong());
         List<Row> rows = new ArrayList<>();
         for (TaskMessage t : submitted) {
             if (existing.add(t.id())) {
@@ -144,7 +156,7 @@ public final class TaskHistoryStore {
                 latest.put(r.id(), r);
             }
         }
-        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp now = new Timestamp(clock.getAsLong());
         List<TaskResult> running = new ArrayList<>();
         List<TaskResult> finals = new ArrayList<>();
         for (TaskResult r : latest.values()) {
