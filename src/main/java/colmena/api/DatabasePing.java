@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #REUSE_MS}).
  */
 final class DatabasePing {
-    static final long WAIT_MS = 800;
+    static final long WAIT_MS = 500;
     static final long REUSE_MS = 250;
     static final String UP = "up";
     static final String DOWN = "down";
