@@ -135,7 +135,9 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
-        server.createContext("/api/", routes(config, redis, users, database));
+        Router router = routes(config, redis, users, database);
+        server.createContext("/api/", router);
+        server.createContext("/metrics", router);
         server.createContext("/", new StaticFiles());
     }
 
@@ -178,7 +180,10 @@ public final class ApiServer {
         TaskQueue jobQueue = new TaskQueue(redis);
         JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
                 new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit);
-        return new Router(auth)
+        Router router = new Router(auth);
+        MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
+        return router
+                .get("/metrics", Role.VIEWER, metrics::metrics)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
                 .get("/api/me", Role.VIEWER, authApi::whoAmI)

@@ -86,6 +86,11 @@ final class NodesApi {
         return body;
     }
 
+    /** Every node as last read (for {@code GET /metrics}). */
+    List<NodeView> nodeViews() {
+        return readings.get().nodes();
+    }
+
     /** Every node as the API shows it, alerts included, from the current reading. */
     List<Map<String, Object>> views() {
         Reading now = readings.get();

@@ -43,6 +43,9 @@ final class Router implements HttpHandler {
 
     private final List<Route> routes = new ArrayList<>();
     private final Auth auth;
+    private final RequestMetrics metrics = new RequestMetrics();
+    /** The exchange attribute naming the route a request matched, for {@link #metrics}. */
+    private static final String ROUTE = "colmena.route";
 
     Router(Auth auth) {
         this.auth = auth;
@@ -79,8 +82,14 @@ final class Router implements HttpHandler {
         return List.copyOf(routes);
     }
 
+    /** The requests answered so far. */
+    RequestMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
         try (ex) {
             Response response;
             try {
@@ -101,6 +110,7 @@ final class Router implements HttpHandler {
                 response = Response.json(500, Map.of("error", "internal error; the API log has the details"));
             }
             send(ex, response);
+            metrics.record(ex.getRequestMethod(), (String) ex.getAttribute(ROUTE), response.status(), System.nanoTime() - t0);
         }
     }
 
@@ -118,6 +128,7 @@ final class Router implements HttpHandler {
                 allowed.add(r.method());
                 continue;
             }
+            ex.setAttribute(ROUTE, r.template());
             if (!r.method().equals("GET")) {
                 refuseCrossSite(ex);
             }

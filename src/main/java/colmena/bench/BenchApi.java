@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code colmena bench api}: the latency of {@code GET /api/nodes} and {@code GET /api/tasks?limit=50}
- * under a steady {@link OpenLoad open-loop load}.
+ * under a steady {@link OpenLoad open-loop load}, optionally while TaskHistory is written as a
+ * coordinator under a burst of submissions writes it ({@code --write-rate}).
  * Exit code 0 when both endpoints answer every request with 200 and their p99 is within the target.
  */
 final class BenchApi {
@@ -39,7 +40,9 @@ final class BenchApi {
             Option.value("nodes", null, "50", "N", "nodes with a heartbeat in Redis; a tenth of them offline"),
             Option.value("rows", null, "1000000", "N", "rows written to TaskHistory before the run"),
             Option.value("rate", null, "200", "N", "requests per second to each endpoint"),
-            Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"));
+            Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"),
+            Option.value("write-rate", null, "0", "N", "tasks a second written to TaskHistory meanwhile (PENDING, "
+                    + "then DONE), as a coordinator under a burst writes them; 0 for none"));
     static final double TARGET_P99_MS = 20;
     static final int WARMUP_SECONDS = 5;
     static final int BATCH_ROWS = 5_000;
@@ -56,6 +59,7 @@ final class BenchApi {
         int rows = flags.integer("rows", 0, 100_000_000);
         int rate = flags.integer("rate", 1, 10_000);
         int seconds = flags.integer("seconds", 1, 3_600);
+        int writeRate = flags.integer("write-rate", 0, 1_000_000);
 
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
         ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
@@ -86,7 +90,20 @@ final class BenchApi {
             CompletableFuture<OpenLoad.Figures> tasksRun = CompletableFuture.supplyAsync(
                     () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
             Usage before = Usage.now();
+            HistoryWriter writer = writeRate > 0 ? new HistoryWriter(lab.db, writeRate) : null;
+            Thread writing = writer == null ? null : Threads.start("bench-writer", writer);
+            long writeStarted = System.nanoTime();
             List<OpenLoad.Figures> all = List.of(nodesRun.join(), tasksRun.join());
+            if (writer != null) {
+                writer.stop();
+                writing.join();
+                double s = (System.nanoTime() - writeStarted) / 1e9;
+                if (writer.failure() != null) {
+                    throw new IllegalStateException("the concurrent writer failed: " + writer.failure(), writer.failure());
+                }
+                System.out.printf(Locale.ROOT, "Concurrent writer: %,d tasks stored DONE in %.1f s (%,.0f tasks/s, asked %,d/s; "
+                        + "two transactions a batch, every 100 ms)%n", writer.written(), s, writer.written() / s, writeRate);
+            }
             print(all, nodeCount, online.size(), rows, before, Usage.now());
             return all.stream().allMatch(f -> f.met(TARGET_P99_MS)) ? 0 : 1;
         } finally {

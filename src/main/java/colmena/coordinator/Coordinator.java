@@ -98,9 +98,10 @@ public final class Coordinator {
 
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
-        Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts());
+        Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts(),
+                stats.waitedToPlace());
         durability = Durability.of(database);
-        collector = new ResultCollector(queue, store, new DbSession(database), durability);
+        collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay());
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()

@@ -32,6 +32,10 @@ final class CoordinatorStats {
     private final LatencyHistogram choose = new LatencyHistogram();
     private final LatencyHistogram batch = new LatencyHistogram();
     private final LatencyHistogram nodesRead = new LatencyHistogram();
+    /** From a task's submission to its placement on a node (Redis's clock at both ends). */
+    private final LatencyHistogram waitedToPlace = new LatencyHistogram();
+    /** From a result's finish on its node to its commit in TaskHistory. */
+    private final LatencyHistogram storeDelay = new LatencyHistogram();
     private final LongAdder batchTasks = new LongAdder();
     private final String policy;
     private final String holder;
@@ -81,6 +85,14 @@ final class CoordinatorStats {
             batchNs = 0;
             inBatch = 0;
         }
+    }
+
+    LatencyHistogram waitedToPlace() {
+        return waitedToPlace;
+    }
+
+    LatencyHistogram storeDelay() {
+        return storeDelay;
     }
 
     /** Reading every node took {@code ns} (monitor thread). */
@@ -138,6 +150,8 @@ final class CoordinatorStats {
         total.put("batchNs", histogram(now.batch()));
         total.put("nodesReadNs", histogram(now.nodesRead()));
         total.put("batchTasks", now.batchTasks());
+        total.put("waitedToPlaceNs", histogram(waitedToPlace.snapshot()));
+        total.put("storeDelayNs", histogram(storeDelay.snapshot()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("holder", holder);
         out.put("atMs", now.atMs());

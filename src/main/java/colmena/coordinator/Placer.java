@@ -45,8 +45,12 @@ final class Placer {
     private List<NodeLoad> nodes = List.of();
     private long nodesVersion = -1;
 
+    private final colmena.support.LatencyHistogram waited;
+
+    /** @param waited where each placed task's wait, from its submission to its placement, is counted */
     Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
-           int maxAttempts) {
+           int maxAttempts, colmena.support.LatencyHistogram waited) {
+        this.waited = waited;
         this.queue = queue;
         this.monitor = monitor;
         this.policy = policy;
@@ -137,6 +141,12 @@ final class Placer {
             return null;
         });
         int moved = queue.moveFromHead(TaskQueue.PLACING, moves);
+        long nowMs = queue.now();
+        for (TaskMessage t : placed) {
+            if (t.submittedAtMs() > 0) {
+                waited.record((nowMs - t.submittedAtMs()) * 1_000_000L);
+            }
+        }
         // After leftovers, look again: there may be more of them than one batch.
         recover = leftovers || moved < moves.size();
         if (moved < moves.size()) {

@@ -54,12 +54,16 @@ final class ResultCollector {
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
+    /** Each final result's delay from its finish on the node to its commit here. */
+    private final colmena.support.LatencyHistogram storeDelay;
 
     private record Committed(long atMs, List<Move> drops) {
     }
 
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
-    ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability) {
+    ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability,
+                    colmena.support.LatencyHistogram storeDelay) {
+        this.storeDelay = storeDelay;
         this.queue = queue;
         this.store = store;
         this.db = db;
@@ -122,6 +126,12 @@ final class ResultCollector {
                     + "the tasks' history, the first results stand", duplicates);
         }
         committed.add(new Committed(System.currentTimeMillis(), drops));
+        long nowMs = queue.now();
+        for (TaskResult r : results) {
+            if (r.status().isFinal() && r.finishedAtMs() > 0) {
+                storeDelay.record((nowMs - r.finishedAtMs()) * 1_000_000L);
+            }
+        }
         tracked += drops.size();
         // Answered as soon as committed. If this process dies before the batch is dropped, it is
         // stored and answered again: a waiter goes by task id.

@@ -458,6 +458,18 @@ public final class TaskHistoryStore {
         return where.toString();
     }
 
+    /** Rows by task type and status: {@code type -> status -> count}. */
+    public Map<String, Map<String, Long>> countByTypeAndStatus(Connection c) throws SQLException {
+        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TaskType, Status, COUNT(*) FROM TaskHistory GROUP BY TaskType, Status")) {
+            while (rs.next()) {
+                counts.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+        }
+        return counts;
+    }
+
     /**
      * Tasks TaskHistory holds as not finished (PENDING or RUNNING), oldest first, rebuilt as the
      * messages that would carry them, on the node they were last placed on (null for a task
