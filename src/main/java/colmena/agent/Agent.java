@@ -98,7 +98,7 @@ public final class Agent {
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
         heartbeat = new Heartbeat(sampler, nodes, redis.clock(), () -> loop == null ? 0 : loop.longRunning(),
-                config.interval().toMillis(), redisOutage);
+                () -> loop == null ? java.util.Map.of() : loop.progress(), config.interval().toMillis(), redisOutage);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
         recoverInflight();

@@ -16,6 +16,8 @@ final class Heartbeat implements Runnable {
     private final Nodes nodes;
     private final RedisClock clock;
     private final java.util.function.IntSupplier longRunning;
+    private final java.util.function.Supplier<java.util.Map<String, String>> progress;
+    private boolean hadProgress;
     private final long intervalMs;
     private final Outage redisOutage;
     private volatile boolean running = true;
@@ -23,9 +25,11 @@ final class Heartbeat implements Runnable {
     /**
      * @param clock       Redis's clock, measured again at every beat
      * @param longRunning how many workers a long-running task holds now
+     * @param progress    what running tasks last said of their progress (see {@link Nodes#beat(NodeStats, java.util.Map)})
      */
     Heartbeat(NodeSampler sampler, Nodes nodes, RedisClock clock, java.util.function.IntSupplier longRunning,
-              long intervalMs, Outage redisOutage) {
+              java.util.function.Supplier<java.util.Map<String, String>> progress, long intervalMs, Outage redisOutage) {
+        this.progress = progress;
         this.sampler = sampler;
         this.nodes = nodes;
         this.clock = clock;
@@ -38,7 +42,10 @@ final class Heartbeat implements Runnable {
     NodeStats beat() {
         clock.sync();
         NodeStats stats = sampler.sample().withAgent(longRunning.getAsInt(), clock.offsetMs(), clock.now());
-        nodes.beat(stats);
+        java.util.Map<String, String> now = progress.get();
+        // Written when there is some, and once more when there is none any longer (which clears it).
+        nodes.beat(stats, now.isEmpty() && !hadProgress ? null : now);
+        hadProgress = !now.isEmpty();
         return stats;
     }
 

@@ -71,6 +71,7 @@ final class TaskLoop implements Runnable {
         volatile long startedAtMs;
         volatile boolean noticed;
         volatile boolean stopped;
+        final colmena.task.TaskContext.Progress progress = new colmena.task.TaskContext.Progress();
         /** Its result is with the sender: it is not handed back, the result goes instead. */
         volatile boolean finished;
 
@@ -111,6 +112,24 @@ final class TaskLoop implements Runnable {
         }
         long extra = Math.round(turning * PREFETCH_TARGET_MS / Math.max(0.01, avg));
         return workers + (int) Math.min(PREFETCH_MAX, Math.max(0, extra));
+    }
+
+    /**
+     * The progress running tasks have reported, {@code taskId -> {"percent": n, "text": "..."}} as
+     * JSON, for the heartbeat to write; tasks that reported none are left out.
+     */
+    java.util.Map<String, String> progress() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (Held h : held.values()) {
+            int percent = h.progress.percent();
+            if (percent >= 0 && h.startedNanos != 0 && !h.finished) {
+                java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+                p.put("percent", percent);
+                p.put("text", h.progress.text());
+                out.put(h.task.id(), Json.write(p));
+            }
+        }
+        return out;
     }
 
     /** Workers held by a task that has run {@link NodeStats#LONG_RUNNING_MS} or more. */
@@ -342,7 +361,7 @@ final class TaskLoop implements Runnable {
         h.startedNanos = System.nanoTime();
         TaskResult result;
         try {
-            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs, clock::now);
+            result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs, clock::now, h.progress);
         } catch (InterruptedException e) {
             h.stopped = true;
             return;

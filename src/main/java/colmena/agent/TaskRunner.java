@@ -21,23 +21,25 @@ public final class TaskRunner {
     }
 
     public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs) throws InterruptedException {
-        return run(task, nodeId, timeoutMs, BlobSource.NONE, System::currentTimeMillis);
+        return run(task, nodeId, timeoutMs, BlobSource.NONE, System::currentTimeMillis, new TaskContext.Progress());
     }
 
     /**
      * The same, with the blobs (photos, tiles) the task may read.
      *
-     * @param clock now, epoch milliseconds, for the start and finish times (the agent gives Redis's)
+     * @param clock    now, epoch milliseconds, for the start and finish times (the agent gives Redis's)
+     * @param progress where the task's progress reports are kept
      */
     public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs, BlobSource blobs,
-                                 java.util.function.LongSupplier clock) throws InterruptedException {
+                                 java.util.function.LongSupplier clock, TaskContext.Progress progress)
+            throws InterruptedException {
         long startedAtMs = clock.getAsLong();
         long t0 = System.nanoTime();
         String error;
         try {
             TaskType type = TaskTypes.get(task.type());
             TaskParams params = TaskParams.check(type, task.params());
-            String result = type.run(params, new TaskContext(timeoutMs, blobs));
+            String result = type.run(params, new TaskContext(timeoutMs, blobs, progress));
             return TaskResult.done(task, nodeId, result, startedAtMs, clock.getAsLong(), elapsedMs(t0));
         } catch (InterruptedException e) {
             throw e;

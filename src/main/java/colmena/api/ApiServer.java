@@ -173,7 +173,7 @@ public final class ApiServer {
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
+        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis));
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);

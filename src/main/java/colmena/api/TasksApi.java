@@ -39,7 +39,10 @@ final class TasksApi {
     private final TaskHistoryStore store;
     private final TaskQueue queue;
 
-    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue) {
+    private final colmena.broker.Nodes nodes;
+
+    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes) {
+        this.nodes = nodes;
         this.db = db;
         this.store = store;
         this.queue = queue;
@@ -50,7 +53,7 @@ final class TasksApi {
         TaskQuery q = query(r.query(), QUERY, TaskQuery.DEFAULT_LIMIT, TaskQuery.MAX_LIMIT);
         TaskPage page = db.use(c -> store.list(c, q));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("tasks", page.tasks());
+        out.put("tasks", withProgress(page.tasks()));
         out.put("total", page.total());
         out.put("limit", q.limit());
         out.put("nextCursor", page.nextCursor() == null ? "" : Long.toString(page.nextCursor()));
@@ -67,7 +70,44 @@ final class TasksApi {
         if (task == null) {
             throw ApiException.notFound("no task \"" + id + "\"");
         }
-        return task;
+        return withProgress(List.of(task)).get(0);
+    }
+
+    /**
+     * The rows as JSON, each RUNNING one with the {@code progress} its task last reported
+     * ({@code {"percent": 40, "text": "row 3 of 8"}}, or null), read from the nodes' progress in
+     * Redis in one round trip; without it when Redis does not answer.
+     */
+    private List<com.google.gson.JsonElement> withProgress(List<TaskRecord> tasks) {
+        Map<String, List<String>> running = new LinkedHashMap<>();
+        for (TaskRecord t : tasks) {
+            if (t.status() == colmena.task.TaskStatus.RUNNING && t.node() != null) {
+                running.computeIfAbsent(t.node(), k -> new java.util.ArrayList<>()).add(t.id());
+            }
+        }
+        Map<String, String> progress = Map.of();
+        if (!running.isEmpty()) {
+            try {
+                progress = nodes.progress(running);
+            } catch (RuntimeException e) {
+                progress = Map.of(); // Redis away: the rows without it
+            }
+        }
+        List<com.google.gson.JsonElement> out = new java.util.ArrayList<>(tasks.size());
+        for (TaskRecord t : tasks) {
+            JsonObject o = colmena.broker.Json.API.toJsonTree(t).getAsJsonObject();
+            if (t.status() == colmena.task.TaskStatus.RUNNING) {
+                String p = progress.get(t.id());
+                o.add("progress", p == null ? com.google.gson.JsonNull.INSTANCE : readProgress(p));
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static com.google.gson.JsonElement readProgress(String json) {
+        colmena.task.TaskProgress p = colmena.broker.Json.readProgress(json);
+        return p == null ? com.google.gson.JsonNull.INSTANCE : colmena.broker.Json.API.toJsonTree(p);
     }
 
     /** {@code GET /api/tasks.csv}: the filtered history for a spreadsheet, streamed. */

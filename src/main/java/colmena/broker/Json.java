@@ -61,6 +61,30 @@ public final class Json {
     }
 
     /**
+     * A progress report as an agent wrote it ({@code {"percent": 40, "text": "row 3 of 8"}}), kept
+     * to a percentage 0–100 and a text of at most 80 characters; null when it is not that (it
+     * comes from other machines).
+     */
+    public static colmena.task.TaskProgress readProgress(String json) {
+        if (json == null || json.length() > 1_024) {
+            return null;
+        }
+        try {
+            com.google.gson.JsonObject in = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+            double percent = in.get("percent").getAsDouble();
+            if (!(percent >= 0 && percent <= 100)) {
+                return null;
+            }
+            com.google.gson.JsonElement text = in.get("text");
+            String t = text != null && text.isJsonPrimitive() ? text.getAsString() : null;
+            int max = colmena.task.TaskContext.Progress.MAX_TEXT;
+            return new colmena.task.TaskProgress((int) percent, t == null || t.length() <= max ? t : t.substring(0, max));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * The text of {@code placed}, the task read from {@code raw} with its node and reason set. When
      * {@code raw} is an object with neither field, the two are appended to it rather than the whole
      * task written again (the placer does this for every task).

@@ -42,6 +42,14 @@ public final class Nodes {
 
     /** Writes one heartbeat: the stats key with its lifetime, the last-seen copy and one history sample. */
     public void beat(NodeStats stats) {
+        beat(stats, null);
+    }
+
+    /**
+     * The same, and the progress its running tasks last reported ({@code taskId -> {"percent", "text"}}
+     * as JSON), replacing the last beat's; null to leave it alone, empty to clear it.
+     */
+    public void beat(NodeStats stats, Map<String, String> progress) {
         String id = stats.nodeId();
         String json = Json.write(stats);
         String sample = String.format(Locale.ROOT, "[%d,%.1f,%.1f,%.1f]", stats.sampledAtMs(), stats.cpuPercent(),
@@ -54,8 +62,74 @@ public final class Nodes {
             p.sadd(RedisKeys.NODES, id);
             p.lpush(RedisKeys.nodeHistory(id), sample);
             p.ltrim(RedisKeys.nodeHistory(id), 0, keep - 1);
+            if (progress != null) {
+                String key = RedisKeys.nodeProgress(id);
+                p.del(key);
+                if (!progress.isEmpty()) {
+                    p.hset(key, progress);
+                    p.pexpire(key, statsTtlMs(stats.intervalMs()));
+                }
+            }
             p.sync();
             return null;
+        });
+    }
+
+    /**
+     * The progress running tasks last reported, for the tasks named, by the node each runs on:
+     * {@code taskId -> {"percent": n, "text": "..."}} as JSON; tasks with none are left out. One
+     * round trip.
+     */
+    public Map<String, String> progress(Map<String, List<String>> tasksByNode) {
+        if (tasksByNode.isEmpty()) {
+            return Map.of();
+        }
+        return redis.call(j -> {
+            Pipeline p = j.pipelined();
+            Map<String, Response<List<String>>> answers = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : tasksByNode.entrySet()) {
+                if (RedisKeys.isValidNodeId(e.getKey()) && !e.getValue().isEmpty()) {
+                    answers.put(e.getKey(), p.hmget(RedisKeys.nodeProgress(e.getKey()), e.getValue().toArray(new String[0])));
+                }
+            }
+            p.sync();
+            Map<String, String> out = new java.util.HashMap<>();
+            for (Map.Entry<String, Response<List<String>>> e : answers.entrySet()) {
+                List<String> ids = tasksByNode.get(e.getKey());
+                List<String> values = e.getValue().get();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (values.get(i) != null) {
+                        out.put(ids.get(i), values.get(i));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Every progress report of every known node's running tasks, {@code taskId -> JSON}: the
+     * registry, then each node's (small) progress hash, pipelined.
+     */
+    public Map<String, String> allProgress() {
+        Set<String> ids = redis.call(j -> j.smembers(RedisKeys.NODES));
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return redis.call(j -> {
+            Pipeline p = j.pipelined();
+            List<Response<Map<String, String>>> answers = new ArrayList<>();
+            for (String id : ids) {
+                if (RedisKeys.isValidNodeId(id)) {
+                    answers.add(p.hgetAll(RedisKeys.nodeProgress(id)));
+                }
+            }
+            p.sync();
+            Map<String, String> out = new HashMap<>();
+            for (Response<Map<String, String>> a : answers) {
+                out.putAll(a.get());
+            }
+            return out;
         });
     }
 

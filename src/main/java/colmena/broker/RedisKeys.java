@@ -74,6 +74,11 @@ public final class RedisKeys {
         return "node:" + validNodeId(nodeId) + ":history";
     }
 
+    /** Hash: the progress its running tasks last reported, {@code taskId -> {"percent", "text"}}; rewritten every beat. */
+    public static String nodeProgress(String nodeId) {
+        return "node:" + validNodeId(nodeId) + ":progress";
+    }
+
     /** Set (with a TTL) by an agent that stops gracefully, in the same step that removes its stats key. */
     public static String nodeLeft(String nodeId) {
         return "node:" + validNodeId(nodeId) + ":left";

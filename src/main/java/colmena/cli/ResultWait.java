@@ -14,6 +14,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +36,11 @@ final class ResultWait {
     private final Duration timeout;
     private int failed;
     private long downSinceNanos = -1;
+    /** How often the running tasks' progress is looked at, and shown when it changed. */
+    static final long PROGRESS_EVERY_MS = 1_000;
+    private long progressAtNanos = System.nanoTime();
+    private String shownProgress = "";
+    private final boolean terminal = System.console() != null;
 
     ResultWait(Redis redis, String reply, List<String> ids, Duration timeout) {
         this.redis = redis;
@@ -54,8 +60,10 @@ final class ResultWait {
                 List<String> popped = redis.call(j -> j.blpop(POP_SECONDS, reply));
                 back();
                 if (popped != null) {
+                    clearProgressLine();
                     onReply(popped.get(1));
                 }
+                showProgressIfDue();
             } catch (JedisConnectionException e) {
                 down(e);
             }
@@ -85,6 +93,63 @@ final class ResultWait {
             failed++;
             System.out.println(Glyphs.cross() + " " + r.id() + " FAILED" + (r.node() == null ? "" : " on " + r.node())
                     + ": " + r.error());
+        }
+    }
+
+    /**
+     * Once a second: what the running tasks last said of their progress, on one line of stderr
+     * (redrawn in place on a terminal, printed when it changes otherwise).
+     */
+    private void showProgressIfDue() {
+        if (System.nanoTime() - progressAtNanos < PROGRESS_EVERY_MS * 1_000_000L) {
+            return;
+        }
+        progressAtNanos = System.nanoTime();
+        Map<String, String> all = new colmena.broker.Nodes(redis).allProgress();
+        StringBuilder line = new StringBuilder();
+        int shown = 0;
+        int running = 0;
+        for (String id : new java.util.TreeSet<>(waiting)) {
+            String json = all.get(id);
+            if (json == null) {
+                continue;
+            }
+            running++;
+            if (shown < 3) {
+                line.append(shown == 0 ? "" : "; ").append(describe(id, json));
+                shown++;
+            }
+        }
+        if (running > shown) {
+            line.append("; ").append(running - shown).append(" more running");
+        }
+        String now = line.toString();
+        if (now.equals(shownProgress)) {
+            return;
+        }
+        clearProgressLine();
+        if (!now.isEmpty()) {
+            System.err.print(terminal ? "\r" + now : now + System.lineSeparator());
+            System.err.flush();
+        }
+        shownProgress = now;
+    }
+
+    /** {@code …b953e011 45 % row 300 of 1200}, from what the agent wrote. */
+    static String describe(String id, String json) {
+        String shortId = id.length() > 8 ? Glyphs.ellipsis() + id.substring(id.length() - 8) : id;
+        colmena.task.TaskProgress p = Json.readProgress(json);
+        if (p == null) {
+            return shortId + " running";
+        }
+        return shortId + " " + p.percent() + " %" + (p.text() == null ? "" : " " + p.text());
+    }
+
+    private void clearProgressLine() {
+        if (terminal && !shownProgress.isEmpty()) {
+            System.err.print("\r" + " ".repeat(shownProgress.length()) + "\r");
+            System.err.flush();
+            shownProgress = "";
         }
     }
 

@@ -2,20 +2,67 @@ package colmena.task;
 
 import java.util.concurrent.TimeoutException;
 
-/** What a running task may ask of its runner: whether to stop, and the blobs it works on. */
+/**
+ * What a running task may ask of its runner: whether to stop, the blobs it works on, and where to
+ * say how far it has got.
+ */
 public final class TaskContext {
     private final long deadlineNanos;
     private final long timeoutMs;
     private final BlobSource blobs;
+    private final Progress progress;
 
     public TaskContext(long timeoutMs) {
         this(timeoutMs, BlobSource.NONE);
     }
 
     public TaskContext(long timeoutMs, BlobSource blobs) {
+        this(timeoutMs, blobs, new Progress());
+    }
+
+    /** @param progress where {@link #progress(int, String)} is kept, for the agent to read */
+    public TaskContext(long timeoutMs, BlobSource blobs, Progress progress) {
         this.timeoutMs = timeoutMs;
         this.deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000L;
         this.blobs = blobs;
+        this.progress = progress;
+    }
+
+    /**
+     * Says how far the task has got: a percentage (0–100, clamped) and a short text ("row 300 of
+     * 1200"; null for none). Cheap enough to call in a loop: it only keeps the latest figures; the
+     * agent sends them once per heartbeat interval, whatever the number of calls.
+     */
+    public void progress(int percent, String text) {
+        progress.set(Math.max(0, Math.min(100, percent)), text);
+    }
+
+    /**
+     * The latest progress a task reported: written by the task's thread, read by the agent's
+     * heartbeat. The two fields are read without a lock: a reading may pair one call's
+     * percentage with the next call's text, never anything a task did not say.
+     */
+    public static final class Progress {
+        /** Texts longer than this are cut when read. */
+        public static final int MAX_TEXT = 80;
+        private volatile int percent = -1;
+        private volatile String text;
+
+        void set(int percent, String text) {
+            this.text = text;
+            this.percent = percent;
+        }
+
+        /** The percentage, or -1 while the task has reported none. */
+        public int percent() {
+            return percent;
+        }
+
+        /** The text, at most {@link #MAX_TEXT} characters, or null. */
+        public String text() {
+            String t = text;
+            return t == null || t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT - 1) + "…";
+        }
     }
 
     /** The photos, tiles and cascade files this task may read, by hash. */

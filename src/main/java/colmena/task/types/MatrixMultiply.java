@@ -67,6 +67,7 @@ public final class MatrixMultiply implements TaskType {
             }
             if (context != null) {
                 context.checkpoint();
+                context.progress((int) ((i + 1) * 100L / n), "row " + (i + 1) + " of " + n);
             }
         }
         return sum;

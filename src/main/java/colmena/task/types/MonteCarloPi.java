@@ -44,6 +44,7 @@ public final class MonteCarloPi implements TaskType {
             }
             if ((i & 0xFFFFF) == 0 && context != null) {
                 context.checkpoint();
+                context.progress((int) (i * 100 / samples), null);
             }
         }
         return 4.0 * inside / samples;

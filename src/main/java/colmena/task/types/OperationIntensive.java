@@ -46,6 +46,7 @@ public final class OperationIntensive implements TaskType {
             x ^= x >>> 29;
             if ((i & 0xFFFFF) == 0 && context != null) {
                 context.checkpoint();
+                context.progress((int) (i * 100 / steps), null);
             }
         }
         return Math.floorMod(x, 100_000L);

@@ -44,6 +44,8 @@ public final class Primes implements TaskType {
                 }
                 if (context != null) {
                     context.checkpoint();
+                    // The sieve's work is mostly done by √n; its share of the primes below √n tells how far.
+                    context.progress((int) Math.min(99, (long) i * i * 100 / n), null);
                 }
             }
         }

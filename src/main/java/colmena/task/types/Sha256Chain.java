@@ -41,6 +41,7 @@ public final class Sha256Chain implements TaskType {
             h = sha.digest(h);
             if ((i & 0xFFFF) == 0 && context != null) {
                 context.checkpoint();
+                context.progress((int) (i * 100 / rounds), null);
             }
         }
         return HexFormat.of().formatHex(h);

@@ -33,7 +33,12 @@ public final class Sleep implements TaskType {
                 Thread.sleep(context.remainingMs());
                 throw new TimeoutException("ran past its timeout of " + context.timeoutMs() + " ms");
             }
-            Thread.sleep(ms);
+            // In steps, saying how far it has got; one sleep when short.
+            long step = Math.max(100, ms / 100);
+            for (long slept = 0; slept < ms; slept += step) {
+                Thread.sleep(Math.min(step, ms - slept));
+                context.progress((int) (Math.min(ms, slept + step) * 100 / ms), null);
+            }
         }
         return Long.toString(ms);
     }

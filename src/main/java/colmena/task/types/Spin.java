@@ -55,6 +55,8 @@ public final class Spin implements TaskType {
                 x ^= x >>> 29;
             }
             context.checkpoint();
+            long used = (cpuClock ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - start;
+            context.progress((int) Math.min(100, used * 100 / Math.max(1, cpuNanos)), null);
         }
         sink = x;
     }
