@@ -32,7 +32,7 @@ final class TasksApi {
     static final int MAX_CSV_ROWS = 1_000_000;
     private static final Set<String> QUERY = Set.of("limit", "before", "offset", "node", "status", "type");
     private static final Set<String> CSV_QUERY = Set.of("limit", "node", "status", "type");
-    private static final Set<String> BODY = Set.of("type", "params", "count");
+    private static final Set<String> BODY = Set.of("type", "params", "count", "retries");
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private final ConnectionPool db;
@@ -170,7 +170,7 @@ final class TasksApi {
         JsonObject body = r.jsonBody();
         for (String k : body.keySet()) {
             if (!BODY.contains(k)) {
-                throw field("unknown field \"" + k + "\"; send type, params and count", k);
+                throw field("unknown field \"" + k + "\"; send type, params, count and retries", k);
             }
         }
         JsonElement typeEl = body.get("type");
@@ -189,12 +189,16 @@ final class TasksApi {
             }
         }
         int count = count(body.get("count"));
+        int retries = retries(body.get("retries"));
         try {
             TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
         List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null, queue.now());
+        if (retries > 0) {
+            tasks = tasks.stream().map(t -> t.withRetries(retries)).toList();
+        }
         List<String> ids = tasks.stream().map(TaskMessage::id).toList();
         boolean recorded = recordSubmitted(tasks);
         try {
@@ -274,6 +278,19 @@ final class TasksApi {
             }
         }
         throw field("count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e, "count");
+    }
+
+    private static int retries(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return 0;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double d = e.getAsDouble();
+            if (d == Math.rint(d) && d >= 0 && d <= TaskMessage.MAX_RETRIES) {
+                return (int) d;
+            }
+        }
+        throw field("retries must be a whole number from 0 to " + TaskMessage.MAX_RETRIES + ", got " + e, "retries");
     }
 
     private static ApiException field(String message, String field) {

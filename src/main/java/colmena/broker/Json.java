@@ -155,6 +155,11 @@ public final class Json {
         if (task.attempt() < 1) {
             throw new MalformedMessageException("task " + task.id() + " has attempt " + task.attempt());
         }
+        if (task.retriesAsked() < 0 || task.retriesAsked() > TaskMessage.MAX_RETRIES
+                || task.failuresSoFar() < 0 || task.failuresSoFar() > task.retriesAsked()) {
+            throw new MalformedMessageException("task " + task.id() + " has retries " + task.retries() + " and failures "
+                    + task.failures() + "; retries must be 0 to " + TaskMessage.MAX_RETRIES + ", failures at most that");
+        }
         if (task.node() != null && !RedisKeys.isValidNodeId(task.node())) {
             throw new MalformedMessageException("task " + task.id() + " placed on invalid node id");
         }

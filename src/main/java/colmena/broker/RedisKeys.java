@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class RedisKeys {
     public static final String RESULTS_QUEUE = "results:queue";
     public static final String SUBMITTED = "tasks:submitted";
+    /** Sorted set: tasks whose run FAILED, waiting out their back-off before a retry, scored by when (ms, Redis's clock). */
+    public static final String DELAYED = "tasks:delayed";
     public static final String NODES = "nodes";
     public static final String DRAINED = "nodes:drained";
     public static final String DEAD_LETTER = "deadletter";

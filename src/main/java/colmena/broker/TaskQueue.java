@@ -235,7 +235,16 @@ public final class TaskQueue {
      * @return their ids, in submission order
      */
     public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
+        return submitNew(type, params, count, replyTo, 0);
+    }
+
+    /** The same, each task asking for {@code retries} retries of a run that FAILED. */
+    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+                                  int retries) {
         List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
+        if (retries > 0) {
+            tasks = tasks.stream().map(t -> t.withRetries(retries)).toList();
+        }
         submitTasks(tasks);
         return tasks.stream().map(colmena.task.TaskMessage::id).toList();
     }
@@ -296,6 +305,51 @@ public final class TaskQueue {
      */
     public List<String> takeSubmitted(int max, Duration wait) {
         return take(RedisKeys.SUBMITTED, PLACING, max, wait);
+    }
+
+    /**
+     * Moves tasks whose retry is due (score at or before {@code nowMs}) from {@code tasks:delayed}
+     * to the tail of {@code tasks:submitted}, at most {@code max}, in one step.
+     */
+    private static final Script RELEASE_DUE = new Script(CHECK_LIST + """
+            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
+            local t = redis.call('TYPE', KEYS[1])
+            t = type(t) == 'table' and t.ok or t
+            if t ~= 'zset' and t ~= 'none' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, m in ipairs(due) do
+              redis.call('RPUSH', KEYS[2], m)
+              redis.call('ZREM', KEYS[1], m)
+            end
+            return #due
+            """);
+
+    /**
+     * Puts tasks to be tried again in {@code tasks:delayed}, each due at its time (epoch ms on
+     * Redis's clock). The same text added twice is one entry: a collector that stores a failure
+     * again after a crash schedules one retry, not two.
+     */
+    public void delay(List<colmena.task.TaskMessage> tasks, List<Long> dueMs) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Double> members = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
+        }
+        redis.call(j -> j.zadd(RedisKeys.DELAYED, members));
+    }
+
+    /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
+    public int releaseDue(int max) {
+        List<String> keys = List.of(RedisKeys.DELAYED, RedisKeys.SUBMITTED);
+        List<String> args = List.of(Long.toString(now()), Integer.toString(max));
+        return (int) (long) redis.call(j -> (Long) RELEASE_DUE.run(j, keys, args));
+    }
+
+    /** Tasks waiting for a retry. */
+    public long delayedCount() {
+        return redis.call(j -> j.zcard(RedisKeys.DELAYED));
     }
 
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */

@@ -46,6 +46,9 @@ final class Placer {
     private long nodesVersion = -1;
 
     private final colmena.support.LatencyHistogram waited;
+    /** Retries whose back-off has passed are moved to tasks:submitted this often. */
+    static final long RELEASE_EVERY_MS = 200;
+    private long releasedAtNanos;
 
     /** @param waited where each placed task's wait, from its submission to its placement, is counted */
     Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
@@ -67,6 +70,7 @@ final class Placer {
      * @throws SQLException when TaskHistory cannot be written; the batch stays in tasks:placing
      */
     int placeOnce(Duration wait) throws SQLException {
+        releaseDueRetries();
         if (monitor.version() != nodesVersion) {
             nodesVersion = monitor.version();
             nodes = monitor.liveNodes();
@@ -164,6 +168,19 @@ final class Placer {
         return moved;
     }
 
+    /** Moves retries whose back-off has passed to tasks:submitted, at most every {@link #RELEASE_EVERY_MS}. */
+    private void releaseDueRetries() {
+        long now = System.nanoTime();
+        if (now - releasedAtNanos < RELEASE_EVERY_MS * 1_000_000L) {
+            return;
+        }
+        releasedAtNanos = now;
+        int released = queue.releaseDue(BATCH);
+        if (released > 0) {
+            LOG.info("{} tasks whose back-off has passed sent to be placed again", released);
+        }
+    }
+
     /**
      * With no live node: takes one batch of submitted tasks into tasks:placing (where the next pass
      * with a live node starts) and records them in TaskHistory as PENDING on no node, so that a
@@ -200,7 +217,8 @@ final class Placer {
 
     /** Why a task cannot be placed at all, or null when it can. */
     private String refusal(TaskMessage task) {
-        if (task.attempt() > maxAttempts) {
+        // Runs that failed and were tried again (opt-in retries) are not counted against the node deaths allowed.
+        if (task.attempt() > maxAttempts + task.failuresSoFar()) {
             String last = task.moves() == null || task.moves().isEmpty() ? "" : "; last: " + task.moves().get(task.moves().size() - 1);
             return "gave up after " + maxAttempts + " attempts" + last;
         }

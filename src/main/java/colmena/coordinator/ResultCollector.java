@@ -10,6 +10,7 @@ import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Glyphs;
 import colmena.support.ThrottledLog;
+import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
 import org.slf4j.Logger;
@@ -109,7 +110,7 @@ final class ResultCollector {
             try {
                 TaskResult r = Json.readResult(raw);
                 results.add(r);
-                if (r.status().isFinal() && r.task().replyTo() != null) {
+                if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
                     replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
                 }
                 drops.add(Move.drop(raw));
@@ -119,7 +120,20 @@ final class ResultCollector {
                 drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.RESULTS_QUEUE, raw, e.getMessage())));
             }
         }
-        int duplicates = db.inTransaction(c -> store.recordResults(c, results));
+        List<TaskResult> failedToRetry = results.stream().filter(RetryPolicy::retries).toList();
+        List<TaskResult> others = failedToRetry.isEmpty() ? results
+                : results.stream().filter(r -> !RetryPolicy.retries(r)).toList();
+        TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
+        int duplicates = db.inTransaction(c -> {
+            retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
+            List<TaskResult> toStore = others;
+            if (!retries[0].stored().isEmpty()) {
+                toStore = new ArrayList<>(others);
+                toStore.addAll(retries[0].stored());
+            }
+            return store.recordResults(c, toStore);
+        });
+        scheduleRetries(retries[0]);
         if (duplicates > 0) {
             duplicateRuns.add(duplicates);
             LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
@@ -136,8 +150,8 @@ final class ResultCollector {
         // Answered as soon as committed. If this process dies before the batch is dropped, it is
         // stored and answered again: a waiter goes by task id.
         queue.reply(replies);
-        countPerMinute(results);
-        for (TaskResult r : results) {
+        countPerMinute(others);
+        for (TaskResult r : others) {
             if (r.status() == TaskStatus.DONE) {
                 lines.info("Result from {} stored: {}", r.node(), r.result());
             } else if (r.status() == TaskStatus.FAILED) {
@@ -181,6 +195,30 @@ final class ResultCollector {
             committed.poll();
         }
         tracked -= drops.size();
+    }
+
+    /**
+     * Puts the retried tasks in {@code tasks:delayed} to wait out their back-off. If Redis refuses,
+     * the failures stay in results:storing and the next pass schedules them again from their rows.
+     */
+    private void scheduleRetries(TaskHistoryStore.Retries retries) {
+        if (!retries.retried().isEmpty()) {
+            long now = queue.now();
+            List<Long> due = new ArrayList<>(retries.retried().size());
+            for (TaskMessage t : retries.retried()) {
+                due.add(now + RetryPolicy.delayOfRetried(t));
+            }
+            queue.delay(retries.retried(), due);
+            for (TaskMessage t : retries.retried()) {
+                lines.info("Task '{}' {}{} FAILED, tried again: {}", t.type(), Glyphs.ellipsis(), t.shortId(),
+                        t.moves().get(t.moves().size() - 1));
+            }
+        }
+        for (TaskResult r : retries.stale()) {
+            duplicateRuns.increment();
+            LOG.info("A failure of {} on {} (attempt {}) came after the task had moved on; not stored",
+                    r.task().shortId(), r.node(), r.task().attempt());
+        }
     }
 
     /** Adds the batch to the per-minute counts the dashboard's rate comes from (best effort). */

@@ -367,6 +367,88 @@ public final class TaskHistoryStore {
         }
     }
 
+    /**
+     * What became of runs that FAILED and may be tried again (see {@link #recordRetries}).
+     *
+     * @param retried tasks whose row now says so, to be scheduled (again, if a crash came between)
+     * @param stored  results to store as any result is: their row is already final
+     * @param stale   failures of an attempt the task has left behind (it lives on elsewhere); not stored
+     */
+    public record Retries(List<TaskMessage> retried, List<TaskResult> stored, List<TaskResult> stale) {
+    }
+
+    private static final String RETRY = "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
+            + "Moves = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
+
+    /**
+     * Records runs that FAILED and will be tried again: each row back to PENDING with the run's
+     * error, the next attempt and a note ({@code next} makes the retried task). A row still at the
+     * failed attempt is updated; one already at the next attempt on the same node was updated by a
+     * pass that died before the retry was scheduled, and is scheduled again; a final row stores the
+     * result as any late result is stored; any other is a failure of an attempt the task has left
+     * behind, and is not stored.
+     */
+    public Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next)
+            throws SQLException {
+        List<TaskMessage> retried = new ArrayList<>();
+        List<TaskResult> stored = new ArrayList<>();
+        List<TaskResult> stale = new ArrayList<>();
+        if (failed.isEmpty()) {
+            return new Retries(retried, stored, stale);
+        }
+        Map<String, Object[]> rows = new java.util.HashMap<>();
+        List<String> ids = failed.stream().map(TaskResult::id).distinct().toList();
+        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TaskId, Status, Attempts, NodeID FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+                for (int k = 0; k < chunk.size(); k++) {
+                    ps.setString(k + 1, chunk.get(k));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getString(1), new Object[] {rs.getString(2), rs.getInt(3), rs.getString(4)});
+                    }
+                }
+            }
+        }
+        Timestamp now = new Timestamp(clock.getAsLong());
+        try (PreparedStatement ps = c.prepareStatement(RETRY)) {
+            for (TaskResult r : failed) {
+                Object[] row = rows.get(r.id());
+                int attempt = r.task().attempt();
+                boolean open = row == null || "PENDING".equals(row[0]) || "RUNNING".equals(row[0]);
+                if (row != null && !open) {
+                    stored.add(r);
+                } else if (row != null && (int) row[1] == attempt + 1 && java.util.Objects.equals(row[2], r.node())) {
+                    retried.add(next.apply(r)); // recorded by a pass that died before scheduling it
+                } else if (row != null && (int) row[1] != attempt) {
+                    stale.add(r);
+                } else {
+                    TaskMessage again = next.apply(r);
+                    if (row == null) {
+                        insert(c, List.of(new Row(again, r.node(), TaskStatus.PENDING, null, r.error(), r.startedAtMs(),
+                                r.finishedAtMs(), r.durationMs(), now)));
+                    } else {
+                        ps.setString(1, r.node());
+                        ps.setString(2, cut(r.error(), MAX_RESULT_CHARS));
+                        ps.setInt(3, again.attempt());
+                        ps.setString(4, moves(again));
+                        ps.setTimestamp(5, now);
+                        ps.setString(6, r.id());
+                        ps.setInt(7, attempt);
+                        ps.addBatch();
+                    }
+                    retried.add(again);
+                    rows.put(r.id(), new Object[] {"PENDING", again.attempt(), r.node()});
+                }
+            }
+            ps.executeBatch();
+        }
+        return new Retries(retried, stored, stale);
+    }
+
     private static Set<String> existing(Connection c, List<String> ids) throws SQLException {
         Set<String> found = new HashSet<>();
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {

@@ -17,17 +17,60 @@ import java.util.Map;
  * @param reason       why it was placed on that node
  * @param moves        one line per time it was taken away from a node, and why
  * @param replyTo      a {@code reply:<uuid>} list to send the stored result to, or null
+ * @param retries      how many times a run that FAILED is tried again (opt-in; null or 0: never)
+ * @param failures     how many runs have FAILED and been tried again so far (null: none)
  */
 public record TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,
-                          String node, String reason, List<String> moves, String replyTo) {
+                          String node, String reason, List<String> moves, String replyTo, Integer retries,
+                          Integer failures) {
+    /** The most retries a task may ask for. */
+    public static final int MAX_RETRIES = 10;
+
+    /** A task without retries (how every task was before they existed). */
+    public TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,
+                       String node, String reason, List<String> moves, String replyTo) {
+        this(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo, null, null);
+    }
+
+    /** Retries asked for, 0 when none. */
+    public int retriesAsked() {
+        return retries == null ? 0 : retries;
+    }
+
+    /** Runs that FAILED and were tried again, 0 when none. */
+    public int failuresSoFar() {
+        return failures == null ? 0 : failures;
+    }
+
+    /** Whether a FAILED run of this attempt is tried again. */
+    public boolean mayRetry() {
+        return failuresSoFar() < retriesAsked();
+    }
+
+    /** The same task, asking for {@code n} retries of a FAILED run (0: none). */
+    public TaskMessage withRetries(int n) {
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo,
+                n <= 0 ? null : n, failures);
+    }
+
+    /**
+     * The same task after a run that FAILED, to be tried again: the next attempt, one more
+     * failure, no node, and a note of what happened.
+     */
+    public TaskMessage retried(String note) {
+        List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
+        more.add(note);
+        return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo,
+                retries, failuresSoFar() + 1);
+    }
 
     public static TaskMessage submit(String id, String type, Map<String, Object> params, long submittedAtMs,
                                      String replyTo) {
-        return new TaskMessage(id, type, params, 1, submittedAtMs, null, null, List.of(), replyTo);
+        return new TaskMessage(id, type, params, 1, submittedAtMs, null, null, List.of(), replyTo, null, null);
     }
 
     public TaskMessage placedOn(String nodeId, String why) {
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, moves, replyTo);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, moves, replyTo, retries, failures);
     }
 
     /**
@@ -37,7 +80,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage movedAway(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo);
+        return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures);
     }
 
     /**
@@ -48,14 +91,14 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage requeued(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, null, null, List.copyOf(more), replyTo);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures);
     }
 
     /** The same task, where it is, with one more note in its history. */
     public TaskMessage noted(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, List.copyOf(more), replyTo);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, List.copyOf(more), replyTo, retries, failures);
     }
 
     /**
@@ -65,7 +108,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage movedTo(String nodeId, String why, String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo, retries, failures);
     }
 
     /**

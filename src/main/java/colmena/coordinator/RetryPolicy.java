@@ -1,0 +1,62 @@
+package colmena.coordinator;
+
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Opt-in retries of a run that FAILED (a task submitted with {@code retries N}; a task lost with
+ * its node is placed again anyway, and needs none): exponential back-off from
+ * {@link #BASE_MS}, doubling with each failure up to {@link #MAX_MS}, with equal jitter (half the
+ * delay fixed, half random) so tasks that failed together do not all come back at once. The
+ * jitter is drawn from the task's id and failure count, so the same failure, stored twice after a
+ * crash, makes the same retry.
+ */
+final class RetryPolicy {
+    static final long BASE_MS = 1_000;
+    static final long MAX_MS = 300_000;
+    private static final int MAX_ERROR_IN_NOTE = 200;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private RetryPolicy() {
+    }
+
+    /** Whether a result is a failed run that its task asks to be tried again. */
+    static boolean retries(TaskResult r) {
+        return r.status() == colmena.task.TaskStatus.FAILED && r.node() != null && r.task().mayRetry();
+    }
+
+    /**
+     * How long a task waits before its next try, in ms.
+     *
+     * @param failuresBefore its failures before the one that sends it back (0 for the first)
+     */
+    static long delayMs(String taskId, int failuresBefore) {
+        long full = Math.min(MAX_MS, BASE_MS << Math.min(Math.max(0, failuresBefore), 20));
+        SplittableRandom random = new SplittableRandom(taskId.hashCode() * 31L + failuresBefore);
+        return full / 2 + random.nextLong(full / 2 + 1);
+    }
+
+    /** The wait of a task that {@link #next} sent back. */
+    static long delayOfRetried(TaskMessage retried) {
+        return delayMs(retried.id(), retried.failuresSoFar() - 1);
+    }
+
+    /** The task as it goes back: the next attempt, one more failure, and a note of what failed and when it is tried again. */
+    static TaskMessage next(TaskResult failed) {
+        TaskMessage task = failed.task();
+        String error = failed.error() == null ? "no reason given" : failed.error();
+        if (error.length() > MAX_ERROR_IN_NOTE) {
+            error = error.substring(0, MAX_ERROR_IN_NOTE - 1) + "…";
+        }
+        String at = failed.finishedAtMs() > 0 ? CLOCK.format(Instant.ofEpochMilli(failed.finishedAtMs())) : "an unknown time";
+        String note = String.format(Locale.ROOT, "attempt %d FAILED on %s at %s (%s); retry %d of %d in %.1f s",
+                task.attempt(), failed.node(), at, error, task.failuresSoFar() + 1, task.retriesAsked(), delayMs(task.id(), task.failuresSoFar()) / 1000.0);
+        return task.retried(note);
+    }
+}
