@@ -72,6 +72,10 @@ final class TaskLoop implements Runnable {
         volatile boolean noticed;
         volatile boolean stopped;
         final colmena.task.TaskContext.Progress progress = new colmena.task.TaskContext.Progress();
+        /** The worker running it, while it runs (guarded by the Held's lock). */
+        Thread thread;
+        /** Set when it was cancelled while running: it ends CANCELLED, saying this. */
+        volatile String cancelled;
         /** Its result is with the sender: it is not handed back, the result goes instead. */
         volatile boolean finished;
 
@@ -155,6 +159,10 @@ final class TaskLoop implements Runnable {
     private boolean sweepDue;
     private long lastSweepMs = System.currentTimeMillis();
 
+    /** Cancel signals for this node are looked for this often. */
+    static final long CANCEL_CHECK_MS = 250;
+    private long cancelCheckedNanos;
+
     @Override
     public void run() {
         takeThread = Thread.currentThread();
@@ -162,7 +170,60 @@ final class TaskLoop implements Runnable {
             if (sweepDue || System.currentTimeMillis() - lastSweepMs > SWEEP_EVERY_MS) {
                 sweep();
             }
+            if (System.nanoTime() - cancelCheckedNanos > CANCEL_CHECK_MS * 1_000_000L) {
+                cancelCheckedNanos = System.nanoTime();
+                checkCancels();
+            }
             step();
+        }
+    }
+
+    /**
+     * Carries out the coordinator's cancel signals for tasks this agent holds: one not started
+     * leaves the worker pool's queue and is answered CANCELLED at once; a running one is
+     * interrupted, stops at its next checkpoint and is answered CANCELLED by its worker.
+     */
+    void checkCancels() {
+        java.util.Set<String> ids;
+        try {
+            ids = queue.cancelSignals(nodeId);
+        } catch (RuntimeException e) {
+            redisOutage.failed(e);
+            return;
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        String why = "cancelled: stopped on " + nodeId + " at " + Agent.clock();
+        for (String id : ids) {
+            Held h = held.get(id);
+            if (h == null || h.finished) {
+                continue;
+            }
+            if (h.startedNanos == 0 && pool.getQueue().removeIf(r -> ((Run) r).held == h)) {
+                long now = clock.now();
+                h.finished = true;
+                try {
+                    sender.send(h.raw, TaskResult.cancelled(h.task, nodeId, "cancelled before it started on " + nodeId, now, now, 0));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                taskLines.info("{} task {}{} {} cancelled before it started", Glyphs.cross(), Glyphs.ellipsis(),
+                        h.task.shortId(), h.task.describe());
+                continue;
+            }
+            synchronized (h) {
+                if (h.thread != null) {
+                    h.cancelled = why;
+                    h.thread.interrupt();
+                }
+            }
+        }
+        try {
+            queue.clearCancelSignals(nodeId, ids);
+        } catch (RuntimeException e) {
+            redisOutage.failed(e); // looked at again next time: acting twice on one signal does nothing more
         }
     }
 
@@ -359,10 +420,28 @@ final class TaskLoop implements Runnable {
         }
         h.startedAtMs = clock.now();
         h.startedNanos = System.nanoTime();
+        synchronized (h) {
+            h.thread = Thread.currentThread();
+        }
         TaskResult result;
         try {
             result = TaskRunner.run(h.task, nodeId, taskTimeoutMs, blobs, clock::now, h.progress);
         } catch (InterruptedException e) {
+            result = null;
+        } finally {
+            synchronized (h) {
+                h.thread = null;
+            }
+        }
+        if (h.cancelled != null) {
+            Thread.interrupted(); // a cancel that came as the task ended leaves no mark on the next one
+            if (result == null) {
+                long now = clock.now();
+                result = TaskResult.cancelled(h.task, nodeId, h.cancelled, h.startedAtMs, now,
+                        (System.nanoTime() - h.startedNanos) / 1_000_000L);
+            }
+        }
+        if (result == null) {
             h.stopped = true;
             return;
         }
@@ -387,8 +466,9 @@ final class TaskLoop implements Runnable {
             taskLines.info("{} task {}{} {} on {} in {} ms {} {}", Glyphs.check(), Glyphs.ellipsis(), h.task.shortId(),
                     h.task.describe(), nodeId, result.durationMs(), Glyphs.arrow(), shown(result.result()));
         } else {
-            taskLines.info("{} task {}{} {} on {} failed: {}", Glyphs.cross(), Glyphs.ellipsis(), h.task.shortId(),
-                    h.task.describe(), nodeId, result.error());
+            taskLines.info("{} task {}{} {} on {} {}: {}", Glyphs.cross(), Glyphs.ellipsis(), h.task.shortId(),
+                    h.task.describe(), nodeId, result.status() == TaskStatus.CANCELLED ? "cancelled" : "failed",
+                    result.error());
         }
     }
 

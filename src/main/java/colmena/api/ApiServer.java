@@ -173,13 +173,14 @@ public final class ApiServer {
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis));
+        Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
+        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit);
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);
         TaskQueue jobQueue = new TaskQueue(redis);
         JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
-                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit);
+                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit, cancels, jobStore);
         Router router = new Router(auth);
         MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
         return router
@@ -201,12 +202,15 @@ public final class ApiServer {
                 .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
                 .get("/api/tasks", Role.VIEWER, tasks::list)
                 .post("/api/tasks", Role.OPERATOR, tasks::submit)
+                .post("/api/tasks/cancel", Role.OPERATOR, tasks::cancelMatching)
+                .post("/api/tasks/{id}/cancel", Role.OPERATOR, tasks::cancel)
                 .get("/api/tasks.csv", Role.VIEWER, tasks::csv)
                 .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
                 .post("/api/blobs", Role.OPERATOR, jobs::upload)
                 .get("/api/jobs", Role.VIEWER, jobs::list)
                 .post("/api/jobs", Role.OPERATOR, jobs::create)
                 .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
+                .post("/api/jobs/{id}/cancel", Role.OPERATOR, jobs::cancel)
                 .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, jobs::original)
                 .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, jobs::annotated)
                 .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, jobs::output)

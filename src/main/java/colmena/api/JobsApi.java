@@ -47,8 +47,13 @@ final class JobsApi {
     private final FilterJobs filterJobs;
     private final JobView view;
     private final AuditTrail audit;
+    private final Cancels cancels;
+    private final colmena.jobs.JobStore store;
 
-    JobsApi(Blobs blobs, FaceJobs jobs, FilterJobs filterJobs, JobView view, AuditTrail audit) {
+    JobsApi(Blobs blobs, FaceJobs jobs, FilterJobs filterJobs, JobView view, AuditTrail audit, Cancels cancels,
+            colmena.jobs.JobStore store) {
+        this.cancels = cancels;
+        this.store = store;
         this.blobs = blobs;
         this.jobs = jobs;
         this.filterJobs = filterJobs;
@@ -221,6 +226,20 @@ final class JobsApi {
     Object list(Request r) throws Exception {
         int limit = (int) Request.wholeNumber(r.query(), "limit", 20, 1, 200);
         return Map.of("jobs", view.recent(limit));
+    }
+
+    /**
+     * {@code POST /api/jobs/{id}/cancel}: cancels every strip of the job not yet finished (its
+     * photos then end with what was done, the rest FAILED as cancelled); 409 when all were.
+     */
+    Object cancel(Request r) throws Exception {
+        JobView.View v = job(r);
+        Cancels.Outcome o = cancels.request(r, store.taskIds(v.id()));
+        if (o.cancelling().isEmpty()) {
+            throw new ApiException(409, "job " + v.id() + " has no unfinished task to cancel", Map.of("finished", o.finished().size()));
+        }
+        audit.record(r, "job_cancelled", v.id(), o.cancelling().size() + " tasks");
+        return Response.json(202, Map.of("id", v.id(), "cancelling", o.cancelling().size()));
     }
 
     /** {@code GET /api/jobs/{id}}: progress, and each photo with its tiles and faces. */

@@ -40,9 +40,14 @@ final class TasksApi {
     private final TaskQueue queue;
 
     private final colmena.broker.Nodes nodes;
+    private final Cancels cancels;
+    private final AuditTrail audit;
 
-    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes) {
+    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes, Cancels cancels,
+             AuditTrail audit) {
         this.nodes = nodes;
+        this.cancels = cancels;
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.queue = queue;
@@ -108,6 +113,78 @@ final class TasksApi {
     private static com.google.gson.JsonElement readProgress(String json) {
         colmena.task.TaskProgress p = colmena.broker.Json.readProgress(json);
         return p == null ? com.google.gson.JsonNull.INSTANCE : colmena.broker.Json.API.toJsonTree(p);
+    }
+
+    /** {@code POST /api/tasks/{id}/cancel}: 202 while it is being cancelled; 409 once it has finished. */
+    Object cancel(Request r) throws Exception {
+        String id = r.path("id");
+        if (!TASK_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("invalid task id \"" + id + "\"");
+        }
+        Cancels.Outcome o = cancels.request(r, List.of(id));
+        if (!o.unknown().isEmpty()) {
+            throw ApiException.notFound("no task \"" + id + "\"");
+        }
+        if (!o.finished().isEmpty()) {
+            throw new ApiException(409, "task " + id + " is already " + o.finished().get(id)
+                    + ": a finished task cannot be cancelled", Map.of("status", o.finished().get(id)));
+        }
+        audit.record(r, "task_cancelled", id, null);
+        return Response.json(202, Map.of("id", id, "status", "cancelling"));
+    }
+
+    private static final Set<String> CANCEL_BODY = Set.of("status", "type", "node");
+
+    /**
+     * {@code POST /api/tasks/cancel} with {@code {"status": "PENDING", "type": "primes", "node": "nodo1"}}
+     * (at least one; status PENDING or RUNNING, both when not given): cancels every unfinished task
+     * that matches, up to {@link Cancels#MAX}; 202 with how many.
+     */
+    Object cancelMatching(Request r) throws Exception {
+        JsonObject body = r.jsonBody();
+        for (String k : body.keySet()) {
+            if (!CANCEL_BODY.contains(k)) {
+                throw field("unknown field \"" + k + "\"; send status, type and/or node", k);
+            }
+        }
+        String status = text(body, "status");
+        String type = text(body, "type");
+        String node = text(body, "node");
+        if (status == null && type == null && node == null) {
+            throw field("say which tasks: status, type and/or node (to cancel one task, POST /api/tasks/{id}/cancel)", "status");
+        }
+        List<TaskStatus> statuses;
+        if (status == null) {
+            statuses = List.of(TaskStatus.PENDING, TaskStatus.RUNNING);
+        } else if (status.equals("PENDING") || status.equals("RUNNING")) {
+            statuses = List.of(TaskStatus.valueOf(status));
+        } else {
+            throw field("status must be PENDING or RUNNING (finished tasks cannot be cancelled), got \"" + status + "\"", "status");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        for (TaskStatus s : statuses) {
+            TaskQuery q = new TaskQuery(node, s, type, null, 0, Cancels.MAX);
+            db.use(c -> {
+                store.each(c, q, Cancels.MAX - ids.size(), row -> ids.add(row.id()));
+                return null;
+            });
+        }
+        Cancels.Outcome o = cancels.request(r, ids);
+        audit.record(r, "tasks_cancelled", o.cancelling().size() + " tasks",
+                "status " + (status == null ? "PENDING or RUNNING" : status) + (type == null ? "" : ", type " + type)
+                        + (node == null ? "" : ", node " + node));
+        return Response.json(202, Map.of("cancelling", o.cancelling().size(), "ids", o.cancelling()));
+    }
+
+    private static String text(JsonObject body, String name) {
+        JsonElement e = body.get(name);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isBlank()) {
+            throw field(name + " must be a text", name);
+        }
+        return e.getAsString();
     }
 
     /** {@code GET /api/tasks.csv}: the filtered history for a spreadsheet, streamed. */

@@ -121,7 +121,9 @@ public final class Json {
                 throw new MalformedMessageException("result for " + result.task().id() + " has an impossible time");
             }
         }
-        boolean refusedBeforePlacing = result.node() == null && result.status() == TaskStatus.FAILED;
+        // The coordinator's own verdicts come from no node: refused before placing, or cancelled while waiting.
+        boolean refusedBeforePlacing = result.node() == null
+                && (result.status() == TaskStatus.FAILED || result.status() == TaskStatus.CANCELLED);
         if (!refusedBeforePlacing && !RedisKeys.isValidNodeId(result.node())) {
             throw new MalformedMessageException("result with invalid node id \"" + result.node() + "\"");
         }

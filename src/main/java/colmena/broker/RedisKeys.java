@@ -34,6 +34,8 @@ public final class RedisKeys {
     public static final String SUBMITTED = "tasks:submitted";
     /** Sorted set: tasks whose run FAILED, waiting out their back-off before a retry, scored by when (ms, Redis's clock). */
     public static final String DELAYED = "tasks:delayed";
+    /** Hash: cancel requests not yet carried out, {@code taskId -> {"by", "atMs"}}; the coordinator carries them out. */
+    public static final String CANCEL = "tasks:cancel";
     public static final String NODES = "nodes";
     public static final String DRAINED = "nodes:drained";
     public static final String DEAD_LETTER = "deadletter";
@@ -74,6 +76,11 @@ public final class RedisKeys {
 
     public static String nodeHistory(String nodeId) {
         return "node:" + validNodeId(nodeId) + ":history";
+    }
+
+    /** Set: ids of tasks this node holds that it is to cancel (the coordinator adds them, the agent removes them). */
+    public static String nodeCancel(String nodeId) {
+        return "node:" + validNodeId(nodeId) + ":cancel";
     }
 
     /** Hash: the progress its running tasks last reported, {@code taskId -> {"percent", "text"}}; rewritten every beat. */

@@ -2,6 +2,7 @@ package colmena.broker;
 
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.params.ScanParams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -345,6 +346,153 @@ public final class TaskQueue {
         List<String> keys = List.of(RedisKeys.DELAYED, RedisKeys.SUBMITTED);
         List<String> args = List.of(Long.toString(now()), Integer.toString(max));
         return (int) (long) redis.call(j -> (Long) RELEASE_DUE.run(j, keys, args));
+    }
+
+    // ---- cancelling ----------------------------------------------------------------------
+
+    /**
+     * Takes the tasks named out of one list and answers each with a CANCELLED result on
+     * results:queue, in one step; returns the ids found. Task texts start with their id (the
+     * JSON writer's field order), which is what is matched. Few are taken out one by one; many, by
+     * writing the list again without them.
+     */
+    private static final Script CANCEL_IN_LIST = new Script(CHECK_LIST + """
+            if not isList(KEYS[1]) then return redis.error_reply(KEYS[1] .. ' is not a list') end
+            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
+            local want = {}
+            for i = 4, #ARGV do want[ARGV[i]] = true end
+            local node = ARGV[3] ~= '' and (',"node":' .. cjson.encode(ARGV[3])) or ''
+            local n = redis.call('LLEN', KEYS[1])
+            local matched = {}
+            local found = {}
+            for from = 0, n - 1, 1000 do
+              local chunk = redis.call('LRANGE', KEYS[1], from, from + 999)
+              for _, v in ipairs(chunk) do
+                local id = string.match(v, '^{"id":"([^"]+)"')
+                if id and want[id] then
+                  want[id] = nil
+                  matched[#matched + 1] = v
+                  found[#found + 1] = id
+                end
+              end
+            end
+            if #found == 0 then return found end
+            if #found <= 50 then
+              for _, v in ipairs(matched) do redis.call('LREM', KEYS[1], 1, v) end
+            else
+              local gone = {}
+              for _, v in ipairs(matched) do gone[v] = true end
+              local keep = {}
+              for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+                if not gone[v] then keep[#keep + 1] = v end
+              end
+              redis.call('DEL', KEYS[1])
+              for i = 1, #keep, 1000 do redis.call('RPUSH', KEYS[1], unpack(keep, i, math.min(#keep, i + 999))) end
+            end
+            local results = {}
+            for _, v in ipairs(matched) do
+              results[#results + 1] = '{"task":' .. v .. node .. ',"status":"CANCELLED","error":' .. ARGV[2]
+                .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}'
+            end
+            for i = 1, #results, 1000 do redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999))) end
+            return found
+            """);
+
+    /** The same for tasks waiting out a retry's back-off in {@code tasks:delayed}. */
+    private static final Script CANCEL_DELAYED = new Script(CHECK_LIST + """
+            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
+            local t = redis.call('TYPE', KEYS[1])
+            t = type(t) == 'table' and t.ok or t
+            if t == 'none' then return {} end
+            if t ~= 'zset' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
+            local want = {}
+            for i = 4, #ARGV do want[ARGV[i]] = true end
+            local found = {}
+            for _, v in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+              local id = string.match(v, '^{"id":"([^"]+)"')
+              if id and want[id] then
+                want[id] = nil
+                found[#found + 1] = id
+                redis.call('ZREM', KEYS[1], v)
+                redis.call('RPUSH', KEYS[2], '{"task":' .. v .. ',"status":"CANCELLED","error":' .. ARGV[2]
+                  .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}')
+              end
+            end
+            return found
+            """);
+
+    /**
+     * Asks for tasks to be cancelled: the coordinator takes each out of wherever it waits, or has
+     * its node stop it, and records it CANCELLED.
+     *
+     * @param requests {@code taskId -> who asked and when, as JSON}
+     */
+    public void requestCancel(java.util.Map<String, String> requests) {
+        if (!requests.isEmpty()) {
+            redis.call(j -> j.hset(RedisKeys.CANCEL, requests));
+        }
+    }
+
+    /** Cancel requests not yet carried out, at most about {@code max}. */
+    public java.util.Map<String, String> cancelRequests(int max) {
+        return redis.call(j -> {
+            if (j.hlen(RedisKeys.CANCEL) <= max) {
+                return j.hgetAll(RedisKeys.CANCEL);
+            }
+            var page = j.hscan(RedisKeys.CANCEL, ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            for (var e : page.getResult()) {
+                out.put(e.getKey(), e.getValue());
+            }
+            return out;
+        });
+    }
+
+    /** Forgets cancel requests that are carried out, or moot (the task had finished). */
+    public void forgetCancel(java.util.Collection<String> ids) {
+        if (!ids.isEmpty()) {
+            redis.call(j -> j.hdel(RedisKeys.CANCEL, ids.toArray(new String[0])));
+        }
+    }
+
+    /**
+     * Takes the tasks named out of {@code list} (a queue, or tasks:delayed) and answers each
+     * CANCELLED with {@code why}; returns the ids it found there.
+     *
+     * @param node the node whose queue it is, named in the results; null for the shared lists
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> cancelIn(String list, String node, java.util.Collection<String> ids, String why) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(ids.size() + 3);
+        args.add(Long.toString(now()));
+        args.add(Json.write(why));
+        args.add(node == null ? "" : node);
+        args.addAll(ids);
+        List<String> keys = List.of(list, RedisKeys.RESULTS_QUEUE);
+        Script script = list.equals(RedisKeys.DELAYED) ? CANCEL_DELAYED : CANCEL_IN_LIST;
+        return redis.call(j -> (List<String>) script.run(j, keys, args));
+    }
+
+    /** Tells a node to stop the tasks named, which it holds. */
+    public void signalCancel(String nodeId, java.util.Collection<String> ids) {
+        if (!ids.isEmpty()) {
+            redis.call(j -> j.sadd(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
+        }
+    }
+
+    /** What this node is asked to cancel. */
+    public java.util.Set<String> cancelSignals(String nodeId) {
+        return redis.call(j -> j.smembers(RedisKeys.nodeCancel(nodeId)));
+    }
+
+    /** Clears signals the node has acted on (or that name tasks it does not hold). */
+    public void clearCancelSignals(String nodeId, java.util.Collection<String> ids) {
+        if (!ids.isEmpty()) {
+            redis.call(j -> j.srem(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
+        }
     }
 
     /** Tasks waiting for a retry. */

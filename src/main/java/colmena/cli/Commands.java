@@ -19,6 +19,7 @@ public final class Commands {
               coordinator  place tasks on the least-loaded node and store results in TaskHistory
               api          serve the REST API and the dashboard (http://localhost:8000)
               submit       queue tasks from a shell, optionally waiting for the results
+              cancel       cancel tasks (by id, or by type, status or node through the API)
               faces        find the faces in photos, the work spread over the nodes
               filter       run photos through a filter (grey, blur, sobel, resize), in strips over the nodes
               redis        start Redis for Colmena unless one already answers
@@ -46,6 +47,7 @@ public final class Commands {
                 case "coordinator" -> CoordinatorCommand.run(rest);
                 case "api" -> ApiCommand.run(rest);
                 case "submit" -> SubmitCommand.run(rest);
+                case "cancel" -> CancelCommand.run(rest);
                 case "faces" -> photoJob("faces", () -> FacesCommand.run(rest));
                 case "filter" -> photoJob("filter", () -> FilterCommand.run(rest));
                 case "redis" -> RedisCommand.run(rest);
@@ -59,7 +61,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, faces, filter, redis, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -118,7 +120,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "faces", "filter", "redis", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "bench" -> true;
             default -> false;
         };
     }

@@ -107,8 +107,9 @@ public final class Coordinator {
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
                 ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
         WriteProbe probe = new WriteProbe(new DbSession(database), durability);
+        Canceller canceller = new Canceller(queue, monitor, store, new DbSession(database));
         stats.attach(dbWrites, collector::duplicateRuns);
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe)));
+        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe, canceller)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         if (config.demoRate() > 0) {
@@ -150,7 +151,7 @@ public final class Coordinator {
     }
 
     /** @param rebalancer null when the policy leaves queued tasks where they were placed */
-    private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe) {
+    private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe, Canceller canceller) {
         while (running) {
             if (lease.isLeader()) {
                 try {
@@ -167,6 +168,7 @@ public final class Coordinator {
                     if (rebalancer != null) {
                         rebalancer.rebalanceOnce();
                     }
+                    canceller.cancelOnce();
                 } catch (SQLException e) {
                     dbFailed(e);
                     continue;

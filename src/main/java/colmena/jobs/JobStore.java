@@ -202,6 +202,21 @@ public final class JobStore {
     }
 
     /** Records a photo's merged result once; a second writer finds it already set and changes nothing. */
+    /** The ids of every task of a job (its strips). */
+    public List<String> taskIds(String jobId) throws SQLException {
+        List<String> ids = new java.util.ArrayList<>();
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM JobTasks WHERE JobId = ?")) {
+            ps.setString(1, jobId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     public void finishPhoto(String jobId, int photoNo, String result, String error) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE JobPhotos SET Result = ?, "
                 + "Error = ?, FinishedAt = ? WHERE JobId = ? AND PhotoNo = ? AND FinishedAt IS NULL")) {

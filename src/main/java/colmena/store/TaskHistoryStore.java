@@ -449,6 +449,28 @@ public final class TaskHistoryStore {
         return new Retries(retried, stored, stale);
     }
 
+    /** Where each task stands: {@code taskId -> [Status, NodeID]}; tasks with no row are left out. */
+    public Map<String, String[]> statusAndNode(Connection c, java.util.Collection<String> taskIds) throws SQLException {
+        List<String> ids = List.copyOf(taskIds);
+        Map<String, String[]> out = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TaskId, Status, NodeID FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+                for (int k = 0; k < chunk.size(); k++) {
+                    ps.setString(k + 1, chunk.get(k));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static Set<String> existing(Connection c, List<String> ids) throws SQLException {
         Set<String> found = new HashSet<>();
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {

@@ -25,6 +25,12 @@ public record TaskResult(TaskMessage task, String node, TaskStatus status, Strin
         return new TaskResult(task, node, TaskStatus.FAILED, null, error, startedAtMs, finishedAtMs, durationMs);
     }
 
+    /** A task stopped, or taken out of its queue, because someone cancelled it; {@code why} says who or where. */
+    public static TaskResult cancelled(TaskMessage task, String node, String why, long startedAtMs,
+                                       long finishedAtMs, long durationMs) {
+        return new TaskResult(task, node, TaskStatus.CANCELLED, null, why, startedAtMs, finishedAtMs, durationMs);
+    }
+
     public String id() {
         return task.id();
     }

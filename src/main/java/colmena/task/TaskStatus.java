@@ -8,12 +8,13 @@ package colmena.task;
  *   submitted ──placed──▶ PENDING ──taken by an agent──▶ RUNNING ──▶ DONE
  *                           ▲                              │    └───▶ FAILED
  *                           └──── node lost or moved ──────┘  (attempts raised; FAILED past the limit)
+ *   PENDING or RUNNING ──cancelled by an operator──▶ CANCELLED
  * </pre>
  */
 public enum TaskStatus {
-    PENDING, RUNNING, DONE, FAILED;
+    PENDING, RUNNING, DONE, FAILED, CANCELLED;
 
     public boolean isFinal() {
-        return this == DONE || this == FAILED;
+        return this == DONE || this == FAILED || this == CANCELLED;
     }
 }
