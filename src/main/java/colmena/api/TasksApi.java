@@ -32,7 +32,7 @@ final class TasksApi {
     static final int MAX_CSV_ROWS = 1_000_000;
     private static final Set<String> QUERY = Set.of("limit", "before", "offset", "node", "status", "type");
     private static final Set<String> CSV_QUERY = Set.of("limit", "node", "status", "type");
-    private static final Set<String> BODY = Set.of("type", "params", "count", "retries");
+    private static final Set<String> BODY = Set.of("type", "params", "count", "retries", "priority");
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private final ConnectionPool db;
@@ -247,7 +247,7 @@ final class TasksApi {
         JsonObject body = r.jsonBody();
         for (String k : body.keySet()) {
             if (!BODY.contains(k)) {
-                throw field("unknown field \"" + k + "\"; send type, params, count and retries", k);
+                throw field("unknown field \"" + k + "\"; send type, params, count, retries and priority", k);
             }
         }
         JsonElement typeEl = body.get("type");
@@ -267,14 +267,15 @@ final class TasksApi {
         }
         int count = count(body.get("count"));
         int retries = retries(body.get("retries"));
+        int priority = priority(body.get("priority"));
         try {
             TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
         List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null, queue.now());
-        if (retries > 0) {
-            tasks = tasks.stream().map(t -> t.withRetries(retries)).toList();
+        if (retries > 0 || priority != TaskMessage.DEFAULT_PRIORITY) {
+            tasks = tasks.stream().map(t -> t.withRetries(retries).withPriority(priority)).toList();
         }
         List<String> ids = tasks.stream().map(TaskMessage::id).toList();
         boolean recorded = recordSubmitted(tasks);
@@ -355,6 +356,20 @@ final class TasksApi {
             }
         }
         throw field("count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e, "count");
+    }
+
+    private static int priority(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return TaskMessage.DEFAULT_PRIORITY;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            double d = e.getAsDouble();
+            if (d == Math.rint(d) && d >= 0 && d <= TaskMessage.MAX_PRIORITY) {
+                return (int) d;
+            }
+        }
+        throw field("priority must be a whole number from 0 to " + TaskMessage.MAX_PRIORITY + " (higher first), got " + e,
+                "priority");
     }
 
     private static int retries(JsonElement e) {

@@ -162,6 +162,10 @@ public final class Json {
             throw new MalformedMessageException("task " + task.id() + " has retries " + task.retries() + " and failures "
                     + task.failures() + "; retries must be 0 to " + TaskMessage.MAX_RETRIES + ", failures at most that");
         }
+        if (task.priority() != null && (task.priority() < 0 || task.priority() > TaskMessage.MAX_PRIORITY)) {
+            throw new MalformedMessageException("task " + task.id() + " has priority " + task.priority()
+                    + "; priorities go from 0 to " + TaskMessage.MAX_PRIORITY);
+        }
         if (task.node() != null && !RedisKeys.isValidNodeId(task.node())) {
             throw new MalformedMessageException("task " + task.id() + " placed on invalid node id");
         }

@@ -15,6 +15,11 @@ public record Move(String raw, Op op, String dest, String payload, String guard)
     public enum Op {
         /** RPUSH to dest: join the back of a queue. */
         APPEND("R"),
+        /**
+         * Into a node's queue by priority: behind every task of the same or a higher priority,
+         * ahead of every lower one (the back of the queue when nothing lower waits).
+         */
+        ENQUEUE("Q"),
         /** LPUSH to dest: go ahead of everything waiting there. */
         PREPEND("L"),
         /** onto the dead-letter list, which is kept bounded. */
@@ -33,9 +38,9 @@ public record Move(String raw, Op op, String dest, String payload, String guard)
         return new Move(raw, Op.APPEND, dest, payload, null);
     }
 
-    /** Onto a node's queue, only while that node's stats key says it is alive. */
+    /** Into a node's queue by priority, only while that node's stats key says it is alive. */
     public static Move toNode(String raw, String nodeId, String payload) {
-        return new Move(raw, Op.APPEND, RedisKeys.nodeTasks(nodeId), payload, RedisKeys.nodeStats(nodeId));
+        return new Move(raw, Op.ENQUEUE, RedisKeys.nodeTasks(nodeId), payload, RedisKeys.nodeStats(nodeId));
     }
 
     public static Move prepend(String raw, String dest, String payload) {

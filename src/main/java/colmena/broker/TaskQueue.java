@@ -100,16 +100,43 @@ public final class TaskQueue {
             local usable = {}
             local groups = {}
             local order = {}
-            local function push(isLeft, dest, value, trim)
-              local key = (isLeft and 'L ' or 'R ') .. dest
+            local function push(isLeft, dest, value, trim, cmd)
+              cmd = cmd or (isLeft and 'LPUSH' or 'RPUSH')
+              local key = cmd .. ' ' .. dest
               local g = groups[key]
               if not g then
-                g = {cmd = isLeft and 'LPUSH' or 'RPUSH', dest = dest, vals = {}}
+                g = {cmd = cmd, dest = dest, vals = {}}
                 groups[key] = g
                 order[#order + 1] = g
               end
               g.vals[#g.vals + 1] = value
               g.trim = g.trim or trim
+            end
+            -- A task's priority, 0-9 (5 when it has none), from its text.
+            local function prio(v)
+              return tonumber(string.match(v, ',"priority":(%d+)')) or 5
+            end
+            -- Behind every task of the same or a higher priority, ahead of every lower one.
+            local function enqueue(dest, value)
+              local p = prio(value)
+              local tail = redis.call('LINDEX', dest, -1)
+              if not tail or prio(tail) >= p then
+                redis.call('RPUSH', dest, value)
+                return
+              end
+              local stop = redis.call('LLEN', dest) - 1
+              while stop >= 0 do
+                local start = math.max(0, stop - 199)
+                local chunk = redis.call('LRANGE', dest, start, stop)
+                for i = #chunk, 1, -1 do
+                  if prio(chunk[i]) >= p then
+                    redis.call('LINSERT', dest, 'AFTER', chunk[i], value)
+                    return
+                  end
+                end
+                stop = start - 1
+              end
+              redis.call('LPUSH', dest, value)
             end
             local moved = 0
             for i = 5, #ARGV, 5 do
@@ -145,6 +172,7 @@ public final class TaskQueue {
                       raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), true)
                   elseif op == 'D' then push(true, dead, payload, true)
                   elseif op == 'L' then push(true, dest, payload, false)
+                  elseif op == 'Q' then push(false, dest, payload, false, 'ENQUEUE')
                   else push(false, dest, payload, false) end
                 end
               elseif headOnly then
@@ -153,8 +181,25 @@ public final class TaskQueue {
             end
             if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
             for _, g in ipairs(order) do
-              for i = 1, #g.vals, 1000 do
-                redis.call(g.cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
+              local bulk = g.cmd ~= 'ENQUEUE'
+              if not bulk then
+                -- In one push when none of them goes ahead of what waits, nor of each other (the usual case).
+                local tail = redis.call('LINDEX', g.dest, -1)
+                local floor = tail and prio(tail) or 9
+                bulk = true
+                for _, v in ipairs(g.vals) do
+                  local p = prio(v)
+                  if p > floor then bulk = false break end
+                  floor = p
+                end
+              end
+              if bulk then
+                local cmd = g.cmd == 'ENQUEUE' and 'RPUSH' or g.cmd
+                for i = 1, #g.vals, 1000 do
+                  redis.call(cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
+                end
+              else
+                for _, v in ipairs(g.vals) do enqueue(g.dest, v) end
               end
               if g.trim then redis.call('LTRIM', g.dest, 0, tonumber(ARGV[3]) - 1) end
             end
@@ -242,9 +287,15 @@ public final class TaskQueue {
     /** The same, each task asking for {@code retries} retries of a run that FAILED. */
     public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
                                   int retries) {
+        return submitNew(type, params, count, replyTo, retries, colmena.task.TaskMessage.DEFAULT_PRIORITY);
+    }
+
+    /** The same, at a priority (0–9, higher first among the tasks queued on a node). */
+    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+                                  int retries, int priority) {
         List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
-        if (retries > 0) {
-            tasks = tasks.stream().map(t -> t.withRetries(retries)).toList();
+        if (retries > 0 || priority != colmena.task.TaskMessage.DEFAULT_PRIORITY) {
+            tasks = tasks.stream().map(t -> t.withRetries(retries).withPriority(priority)).toList();
         }
         submitTasks(tasks);
         return tasks.stream().map(colmena.task.TaskMessage::id).toList();

@@ -23,7 +23,7 @@ final class ApiSubmitter {
     private ApiSubmitter() {
     }
 
-    static int submit(String api, String token, String type, Map<String, Object> params, int count, int retries, boolean wait,
+    static int submit(String api, String token, String type, Map<String, Object> params, int count, int retries, int priority, boolean wait,
                       Duration timeout) throws InterruptedException {
         ApiClient client = new ApiClient(api, token, Duration.ofSeconds(30));
         String base = client.base();
@@ -31,7 +31,7 @@ final class ApiSubmitter {
         for (int sent = 0; sent < count; sent += CHUNK) {
             int n = Math.min(CHUNK, count - sent);
             JsonObject answer = call(client, "POST", "/api/tasks",
-                    Json.write(Map.of("type", type, "params", params, "count", n, "retries", retries)));
+                    Json.write(Map.of("type", type, "params", params, "count", n, "retries", retries, "priority", priority)));
             for (JsonElement id : answer.getAsJsonArray("ids")) {
                 ids.add(id.getAsString());
                 System.out.println(id.getAsString());

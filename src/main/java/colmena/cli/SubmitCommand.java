@@ -39,6 +39,7 @@ final class SubmitCommand {
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),
             Option.value("retries", null, "0", "N", "try a run that FAILED again up to N times (0 to "
                     + TaskMessage.MAX_RETRIES + "), waiting 1 s, 2 s, 4 s… (with jitter) in between"),
+            Option.value("priority", null, "5", "0-9", "higher runs first among the tasks queued on a node"),
             Option.flag("wait", null, "wait for the results and print them (exit codes below)"),
             Option.value("timeout", null, "10m", "DURATION", "with --wait, give up after this long (exit 3)"),
             Settings.WAIT_FOR_REDIS,
@@ -98,11 +99,12 @@ final class SubmitCommand {
         }
         int count = flags.integer("count", 1, MAX_COUNT);
         int retries = flags.integer("retries", 0, TaskMessage.MAX_RETRIES);
+        int priority = flags.integer("priority", 0, TaskMessage.MAX_PRIORITY);
         boolean wait = flags.bool("wait");
         Duration timeout = flags.duration("timeout", Duration.ofSeconds(1), Duration.ofDays(7));
 
         if (flags.string("api") != null) {
-            return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, retries, wait, timeout);
+            return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, retries, priority, wait, timeout);
         }
         String reply = wait ? RedisKeys.newReply(UUID.randomUUID()) : null;
         Redis redis;
@@ -114,7 +116,7 @@ final class SubmitCommand {
         try (redis) {
             List<String> ids;
             try {
-                ids = new TaskQueue(redis).submitNew(type, params, count, reply, retries);
+                ids = new TaskQueue(redis).submitNew(type, params, count, reply, retries, priority);
             } catch (JedisException e) {
                 // Pushed in one pipeline: if Redis went away mid-way, some may be queued already.
                 throw new StartupException("could not submit: Redis at " + redis.url() + " failed ("

@@ -136,7 +136,9 @@ final class Placer {
             }
             Placement.Choice choice = policy.choose(nodes);
             choice.node().assign();
-            TaskMessage onNode = task.placedOn(choice.node().id(), choice.reason());
+            String why = task.priority() == null ? choice.reason()
+                    : choice.reason() + "; priority " + task.priority() + " (ahead of lower priorities queued there)";
+            TaskMessage onNode = task.placedOn(choice.node().id(), why);
             placed.add(onNode);
             moves.add(Move.toNode(raw, onNode.node(), Json.placed(raw, onNode)));
         }

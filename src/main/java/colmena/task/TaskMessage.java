@@ -19,17 +19,31 @@ import java.util.Map;
  * @param replyTo      a {@code reply:<uuid>} list to send the stored result to, or null
  * @param retries      how many times a run that FAILED is tried again (opt-in; null or 0: never)
  * @param failures     how many runs have FAILED and been tried again so far (null: none)
+ * @param priority     0 to 9, higher first among the tasks queued on a node (null: {@link #DEFAULT_PRIORITY})
  */
 public record TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,
                           String node, String reason, List<String> moves, String replyTo, Integer retries,
-                          Integer failures) {
+                          Integer failures, Integer priority) {
+    public static final int DEFAULT_PRIORITY = 5;
+    public static final int MAX_PRIORITY = 9;
     /** The most retries a task may ask for. */
     public static final int MAX_RETRIES = 10;
 
     /** A task without retries (how every task was before they existed). */
     public TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,
                        String node, String reason, List<String> moves, String replyTo) {
-        this(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo, null, null);
+        this(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo, null, null, null);
+    }
+
+    /** Its priority, {@link #DEFAULT_PRIORITY} when it has none. */
+    public int priorityOrDefault() {
+        return priority == null ? DEFAULT_PRIORITY : priority;
+    }
+
+    /** The same task with priority {@code p} (0–9; the default is not written). */
+    public TaskMessage withPriority(int p) {
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo, retries, failures,
+                p == DEFAULT_PRIORITY ? null : p);
     }
 
     /** Retries asked for, 0 when none. */
@@ -50,7 +64,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     /** The same task, asking for {@code n} retries of a FAILED run (0: none). */
     public TaskMessage withRetries(int n) {
         return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo,
-                n <= 0 ? null : n, failures);
+                n <= 0 ? null : n, failures, priority);
     }
 
     /**
@@ -61,16 +75,16 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
         return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo,
-                retries, failuresSoFar() + 1);
+                retries, failuresSoFar() + 1, priority);
     }
 
     public static TaskMessage submit(String id, String type, Map<String, Object> params, long submittedAtMs,
                                      String replyTo) {
-        return new TaskMessage(id, type, params, 1, submittedAtMs, null, null, List.of(), replyTo, null, null);
+        return new TaskMessage(id, type, params, 1, submittedAtMs, null, null, List.of(), replyTo, null, null, null);
     }
 
     public TaskMessage placedOn(String nodeId, String why) {
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, moves, replyTo, retries, failures);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, moves, replyTo, retries, failures, priority);
     }
 
     /**
@@ -80,7 +94,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage movedAway(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures);
+        return new TaskMessage(id, type, params, attempt + 1, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures, priority);
     }
 
     /**
@@ -91,14 +105,14 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage requeued(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, null, null, List.copyOf(more), replyTo, retries, failures, priority);
     }
 
     /** The same task, where it is, with one more note in its history. */
     public TaskMessage noted(String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, List.copyOf(more), replyTo, retries, failures);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, List.copyOf(more), replyTo, retries, failures, priority);
     }
 
     /**
@@ -108,7 +122,7 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public TaskMessage movedTo(String nodeId, String why, String note) {
         List<String> more = new ArrayList<>(moves == null ? List.of() : moves);
         more.add(note);
-        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo, retries, failures);
+        return new TaskMessage(id, type, params, attempt, submittedAtMs, nodeId, why, List.copyOf(more), replyTo, retries, failures, priority);
     }
 
     /**
