@@ -201,6 +201,54 @@ class OpenApiTest {
     }
 
     @Test
+    void photoAndJobAnswersFitTheirDescribedSchemas() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        JsonObject blob = fits("POST", "/api/blobs", 201, send(HttpRequest.newBuilder(uri("/api/blobs?kind=photo"))
+                .header("Authorization", basic()).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build()));
+        String photos = "{\"photos\":[{\"blob\":\"" + blob.get("hash").getAsString() + "\",\"name\":\"a.png\"}]";
+        String faces = fits("POST", "/api/jobs", 202, post("/api/jobs", photos + "}")).get("id").getAsString();
+        String grey = fits("POST", "/api/jobs", 202, post("/api/jobs", photos + ",\"filter\":\"grey\"}")).get("id").getAsString();
+
+        fits("GET", "/api/jobs", 200, get("/api/jobs"));
+        fits("GET", "/api/jobs/{id}", 200, get("/api/jobs/" + faces));
+        fits("GET", "/api/jobs/{id}", 200, get("/api/jobs/" + grey));
+        HttpResponse<String> original = get("/api/jobs/" + faces + "/photos/0/original");
+        assertEquals(200, original.statusCode());
+        assertTrue(operations(doc).get("GET /api/jobs/{id}/photos/{no}/original").toString().contains("#/components/responses/Image"));
+        assertTrue(check(doc).resolve("#/components/responses/Image").getAsJsonObject("content")
+                .has(original.headers().firstValue("Content-Type").orElse("")), "the photo's type is described");
+        fits("GET", "/api/jobs/{id}/photos/{no}/annotated", 409, get("/api/jobs/" + faces + "/photos/0/annotated"));
+        fits("GET", "/api/jobs/{id}/photos/{no}/output", 409, get("/api/jobs/" + grey + "/photos/0/output"));
+        fits("GET", "/api/jobs/{id}/photos/{no}/original", 404, get("/api/jobs/" + faces + "/photos/7/original"));
+        fits("POST", "/api/jobs", 400, post("/api/jobs", photos + ",\"sigma\":2}"));
+        fits("POST", "/api/tasks", 415, send(HttpRequest.newBuilder(uri("/api/tasks")).header("Authorization", basic())
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
+    }
+
+    @Test
+    void answersWithoutRedisFitTheirDescribedSchemas() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Redis gone = Redis.connect("redis://127.0.0.1:" + closed, 4);
+        ApiServer cut = new ApiServer(ApiServer.Config.local("redis://127.0.0.1:" + closed, 0), gone, TestDatabase.fresh());
+        cut.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + cut.port());
+            JsonObject health = fits("GET", "/api/health", 503, send(HttpRequest.newBuilder(base.resolve("/api/health")).build()));
+            assertEquals("down", health.get("redis").getAsString());
+            fits("GET", "/api/summary", 503, send(HttpRequest.newBuilder(base.resolve("/api/summary")).build()));
+        } finally {
+            cut.stop();
+            gone.close();
+        }
+    }
+
+    @Test
     void theSchemaCheckSeesAMissingOrMistypedField() throws Exception {
         SchemaCheck check = new SchemaCheck(doc);
         JsonObject node = Json.GSON.fromJson(
@@ -256,7 +304,7 @@ class OpenApiTest {
         assertNotNull(op, method + " " + template + " is described");
         JsonObject response = op.getAsJsonObject("responses").getAsJsonObject(Integer.toString(status));
         assertNotNull(response, method + " " + template + " describes " + status);
-        SchemaCheck check = new SchemaCheck(doc);
+        SchemaCheck check = check(doc);
         if (response.has("$ref")) {
             response = check.resolve(response.get("$ref").getAsString());
         }
@@ -264,6 +312,10 @@ class OpenApiTest {
         JsonElement body = Json.GSON.fromJson(r.body(), JsonElement.class);
         assertEquals(List.of(), new SchemaCheck(doc).problems(body, schema), method + " " + template + " " + status + ": " + r.body());
         return body.getAsJsonObject();
+    }
+
+    private static SchemaCheck check(JsonObject document) {
+        return new SchemaCheck(document);
     }
 
     private static URI uri(String path) {
