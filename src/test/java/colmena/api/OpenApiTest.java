@@ -164,6 +164,34 @@ class OpenApiTest {
     }
 
     @Test
+    void eachPathParameterOfATemplateIsDescribed() {
+        SchemaCheck check = check(doc);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, JsonObject> op : operations(doc).entrySet()) {
+            Set<String> inTemplate = new TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\w+)}").matcher(op.getKey());
+            while (m.find()) {
+                inTemplate.add(m.group(1));
+            }
+            Set<String> described = new TreeSet<>();
+            var parameters = op.getValue().getAsJsonArray("parameters");
+            for (JsonElement p : parameters == null ? new com.google.gson.JsonArray() : parameters) {
+                JsonObject param = p.getAsJsonObject();
+                if (param.has("$ref")) {
+                    param = check.resolve(param.get("$ref").getAsString());
+                }
+                if (param.get("in").getAsString().equals("path")) {
+                    described.add(param.get("name").getAsString());
+                }
+            }
+            if (!inTemplate.equals(described)) {
+                problems.add(op.getKey() + ": template has " + inTemplate + ", described " + described);
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void realAnswersFitTheirDescribedSchemas() throws Exception {
         Nodes nodes = new Nodes(redis);
         nodes.beat(new NodeStats("nodo1", "host-nodo1", "Linux", 4, 37.5, 2_000, 4_000, 10, 100, 5, 6, 60, 4, 1_000,
