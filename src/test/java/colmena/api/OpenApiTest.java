@@ -129,7 +129,9 @@ class OpenApiTest {
         assertTrue(missing.isEmpty() && extra.isEmpty(),
                 "src/main/resources/colmena/openapi.json is out of step with ApiServer.routes():\n"
                         + "  routed but not described: " + missing + "\n"
-                        + "  described but not routed: " + extra);
+                        + "  described but not routed: " + extra + "\n"
+                        + "  (describe each missing route under \"paths\" with its x-colmena-role, security, parameters and "
+                        + "responses; HEAD needs no entry, the router answers it wherever GET is)");
         List<String> wrongRole = new ArrayList<>();
         for (Map.Entry<String, String> r : routed.entrySet()) {
             if (!r.getValue().equals(described.get(r.getKey()))) {
