@@ -231,6 +231,50 @@ class OpenApiTest {
     }
 
     @Test
+    void sessionUserTokenAndNodeAnswersFitTheirDescribedSchemas() throws Exception {
+        JsonObject me = fits("POST", "/api/login", 200, send(HttpRequest.newBuilder(uri("/api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build()));
+        fits("POST", "/api/login", 401, send(HttpRequest.newBuilder(uri("/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"wrong-one\"}")).build()));
+        fits("POST", "/api/users", 201, post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-1\",\"role\":\"operator\"}"));
+        fits("POST", "/api/users", 200, post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-2\",\"role\":\"viewer\"}"));
+        fits("DELETE", "/api/users/{name}", 200, delete("/api/users/ana"));
+        fits("DELETE", "/api/users/{name}", 409, delete("/api/users/admin"));
+        long token = fits("POST", "/api/tokens", 201, post("/api/tokens", "{\"name\":\"scraper\",\"role\":\"viewer\"}"))
+                .get("id").getAsLong();
+        fits("DELETE", "/api/tokens/{id}", 200, delete("/api/tokens/" + token));
+        fits("DELETE", "/api/tokens/{id}", 404, delete("/api/tokens/" + token));
+
+        Nodes nodes = new Nodes(redis);
+        nodes.beat(new NodeStats("nodo7", "host-nodo7", "Linux", 4, 37.5, 2_000, 4_000, 10, 100, 5, 6, 60, 4, 1_000,
+                System.currentTimeMillis()));
+        fits("POST", "/api/nodes/{id}/resume", 200, post("/api/nodes/nodo7/resume", ""));
+        fits("DELETE", "/api/nodes/{id}", 409, delete("/api/nodes/nodo7"));
+        nodes.leave("nodo7");
+        fits("DELETE", "/api/nodes/{id}", 200, delete("/api/nodes/nodo7"));
+
+        HttpResponse<String> session = send(HttpRequest.newBuilder(uri("/api/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build());
+        String cookie = session.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String csrf = Json.GSON.fromJson(session.body(), JsonObject.class).get("csrf").getAsString();
+        fits("POST", "/api/logout", 403, send(HttpRequest.newBuilder(uri("/api/logout")).header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build()));
+        fits("POST", "/api/logout", 200, send(HttpRequest.newBuilder(uri("/api/logout")).header("Cookie", cookie)
+                .header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build()));
+        assertEquals("session", me.get("via").getAsString());
+
+        for (String path : List.of("/metrics", "/api/tasks.csv")) {
+            HttpResponse<String> r = get(path);
+            assertEquals(200, r.statusCode(), path);
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonObject op = operations(doc).get("GET " + path);
+            assertTrue(op.getAsJsonObject("responses").getAsJsonObject("200").getAsJsonObject("content").has(type),
+                    path + " answers " + type + ", which its description names");
+        }
+    }
+
+    @Test
     void photoAndJobAnswersFitTheirDescribedSchemas() throws Exception {
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
@@ -363,6 +407,10 @@ class OpenApiTest {
     private static HttpResponse<String> post(String path, String json) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static HttpResponse<String> delete(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic()).DELETE().build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws Exception {
