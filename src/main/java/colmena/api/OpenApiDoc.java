@@ -34,6 +34,8 @@ final class OpenApiDoc {
     Object document(Request r) {
         boolean gzipped = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
         r.exchange().getResponseHeaders().set("Cache-Control", "public, max-age=" + MAX_AGE_SECONDS);
+        // A shared cache must not hand the gzipped copy to a client that did not ask for it.
+        r.exchange().getResponseHeaders().set("Vary", "Accept-Encoding");
         return Response.json(gzipped ? gzip : json, gzipped);
     }
 }

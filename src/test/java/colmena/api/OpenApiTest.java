@@ -75,6 +75,7 @@ class OpenApiTest {
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals("public, max-age=" + OpenApiDoc.MAX_AGE_SECONDS, r.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("Accept-Encoding", r.headers().firstValue("Vary").orElse(""));
         assertEquals("3.1.0", doc.get("openapi").getAsString());
 
         HttpResponse<byte[]> zipped = HTTP.send(HttpRequest.newBuilder(uri("/api/openapi.json"))
