@@ -84,6 +84,10 @@ class OpenApiTest {
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
             assertEquals(text, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+        HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/api/openapi.json"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode(), "HEAD is answered where GET is, and needs no entry of its own");
+        assertEquals("", head.body());
         // Other answers stay uncached.
         assertEquals("no-store", get("/api/health").headers().firstValue("Cache-Control").orElse(""));
     }
