@@ -110,6 +110,7 @@ public final class ApiServer {
     private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
+    private final Router router;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -135,7 +136,7 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
-        Router router = routes(config, redis, users, database);
+        router = routes(config, redis, users, database);
         server.createContext("/api/", router);
         server.createContext("/metrics", router);
         server.createContext("/", new StaticFiles());
@@ -183,7 +184,9 @@ public final class ApiServer {
                 new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit, cancels, jobStore);
         Router router = new Router(auth);
         MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
+        OpenApiDoc openApi = new OpenApiDoc();
         return router
+                .get("/api/openapi.json", null, openApi::document)
                 .get("/metrics", Role.VIEWER, metrics::metrics)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
@@ -222,6 +225,11 @@ public final class ApiServer {
 
     public void start() {
         server.start();
+    }
+
+    /** Every route, as wired (for the test that holds the API description to it). */
+    List<Router.Route> routes() {
+        return router.routes();
     }
 
     /** The port actually listened on (useful with port 0). */

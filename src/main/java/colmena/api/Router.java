@@ -198,7 +198,10 @@ final class Router implements HttpHandler {
 
     static void send(HttpExchange ex, Response r) throws IOException {
         ex.getResponseHeaders().set("Content-Type", r.contentType());
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (!ex.getResponseHeaders().containsKey("Cache-Control") || r.status() != 200) {
+            // Answers are live figures; a handler may say otherwise for its 200 (the API description).
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+        }
         if (r.disposition() != null) {
             ex.getResponseHeaders().set("Content-Disposition", r.disposition());
         }

@@ -84,6 +84,7 @@ class AuthTest {
             "DELETE|/api/users/nobody|admin|",
             "GET|/api/audit|admin|",
             "GET|/api/health|public|",
+            "GET|/api/openapi.json|public|",
     })
     void eachRoleGetsExactlyTheEndpointsItMay(String method, String path, String needs, String body) throws Exception {
         int anonymous = send(method, path, body, null).statusCode();
