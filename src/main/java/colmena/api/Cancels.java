@@ -4,7 +4,6 @@ import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import colmena.task.TaskStatus;
 
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -35,16 +34,16 @@ final class Cancels {
     }
 
     Outcome request(Request r, List<String> ids) throws SQLException {
-        Map<String, String[]> rows = db.use(c -> store.statusAndNode(c, ids));
+        Map<String, TaskHistoryStore.TaskState> rows = db.use(c -> store.states(c, ids));
         List<String> cancelling = new java.util.ArrayList<>();
         Map<String, String> finished = new LinkedHashMap<>();
         List<String> unknown = new java.util.ArrayList<>();
         for (String id : ids) {
-            String[] row = rows.get(id);
+            TaskHistoryStore.TaskState row = rows.get(id);
             if (row == null) {
                 unknown.add(id);
-            } else if (isFinal(row[0])) {
-                finished.put(id, row[0]);
+            } else if (row.status().isFinal()) {
+                finished.put(id, row.status().name());
             } else {
                 cancelling.add(id);
             }
@@ -57,13 +56,5 @@ final class Cancels {
         }
         queue.requestCancel(requests);
         return new Outcome(cancelling, finished, unknown);
-    }
-
-    private static boolean isFinal(String status) {
-        try {
-            return TaskStatus.valueOf(status).isFinal();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -5,7 +5,6 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
-import colmena.task.TaskStatus;
 import com.google.gson.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +59,14 @@ final class Canceller {
         if (requests.isEmpty()) {
             return 0;
         }
-        Map<String, String[]> rows = db.inTransaction(c -> store.statusAndNode(c, requests.keySet()));
+        Map<String, TaskHistoryStore.TaskState> rows = db.inTransaction(c -> store.states(c, requests.keySet()));
         List<String> moot = new ArrayList<>();
         // Grouped by who asked, so each CANCELLED result says who.
         Map<String, Set<String>> waiting = new HashMap<>();
         Set<String> held = new HashSet<>();
         for (Map.Entry<String, String> e : requests.entrySet()) {
-            String[] row = rows.get(e.getKey());
-            if (row != null && isFinal(row[0])) {
+            TaskHistoryStore.TaskState row = rows.get(e.getKey());
+            if (row != null && row.status().isFinal()) {
                 moot.add(e.getKey());
             } else {
                 waiting.computeIfAbsent(why(e.getValue()), k -> new HashSet<>()).add(e.getKey());
@@ -134,14 +133,6 @@ final class Canceller {
             LOG.warn("{} cancel requests dropped after {} s: their tasks were found nowhere to cancel", old.size(),
                     GIVE_UP_MS / 1000);
             queue.forgetCancel(old);
-        }
-    }
-
-    private static boolean isFinal(String status) {
-        try {
-            return TaskStatus.valueOf(status).isFinal();
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 

@@ -396,34 +396,17 @@ public final class TaskHistoryStore {
         if (failed.isEmpty()) {
             return new Retries(retried, stored, stale);
         }
-        Map<String, Object[]> rows = new java.util.HashMap<>();
-        List<String> ids = failed.stream().map(TaskResult::id).distinct().toList();
-        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT TaskId, Status, Attempts, NodeID FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
-                for (int k = 0; k < chunk.size(); k++) {
-                    ps.setString(k + 1, chunk.get(k));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(rs.getString(1), new Object[] {rs.getString(2), rs.getInt(3), rs.getString(4)});
-                    }
-                }
-            }
-        }
+        Map<String, Current> rows = current(c, failed.stream().map(TaskResult::id).distinct().toList());
         Timestamp now = new Timestamp(clock.getAsLong());
         try (PreparedStatement ps = c.prepareStatement(RETRY)) {
             for (TaskResult r : failed) {
-                Object[] row = rows.get(r.id());
+                Current row = rows.get(r.id());
                 int attempt = r.task().attempt();
-                boolean open = row == null || "PENDING".equals(row[0]) || "RUNNING".equals(row[0]);
-                if (row != null && !open) {
+                if (row != null && row.status().isFinal()) {
                     stored.add(r);
-                } else if (row != null && (int) row[1] == attempt + 1 && java.util.Objects.equals(row[2], r.node())) {
+                } else if (row != null && row.attempts() == attempt + 1 && java.util.Objects.equals(row.node(), r.node())) {
                     retried.add(next.apply(r)); // recorded by a pass that died before scheduling it
-                } else if (row != null && (int) row[1] != attempt) {
+                } else if (row != null && row.attempts() != attempt) {
                     stale.add(r);
                 } else {
                     TaskMessage again = next.apply(r);
@@ -441,7 +424,7 @@ public final class TaskHistoryStore {
                         ps.addBatch();
                     }
                     retried.add(again);
-                    rows.put(r.id(), new Object[] {"PENDING", again.attempt(), r.node()});
+                    rows.put(r.id(), new Current(r.node(), TaskStatus.PENDING, again.attempt(), moves(again)));
                 }
             }
             ps.executeBatch();
@@ -449,26 +432,15 @@ public final class TaskHistoryStore {
         return new Retries(retried, stored, stale);
     }
 
-    /** Where each task stands: {@code taskId -> [Status, NodeID]}; tasks with no row are left out. */
-    public Map<String, String[]> statusAndNode(Connection c, java.util.Collection<String> taskIds) throws SQLException {
-        List<String> ids = List.copyOf(taskIds);
-        Map<String, String[]> out = new java.util.HashMap<>();
-        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT TaskId, Status, NodeID FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
-                for (int k = 0; k < chunk.size(); k++) {
-                    ps.setString(k + 1, chunk.get(k));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
-                    }
-                }
-            }
-        }
+    /** Where each task stands: its status and node; tasks with no row are left out. */
+    public Map<String, TaskState> states(Connection c, java.util.Collection<String> taskIds) throws SQLException {
+        Map<String, TaskState> out = new java.util.HashMap<>();
+        current(c, List.copyOf(taskIds)).forEach((id, row) -> out.put(id, new TaskState(row.status(), row.node())));
         return out;
+    }
+
+    /** A task's status and the node it is on (null: none yet). */
+    public record TaskState(TaskStatus status, String node) {
     }
 
     private static Set<String> existing(Connection c, List<String> ids) throws SQLException {
