@@ -91,8 +91,12 @@ final class BenchThroughput {
             System.out.printf(Locale.ROOT, "  TaskHistory alone (the same two writes a task, PENDING then DONE, in batches of %,d, "
                     + "one thread, nothing else running): %,.0f tasks/s; the pipeline reached %.0f%% of it%n",
                     BATCH, ceiling, 100 * rate / ceiling);
-            System.out.printf(Locale.ROOT, "  for scale, on this kind of machine: BullMQ ~8,000/s (no SQL), Celery+Redis ~440/s, "
-                    + "Redis alone ~40,000 unpipelined / ~500,000 pipelined ops/s%n");
+            double handoff = RedisHandoff.perSecond(p.lab.redis, 5);
+            System.out.printf(Locale.ROOT, "  Redis alone, a plain hand-off (LPUSH + BRPOP, one message each, 2 producers and "
+                    + "2 consumers, same Redis, same minutes): %,.0f messages/s; the pipeline reached %.0f%% of it%n",
+                    handoff, 100 * rate / handoff);
+            System.out.printf(Locale.ROOT, "  compare with BullMQ in the same minutes: ../shared/peers/bullmq-throughput.sh "
+                    + "(alternate the two, three runs each, and compare medians)%n");
             System.out.printf(Locale.ROOT, "Target: %,.0f tasks/s: %s%n", TARGET_PER_SECOND, rate >= TARGET_PER_SECOND ? "met" : "NOT met");
             System.out.printf("Machine: %d CPUs, %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.name"), System.getProperty("java.version"));
