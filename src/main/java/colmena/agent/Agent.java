@@ -39,7 +39,7 @@ public final class Agent {
 
     public static final List<Option> OPTIONS = List.of(
             Option.value("id", "COLMENA_NODE_ID", null, "ID", "this node's id (letters, digits, . _ -); default the host name"),
-            Settings.REDIS,
+            Settings.REDIS, Settings.NAMESPACE,
             Settings.INTERVAL,
             Option.value("workers", "COLMENA_WORKERS", null, "N", "task threads; default one per CPU this agent may use"),
             Option.value("task-timeout", "COLMENA_TASK_TIMEOUT", "10m", "DURATION", "a task running longer FAILS"),
@@ -153,7 +153,7 @@ public final class Agent {
             String raw = stale.get(i);
             try {
                 TaskMessage again = Json.readTask(raw).movedAway(note);
-                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
+                moves.add(Move.prepend(raw, RedisKeys.submitted(), Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
             }

@@ -42,7 +42,7 @@ public final class ApiServer {
     static final int RESPONSE_SECONDS = 120;
 
     public static final List<Option> OPTIONS = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
                     "port for the API and the dashboard (0 picks a free one)"),
             Option.value("bind", "COLMENA_API_BIND", "127.0.0.1", "ADDRESS",

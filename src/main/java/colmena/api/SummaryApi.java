@@ -59,7 +59,7 @@ final class SummaryApi {
      * Its histograms stay in Redis, for scripts.
      */
     private Map<String, Object> coordinator() {
-        String raw = redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
+        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
         if (raw == null) {
             return null;
         }
@@ -119,7 +119,7 @@ final class SummaryApi {
         boolean leader = false;
         if (redisUp) {
             try {
-                leader = redis.call(j -> j.exists(RedisKeys.LEADER));
+                leader = redis.call(j -> j.exists(RedisKeys.leader()));
                 coordinator = coordinator();
             } catch (RuntimeException e) {
                 redisUp = false;
@@ -162,7 +162,7 @@ final class SummaryApi {
     Object deadLetters(Request r) {
         int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, colmena.broker.TaskQueue.DEAD_LETTER_MAX);
         colmena.broker.TaskQueue queue = new colmena.broker.TaskQueue(redis);
-        return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.DEAD_LETTER));
+        return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.deadLetter()));
     }
 
     /** {@code GET /api/types}: the task types and their parameters, for the submit form. */

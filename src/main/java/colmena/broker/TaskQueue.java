@@ -26,8 +26,6 @@ import java.util.List;
  * go to the dead-letter list as they are taken.
  */
 public final class TaskQueue {
-    public static final String PLACING = "tasks:placing";
-    public static final String STORING = "results:storing";
     public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
     public static final int DEAD_LETTER_MAX = 1_000;
     public static final int DEAD_LETTER_RAW_CHARS = 4_096;
@@ -216,7 +214,7 @@ public final class TaskQueue {
             Pipeline p = j.pipelined();
             for (int i = 0; i < encodedTasks.size(); i += PUSH_CHUNK) {
                 List<String> chunk = encodedTasks.subList(i, Math.min(encodedTasks.size(), i + PUSH_CHUNK));
-                p.rpush(RedisKeys.SUBMITTED, chunk.toArray(new String[0]));
+                p.rpush(RedisKeys.submitted(), chunk.toArray(new String[0]));
             }
             p.sync();
             return null;
@@ -287,12 +285,12 @@ public final class TaskQueue {
      * them for the next leader to find with {@link #pending(String)}).
      */
     public List<String> takeSubmitted(int max, Duration wait) {
-        return take(RedisKeys.SUBMITTED, PLACING, max, wait);
+        return take(RedisKeys.submitted(), RedisKeys.placing(), max, wait);
     }
 
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
     public List<String> takeResults(int max, Duration wait) {
-        return take(RedisKeys.RESULTS_QUEUE, STORING, max, wait);
+        return take(RedisKeys.resultsQueue(), RedisKeys.storing(), max, wait);
     }
 
     /** The first {@code max} entries of a list, oldest first. */
@@ -334,7 +332,7 @@ public final class TaskQueue {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
             List<String> args = new ArrayList<>(4 + chunk.size() * 5);
             args.add(mode);
-            args.add(RedisKeys.DEAD_LETTER);
+            args.add(RedisKeys.deadLetter());
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
             for (Move m : chunk) {
@@ -380,7 +378,7 @@ public final class TaskQueue {
             args.add(f.rawTask() == null ? "" : f.rawTask());
             args.add(f.resultJson());
         }
-        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.RESULTS_QUEUE, RedisKeys.nodeDone(nodeId));
+        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.resultsQueue(), RedisKeys.nodeDone(nodeId));
         redis.call(j -> FINISH.run(j, keys, args));
     }
 
@@ -426,7 +424,7 @@ public final class TaskQueue {
 
     /** The newest dead letters first. */
     public List<DeadLetter> deadLetters(int limit) {
-        List<String> raw = redis.call(j -> j.lrange(RedisKeys.DEAD_LETTER, 0, limit - 1));
+        List<String> raw = redis.call(j -> j.lrange(RedisKeys.deadLetter(), 0, limit - 1));
         List<DeadLetter> out = new ArrayList<>(raw.size());
         for (String r : raw) {
             try {
@@ -474,7 +472,7 @@ public final class TaskQueue {
 
     @SuppressWarnings("unchecked")
     private List<String> takeNow(String source, String inflight, int max) {
-        List<String> keys = List.of(source, inflight, RedisKeys.DEAD_LETTER);
+        List<String> keys = List.of(source, inflight, RedisKeys.deadLetter());
         List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
                 Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
                 Integer.toString(DEAD_LETTER_RAW_CHARS));

@@ -1,5 +1,6 @@
 package colmena.coordinator;
 
+import colmena.broker.RedisKeys;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
@@ -40,7 +41,7 @@ public final class Coordinator {
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
 
     public static final List<Option> OPTIONS = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("policy", "COLMENA_POLICY", "least-loaded", "NAME",
                     "how to choose a node: " + String.join(", ", Placement.NAMES)),
             Option.value("demo-rate", "COLMENA_DEMO_RATE", "0", "R",
@@ -275,7 +276,7 @@ public final class Coordinator {
                 // What was stored leaves results:storing now, rather than being stored again by the next coordinator.
                 collector.dropDurable();
             } catch (SQLException | RuntimeException e) {
-                LOG.info("Stored results stay in {} for the next coordinator ({})", TaskQueue.STORING, e.getMessage());
+                LOG.info("Stored results stay in {} for the next coordinator ({})", RedisKeys.storing(), e.getMessage());
             }
         }
         try {

@@ -39,7 +39,7 @@ final class LeaderLease {
     /** Takes the lease if free, renews it if ours; returns whether we hold it now. */
     boolean renew() {
         long asked = System.nanoTime();
-        Object got = redis.call(j -> j.eval(RENEW, List.of(RedisKeys.LEADER),
+        Object got = redis.call(j -> j.eval(RENEW, List.of(RedisKeys.leader()),
                 List.of(holder, Long.toString(ttl.toMillis()))));
         boolean ours = Long.valueOf(1).equals(got);
         validUntilNanos = ours ? asked + ttl.toNanos() - ttl.toNanos() / 5 : 0;
@@ -52,12 +52,12 @@ final class LeaderLease {
 
     /** Who holds the lease now, or null. */
     String currentHolder() {
-        return redis.call(j -> j.get(RedisKeys.LEADER));
+        return redis.call(j -> j.get(RedisKeys.leader()));
     }
 
     void release() {
         validUntilNanos = 0;
-        redis.call(j -> j.eval(RELEASE, List.of(RedisKeys.LEADER), List.of(holder)));
+        redis.call(j -> j.eval(RELEASE, List.of(RedisKeys.leader()), List.of(holder)));
     }
 
     String holder() {
