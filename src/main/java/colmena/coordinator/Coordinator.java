@@ -73,6 +73,7 @@ public final class Coordinator {
     private final Database database;
     private final TaskQueue queue;
     private final LeaderLease lease;
+    private final InstallationClaim claim;
     private final NodeMonitor monitor;
     private final Outage redisOutage;
     private final RedisPresence presence;
@@ -88,8 +89,10 @@ public final class Coordinator {
         this.config = config;
         this.redis = redis;
         this.database = database;
-        this.queue = new TaskQueue(redis);
         this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
+        this.claim = new InstallationClaim(database, redis.url());
+        // Every take, move and reply checks, in its script, that this coordinator still leads its installation.
+        this.queue = new TaskQueue(redis).fencedBy(() -> new TaskQueue.Fence(lease.holder(), claim.confirmedId()));
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
         this.presence = new RedisPresence(redis);
@@ -119,8 +122,19 @@ public final class Coordinator {
                 database.describe(), config.demoRate() > 0 ? ", demo load " + config.demoRate() + " tasks/s" : "");
     }
 
+    /** Whether this coordinator holds the lease for the installation its database holds. */
     public boolean isLeader() {
-        return lease.isLeader();
+        return lease.isLeader() && claim.confirmed() != null;
+    }
+
+    /** The installation this coordinator works for, or null while it is not known (or refused). */
+    public colmena.install.Installation installation() {
+        return claim.refusal() == null ? claim.confirmed() : null;
+    }
+
+    /** Why this coordinator refuses to lead, or null. */
+    public String refusal() {
+        return claim.refusal();
     }
 
     private void leaseLoop() {
@@ -128,8 +142,37 @@ public final class Coordinator {
         String lastHolder = null;
         while (running) {
             try {
-                boolean leader = lease.renew();
+                String local = claim.refresh();
+                if (local != null) {
+                    giveUpLease();
+                    claim.refuse(local);
+                    wasLeader = false;
+                    Threads.sleep(LEASE_RENEW.toMillis());
+                    continue;
+                }
+                LeaderLease.Renewal renewal = lease.renew(claim.asked());
                 redisOutage.ok();
+                if (renewal.foreign()) {
+                    // A standby of a new installation may find the leader's stamp before its record: read once more.
+                    colmena.install.Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
+                    if (held == null || !held.id().equals(renewal.stamp().id())) {
+                        claim.refuse(claim.foreign(renewal.stamp()));
+                    }
+                    wasLeader = false;
+                    Threads.sleep(LEASE_RENEW.toMillis());
+                    continue;
+                }
+                if (renewal.leader() && claim.confirmed() == null && !claim.record()) {
+                    giveUpLease(); // the database got another installation first; the next round refuses or follows it
+                    wasLeader = false;
+                    continue;
+                }
+                claim.accepted();
+                boolean leader = renewal.leader();
+                if (leader && wasLeader && renewal.stamp() == null) {
+                    LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
+                            redis.url(), claim.confirmed().describe());
+                }
                 if (leader && !wasLeader) {
                     LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
                 } else if (!leader) {
@@ -140,6 +183,11 @@ public final class Coordinator {
                     lastHolder = holder;
                 }
                 wasLeader = leader;
+            } catch (SQLException e) {
+                lease.resign();
+                wasLeader = false;
+                dbFailed(e);
+                continue;
             } catch (RuntimeException e) {
                 wasLeader = false;
                 redisFailed(e);
@@ -149,10 +197,20 @@ public final class Coordinator {
         }
     }
 
+    /** Stops leading at once and frees the lease for a coordinator that may lead (best effort: it expires anyway). */
+    private void giveUpLease() {
+        lease.resign();
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.debug("Could not release the lease ({}); it expires in {} ms", Outage.reason(e), LEASE_TTL.toMillis());
+        }
+    }
+
     /** @param rebalancer null when the policy leaves queued tasks where they were placed */
     private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe) {
         while (running) {
-            if (lease.isLeader()) {
+            if (isLeader()) {
                 try {
                     stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                     if (dbWrites.failing() && probe.due()) {
@@ -170,6 +228,8 @@ public final class Coordinator {
                 } catch (SQLException e) {
                     dbFailed(e);
                     continue;
+                } catch (TaskQueue.FencedException e) {
+                    LOG.debug("Monitor step refused: {}", e.getMessage());
                 } catch (RuntimeException e) {
                     redisFailed(e);
                     continue;
@@ -206,7 +266,7 @@ public final class Coordinator {
 
     private void workLoop(Step step, Runnable afterFailure) {
         while (running) {
-            if (!lease.isLeader()) {
+            if (!isLeader()) {
                 afterFailure.run(); // on taking the lease (again), start from what the lists hold then
                 Threads.sleep(200);
                 continue;
@@ -221,6 +281,11 @@ public final class Coordinator {
             } catch (SQLException e) {
                 afterFailure.run();
                 dbFailed(e);
+            } catch (TaskQueue.FencedException e) {
+                // The lease or the installation changed between the check and the step: nothing moved.
+                afterFailure.run();
+                LOG.debug("Step refused: {}", e.getMessage());
+                Threads.sleep(200);
             } catch (RuntimeException e) {
                 afterFailure.run();
                 if (isRedisFailure(e)) {
@@ -240,7 +305,7 @@ public final class Coordinator {
             long now = System.nanoTime();
             long elapsedMs = (now - last) / 1_000_000L;
             last = now;
-            if (!lease.isLeader()) {
+            if (!isLeader()) {
                 continue;
             }
             try {
@@ -271,7 +336,7 @@ public final class Coordinator {
                 Thread.currentThread().interrupt();
             }
         }
-        if (collector != null && lease.isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
+        if (collector != null && isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
             try {
                 // What was stored leaves results:storing now, rather than being stored again by the next coordinator.
                 collector.dropDurable();

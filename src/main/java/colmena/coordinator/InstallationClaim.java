@@ -1,0 +1,142 @@
+package colmena.coordinator;
+
+import colmena.broker.RedisKeys;
+import colmena.install.Identity;
+import colmena.install.Installation;
+import colmena.install.InstallationStore;
+import colmena.install.Stamp;
+import colmena.store.Database;
+import colmena.store.DbSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Which installation this coordinator works for: the one its database holds, read again every
+ * {@link #REREAD_EVERY} (so a database that was replaced or reconnected is noticed), or, while the
+ * database holds none, a fresh one it records once it has won the lease with it. A refusal is
+ * logged once, in one line naming both installations, until the reason changes.
+ */
+final class InstallationClaim {
+    private static final Logger LOG = LoggerFactory.getLogger(InstallationClaim.class);
+    static final Duration REREAD_EVERY = Duration.ofSeconds(5);
+
+    private final Database database;
+    private final DbSession db;
+    private final String namespace;
+    private final String redisWhere;
+    private final Installation candidate;
+    private volatile Installation confirmed;
+    private long readAtNanos;
+    private boolean read;
+    private String refusal;
+
+    InstallationClaim(Database database, String redisUrl) {
+        this.database = database;
+        this.db = new DbSession(database);
+        this.namespace = RedisKeys.namespace();
+        this.redisWhere = Identity.where(redisUrl, namespace);
+        this.candidate = Installation.fresh(namespace);
+    }
+
+    /**
+     * Reads the database's installation when due.
+     *
+     * @return why this coordinator must not lead whatever Redis says (its database file deleted,
+     * or the database belongs to another namespace), or null
+     * @throws SQLException when the database cannot be read and has never been (a later failure keeps the last reading)
+     */
+    String refresh() throws SQLException {
+        Path gone = database.missingFile();
+        if (gone != null) {
+            return "TaskHistory's database file " + gone + " was deleted under this coordinator: its results would go "
+                    + "where nobody reads them; restart it to make a new database";
+        }
+        if (!read || System.nanoTime() - readAtNanos > REREAD_EVERY.toNanos()) {
+            try {
+                reread();
+            } catch (SQLException e) {
+                if (confirmed == null) {
+                    throw e;
+                }
+                // The database is away: the last reading stands (the loops that write log the outage).
+                readAtNanos = System.nanoTime();
+            }
+        }
+        Installation held = confirmed;
+        return held == null ? null : Identity.problem(held, null, namespace, redisWhere, database.describe());
+    }
+
+    /** Reads the database's installation now. */
+    Installation reread() throws SQLException {
+        confirmed = db.inTransaction(InstallationStore::read);
+        readAtNanos = System.nanoTime();
+        read = true;
+        return confirmed;
+    }
+
+    /** The installation to ask the lease for: the database's, or the fresh one while it has none. */
+    Installation asked() {
+        Installation held = confirmed;
+        return held != null ? held : candidate;
+    }
+
+    /** The installation the database holds (null until known): only then may this coordinator work. */
+    Installation confirmed() {
+        return confirmed;
+    }
+
+    String confirmedId() {
+        Installation held = confirmed;
+        return held == null ? null : held.id();
+    }
+
+    /**
+     * Records the fresh installation in the database, once the lease and the Redis stamp were won
+     * with it.
+     *
+     * @return whether the database now holds it (false: another process recorded another first)
+     */
+    boolean record() throws SQLException {
+        Installation held = db.inTransaction(c -> InstallationStore.create(c, candidate));
+        confirmed = held;
+        readAtNanos = System.nanoTime();
+        read = true;
+        if (held.id().equals(candidate.id())) {
+            LOG.info("New installation {}: recorded in {} and stamped in Redis at {}", held.describe(),
+                    database.describe(), redisWhere);
+            return true;
+        }
+        return false;
+    }
+
+    /** The message for a Redis stamped by {@code stamp}, which is not this coordinator's installation. */
+    String foreign(Stamp stamp) {
+        String problem = Identity.problem(confirmed, stamp, namespace, redisWhere, database.describe());
+        return problem != null ? problem : "Redis at " + redisWhere + " belongs to installation " + stamp.describe();
+    }
+
+    /** Logs, once per reason, that this coordinator refuses to lead. */
+    void refuse(String reason) {
+        if (!reason.equals(refusal)) {
+            LOG.error("This coordinator refuses to lead: {}", reason);
+            refusal = reason;
+        }
+    }
+
+    /** The refusal no longer holds: logged once. */
+    void accepted() {
+        if (refusal != null) {
+            LOG.info("No longer refused: this coordinator works for installation {}", asked().describe());
+            refusal = null;
+        }
+    }
+
+    /** Why this coordinator refuses to lead now, or null. */
+    String refusal() {
+        return refusal;
+    }
+}
