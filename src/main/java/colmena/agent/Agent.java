@@ -74,6 +74,7 @@ public final class Agent {
     private Heartbeat heartbeat;
     private TaskLoop loop;
     private final List<Thread> threads = new ArrayList<>();
+    private colmena.install.InstallationWatch installation;
     private volatile boolean stopped;
 
     public Agent(Config config, Redis redis) {
@@ -108,6 +109,13 @@ public final class Agent {
         threads.add(Threads.start("colmena-take", loop));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
+        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis, null);
+        installation.start();
+    }
+
+    /** The installation whose Redis this agent works in, as last read (null while none has stamped it). */
+    public colmena.install.Installation installation() {
+        return installation == null ? null : installation.state().installation();
     }
 
     /**
@@ -169,6 +177,9 @@ public final class Agent {
         }
         stopped = true;
         LOG.info("Agent '{}' stopping: taking no more tasks", config.nodeId());
+        if (installation != null) {
+            installation.stop();
+        }
         try {
             List<TaskLoop.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
             if (loop != null) {

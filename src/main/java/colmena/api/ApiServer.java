@@ -110,6 +110,7 @@ public final class ApiServer {
     private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
+    private final colmena.install.InstallationWatch installation;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -133,6 +134,8 @@ public final class ApiServer {
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
+        this.installation = new colmena.install.InstallationWatch("API", redis, database);
+        installation.check();
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         server.createContext("/api/", routes(config, redis, users, database));
@@ -172,13 +175,17 @@ public final class ApiServer {
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
-        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
+        InstallationApi installationApi = new InstallationApi(installation, connections, audit);
+        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);
         TaskQueue jobQueue = new TaskQueue(redis);
         JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
                 new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit);
         return new Router(auth)
+                .refuseWhile(installationApi::refusal)
+                .get("/api/installation", Role.VIEWER, installationApi::get)
+                .post("/api/installation", Role.ADMIN, installationApi::rename)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
                 .get("/api/me", Role.VIEWER, authApi::whoAmI)
@@ -212,6 +219,7 @@ public final class ApiServer {
     }
 
     public void start() {
+        installation.start();
         server.start();
     }
 
@@ -220,7 +228,13 @@ public final class ApiServer {
         return server.getAddress().getPort();
     }
 
+    /** Why this API refuses to serve (its database and Redis belong to different installations), or null. */
+    public String refusal() {
+        return installation.state().problem();
+    }
+
     public void stop() {
+        installation.stop();
         server.stop(1);
         pool.shutdownNow();
         background.shutdownNow();

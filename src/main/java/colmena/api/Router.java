@@ -43,9 +43,17 @@ final class Router implements HttpHandler {
 
     private final List<Route> routes = new ArrayList<>();
     private final Auth auth;
+    /** Why the API must not serve now (its database and Redis belong to different installations), or null. */
+    private java.util.function.Supplier<String> refusal = () -> null;
 
     Router(Auth auth) {
         this.auth = auth;
+    }
+
+    /** Every endpoint but {@code /api/health} answers 503 with the reason while {@code refusal} gives one. */
+    Router refuseWhile(java.util.function.Supplier<String> refusal) {
+        this.refusal = refusal;
+        return this;
     }
 
     Router get(String template, Role role, Handler handler) {
@@ -117,6 +125,10 @@ final class Router implements HttpHandler {
             if (!r.method().equals(method) && !head) {
                 allowed.add(r.method());
                 continue;
+            }
+            String refused = r.template().equals("/api/health") ? null : refusal.get();
+            if (refused != null) {
+                throw new ApiException(503, "this API refuses to serve: " + refused);
             }
             if (!r.method().equals("GET")) {
                 refuseCrossSite(ex);

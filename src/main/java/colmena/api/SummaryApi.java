@@ -27,10 +27,13 @@ final class SummaryApi {
     private final NodesApi nodes;
     private final Alerts alerts;
     private final DatabasePing dbPing;
+    private final InstallationApi installation;
     private Map<TaskStatus, Long> counts;
     private long countsAtMs;
 
-    SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts) {
+    SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts,
+               InstallationApi installation) {
+        this.installation = installation;
         this.redis = redis;
         this.db = db;
         this.store = store;
@@ -138,6 +141,12 @@ final class SummaryApi {
             body.put("databaseProblem", problem);
         }
         body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : "absent");
+        Map<String, Object> installed = installation.describe();
+        body.put("installation", installed);
+        if (installed.get("problem") != null) {
+            body.put("status", "refused");
+            throw new ApiException(503, "this API refuses to serve: " + installed.get("problem"), body);
+        }
         if (!usable) {
             String what = !redisUp ? "Redis is unreachable" : "the database is " + database
                     + (problem == null ? "" : ": " + problem);
