@@ -105,6 +105,7 @@ public final class Coordinator {
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts());
         durability = Durability.of(database);
         collector = new ResultCollector(queue, store, new DbSession(database), durability);
+        claim.start();
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
@@ -142,7 +143,11 @@ public final class Coordinator {
         String lastHolder = null;
         while (running) {
             try {
-                String local = claim.refresh();
+                if (!claim.ready()) { // the database not read yet: which installation is unknown
+                    Threads.sleep(100);
+                    continue;
+                }
+                String local = claim.localProblem();
                 if (local != null) {
                     giveUpLease();
                     claim.refuse(local);
@@ -329,6 +334,7 @@ public final class Coordinator {
     /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
     public void stop() {
         running = false;
+        claim.stop();
         for (Thread t : threads) {
             try {
                 t.join(TAKE_WAIT.toMillis() * 4);

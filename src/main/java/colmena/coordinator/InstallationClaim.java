@@ -16,7 +16,7 @@ import java.time.Duration;
 
 /**
  * Which installation this coordinator works for: the one its database holds, read again every
- * {@link #REREAD_EVERY} (so a database that was replaced or reconnected is noticed), or, while the
+ * {@link #REREAD_EVERY} on a thread of its own, or, while the
  * database holds none, a fresh one it records once it has won the lease with it. A refusal is
  * logged once, in one line naming both installations, until the reason changes.
  */
@@ -30,9 +30,9 @@ final class InstallationClaim {
     private final String redisWhere;
     private final Installation candidate;
     private volatile Installation confirmed;
-    private long readAtNanos;
-    private boolean read;
-    private String refusal;
+    private volatile boolean read;
+    private volatile boolean running = true;
+    private volatile String refusal;
 
     InstallationClaim(Database database, String redisUrl) {
         this.database = database;
@@ -43,37 +43,55 @@ final class InstallationClaim {
     }
 
     /**
-     * Reads the database's installation when due.
-     *
-     * @return why this coordinator must not lead whatever Redis says (its database file deleted,
-     * or the database belongs to another namespace), or null
-     * @throws SQLException when the database cannot be read and has never been (a later failure keeps the last reading)
+     * Why this coordinator must not lead whatever Redis says (its database file deleted, or the
+     * database belongs to another namespace), or null. No I/O but a file check: the lease loop
+     * calls it on every renewal, and a database that is slow to answer (an H2 server changing
+     * hands) must not delay the lease.
      */
-    String refresh() throws SQLException {
+    String localProblem() {
         Path gone = database.missingFile();
         if (gone != null) {
             return "TaskHistory's database file " + gone + " was deleted under this coordinator: its results would go "
                     + "where nobody reads them; restart it to make a new database";
         }
-        if (!read || System.nanoTime() - readAtNanos > REREAD_EVERY.toNanos()) {
-            try {
-                reread();
-            } catch (SQLException e) {
-                if (confirmed == null) {
-                    throw e;
-                }
-                // The database is away: the last reading stands (the loops that write log the outage).
-                readAtNanos = System.nanoTime();
-            }
-        }
         Installation held = confirmed;
         return held == null ? null : Identity.problem(held, null, namespace, redisWhere, database.describe());
     }
 
+    /** Whether the database has been read at least once (until then the coordinator cannot lead). */
+    boolean ready() {
+        return read;
+    }
+
+    /**
+     * Reads the database's installation now and then every {@link #REREAD_EVERY} on a thread of
+     * its own, so a database that was replaced or reconnected is noticed; a failed read keeps the
+     * last one (the loops that write log the outage) and is tried again sooner.
+     */
+    void start() {
+        Thread t = new Thread(() -> {
+            while (running) {
+                long pauseMs = REREAD_EVERY.toMillis();
+                try {
+                    reread();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("Installation not read from the database: {}", e.getMessage());
+                    pauseMs = 500;
+                }
+                colmena.support.Threads.sleep(pauseMs);
+            }
+        }, "colmena-installation");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void stop() {
+        running = false;
+    }
+
     /** Reads the database's installation now. */
-    Installation reread() throws SQLException {
+    synchronized Installation reread() throws SQLException {
         confirmed = db.inTransaction(InstallationStore::read);
-        readAtNanos = System.nanoTime();
         read = true;
         return confirmed;
     }
@@ -100,10 +118,9 @@ final class InstallationClaim {
      *
      * @return whether the database now holds it (false: another process recorded another first)
      */
-    boolean record() throws SQLException {
+    synchronized boolean record() throws SQLException {
         Installation held = db.inTransaction(c -> InstallationStore.create(c, candidate));
         confirmed = held;
-        readAtNanos = System.nanoTime();
         read = true;
         if (held.id().equals(candidate.id())) {
             LOG.info("New installation {}: recorded in {} and stamped in Redis at {}", held.describe(),
