@@ -75,6 +75,16 @@ class InstallationProcessTest {
         Eventually.within(Duration.ofSeconds(60), "A's 40 tasks DONE in A's database",
                 () -> count(dbA, "SELECT COUNT(*) FROM TaskHistory WHERE Status = 'DONE'") == 40);
 
+        int port = TestRedis.freePort();
+        Path apiLog = start("b-api", "api", "--redis", TestRedis.url(), "--db", dbB.url(), "--port", Integer.toString(port), "--no-auth");
+        HttpClient http = HttpClient.newHttpClient();
+        Eventually.within(Duration.ofSeconds(30), "B's API says it is refused", () -> health(http, port).contains("\"status\":\"refused\""));
+        HttpResponse<String> nodes = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/nodes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, nodes.statusCode(), nodes.body());
+        assertTrue(nodes.body().contains(a) && nodes.body().contains(other.id()), nodes.body());
+        assertEquals(1, lines(apiLog, "refuses to work").size());
+
         List<String> refusal = lines(logB, "refuses to lead");
         assertEquals(1, refusal.size(), "one line, not one per renewal: " + refusal);
         assertTrue(refusal.get(0).contains(a) && refusal.get(0).contains(other.id()), "names both: " + refusal.get(0));

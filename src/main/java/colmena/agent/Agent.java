@@ -109,7 +109,7 @@ public final class Agent {
         threads.add(Threads.start("colmena-take", loop));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
-        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis, null);
+        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis);
         installation.start();
     }
 

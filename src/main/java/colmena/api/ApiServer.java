@@ -134,7 +134,8 @@ public final class ApiServer {
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
-        this.installation = new colmena.install.InstallationWatch("API", redis, database);
+        this.installation = new colmena.install.InstallationWatch("API", redis, database.describe(),
+                () -> connections.inTransaction(colmena.install.InstallationStore::read));
         installation.check();
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());

@@ -15,14 +15,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * Which installation this coordinator works for: the one its database holds, read again every
- * {@link #REREAD_EVERY} on a thread of its own, or, while the
+ * Which installation this coordinator works for: the one its database holds (read on a thread of
+ * its own, see {@link #start()}), or, while the
  * database holds none, a fresh one it records once it has won the lease with it. A refusal is
  * logged once, in one line naming both installations, until the reason changes.
  */
 final class InstallationClaim {
     private static final Logger LOG = LoggerFactory.getLogger(InstallationClaim.class);
-    static final Duration REREAD_EVERY = Duration.ofSeconds(5);
+    /** How often a database that holds no installation yet is read again. */
+    static final Duration REREAD_EVERY = Duration.ofSeconds(2);
 
     private final Database database;
     private final DbSession db;
@@ -64,21 +65,27 @@ final class InstallationClaim {
     }
 
     /**
-     * Reads the database's installation now and then every {@link #REREAD_EVERY} on a thread of
-     * its own, so a database that was replaced or reconnected is noticed; a failed read keeps the
-     * last one (the loops that write log the outage) and is tried again sooner.
+     * Reads the database's installation on a thread of its own: at start (again every 0.5 s until
+     * it answers), while it holds none (a new installation is on its way), and when Redis names
+     * another installation (see the lease loop). Not every round: a read while H2's disk is full,
+     * or just after, gets in the way of its recovery (HealthTruthTest). A failed read keeps the
+     * last one. A database file deleted under the coordinator is noticed without a read.
      */
     void start() {
         Thread t = new Thread(() -> {
+            long lastReadNanos = 0;
             while (running) {
-                long pauseMs = REREAD_EVERY.toMillis();
-                try {
-                    reread();
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debug("Installation not read from the database: {}", e.getMessage());
-                    pauseMs = 500;
+                boolean due = !read
+                        || confirmed == null && System.nanoTime() - lastReadNanos > REREAD_EVERY.toNanos();
+                if (due) {
+                    try {
+                        reread();
+                        lastReadNanos = System.nanoTime();
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.debug("Installation not read from the database: {}", e.getMessage());
+                    }
                 }
-                colmena.support.Threads.sleep(pauseMs);
+                colmena.support.Threads.sleep(500);
             }
         }, "colmena-installation");
         t.setDaemon(true);

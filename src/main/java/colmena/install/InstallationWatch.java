@@ -2,8 +2,6 @@ package colmena.install;
 
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.store.Database;
-import colmena.store.DbSession;
 import colmena.support.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * Keeps an API or an agent aware of the installation it works for: reads Redis's stamp (and, for
- * a process with a database, the database's installation) at start and every {@link #EVERY}, so a
- * reconnect to another Redis or database is noticed. Each change is logged once. A reading that
+ * Keeps an API or an agent aware of the installation it works for: reads Redis's stamp at start
+ * and every {@link #EVERY} (and, for a process with a database, the database's installation at
+ * start and whenever the stamp does not match it), so a reconnect to another Redis is noticed. Each change is logged once. A reading that
  * fails keeps the last one (the process's own outage messages say what is away).
  */
 public final class InstallationWatch {
@@ -33,21 +31,34 @@ public final class InstallationWatch {
 
     private final String who;
     private final Redis redis;
-    private final Database database;
-    private final DbSession db;
+    private final String dbWhere;
+    private final Reader db;
     private final String namespace = RedisKeys.namespace();
     private volatile State state = State.UNKNOWN;
+    /** A problem seen once: it counts only when the next check sees it too (see {@link #check()}). */
+    private String suspected;
     private volatile boolean running = true;
 
+    /** Reads the installation from the process's database (null when it holds none). */
+    public interface Reader {
+        Installation read() throws SQLException;
+    }
+
+    /** For an agent: Redis's stamp only. */
+    public InstallationWatch(String who, Redis redis) {
+        this(who, redis, null, null);
+    }
+
     /**
-     * @param who      how the process names itself in log lines ("API", "Agent 'nodo1'")
-     * @param database the process's TaskHistory, or null for an agent
+     * @param who     how the process names itself in log lines ("API", "Agent 'nodo1'")
+     * @param dbWhere how to name the database in messages
+     * @param db      reads the database's installation (through the process's own connections)
      */
-    public InstallationWatch(String who, Redis redis, Database database) {
+    public InstallationWatch(String who, Redis redis, String dbWhere, Reader db) {
         this.who = who;
         this.redis = redis;
-        this.database = database;
-        this.db = database == null ? null : new DbSession(database);
+        this.dbWhere = dbWhere;
+        this.db = db;
     }
 
     public State state() {
@@ -55,7 +66,7 @@ public final class InstallationWatch {
     }
 
     /** Reads both sides once and logs what changed; returns the new state. */
-    public State check() {
+    public synchronized State check() {
         State before = state;
         Stamp stamp = before.stamp();
         Installation held = before.installation();
@@ -64,9 +75,13 @@ public final class InstallationWatch {
         } catch (RuntimeException e) {
             LOG.debug("Installation stamp not read: {}", e.getMessage());
         }
-        if (db != null) {
+        // The database is read while it holds no installation (a coordinator is making one) or when
+        // Redis names another: not every round, since a read while H2's disk is full gets in the way
+        // of its recovery. A database file deleted under the process is noticed by the coordinator.
+        boolean readDb = before == State.UNKNOWN || held == null || stamp != null && !stamp.id().equals(held.id());
+        if (db != null && readDb) {
             try {
-                held = db.inTransaction(InstallationStore::read);
+                held = db.read();
             } catch (SQLException e) {
                 LOG.debug("Installation not read from the database: {}", e.getMessage());
             }
@@ -74,7 +89,15 @@ public final class InstallationWatch {
             held = stamp == null ? null : new Installation(stamp.id(), stamp.name(), namespace);
         }
         String problem = db == null ? null : Identity.problem(held, stamp, namespace,
-                Identity.where(redis.url(), namespace), database.describe());
+                Identity.where(redis.url(), namespace), dbWhere);
+        // A new installation's coordinator stamps Redis a moment before it records the row: a
+        // problem counts once two checks in a row see it, so that moment is not taken for one.
+        if (problem != null && before.problem() == null && !problem.equals(suspected)) {
+            suspected = problem;
+            problem = null;
+        } else if (problem == null) {
+            suspected = null;
+        }
         State now = new State(held, stamp, problem);
         state = now;
         report(before, now);
