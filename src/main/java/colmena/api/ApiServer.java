@@ -134,7 +134,7 @@ public final class ApiServer {
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
-        this.installation = new colmena.install.InstallationWatch("API", redis, database.describe(),
+        this.installation = new colmena.install.InstallationWatch("API", redis, database.shortName(),
                 () -> connections.inTransaction(colmena.install.InstallationStore::read));
         installation.check();
         UserStore users = new UserStore(database);
@@ -176,7 +176,7 @@ public final class ApiServer {
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
-        InstallationApi installationApi = new InstallationApi(installation, connections, audit);
+        InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);

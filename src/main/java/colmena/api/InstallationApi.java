@@ -19,8 +19,10 @@ final class InstallationApi {
     private final InstallationWatch watch;
     private final ConnectionPool db;
     private final AuditTrail audit;
+    private final colmena.broker.Redis redis;
 
-    InstallationApi(InstallationWatch watch, ConnectionPool db, AuditTrail audit) {
+    InstallationApi(InstallationWatch watch, colmena.broker.Redis redis, ConnectionPool db, AuditTrail audit) {
+        this.redis = redis;
         this.watch = watch;
         this.db = db;
         this.audit = audit;
@@ -48,7 +50,7 @@ final class InstallationApi {
         return out;
     }
 
-    /** {@code POST /api/installation {"name": "..."}}: a new name; the working coordinator carries it to Redis. */
+    /** {@code POST /api/installation {"name": "..."}}: a new name, in the database and in Redis's stamp. */
     Object rename(Request r) throws Exception {
         JsonElement name = r.jsonBody().get("name");
         if (name == null || !name.isJsonPrimitive() || !name.getAsJsonPrimitive().isString()) {
@@ -62,8 +64,9 @@ final class InstallationApi {
         if (renamed == null) {
             throw new ApiException(409, "no installation yet: start a coordinator first, it makes one");
         }
+        colmena.install.Stamp.rename(redis, renamed);
         audit.record(r, "installation_rename", renamed.id(), wanted);
-        watch.check();
+        watch.check(true);
         return describe();
     }
 

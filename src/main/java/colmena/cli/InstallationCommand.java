@@ -53,26 +53,27 @@ final class InstallationCommand {
             if (newName != null) {
                 held = db.inTransaction(c -> InstallationStore.rename(c, newName));
                 if (held == null) {
-                    throw new StartupException("the database " + database.describe()
+                    throw new StartupException("the database " + database.shortName()
                             + " holds no installation yet: start a coordinator first, it makes one");
                 }
-                System.out.println("Renamed: the working coordinator shows the new name in Redis within seconds.");
+                Stamp.rename(redis, held);
+                System.out.println("Renamed.");
             }
             Stamp stamp = Stamp.read(redis);
             String namespace = RedisKeys.namespace();
             System.out.println("installation: " + (held == null ? "(none yet)" : held.id() + " \"" + held.name() + "\""));
             System.out.println("namespace:    " + (namespace.isEmpty() ? "(default)" : namespace));
-            System.out.println("database:     " + database.describe());
+            System.out.println("database:     " + database.shortName());
             System.out.println("redis:        " + redis.url() + " stamped " + (stamp == null ? "(none)" : stamp.describe()));
             String problem = Identity.problem(held, stamp, namespace, Identity.where(redis.url(), namespace),
-                    database.describe());
+                    database.shortName());
             if (problem != null) {
                 System.out.println("MISMATCH:     " + problem);
                 return 1;
             }
             return 0;
         } catch (SQLException e) {
-            throw new StartupException("cannot read the installation from " + database.describe() + " (" + e.getMessage() + ")");
+            throw new StartupException("cannot read the installation from " + database.shortName() + " (" + e.getMessage() + ")");
         } finally {
             redis.close();
         }

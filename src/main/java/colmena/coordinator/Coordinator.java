@@ -90,7 +90,7 @@ public final class Coordinator {
         this.redis = redis;
         this.database = database;
         this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
-        this.claim = new InstallationClaim(database, redis.url());
+        this.claim = new InstallationClaim(database, redis);
         // Every take, move and reply checks, in its script, that this coordinator still leads its installation.
         this.queue = new TaskQueue(redis).fencedBy(() -> new TaskQueue.Fence(lease.holder(), claim.confirmedId()));
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
@@ -177,6 +177,7 @@ public final class Coordinator {
                 if (leader && wasLeader && renewal.stamp() == null) {
                     LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
                             redis.url(), claim.confirmed().describe());
+                    claim.rereadSoon();
                 }
                 if (leader && !wasLeader) {
                     LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());

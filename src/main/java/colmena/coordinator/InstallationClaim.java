@@ -33,9 +33,13 @@ final class InstallationClaim {
     private volatile Installation confirmed;
     private volatile boolean read;
     private volatile boolean running = true;
+    private volatile boolean rereadRequested;
+    private final colmena.broker.Redis redis;
     private volatile String refusal;
 
-    InstallationClaim(Database database, String redisUrl) {
+    InstallationClaim(Database database, colmena.broker.Redis redis) {
+        this.redis = redis;
+        String redisUrl = redis.url();
         this.database = database;
         this.db = new DbSession(database);
         this.namespace = RedisKeys.namespace();
@@ -56,7 +60,7 @@ final class InstallationClaim {
                     + "where nobody reads them; restart it to make a new database";
         }
         Installation held = confirmed;
-        return held == null ? null : Identity.problem(held, null, namespace, redisWhere, database.describe());
+        return held == null ? null : Identity.problem(held, null, namespace, redisWhere, database.shortName());
     }
 
     /** Whether the database has been read at least once (until then the coordinator cannot lead). */
@@ -75,11 +79,17 @@ final class InstallationClaim {
         Thread t = new Thread(() -> {
             long lastReadNanos = 0;
             while (running) {
-                boolean due = !read
+                boolean due = !read || rereadRequested
                         || confirmed == null && System.nanoTime() - lastReadNanos > REREAD_EVERY.toNanos();
                 if (due) {
                     try {
-                        reread();
+                        boolean requested = rereadRequested;
+                        rereadRequested = false;
+                        Installation before = confirmed;
+                        Installation now = reread();
+                        if (requested && now != null && before != null && !now.name().equals(before.name())) {
+                            Stamp.rename(redis, now); // a name given while Redis was being emptied
+                        }
                         lastReadNanos = System.nanoTime();
                     } catch (SQLException | RuntimeException e) {
                         LOG.debug("Installation not read from the database: {}", e.getMessage());
@@ -94,6 +104,11 @@ final class InstallationClaim {
 
     void stop() {
         running = false;
+    }
+
+    /** Redis had lost its stamp and was stamped again from memory: read the database's name again. */
+    void rereadSoon() {
+        rereadRequested = true;
     }
 
     /** Reads the database's installation now. */
@@ -131,7 +146,7 @@ final class InstallationClaim {
         read = true;
         if (held.id().equals(candidate.id())) {
             LOG.info("New installation {}: recorded in {} and stamped in Redis at {}", held.describe(),
-                    database.describe(), redisWhere);
+                    database.shortName(), redisWhere);
             return true;
         }
         return false;
@@ -139,7 +154,7 @@ final class InstallationClaim {
 
     /** The message for a Redis stamped by {@code stamp}, which is not this coordinator's installation. */
     String foreign(Stamp stamp) {
-        String problem = Identity.problem(confirmed, stamp, namespace, redisWhere, database.describe());
+        String problem = Identity.problem(confirmed, stamp, namespace, redisWhere, database.shortName());
         return problem != null ? problem : "Redis at " + redisWhere + " belongs to installation " + stamp.describe();
     }
 

@@ -39,7 +39,10 @@ final class LeaderLease {
             elseif redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               ours = 1
             end
-            if ours == 1 then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
+            if ours == 1 then
+              if cur then redis.call('PEXPIRE', KEYS[2], ARGV[5]) -- keeps a name given since
+              else redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
+            end
             return {ours, cur or ''}
             """;
     private static final String RELEASE = """

@@ -66,7 +66,15 @@ public final class InstallationWatch {
     }
 
     /** Reads both sides once and logs what changed; returns the new state. */
-    public synchronized State check() {
+    public State check() {
+        return check(false);
+    }
+
+    /**
+     * As {@link #check()}; with {@code readDatabase} the database is read whatever the stamp says
+     * (after a rename).
+     */
+    public synchronized State check(boolean readDatabase) {
         State before = state;
         Stamp stamp = before.stamp();
         Installation held = before.installation();
@@ -78,7 +86,7 @@ public final class InstallationWatch {
         // The database is read while it holds no installation (a coordinator is making one) or when
         // Redis names another: not every round, since a read while H2's disk is full gets in the way
         // of its recovery. A database file deleted under the process is noticed by the coordinator.
-        boolean readDb = before == State.UNKNOWN || held == null || stamp != null && !stamp.id().equals(held.id());
+        boolean readDb = readDatabase || before == State.UNKNOWN || held == null || stamp != null && !stamp.id().equals(held.id());
         if (db != null && readDb) {
             try {
                 held = db.read();

@@ -165,6 +165,11 @@ public final class Database {
         return java.nio.file.Files.exists(file) ? null : file;
     }
 
+    /** A short name for messages: an H2 database's file without its settings, else {@link #describe()}. */
+    public String shortName() {
+        return url.startsWith("jdbc:h2:") ? url.replaceFirst(";.*$", "") : describe();
+    }
+
     /** The URL without any password in it, for logs. */
     public String describe() {
         return url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");
