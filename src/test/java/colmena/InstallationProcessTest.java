@@ -190,6 +190,18 @@ class InstallationProcessTest {
         assertEquals(Set.copyOf(ids), taskIds(db));
         Thread.sleep(2_500); // a full round of the API's check after the flush
         assertTrue(health(http, port).contains("\"id\":\"" + id + "\""), health(http, port));
+
+        HttpResponse<String> bad = post(http, port, "/api/installation", "{\"name\": \"<b>aula</b>\"}");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("invalid installation name"), bad.body());
+        HttpResponse<String> renamed = post(http, port, "/api/installation", "{\"name\": \"Aula 7 (mañana)\"}");
+        assertEquals(200, renamed.statusCode(), renamed.body());
+        assertEquals("Aula 7 (mañana)", Stamp.read(redis).name(), "Redis has the new name at once");
+        Thread.sleep(1_500); // the leader renews the stamp's expiry, and keeps its name
+        assertEquals(new Stamp(id, "Aula 7 (mañana)"), Stamp.read(redis));
+        assertEquals("Aula 7 (mañana)", installationIn(db).name());
+        assertTrue(health(http, port).contains("Aula 7 (mañana)"), health(http, port));
+
         assertTrue(lines(coordinatorLog, "refuses").isEmpty(), "the coordinator refused nothing");
         assertTrue(lines(apiLog, "refuses").isEmpty(), "the API refused nothing");
         assertFalse(lines(coordinatorLog, "stamped it again").isEmpty());
@@ -268,6 +280,12 @@ class InstallationProcessTest {
         } finally {
             RedisKeys.useNamespace(null);
         }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, int port, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String health(HttpClient http, int port) {

@@ -136,7 +136,6 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         this.installation = new colmena.install.InstallationWatch("API", redis, database.shortName(),
                 () -> connections.inTransaction(colmena.install.InstallationStore::read));
-        installation.check();
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         server.createContext("/api/", routes(config, redis, users, database));

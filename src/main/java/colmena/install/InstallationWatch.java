@@ -127,7 +127,8 @@ public final class InstallationWatch {
         if (is != null && !is.equals(was)) {
             LOG.info("{} joined installation {}{}", who, now.stamp().describe(),
                     namespace.isEmpty() ? "" : " in namespace \"" + namespace + "\"");
-        } else if (is == null && (was != null || before == State.UNKNOWN)) {
+        } else if (is == null && db == null && (was != null || before == State.UNKNOWN)) {
+            // An agent says so (it may wait for a coordinator); an API's first lines are its address and admin banner.
             LOG.info("{}: Redis at {} has no installation stamp yet; a coordinator makes it", who,
                     Identity.where(redis.url(), namespace));
         }
