@@ -120,6 +120,8 @@ for %%p in (%PARTS%) do (
   call :alive %%p
   if errorlevel 1 (echo %%p: not running) else (call :say_running %%p)
 )
+rem Which installation the database and Redis belong to, and the namespace (COLMENA_NAMESPACE).
+if exist "%JAR%" java -jar "%JAR%" installation 2>nul
 set "CODE=0"
 goto end
 

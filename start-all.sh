@@ -189,12 +189,35 @@ stop() {
   [[ $stopped -gt 0 ]] || say "Nothing started by start-all.sh is running"
 }
 
+# One field of the "installation" object in /api/health's JSON ($1: the JSON, $2: id, name or namespace).
+installation_field() {
+  printf '%s' "$1" | grep -o '"installation":{[^}]*}' | grep -o "\"$2\":\"[^\"]*\"" | head -n1 | sed -E 's/^"[a-z]+":"(.*)"$/\1/'
+}
+
 status() {
   local p
   for p in $PARTS; do
     local pid; pid=$(pid_of "$p")
     if is_ours "$pid"; then say "$p: running (pid $pid)"; else say "$p: not running"; fi
   done
+  # Which installation the API serves, from /api/health (bash's /dev/tcp: no curl needed).
+  local health=""
+  if answers 127.0.0.1 "$API_PORT"; then
+    health=$( (exec 3<>"/dev/tcp/127.0.0.1/$API_PORT" && printf 'GET /api/health HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3 \
+      && timeout 5 cat <&3) 2>/dev/null || true)
+  fi
+  if [[ $health == *'"installation"'* ]]; then
+    local id name ns
+    id=$(installation_field "$health" id); name=$(installation_field "$health" name); ns=$(installation_field "$health" namespace)
+    say "installation: ${id:-(none yet: the coordinator makes it)}${name:+ \"$name\"}"
+    say "namespace: ${ns:-(default)}"
+    if [[ $health == *'"problem"'* ]]; then
+      say "REFUSED: $(printf '%s' "$health" | grep -o '"problem":"[^"]*"' | head -n1 | sed -E 's/^"problem":"(.*)"$/\1/')"
+    fi
+  else
+    say "installation: unknown (no API answers on port $API_PORT)"
+    say "namespace: ${COLMENA_NAMESPACE:-(default)}"
+  fi
 }
 
 case "${1:-start}" in

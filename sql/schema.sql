@@ -136,3 +136,15 @@ CREATE TABLE JobTasks (
     CONSTRAINT PK_JobTasks PRIMARY KEY (JobId, TaskId)
 );
 GO
+
+-- Which Colmena this database belongs to: one row (Slot 1), made by the first coordinator. Redis
+-- carries the same id (key colmena:installation, "<id> <name>"), so a process started with another
+-- database, or against another installation's Redis or namespace, notices and refuses to work.
+CREATE TABLE Installation (
+    Slot           INT           NOT NULL PRIMARY KEY CHECK (Slot = 1),
+    InstallationId VARCHAR(64)   NOT NULL,
+    Name           NVARCHAR(64)  NOT NULL,
+    Namespace      VARCHAR(32)   NOT NULL,
+    CreatedAt      DATETIME2(3)  NOT NULL
+);
+GO

@@ -736,6 +736,17 @@ function renderSummary(summary, health) {
   renderHealth($('sum-redis'), 'Redis', health && health.redis);
   renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
   renderHealth($('sum-coord'), t('coordinator'), health && health.coordinator);
+  renderInstallation(health && health.installation);
+}
+
+/** The installation's name and namespace in the header (two classes side by side on a projector). */
+function renderInstallation(inst) {
+  const el = $('installation');
+  el.hidden = !inst || !(inst.name || inst.namespace);
+  if (el.hidden) return;
+  el.textContent = [inst.name, inst.namespace ? 'namespace ' + inst.namespace : ''].filter(Boolean).join(' · ');
+  el.title = inst.problem || (inst.id ? 'installation ' + inst.id : '');
+  el.classList.toggle('installation-problem', Boolean(inst.problem));
 }
 
 /** The last complete minute's count, and bars for every minute (the current one paler). */

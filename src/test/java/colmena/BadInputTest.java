@@ -36,17 +36,17 @@ class BadInputTest {
             cluster.startAgent("nodo1", 2);
             String oversized = "{\"id\":\"" + "x".repeat(70_000) + "\"}";
             List<String> garbage = List.of("not json at all", "{\"id\": 5, \"type\": []}", "[1,2,3]", oversized);
-            for (String queue : List.of(RedisKeys.SUBMITTED, RedisKeys.nodeTasks("nodo1"), RedisKeys.RESULTS_QUEUE)) {
+            for (String queue : List.of(RedisKeys.submitted(), RedisKeys.nodeTasks("nodo1"), RedisKeys.resultsQueue())) {
                 cluster.redis.call(j -> j.rpush(queue, garbage.toArray(new String[0])));
             }
             cluster.submit("sleep", Map.of("ms", 1), 20);
 
             Eventually.within(Duration.ofSeconds(30), "20 DONE rows", () -> cluster.rows("Status = 'DONE'") == 20);
             Eventually.within(Duration.ofSeconds(10), "12 dead letters",
-                    () -> cluster.queue.length(RedisKeys.DEAD_LETTER) == 12);
+                    () -> cluster.queue.length(RedisKeys.deadLetter()) == 12);
             List<DeadLetter> dead = cluster.queue.deadLetters(100);
             Set<String> sources = dead.stream().map(DeadLetter::source).collect(Collectors.toSet());
-            assertEquals(Set.of(RedisKeys.SUBMITTED, RedisKeys.nodeTasks("nodo1"), RedisKeys.RESULTS_QUEUE), sources);
+            assertEquals(Set.of(RedisKeys.submitted(), RedisKeys.nodeTasks("nodo1"), RedisKeys.resultsQueue()), sources);
             for (DeadLetter d : dead) {
                 assertFalse(d.reason() == null || d.reason().isBlank(), "each dead letter says why: " + d);
                 assertTrue(d.raw().length() <= 4_096, "raw text is bounded");
@@ -92,8 +92,8 @@ class BadInputTest {
             cluster.startAgent("nodo1", 1);
             TaskMessage sneaky = new TaskMessage("a-task-id", "sleep", Map.of("ms", 1), 1, System.currentTimeMillis(),
                     null, null, List.of(), "config:admin");
-            cluster.redis.call(j -> j.rpush(RedisKeys.SUBMITTED, Json.write(sneaky)));
-            Eventually.within(Duration.ofSeconds(10), "dead-lettered", () -> cluster.queue.length(RedisKeys.DEAD_LETTER) == 1);
+            cluster.redis.call(j -> j.rpush(RedisKeys.submitted(), Json.write(sneaky)));
+            Eventually.within(Duration.ofSeconds(10), "dead-lettered", () -> cluster.queue.length(RedisKeys.deadLetter()) == 1);
             assertTrue(cluster.queue.deadLetters(1).get(0).reason().contains("reply"));
             assertFalse((boolean) cluster.redis.call(j -> j.exists("config:admin")));
             assertEquals(0, cluster.rows(""));

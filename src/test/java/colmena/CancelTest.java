@@ -67,7 +67,7 @@ class CancelTest {
                 assertTrue(again.body().contains("already DONE"), again.body());
                 assertEquals(404, post(base + "/api/tasks/no-such-task/cancel", "").statusCode());
                 Eventually.within(Duration.ofSeconds(5), "requests carried out are forgotten",
-                        () -> cluster.redis.call(j -> j.hlen(RedisKeys.CANCEL)) == 0);
+                        () -> cluster.redis.call(j -> j.hlen(RedisKeys.cancelRequests())) == 0);
                 assertEquals(5, cluster.done("can1"), "the agent ran the other four and ended the one it stopped");
             } finally {
                 api.stop();

@@ -1,5 +1,6 @@
 package colmena;
 
+import colmena.broker.RedisKeys;
 import colmena.agent.Agent;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;

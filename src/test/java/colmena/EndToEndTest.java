@@ -65,9 +65,9 @@ class EndToEndTest {
             assertEquals(Set.of("nodo1", "nodo2"), nodes, "both nodes were used");
             assertEquals(200, cluster.rows(""), "one row per task");
             assertEquals(0, cluster.rows("Status IN ('PENDING', 'RUNNING')"));
-            for (String key : List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.nodeTasks("nodo1"),
+            for (String key : List.of(RedisKeys.submitted(), RedisKeys.placing(), RedisKeys.nodeTasks("nodo1"),
                     RedisKeys.nodeTasks("nodo2"), RedisKeys.nodeInflight("nodo1"), RedisKeys.nodeInflight("nodo2"),
-                    RedisKeys.RESULTS_QUEUE, TaskQueue.STORING, RedisKeys.DEAD_LETTER)) {
+                    RedisKeys.resultsQueue(), RedisKeys.storing(), RedisKeys.deadLetter())) {
                 Eventually.within(Duration.ofSeconds(5), key + " empty", () -> cluster.queue.length(key) == 0);
             }
         }

@@ -41,7 +41,7 @@ class HealthDuringHandoverTest {
             Process second = null;
             Process api = null;
             try {
-                Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.LEADER)));
+                Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.leader())));
                 int port = TestRedis.freePort();
                 api = Launcher.start(Path.of("target", "process-logs", "handover-api.log"), List.of("-Xmx256m"), "api",
                         "--port", Integer.toString(port), "--redis", cluster.redisUrl, "--db", dbUrl, "--no-auth");
@@ -71,7 +71,7 @@ class HealthDuringHandoverTest {
                 Launcher.kill(first);
                 Process standby = second;
                 Eventually.within(Duration.ofSeconds(20), "the standby leads", () -> {
-                    String holder = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
+                    String holder = cluster.redis.call(j -> j.get(RedisKeys.leader()));
                     return holder != null && holder.contains(":" + standby.pid() + ":");
                 });
                 Eventually.within(Duration.ofSeconds(30), "health 200 again", () -> status(health) == 200);

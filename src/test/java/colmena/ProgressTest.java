@@ -40,7 +40,7 @@ class ProgressTest {
             ApiServer api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
             api.start();
             try {
-                String id = cluster.submit("matrix-multiply", Map.of("n", 700, "seed", 1), 1).get(0);
+                String id = cluster.submit("matrix-multiply", Map.of("n", 1500, "seed", 1), 1).get(0);
                 URI one = URI.create("http://127.0.0.1:" + api.port() + "/api/tasks/" + id);
                 AtomicInteger first = new AtomicInteger(-1);
                 Eventually.within(Duration.ofSeconds(30), "a progress report while it runs", () -> {
@@ -48,7 +48,7 @@ class ProgressTest {
                     if (t.get("status").getAsString().equals("RUNNING") && t.get("progress") != null && !t.get("progress").isJsonNull()) {
                         JsonObject p = t.getAsJsonObject("progress");
                         first.set(p.get("percent").getAsInt());
-                        assertTrue(p.get("text").getAsString().matches("row \\d+ of 700"), p.toString());
+                        assertTrue(p.get("text").getAsString().matches("row \\d+ of 1500"), p.toString());
                         return true;
                     }
                     return false;

@@ -52,7 +52,7 @@ class RebalanceProcessTest {
                 assertEquals(TASKS, done(cluster, "nodo1") + done(cluster, "nodo2"),
                         "each task was finished once (the nodes' done counts)");
                 for (String key : List.of(RedisKeys.nodeTasks("nodo1"), RedisKeys.nodeTasks("nodo2"),
-                        RedisKeys.nodeInflight("nodo1"), RedisKeys.nodeInflight("nodo2"), RedisKeys.SUBMITTED)) {
+                        RedisKeys.nodeInflight("nodo1"), RedisKeys.nodeInflight("nodo2"), RedisKeys.submitted())) {
                     assertEquals(0, cluster.queue.length(key), key + " is empty");
                 }
             } finally {

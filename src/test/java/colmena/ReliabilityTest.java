@@ -112,11 +112,11 @@ class ReliabilityTest {
             cluster.redis.call(j -> j.flushAll());
             cluster.startAgent("nodo1", 4);
             Process first = cluster.startCoordinatorProcess("coordinator-1", dbUrl);
-            Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.LEADER)));
+            Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.leader())));
             Process second = cluster.startCoordinatorProcess("coordinator-2", dbUrl);
             try {
                 Thread.sleep(2_000);
-                String leader = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
+                String leader = cluster.redis.call(j -> j.get(RedisKeys.leader()));
                 Process leading = leader.contains(":" + first.pid() + ":") ? first : second;
                 Process standby = leading == first ? second : first;
                 cluster.submit("sleep", Map.of("ms", 100), 30);
@@ -125,7 +125,7 @@ class ReliabilityTest {
                 long killedAt = System.nanoTime();
                 Eventually.within(Duration.ofSeconds(20), "the standby leads",
                         () -> {
-                            String holder = cluster.redis.call(j -> j.get(RedisKeys.LEADER));
+                            String holder = cluster.redis.call(j -> j.get(RedisKeys.leader()));
                             return holder != null && holder.contains(":" + standby.pid() + ":");
                         });
                 double takeover = (System.nanoTime() - killedAt) / 1e9;

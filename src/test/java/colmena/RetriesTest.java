@@ -54,7 +54,7 @@ class RetriesTest {
 
                 Row p = row(cluster, plain);
                 assertEquals(1, p.attempts, "no retries asked, none made");
-                assertEquals(0L, (long) cluster.redis.call(j -> j.zcard(RedisKeys.DELAYED)));
+                assertEquals(0L, (long) cluster.redis.call(j -> j.zcard(RedisKeys.delayed())));
             } finally {
                 strict.stop();
             }

@@ -1,5 +1,6 @@
 package colmena;
 
+import colmena.broker.RedisKeys;
 import colmena.api.ApiServer;
 import colmena.broker.Json;
 import colmena.cli.Commands;
@@ -130,7 +131,7 @@ class SecurityProcessTest {
                         .header("Authorization", "Bearer " + viewer).POST(HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(403, drain.statusCode());
-                assertFalse((boolean) cluster.redis.call(j -> j.sismember(colmena.broker.RedisKeys.DRAINED, "nodo1")));
+                assertFalse((boolean) cluster.redis.call(j -> j.sismember(colmena.broker.RedisKeys.drained(), "nodo1")));
             } finally {
                 api.stop();
             }

@@ -55,8 +55,8 @@ class SubmitWaitTest {
                             "--wait", "--timeout", "60s"})));
             List<String> raw;
             try (Redis client = Redis.connect(url, 2)) {
-                Eventually.within(Duration.ofSeconds(30), "2 submitted", () -> client.call(j -> j.llen(RedisKeys.SUBMITTED)) == 2);
-                raw = client.call(j -> j.lrange(RedisKeys.SUBMITTED, 0, -1));
+                Eventually.within(Duration.ofSeconds(30), "2 submitted", () -> client.call(j -> j.llen(RedisKeys.submitted())) == 2);
+                raw = client.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
             }
             redis.stop(); // its append-only file keeps the two submissions
             Thread.sleep(3_000);

@@ -39,7 +39,7 @@ public final class Agent {
 
     public static final List<Option> OPTIONS = List.of(
             Option.value("id", "COLMENA_NODE_ID", null, "ID", "this node's id (letters, digits, . _ -); default the host name"),
-            Settings.REDIS,
+            Settings.REDIS, Settings.NAMESPACE,
             Settings.INTERVAL,
             Option.value("workers", "COLMENA_WORKERS", null, "N", "task threads; default one per CPU this agent may use"),
             Option.value("task-timeout", "COLMENA_TASK_TIMEOUT", "10m", "DURATION", "a task running longer FAILS"),
@@ -74,6 +74,7 @@ public final class Agent {
     private Heartbeat heartbeat;
     private TaskLoop loop;
     private final List<Thread> threads = new ArrayList<>();
+    private colmena.install.InstallationWatch installation;
     private volatile boolean stopped;
 
     public Agent(Config config, Redis redis) {
@@ -109,6 +110,13 @@ public final class Agent {
         threads.add(Threads.start("colmena-take", loop));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
+        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis);
+        installation.start();
+    }
+
+    /** The installation whose Redis this agent works in, as last read (null while none has stamped it). */
+    public colmena.install.Installation installation() {
+        return installation == null ? null : installation.state().installation();
     }
 
     /**
@@ -154,7 +162,7 @@ public final class Agent {
             String raw = stale.get(i);
             try {
                 TaskMessage again = Json.readTask(raw).movedAway(note);
-                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
+                moves.add(Move.prepend(raw, RedisKeys.submitted(), Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
             }
@@ -170,6 +178,9 @@ public final class Agent {
         }
         stopped = true;
         LOG.info("Agent '{}' stopping: taking no more tasks", config.nodeId());
+        if (installation != null) {
+            installation.stop();
+        }
         try {
             List<TaskLoop.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
             if (loop != null) {

@@ -309,7 +309,7 @@ final class TaskLoop implements Runnable {
                 task = Json.readTask(raw);
             } catch (MalformedMessageException e) {
                 LOG.warn("Unreadable task on {} moved to {}: {} — {}", RedisKeys.nodeTasks(nodeId),
-                        RedisKeys.DEAD_LETTER, e.getMessage(), abbreviate(raw));
+                        RedisKeys.deadLetter(), e.getMessage(), abbreviate(raw));
                 deadLetter(raw, e.getMessage());
                 continue;
             }

@@ -42,7 +42,7 @@ public final class ApiServer {
     static final int RESPONSE_SECONDS = 120;
 
     public static final List<Option> OPTIONS = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
                     "port for the API and the dashboard (0 picks a free one)"),
             Option.value("bind", "COLMENA_API_BIND", "127.0.0.1", "ADDRESS",
@@ -111,6 +111,7 @@ public final class ApiServer {
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
     private final Router router;
+    private final colmena.install.InstallationWatch installation;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -134,6 +135,8 @@ public final class ApiServer {
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
+        this.installation = new colmena.install.InstallationWatch("API", redis, database.shortName(),
+                () -> connections.inTransaction(colmena.install.InstallationStore::read));
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         router = routes(config, redis, users, database);
@@ -176,7 +179,8 @@ public final class ApiServer {
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit);
-        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
+        InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
+        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);
         TaskQueue jobQueue = new TaskQueue(redis);
@@ -186,8 +190,11 @@ public final class ApiServer {
         MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
         OpenApiDoc openApi = new OpenApiDoc();
         return router
+                .refuseWhile(installationApi::refusal)
                 .get("/api/openapi.json", null, openApi::document)
                 .get("/metrics", Role.VIEWER, metrics::metrics)
+                .get("/api/installation", Role.VIEWER, installationApi::get)
+                .post("/api/installation", Role.ADMIN, installationApi::rename)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
                 .get("/api/me", Role.VIEWER, authApi::whoAmI)
@@ -224,6 +231,7 @@ public final class ApiServer {
     }
 
     public void start() {
+        installation.start();
         server.start();
     }
 
@@ -237,7 +245,13 @@ public final class ApiServer {
         return server.getAddress().getPort();
     }
 
+    /** Why this API refuses to serve (its database and Redis belong to different installations), or null. */
+    public String refusal() {
+        return installation.state().problem();
+    }
+
     public void stop() {
+        installation.stop();
         server.stop(1);
         pool.shutdownNow();
         background.shutdownNow();

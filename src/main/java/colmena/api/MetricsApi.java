@@ -115,7 +115,7 @@ final class MetricsApi {
         }
         PromText.Family lists = out.family("colmena_queue_length", "gauge",
                 "messages waiting in Colmena's shared Redis lists: submitted, results to store, dead letters");
-        List<String> keys = List.of(RedisKeys.SUBMITTED, RedisKeys.RESULTS_QUEUE, RedisKeys.DEAD_LETTER);
+        List<String> keys = List.of(RedisKeys.submitted(), RedisKeys.resultsQueue(), RedisKeys.deadLetter());
         for (String key : keys) {
             lists.sample(redis.call(j -> j.llen(key)), "queue", key);
         }
@@ -131,7 +131,7 @@ final class MetricsApi {
     }
 
     private void coordinatorMetrics(PromText out) {
-        String raw = redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
+        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
         JsonObject stats = null;
         if (raw != null) {
             try {

@@ -46,9 +46,17 @@ final class Router implements HttpHandler {
     private final RequestMetrics metrics = new RequestMetrics();
     /** The exchange attribute naming the route a request matched, for {@link #metrics}. */
     private static final String ROUTE = "colmena.route";
+    /** Why the API must not serve now (its database and Redis belong to different installations), or null. */
+    private java.util.function.Supplier<String> refusal = () -> null;
 
     Router(Auth auth) {
         this.auth = auth;
+    }
+
+    /** Every endpoint but {@code /api/health} answers 503 with the reason while {@code refusal} gives one. */
+    Router refuseWhile(java.util.function.Supplier<String> refusal) {
+        this.refusal = refusal;
+        return this;
     }
 
     Router get(String template, Role role, Handler handler) {
@@ -129,6 +137,10 @@ final class Router implements HttpHandler {
                 continue;
             }
             ex.setAttribute(ROUTE, r.template());
+            String refused = r.template().equals("/api/health") ? null : refusal.get();
+            if (refused != null) {
+                throw new ApiException(503, "this API refuses to serve: " + refused);
+            }
             if (!r.method().equals("GET")) {
                 refuseCrossSite(ex);
             }

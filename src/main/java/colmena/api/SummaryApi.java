@@ -27,10 +27,13 @@ final class SummaryApi {
     private final NodesApi nodes;
     private final Alerts alerts;
     private final DatabasePing dbPing;
+    private final InstallationApi installation;
     private Map<TaskStatus, Long> counts;
     private long countsAtMs;
 
-    SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts) {
+    SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts,
+               InstallationApi installation) {
+        this.installation = installation;
         this.redis = redis;
         this.db = db;
         this.store = store;
@@ -59,7 +62,7 @@ final class SummaryApi {
      * Its histograms stay in Redis, for scripts.
      */
     private Map<String, Object> coordinator() {
-        String raw = redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
+        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
         if (raw == null) {
             return null;
         }
@@ -119,7 +122,7 @@ final class SummaryApi {
         boolean leader = false;
         if (redisUp) {
             try {
-                leader = redis.call(j -> j.exists(RedisKeys.LEADER));
+                leader = redis.call(j -> j.exists(RedisKeys.leader()));
                 coordinator = coordinator();
             } catch (RuntimeException e) {
                 redisUp = false;
@@ -138,6 +141,12 @@ final class SummaryApi {
             body.put("databaseProblem", problem);
         }
         body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : "absent");
+        Map<String, Object> installed = installation.describe();
+        body.put("installation", installed);
+        if (installed.get("problem") != null) {
+            body.put("status", "refused");
+            throw new ApiException(503, "this API refuses to serve: " + installed.get("problem"), body);
+        }
         if (!usable) {
             String what = !redisUp ? "Redis is unreachable" : "the database is " + database
                     + (problem == null ? "" : ": " + problem);
@@ -162,7 +171,7 @@ final class SummaryApi {
     Object deadLetters(Request r) {
         int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, colmena.broker.TaskQueue.DEAD_LETTER_MAX);
         colmena.broker.TaskQueue queue = new colmena.broker.TaskQueue(redis);
-        return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.DEAD_LETTER));
+        return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.deadLetter()));
     }
 
     /** {@code GET /api/types}: the task types and their parameters, for the submit form. */

@@ -137,7 +137,7 @@ final class BenchFaces {
 
     private static void awaitUp(Lab lab, int agents) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (lab.redis.call(j -> j.scard(RedisKeys.NODES)) < agents || !lab.redis.call(j -> j.exists(RedisKeys.LEADER))) {
+        while (lab.redis.call(j -> j.scard(RedisKeys.nodes())) < agents || !lab.redis.call(j -> j.exists(RedisKeys.leader()))) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the coordinator and agents did not come up within 60 s; see " + lab.dir);
             }

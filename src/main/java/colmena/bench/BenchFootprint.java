@@ -1,5 +1,6 @@
 package colmena.bench;
 
+import colmena.broker.RedisKeys;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.support.Launcher;

@@ -91,7 +91,7 @@ final class BenchScale {
     /** Waits until every simulated node has reported once. */
     private static void waitForNodes(Lab lab, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (lab.redis.call(j -> j.scard(RedisKeys.NODES)) < n) {
+        while (lab.redis.call(j -> j.scard(RedisKeys.nodes())) < n) {
             if (System.nanoTime() > deadline) {
                 throw new java.io.IOException("the " + n + " simulated nodes did not all report within 60 s; see " + lab.log("simulated"));
             }
@@ -341,8 +341,8 @@ final class BenchScale {
         for (String v : lab.redis.call(j -> j.mget(ids.stream().map(RedisKeys::nodeDone).toArray(String[]::new)))) {
             finishedOnNodes += v == null ? 0 : Long.parseLong(v);
         }
-        List<String> lists = new ArrayList<>(List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.RESULTS_QUEUE,
-                TaskQueue.STORING, RedisKeys.DEAD_LETTER));
+        List<String> lists = new ArrayList<>(List.of(RedisKeys.submitted(), RedisKeys.placing(), RedisKeys.resultsQueue(),
+                RedisKeys.storing(), RedisKeys.deadLetter()));
         for (String id : ids) {
             lists.add(RedisKeys.nodeTasks(id));
             lists.add(RedisKeys.nodeInflight(id));

@@ -227,9 +227,9 @@ final class BenchSoak {
         long recovered = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Moves LIKE '%Redis lost it%'");
         Map<String, Long> left = new HashMap<>();
         for (String key : lab.redis.call(j -> j.keys("*"))) {
-            if (key.equals(RedisKeys.DEAD_LETTER) || key.startsWith("node:") && (key.endsWith(":tasks") || key.endsWith(":inflight"))
-                    || key.equals(RedisKeys.SUBMITTED) || key.equals(TaskQueue.PLACING) || key.equals(RedisKeys.RESULTS_QUEUE)
-                    || key.equals(TaskQueue.STORING)) {
+            if (key.equals(RedisKeys.deadLetter()) || key.startsWith(RedisKeys.prefix() + "node:") && (key.endsWith(":tasks") || key.endsWith(":inflight"))
+                    || key.equals(RedisKeys.submitted()) || key.equals(RedisKeys.placing()) || key.equals(RedisKeys.resultsQueue())
+                    || key.equals(RedisKeys.storing())) {
                 long n = lab.redis.call(j -> j.llen(key));
                 if (n > 0) {
                     left.put(key, n);

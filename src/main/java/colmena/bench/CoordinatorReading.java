@@ -18,7 +18,7 @@ import java.util.List;
 record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot placement, LatencyHistogram.Snapshot batch,
                           LatencyHistogram.Snapshot nodesRead, long batchTasks) {
     static CoordinatorReading now(Lab lab) {
-        String raw = lab.redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS));
+        String raw = lab.redis.call(j -> j.get(RedisKeys.coordinatorStats()));
         if (raw == null) {
             return null;
         }
@@ -39,7 +39,7 @@ record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot pl
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the coordinator wrote no " + RedisKeys.COORDINATOR_STATS + " for 10 s");
+        throw new IllegalStateException("the coordinator wrote no " + RedisKeys.coordinatorStats() + " for 10 s");
     }
 
     private static LatencyHistogram.Snapshot histogram(JsonObject since, String name) {

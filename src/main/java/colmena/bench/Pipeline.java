@@ -1,5 +1,6 @@
 package colmena.bench;
 
+import colmena.broker.RedisKeys;
 import colmena.support.Launcher;
 
 import java.io.IOException;
@@ -30,8 +31,8 @@ final class Pipeline implements AutoCloseable {
                     "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (p.lab.redis.call(j -> j.scard(colmena.broker.RedisKeys.NODES)) < agents
-                || !p.lab.redis.call(j -> j.exists(colmena.broker.RedisKeys.LEADER))) {
+        while (p.lab.redis.call(j -> j.scard(colmena.broker.RedisKeys.nodes())) < agents
+                || !p.lab.redis.call(j -> j.exists(colmena.broker.RedisKeys.leader()))) {
             if (System.nanoTime() > deadline) {
                 p.close();
                 throw new IOException("the coordinator and agents did not come up within 60 s; see " + p.lab.dir);

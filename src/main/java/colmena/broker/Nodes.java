@@ -59,7 +59,7 @@ public final class Nodes {
             Pipeline p = j.pipelined();
             p.psetex(RedisKeys.nodeStats(id), statsTtlMs(stats.intervalMs()), json);
             p.set(RedisKeys.nodeLast(id), json);
-            p.sadd(RedisKeys.NODES, id);
+            p.sadd(RedisKeys.nodes(), id);
             p.lpush(RedisKeys.nodeHistory(id), sample);
             p.ltrim(RedisKeys.nodeHistory(id), 0, keep - 1);
             if (progress != null) {
@@ -112,7 +112,7 @@ public final class Nodes {
      * registry, then each node's (small) progress hash, pipelined.
      */
     public Map<String, String> allProgress() {
-        Set<String> ids = redis.call(j -> j.smembers(RedisKeys.NODES));
+        Set<String> ids = redis.call(j -> j.smembers(RedisKeys.nodes()));
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -170,8 +170,8 @@ public final class Nodes {
     public List<NodeView> all() {
         return redis.call(j -> {
             Pipeline registry = j.pipelined();
-            Response<Set<String>> members = registry.smembers(RedisKeys.NODES);
-            Response<Set<String>> drainedMembers = registry.smembers(RedisKeys.DRAINED);
+            Response<Set<String>> members = registry.smembers(RedisKeys.nodes());
+            Response<Set<String>> drainedMembers = registry.smembers(RedisKeys.drained());
             registry.sync();
             Set<String> drained = drainedMembers.get();
             List<String> sorted = new ArrayList<>();
@@ -303,15 +303,15 @@ public final class Nodes {
 
     /** Whether the node is in the registry (seen and not forgotten). */
     public boolean isKnown(String nodeId) {
-        return redis.call(j -> j.sismember(RedisKeys.NODES, RedisKeys.validNodeId(nodeId)));
+        return redis.call(j -> j.sismember(RedisKeys.nodes(), RedisKeys.validNodeId(nodeId)));
     }
 
     public boolean drain(String nodeId) {
-        return redis.call(j -> j.sadd(RedisKeys.DRAINED, RedisKeys.validNodeId(nodeId))) > 0;
+        return redis.call(j -> j.sadd(RedisKeys.drained(), RedisKeys.validNodeId(nodeId))) > 0;
     }
 
     public boolean resume(String nodeId) {
-        return redis.call(j -> j.srem(RedisKeys.DRAINED, RedisKeys.validNodeId(nodeId))) > 0;
+        return redis.call(j -> j.srem(RedisKeys.drained(), RedisKeys.validNodeId(nodeId))) > 0;
     }
 
     /**
@@ -322,7 +322,7 @@ public final class Nodes {
     public void forget(String nodeId) {
         String id = RedisKeys.validNodeId(nodeId);
         List<String> keys = List.of(RedisKeys.nodeStats(id), RedisKeys.nodeTasks(id), RedisKeys.nodeInflight(id),
-                RedisKeys.nodeLast(id), RedisKeys.nodeHistory(id), RedisKeys.nodeDone(id), RedisKeys.DRAINED, RedisKeys.NODES);
+                RedisKeys.nodeLast(id), RedisKeys.nodeHistory(id), RedisKeys.nodeDone(id), RedisKeys.drained(), RedisKeys.nodes());
         // One script: nothing can be placed on the node between the check and the removal.
         Object answer = redis.call(j -> j.eval(FORGET, keys, List.of(id)));
         long held = answer instanceof Long n ? n : 0;

@@ -7,6 +7,9 @@ import java.util.regex.Pattern;
  * with other machines and scripts; the rest are Colmena's own.
  *
  * <pre>
+ * In a namespace (--namespace NAME) every key below starts with NAME: ("7a:node:nodo1:stats");
+ * the default namespace keeps these names unprefixed.
+ *
  * key                        type    written by                     meaning
  * node:&lt;id&gt;:stats             string  agent, every interval (TTL)    latest metrics; expiry = node gone
  * node:&lt;id&gt;:tasks             list    coordinator (RPUSH)            tasks placed on the node, oldest first
@@ -23,6 +26,9 @@ import java.util.regex.Pattern;
  * coordinator:leader         string  coordinator (SET NX PX)        the lease of the working coordinator
  * coordinator:stats          string  coordinator, every second (TTL) placement and node-reading timings, JSON
  * colmena:epoch              string  coordinator                    marks this Redis's data as Colmena's
+ * colmena:installation       string  coordinator (leader, TTL)      "id name" of the installation this namespace belongs to
+ * tasks:placing              list    coordinator (atomic move)      submitted tasks being placed
+ * results:storing            list    coordinator (atomic move)      results being stored, dropped after the commit
  * reply:&lt;uuid&gt;               list    coordinator (RPUSH, TTL)       stored results for a waiting submitter
  * tasks:done:&lt;minute&gt;        string  coordinator (INCRBY, TTL)      tasks stored DONE in that minute (epoch minute)
  * tasks:failed:&lt;minute&gt;      string  coordinator (INCRBY, TTL)      tasks stored FAILED in that minute
@@ -30,85 +36,192 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class RedisKeys {
-    public static final String RESULTS_QUEUE = "results:queue";
-    public static final String SUBMITTED = "tasks:submitted";
-    /** Sorted set: tasks whose run FAILED, waiting out their back-off before a retry, scored by when (ms, Redis's clock). */
-    public static final String DELAYED = "tasks:delayed";
-    /** Hash: cancel requests not yet carried out, {@code taskId -> {"by", "atMs"}}; the coordinator carries them out. */
-    public static final String CANCEL = "tasks:cancel";
-    public static final String NODES = "nodes";
-    public static final String DRAINED = "nodes:drained";
-    public static final String DEAD_LETTER = "deadletter";
-    public static final String LEADER = "coordinator:leader";
-    public static final String COORDINATOR_STATS = "coordinator:stats";
-    public static final String EPOCH = "colmena:epoch";
-    private static final String REPLY_PREFIX = "reply:";
+    /** What a namespace may be called: short, lower case, nothing that could reach into another key. */
+    public static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /**
+     * First words of Colmena's own keys: a namespace spelled like one would make its keys look like
+     * another namespace's (or the default's), so such names are refused.
+     */
+    public static final java.util.Set<String> RESERVED_NAMESPACES = java.util.Set.of(
+            "node", "nodes", "results", "tasks", "deadletter", "coordinator", "colmena", "reply", "session", "blob");
+    private static final String REPLY = "reply:";
+    private static final String UUID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-    /** Patterns matching every node's queue and in-flight list (for a full scan after a Redis loss). */
-    public static final String ALL_NODE_TASKS = "node:*:tasks";
-    public static final String ALL_NODE_INFLIGHT = "node:*:inflight";
+    /**
+     * The prefix every key carries: "" for the default namespace (the paper's names, unprefixed),
+     * else {@code <namespace>:}. Set once at start by {@link #useNamespace}, before any key is built.
+     */
+    private static volatile String prefix = "";
 
     /** A node id is what a user types: short, and nothing that could reach into another key. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** A blob's name: the SHA-256 of its bytes in lower-case hex. */
     public static final String BLOB_HASH_REGEX = "[0-9a-f]{64}";
     private static final Pattern BLOB_HASH = Pattern.compile(BLOB_HASH_REGEX);
-    private static final Pattern REPLY = Pattern.compile("reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private RedisKeys() {
     }
 
+    // ---- the namespace --------------------------------------------------------------------
+
+    /**
+     * Makes every key of this process carry {@code namespace}'s prefix; null or "" is the default
+     * namespace (no prefix). Called once at start, from the {@code --namespace} flag.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the name
+     */
+    public static void useNamespace(String namespace) {
+        prefix = namespace == null || namespace.isEmpty() ? "" : validNamespace(namespace) + ":";
+    }
+
+    /** This process's namespace, "" for the default one. */
+    public static String namespace() {
+        return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+    }
+
+    /** The prefix every key of this process starts with ("" in the default namespace). */
+    public static String prefix() {
+        return prefix;
+    }
+
+    /** @throws IllegalArgumentException when {@code namespace} is not a usable name */
+    public static String validNamespace(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("invalid namespace \"" + namespace
+                    + "\": use 1 to 32 lower-case letters, digits, '_' or '-', starting with a letter or digit");
+        }
+        if (RESERVED_NAMESPACES.contains(namespace)) {
+            throw new IllegalArgumentException("invalid namespace \"" + namespace + "\": it is the first word of Colmena's own keys ("
+                    + String.join(", ", new java.util.TreeSet<>(RESERVED_NAMESPACES)) + "); choose another name");
+        }
+        return namespace;
+    }
+
+    private static String key(String name) {
+        return prefix + name;
+    }
+
+    // ---- keys -----------------------------------------------------------------------------
+
+    /** The paper's {@code results:queue}. */
+    public static String resultsQueue() {
+        return key("results:queue");
+    }
+
+    /** Results the coordinator has taken and not yet dropped after the database commit. */
+    public static String storing() {
+        return key("results:storing");
+    }
+
+    public static String submitted() {
+        return key("tasks:submitted");
+    }
+
+    /** Submitted tasks the coordinator has taken and not yet moved to a node. */
+    public static String placing() {
+        return key("tasks:placing");
+    }
+
+    /** Sorted set: tasks whose run FAILED, waiting out their back-off before a retry, scored by when (ms, Redis's clock). */
+    public static String delayed() {
+        return key("tasks:delayed");
+    }
+
+    /** Hash: cancel requests not yet carried out, {@code taskId -> {"by", "atMs"}}; the coordinator carries them out. */
+    public static String cancelRequests() {
+        return key("tasks:cancel");
+    }
+
+    public static String nodes() {
+        return key("nodes");
+    }
+
+    public static String drained() {
+        return key("nodes:drained");
+    }
+
+    public static String deadLetter() {
+        return key("deadletter");
+    }
+
+    public static String leader() {
+        return key("coordinator:leader");
+    }
+
+    public static String coordinatorStats() {
+        return key("coordinator:stats");
+    }
+
+    public static String epoch() {
+        return key("colmena:epoch");
+    }
+
+    /** The installation this namespace belongs to: {@code <id> <name>}, kept alive by its leader. */
+    public static String installation() {
+        return key("colmena:installation");
+    }
+
+    /** Pattern matching every node's queue (for a full scan after a Redis loss). */
+    public static String allNodeTasks() {
+        return key("node:*:tasks");
+    }
+
+    /** Pattern matching every node's in-flight list. */
+    public static String allNodeInflight() {
+        return key("node:*:inflight");
+    }
+
     public static String nodeStats(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":stats";
+        return key("node:" + validNodeId(nodeId) + ":stats");
     }
 
     public static String nodeTasks(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":tasks";
+        return key("node:" + validNodeId(nodeId) + ":tasks");
     }
 
     public static String nodeInflight(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":inflight";
+        return key("node:" + validNodeId(nodeId) + ":inflight");
     }
 
     public static String nodeLast(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":last";
+        return key("node:" + validNodeId(nodeId) + ":last");
     }
 
     public static String nodeHistory(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":history";
+        return key("node:" + validNodeId(nodeId) + ":history");
     }
 
     /** Set: ids of tasks this node holds that it is to cancel (the coordinator adds them, the agent removes them). */
     public static String nodeCancel(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":cancel";
+        return key("node:" + validNodeId(nodeId) + ":cancel");
     }
 
     /** Hash: the progress its running tasks last reported, {@code taskId -> {"percent", "text"}}; rewritten every beat. */
     public static String nodeProgress(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":progress";
+        return key("node:" + validNodeId(nodeId) + ":progress");
     }
 
     /** Set (with a TTL) by an agent that stops gracefully, in the same step that removes its stats key. */
     public static String nodeLeft(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":left";
+        return key("node:" + validNodeId(nodeId) + ":left");
     }
 
     public static String nodeDone(String nodeId) {
-        return "node:" + validNodeId(nodeId) + ":done";
+        return key("node:" + validNodeId(nodeId) + ":done");
     }
 
     /** Tasks stored DONE during one minute, counted by epoch minute (ms / 60,000). */
     public static String doneInMinute(long epochMinute) {
-        return "tasks:done:" + epochMinute;
+        return key("tasks:done:" + epochMinute);
     }
 
     public static String failedInMinute(long epochMinute) {
-        return "tasks:failed:" + epochMinute;
+        return key("tasks:failed:" + epochMinute);
     }
 
     /** A dashboard session, by the SHA-256 of its cookie (the cookie itself is never stored). */
     public static String session(String sessionHash) {
-        return "session:" + sessionHash;
+        return key("session:" + sessionHash);
     }
 
     /** A blob (a photo, a tile, a cascade) by the SHA-256 of its bytes, in lower-case hex. */
@@ -116,7 +229,7 @@ public final class RedisKeys {
         if (!isBlobHash(sha256Hex)) {
             throw new IllegalArgumentException("invalid blob hash \"" + sha256Hex + "\": expected 64 hex digits");
         }
-        return "blob:" + sha256Hex;
+        return key("blob:" + sha256Hex);
     }
 
     public static boolean isBlobHash(String s) {
@@ -125,12 +238,12 @@ public final class RedisKeys {
 
     /** A fresh reply list for one waiting submitter. */
     public static String newReply(java.util.UUID id) {
-        return REPLY_PREFIX + id;
+        return key(REPLY + id);
     }
 
-    /** Whether {@code key} names a reply list, the only key a message may ask Colmena to write. */
+    /** Whether {@code key} names a reply list of this namespace, the only key a message may ask Colmena to write. */
     public static boolean isReply(String key) {
-        return key != null && REPLY.matcher(key).matches();
+        return key != null && key.startsWith(prefix + REPLY) && key.substring(prefix.length() + REPLY.length()).matches(UUID_REGEX);
     }
 
     public static boolean isValidNodeId(String nodeId) {

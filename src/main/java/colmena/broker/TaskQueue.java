@@ -27,8 +27,6 @@ import java.util.List;
  * go to the dead-letter list as they are taken.
  */
 public final class TaskQueue {
-    public static final String PLACING = "tasks:placing";
-    public static final String STORING = "results:storing";
     public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
     public static final int DEAD_LETTER_MAX = 1_000;
     public static final int DEAD_LETTER_RAW_CHARS = 4_096;
@@ -42,6 +40,18 @@ public final class TaskQueue {
      * writing into Redis by hand can cause; the caller's batch stays where it was.
      */
     private static final String CHECK_LIST = """
+            local function fenceProblem(leaderKey, installKey, holder, install)
+              if holder == '' then return nil end
+              local h = redis.call('GET', leaderKey)
+              if h ~= holder then
+                return 'FENCED this coordinator (' .. holder .. ') no longer holds the lease; ' .. tostring(h) .. ' does'
+              end
+              local cur = redis.call('GET', installKey)
+              if not cur or string.match(cur, '^(%S+)') ~= install then
+                return 'FENCED Redis no longer belongs to installation ' .. install .. ' (it holds ' .. tostring(cur) .. ')'
+              end
+              return nil
+            end
             local function isList(key)
               local t = redis.call('TYPE', key)
               t = type(t) == 'table' and t.ok or t
@@ -52,9 +62,13 @@ public final class TaskQueue {
     /**
      * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
      * per batch whatever its size. Oversized messages go to the dead-letter list KEYS[3] instead and
-     * count towards the batch, so a batch may come back smaller than what is waiting.
+     * count towards the batch, so a batch may come back smaller than what is waiting. With a fence
+     * (ARGV[6] holder, ARGV[7] installation; KEYS[4] the lease, KEYS[5] the installation stamp),
+     * nothing is taken unless that holder has the lease of that installation.
      */
     private static final Script TAKE = new Script(CHECK_LIST + """
+            local fenced = fenceProblem(KEYS[4], KEYS[5], ARGV[6], ARGV[7])
+            if fenced then return redis.error_reply(fenced) end
             local n = tonumber(ARGV[1])
             if n < 1 then return {} end
             if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
@@ -80,7 +94,9 @@ public final class TaskQueue {
             """);
 
     /**
-     * For each ARGV group from ARGV[5] on (raw, op, dest, payload, guard): stops if a guard key is
+     * With a fence (ARGV[5] holder, ARGV[6] installation; KEYS[2] the lease, KEYS[3] the stamp)
+     * nothing moves unless that holder has the lease of that installation. For each ARGV group
+     * from ARGV[7] on (raw, op, dest, payload, guard): stops if a guard key is
      * given and does not exist (a node that has gone gets nothing more); otherwise takes the raw
      * text out of KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on.
      * Payloads for the same end of the same list go in one push, in their order (pushes to
@@ -90,12 +106,14 @@ public final class TaskQueue {
      * many were moved.
      */
     private static final Script MOVE = new Script(CHECK_LIST + """
+            local fenced = fenceProblem(KEYS[2], KEYS[3], ARGV[5], ARGV[6])
+            if fenced then return redis.error_reply(fenced) end
             local src = KEYS[1]
             local headOnly = ARGV[1] == 'head'
             local dead = ARGV[2]
             if not isList(dead) then return redis.error_reply(dead .. ' is not a list') end
             local head
-            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 4) / 5 - 1) end
+            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 6) / 5 - 1) end
             local guards = {}
             local usable = {}
             local groups = {}
@@ -139,7 +157,7 @@ public final class TaskQueue {
               redis.call('LPUSH', dest, value)
             end
             local moved = 0
-            for i = 5, #ARGV, 5 do
+            for i = 7, #ARGV, 5 do
               local raw = ARGV[i]
               local guard = ARGV[i + 4]
               if guard ~= '' then
@@ -244,10 +262,80 @@ public final class TaskQueue {
             return 1
             """);
 
+    /**
+     * For each (list, text) pair from ARGV[4] on, pushes the text onto the list; each list then
+     * expires ARGV[2] seconds later. With a fence (ARGV[1] holder, ARGV[3] installation; KEYS[1]
+     * the lease, KEYS[2] the stamp) nothing is pushed unless that holder leads that installation.
+     */
+    private static final Script REPLY = new Script(CHECK_LIST + """
+            local fenced = fenceProblem(KEYS[1], KEYS[2], ARGV[1], ARGV[3])
+            if fenced then return redis.error_reply(fenced) end
+            local lists = {}
+            for i = 4, #ARGV, 2 do
+              redis.call('RPUSH', ARGV[i], ARGV[i + 1])
+              lists[ARGV[i]] = true
+            end
+            for k, _ in pairs(lists) do redis.call('EXPIRE', k, ARGV[2]) end
+            return 1
+            """);
+
+    /** The prefix of the error a fenced script answers with. */
+    private static final String FENCED = "FENCED ";
+
+    /**
+     * Who a coordinator's moves are made for: they happen only while {@code holder} has the lease
+     * and Redis still belongs to {@code installationId}, checked in the same script as the move.
+     */
+    public record Fence(String holder, String installationId) {
+    }
+
+    /** Thrown instead of moving when the fence no longer holds; nothing was changed. */
+    public static final class FencedException extends RuntimeException {
+        FencedException(String message) {
+            super(message);
+        }
+    }
+
     private final Redis redis;
+    /** The fence of a coordinator's queue, read at each move; null for agents, the API and the CLI. */
+    private final java.util.function.Supplier<Fence> fence;
 
     public TaskQueue(Redis redis) {
+        this(redis, null);
+    }
+
+    private TaskQueue(Redis redis, java.util.function.Supplier<Fence> fence) {
         this.redis = redis;
+        this.fence = fence;
+    }
+
+    /**
+     * The same queue, whose takes, moves and replies happen only while {@code fence} holds (see
+     * {@link Fence}); otherwise they throw {@link FencedException} and change nothing.
+     */
+    public TaskQueue fencedBy(java.util.function.Supplier<Fence> fence) {
+        return new TaskQueue(redis, fence);
+    }
+
+    /** The fence's holder and installation as script arguments ("" and "" when unfenced). */
+    private List<String> fenceArgs() {
+        Fence f = fence == null ? null : fence.get();
+        if (fence != null && (f == null || f.installationId() == null)) {
+            throw new FencedException("this coordinator has not confirmed its installation yet");
+        }
+        return f == null ? List.of("", "") : List.of(f.holder(), f.installationId());
+    }
+
+    /** Runs a script, turning its fence refusal into a {@link FencedException}. */
+    private Object runFenced(Script script, List<String> keys, List<String> args) {
+        try {
+            return redis.call(j -> script.run(j, keys, args));
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(FENCED)) {
+                throw new FencedException(e.getMessage().substring(FENCED.length()));
+            }
+            throw e;
+        }
     }
 
     /** Now on Redis's clock, the one every time in TaskHistory is read on ({@link RedisClock}). */
@@ -267,7 +355,7 @@ public final class TaskQueue {
             Pipeline p = j.pipelined();
             for (int i = 0; i < encodedTasks.size(); i += PUSH_CHUNK) {
                 List<String> chunk = encodedTasks.subList(i, Math.min(encodedTasks.size(), i + PUSH_CHUNK));
-                p.rpush(RedisKeys.SUBMITTED, chunk.toArray(new String[0]));
+                p.rpush(RedisKeys.submitted(), chunk.toArray(new String[0]));
             }
             p.sync();
             return null;
@@ -339,15 +427,18 @@ public final class TaskQueue {
         if (replies.isEmpty()) {
             return;
         }
-        redis.call(j -> {
-            Pipeline p = j.pipelined();
-            replies.forEach((list, texts) -> {
-                p.rpush(list, texts.toArray(new String[0]));
-                p.expire(list, REPLY_KEPT_SECONDS);
-            });
-            p.sync();
-            return null;
+        List<String> fenced = fenceArgs();
+        List<String> args = new ArrayList<>();
+        args.add(fenced.get(0));
+        args.add(Long.toString(REPLY_KEPT_SECONDS));
+        args.add(fenced.get(1));
+        replies.forEach((list, texts) -> {
+            for (String text : texts) {
+                args.add(list);
+                args.add(text);
+            }
         });
+        runFenced(REPLY, List.of(RedisKeys.leader(), RedisKeys.installation()), args);
     }
 
     /**
@@ -356,7 +447,7 @@ public final class TaskQueue {
      * them for the next leader to find with {@link #pending(String)}).
      */
     public List<String> takeSubmitted(int max, Duration wait) {
-        return take(RedisKeys.SUBMITTED, PLACING, max, wait);
+        return take(RedisKeys.submitted(), RedisKeys.placing(), max, wait);
     }
 
     /**
@@ -389,12 +480,12 @@ public final class TaskQueue {
         for (int i = 0; i < tasks.size(); i++) {
             members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
         }
-        redis.call(j -> j.zadd(RedisKeys.DELAYED, members));
+        redis.call(j -> j.zadd(RedisKeys.delayed(), members));
     }
 
     /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
     public int releaseDue(int max) {
-        List<String> keys = List.of(RedisKeys.DELAYED, RedisKeys.SUBMITTED);
+        List<String> keys = List.of(RedisKeys.delayed(), RedisKeys.submitted());
         List<String> args = List.of(Long.toString(now()), Integer.toString(max));
         return (int) (long) redis.call(j -> (Long) RELEASE_DUE.run(j, keys, args));
     }
@@ -480,17 +571,17 @@ public final class TaskQueue {
      */
     public void requestCancel(java.util.Map<String, String> requests) {
         if (!requests.isEmpty()) {
-            redis.call(j -> j.hset(RedisKeys.CANCEL, requests));
+            redis.call(j -> j.hset(RedisKeys.cancelRequests(), requests));
         }
     }
 
     /** Cancel requests not yet carried out, at most about {@code max}. */
     public java.util.Map<String, String> cancelRequests(int max) {
         return redis.call(j -> {
-            if (j.hlen(RedisKeys.CANCEL) <= max) {
-                return j.hgetAll(RedisKeys.CANCEL);
+            if (j.hlen(RedisKeys.cancelRequests()) <= max) {
+                return j.hgetAll(RedisKeys.cancelRequests());
             }
-            var page = j.hscan(RedisKeys.CANCEL, ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
+            var page = j.hscan(RedisKeys.cancelRequests(), ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
             java.util.Map<String, String> out = new java.util.HashMap<>();
             for (var e : page.getResult()) {
                 out.put(e.getKey(), e.getValue());
@@ -502,7 +593,7 @@ public final class TaskQueue {
     /** Forgets cancel requests that are carried out, or moot (the task had finished). */
     public void forgetCancel(java.util.Collection<String> ids) {
         if (!ids.isEmpty()) {
-            redis.call(j -> j.hdel(RedisKeys.CANCEL, ids.toArray(new String[0])));
+            redis.call(j -> j.hdel(RedisKeys.cancelRequests(), ids.toArray(new String[0])));
         }
     }
 
@@ -522,8 +613,8 @@ public final class TaskQueue {
         args.add(Json.write(why));
         args.add(node == null ? "" : node);
         args.addAll(ids);
-        List<String> keys = List.of(list, RedisKeys.RESULTS_QUEUE);
-        Script script = list.equals(RedisKeys.DELAYED) ? CANCEL_DELAYED : CANCEL_IN_LIST;
+        List<String> keys = List.of(list, RedisKeys.resultsQueue());
+        Script script = list.equals(RedisKeys.delayed()) ? CANCEL_DELAYED : CANCEL_IN_LIST;
         return redis.call(j -> (List<String>) script.run(j, keys, args));
     }
 
@@ -548,12 +639,12 @@ public final class TaskQueue {
 
     /** Tasks waiting for a retry. */
     public long delayedCount() {
-        return redis.call(j -> j.zcard(RedisKeys.DELAYED));
+        return redis.call(j -> j.zcard(RedisKeys.delayed()));
     }
 
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
     public List<String> takeResults(int max, Duration wait) {
-        return take(RedisKeys.RESULTS_QUEUE, STORING, max, wait);
+        return take(RedisKeys.resultsQueue(), RedisKeys.storing(), max, wait);
     }
 
     /** The first {@code max} entries of a list, oldest first. */
@@ -593,11 +684,12 @@ public final class TaskQueue {
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(4 + chunk.size() * 5);
+            List<String> args = new ArrayList<>(6 + chunk.size() * 5);
             args.add(mode);
-            args.add(RedisKeys.DEAD_LETTER);
+            args.add(RedisKeys.deadLetter());
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
+            args.addAll(fenceArgs());
             for (Move m : chunk) {
                 args.add(m.raw());
                 args.add(m.op().code);
@@ -605,7 +697,7 @@ public final class TaskQueue {
                 args.add(m.payload());
                 args.add(m.guard() == null ? "" : m.guard());
             }
-            long moved = redis.call(j -> (Long) MOVE.run(j, List.of(source), args));
+            long moved = (Long) runFenced(MOVE, List.of(source, RedisKeys.leader(), RedisKeys.installation()), args);
             total += (int) moved;
             if (moved < chunk.size() && mode.equals("head")) {
                 break;
@@ -641,7 +733,7 @@ public final class TaskQueue {
             args.add(f.rawTask() == null ? "" : f.rawTask());
             args.add(f.resultJson());
         }
-        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.RESULTS_QUEUE, RedisKeys.nodeDone(nodeId));
+        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.resultsQueue(), RedisKeys.nodeDone(nodeId));
         redis.call(j -> FINISH.run(j, keys, args));
     }
 
@@ -687,7 +779,7 @@ public final class TaskQueue {
 
     /** The newest dead letters first. */
     public List<DeadLetter> deadLetters(int limit) {
-        List<String> raw = redis.call(j -> j.lrange(RedisKeys.DEAD_LETTER, 0, limit - 1));
+        List<String> raw = redis.call(j -> j.lrange(RedisKeys.deadLetter(), 0, limit - 1));
         List<DeadLetter> out = new ArrayList<>(raw.size());
         for (String r : raw) {
             try {
@@ -735,11 +827,12 @@ public final class TaskQueue {
 
     @SuppressWarnings("unchecked")
     private List<String> takeNow(String source, String inflight, int max) {
-        List<String> keys = List.of(source, inflight, RedisKeys.DEAD_LETTER);
+        List<String> keys = List.of(source, inflight, RedisKeys.deadLetter(), RedisKeys.leader(), RedisKeys.installation());
+        List<String> fenced = fenceArgs();
         List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
                 Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
-                Integer.toString(DEAD_LETTER_RAW_CHARS));
-        Object out = redis.call(j -> TAKE.run(j, keys, args));
+                Integer.toString(DEAD_LETTER_RAW_CHARS), fenced.get(0), fenced.get(1));
+        Object out = runFenced(TAKE, keys, args);
         return out == null ? List.of() : (List<String>) out;
     }
 

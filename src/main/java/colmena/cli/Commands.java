@@ -23,6 +23,7 @@ public final class Commands {
               faces        find the faces in photos, the work spread over the nodes
               filter       run photos through a filter (grey, blur, sobel, resize), in strips over the nodes
               redis        start Redis for Colmena unless one already answers
+              installation show which installation the database and Redis belong to; --name renames it
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
 
@@ -51,6 +52,7 @@ public final class Commands {
                 case "faces" -> photoJob("faces", () -> FacesCommand.run(rest));
                 case "filter" -> photoJob("filter", () -> FilterCommand.run(rest));
                 case "redis" -> RedisCommand.run(rest);
+                case "installation" -> InstallationCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
@@ -61,7 +63,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, installation, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -120,7 +122,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "installation", "bench" -> true;
             default -> false;
         };
     }

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class PhotoJobCommand {
     static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
     private static final List<Option> STORES = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Settings.WAIT_FOR_REDIS);
     private static final List<Option> WAITING = List.of(
             Option.value("timeout", null, "30m", "DURATION", "give up waiting after this long (exit 3)"),

@@ -29,7 +29,15 @@ final class Startup {
                 return null;
             }
         }
-        return Flags.parse(command, options, args, System.getenv());
+        Flags flags = Flags.parse(command, options, args, System.getenv());
+        if (options.contains(Settings.NAMESPACE)) {
+            try {
+                colmena.broker.RedisKeys.useNamespace(flags.string("namespace"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flags.source("namespace") + ": " + e.getMessage());
+            }
+        }
+        return flags;
     }
 
     /** {@code options} with the ones every long-running process shares: the start wait, pid and stop files. */

@@ -33,7 +33,7 @@ final class SubmitCommand {
     static final int EXIT_TIMEOUT = 3;
     static final int EXIT_NO_REDIS = 4;
     static final List<Option> OPTIONS = List.of(
-            Settings.REDIS,
+            Settings.REDIS, Settings.NAMESPACE,
             Option.value("type", null, null, "TYPE", "task type (see the list above)"),
             Option.repeated("param", "NAME=VALUE", "a parameter of the type"),
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),

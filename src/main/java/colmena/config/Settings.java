@@ -13,6 +13,8 @@ public final class Settings {
 
     public static final Option REDIS = Option.value("redis", "COLMENA_REDIS_URL", DEFAULT_REDIS_URL, "URL",
             "Redis to use: redis://[user:password@]host:port[/db], rediss:// for TLS");
+    public static final Option NAMESPACE = Option.value("namespace", "COLMENA_NAMESPACE", null, "NAME",
+            "prefix every Redis key with NAME: (two classes share one Redis without meeting); default none");
     public static final Option DB = Option.value("db", "COLMENA_DB_URL", null, "JDBC-URL",
             "TaskHistory database (jdbc:h2:... or jdbc:sqlserver://...); default an H2 file under --data-dir");
     public static final Option DB_USER = Option.value("db-user", "COLMENA_DB_USER", null, "NAME",

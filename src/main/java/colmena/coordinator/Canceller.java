@@ -76,9 +76,9 @@ final class Canceller {
         int taken = 0;
         // Where each may wait: [list, node it belongs to or null].
         List<String[]> lists = new ArrayList<>();
-        lists.add(new String[] {RedisKeys.SUBMITTED, null});
-        lists.add(new String[] {TaskQueue.PLACING, null});
-        lists.add(new String[] {RedisKeys.DELAYED, null});
+        lists.add(new String[] {RedisKeys.submitted(), null});
+        lists.add(new String[] {RedisKeys.placing(), null});
+        lists.add(new String[] {RedisKeys.delayed(), null});
         for (NodeLoad n : monitor.liveNodes()) {
             lists.add(new String[] {RedisKeys.nodeTasks(n.id()), n.id()});
         }

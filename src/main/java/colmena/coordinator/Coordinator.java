@@ -1,5 +1,6 @@
 package colmena.coordinator;
 
+import colmena.broker.RedisKeys;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
@@ -40,7 +41,7 @@ public final class Coordinator {
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
 
     public static final List<Option> OPTIONS = List.of(
-            Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("policy", "COLMENA_POLICY", "least-loaded", "NAME",
                     "how to choose a node: " + String.join(", ", Placement.NAMES)),
             Option.value("demo-rate", "COLMENA_DEMO_RATE", "0", "R",
@@ -72,6 +73,7 @@ public final class Coordinator {
     private final Database database;
     private final TaskQueue queue;
     private final LeaderLease lease;
+    private final InstallationClaim claim;
     private final NodeMonitor monitor;
     private final Outage redisOutage;
     private final RedisPresence presence;
@@ -87,8 +89,10 @@ public final class Coordinator {
         this.config = config;
         this.redis = redis;
         this.database = database;
-        this.queue = new TaskQueue(redis);
         this.lease = new LeaderLease(redis, instanceName(), LEASE_TTL);
+        this.claim = new InstallationClaim(database, redis);
+        // Every take, move and reply checks, in its script, that this coordinator still leads its installation.
+        this.queue = new TaskQueue(redis).fencedBy(() -> new TaskQueue.Fence(lease.holder(), claim.confirmedId()));
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
         this.presence = new RedisPresence(redis);
@@ -102,6 +106,7 @@ public final class Coordinator {
                 stats.waitedToPlace());
         durability = Durability.of(database);
         collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay());
+        claim.start();
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
         Rebalancer rebalancer = config.policy().movesQueuedTasks()
@@ -120,8 +125,19 @@ public final class Coordinator {
                 database.describe(), config.demoRate() > 0 ? ", demo load " + config.demoRate() + " tasks/s" : "");
     }
 
+    /** Whether this coordinator holds the lease for the installation its database holds. */
     public boolean isLeader() {
-        return lease.isLeader();
+        return lease.isLeader() && claim.confirmed() != null;
+    }
+
+    /** The installation this coordinator works for, or null while it is not known (or refused). */
+    public colmena.install.Installation installation() {
+        return claim.refusal() == null ? claim.confirmed() : null;
+    }
+
+    /** Why this coordinator refuses to lead, or null. */
+    public String refusal() {
+        return claim.refusal();
     }
 
     private void leaseLoop() {
@@ -129,8 +145,42 @@ public final class Coordinator {
         String lastHolder = null;
         while (running) {
             try {
-                boolean leader = lease.renew();
+                if (!claim.ready()) { // the database not read yet: which installation is unknown
+                    Threads.sleep(100);
+                    continue;
+                }
+                String local = claim.localProblem();
+                if (local != null) {
+                    giveUpLease();
+                    claim.refuse(local);
+                    wasLeader = false;
+                    Threads.sleep(LEASE_RENEW.toMillis());
+                    continue;
+                }
+                LeaderLease.Renewal renewal = lease.renew(claim.asked());
                 redisOutage.ok();
+                if (renewal.foreign()) {
+                    // A standby of a new installation may find the leader's stamp before its record: read once more.
+                    colmena.install.Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
+                    if (held == null || !held.id().equals(renewal.stamp().id())) {
+                        claim.refuse(claim.foreign(renewal.stamp()));
+                    }
+                    wasLeader = false;
+                    Threads.sleep(LEASE_RENEW.toMillis());
+                    continue;
+                }
+                if (renewal.leader() && claim.confirmed() == null && !claim.record()) {
+                    giveUpLease(); // the database got another installation first; the next round refuses or follows it
+                    wasLeader = false;
+                    continue;
+                }
+                claim.accepted();
+                boolean leader = renewal.leader();
+                if (leader && wasLeader && renewal.stamp() == null) {
+                    LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
+                            redis.url(), claim.confirmed().describe());
+                    claim.rereadSoon();
+                }
                 if (leader && !wasLeader) {
                     LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
                 } else if (!leader) {
@@ -141,6 +191,11 @@ public final class Coordinator {
                     lastHolder = holder;
                 }
                 wasLeader = leader;
+            } catch (SQLException e) {
+                lease.resign();
+                wasLeader = false;
+                dbFailed(e);
+                continue;
             } catch (RuntimeException e) {
                 wasLeader = false;
                 redisFailed(e);
@@ -150,10 +205,20 @@ public final class Coordinator {
         }
     }
 
+    /** Stops leading at once and frees the lease for a coordinator that may lead (best effort: it expires anyway). */
+    private void giveUpLease() {
+        lease.resign();
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            LOG.debug("Could not release the lease ({}); it expires in {} ms", Outage.reason(e), LEASE_TTL.toMillis());
+        }
+    }
+
     /** @param rebalancer null when the policy leaves queued tasks where they were placed */
     private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe, Canceller canceller) {
         while (running) {
-            if (lease.isLeader()) {
+            if (isLeader()) {
                 try {
                     stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
                     if (dbWrites.failing() && probe.due()) {
@@ -172,6 +237,8 @@ public final class Coordinator {
                 } catch (SQLException e) {
                     dbFailed(e);
                     continue;
+                } catch (TaskQueue.FencedException e) {
+                    LOG.debug("Monitor step refused: {}", e.getMessage());
                 } catch (RuntimeException e) {
                     redisFailed(e);
                     continue;
@@ -208,7 +275,7 @@ public final class Coordinator {
 
     private void workLoop(Step step, Runnable afterFailure) {
         while (running) {
-            if (!lease.isLeader()) {
+            if (!isLeader()) {
                 afterFailure.run(); // on taking the lease (again), start from what the lists hold then
                 Threads.sleep(200);
                 continue;
@@ -223,6 +290,11 @@ public final class Coordinator {
             } catch (SQLException e) {
                 afterFailure.run();
                 dbFailed(e);
+            } catch (TaskQueue.FencedException e) {
+                // The lease or the installation changed between the check and the step: nothing moved.
+                afterFailure.run();
+                LOG.debug("Step refused: {}", e.getMessage());
+                Threads.sleep(200);
             } catch (RuntimeException e) {
                 afterFailure.run();
                 if (isRedisFailure(e)) {
@@ -242,7 +314,7 @@ public final class Coordinator {
             long now = System.nanoTime();
             long elapsedMs = (now - last) / 1_000_000L;
             last = now;
-            if (!lease.isLeader()) {
+            if (!isLeader()) {
                 continue;
             }
             try {
@@ -266,6 +338,7 @@ public final class Coordinator {
     /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
     public void stop() {
         running = false;
+        claim.stop();
         for (Thread t : threads) {
             try {
                 t.join(TAKE_WAIT.toMillis() * 4);
@@ -273,12 +346,12 @@ public final class Coordinator {
                 Thread.currentThread().interrupt();
             }
         }
-        if (collector != null && lease.isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
+        if (collector != null && isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
             try {
                 // What was stored leaves results:storing now, rather than being stored again by the next coordinator.
                 collector.dropDurable();
             } catch (SQLException | RuntimeException e) {
-                LOG.info("Stored results stay in {} for the next coordinator ({})", TaskQueue.STORING, e.getMessage());
+                LOG.info("Stored results stay in {} for the next coordinator ({})", RedisKeys.storing(), e.getMessage());
             }
         }
         try {

@@ -125,7 +125,7 @@ final class CoordinatorStats {
         }
         Reading window = now.minus(ring.get(0));
         String json = Json.write(toJson(now, window, liveNodes));
-        redis.call(j -> j.psetex(RedisKeys.COORDINATOR_STATS, TTL_MS, json));
+        redis.call(j -> j.psetex(RedisKeys.coordinatorStats(), TTL_MS, json));
         if (lastLogged == null) {
             lastLogged = now;
         } else if (nowMs - lastLogged.atMs() >= WINDOW_MS) {

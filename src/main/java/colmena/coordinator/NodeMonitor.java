@@ -173,7 +173,7 @@ final class NodeMonitor {
             try {
                 TaskMessage task = Json.readTask(raw);
                 TaskMessage again = costsAttempt ? task.movedAway(note) : task.requeued(note);
-                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
+                moves.add(Move.prepend(raw, RedisKeys.submitted(), Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(key, raw, e.getMessage())));
             }

@@ -79,7 +79,7 @@ final class Placer {
             if (!warnedNoNodes) {
                 warnedNoNodes = true;
                 LOG.warn("No live nodes to place tasks on; submitted tasks are recorded in TaskHistory as PENDING "
-                        + "and wait in {} until an agent starts", TaskQueue.PLACING);
+                        + "and wait in {} until an agent starts", RedisKeys.placing());
             }
             return recordWaiting(wait);
         }
@@ -90,7 +90,7 @@ final class Placer {
         List<String> raws;
         boolean leftovers = false;
         if (recover) {
-            raws = queue.head(TaskQueue.PLACING, BATCH);
+            raws = queue.head(RedisKeys.placing(), BATCH);
             leftovers = !raws.isEmpty();
             recover = leftovers;
         } else {
@@ -119,8 +119,8 @@ final class Placer {
             try {
                 task = Json.readTask(raw);
             } catch (MalformedMessageException e) {
-                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.SUBMITTED, RedisKeys.DEAD_LETTER, e.getMessage());
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.SUBMITTED, raw, e.getMessage())));
+                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.submitted(), RedisKeys.deadLetter(), e.getMessage());
+                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.submitted(), raw, e.getMessage())));
                 continue;
             }
             String refusal;
@@ -131,7 +131,7 @@ final class Placer {
             }
             if (refusal != null) {
                 long now = System.currentTimeMillis();
-                moves.add(Move.append(raw, RedisKeys.RESULTS_QUEUE, Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));
+                moves.add(Move.append(raw, RedisKeys.resultsQueue(), Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));
                 continue;
             }
             Placement.Choice choice = policy.choose(nodes);
@@ -146,7 +146,7 @@ final class Placer {
             store.recordPlaced(c, placed);
             return null;
         });
-        int moved = queue.moveFromHead(TaskQueue.PLACING, moves);
+        int moved = queue.moveFromHead(RedisKeys.placing(), moves);
         long nowMs = queue.now();
         for (TaskMessage t : placed) {
             if (t.submittedAtMs() > 0) {

@@ -70,7 +70,7 @@ final class Recovery {
      * @throws SQLException when TaskHistory cannot be read; tried again on the next check
      */
     int checkOnce() throws SQLException {
-        if (redis.call(j -> j.exists(RedisKeys.EPOCH))) {
+        if (redis.call(j -> j.exists(RedisKeys.epoch()))) {
             return 0;
         }
         redis.forgetServer();
@@ -108,15 +108,15 @@ final class Recovery {
         } else {
             LOG.info("Redis holds no Colmena data yet (new, or emptied): TaskHistory has no unfinished task it lacks");
         }
-        redis.call(j -> j.set(RedisKeys.EPOCH, holder + " " + System.currentTimeMillis()));
+        redis.call(j -> j.set(RedisKeys.epoch(), holder + " " + System.currentTimeMillis()));
         return restored;
     }
 
     @SuppressWarnings("unchecked")
     private Set<String> present() {
-        List<String> keys = List.of(RedisKeys.SUBMITTED, TaskQueue.PLACING, RedisKeys.RESULTS_QUEUE, TaskQueue.STORING);
+        List<String> keys = List.of(RedisKeys.submitted(), RedisKeys.placing(), RedisKeys.resultsQueue(), RedisKeys.storing());
         List<String> ids = (List<String>) redis.call(j -> j.eval(SNAPSHOT, keys,
-                List.of(RedisKeys.ALL_NODE_TASKS, RedisKeys.ALL_NODE_INFLIGHT)));
+                List.of(RedisKeys.allNodeTasks(), RedisKeys.allNodeInflight())));
         return new HashSet<>(ids);
     }
 }

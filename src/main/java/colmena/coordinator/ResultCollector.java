@@ -81,7 +81,7 @@ final class ResultCollector {
     int drainOnce(Duration wait) throws SQLException {
         List<String> raws = List.of();
         if (recover) {
-            List<String> all = queue.pending(TaskQueue.STORING);
+            List<String> all = queue.pending(RedisKeys.storing());
             // What this collector committed is at the head; after it, what an earlier pass or
             // another coordinator left there.
             raws = all.size() <= tracked ? List.of() : all.subList(tracked, Math.min(all.size(), tracked + BATCH));
@@ -115,9 +115,9 @@ final class ResultCollector {
                 }
                 drops.add(Move.drop(raw));
             } catch (MalformedMessageException e) {
-                LOG.warn("Unreadable result in {} moved to {}: {}", RedisKeys.RESULTS_QUEUE, RedisKeys.DEAD_LETTER,
+                LOG.warn("Unreadable result in {} moved to {}: {}", RedisKeys.resultsQueue(), RedisKeys.deadLetter(),
                         e.getMessage());
-                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.RESULTS_QUEUE, raw, e.getMessage())));
+                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, e.getMessage())));
             }
         }
         List<TaskResult> failedToRetry = results.stream().filter(RetryPolicy::retries).toList();
@@ -183,11 +183,11 @@ final class ResultCollector {
         if (drops.isEmpty()) {
             return;
         }
-        int moved = queue.moveFromHead(TaskQueue.STORING, drops);
+        int moved = queue.moveFromHead(RedisKeys.storing(), drops);
         if (moved < drops.size()) {
             // results:storing is not what this collector thinks (emptied by hand, or another
             // coordinator at work): start again from what is there.
-            LOG.warn("{} did not hold the results this coordinator stored; reading it again", TaskQueue.STORING);
+            LOG.warn("{} did not hold the results this coordinator stored; reading it again", RedisKeys.storing());
             recoverNext();
             return;
         }

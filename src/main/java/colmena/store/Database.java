@@ -151,6 +151,25 @@ public final class Database {
         return url.startsWith("jdbc:sqlserver:");
     }
 
+    /**
+     * For an H2 file database, the file when it has gone (its folder deleted under a running
+     * process, which H2 would go on writing into as if nothing happened); null otherwise.
+     */
+    public java.nio.file.Path missingFile() {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return null;
+        }
+        String path = url.substring("jdbc:h2:file:".length());
+        int semi = path.indexOf(';');
+        java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? path : path.substring(0, semi)) + ".mv.db");
+        return java.nio.file.Files.exists(file) ? null : file;
+    }
+
+    /** A short name for messages: an H2 database's file without its settings, else {@link #describe()}. */
+    public String shortName() {
+        return url.startsWith("jdbc:h2:") ? url.replaceFirst(";.*$", "") : describe();
+    }
+
     /** The URL without any password in it, for logs. */
     public String describe() {
         return url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");

@@ -165,7 +165,7 @@ class ApiTest {
             "limit=0|limit must be a whole number from 1 to 500, got \"0\"",
             "limit=501|limit must be a whole number from 1 to 500",
             "limit=ten|limit must be a whole number",
-            "status=LOST|status must be one of [PENDING, RUNNING, DONE, FAILED], got \"LOST\"",
+            "status=LOST|status must be one of [PENDING, RUNNING, DONE, FAILED, CANCELLED], got \"LOST\"",
             "colour=red|unknown parameter \"colour\"",
             "before=5&offset=2|give before or offset, not both",
     })

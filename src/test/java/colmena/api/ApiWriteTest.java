@@ -79,7 +79,7 @@ class ApiWriteTest {
         assertEquals(202, r.statusCode(), r.body());
         JsonObject body = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertEquals(3, body.getAsJsonArray("ids").size());
-        List<String> queued = redis.call(j -> j.lrange(RedisKeys.SUBMITTED, 0, -1));
+        List<String> queued = redis.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
         assertEquals(3, queued.size());
         for (int i = 0; i < 3; i++) {
             TaskMessage t = Json.readTask(queued.get(i));
@@ -109,7 +109,7 @@ class ApiWriteTest {
         JsonObject json = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertEquals(field, json.get("field").getAsString());
         assertTrue(json.get("error").getAsString().contains(message), json.toString());
-        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.SUBMITTED)));
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.submitted())));
     }
 
     @ParameterizedTest
@@ -118,7 +118,7 @@ class ApiWriteTest {
         HttpResponse<String> r = post("/api/tasks", body);
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains(message), r.body());
-        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.SUBMITTED)));
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.submitted())));
     }
 
     @Test
@@ -127,7 +127,7 @@ class ApiWriteTest {
         HttpResponse<String> r = post("/api/tasks", big);
         assertEquals(413, r.statusCode());
         assertTrue(r.body().contains("over the limit"), r.body());
-        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.SUBMITTED)));
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.submitted())));
     }
 
     @Test
@@ -135,10 +135,10 @@ class ApiWriteTest {
         Nodes nodes = new Nodes(redis);
         nodes.beat(stats("nodo1", 10, System.currentTimeMillis()));
         assertEquals(200, post("/api/nodes/nodo1/drain", "").statusCode());
-        assertTrue((boolean) redis.call(j -> j.sismember(RedisKeys.DRAINED, "nodo1")));
+        assertTrue((boolean) redis.call(j -> j.sismember(RedisKeys.drained(), "nodo1")));
         assertTrue(getJson("/api/nodes").getAsJsonArray("nodes").get(0).getAsJsonObject().get("drained").getAsBoolean());
         assertEquals(200, post("/api/nodes/nodo1/resume", "").statusCode());
-        assertFalse((boolean) redis.call(j -> j.sismember(RedisKeys.DRAINED, "nodo1")));
+        assertFalse((boolean) redis.call(j -> j.sismember(RedisKeys.drained(), "nodo1")));
 
         HttpResponse<String> online = delete("/api/nodes/nodo1");
         assertEquals(409, online.statusCode());

@@ -1,5 +1,6 @@
 package colmena.api;
 
+import colmena.broker.RedisKeys;
 import colmena.TestDatabase;
 import colmena.TestRedis;
 import colmena.broker.Json;
@@ -149,7 +150,7 @@ class AuthTest {
         String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
         String csrf = json(login).get("csrf").getAsString();
         String body = "{\"type\":\"sleep\",\"params\":{\"ms\":1}}";
-        long before = redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED));
+        long before = redis.call(j -> j.llen(colmena.broker.RedisKeys.submitted()));
         HttpResponse<String> forged = request("POST", "/api/tasks", body, Map.of("Cookie", cookie));
         assertEquals(403, forged.statusCode());
         assertTrue(forged.body().contains("X-CSRF-Token"), forged.body());
@@ -158,7 +159,7 @@ class AuthTest {
         assertEquals(403, crossSite.statusCode(), "another site's page is refused even with the token");
         assertTrue(crossSite.body().contains("cross-site"), crossSite.body());
         assertEquals(403, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", "guess")).statusCode());
-        assertEquals(before, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.SUBMITTED)), "nothing was queued");
+        assertEquals(before, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.submitted())), "nothing was queued");
         assertEquals(202, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
     }
 

@@ -1,5 +1,6 @@
 package colmena.api;
 
+import colmena.broker.RedisKeys;
 import colmena.TestDatabase;
 import colmena.TestRedis;
 import colmena.broker.Nodes;
@@ -90,7 +91,7 @@ class NodesReadingTest {
     @Test
     void theSummaryCarriesTheCoordinatorsOwnFiguresWithoutItsHistograms() throws Exception {
         assertTrue(summary().get("coordinator").isJsonNull(), "no coordinator works");
-        redis.call(j -> j.set(colmena.broker.RedisKeys.COORDINATOR_STATS, "{\"liveNodes\":1000,\"lastMinute\":"
+        redis.call(j -> j.set(colmena.broker.RedisKeys.coordinatorStats(), "{\"liveNodes\":1000,\"lastMinute\":"
                 + "{\"placementMs\":{\"p99\":0.02}},\"sinceStart\":{\"placementNs\":{\"sumNs\":1,\"buckets\":[[1,1]]}}}"));
         JsonObject c = summary().getAsJsonObject("coordinator");
         assertEquals(1000, c.get("liveNodes").getAsInt());

@@ -26,7 +26,7 @@ class NodesTest {
             redis.call(j -> j.rpush(RedisKeys.nodeTasks("a"), "x", "y"));
             redis.call(j -> j.rpush(RedisKeys.nodeInflight("b"), "z"));
             redis.call(j -> j.incrBy(RedisKeys.nodeDone("b"), 5));
-            redis.call(j -> j.sadd(RedisKeys.NODES, "never-reported", "bad id"));
+            redis.call(j -> j.sadd(RedisKeys.nodes(), "never-reported", "bad id"));
 
             List<NodeView> all = nodes.all();
             assertEquals(List.of("a", "b", "c", "never-reported"), all.stream().map(NodeView::id).toList());

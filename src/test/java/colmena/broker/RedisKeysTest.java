@@ -21,7 +21,7 @@ class RedisKeysTest {
     void thePapersKeysAreSpelledExactly() {
         assertEquals("node:nodo1:stats", RedisKeys.nodeStats("nodo1"));
         assertEquals("node:nodo1:tasks", RedisKeys.nodeTasks("nodo1"));
-        assertEquals("results:queue", RedisKeys.RESULTS_QUEUE);
+        assertEquals("results:queue", RedisKeys.resultsQueue());
     }
 
     @Test
@@ -30,15 +30,48 @@ class RedisKeysTest {
         assertEquals("node:nodo1:last", RedisKeys.nodeLast("nodo1"));
         assertEquals("node:nodo1:history", RedisKeys.nodeHistory("nodo1"));
         assertEquals("node:nodo1:done", RedisKeys.nodeDone("nodo1"));
-        assertEquals("tasks:submitted", RedisKeys.SUBMITTED);
-        assertEquals("nodes", RedisKeys.NODES);
-        assertEquals("nodes:drained", RedisKeys.DRAINED);
-        assertEquals("deadletter", RedisKeys.DEAD_LETTER);
-        assertEquals("coordinator:leader", RedisKeys.LEADER);
-        assertEquals("coordinator:stats", RedisKeys.COORDINATOR_STATS);
-        assertEquals("colmena:epoch", RedisKeys.EPOCH);
+        assertEquals("tasks:submitted", RedisKeys.submitted());
+        assertEquals("nodes", RedisKeys.nodes());
+        assertEquals("nodes:drained", RedisKeys.drained());
+        assertEquals("deadletter", RedisKeys.deadLetter());
+        assertEquals("coordinator:leader", RedisKeys.leader());
+        assertEquals("coordinator:stats", RedisKeys.coordinatorStats());
+        assertEquals("colmena:epoch", RedisKeys.epoch());
         assertEquals("tasks:done:29000000", RedisKeys.doneInMinute(29_000_000));
         assertEquals("tasks:failed:29000000", RedisKeys.failedInMinute(29_000_000));
+    }
+
+    @Test
+    void aNamespacePrefixesEveryKeyAndTheDefaultPrefixesNone() {
+        try {
+            RedisKeys.useNamespace("class-7a");
+            assertEquals("class-7a", RedisKeys.namespace());
+            assertEquals("class-7a:node:nodo1:stats", RedisKeys.nodeStats("nodo1"));
+            assertEquals("class-7a:node:nodo1:tasks", RedisKeys.nodeTasks("nodo1"));
+            assertEquals("class-7a:results:queue", RedisKeys.resultsQueue());
+            assertEquals("class-7a:tasks:placing", RedisKeys.placing());
+            assertEquals("class-7a:results:storing", RedisKeys.storing());
+            assertEquals("class-7a:colmena:installation", RedisKeys.installation());
+            assertEquals("class-7a:node:*:tasks", RedisKeys.allNodeTasks());
+            String reply = RedisKeys.newReply(UUID.randomUUID());
+            assertTrue(reply.startsWith("class-7a:reply:"));
+            assertTrue(RedisKeys.isReply(reply));
+            assertFalse(RedisKeys.isReply(reply.substring("class-7a:".length())), "another namespace's reply list");
+        } finally {
+            RedisKeys.useNamespace(null);
+        }
+        assertEquals("", RedisKeys.namespace());
+        assertEquals("results:queue", RedisKeys.resultsQueue());
+        assertEquals("node:nodo1:stats", RedisKeys.nodeStats("nodo1"));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "Class7", "a b", "a:b", "-x", "_x", "x*", "{x}", "node", "results", "tasks", "colmena",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void aBadNamespaceIsRefusedWithWhatWasWrong(String name) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisKeys.validNamespace(name));
+        assertTrue(e.getMessage().startsWith("invalid namespace \"" + name + "\""), e.getMessage());
+        assertEquals("", RedisKeys.namespace());
     }
 
     static Stream<String> validNodeIds() {

@@ -67,7 +67,7 @@ class TaskQueueTest {
     @Test
     void placingStopsAtTheFirstNodeThatHasGoneAndLeavesTheRestAtTheHeadInOrder() {
         List<String> raws = texts("r", 1_500);
-        redis.call(j -> j.rpush(TaskQueue.PLACING, raws.toArray(new String[0])));
+        redis.call(j -> j.rpush(RedisKeys.placing(), raws.toArray(new String[0])));
         redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
         redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
         List<Move> moves = new ArrayList<>();
@@ -76,8 +76,8 @@ class TaskQueueTest {
             String node = i >= 1_200 ? "c" : (i % 2 == 0 ? "a" : "b");
             moves.add(Move.toNode(raws.get(i), node, "placed-" + i));
         }
-        assertEquals(1_200, queue.moveFromHead(TaskQueue.PLACING, moves));
-        assertEquals(raws.subList(1_200, 1_500), list(TaskQueue.PLACING));
+        assertEquals(1_200, queue.moveFromHead(RedisKeys.placing(), moves));
+        assertEquals(raws.subList(1_200, 1_500), list(RedisKeys.placing()));
         List<String> onA = list("node:a:tasks");
         assertEquals(600, onA.size());
         assertEquals("placed-0", onA.get(0));
@@ -88,14 +88,14 @@ class TaskQueueTest {
 
     @Test
     void aDestinationThatIsNotAListGetsNothingAndItsTaskIsDeadLetteredNotLost() {
-        redis.call(j -> j.rpush(TaskQueue.PLACING, "r0", "r1", "r2"));
+        redis.call(j -> j.rpush(RedisKeys.placing(), "r0", "r1", "r2"));
         redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
         redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
         redis.call(j -> j.set("node:b:tasks", "someone wrote a string here"));
-        int moved = queue.moveFromHead(TaskQueue.PLACING, List.of(Move.toNode("r0", "a", "p0"),
+        int moved = queue.moveFromHead(RedisKeys.placing(), List.of(Move.toNode("r0", "a", "p0"),
                 Move.toNode("r1", "b", "p1"), Move.toNode("r2", "a", "p2")));
         assertEquals(3, moved);
-        assertEquals(List.of(), list(TaskQueue.PLACING));
+        assertEquals(List.of(), list(RedisKeys.placing()));
         assertEquals(List.of("p0", "p2"), list("node:a:tasks"));
         assertEquals("someone wrote a string here", redis.call(j -> j.get("node:b:tasks")));
         List<DeadLetter> dead = queue.deadLetters(10);
@@ -111,14 +111,14 @@ class TaskQueueTest {
         queue.finish("a", List.of(new TaskQueue.Finished("1", "t1", "res1"), new TaskQueue.Finished("0", "t0", "res0"),
                 new TaskQueue.Finished("4", "t4", "res4"), new TaskQueue.Finished("2", null, "running2")), 3);
         assertEquals(List.of("t2", "t3", "t5"), list("node:a:inflight"));
-        assertEquals(List.of("res1", "res0", "res4", "running2"), list(RedisKeys.RESULTS_QUEUE));
+        assertEquals(List.of("res1", "res0", "res4", "running2"), list(RedisKeys.resultsQueue()));
         assertEquals("3", redis.call(j -> j.get(RedisKeys.nodeDone("a"))));
     }
 
     @Test
     void finishingWhenResultsQueueIsNotAListFailsWithoutTouchingTheInFlightList() {
         redis.call(j -> j.rpush("node:a:inflight", "t0", "t1"));
-        redis.call(j -> j.set(RedisKeys.RESULTS_QUEUE, "not a list"));
+        redis.call(j -> j.set(RedisKeys.resultsQueue(), "not a list"));
         assertThrows(RuntimeException.class,
                 () -> queue.finish("a", List.of(new TaskQueue.Finished("0", "t0", "res0")), 1));
         assertEquals(List.of("t0", "t1"), list("node:a:inflight"));

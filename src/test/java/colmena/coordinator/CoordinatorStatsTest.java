@@ -48,7 +48,7 @@ class CoordinatorStatsTest {
             LatencyHistogram.Snapshot batches = histogram(since.getAsJsonObject("batchNs"));
             assertEquals(2, batches.count());
             assertEquals(0.017, batches.maxMs(), 0.017 / 16, "the second batch: 8 + 9 µs");
-            long ttl = redis.call(j -> j.pttl(RedisKeys.COORDINATOR_STATS));
+            long ttl = redis.call(j -> j.pttl(RedisKeys.coordinatorStats()));
             assertTrue(ttl > 0 && ttl <= CoordinatorStats.TTL_MS);
 
             stats.onChoose(1_000);
@@ -89,7 +89,7 @@ class CoordinatorStatsTest {
     }
 
     private static JsonObject read(Redis redis) {
-        return JsonParser.parseString(redis.call(j -> j.get(RedisKeys.COORDINATOR_STATS))).getAsJsonObject();
+        return JsonParser.parseString(redis.call(j -> j.get(RedisKeys.coordinatorStats()))).getAsJsonObject();
     }
 
     private static LatencyHistogram.Snapshot histogram(JsonObject h) {

@@ -218,7 +218,7 @@ public class FacesJobTest {
     /** The strip blob a queued faces-tile task reads, found in the queue it waits in. */
     private static String stripBlob(String taskId) {
         for (int i = 0; i < 100; i++) {
-            for (String key : List.of(RedisKeys.SUBMITTED, colmena.broker.TaskQueue.PLACING)) {
+            for (String key : List.of(RedisKeys.submitted(), colmena.broker.RedisKeys.placing())) {
                 for (String raw : cluster.redis.call(j -> j.lrange(key, 0, -1))) {
                     if (raw.contains(taskId)) {
                         Map<?, ?> m = Json.GSON.fromJson(raw, Map.class);
@@ -232,7 +232,7 @@ public class FacesJobTest {
                 Thread.currentThread().interrupt();
             }
         }
-        throw new AssertionError("task " + taskId + " is not waiting in " + RedisKeys.SUBMITTED + ": " + cluster.state());
+        throw new AssertionError("task " + taskId + " is not waiting in " + RedisKeys.submitted() + ": " + cluster.state());
     }
 
     // ---- helpers

@@ -42,7 +42,7 @@ class DatabaseTest {
         List<String> tables = Database.schemaBatches().stream().filter(b -> b.startsWith("CREATE TABLE"))
                 .map(b -> b.substring("CREATE TABLE ".length(), b.indexOf(' ', "CREATE TABLE ".length()))).toList();
         assertEquals(List.of("TaskHistory", "Users", "ApiTokens", "AuditLog", "TaskOutputs", "Jobs", "JobPhotos",
-                "JobTasks"), tables);
+                "JobTasks", "Installation"), tables);
     }
 
     @Test
