@@ -51,8 +51,14 @@ public final class Agent {
                          Duration grace) {
         public static Config from(Flags flags) {
             String id = flags.string("id");
+            String credential = credentialNode(flags.string("redis"));
+            if (credential != null && id != null && !id.equals(credential)) {
+                throw new UsageException(flags.source("id") + ": \"" + id + "\" does not match the credential in "
+                        + flags.source("redis") + ", which is node \"" + credential + "\"'s; leave out --id or use "
+                        + "the line 'colmena node add " + id + "' printed");
+            }
             if (id == null) {
-                id = defaultNodeId();
+                id = credential != null ? credential : defaultNodeId();
             } else if (!RedisKeys.isValidNodeId(id)) {
                 throw new UsageException(flags.source("id") + ": \"" + id
                         + "\" is not a node id; use 1 to 64 letters, digits, '.', '_' or '-'");
@@ -79,7 +85,8 @@ public final class Agent {
     public Agent(Config config, Redis redis) {
         this.config = config;
         this.redis = redis;
-        this.queue = new TaskQueue(redis);
+        // With its own credential an agent may touch only its node's keys (see NodeCredentials).
+        this.queue = redis.user() != null ? TaskQueue.confined(redis, config.nodeId()) : new TaskQueue(redis);
         this.nodes = new Nodes(redis);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
     }
@@ -139,7 +146,9 @@ public final class Agent {
 
     /**
      * Tasks left in this node's in-flight list by an earlier run that died go back to be placed
-     * again, each with one more attempt, so a task that crashes its agent cannot loop forever.
+     * again, each with one more attempt, so a task that crashes its agent cannot loop forever. An
+     * agent with its own credential cannot reach the submission queue: they go to the head of its
+     * own queue instead.
      */
     private void recoverInflight() {
         String inflight = RedisKeys.nodeInflight(config.nodeId());
@@ -153,7 +162,8 @@ public final class Agent {
             String raw = stale.get(i);
             try {
                 TaskMessage again = Json.readTask(raw).movedAway(note);
-                moves.add(Move.prepend(raw, RedisKeys.SUBMITTED, Json.write(again)));
+                String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.SUBMITTED;
+                moves.add(Move.prepend(raw, back, Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
             }
@@ -236,6 +246,22 @@ public final class Agent {
             return Json.GSON.fromJson(json, NodeStats.class);
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * The node a per-node credential belongs to: its Redis ACL user name is the node id
+     * ({@code colmena node add}). Null for the default user (a password alone, or none).
+     */
+    static String credentialNode(String redisUrl) {
+        try {
+            String user = Redis.userOf(redisUrl);
+            if (user != null && !RedisKeys.isValidNodeId(user)) {
+                throw new UsageException("--redis: the user name \"" + user + "\" is not a node id");
+            }
+            return user;
+        } catch (IllegalArgumentException e) {
+            return null; // the URL itself is reported, with what is wrong with it, when it is connected
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * node:&lt;id&gt;:history           list    agent (LPUSH, trimmed)         compact metric samples, newest first
  * node:&lt;id&gt;:done              string  agent (INCR)                   tasks the node has finished
  * node:&lt;id&gt;:left              string  agent, on a graceful stop (TTL) when it stopped: its queue was handed back, not lost
+ * node:&lt;id&gt;:results           list    agent with its own credential  its results, until the coordinator checks and moves them
+ * node:&lt;id&gt;:deadletter        list    agent with its own credential  its dead letters, until the coordinator moves them
  * nodes                      set     agent                          every node ever seen (until forgotten)
  * nodes:drained              set     API / CLI                      nodes that get no new work
  * tasks:submitted            list    API / CLI (RPUSH)              tasks waiting to be placed
@@ -43,6 +45,8 @@ public final class RedisKeys {
     /** Patterns matching every node's queue and in-flight list (for a full scan after a Redis loss). */
     public static final String ALL_NODE_TASKS = "node:*:tasks";
     public static final String ALL_NODE_INFLIGHT = "node:*:inflight";
+    /** Every blob, for a Redis ACL rule: an agent reads the photos and tiles its tasks name. */
+    public static final String ALL_BLOBS = "blob:*";
 
     /** A node id is what a user types: short, and nothing that could reach into another key. */
     public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -81,6 +85,25 @@ public final class RedisKeys {
 
     public static String nodeDone(String nodeId) {
         return "node:" + validNodeId(nodeId) + ":done";
+    }
+
+    /**
+     * Results of an agent that logs in with its own credential: only it writes here, so the
+     * coordinator knows who sent each one (see {@code coordinator.NodeOutbox}).
+     */
+    public static String nodeResults(String nodeId) {
+        return "node:" + validNodeId(nodeId) + ":results";
+    }
+
+    /** Dead letters of an agent that logs in with its own credential, moved on by the coordinator. */
+    public static String nodeDeadLetter(String nodeId) {
+        return "node:" + validNodeId(nodeId) + ":deadletter";
+    }
+
+    /** Every key of one node: what that node's own Redis credential may touch (with {@link #ALL_BLOBS}). */
+    public static java.util.List<String> nodeKeys(String nodeId) {
+        return java.util.List.of(nodeStats(nodeId), nodeTasks(nodeId), nodeInflight(nodeId), nodeLast(nodeId),
+                nodeHistory(nodeId), nodeLeft(nodeId), nodeDone(nodeId), nodeResults(nodeId), nodeDeadLetter(nodeId));
     }
 
     /** Tasks stored DONE during one minute, counted by epoch minute (ms / 60,000). */

@@ -199,9 +199,32 @@ public final class TaskQueue {
             """);
 
     private final Redis redis;
+    /** Where this queue's takes and moves put dead letters, and where an agent's results go. */
+    private final String deadLetterKey;
+    private final String resultsKey;
 
     public TaskQueue(Redis redis) {
+        this(redis, RedisKeys.DEAD_LETTER, RedisKeys.RESULTS_QUEUE);
+    }
+
+    private TaskQueue(Redis redis, String deadLetterKey, String resultsKey) {
         this.redis = redis;
+        this.deadLetterKey = deadLetterKey;
+        this.resultsKey = resultsKey;
+    }
+
+    /**
+     * The queue of an agent that logs in with its own credential: it touches only its node's keys,
+     * so its results go to {@code node:<id>:results} and its dead letters to
+     * {@code node:<id>:deadletter}, for the coordinator to check and move on.
+     */
+    public static TaskQueue confined(Redis redis, String nodeId) {
+        return new TaskQueue(redis, RedisKeys.nodeDeadLetter(nodeId), RedisKeys.nodeResults(nodeId));
+    }
+
+    /** Whether this queue keeps to one node's keys ({@link #confined}). */
+    public boolean isConfined() {
+        return !resultsKey.equals(RedisKeys.RESULTS_QUEUE);
     }
 
     public Redis redis() {
@@ -334,7 +357,7 @@ public final class TaskQueue {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
             List<String> args = new ArrayList<>(4 + chunk.size() * 5);
             args.add(mode);
-            args.add(RedisKeys.DEAD_LETTER);
+            args.add(deadLetterKey);
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
             for (Move m : chunk) {
@@ -365,7 +388,7 @@ public final class TaskQueue {
     }
 
     /**
-     * Sends results to {@code results:queue}, each removing its task from the node's in-flight
+     * Sends results to {@code results:queue} (or, {@link #confined}, the node's own results list), each removing its task from the node's in-flight
      * list in the same step.
      *
      * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
@@ -380,7 +403,7 @@ public final class TaskQueue {
             args.add(f.rawTask() == null ? "" : f.rawTask());
             args.add(f.resultJson());
         }
-        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.RESULTS_QUEUE, RedisKeys.nodeDone(nodeId));
+        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId));
         redis.call(j -> FINISH.run(j, keys, args));
     }
 
@@ -474,7 +497,7 @@ public final class TaskQueue {
 
     @SuppressWarnings("unchecked")
     private List<String> takeNow(String source, String inflight, int max) {
-        List<String> keys = List.of(source, inflight, RedisKeys.DEAD_LETTER);
+        List<String> keys = List.of(source, inflight, deadLetterKey);
         List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
                 Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
                 Integer.toString(DEAD_LETTER_RAW_CHARS));
