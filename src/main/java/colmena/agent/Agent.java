@@ -81,6 +81,7 @@ public final class Agent {
     private TaskLoop loop;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopped;
+    private volatile Runnable onLoginRefused = () -> { };
 
     public Agent(Config config, Redis redis) {
         this.config = config;
@@ -104,7 +105,7 @@ public final class Agent {
         waitForOldSelf();
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
-        heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage);
+        heartbeat = new Heartbeat(sampler, nodes, config.interval().toMillis(), redisOutage, this::loginRefused);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
         recoverInflight();
@@ -170,6 +171,21 @@ public final class Agent {
         }
         int moved = queue.moveFromAnywhere(inflight, moves);
         LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
+    }
+
+    /**
+     * What to do when Redis refuses this node's credential while it runs (the teacher removed the
+     * PC): the agent cannot work again without a new one, so the command ends the process.
+     */
+    public void onLoginRefused(Runnable action) {
+        this.onLoginRefused = action;
+    }
+
+    private void loginRefused() {
+        LOG.error("Redis refuses the login of node '{}' (WRONGPASS): its credential was removed ('colmena node remove {}') "
+                + "or changed; stopping. Ask for a new line to join with ('colmena node add {}').",
+                config.nodeId(), config.nodeId(), config.nodeId());
+        onLoginRefused.run();
     }
 
     /** Stops in order: no new work, running tasks finish within the grace period, the rest handed back. */

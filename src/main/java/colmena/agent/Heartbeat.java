@@ -15,13 +15,16 @@ final class Heartbeat implements Runnable {
     private final Nodes nodes;
     private final long intervalMs;
     private final Outage redisOutage;
+    private final Runnable onLoginRefused;
     private volatile boolean running = true;
 
-    Heartbeat(NodeSampler sampler, Nodes nodes, long intervalMs, Outage redisOutage) {
+    /** @param onLoginRefused told once, and the beats stop, when Redis refuses the node's credential */
+    Heartbeat(NodeSampler sampler, Nodes nodes, long intervalMs, Outage redisOutage, Runnable onLoginRefused) {
         this.sampler = sampler;
         this.nodes = nodes;
         this.intervalMs = intervalMs;
         this.redisOutage = redisOutage;
+        this.onLoginRefused = onLoginRefused;
     }
 
     /** Samples and writes once. */
@@ -39,6 +42,10 @@ final class Heartbeat implements Runnable {
                 beat();
                 redisOutage.ok();
             } catch (RuntimeException e) {
+                if (Outage.isLoginRefused(e)) {
+                    onLoginRefused.run();
+                    return;
+                }
                 redisOutage.failed(e);
             }
             next += intervalMs * 1_000_000L;
