@@ -55,6 +55,13 @@ public final class BundledRedis implements AutoCloseable {
             "migrate", "restore");
 
     /**
+     * {@link #COMMANDS_OFF} that every Redis 5 build has (the Windows one started without
+     * persistence lacks SYNC, PSYNC, BGSAVE and BGREWRITEAOF, and refuses to rename what it lacks).
+     */
+    static final List<String> REDIS5_RENAMED = List.of("config", "module", "debug", "replicaof", "slaveof",
+            "shutdown", "monitor", "flushall", "flushdb", "save", "migrate", "restore");
+
+    /**
      * As {@link #start(Source, int, String, String, Path)}, with a memory bound.
      *
      * @param maxmemory as Redis writes it ({@code 512mb}, {@code 2gb}); writes beyond it are refused
@@ -80,8 +87,13 @@ public final class BundledRedis implements AutoCloseable {
             }
         } else if (password != null) {
             cmd.addAll(List.of("--requirepass", password, "--protected-mode", "no"));
-            for (String c : COMMANDS_OFF) {
-                cmd.addAll(List.of("--rename-command", c, "")); // Redis 5 has no ACL: the commands are gone
+            // Redis 5 has no ACL: the commands get a random name nobody learns (an empty name, the
+            // usual way, does not survive a Windows command line).
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            for (String c : REDIS5_RENAMED) {
+                byte[] name = new byte[16];
+                random.nextBytes(name);
+                cmd.addAll(List.of("--rename-command", c, "x" + java.util.HexFormat.of().formatHex(name)));
             }
         }
         Path log = dir.resolve("redis.log");

@@ -37,8 +37,9 @@ final class RedisCommand {
     }
 
     /** What the teacher does next, printed when other machines may join. */
-    static String howToJoin(int port) {
-        String control = "redis://:PASSWORD@127.0.0.1:" + port;
+    static String howToJoin(String bind, int port) {
+        boolean everywhere = bind.equals("0.0.0.0") || bind.equals("::");
+        String control = "redis://:PASSWORD@" + (everywhere ? "127.0.0.1" : bind) + ":" + port;
         return """
 
                 Other machines may now reach this Redis. On this machine, start the coordinator and the API with
@@ -48,7 +49,7 @@ final class RedisCommand {
                 which prints: java -jar colmena.jar agent --redis redis://pc01:<its own password>@%2$s:%3$d
                 That credential reaches only pc01's own keys; 'node remove pc01' cuts the PC off.
 
-                """.formatted(control, NodeCommand.joinHost(null), port);
+                """.formatted(control, everywhere ? NodeCommand.joinHost(null) : bind, port);
     }
 
     static int run(String[] args) {
@@ -86,7 +87,7 @@ final class RedisCommand {
         LOG.info("Redis listening on redis://{}:{} (append-only file in {}; restarted if it exits)", bind, port,
                 dir.toAbsolutePath());
         if (!loopback) {
-            System.out.print(howToJoin(port));
+            System.out.print(howToJoin(bind, port));
         }
         RedisSupervisor supervisor = new RedisSupervisor(starter, redis);
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "colmena-shutdown"));
