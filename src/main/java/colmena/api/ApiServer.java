@@ -171,6 +171,7 @@ public final class ApiServer {
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
+        NodeCredentialsApi pcs = new NodeCredentialsApi(new colmena.broker.NodeCredentials(redis), config.redisUrl(), audit);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         Blobs blobs = new Blobs(redis);
@@ -194,6 +195,9 @@ public final class ApiServer {
                 .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
                 .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
                 .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
+                .get("/api/node-credentials", Role.ADMIN, pcs::list)
+                .post("/api/node-credentials", Role.ADMIN, pcs::add)
+                .delete("/api/node-credentials/{id}", Role.ADMIN, pcs::remove)
                 .get("/api/tasks", Role.VIEWER, tasks::list)
                 .post("/api/tasks", Role.OPERATOR, tasks::submit)
                 .get("/api/tasks.csv", Role.VIEWER, tasks::csv)

@@ -148,6 +148,32 @@ public final class NodeCredentials {
         return save();
     }
 
+    /**
+     * The address to give student PCs: the Redis host when it is not loopback, or else this
+     * machine's first site-local IPv4 address (its LAN address), or its host name.
+     */
+    public static String joinHost(String redisHost) {
+        if (redisHost != null && !redisHost.equals("127.0.0.1") && !redisHost.equals("localhost")
+                && !redisHost.equals("::1") && !redisHost.equals("[::1]")) {
+            return redisHost;
+        }
+        try {
+            for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "TEACHER-PC"; // the user replaces it; --host avoids the guess
+        }
+    }
+
     /** 24 random bytes, URL-safe, so the password fits in a redis:// URL as it is. */
     static String newPassword() {
         byte[] bytes = new byte[24];

@@ -7,13 +7,8 @@ import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.URI;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -68,7 +63,7 @@ final class NodeCommand {
     private static int add(NodeCredentials credentials, String name, Flags flags) {
         NodeCredentials.Credential c = credentials.add(name);
         URI redis = URI.create(flags.string("redis"));
-        String host = flags.string("host") != null ? flags.string("host") : joinHost(redis.getHost());
+        String host = flags.string("host") != null ? flags.string("host") : NodeCredentials.joinHost(redis.getHost());
         int port = redis.getPort() == -1 ? 6379 : redis.getPort();
         System.out.println("Node " + name + " added. On that PC run this line (it carries the PC's own password,"
                 + " shown only now):");
@@ -99,31 +94,5 @@ final class NodeCommand {
             System.out.println(node);
         }
         return 0;
-    }
-
-    /**
-     * The address to print for student PCs: the Redis host when it is not loopback, or else this
-     * machine's first site-local IPv4 address (its LAN address), or its host name.
-     */
-    static String joinHost(String redisHost) {
-        if (redisHost != null && !redisHost.equals("127.0.0.1") && !redisHost.equals("localhost")
-                && !redisHost.equals("::1") && !redisHost.equals("[::1]")) {
-            return redisHost;
-        }
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                    if (a instanceof Inet4Address && a.isSiteLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
-            return InetAddress.getLocalHost().getHostName();
-        } catch (SocketException | java.net.UnknownHostException e) {
-            return "TEACHER-PC"; // the user replaces it; --host avoids the guess
-        }
     }
 }
