@@ -118,6 +118,17 @@ class NodeCredentialsTest {
     }
 
     @Test
+    void aBlobChangedWithANodeCredentialIsRefusedNotReadAsOtherBytes() throws Exception {
+        Blobs blobs = new Blobs(control);
+        String hash = blobs.put("the teacher's photo".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("the teacher's photo", new String(blobs.get(hash), java.nio.charset.StandardCharsets.UTF_8));
+        student.set(RedisKeys.blob(hash), "a forged photo"); // an agent may read blobs, and Redis 6.2 cannot make that read-only
+        colmena.task.BlobSource.BlobMissingException e = assertThrows(colmena.task.BlobSource.BlobMissingException.class,
+                () -> blobs.get(hash));
+        assertTrue(e.getMessage().contains("does not match its name"), e.getMessage());
+    }
+
+    @Test
     void removingANodeCutsItsConnectionsAndItCannotLogInAgain() {
         assertTrue(credentials.remove("pc1"));
         assertThrows(RuntimeException.class, () -> student.get(RedisKeys.nodeStats("pc1")));
