@@ -132,6 +132,26 @@ class ClassroomTrustTest {
         assertEquals(0, cluster.queue.length(RedisKeys.nodeResults("pc1")));
     }
 
+    @Test
+    void whatANodeSentJustBeforeItWasRemovedIsStillStored() throws Exception {
+        NodeCredentials.Credential pc = credentials.add("pc1");
+        long now = System.currentTimeMillis();
+        TaskMessage task = TaskMessage.submit("t-pc1", "sleep", Map.of("ms", 5), now, null).placedOn("pc1", "pc1: 0 queued");
+        try (java.sql.Connection c = cluster.db.connect()) {
+            new colmena.store.TaskHistoryStore().recordPlaced(c, List.of(task));
+        }
+        URI redis = URI.create(cluster.redisUrl);
+        try (Jedis student = new Jedis(redis.getHost(), redis.getPort())) {
+            student.auth(pc.nodeId(), pc.password());
+            student.rpush(RedisKeys.nodeResults("pc1"),
+                    Json.write(new TaskResult(task, "pc1", TaskStatus.DONE, "5", null, now, now + 5, 5)));
+        }
+        assertTrue(credentials.remove("pc1"));
+        cluster.startCoordinator("least-loaded");
+        Eventually.within(Duration.ofSeconds(10), "the result stored", () -> cluster.rows("Status = 'DONE' AND NodeID = 'pc1'") == 1);
+        assertEquals("5", result("t-pc1"));
+    }
+
     private String result(String task) throws java.sql.SQLException {
         try (java.sql.Connection c = cluster.db.connect();
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT Result FROM TaskHistory WHERE TaskId = ?")) {

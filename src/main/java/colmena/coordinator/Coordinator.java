@@ -203,13 +203,13 @@ public final class Coordinator {
 
     /** How often the results of nodes with their own credential are looked for, while there are such nodes. */
     static final long OUTBOX_POLL_MS = 20;
+    /** ... and while there are none (what a removed node sent last is still moved on). */
+    static final long OUTBOX_IDLE_POLL_MS = 500;
 
     /** One pass over the nodes' own result lists; returns 0, as it writes nothing to the database. */
     private int gatherOutbox(NodeOutbox outbox) throws SQLException {
-        if (!outbox.hasNodes()) {
-            Threads.sleep(500);
-        } else if (outbox.gatherOnce() == 0) {
-            Threads.sleep(OUTBOX_POLL_MS);
+        if (outbox.gatherOnce() == 0) {
+            Threads.sleep(outbox.hasCredentialedNodes() ? OUTBOX_POLL_MS : OUTBOX_IDLE_POLL_MS);
         }
         return 0;
     }

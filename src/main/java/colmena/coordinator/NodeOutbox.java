@@ -45,6 +45,8 @@ final class NodeOutbox {
     private final NodeCredentials credentials;
     private final TaskHistoryStore store;
     private final DbSession db;
+    /** Nodes with a credential now, and every node whose lists are looked at (those, and the registry's). */
+    private List<String> credentialed = List.of();
     private List<String> nodes = List.of();
     private long refreshedAtMs;
     private boolean noAcl;
@@ -58,9 +60,9 @@ final class NodeOutbox {
     }
 
     /** Whether any node has its own credential (then the outbox is worth looking at often). */
-    boolean hasNodes() {
+    boolean hasCredentialedNodes() {
         refresh();
-        return !nodes.isEmpty();
+        return !credentialed.isEmpty();
     }
 
     /**
@@ -168,17 +170,26 @@ final class NodeOutbox {
         return queue.moveFromHead(source, moves);
     }
 
+    /**
+     * Looks again at which nodes to gather from: those with a credential, and every registered
+     * node, so that what a node sent just before its credential was removed is still moved on.
+     */
     private void refresh() {
         long now = System.currentTimeMillis();
-        if (now - refreshedAtMs < REFRESH_MS || noAcl) {
+        if (now - refreshedAtMs < REFRESH_MS) {
             return;
         }
         refreshedAtMs = now;
-        if (!credentials.supported()) {
-            noAcl = true; // Redis 5: no per-node credentials, nothing to gather
-            nodes = List.of();
-            return;
+        if (!noAcl && !credentials.supported()) {
+            noAcl = true; // Redis 5: no per-node credentials; only the registry's nodes are looked at
         }
-        nodes = credentials.nodes();
+        credentialed = noAcl ? List.of() : credentials.nodes();
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(credentialed);
+        for (String id : queue.redis().call(j -> j.smembers(RedisKeys.NODES))) {
+            if (RedisKeys.isValidNodeId(id)) {
+                all.add(id);
+            }
+        }
+        nodes = List.copyOf(all);
     }
 }
