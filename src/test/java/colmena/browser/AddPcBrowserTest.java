@@ -84,6 +84,9 @@ class AddPcBrowserTest {
         Page.waitFor("the line for pc07", () -> visible("#new-pc")
                 && value("#new-pc-line").startsWith("java -jar colmena.jar agent --redis redis://pc07:"));
         Page.waitFor("pc07 listed", () -> browser.text(browser.findAll("#pc-list").get(0)).contains("pc07"));
+        Page.waitFor("pc07's card, offline until its agent starts", () -> visible(".node-card[data-node=\"pc07\"]"));
+        browser.script("window.scrollTo(0, 0);");
+        browser.screenshot(Path.of("target", "dashboard-add-pc-nodes.png"));
         scrollTo("#admin-pcs");
         browser.screenshot(Path.of("target", "dashboard-add-pc.png"));
 
