@@ -227,6 +227,11 @@ public final class TaskQueue {
         return !resultsKey.equals(RedisKeys.RESULTS_QUEUE);
     }
 
+    /** A confined queue runs no scripts ({@link PlainMoves}), where the server has LMOVE (6.2). */
+    private boolean plain() {
+        return isConfined() && redis.hasBlmove();
+    }
+
     public Redis redis() {
         return redis;
     }
@@ -352,6 +357,12 @@ public final class TaskQueue {
         if (moves.isEmpty()) {
             return 0;
         }
+        if (plain()) {
+            if (mode.equals("head")) {
+                throw new IllegalStateException("an agent's queue moves from anywhere in its lists, never from the head");
+            }
+            return redis.call(j -> PlainMoves.moveFromAnywhere(j, source, moves, deadLetterKey, DEAD_LETTER_MAX));
+        }
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
@@ -402,6 +413,14 @@ public final class TaskQueue {
         for (Finished f : results) {
             args.add(f.rawTask() == null ? "" : f.rawTask());
             args.add(f.resultJson());
+        }
+        if (plain()) {
+            redis.call(j -> {
+                PlainMoves.finish(j, RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId), results,
+                        finishedCount);
+                return null;
+            });
+            return;
         }
         List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId));
         redis.call(j -> FINISH.run(j, keys, args));
@@ -495,8 +514,26 @@ public final class TaskQueue {
         return List.of();
     }
 
+    /** As {@link #takeNow}, without a script: oversized messages are dead-lettered from the in-flight list. */
+    private List<String> takePlain(String source, String inflight, int max) {
+        List<String> taken = redis.call(j -> PlainMoves.take(j, source, inflight, max));
+        List<String> out = new ArrayList<>(taken.size());
+        for (String v : taken) {
+            if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+                moveFromAnywhere(inflight, List.of(Move.deadLetter(v, deadLetterEntry(source, v,
+                        "message of " + v.length() + " characters; the limit is " + MAX_MESSAGE_BYTES + " bytes"))));
+            } else {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> takeNow(String source, String inflight, int max) {
+        if (plain()) {
+            return takePlain(source, inflight, max);
+        }
         List<String> keys = List.of(source, inflight, deadLetterKey);
         List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
                 Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
