@@ -635,6 +635,7 @@ function applyRole() {
   $('submit').hidden = !can('operator');
   $('admin-panel').hidden = !can('admin');
   if (typeof adminSync === 'function') adminSync();
+  if (typeof pcsSync === 'function') pcsSync();
   if (state.nodes) renderNodes(state.nodes);
   renderSession();
 }
@@ -838,6 +839,7 @@ function start() {
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('resize', onResize);
   if (typeof adminStart === 'function') adminStart();
+  if (typeof pcsStart === 'function') pcsStart();
   if (typeof setupPhotos === 'function') setupPhotos();
   applyLanguage(initialLang());
   boot();

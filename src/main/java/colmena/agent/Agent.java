@@ -51,8 +51,14 @@ public final class Agent {
                          Duration grace) {
         public static Config from(Flags flags) {
             String id = flags.string("id");
+            String credential = credentialNode(flags.string("redis"));
+            if (credential != null && id != null && !id.equals(credential)) {
+                throw new UsageException(flags.source("id") + ": \"" + id + "\" does not match the credential in "
+                        + flags.source("redis") + ", which is node \"" + credential + "\"'s; leave out --id or use "
+                        + "the line 'colmena node add " + id + "' printed");
+            }
             if (id == null) {
-                id = defaultNodeId();
+                id = credential != null ? credential : defaultNodeId();
             } else if (!RedisKeys.isValidNodeId(id)) {
                 throw new UsageException(flags.source("id") + ": \"" + id
                         + "\" is not a node id; use 1 to 64 letters, digits, '.', '_' or '-'");
@@ -76,11 +82,13 @@ public final class Agent {
     private final List<Thread> threads = new ArrayList<>();
     private colmena.install.InstallationWatch installation;
     private volatile boolean stopped;
+    private volatile Runnable onLoginRefused = () -> { };
 
     public Agent(Config config, Redis redis) {
         this.config = config;
         this.redis = redis;
-        this.queue = new TaskQueue(redis);
+        // With its own credential an agent may touch only its node's keys (see NodeCredentials).
+        this.queue = redis.user() != null ? TaskQueue.confined(redis, config.nodeId()) : new TaskQueue(redis);
         this.nodes = new Nodes(redis);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
     }
@@ -99,7 +107,8 @@ public final class Agent {
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
         heartbeat = new Heartbeat(sampler, nodes, redis.clock(), () -> loop == null ? 0 : loop.longRunning(),
-                () -> loop == null ? java.util.Map.of() : loop.progress(), config.interval().toMillis(), redisOutage);
+                () -> loop == null ? java.util.Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
+                this::loginRefused);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
         recoverInflight();
@@ -148,7 +157,9 @@ public final class Agent {
 
     /**
      * Tasks left in this node's in-flight list by an earlier run that died go back to be placed
-     * again, each with one more attempt, so a task that crashes its agent cannot loop forever.
+     * again, each with one more attempt, so a task that crashes its agent cannot loop forever. An
+     * agent with its own credential cannot reach the submission queue: they go to the head of its
+     * own queue instead.
      */
     private void recoverInflight() {
         String inflight = RedisKeys.nodeInflight(config.nodeId());
@@ -162,13 +173,29 @@ public final class Agent {
             String raw = stale.get(i);
             try {
                 TaskMessage again = Json.readTask(raw).movedAway(note);
-                moves.add(Move.prepend(raw, RedisKeys.submitted(), Json.write(again)));
+                String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.submitted();
+                moves.add(Move.prepend(raw, back, Json.write(again)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
             }
         }
         int moved = queue.moveFromAnywhere(inflight, moves);
         LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
+    }
+
+    /**
+     * What to do when Redis refuses this node's credential while it runs (the teacher removed the
+     * PC): the agent cannot work again without a new one, so the command ends the process.
+     */
+    public void onLoginRefused(Runnable action) {
+        this.onLoginRefused = action;
+    }
+
+    private void loginRefused() {
+        LOG.error("Redis refuses the login of node '{}' (WRONGPASS): its credential was removed ('colmena node remove {}') "
+                + "or changed; stopping. Ask for a new line to join with ('colmena node add {}').",
+                config.nodeId(), config.nodeId(), config.nodeId());
+        onLoginRefused.run();
     }
 
     /** Stops in order: no new work, running tasks finish within the grace period, the rest handed back. */
@@ -248,6 +275,22 @@ public final class Agent {
             return Json.GSON.fromJson(json, NodeStats.class);
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * The node a per-node credential belongs to: its Redis ACL user name is the node id
+     * ({@code colmena node add}). Null for the default user (a password alone, or none).
+     */
+    static String credentialNode(String redisUrl) {
+        try {
+            String user = Redis.userOf(redisUrl);
+            if (user != null && !RedisKeys.isValidNodeId(user)) {
+                throw new UsageException("--redis: the user name \"" + user + "\" is not a node id");
+            }
+            return user;
+        } catch (IllegalArgumentException e) {
+            return null; // the URL itself is reported, with what is wrong with it, when it is connected
         }
     }
 

@@ -20,15 +20,18 @@ final class Heartbeat implements Runnable {
     private boolean hadProgress;
     private final long intervalMs;
     private final Outage redisOutage;
+    private final Runnable onLoginRefused;
     private volatile boolean running = true;
 
     /**
-     * @param clock       Redis's clock, measured again at every beat
-     * @param longRunning how many workers a long-running task holds now
-     * @param progress    what running tasks last said of their progress (see {@link Nodes#beat(NodeStats, java.util.Map)})
+     * @param clock          Redis's clock, measured again at every beat
+     * @param longRunning    how many workers a long-running task holds now
+     * @param progress       what running tasks last said of their progress (see {@link Nodes#beat(NodeStats, java.util.Map)})
+     * @param onLoginRefused told once, and the beats stop, when Redis refuses the node's credential
      */
     Heartbeat(NodeSampler sampler, Nodes nodes, RedisClock clock, java.util.function.IntSupplier longRunning,
-              java.util.function.Supplier<java.util.Map<String, String>> progress, long intervalMs, Outage redisOutage) {
+              java.util.function.Supplier<java.util.Map<String, String>> progress, long intervalMs, Outage redisOutage,
+              Runnable onLoginRefused) {
         this.progress = progress;
         this.sampler = sampler;
         this.nodes = nodes;
@@ -36,6 +39,7 @@ final class Heartbeat implements Runnable {
         this.longRunning = longRunning;
         this.intervalMs = intervalMs;
         this.redisOutage = redisOutage;
+        this.onLoginRefused = onLoginRefused;
     }
 
     /** Samples and writes once, with how far this machine's clock is from Redis's. */
@@ -57,6 +61,10 @@ final class Heartbeat implements Runnable {
                 beat();
                 redisOutage.ok();
             } catch (RuntimeException e) {
+                if (Outage.isLoginRefused(e)) {
+                    onLoginRefused.run();
+                    return;
+                }
                 redisOutage.failed(e);
             }
             next += intervalMs * 1_000_000L;

@@ -177,6 +177,7 @@ public final class ApiServer {
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
+        NodeCredentialsApi pcs = new NodeCredentialsApi(new colmena.broker.NodeCredentials(redis), config.redisUrl(), audit);
         Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit);
         InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
@@ -210,6 +211,9 @@ public final class ApiServer {
                 .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
                 .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
                 .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
+                .get("/api/node-credentials", Role.ADMIN, pcs::list)
+                .post("/api/node-credentials", Role.ADMIN, pcs::add)
+                .delete("/api/node-credentials/{id}", Role.ADMIN, pcs::remove)
                 .get("/api/tasks", Role.VIEWER, tasks::list)
                 .post("/api/tasks", Role.OPERATOR, tasks::submit)
                 .post("/api/tasks/cancel", Role.OPERATOR, tasks::cancelMatching)

@@ -79,7 +79,11 @@ public final class Blobs implements BlobSource {
     }
 
     /**
-     * @throws BlobMissingException when no blob has that hash: never stored, or expired
+     * The blob's bytes, checked against its name: whoever may write blob keys (an agent's
+     * credential may) can make a blob unreadable, never make it read as other bytes.
+     *
+     * @throws BlobMissingException when no blob has that hash (never stored, or expired), or
+     *                              what is stored under it is not what the hash names
      */
     @Override
     public byte[] get(String hash) throws BlobMissingException {
@@ -91,6 +95,10 @@ public final class Blobs implements BlobSource {
         if (bytes == null) {
             throw new BlobMissingException("blob " + hash.substring(0, 12) + "… is not in Redis: it expired or was never "
                     + "uploaded");
+        }
+        if (!sha256(bytes).equals(hash)) {
+            throw new BlobMissingException("blob " + hash.substring(0, 12) + "… in Redis does not match its name "
+                    + "(changed by hand or by another credential); it is not used");
         }
         return bytes;
     }

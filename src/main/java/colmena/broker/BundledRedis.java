@@ -40,13 +40,61 @@ public final class BundledRedis implements AutoCloseable {
      * @throws IOException when it cannot be started or does not answer within 10 s
      */
     public static BundledRedis start(Source source, int port, String bind, String password, Path dir) throws IOException {
+        return start(source, port, bind, password, dir, DEFAULT_MAXMEMORY);
+    }
+
+    /** Redis's memory bound unless told otherwise: beyond it writes are refused, nothing is evicted. */
+    public static final String DEFAULT_MAXMEMORY = "1gb";
+    /**
+     * Commands a Redis with a password (one other machines may reach) refuses to everyone, the
+     * control plane too: none of Colmena's processes sends them, and each can take over the
+     * machine Redis runs on or wipe its data.
+     */
+    public static final List<String> COMMANDS_OFF = List.of("config", "module", "debug", "replicaof", "slaveof",
+            "sync", "psync", "shutdown", "monitor", "flushall", "flushdb", "save", "bgsave", "bgrewriteaof",
+            "migrate", "restore");
+
+    /**
+     * {@link #COMMANDS_OFF} that every Redis 5 build has (the Windows one started without
+     * persistence lacks SYNC, PSYNC, BGSAVE and BGREWRITEAOF, and refuses to rename what it lacks).
+     */
+    static final List<String> REDIS5_RENAMED = List.of("config", "module", "debug", "replicaof", "slaveof",
+            "shutdown", "monitor", "flushall", "flushdb", "save", "migrate", "restore");
+
+    /**
+     * As {@link #start(Source, int, String, String, Path)}, with a memory bound.
+     *
+     * @param maxmemory as Redis writes it ({@code 512mb}, {@code 2gb}); writes beyond it are refused
+     */
+    public static BundledRedis start(Source source, int port, String bind, String password, Path dir, String maxmemory)
+            throws IOException {
         Files.createDirectories(dir);
         String exe = executable(source);
         List<String> cmd = new ArrayList<>(List.of(exe, "--port", Integer.toString(port), "--bind", bind,
                 "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes", "--appendfsync", "everysec",
-                "--save", "", "--daemonize", "no", "--loglevel", "warning"));
-        if (password != null) {
+                "--save", "", "--daemonize", "no", "--loglevel", "warning",
+                "--maxmemory", maxmemory, "--maxmemory-policy", "noeviction"));
+        ownerOnly(dir, "rwx------"); // the append-only file and the users' hashes: nobody else's to read
+        int[] version = version(exe);
+        if (version[0] >= 6) {
+            // Users (the control plane's default one and a user per node) live in a file next to
+            // the data, so node credentials outlive a restart; the password is not on the command line.
+            Path acl = dir.resolve("users.acl");
+            writeDefaultUser(acl, password, version);
+            cmd.addAll(List.of("--aclfile", acl.toAbsolutePath().toString()));
+            if (password != null) {
+                cmd.addAll(List.of("--protected-mode", "no"));
+            }
+        } else if (password != null) {
             cmd.addAll(List.of("--requirepass", password, "--protected-mode", "no"));
+            // Redis 5 has no ACL: the commands get a random name nobody learns (an empty name, the
+            // usual way, does not survive a Windows command line).
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            for (String c : REDIS5_RENAMED) {
+                byte[] name = new byte[16];
+                random.nextBytes(name);
+                cmd.addAll(List.of("--rename-command", c, "x" + java.util.HexFormat.of().formatHex(name)));
+            }
         }
         Path log = dir.resolve("redis.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -64,6 +112,67 @@ public final class BundledRedis implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("redis-server did not answer on port " + port + " within 10 s: " + redis.logTail());
+    }
+
+    /** The server's version from {@code redis-server --version} ("... v=6.2.6 ..."); {0, 0} when unknown. */
+    static int[] version(String exe) {
+        try {
+            Process p = new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.(\\d+)").matcher(out);
+            return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
+        } catch (IOException e) {
+            return new int[] {0, 0};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new int[] {0, 0};
+        }
+    }
+
+    /**
+     * Writes the control plane's user into the ACL file, keeping the node users already there:
+     * its password (as a SHA-256, never in clear), and, when there is a password, every command
+     * but {@link #COMMANDS_OFF}. The file, and its folder, are its owner's only.
+     */
+    static void writeDefaultUser(Path acl, String password, int[] version) throws IOException {
+        List<String> kept = new ArrayList<>();
+        if (Files.exists(acl)) {
+            for (String line : Files.readAllLines(acl)) {
+                if (!line.startsWith("user default ") && !line.isBlank()) {
+                    kept.add(line);
+                }
+            }
+        }
+        StringBuilder user = new StringBuilder("user default on ");
+        user.append(password == null ? "nopass" : "#" + sha256(password));
+        user.append(version[0] > 6 || version[1] >= 2 ? " ~* &* +@all" : " ~* +@all");
+        if (password != null) {
+            for (String c : COMMANDS_OFF) {
+                user.append(" -").append(c);
+            }
+        }
+        kept.add(0, user.toString());
+        Files.write(acl, kept);
+        ownerOnly(acl, "rw-------"); // ACL SAVE later writes a new file, in the owner-only folder
+    }
+
+    private static void ownerOnly(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException e) {
+            // Windows: files take their folder's permissions (under the user's profile)
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** The redis-server to run: the bundled binary, or (PATH_FIRST) one on the PATH when there is one. */
@@ -159,6 +268,11 @@ public final class BundledRedis implements AutoCloseable {
     /** A stand-in for a server on {@code port} in {@code dir} that has already exited. */
     public static BundledRedis exited(int port, Path dir) {
         return new BundledRedis(null, port, dir, dir.resolve("redis.log"));
+    }
+
+    /** The redis-server's command line as the system shows it to every user ({@code ps}). */
+    public String pidCommandLine() {
+        return process == null ? "" : process.info().commandLine().orElse("");
     }
 
     /** The process id of the redis-server, for a person or a test to find it. */

@@ -40,7 +40,11 @@ public final class Nodes {
         return (int) Math.max(HISTORY_MIN, Math.min(HISTORY_MAX, n));
     }
 
-    /** Writes one heartbeat: the stats key with its lifetime, the last-seen copy and one history sample. */
+    /**
+     * Writes one heartbeat: the stats key with its lifetime, the last-seen copy and one history
+     * sample, and the node's place in the registry (unless it logs in with its own credential,
+     * which may touch only its own keys: {@code node add} registered it).
+     */
     public void beat(NodeStats stats) {
         beat(stats, null);
     }
@@ -59,7 +63,9 @@ public final class Nodes {
             Pipeline p = j.pipelined();
             p.psetex(RedisKeys.nodeStats(id), statsTtlMs(stats.intervalMs()), json);
             p.set(RedisKeys.nodeLast(id), json);
-            p.sadd(RedisKeys.nodes(), id);
+            if (redis.user() == null) {
+                p.sadd(RedisKeys.nodes(), id);
+            }
             p.lpush(RedisKeys.nodeHistory(id), sample);
             p.ltrim(RedisKeys.nodeHistory(id), 0, keep - 1);
             if (progress != null) {

@@ -23,12 +23,14 @@ public final class Redis implements AutoCloseable {
 
     private final JedisPool pool;
     private final String url;
+    private final String user;
     private volatile Boolean hasBlmove;
     private final RedisClock clock = new RedisClock(this);
 
-    private Redis(JedisPool pool, String url) {
+    private Redis(JedisPool pool, String url, String user) {
         this.pool = pool;
         this.url = url;
+        this.user = user;
     }
 
     /**
@@ -47,7 +49,27 @@ public final class Redis implements AutoCloseable {
         config.setTestOnBorrow(false);
         config.setTestWhileIdle(true);
         config.setJmxEnabled(false);
-        return new Redis(new JedisPool(config, uri, CONNECT_TIMEOUT_MS, SOCKET_TIMEOUT_MS), redact(uri));
+        return new Redis(new JedisPool(config, uri, CONNECT_TIMEOUT_MS, SOCKET_TIMEOUT_MS), redact(uri), user(uri));
+    }
+
+    /**
+     * The ACL user named in {@code url}, or null for the default user.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the URL
+     */
+    public static String userOf(String url) {
+        return user(parse(url));
+    }
+
+    /** The ACL user named in the URL ({@code redis://USER:pass@...}), or null for the default user. */
+    static String user(URI uri) {
+        String info = uri.getUserInfo();
+        if (info == null) {
+            return null;
+        }
+        int colon = info.indexOf(':');
+        String name = colon >= 0 ? info.substring(0, colon) : null;
+        return name == null || name.isEmpty() || name.equals("default") ? null : name;
     }
 
     static URI parse(String url) {
@@ -87,6 +109,11 @@ public final class Redis implements AutoCloseable {
     /** Redis's clock, the one all times in TaskHistory are read on. */
     public RedisClock clock() {
         return clock;
+    }
+
+    /** The ACL user this pool logs in as, or null for the default user (the control plane's). */
+    public String user() {
+        return user;
     }
 
     public <T> T call(Function<Jedis, T> action) {

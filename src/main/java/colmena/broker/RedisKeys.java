@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * node:&lt;id&gt;:history           list    agent (LPUSH, trimmed)         compact metric samples, newest first
  * node:&lt;id&gt;:done              string  agent (INCR)                   tasks the node has finished
  * node:&lt;id&gt;:left              string  agent, on a graceful stop (TTL) when it stopped: its queue was handed back, not lost
+ * node:&lt;id&gt;:results           list    agent with its own credential  its results, until the coordinator checks and moves them
+ * node:&lt;id&gt;:deadletter        list    agent with its own credential  its dead letters, until the coordinator moves them
  * nodes                      set     agent                          every node ever seen (until forgotten)
  * nodes:drained              set     API / CLI                      nodes that get no new work
  * tasks:submitted            list    API / CLI (RPUSH)              tasks waiting to be placed
@@ -208,6 +210,31 @@ public final class RedisKeys {
 
     public static String nodeDone(String nodeId) {
         return key("node:" + validNodeId(nodeId) + ":done");
+    }
+
+    /**
+     * Results of an agent that logs in with its own credential: only it writes here, so the
+     * coordinator knows who sent each one (see {@code coordinator.NodeOutbox}).
+     */
+    public static String nodeResults(String nodeId) {
+        return key("node:" + validNodeId(nodeId) + ":results");
+    }
+
+    /** Dead letters of an agent that logs in with its own credential, moved on by the coordinator. */
+    public static String nodeDeadLetter(String nodeId) {
+        return key("node:" + validNodeId(nodeId) + ":deadletter");
+    }
+
+    /** Every key of one node: what that node's own Redis credential may touch (with {@link #allBlobs}). */
+    public static java.util.List<String> nodeKeys(String nodeId) {
+        return java.util.List.of(nodeStats(nodeId), nodeTasks(nodeId), nodeInflight(nodeId), nodeLast(nodeId),
+                nodeHistory(nodeId), nodeLeft(nodeId), nodeDone(nodeId), nodeResults(nodeId), nodeDeadLetter(nodeId),
+                nodeProgress(nodeId), nodeCancel(nodeId));
+    }
+
+    /** Pattern matching every blob, for a Redis ACL rule: an agent reads the photos and tiles its tasks name. */
+    public static String allBlobs() {
+        return key("blob:*");
     }
 
     /** Tasks stored DONE during one minute, counted by epoch minute (ms / 60,000). */

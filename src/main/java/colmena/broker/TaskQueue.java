@@ -299,14 +299,38 @@ public final class TaskQueue {
     private final Redis redis;
     /** The fence of a coordinator's queue, read at each move; null for agents, the API and the CLI. */
     private final java.util.function.Supplier<Fence> fence;
+    /** Where this queue's takes and moves put dead letters, and where an agent's results go. */
+    private final String deadLetterKey;
+    private final String resultsKey;
 
     public TaskQueue(Redis redis) {
-        this(redis, null);
+        this(redis, null, RedisKeys.deadLetter(), RedisKeys.resultsQueue());
     }
 
-    private TaskQueue(Redis redis, java.util.function.Supplier<Fence> fence) {
+    private TaskQueue(Redis redis, java.util.function.Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
         this.redis = redis;
         this.fence = fence;
+        this.deadLetterKey = deadLetterKey;
+        this.resultsKey = resultsKey;
+    }
+
+    /**
+     * The queue of an agent that logs in with its own credential: it touches only its node's keys,
+     * so its results go to {@code node:<id>:results} and its dead letters to
+     * {@code node:<id>:deadletter}, for the coordinator to check and move on.
+     */
+    public static TaskQueue confined(Redis redis, String nodeId) {
+        return new TaskQueue(redis, null, RedisKeys.nodeDeadLetter(nodeId), RedisKeys.nodeResults(nodeId));
+    }
+
+    /** Whether this queue keeps to one node's keys ({@link #confined}). */
+    public boolean isConfined() {
+        return !resultsKey.equals(RedisKeys.resultsQueue());
+    }
+
+    /** A confined queue runs no scripts ({@link PlainMoves}), where the server has LMOVE (6.2). */
+    private boolean plain() {
+        return isConfined() && redis.hasBlmove();
     }
 
     /**
@@ -314,7 +338,7 @@ public final class TaskQueue {
      * {@link Fence}); otherwise they throw {@link FencedException} and change nothing.
      */
     public TaskQueue fencedBy(java.util.function.Supplier<Fence> fence) {
-        return new TaskQueue(redis, fence);
+        return new TaskQueue(redis, fence, deadLetterKey, resultsKey);
     }
 
     /** The fence's holder and installation as script arguments ("" and "" when unfenced). */
@@ -681,12 +705,18 @@ public final class TaskQueue {
         if (moves.isEmpty()) {
             return 0;
         }
+        if (plain()) {
+            if (mode.equals("head")) {
+                throw new IllegalStateException("an agent's queue moves from anywhere in its lists, never from the head");
+            }
+            return redis.call(j -> PlainMoves.moveFromAnywhere(j, source, moves, deadLetterKey, DEAD_LETTER_MAX));
+        }
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
             List<String> args = new ArrayList<>(6 + chunk.size() * 5);
             args.add(mode);
-            args.add(RedisKeys.deadLetter());
+            args.add(deadLetterKey);
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
             args.addAll(fenceArgs());
@@ -718,7 +748,7 @@ public final class TaskQueue {
     }
 
     /**
-     * Sends results to {@code results:queue}, each removing its task from the node's in-flight
+     * Sends results to {@code results:queue} (or, {@link #confined}, the node's own results list), each removing its task from the node's in-flight
      * list in the same step.
      *
      * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
@@ -733,7 +763,15 @@ public final class TaskQueue {
             args.add(f.rawTask() == null ? "" : f.rawTask());
             args.add(f.resultJson());
         }
-        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), RedisKeys.resultsQueue(), RedisKeys.nodeDone(nodeId));
+        if (plain()) {
+            redis.call(j -> {
+                PlainMoves.finish(j, RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId), results,
+                        finishedCount);
+                return null;
+            });
+            return;
+        }
+        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId));
         redis.call(j -> FINISH.run(j, keys, args));
     }
 
@@ -825,9 +863,27 @@ public final class TaskQueue {
         return List.of();
     }
 
+    /** As {@link #takeNow}, without a script: oversized messages are dead-lettered from the in-flight list. */
+    private List<String> takePlain(String source, String inflight, int max) {
+        List<String> taken = redis.call(j -> PlainMoves.take(j, source, inflight, max));
+        List<String> out = new ArrayList<>(taken.size());
+        for (String v : taken) {
+            if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+                moveFromAnywhere(inflight, List.of(Move.deadLetter(v, deadLetterEntry(source, v,
+                        "message of " + v.length() + " characters; the limit is " + MAX_MESSAGE_BYTES + " bytes"))));
+            } else {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> takeNow(String source, String inflight, int max) {
-        List<String> keys = List.of(source, inflight, RedisKeys.deadLetter(), RedisKeys.leader(), RedisKeys.installation());
+        if (plain()) {
+            return takePlain(source, inflight, max);
+        }
+        List<String> keys = List.of(source, inflight, deadLetterKey, RedisKeys.leader(), RedisKeys.installation());
         List<String> fenced = fenceArgs();
         List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
                 Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),

@@ -18,6 +18,8 @@ final class AgentCommand {
         ProcessFiles.install(flags);
         Redis redis = Startup.redis(config.redisUrl(), 8, Startup.startWait(flags));
         Agent agent = new Agent(config, redis);
+        // Its own thread: exiting runs the shutdown hook, which waits for the heartbeat thread.
+        agent.onLoginRefused(() -> new Thread(() -> System.exit(1), "colmena-exit").start());
         try {
             agent.start();
         } catch (IllegalStateException e) {

@@ -24,6 +24,7 @@ public final class Commands {
               filter       run photos through a filter (grey, blur, sobel, resize), in strips over the nodes
               redis        start Redis for Colmena unless one already answers
               installation show which installation the database and Redis belong to; --name renames it
+              node         add a PC (its own Redis credential, the line to run there), remove one, list them
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
 
@@ -53,6 +54,7 @@ public final class Commands {
                 case "filter" -> photoJob("filter", () -> FilterCommand.run(rest));
                 case "redis" -> RedisCommand.run(rest);
                 case "installation" -> InstallationCommand.run(rest);
+                case "node" -> NodeCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
@@ -63,7 +65,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, installation, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, node, installation, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -122,7 +124,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "installation", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "node", "installation", "bench" -> true;
             default -> false;
         };
     }

@@ -26,12 +26,30 @@ final class RedisCommand {
                     "address to listen on; anything but loopback needs --redis-password"),
             Option.value("redis-password", "COLMENA_REDIS_PASSWORD", null, "SECRET",
                     "password clients must give (agents then use redis://:SECRET@host:port)"),
+            Option.value("maxmemory", "COLMENA_REDIS_MAXMEMORY", BundledRedis.DEFAULT_MAXMEMORY, "SIZE",
+                    "memory Redis may use (e.g. 512mb, 2gb); beyond it new work is refused, nothing is evicted"),
             Settings.DATA_DIR,
             Option.flag("bundled", null, "use the bundled redis-server even when one is on the PATH"),
             Settings.PID_FILE, Settings.STOP_FILE);
     static final String SUMMARY = "Starts Redis for Colmena, unless one already answers on the port.";
 
     private RedisCommand() {
+    }
+
+    /** What the teacher does next, printed when other machines may join. */
+    static String howToJoin(String bind, int port) {
+        boolean everywhere = bind.equals("0.0.0.0") || bind.equals("::");
+        String control = "redis://:PASSWORD@" + (everywhere ? "127.0.0.1" : bind) + ":" + port;
+        return """
+
+                Other machines may now reach this Redis. On this machine, start the coordinator and the API with
+                  --redis %1$s   (the password you gave: it can do everything, keep it on this machine)
+                For each student PC, make its own credential and the line to run there:
+                  java -jar dist/colmena.jar node add pc01 --redis %1$s
+                which prints: java -jar colmena.jar agent --redis redis://pc01:<its own password>@%2$s:%3$d
+                That credential reaches only pc01's own keys; 'node remove pc01' cuts the PC off.
+
+                """.formatted(control, everywhere ? colmena.broker.NodeCredentials.joinHost(null) : bind, port);
     }
 
     static int run(String[] args) {
@@ -55,7 +73,11 @@ final class RedisCommand {
         Path dir = Path.of(flags.string("data-dir"), "redis");
         FolderLock.hold(dir); // never two supervisors, so never two redis-servers, on one append-only file
         BundledRedis.Source source = flags.bool("bundled") ? BundledRedis.Source.BUNDLED : BundledRedis.Source.PATH_FIRST;
-        RedisSupervisor.Starter starter = () -> BundledRedis.start(source, port, bind, password, dir);
+        String maxmemory = flags.string("maxmemory");
+        if (!maxmemory.matches("(?i)[0-9]+(b|kb|k|mb|m|gb|g)?")) {
+            throw new UsageException(flags.source("maxmemory") + ": expected a size such as 512mb or 2gb, got \"" + maxmemory + "\"");
+        }
+        RedisSupervisor.Starter starter = () -> BundledRedis.start(source, port, bind, password, dir, maxmemory);
         BundledRedis redis;
         try {
             redis = starter.start();
@@ -64,6 +86,9 @@ final class RedisCommand {
         }
         LOG.info("Redis listening on redis://{}:{} (append-only file in {}; restarted if it exits)", bind, port,
                 dir.toAbsolutePath());
+        if (!loopback) {
+            System.out.print(howToJoin(bind, port));
+        }
         RedisSupervisor supervisor = new RedisSupervisor(starter, redis);
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "colmena-shutdown"));
         try {

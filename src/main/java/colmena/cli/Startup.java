@@ -77,6 +77,10 @@ final class Startup {
                 String refused = authProblem(reason);
                 if (refused != null) {
                     redis.close();
+                    if (redis.user() != null && !reason.toUpperCase(Locale.ROOT).contains("ARGUMENTS")) {
+                        refused = "the credential of node \"" + redis.user() + "\" was removed or mistyped; ask for a new "
+                                + "line to run ('colmena node add " + redis.user() + "' on the teacher's machine)";
+                    }
                     throw new StartupException("Redis at " + redis.url() + " refused the login (" + reason + "); " + refused);
                 }
                 if (!waiting.again(reason)) {

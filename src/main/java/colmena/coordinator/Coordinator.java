@@ -117,6 +117,8 @@ public final class Coordinator {
         threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe, canceller)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
+        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database));
+        threads.add(Threads.start("colmena-outbox", () -> workLoop(() -> gatherOutbox(outbox), () -> { })));
         if (config.demoRate() > 0) {
             DemoLoad demo = new DemoLoad(queue, config.demoRate());
             threads.add(Threads.start("colmena-demo", () -> demoLoop(demo)));
@@ -267,6 +269,19 @@ public final class Coordinator {
         } finally {
             stats.endBatch();
         }
+    }
+
+    /** How often the results of nodes with their own credential are looked for, while there are such nodes. */
+    static final long OUTBOX_POLL_MS = 20;
+    /** ... and while there are none (what a removed node sent last is still moved on). */
+    static final long OUTBOX_IDLE_POLL_MS = 500;
+
+    /** One pass over the nodes' own result lists; returns 0, as it writes nothing to the database. */
+    private int gatherOutbox(NodeOutbox outbox) throws SQLException {
+        if (outbox.gatherOnce() == 0) {
+            Threads.sleep(outbox.hasCredentialedNodes() ? OUTBOX_POLL_MS : OUTBOX_IDLE_POLL_MS);
+        }
+        return 0;
     }
 
     private interface Step {

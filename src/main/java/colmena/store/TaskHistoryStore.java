@@ -309,6 +309,23 @@ public final class TaskHistoryStore {
         }
     }
 
+    /** Where a task is as TaskHistory knows it: the node it was last placed on, and the moves before. */
+    public record Holder(String node, TaskStatus status, String moves) {
+        /** Whether {@code nodeId} holds the task now or is named in its moves (it held it earlier). */
+        public boolean heldBy(String nodeId) {
+            return nodeId.equals(node) || (moves != null
+                    && java.util.regex.Pattern.compile("(^|[^A-Za-z0-9._-])" + java.util.regex.Pattern.quote(nodeId)
+                    + "($|[^A-Za-z0-9._-])").matcher(moves).find());
+        }
+    }
+
+    /** The rows of these tasks that exist, by task id. */
+    public Map<String, Holder> holders(Connection c, List<String> ids) throws SQLException {
+        Map<String, Holder> out = new java.util.HashMap<>();
+        current(c, ids).forEach((id, row) -> out.put(id, new Holder(row.node(), row.status(), row.moves())));
+        return out;
+    }
+
     private static Map<String, Current> current(Connection c, List<String> ids) throws SQLException {
         Map<String, Current> found = new java.util.HashMap<>();
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {

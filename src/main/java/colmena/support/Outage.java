@@ -60,6 +60,14 @@ public final class Outage {
     }
 
     /** The innermost message of a failure: "Connection refused", not a stack trace. */
+    /**
+     * Whether Redis refused the login itself (a wrong or revoked credential): retrying cannot help.
+     */
+    public static boolean isLoginRefused(Throwable e) {
+        String r = reason(e).toUpperCase(java.util.Locale.ROOT);
+        return r.contains("WRONGPASS") || r.contains("NOAUTH") || r.contains("INVALID PASSWORD");
+    }
+
     public static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

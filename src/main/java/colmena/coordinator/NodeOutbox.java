@@ -1,0 +1,195 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.Move;
+import colmena.broker.NodeCredentials;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.store.DbSession;
+import colmena.store.TaskHistoryStore;
+import colmena.task.TaskResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Moves on what agents with their own credential send ({@link NodeCredentials}): such an agent can
+ * write only its node's keys, so whatever is in {@code node:<id>:results} comes from node
+ * {@code <id>}. A result goes on to {@code results:queue} only when it names that node and the
+ * task is one TaskHistory has placed on it (now, or earlier: a late result keeps its meaning);
+ * anything else goes to the dead-letter list with the reason. Storing only once is the
+ * {@link ResultCollector}'s: a second result for a stored task is noted, never stored.
+ */
+final class NodeOutbox {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOutbox.class);
+    static final int BATCH = 500;
+    /** The node list is asked of Redis this often (ACL USERS). */
+    private static final long REFRESH_MS = 2_000;
+    /**
+     * A result for a task TaskHistory places on another node waits this long before it is refused:
+     * a task moved between nodes is recorded in the same pass, but not in the same instant.
+     */
+    static final long PLACEMENT_GRACE_MS = 30_000;
+
+    private final TaskQueue queue;
+    private final NodeCredentials credentials;
+    private final TaskHistoryStore store;
+    private final DbSession db;
+    /** Nodes with a credential now, and every node whose lists are looked at (those, and the registry's). */
+    private List<String> credentialed = List.of();
+    private List<String> nodes = List.of();
+    private long refreshedAtMs;
+    private boolean noAcl;
+    private final Map<String, Long> waitingSinceMs = new HashMap<>();
+
+    NodeOutbox(TaskQueue queue, TaskHistoryStore store, DbSession db) {
+        this.queue = queue;
+        this.credentials = new NodeCredentials(queue.redis());
+        this.store = store;
+        this.db = db;
+    }
+
+    /** Whether any node has its own credential (then the outbox is worth looking at often). */
+    boolean hasCredentialedNodes() {
+        refresh();
+        return !credentialed.isEmpty();
+    }
+
+    /**
+     * Moves on what every credentialed node has sent since the last pass.
+     *
+     * @return how many messages were moved (on, or to the dead-letter list)
+     */
+    int gatherOnce() throws SQLException {
+        refresh();
+        if (nodes.isEmpty()) {
+            return 0;
+        }
+        List<String> ids = nodes;
+        List<Response<Long>> results = new ArrayList<>(ids.size());
+        List<Response<Long>> dead = new ArrayList<>(ids.size());
+        queue.redis().call(j -> {
+            Pipeline p = j.pipelined();
+            for (String id : ids) {
+                results.add(p.llen(RedisKeys.nodeResults(id)));
+                dead.add(p.llen(RedisKeys.nodeDeadLetter(id)));
+            }
+            p.sync();
+            return null;
+        });
+        int moved = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            if (results.get(i).get() > 0) {
+                moved += gatherResults(ids.get(i));
+            }
+            if (dead.get(i).get() > 0) {
+                moved += gatherDeadLetters(ids.get(i));
+            }
+        }
+        return moved;
+    }
+
+    private int gatherResults(String nodeId) throws SQLException {
+        String source = RedisKeys.nodeResults(nodeId);
+        List<String> raws = queue.head(source, BATCH);
+        Map<String, TaskResult> read = new HashMap<>();
+        Set<String> taskIds = new LinkedHashSet<>();
+        for (String raw : raws) {
+            try {
+                TaskResult r = Json.readResult(raw);
+                read.put(raw, r);
+                taskIds.add(r.id());
+            } catch (MalformedMessageException e) {
+                // judged below, with the reason
+            }
+        }
+        Map<String, TaskHistoryStore.Holder> holders = db.inTransaction(c -> store.holders(c, List.copyOf(taskIds)));
+        List<Move> moves = new ArrayList<>(raws.size());
+        long now = System.currentTimeMillis();
+        for (String raw : raws) {
+            TaskResult r = read.get(raw);
+            String refused = r == null ? "unreadable result" : refusal(nodeId, r, holders.get(r.id()), now);
+            if (refused == null) {
+                moves.add(Move.append(raw, RedisKeys.resultsQueue(), raw));
+                waitingSinceMs.remove(r.id());
+            } else if (refused.isEmpty()) {
+                break; // waits for its placement to be recorded; those behind it keep their order
+            } else {
+                LOG.warn("Result from node {} refused: {}", nodeId, refused);
+                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, refused)));
+                if (r != null) {
+                    waitingSinceMs.remove(r.id());
+                }
+            }
+        }
+        return queue.moveFromHead(source, moves);
+    }
+
+    /**
+     * Why a result from {@code nodeId} is not stored, "" to wait a little, or null when it may go on.
+     */
+    String refusal(String nodeId, TaskResult r, TaskHistoryStore.Holder holder, long nowMs) {
+        if (!nodeId.equals(r.node())) {
+            return "result for task " + r.id() + " names node \"" + r.node() + "\" but was sent with node "
+                    + nodeId + "'s credential";
+        }
+        if (holder == null) {
+            return "task " + r.id() + " is not in TaskHistory; node " + nodeId + " was never given it";
+        }
+        if (holder.heldBy(nodeId)) {
+            return null;
+        }
+        if (!holder.status().isFinal()) {
+            long since = waitingSinceMs.computeIfAbsent(r.id(), k -> nowMs);
+            if (nowMs - since < PLACEMENT_GRACE_MS) {
+                return "";
+            }
+        }
+        return "task " + r.id() + " was placed on " + (holder.node() == null ? "no node" : "node " + holder.node())
+                + ", never on node " + nodeId;
+    }
+
+    /** An agent's own dead letters join the shared list, capped like any other entry. */
+    private int gatherDeadLetters(String nodeId) {
+        String source = RedisKeys.nodeDeadLetter(nodeId);
+        List<String> raws = queue.head(source, BATCH);
+        List<Move> moves = new ArrayList<>(raws.size());
+        for (String raw : raws) {
+            moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, "dead letter from node " + nodeId)));
+        }
+        return queue.moveFromHead(source, moves);
+    }
+
+    /**
+     * Looks again at which nodes to gather from: those with a credential, and every registered
+     * node, so that what a node sent just before its credential was removed is still moved on.
+     */
+    private void refresh() {
+        long now = System.currentTimeMillis();
+        if (now - refreshedAtMs < REFRESH_MS) {
+            return;
+        }
+        refreshedAtMs = now;
+        if (!noAcl && !credentials.supported()) {
+            noAcl = true; // Redis 5: no per-node credentials; only the registry's nodes are looked at
+        }
+        credentialed = noAcl ? List.of() : credentials.nodes();
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(credentialed);
+        for (String id : queue.redis().call(j -> j.smembers(RedisKeys.nodes()))) {
+            if (RedisKeys.isValidNodeId(id)) {
+                all.add(id);
+            }
+        }
+        nodes = List.copyOf(all);
+    }
+}
