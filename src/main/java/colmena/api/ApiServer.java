@@ -164,7 +164,7 @@ public final class ApiServer {
         return generatedAdminPassword;
     }
 
-    private Router routes(Config config, Redis redis, UserStore users, Database database) {
+    private Router routes(Config config, Redis redis, UserStore users, Database database) throws java.sql.SQLException {
         TaskHistoryStore store = new TaskHistoryStore();
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
@@ -181,6 +181,7 @@ public final class ApiServer {
         return new Router(auth)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
+                .post("/api/logout/everywhere", Role.VIEWER, authApi::logoutEverywhere)
                 .get("/api/me", Role.VIEWER, authApi::whoAmI)
                 .get("/api/tokens", Role.ADMIN, authApi::tokens)
                 .post("/api/tokens", Role.ADMIN, authApi::createToken)
@@ -188,6 +189,7 @@ public final class ApiServer {
                 .get("/api/users", Role.ADMIN, authApi::users)
                 .post("/api/users", Role.ADMIN, authApi::putUser)
                 .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
+                .post("/api/users/{name}/logout", Role.ADMIN, authApi::endUserSessions)
                 .get("/api/audit", Role.ADMIN, authApi::audit)
                 .get("/api/nodes", Role.VIEWER, nodes::list)
                 .get("/api/nodes/{id}", Role.VIEWER, nodes::one)

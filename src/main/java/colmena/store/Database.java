@@ -180,6 +180,7 @@ public final class Database {
                 }
             }
         }
+        addMissingColumns(c);
         if (url.startsWith("jdbc:h2:")) {
             try {
                 cacheRowIds(c);
@@ -194,6 +195,43 @@ public final class Database {
         }
         if (!c.getAutoCommit()) {
             c.commit();
+        }
+    }
+
+    /** A column that {@code sql/schema.sql} has and a database made by an earlier version may lack. */
+    record AddedColumn(String table, String column, String definition) {
+    }
+
+    /** Columns added after their table was first released; both H2 and SQL Server take {@code ALTER TABLE t ADD c def}. */
+    static final List<AddedColumn> ADDED_COLUMNS = List.of(
+            new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
+            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
+
+    private static void addMissingColumns(Connection c) throws SQLException {
+        for (AddedColumn a : ADDED_COLUMNS) {
+            if (columnExists(c, a.table(), a.column())) {
+                continue;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + a.table() + " ADD " + a.column() + " " + a.definition());
+                LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
+            } catch (SQLException e) {
+                // Another process may have added it a moment ago; only then is this fine.
+                if (!columnExists(c, a.table(), a.column())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean columnExists(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(COLUMN_NAME) = UPPER(?)")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
         }
     }
 
