@@ -18,6 +18,8 @@ import colmena.jobs.JobView;
 import colmena.auth.UserStore;
 import colmena.support.Threads;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class ApiServer {
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 120;
 
-    public static final List<Option> OPTIONS = List.of(
+    public static final List<Option> OPTIONS = withWebSecurity(List.of(
             Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
                     "port for the API and the dashboard (0 picks a free one)"),
@@ -56,12 +58,18 @@ public final class ApiServer {
             Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
             Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
             Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
-                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request"));
+                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request")));
+
+    private static List<Option> withWebSecurity(List<Option> options) {
+        List<Option> all = new java.util.ArrayList<>(options);
+        all.addAll(WebSecurity.OPTIONS);
+        return List.copyOf(all);
+    }
     public static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
                          double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
-                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge) {
+                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge, WebSecurity web) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
@@ -73,7 +81,18 @@ public final class ApiServer {
                     flags.decimal("alert-disk", 1, 100),
                     flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
                     adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
-                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)));
+                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)),
+                    WebSecurity.from(flags)).checked();
+        }
+
+        /**
+         * This configuration, once it is one the API may run with (see {@link WebSecurity#check}).
+         *
+         * @throws colmena.config.UsageException naming what is refused and what to do
+         */
+        public Config checked() {
+            web.check(bind, noAuth);
+            return this;
         }
 
         private static String adminPassword(Flags flags) {
@@ -88,19 +107,25 @@ public final class ApiServer {
         /** The defaults, on a port of one's choosing (tests, benchmarks); every request reads the nodes afresh. */
         public static Config local(String redisUrl, int port) {
             return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5),
-                    null, Duration.ofHours(8), true, Duration.ZERO);
+                    null, Duration.ofHours(8), true, Duration.ZERO, WebSecurity.LOOPBACK);
+        }
+
+        /** The same, on another address and facing the network as {@code web} says. */
+        public Config withWeb(String bind, WebSecurity web) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web);
         }
 
         /** The same, with login on and the admin's password given. */
         public Config withAuth(String adminPassword, Duration sessionTtl) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge);
+                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge, web);
         }
 
         /** The same, sharing one reading of the nodes for up to {@code maxAge}. */
         public Config withNodesMaxAge(Duration maxAge) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge);
+                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge, web);
         }
     }
 
@@ -110,6 +135,7 @@ public final class ApiServer {
     private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
+    private final Tls tls;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -124,8 +150,18 @@ public final class ApiServer {
         // Answers go out as soon as they are written: without it, the last part of an answer can wait
         // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        config.checked();
+        HostCheck hosts = HostCheck.forBind(config.bind(), config.web().hostNames());
+        this.tls = config.web().tls() ? Tls.load(config.web(), hosts.names()) : null;
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
-        this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
+        InetSocketAddress address = new InetSocketAddress(config.bind(), config.port());
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, 256);
+        }
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -135,8 +171,8 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
-        server.createContext("/api/", routes(config, redis, users, database));
-        server.createContext("/", new StaticFiles());
+        server.createContext("/api/", routes(config, redis, users, database)).getFilters().add(hosts);
+        server.createContext("/", new StaticFiles()).getFilters().add(hosts);
     }
 
     /**
@@ -168,7 +204,7 @@ public final class ApiServer {
         TaskHistoryStore store = new TaskHistoryStore();
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
-        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
+        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
@@ -215,6 +251,21 @@ public final class ApiServer {
 
     public void start() {
         server.start();
+    }
+
+    /** The SHA-256 fingerprint of the certificate served, or null without TLS. */
+    public String tlsFingerprint() {
+        return tls == null ? null : tls.fingerprint();
+    }
+
+    /** Whether the served certificate was made on this start (a self-signed one, under the data folder). */
+    public boolean tlsCertificateMade() {
+        return tls != null && tls.made();
+    }
+
+    /** The keystore served from, or null without TLS. */
+    public java.nio.file.Path tlsKeystore() {
+        return tls == null ? null : tls.keystore();
     }
 
     /** The port actually listened on (useful with port 0). */

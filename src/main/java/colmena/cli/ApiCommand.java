@@ -40,10 +40,23 @@ final class ApiCommand {
         } catch (java.sql.SQLException e) {
             redis.close();
             throw new StartupException("cannot set up the admin account in the database (" + e.getMessage() + ")");
+        } catch (colmena.api.TlsException e) {
+            redis.close();
+            throw new StartupException(e.getMessage());
         }
         server.start();
         var log = LoggerFactory.getLogger(ApiCommand.class);
-        String url = "http://localhost:" + server.port();
+        String scheme = config.web().scheme();
+        String url = scheme + "://localhost:" + server.port();
+        if (server.tlsFingerprint() != null) {
+            log.info("HTTPS with {} certificate {} (SHA-256 fingerprint {}){}", server.tlsCertificateMade() ? "the self-signed" : "the",
+                    server.tlsKeystore(), server.tlsFingerprint(), server.tlsCertificateMade()
+                            ? "; browsers warn about a self-signed certificate: check that they show this fingerprint before accepting it"
+                            : "");
+        } else if (config.web().insecureHttp()) {
+            log.warn("--insecure-http: plain HTTP on {}. Passwords, session cookies and API tokens cross the network in clear, "
+                    + "readable by anyone on it; use --tls unless this network is yours alone.", config.bind());
+        }
         if (config.noAuth()) {
             log.warn("--no-auth: NO LOGIN. Anyone who can reach port {} can see, submit, and manage nodes. "
                     + "Use this only on a single-user laptop.", server.port());
@@ -59,10 +72,10 @@ final class ApiCommand {
         }
         boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
         if (everywhere) {
-            log.info("Colmena API listening on {} and on port {} of every address of this machine (others use http://{}:{})",
-                    url, server.port(), hostName(), server.port());
+            log.info("Colmena API listening on {} and on port {} of every address of this machine (others use {}://{}:{})",
+                    url, server.port(), scheme, hostName(), server.port());
         } else if (!"127.0.0.1".equals(config.bind()) && !"localhost".equals(config.bind())) {
-            log.info("Colmena API listening on http://{}:{}", config.bind(), server.port());
+            log.info("Colmena API listening on {}://{}:{}", scheme, config.bind(), server.port());
         } else {
             log.info("Colmena API listening on {}", url);
         }
