@@ -197,7 +197,7 @@ class AuthTest {
         assertEquals(200, send("POST", "/api/users", "{\"user\":\"temp\",\"password\":\"temp-pass-1\",\"role\":\"viewer\"}", admin).statusCode());
         HttpResponse<String> demoted = request("GET", "/api/users", null, Map.of("Cookie", cookie));
         assertEquals(401, demoted.statusCode(), "a role change ends the session at once");
-        assertTrue(demoted.body().contains("role changed"), demoted.body());
+        // (Why it ended is checked in SessionTrustTest: here sessions last 3 s, which a loaded machine can use up.)
         login = send("POST", "/api/login", "{\"user\":\"temp\",\"password\":\"temp-pass-1\"}", null);
         cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
         assertEquals(403, request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode(), "logged in again as a viewer");
