@@ -27,19 +27,25 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The API process: the REST API under {@code /api/} and the dashboard at {@code /}, on the JDK's
- * HttpServer. Handlers run on a bounded pool; a request must arrive whole within
- * {@link #REQUEST_SECONDS}, so a slow client holds a handler only that long.
+ * HttpServer. Requests are read on a large pool and handled by at most {@link #HANDLER_THREADS}
+ * at once; a request must arrive whole within {@link #REQUEST_SECONDS}, so a slow client holds a
+ * reader only that long, and never a handler while its headers trickle in.
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final int HANDLER_THREADS = 16;
-    static final int HANDLER_QUEUE = 512;
+    /**
+     * Threads that read requests (headers arrive on one before any handler runs): many, since a
+     * slow client holds one for up to {@link #REQUEST_SECONDS}; only {@link #HANDLER_THREADS} of
+     * them run a handler at once ({@link HandlerGate}).
+     */
+    static final int READER_THREADS = 512;
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 120;
 
@@ -162,17 +168,17 @@ public final class ApiServer {
         } else {
             this.server = HttpServer.create(address, 256);
         }
-        this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.pool = new ThreadPoolExecutor(HANDLER_THREADS, READER_THREADS, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Threads.named("colmena-http", true), new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
-        server.createContext("/api/", routes(config, redis, users, database)).getFilters().add(hosts);
-        server.createContext("/", new StaticFiles()).getFilters().add(hosts);
+        HandlerGate gate = new HandlerGate(HANDLER_THREADS);
+        server.createContext("/api/", routes(config, redis, users, database)).getFilters().addAll(List.of(hosts, gate));
+        server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, gate));
     }
 
     /**
