@@ -48,6 +48,8 @@ public final class ApiServer {
     static final int READER_THREADS = 512;
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 120;
+    /** Submitted tasks no coordinator has placed yet, at most; about 50 MB of Redis at its largest tasks' size. */
+    static final long DEFAULT_MAX_UNPLACED = 100_000;
 
     public static final List<Option> OPTIONS = withWebSecurity(List.of(
             Settings.REDIS, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
@@ -62,6 +64,8 @@ public final class ApiServer {
             Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
                     "password of the admin account (default: a random one, made and printed once on first start)"),
             Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
+            Option.value("max-unplaced", "COLMENA_MAX_UNPLACED", Long.toString(DEFAULT_MAX_UNPLACED), "N",
+                    "most tasks waiting for a coordinator to place them; beyond it POST /api/tasks answers 503 (0: no bound)"),
             Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
             Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
                     "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request")));
@@ -75,7 +79,8 @@ public final class ApiServer {
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
                          double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
-                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge, WebSecurity web) {
+                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge, WebSecurity web,
+                         long maxUnplaced) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
@@ -88,7 +93,7 @@ public final class ApiServer {
                     flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
                     adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
                     flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)),
-                    WebSecurity.from(flags)).checked();
+                    WebSecurity.from(flags), flags.number("max-unplaced", 0, 100_000_000)).checked();
         }
 
         /**
@@ -113,25 +118,31 @@ public final class ApiServer {
         /** The defaults, on a port of one's choosing (tests, benchmarks); every request reads the nodes afresh. */
         public static Config local(String redisUrl, int port) {
             return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5),
-                    null, Duration.ofHours(8), true, Duration.ZERO, WebSecurity.LOOPBACK);
+                    null, Duration.ofHours(8), true, Duration.ZERO, WebSecurity.LOOPBACK, DEFAULT_MAX_UNPLACED);
         }
 
         /** The same, on another address and facing the network as {@code web} says. */
         public Config withWeb(String bind, WebSecurity web) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web);
+                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web, maxUnplaced);
+        }
+
+        /** The same, with at most {@code max} submitted tasks waiting to be placed (0: no bound). */
+        public Config withMaxUnplaced(long max) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web, max);
         }
 
         /** The same, with login on and the admin's password given. */
         public Config withAuth(String adminPassword, Duration sessionTtl) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge, web);
+                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge, web, maxUnplaced);
         }
 
         /** The same, sharing one reading of the nodes for up to {@code maxAge}. */
         public Config withNodesMaxAge(Duration maxAge) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge, web);
+                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge, web, maxUnplaced);
         }
     }
 
@@ -213,7 +224,7 @@ public final class ApiServer {
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
         AuthApi authApi = new AuthApi(auth, users, audit);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis));
+        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), audit, config.maxUnplaced());
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);

@@ -282,7 +282,16 @@ public final class UserStore {
     // ---- audit -------------------------------------------------------------------------------
 
     public void audit(String actor, String action, String target, String address, String detail) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = db.connect()) {
+            audit(c, actor, action, target, address, detail);
+            db.writeOut(c);
+        }
+    }
+
+    /** Adds an audit row on {@code c}, within the caller's transaction (committed and written out with it). */
+    public static void audit(Connection c, String actor, String action, String target, String address, String detail)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO AuditLog (OccurredAt, Actor, Action, Target, Address, Detail) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setString(2, cut(actor, 64));
@@ -291,7 +300,6 @@ public final class UserStore {
             ps.setString(5, cut(address, 64));
             ps.setString(6, cut(detail, 400));
             ps.executeUpdate();
-            db.writeOut(c);
         }
     }
 
