@@ -31,6 +31,11 @@ public final class Database {
             "^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+\\w+\\s+ON\\s+\\[?(\\w+)\\]?", Pattern.CASE_INSENSITIVE);
     private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
+    static {
+        // Before any H2 class reads it: the shared database's server listens on loopback only.
+        H2Local.bindToLoopback();
+    }
+
     private final String url;
     private final Properties credentials;
 
@@ -68,12 +73,38 @@ public final class Database {
         if (!url.startsWith("jdbc:")) {
             throw new IllegalArgumentException("database URL must start with jdbc:, got \"" + url + "\"");
         }
+        boolean generated = false;
         if (url.startsWith("jdbc:h2:") && user == null) {
             user = "sa";
+            Path file = H2Local.databaseFile(url);
+            if (password == null && file != null) {
+                password = H2Local.password(file);
+                generated = true;
+            }
             password = password == null ? "" : password;
         }
         Database db = new Database(url, user, password);
-        try (Connection c = db.connect()) {
+        Connection first;
+        try {
+            first = db.connect();
+        } catch (SQLException e) {
+            if (!generated || e.getErrorCode() != H2Local.H2_WRONG_USER_OR_PASSWORD) {
+                throw e;
+            }
+            // Made by an earlier version: its sa has an empty password, which becomes the generated one.
+            try (Connection old = new Database(url, "sa", "").connect()) {
+                H2Local.setPassword(old, url, password);
+            } catch (SQLException again) {
+                if (again.getErrorCode() == H2Local.H2_WRONG_USER_OR_PASSWORD) {
+                    throw new SQLException("the H2 database refuses both the password in "
+                            + H2Local.passwordFile(H2Local.databaseFile(url)) + " and an empty one; give the right one "
+                            + "with --db-password (or restore that file)", again.getSQLState(), again.getErrorCode(), again);
+                }
+                throw again;
+            }
+            first = db.connect();
+        }
+        try (Connection c = first) {
             db.createMissingTables(c);
         }
         return db;
