@@ -153,6 +153,7 @@ public final class ApiServer {
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
     private final Tls tls;
+    private final java.nio.file.Path firstPasswordFile;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -168,6 +169,7 @@ public final class ApiServer {
         // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         config.checked();
+        this.firstPasswordFile = config.web().dataDir().resolve(FIRST_PASSWORD_FILE);
         HostCheck hosts = HostCheck.forBind(config.bind(), config.web().hostNames());
         this.tls = config.web().tls() ? Tls.load(config.web(), hosts.names()) : null;
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
@@ -187,6 +189,9 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
+        if (config.noAuth()) {
+            users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
+        }
         HandlerGate gate = new HandlerGate(HANDLER_THREADS);
         server.createContext("/api/", routes(config, redis, users, database)).getFilters().addAll(List.of(hosts, gate));
         server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, gate));
@@ -212,6 +217,17 @@ public final class ApiServer {
         return password;
     }
 
+    /**
+     * Where the API command leaves a first-start admin password when no terminal shows it (the
+     * start scripts read it from there); deleted at the admin's first login.
+     */
+    public static final String FIRST_PASSWORD_FILE = "admin-password.txt";
+
+    /** The file {@link #FIRST_PASSWORD_FILE} of this server's data folder. */
+    public java.nio.file.Path firstPasswordFile() {
+        return firstPasswordFile;
+    }
+
     /** The admin password made on this start, to print once; null when none was made. */
     public String generatedAdminPassword() {
         return generatedAdminPassword;
@@ -222,7 +238,7 @@ public final class ApiServer {
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
-        AuthApi authApi = new AuthApi(auth, users, audit);
+        AuthApi authApi = new AuthApi(auth, users, audit, firstPasswordFile);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), audit, config.maxUnplaced());
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts);

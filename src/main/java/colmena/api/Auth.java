@@ -39,7 +39,7 @@ final class Auth {
     private final FailedLogins failures;
     private final Map<String, CachedBasic> basicCache = new ConcurrentHashMap<>();
 
-    private record CachedBasic(Principal principal, long untilMs) {
+    private record CachedBasic(Principal principal, int epoch, long untilMs) {
     }
 
     /** What Redis keeps of a session; {@code sig} covers every other field and the cookie's hash. */
@@ -184,10 +184,15 @@ final class Auth {
         String key = Passwords.sha256(decoded);
         CachedBasic cached = basicCache.get(key);
         if (cached != null && cached.untilMs() > System.currentTimeMillis()) {
-            return cached.principal();
+            // A password changed elsewhere (another API, admin reset-password) moves the epoch: checked again.
+            CachedAccount now = currentAccount(cached.principal().user());
+            if (now.role() != null && now.epoch() == cached.epoch()) {
+                return new Principal(cached.principal().user(), now.role(), "basic", null);
+            }
+            basicCache.remove(key);
         }
         Principal p = check(decoded.substring(0, colon), decoded.substring(colon + 1), address, "basic");
-        basicCache.put(key, new CachedBasic(p, System.currentTimeMillis() + BASIC_CACHE_MS));
+        basicCache.put(key, new CachedBasic(p, currentAccount(p.user()).epoch(), System.currentTimeMillis() + BASIC_CACHE_MS));
         return p;
     }
 

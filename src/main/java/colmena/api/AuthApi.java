@@ -16,10 +16,13 @@ final class AuthApi {
     private final UserStore users;
     private final AuditTrail audit;
 
-    AuthApi(Auth auth, UserStore users, AuditTrail audit) {
+    private final java.nio.file.Path firstPasswordFile;
+
+    AuthApi(Auth auth, UserStore users, AuditTrail audit, java.nio.file.Path firstPasswordFile) {
         this.auth = auth;
         this.users = users;
         this.audit = audit;
+        this.firstPasswordFile = firstPasswordFile;
     }
 
     /** {@code POST /api/login} {"user", "password"}: sets the session cookie. */
@@ -31,7 +34,22 @@ final class AuthApi {
         Map.Entry<String, Principal> session = auth.startSession(checked);
         r.exchange().getResponseHeaders().add("Set-Cookie", auth.setCookie(session.getKey()));
         audit.record(new Request(r.exchange(), Map.of(), checked), "login", checked.user(), null);
+        if (checked.user().equals("admin")) {
+            forgetFirstPassword();
+        }
         return me(session.getValue());
+    }
+
+    /** The first-start password file has served once the admin has logged in: it goes (best effort, logged). */
+    private void forgetFirstPassword() {
+        try {
+            if (firstPasswordFile != null && java.nio.file.Files.deleteIfExists(firstPasswordFile)) {
+                org.slf4j.LoggerFactory.getLogger(AuthApi.class).info("The admin has logged in: {} deleted", firstPasswordFile);
+            }
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(AuthApi.class).warn("Could not delete {} ({}); delete it by hand",
+                    firstPasswordFile, e.getMessage());
+        }
     }
 
     /** {@code POST /api/logout} */

@@ -21,6 +21,37 @@ final class ApiCommand {
         }
     }
 
+    /**
+     * Shows the admin password made on first start where only this user sees it, never through
+     * the log (whose output the start scripts keep in logs/api.log): on the terminal when there is
+     * one, else in an owner-only file of the data folder that the start scripts show and the
+     * admin's first login deletes.
+     */
+    private static void showFirstPassword(ApiServer server, String url, org.slf4j.Logger log) {
+        String reset = "forgot it? java -jar dist/colmena.jar admin reset-password";
+        java.io.Console console = System.console();
+        if (console != null) {
+            console.printf("==============================================================%n"
+                    + " Colmena admin account created. Log in at %s%n"
+                    + "   user:     admin%n"
+                    + "   password: %s%n"
+                    + " It is shown only this once (%s).%n"
+                    + "==============================================================%n", url, server.generatedAdminPassword(), reset);
+            console.flush();
+            log.info("Colmena admin account created (user admin); its password was shown on the terminal, not in this log");
+            return;
+        }
+        java.nio.file.Path file = server.firstPasswordFile();
+        try {
+            colmena.support.OwnerOnly.writeSecret(file, server.generatedAdminPassword() + System.lineSeparator());
+            log.info("Colmena admin account created (user admin). Its password is in {} (readable by you only, deleted at the "
+                    + "admin's first login); it is not in this log. {}", file.toAbsolutePath(), reset);
+        } catch (IOException e) {
+            throw new StartupException("cannot write the first admin password to " + file + " (" + e.getMessage()
+                    + "); set it with COLMENA_ADMIN_PASSWORD_FILE instead");
+        }
+    }
+
     static int run(String[] args) {
         Flags flags = Startup.flags("api", ApiServer.SUMMARY, Startup.withProcessOptions(ApiServer.OPTIONS), args);
         if (flags == null) {
@@ -61,14 +92,7 @@ final class ApiCommand {
             log.warn("--no-auth: NO LOGIN. Anyone who can reach port {} can see, submit, and manage nodes. "
                     + "Use this only on a single-user laptop.", server.port());
         } else if (server.generatedAdminPassword() != null) {
-            // Printed this once, in the first lines of the log; only its hash is stored.
-            log.info("==============================================================");
-            log.info(" Colmena admin account created. Log in at {}", url);
-            log.info("   user:     admin");
-            log.info("   password: {}", server.generatedAdminPassword());
-            log.info(" It is shown only this once. To choose it yourself, set");
-            log.info(" COLMENA_ADMIN_PASSWORD (or --admin-password) and restart.");
-            log.info("==============================================================");
+            showFirstPassword(server, url, log);
         }
         boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
         if (everywhere) {

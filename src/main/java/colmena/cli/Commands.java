@@ -22,6 +22,7 @@ public final class Commands {
               faces        find the faces in photos, the work spread over the nodes
               filter       run photos through a filter (grey, blur, sobel, resize), in strips over the nodes
               redis        start Redis for Colmena unless one already answers
+              admin        admin reset-password: a new password for the admin account (on the database's machine)
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
 
@@ -49,6 +50,7 @@ public final class Commands {
                 case "faces" -> photoJob("faces", () -> FacesCommand.run(rest));
                 case "filter" -> photoJob("filter", () -> FilterCommand.run(rest));
                 case "redis" -> RedisCommand.run(rest);
+                case "admin" -> AdminCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
@@ -59,7 +61,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, faces, filter, redis, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, faces, filter, redis, admin, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -118,7 +120,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "faces", "filter", "redis", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "faces", "filter", "redis", "admin", "bench" -> true;
             default -> false;
         };
     }
