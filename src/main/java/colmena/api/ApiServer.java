@@ -27,23 +27,25 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The API process: the REST API under {@code /api/} and the dashboard at {@code /}, on the JDK's
- * HttpServer. Requests are read on a large pool and handled by at most {@link #HANDLER_THREADS}
- * at once; a request must arrive whole within {@link #REQUEST_SECONDS}, so a slow client holds a
- * reader only that long, and never a handler while its headers trickle in.
+ * HttpServer. Requests are read on a large pool and handled on a pool of {@link #HANDLER_THREADS};
+ * a request must arrive whole within {@link #REQUEST_SECONDS}, so a slow client holds a reader
+ * only that long, and never a handler while its headers trickle in.
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final int HANDLER_THREADS = 16;
+    static final int HANDLER_QUEUE = 512;
     /**
-     * Threads that read requests (headers arrive on one before any handler runs): many, since a
-     * slow client holds one for up to {@link #REQUEST_SECONDS}; only {@link #HANDLER_THREADS} of
-     * them run a handler at once ({@link HandlerGate}).
+     * Threads that read requests (headers arrive on one before any handler runs): many may be
+     * needed, since a slow client holds one for up to {@link #REQUEST_SECONDS}; each hands its
+     * whole request to the {@link #HANDLER_THREADS} at once ({@link HandlerGate}).
      */
     static final int READER_THREADS = 512;
     static final int REQUEST_SECONDS = 10;
@@ -148,6 +150,8 @@ public final class ApiServer {
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
+    /** Reads requests and hands them to {@link #pool}. */
+    private final ThreadPoolExecutor readers;
     /** Reads the nodes ahead of the requests that will want them. */
     private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
@@ -181,9 +185,12 @@ public final class ApiServer {
         } else {
             this.server = HttpServer.create(address, 256);
         }
-        this.pool = new ThreadPoolExecutor(HANDLER_THREADS, READER_THREADS, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), Threads.named("colmena-http", true), new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(pool);
+        this.readers = new ThreadPoolExecutor(2, READER_THREADS, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Threads.named("colmena-http-read", true), new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(readers);
+        this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
+                new ThreadPoolExecutor.AbortPolicy());
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
@@ -192,7 +199,7 @@ public final class ApiServer {
         if (config.noAuth()) {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
         }
-        HandlerGate gate = new HandlerGate(HANDLER_THREADS);
+        HandlerGate gate = new HandlerGate(pool);
         server.createContext("/api/", routes(config, redis, users, database)).getFilters().addAll(List.of(hosts, gate));
         server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, gate));
     }
@@ -309,6 +316,7 @@ public final class ApiServer {
     public void stop() {
         server.stop(1);
         pool.shutdownNow();
+        readers.shutdownNow();
         background.shutdownNow();
         connections.close();
         LOG.info("API stopped");
