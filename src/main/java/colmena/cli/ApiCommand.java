@@ -28,14 +28,14 @@ final class ApiCommand {
      * admin's first login deletes.
      */
     private static void showFirstPassword(ApiServer server, String url, org.slf4j.Logger log) {
-        String reset = "forgot it? java -jar dist/colmena.jar admin reset-password";
+        String reset = "Forgot it? java -jar dist/colmena.jar admin reset-password";
         java.io.Console console = System.console();
         if (console != null) {
             console.printf("==============================================================%n"
                     + " Colmena admin account created. Log in at %s%n"
                     + "   user:     admin%n"
                     + "   password: %s%n"
-                    + " It is shown only this once (%s).%n"
+                    + " It is shown only this once. %s%n"
                     + "==============================================================%n", url, server.generatedAdminPassword(), reset);
             console.flush();
             log.info("Colmena admin account created (user admin); its password was shown on the terminal, not in this log");

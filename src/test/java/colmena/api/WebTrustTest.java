@@ -122,6 +122,11 @@ class WebTrustTest {
     }
 
     @Test
+    void aStartWithoutLoginIsInTheAuditLog() throws Exception {
+        assertTrue(TestDatabase.count(db, "SELECT COUNT(*) FROM AuditLog WHERE Action = 'no_auth_start' AND Address = '127.0.0.1'") >= 1);
+    }
+
+    @Test
     void theApiProcessRefusesNoAuthOnEveryAddressAndSaysWhy() throws Exception {
         Path dir = TestDatabase.freshDir();
         Path log = dir.resolve("api.log");

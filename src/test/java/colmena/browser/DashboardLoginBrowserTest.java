@@ -132,6 +132,7 @@ class DashboardLoginBrowserTest {
         String otherCookie = elsewhere.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
         assertEquals(200, meStatus(otherCookie));
         assertTrue(visible("button#logout-all-button"), "the button is there for a logged-in user");
+        browser.screenshot(Path.of("target", "dashboard-session.png"));
         browser.click(browser.findAll("button#logout-all-button").get(0));
         waitFor("the login form after logging out everywhere", () -> visible("form#login-form"));
         assertEquals(401, meStatus(otherCookie), "the other PC's session ended too");
