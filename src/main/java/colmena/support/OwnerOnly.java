@@ -20,6 +20,7 @@ import java.util.List;
  * nothing and says so with {@link #restrict}'s answer.
  */
 public final class OwnerOnly {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OwnerOnly.class);
     private OwnerOnly() {
     }
 
@@ -50,20 +51,30 @@ public final class OwnerOnly {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
-    /** Makes an existing file or folder owner-only; false when this file system has no way to say so. */
-    public static boolean restrict(Path path) throws IOException {
-        PosixFileAttributeView posix = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        if (posix != null) {
-            posix.setPermissions(PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwx------" : "rw-------"));
-            return true;
+    /**
+     * Makes an existing file or folder owner-only; false (with a warning) when this file system
+     * has no way to say so or refuses (a folder of another user, a FAT drive): best effort, since
+     * the folder may still be the user's own.
+     */
+    public static boolean restrict(Path path) {
+        try {
+            PosixFileAttributeView posix = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+            if (posix != null) {
+                posix.setPermissions(PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwx------" : "rw-------"));
+                return true;
+            }
+            AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
+            if (acl != null) {
+                UserPrincipal owner = acl.getOwner();
+                acl.setAcl(List.of(AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(owner)
+                        .setPermissions(EnumSet.allOf(AclEntryPermission.class)).build()));
+                return true;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("Could not make {} readable by its owner only ({}); other local users may read it", path, e.toString());
+            return false;
         }
-        AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class);
-        if (acl != null) {
-            UserPrincipal owner = acl.getOwner();
-            acl.setAcl(List.of(AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(owner)
-                    .setPermissions(EnumSet.allOf(AclEntryPermission.class)).build()));
-            return true;
-        }
+        LOG.warn("This file system cannot make {} readable by its owner only; other local users may read it", path);
         return false;
     }
 }
