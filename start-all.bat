@@ -337,18 +337,21 @@ exit /b 0
 
 rem The dashboard's address, the first-start password notice, and the browser.
 :welcome
+rem The first admin password is shown from a file only this user may read, never from logs\api.log;
+rem the admin's first login deletes that file.
 echo.
-findstr /c:"admin account created" "%LOGS%\api.log" >nul 2>nul
-if not errorlevel 1 (
+if exist "data\admin-password.txt" (
   echo The admin account was created:
-  for /f "tokens=2,*" %%a in ('findstr /c:"   user: " /c:"   password: " "%LOGS%\api.log"') do echo   %%b
-  echo   Write the password down: it is not shown again ^(it is also in logs\api.log^).
+  echo   user:     admin
+  for /f "usebackq delims=" %%p in ("data\admin-password.txt") do echo   password: %%p
+  echo   Write it down ^(data\admin-password.txt goes at the first login^). Forgot it later?
+  echo   java -jar dist\colmena.jar admin reset-password
 ) else (
   findstr /c:"NO LOGIN" "%LOGS%\api.log" >nul 2>nul
   if not errorlevel 1 (
     echo WARNING: started with COLMENA_NO_AUTH: anyone who reaches port %COLMENA_API_PORT% is admin.
   ) else (
-    echo Log in as admin ^(password set on the first start, or COLMENA_ADMIN_PASSWORD^).
+    echo Log in as admin ^(password set on the first start; forgot it? java -jar dist\colmena.jar admin reset-password^).
   )
 )
 echo.

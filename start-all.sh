@@ -95,7 +95,9 @@ start() {
   command -v java >/dev/null || die "java not found; install JDK 17 or newer"
   local v; v=$(java -version 2>&1 | head -n1 | sed -E 's/.*version "([0-9]+).*/\1/')
   [[ $v =~ ^[0-9]+$ && $v -ge 17 ]] || die "Java 17 or newer is needed; found: $(java -version 2>&1 | head -n1)"
-  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  mkdir -p "$RUN_DIR" "$LOG_DIR" data
+  # Logs, the database, its password and Redis's AOF are for this user's eyes only.
+  chmod 700 "$RUN_DIR" "$LOG_DIR" data 2>/dev/null || true
   for p in $PARTS; do
     if is_ours "$(pid_of "$p")"; then die "already running ($p, pid $(pid_of "$p")); ./start-all.sh stop first"; fi
   done
@@ -154,14 +156,17 @@ $(last_lines api 5)"
   sleep 1
   check_alive
   say ""
-  if grep -q "admin account created" "$LOG_DIR/api.log"; then
-    # Shown this once (it is in the first lines of logs/api.log); only its hash is stored.
-    grep -A 2 "admin account created" "$LOG_DIR/api.log" | sed -n '2,3p' | sed 's/^.*INFO /  /'
-    say "  Write the password down: it is not shown again."
+  if [[ -f data/admin-password.txt ]]; then
+    # Shown here, from an owner-only file (never in logs/api.log); the admin's first login deletes it.
+    say "The admin account was created:"
+    say "  user:     admin"
+    say "  password: $(cat data/admin-password.txt)"
+    say "  Write it down (data/admin-password.txt goes at the first login). Forgot it later?"
+    say "  java -jar dist/colmena.jar admin reset-password"
   elif grep -q "NO LOGIN" "$LOG_DIR/api.log"; then
     say "WARNING: started with --no-auth (COLMENA_NO_AUTH): anyone who reaches port $API_PORT is admin."
   else
-    say "Log in as admin (password set on the first start, or COLMENA_ADMIN_PASSWORD)."
+    say "Log in as admin (password set on the first start; forgot it? java -jar dist/colmena.jar admin reset-password)."
   fi
   say "Colmena is running. Dashboard: http://localhost:$API_PORT"
   say "Logs are in $LOG_DIR/. Stop everything with: ./start-all.sh stop"

@@ -48,7 +48,9 @@ CREATE TABLE Users (
     UserName     NVARCHAR(64)  NOT NULL PRIMARY KEY,
     Role         VARCHAR(16)   NOT NULL,
     PasswordHash VARCHAR(256)  NOT NULL,
-    CreatedAt    DATETIME2(3)  NOT NULL
+    CreatedAt    DATETIME2(3)  NOT NULL,
+    -- +1 when the password or role changes, or on "sign out everywhere": older sessions end.
+    SessionEpoch INT           NOT NULL DEFAULT 0
 );
 GO
 
@@ -63,7 +65,15 @@ CREATE TABLE ApiTokens (
     CreatedAt  DATETIME2(3)  NOT NULL,
     RevokedAt  DATETIME2(3)  NULL,
     LastUsedAt DATETIME2(3)  NULL,
+    ExpiresAt  DATETIME2(3)  NULL,
     CONSTRAINT UQ_ApiTokens_TokenHash UNIQUE (TokenHash)
+);
+GO
+
+-- Keys only the API holds (the one that signs dashboard sessions): Redis never sees them.
+CREATE TABLE ApiSecrets (
+    Name   VARCHAR(64)  NOT NULL PRIMARY KEY,
+    Secret VARCHAR(256) NOT NULL
 );
 GO
 

@@ -610,12 +610,13 @@ function holdLogin(seconds) {
   loginWaitTimer = setInterval(tick, 250);
 }
 
-async function onLogout() {
-  const button = $('logout-button');
+/** Logs out here, or (everywhere) ends every session of this user on every browser. */
+async function onLogout(everywhere) {
+  const button = $(everywhere ? 'logout-all-button' : 'logout-button');
   button.disabled = true;
   setLoginMessage('logout-error', '');
   try {
-    const res = await request('POST', '/api/logout');
+    const res = await request('POST', everywhere ? '/api/logout/everywhere' : '/api/logout');
     if (res.ok || res.status === 401) {
       if (state.me) leaveDashboard({ notice: msg('loggedOut') });
     } else {
@@ -652,6 +653,8 @@ function renderSession() {
   $('session-label').hidden = off;
   $('noauth-badge').title = t('noAuthHelp');
   $('logout-button').hidden = off;
+  $('logout-all-button').hidden = off || me.via === 'token';
+  $('logout-all-button').title = t('logoutAllHelp');
 }
 
 // ---------------------------------------------------------------- language
@@ -835,7 +838,8 @@ function start() {
   $('submit-form').addEventListener('input', onFormInput);
   $('submit-type').addEventListener('change', (e) => renderParams(e.target.value));
   $('login-form').addEventListener('submit', onLogin);
-  $('logout-button').addEventListener('click', onLogout);
+  $('logout-button').addEventListener('click', () => onLogout(false));
+  $('logout-all-button').addEventListener('click', () => onLogout(true));
   document.addEventListener('visibilitychange', onVisibilityChange);
   window.addEventListener('resize', onResize);
   if (typeof adminStart === 'function') adminStart();

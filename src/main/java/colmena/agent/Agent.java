@@ -97,6 +97,29 @@ public final class Agent {
         return config.nodeId();
     }
 
+    private volatile java.util.function.BiConsumer<String, Throwable> vitalDeath = (name, e) -> { };
+
+    /**
+     * What to do, beyond going offline, when the heartbeat, take or results thread dies (the
+     * {@code agent} command exits the process, so it is seen offline and restarted).
+     */
+    public void onVitalThreadDeath(java.util.function.BiConsumer<String, Throwable> action) {
+        this.vitalDeath = action;
+    }
+
+    /**
+     * A node whose heartbeat, take or results thread is dead must not look alive: the heartbeat
+     * stops (the stats key then expires, the coordinator takes its tasks back) and {@link #vitalDeath} runs.
+     */
+    private void onVitalThreadDeath(String thread, Throwable cause) {
+        LOG.error("Agent '{}' cannot go on: its thread {} died ({}); it stops reporting so that it is seen offline",
+                config.nodeId(), thread, cause.toString());
+        if (heartbeat != null) {
+            heartbeat.stop();
+        }
+        vitalDeath.accept(thread, cause);
+    }
+
     /**
      * Starts reporting and working.
      *
@@ -114,9 +137,9 @@ public final class Agent {
         recoverInflight();
         loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage,
                 new Blobs(redis), redis.clock());
-        threads.add(Threads.start("colmena-heartbeat", heartbeat));
-        threads.add(Threads.start("colmena-results", loop.sender()));
-        threads.add(Threads.start("colmena-take", loop));
+        threads.add(Threads.startVital("colmena-heartbeat", heartbeat, this::onVitalThreadDeath));
+        threads.add(Threads.startVital("colmena-results", loop.sender(), this::onVitalThreadDeath));
+        threads.add(Threads.startVital("colmena-take", loop, this::onVitalThreadDeath));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
         installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis);

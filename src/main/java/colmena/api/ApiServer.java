@@ -18,6 +18,8 @@ import colmena.jobs.JobView;
 import colmena.auth.UserStore;
 import colmena.support.Threads;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,22 +28,32 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The API process: the REST API under {@code /api/} and the dashboard at {@code /}, on the JDK's
- * HttpServer. Handlers run on a bounded pool; a request must arrive whole within
- * {@link #REQUEST_SECONDS}, so a slow client holds a handler only that long.
+ * HttpServer. Requests are read on a large pool and handled on a pool of {@link #HANDLER_THREADS};
+ * a request must arrive whole within {@link #REQUEST_SECONDS}, so a slow client holds a reader
+ * only that long, and never a handler while its headers trickle in.
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final int HANDLER_THREADS = 16;
     static final int HANDLER_QUEUE = 512;
+    /**
+     * Threads that read requests (headers arrive on one before any handler runs): many may be
+     * needed, since a slow client holds one for up to {@link #REQUEST_SECONDS}; each hands its
+     * whole request to the {@link #HANDLER_THREADS} at once ({@link HandlerGate}).
+     */
+    static final int READER_THREADS = 512;
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 120;
+    /** Submitted tasks no coordinator has placed yet, at most; about 50 MB of Redis at its largest tasks' size. */
+    static final long DEFAULT_MAX_UNPLACED = 100_000;
 
-    public static final List<Option> OPTIONS = List.of(
+    public static final List<Option> OPTIONS = withWebSecurity(List.of(
             Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
             Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
                     "port for the API and the dashboard (0 picks a free one)"),
@@ -54,14 +66,23 @@ public final class ApiServer {
             Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
                     "password of the admin account (default: a random one, made and printed once on first start)"),
             Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
+            Option.value("max-unplaced", "COLMENA_MAX_UNPLACED", Long.toString(DEFAULT_MAX_UNPLACED), "N",
+                    "most tasks waiting for a coordinator to place them; beyond it POST /api/tasks answers 503 (0: no bound)"),
             Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
             Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
-                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request"));
+                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request")));
+
+    private static List<Option> withWebSecurity(List<Option> options) {
+        List<Option> all = new java.util.ArrayList<>(options);
+        all.addAll(WebSecurity.OPTIONS);
+        return List.copyOf(all);
+    }
     public static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
                          double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
-                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge) {
+                         String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge, WebSecurity web,
+                         long maxUnplaced) {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
@@ -73,7 +94,18 @@ public final class ApiServer {
                     flags.decimal("alert-disk", 1, 100),
                     flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
                     adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
-                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)));
+                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)),
+                    WebSecurity.from(flags), flags.number("max-unplaced", 0, 100_000_000)).checked();
+        }
+
+        /**
+         * This configuration, once it is one the API may run with (see {@link WebSecurity#check}).
+         *
+         * @throws colmena.config.UsageException naming what is refused and what to do
+         */
+        public Config checked() {
+            web.check(bind, noAuth);
+            return this;
         }
 
         private static String adminPassword(Flags flags) {
@@ -88,30 +120,46 @@ public final class ApiServer {
         /** The defaults, on a port of one's choosing (tests, benchmarks); every request reads the nodes afresh. */
         public static Config local(String redisUrl, int port) {
             return new Config(redisUrl, null, null, null, port, "127.0.0.1", 90, 90, 95, Duration.ofSeconds(5),
-                    null, Duration.ofHours(8), true, Duration.ZERO);
+                    null, Duration.ofHours(8), true, Duration.ZERO, WebSecurity.LOOPBACK, DEFAULT_MAX_UNPLACED);
+        }
+
+        /** The same, on another address and facing the network as {@code web} says. */
+        public Config withWeb(String bind, WebSecurity web) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web, maxUnplaced);
+        }
+
+        /** The same, with at most {@code max} submitted tasks waiting to be placed (0: no bound). */
+        public Config withMaxUnplaced(long max) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
+                    alertAfter, adminPassword, sessionTtl, noAuth, nodesMaxAge, web, max);
         }
 
         /** The same, with login on and the admin's password given. */
         public Config withAuth(String adminPassword, Duration sessionTtl) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge);
+                    alertAfter, adminPassword, sessionTtl, false, nodesMaxAge, web, maxUnplaced);
         }
 
         /** The same, sharing one reading of the nodes for up to {@code maxAge}. */
         public Config withNodesMaxAge(Duration maxAge) {
             return new Config(redisUrl, dbUrl, dbUser, dbPassword, port, bind, alertCpu, alertMemory, alertDisk,
-                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge);
+                    alertAfter, adminPassword, sessionTtl, noAuth, maxAge, web, maxUnplaced);
         }
     }
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
+    /** Reads requests and hands them to {@link #pool}. */
+    private final ThreadPoolExecutor readers;
     /** Reads the nodes ahead of the requests that will want them. */
     private final ThreadPoolExecutor background;
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
     private final Router router;
     private final colmena.install.InstallationWatch installation;
+    private final Tls tls;
+    private final java.nio.file.Path firstPasswordFile;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -126,12 +174,25 @@ public final class ApiServer {
         // Answers go out as soon as they are written: without it, the last part of an answer can wait
         // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        config.checked();
+        this.firstPasswordFile = config.web().dataDir().resolve(FIRST_PASSWORD_FILE);
+        HostCheck hosts = HostCheck.forBind(config.bind(), config.web().hostNames());
+        this.tls = config.web().tls() ? Tls.load(config.web(), hosts.names()) : null;
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
-        this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
+        InetSocketAddress address = new InetSocketAddress(config.bind(), config.port());
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, 256);
+        }
+        this.readers = new ThreadPoolExecutor(2, READER_THREADS, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Threads.named("colmena-http-read", true), new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(readers);
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(pool);
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
@@ -139,10 +200,14 @@ public final class ApiServer {
                 () -> connections.inTransaction(colmena.install.InstallationStore::read));
         UserStore users = new UserStore(database);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
+        if (config.noAuth()) {
+            users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
+        }
+        HandlerGate gate = new HandlerGate(pool);
         router = routes(config, redis, users, database);
-        server.createContext("/api/", router);
-        server.createContext("/metrics", router);
-        server.createContext("/", new StaticFiles());
+        server.createContext("/api/", router).getFilters().addAll(List.of(hosts, gate));
+        server.createContext("/metrics", router).getFilters().addAll(List.of(hosts, gate));
+        server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, gate));
     }
 
     /**
@@ -165,21 +230,33 @@ public final class ApiServer {
         return password;
     }
 
+    /**
+     * Where the API command leaves a first-start admin password when no terminal shows it (the
+     * start scripts read it from there); deleted at the admin's first login.
+     */
+    public static final String FIRST_PASSWORD_FILE = "admin-password.txt";
+
+    /** The file {@link #FIRST_PASSWORD_FILE} of this server's data folder. */
+    public java.nio.file.Path firstPasswordFile() {
+        return firstPasswordFile;
+    }
+
     /** The admin password made on this start, to print once; null when none was made. */
     public String generatedAdminPassword() {
         return generatedAdminPassword;
     }
 
-    private Router routes(Config config, Redis redis, UserStore users, Database database) {
+    private Router routes(Config config, Redis redis, UserStore users, Database database) throws java.sql.SQLException {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
-        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth());
-        AuthApi authApi = new AuthApi(auth, users, audit);
+        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
+        AuthApi authApi = new AuthApi(auth, users, audit, firstPasswordFile);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         NodeCredentialsApi pcs = new NodeCredentialsApi(new colmena.broker.NodeCredentials(redis), config.redisUrl(), audit);
         Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit);
+        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit,
+                config.maxUnplaced());
         InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
         Blobs blobs = new Blobs(redis);
@@ -198,6 +275,7 @@ public final class ApiServer {
                 .post("/api/installation", Role.ADMIN, installationApi::rename)
                 .post("/api/login", null, authApi::login)
                 .post("/api/logout", Role.VIEWER, authApi::logout)
+                .post("/api/logout/everywhere", Role.VIEWER, authApi::logoutEverywhere)
                 .get("/api/me", Role.VIEWER, authApi::whoAmI)
                 .get("/api/tokens", Role.ADMIN, authApi::tokens)
                 .post("/api/tokens", Role.ADMIN, authApi::createToken)
@@ -205,6 +283,7 @@ public final class ApiServer {
                 .get("/api/users", Role.ADMIN, authApi::users)
                 .post("/api/users", Role.ADMIN, authApi::putUser)
                 .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
+                .post("/api/users/{name}/logout", Role.ADMIN, authApi::endUserSessions)
                 .get("/api/audit", Role.ADMIN, authApi::audit)
                 .get("/api/nodes", Role.VIEWER, nodes::list)
                 .get("/api/nodes/{id}", Role.VIEWER, nodes::one)
@@ -244,6 +323,21 @@ public final class ApiServer {
         return router.routes();
     }
 
+    /** The SHA-256 fingerprint of the certificate served, or null without TLS. */
+    public String tlsFingerprint() {
+        return tls == null ? null : tls.fingerprint();
+    }
+
+    /** Whether the served certificate was made on this start (a self-signed one, under the data folder). */
+    public boolean tlsCertificateMade() {
+        return tls != null && tls.made();
+    }
+
+    /** The keystore served from, or null without TLS. */
+    public java.nio.file.Path tlsKeystore() {
+        return tls == null ? null : tls.keystore();
+    }
+
     /** The port actually listened on (useful with port 0). */
     public int port() {
         return server.getAddress().getPort();
@@ -258,6 +352,7 @@ public final class ApiServer {
         installation.stop();
         server.stop(1);
         pool.shutdownNow();
+        readers.shutdownNow();
         background.shutdownNow();
         connections.close();
         LOG.info("API stopped");

@@ -3,6 +3,7 @@ package colmena.api;
 import colmena.auth.Passwords;
 import colmena.auth.Principal;
 import colmena.auth.Role;
+import colmena.auth.SessionSeal;
 import colmena.auth.UserStore;
 import colmena.broker.Json;
 import colmena.broker.Redis;
@@ -18,11 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is calling: a dashboard session (an HttpOnly, SameSite=Strict cookie whose hash keys a
- * Redis entry), an API token ({@code Authorization: Bearer}), or a user's name and password
+ * Redis entry signed with a key only this process and the database hold, see {@link SessionSeal};
+ * it carries its user's session epoch, so a password or role change, or "sign out everywhere",
+ * ends it), an API token ({@code Authorization: Bearer}), or a user's name and password
  * ({@code Authorization: Basic}, as {@code curl -u} sends). Failed logins from one address are
  * slowed down; passwords are checked against salted PBKDF2 hashes only.
  */
 final class Auth {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Auth.class);
     static final String COOKIE = "colmena_session";
     /** A Basic login that succeeded is trusted this long without hashing the password again. */
     private static final long BASIC_CACHE_MS = 60_000;
@@ -32,19 +36,45 @@ final class Auth {
     private final Duration sessionTtl;
     private final boolean open;
     private final LoginThrottle throttle = new LoginThrottle();
+    private final FailedLogins failures;
     private final Map<String, CachedBasic> basicCache = new ConcurrentHashMap<>();
 
-    private record CachedBasic(Principal principal, long untilMs) {
+    private record CachedBasic(Principal principal, int epoch, long untilMs) {
     }
 
-    private record Session(String user, String role, String csrf) {
+    /** What Redis keeps of a session; {@code sig} covers every other field and the cookie's hash. */
+    private record Session(String user, String role, String csrf, int epoch, long expiresAtMs, String sig) {
+        boolean signedBy(SessionSeal seal, String idHash) {
+            return seal.verify(sig, idHash, user, role, csrf, epoch, expiresAtMs);
+        }
     }
 
-    Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open) {
+    private final SessionSeal seal;
+    private final boolean secureCookies;
+
+    Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open) throws SQLException {
+        this(users, redis, sessionTtl, open, false);
+    }
+
+    /**
+     * @param secureCookies whether cookies are marked {@code Secure} (the API speaks HTTPS)
+     * @throws SQLException when the session key cannot be read or made
+     */
+    Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open, boolean secureCookies) throws SQLException {
         this.users = users;
         this.redis = redis;
         this.sessionTtl = sessionTtl;
         this.open = open;
+        this.secureCookies = secureCookies;
+        this.seal = new SessionSeal(users.secret(SessionSeal.KEY_NAME));
+        this.failures = new FailedLogins(users);
+    }
+
+    /** Ends every session of {@code user} (everywhere, on every API process within {@link #ROLE_CACHE_MS}). */
+    boolean endSessions(String user) throws SQLException {
+        boolean found = users.endSessions(user);
+        forgetCached();
+        return found;
     }
 
     boolean isOpen() {
@@ -70,8 +100,9 @@ final class Auth {
                 UserStore.Token t = users.token(Passwords.sha256(header.substring(7).trim()));
                 Role owner = t == null ? null : currentRole(t.user());
                 if (t == null || owner == null) {
-                    throw new ApiException(401, "this API token is not valid (unknown or revoked)");
+                    throw new ApiException(401, "this API token is not valid (unknown, revoked or expired)");
                 }
+                noteTokenUse(t, address(ex));
                 // A token never does more than its owner may do now.
                 Role role = owner.allows(t.role()) ? t.role() : owner;
                 return new Principal("token \"" + t.name() + "\" of " + t.user(), role, "token", null);
@@ -85,22 +116,58 @@ final class Auth {
         if (sessionId == null) {
             return null;
         }
-        String json = redis.call(j -> j.get(RedisKeys.session(Passwords.sha256(sessionId))));
+        String idHash = Passwords.sha256(sessionId);
+        String json = redis.call(j -> j.get(RedisKeys.session(idHash)));
         if (json == null) {
             throw new ApiException(401, "your session has ended; log in again");
         }
-        Session s = Json.GSON.fromJson(json, Session.class);
-        Role now;
+        Session s = readSession(json);
+        if (s == null || !s.signedBy(seal, idHash)) {
+            // Written by someone who can write Redis but does not hold the key: never a login.
+            redis.call(j -> j.del(RedisKeys.session(idHash)));
+            LOG.warn("A session in Redis had no valid signature (from {}); it was deleted", address(ex));
+            throw new ApiException(401, "your session has ended; log in again");
+        }
+        if (s.expiresAtMs() <= System.currentTimeMillis()) {
+            throw new ApiException(401, "your session has ended; log in again");
+        }
+        CachedAccount now;
         try {
-            now = currentRole(s.user());
+            now = currentAccount(s.user());
         } catch (SQLException e) {
-            now = Role.parse(s.role()); // the database is away: the session's own role stands meanwhile
+            // The database is away: the session's own (signed) role stands meanwhile.
+            now = new CachedAccount(Role.parse(s.role()), s.epoch(), 0);
         }
-        if (now == null) {
-            redis.call(j -> j.del(RedisKeys.session(Passwords.sha256(sessionId))));
-            throw new ApiException(401, "this account no longer exists");
+        if (now.role() == null || now.epoch() != s.epoch()) {
+            redis.call(j -> j.del(RedisKeys.session(idHash)));
+            throw new ApiException(401, now.role() == null ? "this account no longer exists"
+                    : "your session was ended (password or role changed, or signed out everywhere); log in again");
         }
-        return new Principal(s.user(), now, "session", s.csrf());
+        return new Principal(s.user(), now.role(), "session", s.csrf());
+    }
+
+    private static Session readSession(String json) {
+        try {
+            return Json.GSON.fromJson(json, Session.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** How often one token's use is written to the audit log at most. */
+    private static final long TOKEN_AUDIT_MS = 3_600_000;
+
+    /** Audits a token's first use, and its first use after an hour's rest: enough to see who used it, without a row per request. */
+    private void noteTokenUse(UserStore.Token t, String address) {
+        if (t.lastUsedAt() != null && t.lastUsedAt().toEpochMilli() > System.currentTimeMillis() - TOKEN_AUDIT_MS) {
+            return;
+        }
+        try {
+            users.audit("token \"" + t.name() + "\" of " + t.user(), "token_used", Long.toString(t.id()), address,
+                    t.lastUsedAt() == null ? "first use" : "first use since " + t.lastUsedAt());
+        } catch (SQLException e) {
+            LOG.warn("Audit row not written (token_used {}): {}", t.id(), e.getMessage());
+        }
     }
 
     private Principal basic(String encoded, String address) throws SQLException {
@@ -117,10 +184,15 @@ final class Auth {
         String key = Passwords.sha256(decoded);
         CachedBasic cached = basicCache.get(key);
         if (cached != null && cached.untilMs() > System.currentTimeMillis()) {
-            return cached.principal();
+            // A password changed elsewhere (another API, admin reset-password) moves the epoch: checked again.
+            CachedAccount now = currentAccount(cached.principal().user());
+            if (now.role() != null && now.epoch() == cached.epoch()) {
+                return new Principal(cached.principal().user(), now.role(), "basic", null);
+            }
+            basicCache.remove(key);
         }
         Principal p = check(decoded.substring(0, colon), decoded.substring(colon + 1), address, "basic");
-        basicCache.put(key, new CachedBasic(p, System.currentTimeMillis() + BASIC_CACHE_MS));
+        basicCache.put(key, new CachedBasic(p, currentAccount(p.user()).epoch(), System.currentTimeMillis() + BASIC_CACHE_MS));
         return p;
     }
 
@@ -130,6 +202,7 @@ final class Auth {
      * @throws ApiException 401 when they do not match, 429 while the address must wait
      */
     Principal check(String user, String password, String address, String via) throws SQLException {
+        user = UserStore.canonical(user);
         String addressKey = "address:" + address;
         String userKey = "user:" + user;
         throttle.begin(addressKey, LoginThrottle.ADDRESS);
@@ -141,15 +214,15 @@ final class Auth {
         }
         Boolean outcome = null;
         try {
-            Map.Entry<String, Role> stored = user == null ? null : users.credentials(user);
+            UserStore.Account stored = user == null ? null : users.account(user);
             // An unknown user costs the same hashing as a known one, so timing does not tell them apart.
-            boolean ok = Passwords.matches(password, stored == null ? dummyHash() : stored.getKey()) && stored != null;
+            boolean ok = Passwords.matches(password, stored == null ? dummyHash() : stored.passwordHash()) && stored != null;
             outcome = ok;
             if (!ok) {
-                users.audit(user, "login_failed", user, address, via);
+                failures.onFailure(user, address, via);
                 throw new ApiException(401, "wrong user name or password");
             }
-            return new Principal(user, stored.getValue(), via, null);
+            return new Principal(stored.name(), stored.role(), via, null);
         } finally {
             throttle.end(addressKey, LoginThrottle.ADDRESS, outcome);
             throttle.end(userKey, LoginThrottle.USER, outcome);
@@ -167,42 +240,68 @@ final class Auth {
         return h;
     }
 
-    /** A user's role as stored now, read at most every {@link #ROLE_CACHE_MS}; null when the user is gone. */
+    /** A user's role as stored now; null when the user is gone. */
     private Role currentRole(String user) throws SQLException {
-        CachedRole c = roles.get(user);
+        return currentAccount(user).role();
+    }
+
+    /**
+     * A user's role and session epoch as stored now, read at most every {@link #ROLE_CACHE_MS}
+     * (a role of null: the user is gone).
+     */
+    private CachedAccount currentAccount(String user) throws SQLException {
+        String name = UserStore.canonical(user);
+        CachedAccount c = roles.get(name);
         long now = System.currentTimeMillis();
         if (c != null && c.untilMs() > now) {
-            return c.role();
+            return c;
         }
-        Map.Entry<String, Role> stored;
+        UserStore.Account stored;
         try {
-            stored = users.credentials(user);
+            stored = users.account(name);
         } catch (SQLException e) {
             if (c != null) {
-                return c.role(); // the database is away: the role last read stands meanwhile
+                return c; // the database is away: what was last read stands meanwhile
             }
             throw e;
         }
-        Role role = stored == null ? null : stored.getValue();
-        roles.put(user, new CachedRole(role, now + ROLE_CACHE_MS));
-        return role;
+        CachedAccount read = stored == null ? new CachedAccount(null, -1, now + ROLE_CACHE_MS)
+                : new CachedAccount(stored.role(), stored.sessionEpoch(), now + ROLE_CACHE_MS);
+        roles.put(name, read);
+        return read;
     }
 
-    /** How long a user's role is trusted before it is read again (a change takes effect within this). */
+    /** How long a user's role and epoch are trusted before they are read again (a change takes effect within this). */
     static final long ROLE_CACHE_MS = 2_000;
 
-    private record CachedRole(Role role, long untilMs) {
+    private record CachedAccount(Role role, int epoch, long untilMs) {
     }
 
-    private final Map<String, CachedRole> roles = new ConcurrentHashMap<>();
+    private final Map<String, CachedAccount> roles = new ConcurrentHashMap<>();
 
-    /** Starts a session for a checked user; returns the cookie value and the principal with its CSRF token. */
-    Map.Entry<String, Principal> startSession(Principal user) {
+    /**
+     * Starts a signed session for a checked user, at the user's current epoch; returns the cookie
+     * value and the principal with its CSRF token.
+     */
+    Map.Entry<String, Principal> startSession(Principal user) throws SQLException {
+        return startSession(user, Passwords.secret(24));
+    }
+
+    /** The same, keeping a CSRF token the page already holds (a session renewed under it). */
+    Map.Entry<String, Principal> startSession(Principal user, String csrf) throws SQLException {
+        roles.remove(UserStore.canonical(user.user()));
+        CachedAccount account = currentAccount(user.user());
+        if (account.role() == null) {
+            throw new ApiException(401, "this account no longer exists");
+        }
         String id = Passwords.secret(32);
-        String csrf = Passwords.secret(24);
-        String json = Json.write(new Session(user.user(), user.role().label(), csrf));
-        redis.call(j -> j.psetex(RedisKeys.session(Passwords.sha256(id)), sessionTtl.toMillis(), json));
-        return Map.entry(id, new Principal(user.user(), user.role(), "session", csrf));
+        String idHash = Passwords.sha256(id);
+        long expiresAtMs = System.currentTimeMillis() + sessionTtl.toMillis();
+        String role = account.role().label();
+        String sig = seal.sign(idHash, user.user(), role, csrf, account.epoch(), expiresAtMs);
+        String json = Json.write(new Session(user.user(), role, csrf, account.epoch(), expiresAtMs, sig));
+        redis.call(j -> j.psetex(RedisKeys.session(idHash), sessionTtl.toMillis(), json));
+        return Map.entry(id, new Principal(user.user(), account.role(), "session", csrf));
     }
 
     void endSession(HttpExchange ex) {
@@ -219,11 +318,12 @@ final class Auth {
     }
 
     String setCookie(String id) {
-        return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionTtl.toSeconds();
+        return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionTtl.toSeconds()
+                + (secureCookies ? "; Secure" : "");
     }
 
-    static String clearCookie() {
-        return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    String clearCookie() {
+        return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secureCookies ? "; Secure" : "");
     }
 
     static String cookie(HttpExchange ex, String name) {

@@ -16,10 +16,13 @@ final class AuthApi {
     private final UserStore users;
     private final AuditTrail audit;
 
-    AuthApi(Auth auth, UserStore users, AuditTrail audit) {
+    private final java.nio.file.Path firstPasswordFile;
+
+    AuthApi(Auth auth, UserStore users, AuditTrail audit, java.nio.file.Path firstPasswordFile) {
         this.auth = auth;
         this.users = users;
         this.audit = audit;
+        this.firstPasswordFile = firstPasswordFile;
     }
 
     /** {@code POST /api/login} {"user", "password"}: sets the session cookie. */
@@ -30,16 +33,55 @@ final class AuthApi {
         Principal checked = auth.check(user, password, r.address(), "dashboard");
         Map.Entry<String, Principal> session = auth.startSession(checked);
         r.exchange().getResponseHeaders().add("Set-Cookie", auth.setCookie(session.getKey()));
-        audit.record(new Request(r.exchange(), Map.of(), checked), "login", user, null);
+        audit.record(new Request(r.exchange(), Map.of(), checked), "login", checked.user(), null);
+        if (checked.user().equals("admin")) {
+            forgetFirstPassword();
+        }
         return me(session.getValue());
+    }
+
+    /** The first-start password file has served once the admin has logged in: it goes (best effort, logged). */
+    private void forgetFirstPassword() {
+        try {
+            if (firstPasswordFile != null && java.nio.file.Files.deleteIfExists(firstPasswordFile)) {
+                org.slf4j.LoggerFactory.getLogger(AuthApi.class).info("The admin has logged in: {} deleted", firstPasswordFile);
+            }
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(AuthApi.class).warn("Could not delete {} ({}); delete it by hand",
+                    firstPasswordFile, e.getMessage());
+        }
     }
 
     /** {@code POST /api/logout} */
     Object logout(Request r) {
         auth.endSession(r.exchange());
-        r.exchange().getResponseHeaders().add("Set-Cookie", Auth.clearCookie());
+        r.exchange().getResponseHeaders().add("Set-Cookie", auth.clearCookie());
         audit.record(r, "logout", r.principal().user(), null);
         return Map.of("loggedOut", true);
+    }
+
+    /** {@code POST /api/logout/everywhere}: ends every session of the caller's user, this one too. */
+    Object logoutEverywhere(Request r) throws Exception {
+        Principal p = r.principal();
+        if (!p.bySession() && !"basic".equals(p.via())) {
+            throw ApiException.badRequest("signing out everywhere is for a user (a dashboard session or user:password), not "
+                    + ("open".equals(p.via()) ? "a server without login" : "an API token; revoke the token instead"));
+        }
+        auth.endSessions(p.user());
+        auth.endSession(r.exchange());
+        r.exchange().getResponseHeaders().add("Set-Cookie", auth.clearCookie());
+        audit.record(r, "logout_everywhere", p.user(), null);
+        return Map.of("loggedOut", true, "everywhere", true);
+    }
+
+    /** {@code POST /api/users/{name}/logout}: an admin ends every session of a user. */
+    Object endUserSessions(Request r) throws Exception {
+        String name = UserStore.canonical(r.path("name"));
+        if (!auth.endSessions(name)) {
+            throw ApiException.notFound("no user \"" + name + "\"");
+        }
+        audit.record(r, "sessions_ended", name, null);
+        return Map.of("user", name, "sessionsEnded", true);
     }
 
     /** {@code GET /api/me} */
@@ -72,10 +114,40 @@ final class AuthApi {
             throw field("name must be 1 to 100 characters", "name");
         }
         Role role = role(body);
+        java.time.Instant expiresAt = expiry(body);
         String token = "colmena_" + Passwords.secret(32);
-        long id = users.addToken(name, r.principal().user(), role, Passwords.sha256(token));
-        audit.record(r, "token_created", name, "role " + role.label() + ", id " + id);
-        return Response.json(201, Map.of("id", id, "name", name, "role", role.label(), "token", token));
+        long id = users.addToken(name, r.principal().user(), role, Passwords.sha256(token), expiresAt);
+        audit.record(r, "token_created", name, "role " + role.label() + ", id " + id
+                + (expiresAt == null ? "" : ", expires " + expiresAt));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("name", name);
+        out.put("role", role.label());
+        out.put("token", token);
+        out.put("expiresAt", expiresAt == null ? null : expiresAt.toString());
+        return Response.json(201, out);
+    }
+
+    /** Longest life a token may be given, in days. */
+    static final int MAX_TOKEN_DAYS = 3_650;
+
+    /** {@code "expiresInDays": N} (optional; absent or null: the token lasts until revoked). */
+    private static java.time.Instant expiry(JsonObject body) {
+        JsonElement e = body.get("expiresInDays");
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        double days;
+        try {
+            days = e.getAsDouble();
+        } catch (RuntimeException bad) {
+            throw field("expiresInDays must be a number of days, got " + e, "expiresInDays");
+        }
+        if (!(days * 86_400 >= 1 && days <= MAX_TOKEN_DAYS)) {
+            throw field("expiresInDays must be a number of days from 1 second (0.0000116) to " + MAX_TOKEN_DAYS + ", got " + e,
+                    "expiresInDays");
+        }
+        return java.time.Instant.now().plusMillis((long) (days * 86_400_000L));
     }
 
     /** {@code DELETE /api/tokens/{id}} */
@@ -103,7 +175,7 @@ final class AuthApi {
     /** {@code POST /api/users} {"user", "password", "role"}: creates a user, or sets a user's password and role. */
     Object putUser(Request r) throws Exception {
         JsonObject body = r.jsonBody();
-        String name = text(body, "user");
+        String name = UserStore.canonical(text(body, "user"));
         if (!UserStore.USER_NAME.matcher(name).matches()) {
             throw field("user must be 1 to 64 letters, digits, '.', '_', '@' or '-'", "user");
         }
@@ -116,16 +188,23 @@ final class AuthApi {
         if (existed && role != Role.ADMIN && isLastAdmin(name)) {
             throw new ApiException(409, name + " is the last admin; make another admin first");
         }
-        users.put(name, role, password);
+        boolean sessionsEnded = users.put(name, role, password);
         auth.forgetCached();
-        audit.record(r, existed ? "user_changed" : "user_created", name, "role " + role.label());
+        if (sessionsEnded && r.principal().bySession() && name.equals(UserStore.canonical(r.principal().user()))) {
+            // An admin who changed their own password keeps this session; only the others end.
+            Map.Entry<String, Principal> fresh = auth.startSession(r.principal(), r.principal().csrf());
+            auth.endSession(r.exchange());
+            r.exchange().getResponseHeaders().add("Set-Cookie", auth.setCookie(fresh.getKey()));
+        }
+        audit.record(r, existed ? "user_changed" : "user_created", name, "role " + role.label()
+                + (sessionsEnded ? "; sessions ended" : ""));
         return Response.json(existed ? 200 : 201, Map.of("user", name, "role", role.label()));
     }
 
     /** {@code DELETE /api/users/{name}} */
     Object deleteUser(Request r) throws Exception {
-        String name = r.path("name");
-        if (name.equals(r.principal().user())) {
+        String name = UserStore.canonical(r.path("name"));
+        if (name.equals(UserStore.canonical(r.principal().user()))) {
             throw new ApiException(409, "you cannot delete yourself");
         }
         if (isLastAdmin(name)) {

@@ -103,7 +103,7 @@ final class Router implements HttpHandler {
             try {
                 response = dispatch(ex);
             } catch (ApiException e) {
-                if (e.status() == 429 && e.body().get("retryAfterSeconds") != null) {
+                if ((e.status() == 429 || e.status() == 503) && e.body().get("retryAfterSeconds") != null) {
                     ex.getResponseHeaders().set("Retry-After", e.body().get("retryAfterSeconds").toString());
                 }
                 response = Response.json(e.status(), e.body());

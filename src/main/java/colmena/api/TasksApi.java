@@ -1,5 +1,9 @@
 package colmena.api;
 
+import colmena.broker.RedisKeys;
+
+import colmena.auth.UserStore;
+
 import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
@@ -38,19 +42,24 @@ final class TasksApi {
     private final ConnectionPool db;
     private final TaskHistoryStore store;
     private final TaskQueue queue;
+    private final AuditTrail audit;
+    /** The most tasks that may wait in {@link RedisKeys#submitted()} for a coordinator; 0: no bound. */
+    private final long maxUnplaced;
+    /** What a submitter is told to wait before trying again when the queue is full. */
+    static final int FULL_RETRY_SECONDS = 2;
 
     private final colmena.broker.Nodes nodes;
     private final Cancels cancels;
-    private final AuditTrail audit;
 
     TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes, Cancels cancels,
-             AuditTrail audit) {
+             AuditTrail audit, long maxUnplaced) {
         this.nodes = nodes;
         this.cancels = cancels;
-        this.audit = audit;
         this.db = db;
         this.store = store;
         this.queue = queue;
+        this.audit = audit;
+        this.maxUnplaced = maxUnplaced;
     }
 
     /** {@code GET /api/tasks} */
@@ -190,6 +199,9 @@ final class TasksApi {
     /** {@code GET /api/tasks.csv}: the filtered history for a spreadsheet, streamed. */
     Object csv(Request r) throws Exception {
         TaskQuery q = query(r.query(), CSV_QUERY, MAX_CSV_ROWS, MAX_CSV_ROWS);
+        if (audit != null) {
+            audit.record(r, "tasks_exported", "tasks.csv", r.exchange().getRequestURI().getRawQuery());
+        }
         // Checked before the answer starts, so an unreachable database is still a 503.
         if (!db.ping()) {
             throw new java.sql.SQLException("database unreachable");
@@ -273,12 +285,13 @@ final class TasksApi {
         } catch (InvalidTaskException e) {
             throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
         }
+        refuseWhenFull(count);
         List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null, queue.now());
         if (retries > 0 || priority != TaskMessage.DEFAULT_PRIORITY) {
             tasks = tasks.stream().map(t -> t.withRetries(retries).withPriority(priority)).toList();
         }
         List<String> ids = tasks.stream().map(TaskMessage::id).toList();
-        boolean recorded = recordSubmitted(tasks);
+        boolean recorded = recordSubmitted(tasks, r);
         try {
             queue.submitTasks(tasks);
         } catch (RuntimeException e) {
@@ -304,17 +317,39 @@ final class TasksApi {
      * acknowledged, so an emptied Redis cannot lose them. A database that does not answer does not
      * stop the submission: the answer then says the tasks are not yet durable.
      */
-    private boolean recordSubmitted(List<TaskMessage> tasks) {
+    private boolean recordSubmitted(List<TaskMessage> tasks, Request r) {
+        String who = r.principal() == null ? null : r.principal().user();
+        String type = tasks.get(0).type();
         try {
             db.inTransaction(c -> {
                 store.recordSubmitted(c, tasks);
+                // Who submitted what, in the same transaction: no extra write to the file.
+                UserStore.audit(c, who, "tasks_submitted", type, r.address(), tasks.size() + " × " + type
+                        + " (first " + tasks.get(0).id() + ")");
                 return null;
             });
             return true;
         } catch (java.sql.SQLException e) {
-            LOG.warn("Submitted tasks not recorded in TaskHistory ({}); they are only in Redis until placed",
-                    colmena.support.Outage.reason(e));
+            LOG.warn("Submitted tasks not recorded in TaskHistory ({}); they are only in Redis until placed "
+                    + "({} × {} by {} from {})", colmena.support.Outage.reason(e), tasks.size(), type, who, r.address());
             return false;
+        }
+    }
+
+    /**
+     * Refuses a submission that would put more than {@link #maxUnplaced} tasks in the queue no
+     * coordinator has placed yet (none running, or all of them behind): 503 with Retry-After, and
+     * nothing is recorded or queued.
+     */
+    private void refuseWhenFull(int count) {
+        if (maxUnplaced <= 0) {
+            return;
+        }
+        long waiting = queue.redis().call(j -> j.llen(RedisKeys.submitted()));
+        if (waiting + count > maxUnplaced) {
+            throw new ApiException(503, waiting + " tasks are waiting to be placed (at most " + maxUnplaced
+                    + ", --max-unplaced); nothing was queued: try again in a few seconds, and check that a coordinator runs",
+                    Map.of("retryAfterSeconds", FULL_RETRY_SECONDS, "waiting", waiting, "maxUnplaced", maxUnplaced));
         }
     }
 

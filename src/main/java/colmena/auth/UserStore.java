@@ -25,13 +25,26 @@ public final class UserStore {
         this.db = db;
     }
 
+    /**
+     * The one form a user name is compared and stored in: Unicode NFC, no surrounding spaces,
+     * lower case; so {@code "Admin "} and {@code "admin"} are one user on H2 as on SQL Server.
+     */
+    public static String canonical(String name) {
+        return name == null ? null
+                : java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC).strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** What a login is checked against: the stored hash, the role, and the epoch a session must carry. */
+    public record Account(String name, String passwordHash, Role role, int sessionEpoch) {
+    }
+
     /** A user as the API shows one. */
     public record User(String name, Role role, Instant createdAt) {
     }
 
     /** A token as the API shows one (never the secret). */
     public record Token(long id, String name, String user, Role role, Instant createdAt, Instant revokedAt,
-                        Instant lastUsedAt) {
+                        Instant lastUsedAt, Instant expiresAt) {
     }
 
     /** One audit row. */
@@ -43,11 +56,65 @@ public final class UserStore {
 
     /** The stored hash and role of a user, or null. */
     public Map.Entry<String, Role> credentials(String name) throws SQLException {
+        Account a = account(name);
+        return a == null ? null : Map.entry(a.passwordHash(), a.role());
+    }
+
+    /**
+     * A user's account, looked up by the {@link #canonical} form of {@code name}, or null. Rows
+     * written by earlier versions may differ in case only, hence {@code LOWER}.
+     */
+    public Account account(String name) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT PasswordHash, Role FROM Users WHERE UserName = ?")) {
+                "SELECT UserName, PasswordHash, Role, SessionEpoch FROM Users WHERE LOWER(UserName) = ? ORDER BY UserName")) {
+            ps.setString(1, canonical(name));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Account(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getInt(4)) : null;
+            }
+        }
+    }
+
+    /** Ends every session of a user (they carry the old epoch); false when there is no such user. */
+    public boolean endSessions(String name) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE Users SET SessionEpoch = SessionEpoch + 1 WHERE LOWER(UserName) = ?")) {
+            ps.setString(1, canonical(name));
+            boolean found = ps.executeUpdate() > 0;
+            db.writeOut(c);
+            return found;
+        }
+    }
+
+    /**
+     * The secret called {@code name}, made (random, 32 bytes) and stored the first time it is
+     * asked for. Two processes asking at once get the same one.
+     */
+    public String secret(String name) throws SQLException {
+        try (Connection c = db.connect()) {
+            String found = readSecret(c, name);
+            if (found != null) {
+                return found;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ApiSecrets (Name, Secret) VALUES (?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, Passwords.secret(32));
+                ps.executeUpdate();
+                db.writeOut(c);
+            } catch (SQLException e) {
+                // Another process stored one a moment ago: that one is the secret.
+                if (readSecret(c, name) == null) {
+                    throw e;
+                }
+            }
+            return readSecret(c, name);
+        }
+    }
+
+    private static String readSecret(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT Secret FROM ApiSecrets WHERE Name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Map.entry(rs.getString(1), Role.parse(rs.getString(2))) : null;
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }
@@ -67,15 +134,23 @@ public final class UserStore {
         return out;
     }
 
-    /** Creates a user, or sets the password and role of one that exists. */
-    public void put(String name, Role role, String password) throws SQLException {
+    /**
+     * Creates a user, or sets the password and role of one that exists; a user whose password or
+     * role this changes loses every session. Returns whether it did.
+     */
+    public boolean put(String name, Role role, String password) throws SQLException {
+        name = canonical(name);
+        Account before = account(name);
+        boolean same = before != null && before.role() == role && Passwords.matches(password, before.passwordHash());
         String hash = Passwords.hash(password);
         try (Connection c = db.connect()) {
             int updated;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE Users SET Role = ?, PasswordHash = ? WHERE UserName = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE Users SET Role = ?, PasswordHash = ?, "
+                    + "SessionEpoch = SessionEpoch + ? WHERE LOWER(UserName) = ?")) {
                 ps.setString(1, role.label());
                 ps.setString(2, hash);
-                ps.setString(3, name);
+                ps.setInt(3, same ? 0 : 1);
+                ps.setString(4, name);
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
@@ -90,14 +165,16 @@ public final class UserStore {
             }
             db.writeOut(c);
         }
+        return before != null && !same;
     }
 
     public boolean delete(String name) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM Users WHERE UserName = ?")) {
+        name = canonical(name);
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM Users WHERE LOWER(UserName) = ?")) {
             ps.setString(1, name);
             boolean gone = ps.executeUpdate() > 0;
             try (PreparedStatement revoke = c.prepareStatement(
-                    "UPDATE ApiTokens SET RevokedAt = ? WHERE UserName = ? AND RevokedAt IS NULL")) {
+                    "UPDATE ApiTokens SET RevokedAt = ? WHERE LOWER(UserName) = ? AND RevokedAt IS NULL")) {
                 revoke.setTimestamp(1, Timestamp.from(Instant.now()));
                 revoke.setString(2, name);
                 revoke.executeUpdate();
@@ -119,14 +196,20 @@ public final class UserStore {
 
     /** Stores a new token's hash; returns its id. */
     public long addToken(String name, String user, Role role, String tokenHash) throws SQLException {
+        return addToken(name, user, role, tokenHash, null);
+    }
+
+    /** Stores a new token's hash, refused from {@code expiresAt} on (null: never); returns its id. */
+    public long addToken(String name, String user, Role role, String tokenHash, Instant expiresAt) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ApiTokens (Name, UserName, Role, TokenHash, CreatedAt) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO ApiTokens (Name, UserName, Role, TokenHash, CreatedAt, ExpiresAt) VALUES (?, ?, ?, ?, ?, ?)",
                 java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
-            ps.setString(2, user);
+            ps.setString(2, canonical(user));
             ps.setString(3, role.label());
             ps.setString(4, tokenHash);
             ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.setTimestamp(6, expiresAt == null ? null : Timestamp.from(expiresAt));
             ps.executeUpdate();
             long id;
             try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -137,13 +220,17 @@ public final class UserStore {
         }
     }
 
-    /** The live token with this hash, or null (unknown or revoked); notes its use. */
+    /**
+     * The live token with this hash, or null (unknown, revoked or expired); notes its use. The
+     * token returned carries the use before this one in {@code lastUsedAt}.
+     */
     public Token token(String tokenHash) throws SQLException {
         try (Connection c = db.connect()) {
             Token t = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt "
-                    + "FROM ApiTokens WHERE TokenHash = ? AND RevokedAt IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM ApiTokens "
+                    + "WHERE TokenHash = ? AND RevokedAt IS NULL AND (ExpiresAt IS NULL OR ExpiresAt > ?)")) {
                 ps.setString(1, tokenHash);
+                ps.setTimestamp(2, Timestamp.from(Instant.now()));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         t = readToken(rs);
@@ -164,7 +251,7 @@ public final class UserStore {
     public List<Token> tokens() throws SQLException {
         List<Token> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt FROM ApiTokens ORDER BY ID DESC");
+                "SELECT " + TOKEN_COLUMNS + " FROM ApiTokens ORDER BY ID DESC");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(readToken(rs));
@@ -184,15 +271,27 @@ public final class UserStore {
         }
     }
 
+    private static final String TOKEN_COLUMNS = "ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt, ExpiresAt";
+
     private static Token readToken(ResultSet rs) throws SQLException {
         return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), Role.parse(rs.getString(4)),
-                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)));
+                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                instant(rs.getTimestamp(8)));
     }
 
     // ---- audit -------------------------------------------------------------------------------
 
     public void audit(String actor, String action, String target, String address, String detail) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = db.connect()) {
+            audit(c, actor, action, target, address, detail);
+            db.writeOut(c);
+        }
+    }
+
+    /** Adds an audit row on {@code c}, within the caller's transaction (committed and written out with it). */
+    public static void audit(Connection c, String actor, String action, String target, String address, String detail)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO AuditLog (OccurredAt, Actor, Action, Target, Address, Detail) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setString(2, cut(actor, 64));
@@ -201,7 +300,6 @@ public final class UserStore {
             ps.setString(5, cut(address, 64));
             ps.setString(6, cut(detail, 400));
             ps.executeUpdate();
-            db.writeOut(c);
         }
     }
 

@@ -63,7 +63,49 @@ final class ApiClient {
      * @throws StartupException when the API cannot be reached or answers another error
      */
     JsonObject send(HttpRequest.Builder request) throws InterruptedException {
-        HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
+        return read(exchange(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Longest pause between two tries when the API says it is busy. */
+    static final long MAX_RETRY_SECONDS = 30;
+
+    /**
+     * As {@link #send}, but while the API answers 503 with {@code Retry-After} (its queue of
+     * unplaced tasks is full, or it is busy) waits as told and sends again, for up to {@code maxWait}.
+     */
+    JsonObject sendWaitingWhileBusy(HttpRequest.Builder request, Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        boolean told = false;
+        while (true) {
+            HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
+            var retryAfter = r.headers().firstValue("Retry-After");
+            if (r.statusCode() != 503 || retryAfter.isEmpty() || System.nanoTime() > deadline) {
+                return read(r);
+            }
+            long seconds;
+            try {
+                seconds = Math.max(1, Math.min(MAX_RETRY_SECONDS, Long.parseLong(retryAfter.get().trim())));
+            } catch (NumberFormatException e) {
+                seconds = 5;
+            }
+            if (!told) {
+                System.err.println("The API is busy (" + errorOf(r) + "); waiting and trying again every " + seconds + " s");
+                told = true;
+            }
+            Thread.sleep(seconds * 1_000);
+        }
+    }
+
+    private static String errorOf(HttpResponse<String> r) {
+        try {
+            JsonObject json = Json.GSON.fromJson(r.body(), JsonObject.class);
+            return json != null && json.has("error") ? json.get("error").getAsString() : "answer " + r.statusCode();
+        } catch (RuntimeException e) {
+            return "answer " + r.statusCode();
+        }
+    }
+
+    private JsonObject read(HttpResponse<String> r) {
         JsonObject json;
         try {
             json = Json.GSON.fromJson(r.body(), JsonObject.class);

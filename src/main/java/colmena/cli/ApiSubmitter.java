@@ -30,8 +30,10 @@ final class ApiSubmitter {
         List<String> ids = new ArrayList<>();
         for (int sent = 0; sent < count; sent += CHUNK) {
             int n = Math.min(CHUNK, count - sent);
-            JsonObject answer = call(client, "POST", "/api/tasks",
-                    Json.write(Map.of("type", type, "params", params, "count", n, "retries", retries, "priority", priority)));
+            // A full queue of unplaced tasks is a 503 with Retry-After: wait for the coordinator to catch up.
+            JsonObject answer = client.sendWaitingWhileBusy(client.request("POST", "/api/tasks",
+                    Json.write(Map.of("type", type, "params", params, "count", n, "retries", retries, "priority", priority))),
+                    timeout);
             for (JsonElement id : answer.getAsJsonArray("ids")) {
                 ids.add(id.getAsString());
                 System.out.println(id.getAsString());

@@ -25,6 +25,7 @@ public final class Commands {
               redis        start Redis for Colmena unless one already answers
               installation show which installation the database and Redis belong to; --name renames it
               node         add a PC (its own Redis credential, the line to run there), remove one, list them
+              admin        admin reset-password: a new password for the admin account (on the database's machine)
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
               version      print the version
 
@@ -55,6 +56,7 @@ public final class Commands {
                 case "redis" -> RedisCommand.run(rest);
                 case "installation" -> InstallationCommand.run(rest);
                 case "node" -> NodeCommand.run(rest);
+                case "admin" -> AdminCommand.run(rest);
                 case "bench" -> bench(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
@@ -65,7 +67,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, node, installation, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, node, installation, admin, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -124,7 +126,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "node", "installation", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "node", "installation", "admin", "bench" -> true;
             default -> false;
         };
     }

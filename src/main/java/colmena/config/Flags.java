@@ -44,6 +44,14 @@ public final class Flags {
                 name = name.substring(0, eq);
             }
             Option option = flags.options.get(name);
+            boolean fromFile = false;
+            if (option == null && name.endsWith(FILE_SUFFIX)) {
+                Option secret = flags.options.get(name.substring(0, name.length() - FILE_SUFFIX.length()));
+                if (secret != null && SECRET.equals(secret.valueName())) {
+                    option = secret;
+                    fromFile = true;
+                }
+            }
             if (option == null) {
                 throw new UsageException("unknown flag --" + name + " for \"" + command + "\"");
             }
@@ -55,29 +63,58 @@ public final class Flags {
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
-                throw new UsageException(option.flag() + ": expected a value (" + option.valueName() + ")");
+                throw new UsageException("--" + name + ": expected a value (" + (fromFile ? "FILE" : option.valueName()) + ")");
             }
-            List<String> list = flags.values.computeIfAbsent(name, k -> new ArrayList<>());
+            if (fromFile) {
+                value = readSecret("--" + name, value);
+            }
+            List<String> list = flags.values.computeIfAbsent(option.name(), k -> new ArrayList<>());
             if (!list.isEmpty() && !option.repeatable()) {
-                throw new UsageException(option.flag() + ": given more than once");
+                throw new UsageException(option.flag() + ": given more than once"
+                        + (SECRET.equals(option.valueName()) ? " (as " + option.flag() + " or " + option.flag() + FILE_SUFFIX + ")" : ""));
             }
             list.add(value);
-            flags.sources.put(name, option.flag());
+            flags.sources.put(option.name(), "--" + name);
         }
         for (Option option : table) {
             if (flags.values.containsKey(option.name())) {
                 continue;
             }
             String fromEnv = option.env() == null ? null : env.get(option.env());
+            String envFile = option.env() == null ? null : env.get(option.env() + "_FILE");
             if (fromEnv != null && !fromEnv.isBlank()) {
                 flags.values.put(option.name(), List.of(fromEnv.trim()));
                 flags.sources.put(option.name(), option.env());
+            } else if (envFile != null && !envFile.isBlank()) {
+                flags.values.put(option.name(), List.of(readSecret(option.env() + "_FILE", envFile.trim())));
+                flags.sources.put(option.name(), option.env() + "_FILE");
             } else if (option.defaultValue() != null) {
                 flags.values.put(option.name(), List.of(option.defaultValue()));
                 flags.sources.put(option.name(), option.flag());
             }
         }
         return flags;
+    }
+
+    /** The value name of options whose value is a secret: they may also be read from a file ({@code --NAME-file}). */
+    public static final String SECRET = "SECRET";
+    static final String FILE_SUFFIX = "-file";
+
+    /**
+     * A secret read from a file rather than given on the command line, where other local users
+     * could read it in the process list: the file's text without surrounding white space.
+     */
+    static String readSecret(String source, String file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new UsageException(source + ": cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        if (text.isEmpty()) {
+            throw new UsageException(source + ": " + file + " is empty");
+        }
+        return text;
     }
 
     public boolean has(String name) {
@@ -219,7 +256,10 @@ public final class Flags {
             sb.append(o.help());
             List<String> extra = new ArrayList<>();
             if (o.env() != null) {
-                extra.add("env " + o.env());
+                extra.add("env " + o.env() + (SECRET.equals(o.valueName()) ? " or " + o.env() + "_FILE" : ""));
+            }
+            if (SECRET.equals(o.valueName())) {
+                extra.add("or " + o.flag() + FILE_SUFFIX + " FILE");
             }
             if (o.defaultValue() != null) {
                 extra.add("default " + o.defaultValue());

@@ -31,6 +31,11 @@ public final class Database {
             "^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+\\w+\\s+ON\\s+\\[?(\\w+)\\]?", Pattern.CASE_INSENSITIVE);
     private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
+    static {
+        // Before any H2 class reads it: the shared database's server listens on loopback only.
+        H2Local.bindToLoopback();
+    }
+
     private final String url;
     private final Properties credentials;
 
@@ -68,12 +73,38 @@ public final class Database {
         if (!url.startsWith("jdbc:")) {
             throw new IllegalArgumentException("database URL must start with jdbc:, got \"" + url + "\"");
         }
+        boolean generated = false;
         if (url.startsWith("jdbc:h2:") && user == null) {
             user = "sa";
+            Path file = H2Local.databaseFile(url);
+            if (password == null && file != null) {
+                password = H2Local.password(file);
+                generated = true;
+            }
             password = password == null ? "" : password;
         }
         Database db = new Database(url, user, password);
-        try (Connection c = db.connect()) {
+        Connection first;
+        try {
+            first = db.connect();
+        } catch (SQLException e) {
+            if (!generated || e.getErrorCode() != H2Local.H2_WRONG_USER_OR_PASSWORD) {
+                throw e;
+            }
+            // Made by an earlier version: its sa has an empty password, which becomes the generated one.
+            try (Connection old = new Database(url, "sa", "").connect()) {
+                H2Local.setPassword(old, url, password);
+            } catch (SQLException again) {
+                if (again.getErrorCode() == H2Local.H2_WRONG_USER_OR_PASSWORD) {
+                    throw new SQLException("the H2 database refuses both the password in "
+                            + H2Local.passwordFile(H2Local.databaseFile(url)) + " and an empty one; give the right one "
+                            + "with --db-password (or restore that file)", again.getSQLState(), again.getErrorCode(), again);
+                }
+                throw again;
+            }
+            first = db.connect();
+        }
+        try (Connection c = first) {
             db.createMissingTables(c);
         }
         return db;
@@ -199,6 +230,7 @@ public final class Database {
                 }
             }
         }
+        addMissingColumns(c);
         if (url.startsWith("jdbc:h2:")) {
             try {
                 cacheRowIds(c);
@@ -213,6 +245,43 @@ public final class Database {
         }
         if (!c.getAutoCommit()) {
             c.commit();
+        }
+    }
+
+    /** A column that {@code sql/schema.sql} has and a database made by an earlier version may lack. */
+    record AddedColumn(String table, String column, String definition) {
+    }
+
+    /** Columns added after their table was first released; both H2 and SQL Server take {@code ALTER TABLE t ADD c def}. */
+    static final List<AddedColumn> ADDED_COLUMNS = List.of(
+            new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
+            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
+
+    private static void addMissingColumns(Connection c) throws SQLException {
+        for (AddedColumn a : ADDED_COLUMNS) {
+            if (columnExists(c, a.table(), a.column())) {
+                continue;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + a.table() + " ADD " + a.column() + " " + a.definition());
+                LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
+            } catch (SQLException e) {
+                // Another process may have added it a moment ago; only then is this fine.
+                if (!columnExists(c, a.table(), a.column())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean columnExists(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(COLUMN_NAME) = UPPER(?)")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
         }
     }
 

@@ -32,6 +32,25 @@ public final class Threads {
         return t;
     }
 
+    /**
+     * Starts a thread the process cannot live without: if {@code loop} dies of an exception or an
+     * error (an OutOfMemoryError, say), its last words are logged and {@code onDeath} is told which
+     * thread died and why, so the process can stop rather than linger half alive.
+     */
+    public static Thread startVital(String name, Runnable loop, java.util.function.BiConsumer<String, Throwable> onDeath) {
+        Thread t = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (Throwable e) {
+                org.slf4j.LoggerFactory.getLogger(Threads.class).error("vital thread {} died", name, e);
+                onDeath.accept(name, e);
+            }
+        }, name);
+        t.setDaemon(false);
+        t.start();
+        return t;
+    }
+
     /** Sleeps, returning false if interrupted (and keeping the interrupt). */
     public static boolean sleep(long ms) {
         try {

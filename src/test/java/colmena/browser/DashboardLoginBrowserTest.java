@@ -123,6 +123,24 @@ class DashboardLoginBrowserTest {
         waitFor("vera named", () -> browser.text(browser.findAll("#whoami").get(0)).contains("vera"));
         assertTrue(!visible("form#submit-form"), "a viewer gets no submit form");
         assertTrue(browser.findAll(".drain-button:not([hidden])").stream().noneMatch(this::shown), "a viewer gets no drain button");
+
+        // vera is also logged in on another PC; "log out everywhere" here ends that session too.
+        HttpResponse<String> elsewhere = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page + "api/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"vera\",\"password\":\"vera-pass-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String otherCookie = elsewhere.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
+        assertEquals(200, meStatus(otherCookie));
+        assertTrue(visible("button#logout-all-button"), "the button is there for a logged-in user");
+        browser.screenshot(Path.of("target", "dashboard-session.png"));
+        browser.click(browser.findAll("button#logout-all-button").get(0));
+        waitFor("the login form after logging out everywhere", () -> visible("form#login-form"));
+        assertEquals(401, meStatus(otherCookie), "the other PC's session ended too");
+    }
+
+    private static int meStatus(String cookie) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page + "api/me")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private boolean shown(String element) {

@@ -31,7 +31,19 @@ public final class MatrixMultiply implements TaskType {
 
     @Override
     public String run(TaskParams params, TaskContext context) throws Exception {
-        return Long.toString(checksum((int) params.get("n"), params.get("seed"), context));
+        int n = (int) params.get("n");
+        // Checked against this agent's heap before allocating, so a large n is a clear refusal, not an OutOfMemoryError.
+        try (var room = colmena.task.HeapBudget.reserve("matrix-multiply n=" + n, "n", bytesNeeded(n), ROOM_WAIT_MS)) {
+            return Long.toString(checksum(n, params.get("seed"), context));
+        }
+    }
+
+    /** How long a task waits for tasks running beside it to give heap back. */
+    static final long ROOM_WAIT_MS = 30_000;
+
+    /** The heap the two n×n matrices and the row need (array headers included). */
+    static long bytesNeeded(int n) {
+        return 2L * n * (8L * n + 16) + 8L * n + 16;
     }
 
     static long a(int i, int j, long seed) {

@@ -1,0 +1,56 @@
+package colmena.api;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Hands each whole request to the handler pool. The JDK's HttpServer reads a request's headers
+ * on its executor's thread before any filter runs; with that executor's threads many and this
+ * filter handing the request on at once, a client that trickles its headers holds a reader
+ * thread (until {@link ApiServer#REQUEST_SECONDS}), never one of the few handler threads, so slow
+ * or idle connections do not stop the dashboard for others. A full handler queue is a 503.
+ */
+final class HandlerGate extends Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerGate.class);
+    private final ExecutorService handlers;
+
+    HandlerGate(ExecutorService handlers) {
+        this.handlers = handlers;
+    }
+
+    @Override
+    public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        try {
+            handlers.execute(() -> handle(ex, chain));
+        } catch (RejectedExecutionException e) {
+            try (ex) {
+                ex.getResponseHeaders().set("Retry-After", "5");
+                Router.send(ex, Response.json(503, Map.of("error", "the API is busy; try again in a few seconds")));
+            }
+        }
+    }
+
+    /** Runs the rest of the chain on a handler thread; the exchange is closed whatever happens. */
+    private static void handle(HttpExchange ex, Chain chain) {
+        try {
+            chain.doFilter(ex);
+        } catch (IOException e) {
+            ex.close(); // the client went away mid-answer: only this exchange is affected
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} {} failed outside its handler", ex.getRequestMethod(), ex.getRequestURI(), e);
+            ex.close();
+        }
+    }
+
+    @Override
+    public String description() {
+        return "hands whole requests to the handler pool";
+    }
+}

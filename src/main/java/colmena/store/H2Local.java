@@ -1,0 +1,120 @@
+package colmena.store;
+
+import colmena.auth.Passwords;
+import colmena.support.OwnerOnly;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+
+/**
+ * Keeps the shared H2 database to this machine. The process that opens it first serves it to the
+ * others ({@code AUTO_SERVER}) on a TCP port, which H2 binds to every address unless told
+ * otherwise: here it listens on 127.0.0.1 only ({@code h2.bindAddress}), and its {@code sa} user
+ * has a generated password kept beside the database file, readable by its owner only. A database
+ * made by an earlier version, whose {@code sa} had no password, is given that password when first
+ * opened.
+ */
+public final class H2Local {
+    private static final Logger LOG = LoggerFactory.getLogger(H2Local.class);
+    /** H2's code for a wrong user name or password. */
+    static final int H2_WRONG_USER_OR_PASSWORD = 28000;
+    private static final String BIND_PROPERTY = "h2.bindAddress";
+
+    private H2Local() {
+    }
+
+    /**
+     * Has H2 listen on loopback only, unless the user chose an address with
+     * {@code -Dh2.bindAddress}. H2 reads it once, when its first class loads: call this first.
+     */
+    public static void bindToLoopback() {
+        if (System.getProperty(BIND_PROPERTY) == null) {
+            System.setProperty(BIND_PROPERTY, "127.0.0.1");
+        }
+    }
+
+    /** The file of an H2 file URL ({@code jdbc:h2:file:/x/data/colmena;...}), or null for any other database. */
+    static Path databaseFile(String url) {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return null;
+        }
+        String rest = url.substring("jdbc:h2:file:".length());
+        int semi = rest.indexOf(';');
+        return Path.of(semi < 0 ? rest : rest.substring(0, semi));
+    }
+
+    /** Where the password of the database at {@code file} is kept. */
+    public static Path passwordFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".db-password");
+    }
+
+    /**
+     * The password of {@code sa} for this H2 file database: read from its password file, or made
+     * (and written, owner-only) when there is none yet. The folder is made owner-only too.
+     */
+    static String password(Path file) throws SQLException {
+        Path secret = passwordFile(file);
+        try {
+            Path dir = secret.toAbsolutePath().getParent();
+            OwnerOnly.directory(dir);
+            for (int i = 0; i < 50; i++) {
+                if (Files.exists(secret)) {
+                    String pw = OwnerOnly.readSecret(secret);
+                    if (!pw.isEmpty()) {
+                        return pw;
+                    }
+                    Thread.sleep(20); // another process is writing it this very moment
+                    continue;
+                }
+                try {
+                    return create(secret);
+                } catch (FileAlreadyExistsException e) {
+                    // another process made it first: read theirs
+                }
+            }
+            throw new SQLException(secret + " stays empty; delete it to make a new password");
+        } catch (IOException e) {
+            throw new SQLException("cannot read or write the database password file " + secret + " (" + e.getMessage() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reading " + secret, e);
+        }
+    }
+
+    private static String create(Path secret) throws IOException {
+        String pw = Passwords.secret(24);
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean posix = secret.getFileSystem().supportedFileAttributeViews().contains("posix");
+        try (SeekableByteChannel ch = posix
+                ? Files.newByteChannel(secret, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.newByteChannel(secret, options)) {
+            if (!posix) {
+                OwnerOnly.restrict(secret);
+            }
+            ch.write(java.nio.ByteBuffer.wrap(pw.getBytes(StandardCharsets.UTF_8)));
+        }
+        LOG.info("Made a password for the H2 database in {} (readable by this user only)", secret);
+        return pw;
+    }
+
+    /** Gives {@code sa} the generated password, on a connection made with the old, empty one. */
+    static void setPassword(Connection c, String url, String password) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // The password is made of base64url characters only: safe between quotes.
+            s.execute("ALTER USER \"SA\" SET PASSWORD '" + password + "'");
+        }
+        LOG.info("The H2 database's sa user had no password; it now has the one in {}", passwordFile(databaseFile(url)));
+    }
+}
