@@ -29,6 +29,7 @@ const state = {
   me: null,               // { user, role, csrf, auth, via } while logged in (or auth off); null on the login screen
   sessionGen: 0,          // +1 at every login and logout: answers to requests of an older session are dropped
   reachable: null,        // null until the first answer, then true or false
+  redisDown: false,       // the API answers but says Redis does not
   backUntil: 0,           // "connection is back" shows until then
   updatedAt: null,
   clockOffset: 0,         // server clock minus this browser's clock, ms
@@ -54,6 +55,7 @@ const state = {
   mine: new Map(),        // task id -> highlight until
   alertSince: new Map(),  // "node|metric" -> when that alert really began (ms), see trackAlerts
   alertsCheckedAt: 0,
+  confirmForget: null,    // the node id whose Forget waits for a yes
 };
 
 // ---------------------------------------------------------------- helpers
@@ -76,9 +78,22 @@ function svg(tag, attrs) {
 
 /** The text for key in the current language, with {name} placeholders filled from vars. */
 function t(key, vars) {
-  const text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
+  let text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
+  // "one|other": the language's own plural rule for {n} picks the form.
+  if (text.includes('|') && vars && 'n' in vars) {
+    const [one, other] = text.split('|');
+    text = plural.select(Number(String(vars.n).replace(/\D/g, '')) || 0, state.lang) === 'one' ? one : other;
+  }
   return text.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
 }
+
+const plural = {
+  rules: new Map(),
+  select(n, lang) {
+    if (!this.rules.has(lang)) this.rules.set(lang, new Intl.PluralRules(lang));
+    return this.rules.get(lang).select(n);
+  },
+};
 
 /** A message kept as its key and values, so it follows a change of language: msg('loginFailed', { msg: ... }). */
 function msg(key, vars) { return { key, vars }; }
@@ -175,7 +190,7 @@ function alertText(alert) {
   return t('alertLine', {
     metric: metricName(alert.metric),
     value: fmtPercent(alert.value, 0),
-    age: isNaN(since) ? '—' : fmtAge(serverNow() - since),
+    age: isNaN(since) ? '—' : fmtAge(dataNow() - since),
   });
 }
 
@@ -280,15 +295,24 @@ async function poll() {
       checkMe ? getJson('/api/me') : null];
     const results = await Promise.allSettled(jobs);
     if (gen !== state.sessionGen || !state.me) return;   // logged out (or in again) meanwhile: this answer is stale
+    // A job not made this time is null, and allSettled reports null as fulfilled: only the requests
+    // really sent say whether the API answered.
     const [nodes, tasks, summary, health, types, me] = results.map((r, i) => (jobs[i] ? r : null));
     if (me && me.status === 'fulfilled') acceptMe(me.value);
     else if (me && me.reason instanceof ApiError && me.reason.status === 401) { sessionEnded(me.reason.message); return; }
     if (!state.me) return;
 
-    const reachable = results.some((r) => r.status === 'fulfilled' || r.reason instanceof ApiError);
-    if (reachable && state.reachable === false) state.backUntil = Date.now() + BACK_MS;
+    const sent = results.filter((r, i) => jobs[i]);
+    const reachable = apiAnswered(sent);
+    const healthBody = health.status === 'fulfilled' ? health.value
+      : health.reason instanceof ApiError ? health.reason.body : null;
+    const redisDown = reachable && !!healthBody && healthBody.redis === 'down';
+    const wasStale = isStale();
     state.reachable = reachable;
-    if (reachable) state.updatedAt = new Date().toISOString();
+    state.redisDown = redisDown;
+    if (wasStale && !isStale() && state.updatedAt) state.backUntil = Date.now() + BACK_MS;
+    // "updated" is the time of the last figures really read, not of the last attempt.
+    if (reachable && !redisDown && nodes.status === 'fulfilled') state.updatedAt = new Date().toISOString();
 
     if (nodes.status === 'fulfilled') acceptNodes(nodes.value, withHistory);
     else if (nodes.reason instanceof ApiError) state.nodesError = nodes.reason.message;
@@ -300,8 +324,7 @@ async function poll() {
     else if (current && tasks.reason instanceof ApiError) state.tasksError = tasks.reason.message;
 
     if (summary.status === 'fulfilled') state.summary = summary.value;
-    if (health.status === 'fulfilled') state.health = health.value;
-    else state.health = health.reason instanceof ApiError ? health.reason.body : null;
+    state.health = healthBody;
 
     trackAlerts();
     if (types && types.status === 'fulfilled') { state.types = types.value; state.typesError = null; buildForm(); }
@@ -312,6 +335,20 @@ async function poll() {
     polling = false;
     if (pollAgain && state.me) { pollAgain = false; poll(); } else { pollAgain = false; schedule(); }
   }
+}
+
+/** Whether any of these settled requests got an answer from the API (an error status counts; no answer does not). */
+function apiAnswered(settled) {
+  return settled.some((r) => r.status === 'fulfilled' || r.reason instanceof ApiError);
+}
+
+/** The figures on screen are old: the API does not answer, or it answers that Redis does not. */
+function isStale() { return state.reachable === false || state.redisDown === true; }
+
+/** The server time the figures on screen are from: now, or the last good read while they are stale. */
+function dataNow() {
+  if (isStale() && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
+  return serverNow();
 }
 
 function acceptNodes(body, withHistory) {
@@ -693,21 +730,39 @@ function renderAll() {
 }
 
 function renderConnection() {
-  const back = state.reachable && Date.now() < state.backUntil;
-  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : back ? 'back' : 'ok';
-  $('connection').className = 'conn conn-' + kind;
+  const back = !isStale() && Date.now() < state.backUntil;
+  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : state.redisDown ? 'redis'
+    : back ? 'back' : 'ok';
+  $('connection').className = 'conn conn-' + (kind === 'redis' ? 'bad' : kind);
   $('connection').dataset.state = kind;
-  $('conn-text').textContent = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable' }[kind]);
+  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable' }[kind]);
+  // #conn-text is the live region: written only when its words change, so it speaks only then.
+  if ($('conn-text').textContent !== words) $('conn-text').textContent = words;
   $('updated').textContent = state.updatedAt ? t('updated', { time: fmtTime(state.updatedAt) }) : '';
-  $('main').classList.toggle('stale', state.reachable === false);
-  document.title = (state.reachable === false ? '⚠ ' : '') + 'Colmena';
+  const stale = isStale();
+  $('main').classList.toggle('stale', stale);
+  $('main').dataset.stale = String(stale);
+  $('node-grid').dataset.staleLabel = stale && state.updatedAt ? t('staleData', { time: fmtTime(state.updatedAt) }) : '';
+  renderTitle();
 
   const banner = $('conn-banner');
-  banner.hidden = kind !== 'bad' && kind !== 'back';
-  banner.className = 'banner banner-' + kind;
+  banner.hidden = kind !== 'bad' && kind !== 'redis' && kind !== 'back';
+  banner.className = 'banner banner-' + (kind === 'redis' ? 'bad' : kind);
+  banner.dataset.kind = kind;
   const s = fmtNumber(POLL_MS / 1000, 1);
-  banner.textContent = kind === 'back' ? t('bannerBack')
-    : state.updatedAt ? t('bannerDown', { time: fmtTime(state.updatedAt), s }) : t('bannerDownNever', { s });
+  const time = state.updatedAt ? fmtTime(state.updatedAt) : null;
+  const text = kind === 'back' ? t('bannerBack')
+    : kind === 'redis' ? (time ? t('bannerRedis', { time, s }) : t('bannerRedisNever', { s }))
+    : time ? t('bannerDown', { time, s }) : t('bannerDownNever', { s });
+  if (banner.textContent !== text) banner.textContent = text;
+}
+
+/** The tab's title: marked while the figures are stale or a node is lost, so a glance at the tab tells. */
+function renderTitle() {
+  const lost = (state.nodes || []).filter((n) => !n.online).length;
+  const mark = isStale() ? '⚠ ' : lost ? '⚠ ' + t('titleLost', { n: lost }) + ' · ' : '';
+  const title = mark + 'Colmena';
+  if (document.title !== title) document.title = title;
 }
 
 function renderPanelError(id, message) {
@@ -735,7 +790,20 @@ function renderSummary(summary, health) {
   });
   renderHealth($('sum-redis'), 'Redis', health && health.redis);
   renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
-  renderHealth($('sum-coord'), t('coordinator'), health && health.coordinator);
+  renderCoordinator($('sum-coord'), health && health.coordinator, state.summary && state.summary.coordinator);
+}
+
+/** Whether the API says no coordinator holds the lease: submitted tasks would wait until one starts. */
+function noCoordinator() { return !isStale() && !!state.health && state.health.coordinator === 'absent'; }
+
+/** The Coordinator chip: a leader at work (its name on hover), none, or unknown (Redis away). */
+function renderCoordinator(span, value, stats) {
+  const kind = value === 'working' ? 'up' : value === 'absent' ? 'down' : 'unknown';
+  span.className = 'health health-' + kind;
+  span.dataset.state = value === 'working' ? 'leader' : value === 'absent' ? 'none' : 'unknown';
+  span.textContent = t('coordinator') + ': ' + t({ up: 'coordLeader', down: 'coordNone', unknown: 'unknown' }[kind]);
+  span.title = kind === 'up' && stats && stats.holder ? t('coordLeaderHelp', { name: stats.holder })
+    : kind === 'down' ? t('coordNoneHelp') : '';
 }
 
 /** The last complete minute's count, and bars for every minute (the current one paler). */
@@ -792,6 +860,16 @@ function renderAlerts(summary) {
       el('span', 'alert-limit', t('alertOver', { limit: fmtPercent(a.threshold, 0) })));
     return li;
   });
+  // A node that stopped reporting is the first thing a class should see: its alert leads the list.
+  const lost = (state.nodes || []).filter((n) => !n.online && isNum(lostSince(n)))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  items.unshift(...lost.map((n) => {
+    const li = el('li', 'alert-item alert-red alert-lost');
+    li.dataset.node = n.id;
+    li.dataset.metric = 'lost';
+    li.append(el('strong', 'alert-node', n.id), el('span', 'alert-text', t('lostAlert', { age: fmtAge(dataNow() - lostSince(n)) })));
+    return li;
+  }));
   $('alert-items').replaceChildren(...items);
   $('alerts-empty').hidden = items.length > 0;
   $('alert-count').hidden = items.length === 0;

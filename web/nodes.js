@@ -3,6 +3,7 @@
 'use strict';
 
 const CHART_WINDOW_MS = 5 * 60 * 1000;
+const CLOCK_OFF_MS = 1000;           // a node's clock further than this from Redis's gets a flag on its card
 const CARD_ERROR_MS = 30000;          // how long a failed drain/resume/forget message stays on its card
 const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#e2e8f0', limit: '#dc2626' };
 
@@ -25,6 +26,7 @@ function renderNodes(nodes) {
     if (!seen.has(id)) { card.root.remove(); cards.delete(id); state.cardErrors.delete(id); }
   }
   $('nodes-empty').hidden = sorted.length > 0;
+  renderTitle();
 }
 
 function createCard(id) {
@@ -33,7 +35,9 @@ function createCard(id) {
   const head = el('header', 'card-head');
   const refs = { root, id, name: el('h3', 'node-id', id), status: el('span', 'badge status-badge'),
     drained: el('span', 'badge badge-drained') };
-  head.append(refs.name, refs.status, refs.drained);
+  refs.clock = el('span', 'badge badge-clock');
+  refs.clock.hidden = true;
+  head.append(refs.name, refs.status, refs.drained, refs.clock);
   refs.host = el('p', 'node-host');
   refs.os = el('p', 'node-os');
   refs.seen = el('p', 'node-seen');
@@ -68,6 +72,24 @@ function createCard(id) {
   }
   refs.actions = actions;
   root.append(actions);
+  // Forget asks first: a node forgotten by a slip of the finger vanishes from the class's screen.
+  refs.confirm = el('div', 'card-confirm');
+  refs.confirm.setAttribute('role', 'group');
+  refs.confirmText = el('p', 'card-confirm-text');
+  refs.confirmText.id = 'confirm-' + id.replace(/[^A-Za-z0-9_-]/g, '_');
+  refs.confirm.setAttribute('aria-labelledby', refs.confirmText.id);
+  const yes = el('button', 'action forget-yes');
+  yes.type = 'button';
+  yes.dataset.action = 'forget-yes';
+  yes.dataset.i18n = 'forgetYes';
+  const no = el('button', 'action forget-no');
+  no.type = 'button';
+  no.dataset.action = 'forget-no';
+  no.dataset.i18n = 'forgetNo';
+  refs.confirmNo = no;
+  refs.confirm.append(refs.confirmText, yes, no);
+  refs.confirm.hidden = true;
+  root.append(refs.confirm);
   refs.error = el('div', 'card-error');
   refs.error.setAttribute('role', 'alert');
   refs.errorText = el('span', 'card-error-text');
@@ -181,14 +203,19 @@ function renderCard(c, node) {
   c.os.title = c.os.textContent;
   c.os.hidden = !c.os.textContent;
   c.seen.hidden = node.online;
-  c.seen.textContent = node.lastSeen ? t('lastSeen', { time: fmtTime(node.lastSeen) }) : t('neverSeen');
+  const lost = lostSince(node);
+  c.seen.textContent = isNum(lost) ? t('lostAgo', { age: fmtAge(dataNow() - lost) }) : t('neverSeen');
+  c.seen.title = node.lastSeen ? t('lastSeen', { time: fmtTime(node.lastSeen) }) : '';
   renderCardAlerts(c, node.online ? node.alerts || [] : []);
+  renderClock(c, node);
 
-  setMetric(c.cpu, m && m.cpuPercent, m ? [m.cores && t('cores', { n: m.cores }), m.workers && t('slots', { n: m.workers })]
-    .filter(Boolean).join(' · ') : '');
-  setMetric(c.mem, m && m.memPercent, m ? fmtBytes(m.memUsedBytes) + ' / ' + fmtBytes(m.memTotalBytes) : '');
-  setMetric(c.disk, m && m.diskPercent, m ? fmtBytes(m.diskUsedBytes) + ' / ' + fmtBytes(m.diskTotalBytes) : '');
-  for (const [dir, rate] of [['rx', m && m.netRxBytesPerSec], ['tx', m && m.netTxBytesPerSec]]) {
+  // A lost node's last figures are not its state now: the card shows none rather than old ones.
+  const live = node.online ? m : null;
+  setMetric(c.cpu, live && live.cpuPercent, live ? [live.cores && t('cores', { n: live.cores }),
+    live.workers && t('slots', { n: live.workers })].filter(Boolean).join(' · ') : '');
+  setMetric(c.mem, live && live.memPercent, live ? fmtBytes(live.memUsedBytes) + ' / ' + fmtBytes(live.memTotalBytes) : '');
+  setMetric(c.disk, live && live.diskPercent, live ? fmtBytes(live.diskUsedBytes) + ' / ' + fmtBytes(live.diskTotalBytes) : '');
+  for (const [dir, rate] of [['rx', live && live.netRxBytesPerSec], ['tx', live && live.netTxBytesPerSec]]) {
     c[dir].value.textContent = fmtRate(rate);
     setBar(c[dir], isNum(rate) ? (rate / state.netPeak) * 100 : null);
   }
@@ -199,6 +226,28 @@ function renderCard(c, node) {
   c.done.textContent = fmtNumber(node.done ?? 0, 0);
   renderActions(c, node);
   renderChart(c, state.history.get(node.id) || [], node);
+}
+
+/**
+ * When a node that is not online last reported, on the server's clock (epoch ms), or null when it
+ * never did. lastSeen is the agent's own clock; its clockOffsetMs (agent minus Redis), when the API
+ * gives one, is taken off.
+ */
+function lostSince(node) {
+  const at = Date.parse(node.lastSeen);
+  if (isNaN(at)) return null;
+  return at - (isNum(node.clockOffsetMs) ? node.clockOffsetMs : 0);
+}
+
+/** A small flag when the node's clock is more than CLOCK_OFF_MS away from Redis's. */
+function renderClock(c, node) {
+  const off = node.clockOffsetMs;
+  const show = isNum(off) && Math.abs(off) > CLOCK_OFF_MS;
+  c.clock.hidden = !show;
+  if (!show) return;
+  const s = (off > 0 ? '+' : '−') + fmtNumber(Math.abs(off) / 1000, Math.abs(off) < 10000 ? 1 : 0);
+  c.clock.textContent = t('clockOff', { s });
+  c.clock.title = t('clockOffHelp', { s });
 }
 
 function renderCardAlerts(c, alerts) {
@@ -220,8 +269,12 @@ function renderActions(c, node) {
   c.actions.hidden = !admin;
   c.drain.hidden = !admin || !!node.drained;
   c.resume.hidden = !admin || !node.drained;
-  c.forget.hidden = !admin || !!node.online;
+  const confirming = admin && !node.online && state.confirmForget === node.id;
+  c.forget.hidden = !admin || !!node.online || confirming;
   for (const b of [c.drain, c.resume, c.forget]) b.disabled = busy;
+  c.confirm.hidden = !confirming;
+  c.confirmText.textContent = confirming ? t('forgetConfirm', { id: node.id }) : '';
+  if (!confirming && state.confirmForget === node.id) state.confirmForget = null;
   const err = state.cardErrors.get(node.id);
   if (err && Date.now() > err.until) state.cardErrors.delete(node.id);
   const shown = state.cardErrors.get(node.id);
@@ -326,6 +379,19 @@ function onCardClick(e) {
   if (button.dataset.action === 'dismiss') {
     state.cardErrors.delete(id);
     if (state.nodes) renderNodes(state.nodes);
+  } else if (button.dataset.action === 'forget') {
+    state.confirmForget = id;
+    if (state.nodes) renderNodes(state.nodes);
+    const c = cards.get(id);
+    if (c) c.confirmNo.focus();
+  } else if (button.dataset.action === 'forget-no') {
+    state.confirmForget = null;
+    if (state.nodes) renderNodes(state.nodes);
+    const c = cards.get(id);
+    if (c) c.forget.focus();
+  } else if (button.dataset.action === 'forget-yes') {
+    state.confirmForget = null;
+    nodeAction(id, 'forget');
   } else {
     nodeAction(id, button.dataset.action);
   }

@@ -223,6 +223,10 @@ function renderForm() {
     top.classList.remove('is-info');
   }
   $('submit-button').disabled = !state.types || form.busy === true;
+  const warn = $('submit-nocoord');
+  const show = noCoordinator();
+  if (warn.hidden === show) warn.hidden = !show;
+  warn.textContent = show ? t('noCoordinatorForm') : '';
 }
 
 function fmtBound(raw) {
@@ -291,7 +295,9 @@ async function onSubmit(e) {
     if (res.status === 202 && res.body) {
       const n = res.body.count ?? (res.body.ids || []).length;
       status.className = 'submit-status is-ok';
-      status.textContent = n === 1 ? t('submitted1') : t('submittedN', { n: fmtNumber(n, 0) });
+      status.textContent = (n === 1 ? t('submitted1') : t('submittedN', { n: fmtNumber(n, 0) }))
+        + (noCoordinator() ? ' — ' + t('submittedNoCoord') : '');
+      if (noCoordinator()) status.className = 'submit-status is-warn';
       for (const id of res.body.ids || []) state.mine.set(id, Date.now() + MINE_MS);
       state.cursor = '';
       state.cursorStack = [];
