@@ -13,7 +13,9 @@ const POLL_MS = 1500;
 // on screen are never more than two stats intervals old: at most 1 s in Redis (the default interval),
 // 0.25 s in the API's shared reading, 0.5 s here.
 const NODES_POLL_MS = 500;
-const HISTORY_EVERY = 4;              // full metric history every this many polls; in between, the latest sample is appended
+// The full metric history is read once, and again only after a gap (an outage, a hidden tab, a new
+// node, samples missed); otherwise each poll's latest sample is appended to what is on screen.
+const HISTORY_GAP_MS = 5000;
 const REQUEST_TIMEOUT_MS = 5000;
 const PAGE_SIZE = 25;
 const BACK_MS = 6000;                 // how long "connection is back" stays up
@@ -111,9 +113,19 @@ function locale() { return state.lang === 'es' ? 'es-ES' : 'en-GB'; }
 function serverNow() { return Date.now() + state.clockOffset; }
 function isNum(n) { return typeof n === 'number' && isFinite(n); }
 
+// Formatters are made once per language and kind: toLocaleString builds a new one at every call,
+// which was a good part of a quiet page's work.
+const formatters = new Map();
+function formatter(kind, make) {
+  const key = locale() + '|' + kind;
+  if (!formatters.has(key)) formatters.set(key, make(locale()));
+  return formatters.get(key);
+}
+
 function fmtNumber(n, digits) {
   if (!isNum(n)) return '—';
-  return n.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return formatter('n' + digits, (l) => new Intl.NumberFormat(l, { minimumFractionDigits: digits, maximumFractionDigits: digits }))
+    .format(n);
 }
 
 /** "97.5%" in English, "97,5 %" in Spanish. */
@@ -154,12 +166,14 @@ function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (isNaN(d)) return '—';
-  return d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return formatter('time', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hour12: false })).format(d);
 }
 
 function fmtMinute(iso) {
   const d = new Date(iso);
-  return isNaN(d) ? '—' : d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', hour12: false });
+  return isNaN(d) ? '—' : formatter('minute', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit',
+    hour12: false })).format(d);
 }
 
 /** "number=1088, seed=1" from the params JSON; the raw text when it is not an object. */
@@ -176,7 +190,8 @@ function fmtParams(params) {
 
 function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
 
-function level(p) { return p >= 85 ? 'level-high' : p >= 60 ? 'level-warn' : 'level-ok'; }
+/** A bar's colour agrees with the alerts: red from the metric's alert threshold, amber within 15 points of it. */
+function level(p, limit = 90) { return p >= limit ? 'level-high' : p >= limit - 15 ? 'level-warn' : 'level-ok'; }
 
 function metricName(metric) { return t({ cpu: 'cpu', memory: 'memory', disk: 'disk' }[metric] || metric); }
 
@@ -286,7 +301,7 @@ async function poll() {
   clearTimeout(pollTimer);
   const gen = state.sessionGen;
   try {
-    const withHistory = state.needHistory || state.pollCount % HISTORY_EVERY === 0;
+    const withHistory = state.needHistory;
     const checkMe = state.pollCount > 0 && state.pollCount % ME_EVERY === 0;
     state.pollCount++;
     const url = tasksUrl();
@@ -360,6 +375,7 @@ function acceptNodes(body, withHistory) {
   for (const node of state.nodes) {
     ids.add(node.id);
     if (withHistory && Array.isArray(node.history)) state.history.set(node.id, node.history.slice());
+    else if (node.online && !state.history.has(node.id)) state.needHistory = true;   // a new node: its past too
     else appendSample(node);
   }
   for (const id of [...state.history.keys()]) if (!ids.has(id)) state.history.delete(id);
@@ -415,6 +431,8 @@ function appendSample(node) {
   const samples = state.history.get(node.id) || [];
   const last = samples[samples.length - 1];
   if (last && last[0] >= at) return;
+  // Samples were missed (the tab was hidden, the API away): the next full poll reads the history again.
+  if (last && node.online && at - last[0] > HISTORY_GAP_MS) state.needHistory = true;
   samples.push([at, m.cpuPercent, m.memPercent, m.diskPercent]);
   if (samples.length > 600) samples.splice(0, samples.length - 600);
   state.history.set(node.id, samples);

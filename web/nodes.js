@@ -171,19 +171,30 @@ function addChart(root, refs) {
   root.append(box);
 }
 
-function setBar(m, percent) {
+/** Sets what changed only: an unchanged value touches nothing, so a quiet page does no layout or paint. */
+function put(e, prop, value) { if (e[prop] !== value) e[prop] = value; }
+function putAttr(e, name, value) { if (e.getAttribute(name) !== value) e.setAttribute(name, value); }
+
+function setBar(m, percent, limit) {
   const p = isNum(percent) ? Math.max(0, Math.min(100, percent)) : 0;
-  m.fill.style.width = p + '%';
-  m.fill.className = 'bar-fill ' + level(p);
-  m.bar.setAttribute('aria-valuenow', String(Math.round(p)));
-  m.bar.setAttribute('aria-label', m.label.textContent);
+  const scale = 'scaleX(' + (p / 100).toFixed(3) + ')';
+  if (m.fill.style.transform !== scale) m.fill.style.transform = scale;
+  put(m.fill, 'className', 'bar-fill ' + (limit === undefined ? '' : level(p, limit)));
+  putAttr(m.bar, 'aria-valuenow', String(Math.round(p)));
+  putAttr(m.bar, 'aria-label', m.label.textContent);
 }
 
-function setMetric(m, percent, detail) {
-  m.value.textContent = fmtPercent(isNum(percent) ? percent : null);
-  setBar(m, percent);
-  m.detail.textContent = detail;
-  m.detail.title = detail;
+function setMetric(m, percent, detail, limit) {
+  put(m.value, 'textContent', fmtPercent(isNum(percent) ? percent : null));
+  setBar(m, percent, limit);
+  put(m.detail, 'textContent', detail);
+  put(m.detail, 'title', detail);
+}
+
+/** The alert threshold of a metric ('cpuPercent', 'memPercent', 'diskPercent'), 90 until the API has said. */
+function limitOf(name) {
+  const th = state.summary && state.summary.thresholds;
+  return th && isNum(th[name]) ? th[name] : 90;
 }
 
 function renderCard(c, node) {
@@ -212,18 +223,20 @@ function renderCard(c, node) {
   // A lost node's last figures are not its state now: the card shows none rather than old ones.
   const live = node.online ? m : null;
   setMetric(c.cpu, live && live.cpuPercent, live ? [live.cores && t('cores', { n: live.cores }),
-    live.workers && t('slots', { n: live.workers })].filter(Boolean).join(' · ') : '');
-  setMetric(c.mem, live && live.memPercent, live ? fmtBytes(live.memUsedBytes) + ' / ' + fmtBytes(live.memTotalBytes) : '');
-  setMetric(c.disk, live && live.diskPercent, live ? fmtBytes(live.diskUsedBytes) + ' / ' + fmtBytes(live.diskTotalBytes) : '');
+    live.workers && t('slots', { n: live.workers })].filter(Boolean).join(' · ') : '', limitOf('cpuPercent'));
+  setMetric(c.mem, live && live.memPercent, live ? fmtBytes(live.memUsedBytes) + ' / ' + fmtBytes(live.memTotalBytes) : '',
+    limitOf('memPercent'));
+  setMetric(c.disk, live && live.diskPercent, live ? fmtBytes(live.diskUsedBytes) + ' / ' + fmtBytes(live.diskTotalBytes) : '',
+    limitOf('diskPercent'));
   for (const [dir, rate] of [['rx', live && live.netRxBytesPerSec], ['tx', live && live.netTxBytesPerSec]]) {
-    c[dir].value.textContent = fmtRate(rate);
+    put(c[dir].value, 'textContent', fmtRate(rate));
     setBar(c[dir], isNum(rate) ? (rate / state.netPeak) * 100 : null);
   }
-  c.netScale.textContent = t('netScale', { rate: fmtRate(state.netPeak) });
+  put(c.netScale, 'textContent', t('netScale', { rate: fmtRate(state.netPeak) }));
 
-  c.queued.textContent = fmtNumber(node.queued ?? 0, 0);
-  c.running.textContent = fmtNumber(node.running ?? 0, 0);
-  c.done.textContent = fmtNumber(node.done ?? 0, 0);
+  put(c.queued, 'textContent', fmtNumber(node.queued ?? 0, 0));
+  put(c.running, 'textContent', fmtNumber(node.running ?? 0, 0));
+  put(c.done, 'textContent', fmtNumber(node.done ?? 0, 0));
   renderActions(c, node);
   renderChart(c, state.history.get(node.id) || [], node);
 }
@@ -292,6 +305,13 @@ function renderChart(c, samples, node) {
   canvas.setAttribute('aria-label', t('chartLabel', { id: node.id, min: minutes }));
   c.chartFrom.textContent = t('chartAgo', { min: minutes });
   if (!w || !h) return;
+  // The chart moves a pixel every second or so: redrawn when a sample arrives, the size or the state
+  // changes, or a second has passed, not at every read of the node list.
+  const lastAt = samples.length ? samples[samples.length - 1][0] : 0;
+  const key = [lastAt, samples.length, w, h, node.online, state.lang].join();
+  if (key === c.chartKey && Date.now() - c.chartAt < 1000) return;
+  c.chartKey = key;
+  c.chartAt = Date.now();
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);

@@ -150,6 +150,32 @@ public final class WebDriver implements AutoCloseable {
         return call("POST", s("/execute/sync"), Map.of("script", js, "args", List.of(args))).get("value");
     }
 
+    /**
+     * CPU seconds (user + system) used so far by the browser's processes (every process below this
+     * chromedriver), from /proc; NaN where there is no /proc.
+     */
+    public double browserCpuSeconds() {
+        double ticks = 0;
+        for (ProcessHandle p : driver.descendants().toList()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime: fields 14 and 15
+            } catch (IOException | RuntimeException e) {
+                if (!Files.isDirectory(Path.of("/proc"))) {
+                    return Double.NaN;
+                }
+                // The process ended meanwhile: its time is no longer counted anywhere.
+            }
+        }
+        return ticks / 100.0;   // USER_HZ is 100 on Linux
+    }
+
+    /** Sends a Chrome DevTools Protocol command through chromedriver and returns its result. */
+    public JsonElement cdp(String command, Map<String, Object> params) throws Exception {
+        return call("POST", s("/goog/cdp/execute"), Map.of("cmd", command, "params", params)).get("value");
+    }
+
     public void screenshot(Path to) throws Exception {
         String b64 = call("GET", s("/screenshot"), null).get("value").getAsString();
         Files.createDirectories(to.getParent());
