@@ -544,6 +544,7 @@ function enterDashboard(me) {
   state.needHistory = true;
   $('login-screen').hidden = true;
   $('main').hidden = false;
+  $('skip-link').setAttribute('href', '#main');
   $('site-foot').hidden = false;
   $('connection').hidden = false;
   $('login-password').value = '';
@@ -585,6 +586,7 @@ function showLogin({ error, notice } = {}) {
   $('connection').hidden = true;
   $('session').hidden = true;
   $('login-screen').hidden = false;
+  $('skip-link').setAttribute('href', '#login-screen');
   setLoginMessage('login-error', error || '');
   setLoginMessage('login-notice', notice || '');
   document.title = 'Colmena';
@@ -636,6 +638,9 @@ async function onLogin(e) {
   if (res.ok && res.body) {
     bootPending = false;
     enterDashboard(res.body);
+    // Who logged in with the keyboard goes on from the top of what they came for, not from a
+    // login button that is gone.
+    $('page-title').focus();
     return;
   }
   setLoginMessage('login-error', msg('loginFailed', { msg: errorText(res) }));

@@ -145,6 +145,11 @@ public final class WebDriver implements AutoCloseable {
         call("POST", s("/element/" + element + "/value"), Map.of("text", text));
     }
 
+    /** Runs asynchronous JavaScript: the script calls its last argument with the result. */
+    public JsonElement scriptAsync(String js, Object... args) throws Exception {
+        return call("POST", s("/execute/async"), Map.of("script", js, "args", List.of(args))).get("value");
+    }
+
     /** Runs JavaScript in the page and returns its result as JSON. */
     public JsonElement script(String js, Object... args) throws Exception {
         return call("POST", s("/execute/sync"), Map.of("script", js, "args", List.of(args))).get("value");
