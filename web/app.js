@@ -265,7 +265,19 @@ async function send(method, path, payload) {
   }
 }
 
-function errorText(res) { return (res.body && res.body.error) || ('HTTP ' + res.status); }
+/**
+ * What went wrong, in the page's language: an error with a stable code the dictionary knows
+ * (err_<code>) is written from its values; any other keeps the API's own words (English).
+ */
+function errorText(res) {
+  const body = res.body;
+  if (body && typeof body.code === 'string' && DICT.en['err_' + body.code]) {
+    const vars = {};
+    for (const [k, v] of Object.entries(body.values || {})) vars[k] = Number.isSafeInteger(v) ? fmtNumber(v, 0) : v;
+    return t('err_' + body.code, vars);
+  }
+  return (body && body.error) || ('HTTP ' + res.status);
+}
 
 /** GET a JSON path. Rejects with ApiError when the API answered with an error, TypeError when it did not answer. */
 async function getJson(path) {
@@ -564,8 +576,7 @@ function leaveDashboard(message) {
   state.cardErrors.clear();
   state.mine.clear();
   clearFormErrors();
-  $('submit-status').textContent = '';
-  $('submit-status').className = 'submit-status';
+  if (typeof setSubmitStatus === 'function') setSubmitStatus('');
   if (typeof adminLeft === 'function') adminLeft();
   applyRole();
   showLogin(message);
@@ -719,7 +730,12 @@ function initialLang() {
   let saved = null;
   try { saved = localStorage.getItem(LANG_KEY); } catch (e) { /* storage blocked: fall back to the browser */ }
   if (saved === 'es' || saved === 'en') return saved;
-  return (navigator.language || '').toLowerCase().startsWith('es') ? 'es' : 'en';
+  // The first of the browser's languages that the page has; Spanish (the paper's users) when none is.
+  for (const l of navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || '']) {
+    const two = String(l).toLowerCase().slice(0, 2);
+    if (two === 'es' || two === 'en') return two;
+  }
+  return 'es';
 }
 
 function applyLanguage(lang) {

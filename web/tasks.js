@@ -190,7 +190,9 @@ function renderParams(typeName) {
     const hint = el('span', 'field-hint');
     hint.dataset.min = String(p.min);
     hint.dataset.max = String(p.max);
-    const help = el('span', 'field-help', p.help || '');
+    const help = el('span', 'field-help', described('param_' + typeName + '_' + p.name, p.help));
+    help.dataset.described = 'param_' + typeName + '_' + p.name;
+    help.dataset.fallback = p.help || '';
     const error = el('span', 'field-error');
     error.dataset.field = 'params.' + p.name;
     error.setAttribute('role', 'alert');
@@ -201,13 +203,30 @@ function renderParams(typeName) {
   }
   if (!fields.length && type) fields.push(el('p', 'field-help', t('paramsNone')));
   box.replaceChildren(...fields);
-  $('type-summary').textContent = type ? type.summary || '' : '';
+  $('type-summary').dataset.described = 'type_' + typeName;
+  $('type-summary').dataset.fallback = type ? type.summary || '' : '';
+  $('type-summary').textContent = type ? described('type_' + typeName, type.summary) : '';
   clearFormErrors();
   renderForm();
 }
 
+function fieldErrorText(m) { return m && m.status !== undefined && 'body' in m ? errorText(m) : tr(m); }
+
+/** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
+function described(key, fallback) {
+  return DICT.en[key] !== undefined ? t(key) : fallback || '';
+}
+
 /** The translated parts of the form; what the user typed is never touched. */
 function renderForm() {
+  document.querySelectorAll('#submit-form .field-error').forEach((e) => {
+    if (e.dataset.source === 'api' && e.message) e.textContent = fieldErrorText(e.message);
+  });
+  renderSubmitStatus();
+  document.querySelectorAll('#submit-form [data-described]').forEach((e) => {
+    const text = described(e.dataset.described, e.dataset.fallback);
+    if (e.textContent !== text) e.textContent = text;
+  });
   document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
     h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
   });
@@ -237,16 +256,21 @@ function fmtBound(raw) {
 function clearFormErrors() {
   document.querySelectorAll('#submit-form .field-error').forEach((e) => {
     if (e.dataset.source === 'types') return;
-    e.hidden = true; e.textContent = ''; e.dataset.source = '';
+    e.hidden = true; e.textContent = ''; e.dataset.source = ''; e.message = null;
   });
   document.querySelectorAll('#submit-form [aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
 }
 
-/** Puts message beside the field the API named; a field the form does not show gets it at the top. */
+/**
+ * Puts a message beside the field the API named; a field the form does not show gets it at the top.
+ * The message is a msg() or the API's answer itself, kept on the element so that a change of
+ * language writes it again (errorText reads the answer's code in the language of the moment).
+ */
 function showFieldError(field, message) {
   let box = field ? document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(field)}"]`) : null;
   if (!box) box = document.querySelector('#submit-form .field-error[data-field="form"]');
-  box.textContent = message;
+  box.message = message;
+  box.textContent = fieldErrorText(message);
   box.dataset.source = 'api';
   box.classList.remove('is-info');
   box.hidden = false;
@@ -274,43 +298,51 @@ function readForm() {
   return { body, problems };
 }
 
+/** The line under the form: kept as messages (msg()), so a change of language rewrites it. */
+function setSubmitStatus(kind, ...messages) {
+  form.status = { kind, messages: messages.filter(Boolean) };
+  renderSubmitStatus();
+}
+
+function renderSubmitStatus() {
+  const st = form.status || { kind: '', messages: [] };
+  const status = $('submit-status');
+  const text = st.messages.map(tr).join(' — ');
+  if (status.textContent !== text) status.textContent = text;
+  status.className = 'submit-status' + (st.kind ? ' ' + st.kind : '');
+}
+
 async function onSubmit(e) {
   e.preventDefault();
   if (form.busy || !state.types) return;
   clearFormErrors();
-  const status = $('submit-status');
   const { body, problems } = readForm();
   if (problems.length) {
-    problems.forEach((f) => showFieldError(f, t('notNumber')));
-    status.className = 'submit-status is-error';
-    status.textContent = t('notSubmitted');
+    problems.forEach((f) => showFieldError(f, msg('notNumber')));
+    setSubmitStatus('is-error', msg('notSubmitted'));
     return;
   }
   form.busy = true;
   renderForm();
-  status.className = 'submit-status';
-  status.textContent = t('submitting');
+  setSubmitStatus('', msg('submitting'));
   try {
     const res = await request('POST', '/api/tasks', body);
     if (res.status === 202 && res.body) {
       const n = res.body.count ?? (res.body.ids || []).length;
-      status.className = 'submit-status is-ok';
-      status.textContent = (n === 1 ? t('submitted1') : t('submittedN', { n: fmtNumber(n, 0) }))
-        + (noCoordinator() ? ' — ' + t('submittedNoCoord') : '');
-      if (noCoordinator()) status.className = 'submit-status is-warn';
+      const waiting = noCoordinator();
+      setSubmitStatus(waiting ? 'is-warn' : 'is-ok', n === 1 ? msg('submitted1') : msg('submittedN', { n: fmtNumber(n, 0) }),
+        waiting ? msg('submittedNoCoord') : null);
       for (const id of res.body.ids || []) state.mine.set(id, Date.now() + MINE_MS);
       state.cursor = '';
       state.cursorStack = [];
       poll();
     } else {
-      showFieldError(res.status === 400 && res.body ? res.body.field : null, errorText(res));
-      status.className = 'submit-status is-error';
-      status.textContent = t('notSubmitted');
+      showFieldError(res.status === 400 && res.body ? res.body.field : null, res);
+      setSubmitStatus('is-error', msg('notSubmitted'));
     }
   } catch (err) {
-    showFieldError(null, t('apiError', { msg: t('unreachableShort') }));
-    status.className = 'submit-status is-error';
-    status.textContent = '';
+    showFieldError(null, msg('apiError', { msg: msg('unreachableShort') }));
+    setSubmitStatus('is-error');
   } finally {
     form.busy = false;
     renderForm();

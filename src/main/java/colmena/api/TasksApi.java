@@ -152,7 +152,9 @@ final class TasksApi {
         try {
             TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
-            throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
+            String field = e.field().equals("type") ? "type" : "params." + e.field();
+            throw e.code() == null ? field(e.getMessage(), field) : new ApiException(400, e.getMessage(),
+                    Map.of("field", field, "code", e.code(), "values", e.values()));
         }
         List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null);
         List<String> ids = tasks.stream().map(TaskMessage::id).toList();
@@ -220,7 +222,8 @@ final class TasksApi {
                 return p.getAsString();
             }
         }
-        throw field("params." + name + " must be a number", "params." + name);
+        throw new ApiException(400, "params." + name + " must be a number", Map.of("field", "params." + name,
+                "code", "param_not_number", "values", Map.of("param", name)));
     }
 
     private static int count(JsonElement e) {
@@ -233,7 +236,8 @@ final class TasksApi {
                 return (int) d;
             }
         }
-        throw field("count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e, "count");
+        throw new ApiException(400, "count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e,
+                Map.of("field", "count", "code", "count_range", "values", Map.of("max", MAX_SUBMIT_COUNT, "got", e.toString())));
     }
 
     private static ApiException field(String message, String field) {

@@ -74,8 +74,13 @@ public final class WebDriver implements AutoCloseable {
         return null;
     }
 
-    /** Starts chromedriver and a headless browser session. */
+    /** Starts chromedriver and a headless browser session whose user prefers English. */
     public static WebDriver start(int width, int height) throws Exception {
+        return start(width, height, "en-US");
+    }
+
+    /** Starts chromedriver and a headless browser session whose user prefers language {@code lang}. */
+    public static WebDriver start(int width, int height, String lang) throws Exception {
         int port = TestRedis.freePort();
         Process p = new ProcessBuilder(find("chromedriver"), "--port=" + port).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -101,7 +106,8 @@ public final class WebDriver implements AutoCloseable {
         Map<String, Object> options = Map.of("binary", browser(), "args", List.of("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US"));
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=" + lang),
+                "prefs", Map.of("intl.accept_languages", lang));
         JsonObject created = wd.call("POST", "/session", Map.of("capabilities",
                 Map.of("alwaysMatch", Map.of("browserName", "chrome", "goog:chromeOptions", options))));
         wd.session = created.getAsJsonObject("value").get("sessionId").getAsString();
