@@ -750,6 +750,27 @@ function applyLanguage(lang) {
   renderAll();
 }
 
+// ---------------------------------------------------------------- projector (kiosk) mode
+
+const KIOSK_KEY = 'colmena.kiosk';
+
+/** On when the address says ?kiosk=1 (a screen left on a wall), else as last chosen on this browser. */
+function initialKiosk() {
+  const asked = new URLSearchParams(location.search).get('kiosk');
+  if (asked === '1' || asked === 'true') return true;
+  if (asked === '0' || asked === 'false') return false;
+  try { return localStorage.getItem(KIOSK_KEY) === '1'; } catch (e) { return false; }
+}
+
+function applyKiosk(on, remember) {
+  document.body.classList.toggle('kiosk', on);
+  $('kiosk-toggle').setAttribute('aria-pressed', String(on));
+  if (remember) {
+    try { localStorage.setItem(KIOSK_KEY, on ? '1' : '0'); } catch (e) { /* not remembered; still switched */ }
+  }
+  redrawCharts();
+}
+
 // ---------------------------------------------------------------- panels
 
 function renderAll() {
@@ -945,6 +966,8 @@ function start() {
   window.addEventListener('resize', onResize);
   if (typeof adminStart === 'function') adminStart();
   if (typeof setupPhotos === 'function') setupPhotos();
+  $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
+  applyKiosk(initialKiosk(), false);
   applyLanguage(initialLang());
   boot();
 }
