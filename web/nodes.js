@@ -5,7 +5,7 @@
 const CHART_WINDOW_MS = 5 * 60 * 1000;
 const CLOCK_OFF_MS = 1000;           // a node's clock further than this from Redis's gets a flag on its card
 const CARD_ERROR_MS = 30000;          // how long a failed drain/resume/forget message stays on its card
-const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#e2e8f0', limit: '#dc2626' };
+const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#cbd5e1', limit: '#b91c1c', axis: '#4f5b68' };
 
 // ---- node cards: built once per node id, then patched in place
 
@@ -320,35 +320,52 @@ function renderChart(c, samples, node) {
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  const end = serverNow();
+  const end = dataNow();
   const start = end - CHART_WINDOW_MS;
-  const pad = 3;
-  const x = (ms) => ((ms - start) / CHART_WINDOW_MS) * w;
+  const pad = 6;
+  const axis = 38;                      // room on the left for the 0 / 50 / 100 % labels
+  const x = (ms) => axis + ((ms - start) / CHART_WINDOW_MS) * (w - axis);
   const y = (p) => pad + (1 - Math.max(0, Math.min(100, p)) / 100) * (h - 2 * pad);
 
   ctx.lineWidth = 1;
-  ctx.strokeStyle = CHART_COLORS.grid;
-  for (const p of [0, 50, 100]) { ctx.beginPath(); ctx.moveTo(0, y(p) + 0.5); ctx.lineTo(w, y(p) + 0.5); ctx.stroke(); }
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  for (const p of [0, 50, 100]) {
+    ctx.strokeStyle = CHART_COLORS.grid;
+    ctx.beginPath(); ctx.moveTo(axis, y(p) + 0.5); ctx.lineTo(w, y(p) + 0.5); ctx.stroke();
+    ctx.fillStyle = CHART_COLORS.axis;
+    ctx.fillText(fmtPercent(p, 0), axis - 3, y(p));
+  }
   const limit = state.summary && state.summary.thresholds && state.summary.thresholds.cpuPercent;
   if (isNum(limit)) {
     ctx.setLineDash([4, 4]);
     ctx.strokeStyle = CHART_COLORS.limit;
-    ctx.beginPath(); ctx.moveTo(0, y(limit)); ctx.lineTo(w, y(limit)); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(axis, y(limit)); ctx.lineTo(w, y(limit)); ctx.stroke();
     ctx.setLineDash([]);
+    // The threshold line says what it is, under it at the left, where the newest samples are not.
+    ctx.fillStyle = CHART_COLORS.limit;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(t('chartLimit', { limit: fmtPercent(limit, 0) }), axis + 4, y(limit) + 2);
   }
   const interval = (node.metrics && node.metrics.intervalMs) || 1000;
   const gapMs = Math.max(5000, interval * 4);
   const muted = !node.online;
-  drawSeries(ctx, samples, 2, muted ? '#94a3b8' : CHART_COLORS.mem, x, y, start, gapMs);
-  drawSeries(ctx, samples, 1, muted ? '#64748b' : CHART_COLORS.cpu, x, y, start, gapMs);
+  // Memory dashed, CPU solid with a dot on its newest sample: told apart without colour too.
+  drawSeries(ctx, samples, 2, muted ? '#64748b' : CHART_COLORS.mem, x, y, start, gapMs, [6, 3]);
+  drawSeries(ctx, samples, 1, muted ? '#475569' : CHART_COLORS.cpu, x, y, start, gapMs, []);
 }
 
-function drawSeries(ctx, samples, index, color, x, y, start, gapMs) {
+function drawSeries(ctx, samples, index, color, x, y, start, gapMs, dash) {
   ctx.strokeStyle = color;
+  ctx.fillStyle = color;
   ctx.lineWidth = 2;
   ctx.lineJoin = 'round';
+  ctx.setLineDash(dash);
   ctx.beginPath();
   let prev = null;
+  let last = null;
   for (const s of samples) {
     const at = s[0];
     const v = s[index];
@@ -356,8 +373,12 @@ function drawSeries(ctx, samples, index, color, x, y, start, gapMs) {
     if (prev === null || at - prev > gapMs) ctx.moveTo(x(at), y(v));
     else ctx.lineTo(x(at), y(v));
     prev = at;
+    last = [x(at), y(v)];
   }
   ctx.stroke();
+  ctx.setLineDash([]);
+  if (last && !dash.length) { ctx.beginPath(); ctx.arc(last[0], last[1], 3, 0, 2 * Math.PI); ctx.fill(); }
+  if (last && dash.length) { ctx.fillRect(last[0] - 3, last[1] - 3, 6, 6); }
 }
 
 function redrawCharts() {
