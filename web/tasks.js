@@ -13,7 +13,18 @@ function renderFilters() {
   fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type);
   $('f-status').value = state.filters.status;
   const q = new URLSearchParams({ node: state.filters.node, status: state.filters.status, type: state.filters.type });
-  $('csv-link').href = '/api/tasks.csv?' + q.toString();
+  // For the spreadsheet that will open it: Spanish Excel splits on ';' and needs the BOM to read
+  // UTF-8; times in this browser's zone; a file named after the day.
+  if (state.lang === 'es') q.set('sep', 'semicolon');
+  q.set('bom', '1');
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) q.set('tz', zone);
+  const href = '/api/tasks.csv?' + q.toString();
+  if ($('csv-link').getAttribute('href') !== href) $('csv-link').href = href;
+  const day = new Date();
+  const name = t('csvFile', { date: day.getFullYear() + '-' + String(day.getMonth() + 1).padStart(2, '0') + '-'
+    + String(day.getDate()).padStart(2, '0') });
+  if ($('csv-link').getAttribute('download') !== name) $('csv-link').setAttribute('download', name);
   $('csv-link').title = t('csvHelp');
 }
 
