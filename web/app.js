@@ -850,20 +850,28 @@ function renderSummary(summary, health) {
   });
   renderHealth($('sum-redis'), 'Redis', health && health.redis);
   renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
-  renderCoordinator($('sum-coord'), health && health.coordinator, state.summary && state.summary.coordinator);
+  renderCoordinator($('sum-coord'), health, state.summary && state.summary.coordinator);
 }
 
 /** Whether the API says no coordinator holds the lease: submitted tasks would wait until one starts. */
 function noCoordinator() { return !isStale() && !!state.health && state.health.coordinator === 'absent'; }
 
-/** The Coordinator chip: a leader at work (its name on hover), none, or unknown (Redis away). */
-function renderCoordinator(span, value, stats) {
-  const kind = value === 'working' ? 'up' : value === 'absent' ? 'down' : 'unknown';
-  span.className = 'health health-' + kind;
-  span.dataset.state = value === 'working' ? 'leader' : value === 'absent' ? 'none' : 'unknown';
-  span.textContent = t('coordinator') + ': ' + t({ up: 'coordLeader', down: 'coordNone', unknown: 'unknown' }[kind]);
-  span.title = kind === 'up' && stats && stats.holder ? t('coordLeaderHelp', { name: stats.holder })
-    : kind === 'down' ? t('coordNoneHelp') : '';
+/**
+ * The Coordinator chip: a leader at work (with how many stand by; its name on hover), only a
+ * standby about to take over, none, or unknown (Redis away).
+ */
+function renderCoordinator(span, health, stats) {
+  const value = health && health.coordinator;
+  const standby = (health && health.coordinatorsStandingBy) || 0;
+  const kind = { working: 'leader', standby: 'standby', absent: 'none' }[value] || 'unknown';
+  span.className = 'health health-' + { leader: 'up', standby: 'warn', none: 'down', unknown: 'unknown' }[kind];
+  span.dataset.state = kind;
+  const words = { leader: t('coordLeader'), standby: t('coordStandbyOnly'), none: t('coordNone'), unknown: t('unknown') }[kind];
+  const extra = kind === 'leader' && standby > 0 ? ' · ' + t('coordStandby', { n: standby }) : '';
+  const text = t('coordinator') + ': ' + words + extra;
+  if (span.textContent !== text) span.textContent = text;
+  span.title = kind === 'leader' && stats && stats.holder ? t('coordLeaderHelp', { name: stats.holder })
+    : kind === 'none' ? t('coordNoneHelp') : kind === 'standby' ? t('coordStandbyHelp') : '';
 }
 
 /** The last complete minute's count, and bars for every minute (the current one paler). */

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * deadletter                 list    anyone (LPUSH, trimmed)        messages that could not be read, with why
  * coordinator:leader         string  coordinator (SET NX PX)        the lease of the working coordinator
  * coordinator:stats          string  coordinator, every second (TTL) placement and node-reading timings, JSON
+ * coordinator:standby        zset    coordinator (with the lease)   coordinators standing by, scored by when that ends (ms, Redis's clock)
  * colmena:epoch              string  coordinator                    marks this Redis's data as Colmena's
  * reply:&lt;uuid&gt;               list    coordinator (RPUSH, TTL)       stored results for a waiting submitter
  * tasks:done:&lt;minute&gt;        string  coordinator (INCRBY, TTL)      tasks stored DONE in that minute (epoch minute)
@@ -37,6 +38,7 @@ public final class RedisKeys {
     public static final String DEAD_LETTER = "deadletter";
     public static final String LEADER = "coordinator:leader";
     public static final String COORDINATOR_STATS = "coordinator:stats";
+    public static final String COORDINATOR_STANDBY = "coordinator:standby";
     public static final String EPOCH = "colmena:epoch";
     private static final String REPLY_PREFIX = "reply:";
 

@@ -111,9 +111,15 @@ class DashboardTruthBrowserTest {
 
     @Test
     @Order(2)
-    void aDeadCoordinatorShowsNoneInServicesAndTheSubmitFormWarns() throws Exception {
+    void theCoordinatorChipCountsStandbysAndADeadCoordinatorShowsNoneAndTheFormWarns() throws Exception {
         waitFor("the coordinator chip says working", () -> "leader".equals(attr("#sum-coord", "data-state")));
         assertTrue(!visible("#submit-nocoord"), "no warning while a coordinator works");
+        Coordinator second = cluster.startCoordinator("least-loaded");
+        waitFor("one standing by", () -> browser.text(one("#sum-coord")).equals("Coordinator: working · 1 standing by"));
+        coordinator.stop();
+        waitFor("the second took over, none standing by", () -> second.isLeader()
+                && browser.text(one("#sum-coord")).equals("Coordinator: working"));
+        coordinator = second;
         coordinator.stop();
         waitFor("the coordinator chip says none", () -> "none".equals(attr("#sum-coord", "data-state"))
                 && browser.text(one("#sum-coord")).equals("Coordinator: none"));
