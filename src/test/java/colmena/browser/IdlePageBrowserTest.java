@@ -35,6 +35,7 @@ class IdlePageBrowserTest {
     private static Cluster cluster;
     private static ApiServer api;
     private static WebDriver browser;
+    private static String page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +50,8 @@ class IdlePageBrowserTest {
         api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
         api.start();
         browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
+        page = "http://127.0.0.1:" + api.port() + "/";
+        browser.open(page);
         Page.waitFor("two cards with figures", () -> browser.findAll(".node-card .cpu-value").size() == 2
                 && browser.text(browser.findAll(".node-card .cpu-value").get(0)).contains("%"));
     }
@@ -83,6 +85,32 @@ class IdlePageBrowserTest {
                 + " all browser processes %.2f s CPU = %.1f %% of a core%n", busy, wall, share * 100, cpu, cpu / wall * 100);
         double cpuShare = Double.isNaN(cpu) ? share : cpu / wall;
         assertTrue(cpuShare < MAX_CPU_SHARE, String.format("the browser used %.1f %% of a core", cpuShare * 100));
+    }
+
+    @Test
+    void thePageLoadsWithoutLayoutShift() throws Exception {
+        browser.open("about:blank");
+        browser.open(page);
+        Thread.sleep(8_000);   // login check, first polls, full history, types, a few node reads
+        JsonElement shifts = browser.scriptAsync("""
+                const done = arguments[arguments.length - 1];
+                const out = { total: 0, sources: [] };
+                new PerformanceObserver((list) => {
+                  for (const e of list.getEntries()) {
+                    if (e.hadRecentInput) continue;
+                    out.total += e.value;
+                    for (const s of e.sources || []) {
+                      const n = s.node;
+                      out.sources.push((n && n.nodeType === 1 ? n.tagName + '#' + n.id + '.' + n.className : String(n))
+                        + ' ' + e.value.toFixed(3) + ' @' + Math.round(e.startTime) + 'ms');
+                    }
+                  }
+                }).observe({ type: 'layout-shift', buffered: true });
+                setTimeout(() => done(out), 200);
+                """);
+        double cls = shifts.getAsJsonObject().get("total").getAsDouble();
+        System.out.printf("layout shift while loading: %.3f %s%n", cls, shifts.getAsJsonObject().get("sources"));
+        assertTrue(cls < 0.1, "cumulative layout shift " + cls + ": " + shifts.getAsJsonObject().get("sources"));
     }
 
     private static double taskSeconds() throws Exception {
