@@ -783,6 +783,7 @@ function renderAll() {
   renderPanelError('nodes-error', state.nodesError);
   renderFilters();
   if (state.page) renderTasks(state.page);
+  if (typeof renderDetail === 'function') renderDetail();
   renderPanelError('tasks-error', state.tasksError);
   renderForm();
   if (typeof renderAdmin === 'function') renderAdmin();
@@ -964,6 +965,8 @@ function start() {
   $('older').addEventListener('click', onOlder);
   $('newer').addEventListener('click', onNewer);
   $('newest').addEventListener('click', onNewest);
+  $('task-body').addEventListener('click', onTaskOpen);
+  $('task-detail').addEventListener('close', onDetailClose);
   $('node-grid').addEventListener('click', onCardClick);
   $('submit-form').addEventListener('submit', onSubmit);
   $('submit-form').addEventListener('input', onFormInput);

@@ -94,7 +94,12 @@ function taskRow(task) {
   const when = task.submittedAt || task.timestamp;
   cell('time', 'colTime', fmtTime(when),
     t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
-  cell('mono task-id', 'colTask', '…' + String(task.id || '').slice(-8), task.id);
+  const idCell = cell('mono task-id', 'colTask');
+  const open = el('button', 'link-button task-open', '…' + String(task.id || '').slice(-8));
+  open.type = 'button';
+  open.dataset.task = task.id;
+  open.title = t('detailOpen', { id: task.id });
+  idCell.append(open);
   cell('task-type', 'colType', task.type);
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
@@ -123,6 +128,60 @@ function taskRow(task) {
     why.append(list);
   }
   return tr;
+}
+
+// ---- task detail: everything about one task, in a dialog, instead of hover tooltips
+
+let detailTask = null;     // the task shown, as the table last had it
+let detailOpener = null;   // the button that opened it, to give focus back
+
+function onTaskOpen(e) {
+  const button = e.target.closest('button.task-open');
+  if (!button) return;
+  const task = state.page && (state.page.tasks || []).find((x) => x.id === button.dataset.task);
+  if (!task) return;
+  detailTask = task;
+  detailOpener = button;
+  renderDetail();
+  $('task-detail').showModal();
+  refreshDetail(task.id);
+}
+
+/** The task as the API has it now (a RUNNING task may have finished since the table was drawn). */
+async function refreshDetail(id) {
+  try {
+    const fresh = await getJson('/api/tasks/' + encodeURIComponent(id));
+    if (detailTask && detailTask.id === id && $('task-detail').open) { detailTask = fresh; renderDetail(); }
+  } catch (err) { /* the table's copy stays shown */ }
+}
+
+function renderDetail() {
+  const task = detailTask;
+  if (!task) return;
+  $('detail-title').textContent = t('detailTitle', { type: task.type });
+  const failed = task.status === 'FAILED';
+  const rows = [
+    ['colTask', task.id, 'mono'],
+    ['colType', task.type],
+    ['colParams', fmtParams(task.params) || '—', 'mono'],
+    ['colNode', task.node || '—'],
+    ['colStatus', task.status],
+    [failed ? 'detailError' : 'detailResult', String((failed ? task.error : task.result) ?? '—'), failed ? 'error' : 'mono'],
+    ['colWhy', task.reason || '—'],
+    ['detailMoves', (task.moves || []).length ? (task.moves || []).join('\n') : t('detailNoMoves')],
+    ['colAttempts', String(task.attempts ?? '—')],
+    ['detailSubmitted', fmtTime(task.submittedAt)],
+    ['detailStarted', fmtTime(task.startedAt)],
+    ['detailFinished', fmtTime(task.finishedAt)],
+    ['colDuration', fmtDuration(task.durationMs)],
+  ];
+  $('detail-list').replaceChildren(...rows.flatMap(([key, value, cls]) => [el('dt', null, t(key)), el('dd', cls || null, value)]));
+}
+
+function onDetailClose() {
+  detailTask = null;
+  if (detailOpener && detailOpener.isConnected) detailOpener.focus();
+  else { const again = detailOpener && document.querySelector(`button.task-open[data-task="${CSS.escape(detailOpener.dataset.task)}"]`); if (again) again.focus(); }
 }
 
 function onFilterChange(e) {

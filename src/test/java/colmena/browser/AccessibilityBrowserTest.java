@@ -117,6 +117,27 @@ class AccessibilityBrowserTest {
         Page.waitFor("focus in the content", () -> browser.script("return document.activeElement.id;").getAsString().equals("main"));
     }
 
+    @Test
+    @Order(4)
+    void aTasksDetailOpensFromItsRowShowsEverythingAndGivesFocusBack() throws Exception {
+        Page.waitFor("rows of history", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
+        String button = browser.findAll("tr.task-row button.task-open").get(0);
+        String id = browser.attribute(button, "data-task");
+        browser.click(button);
+        Page.waitFor("the dialog open", () -> browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
+        Page.waitFor("the full id and why it went there", () -> {
+            String text = browser.text(browser.findAll("#detail-list").get(0));
+            return text.contains(id) && (text.contains("Why here?") || text.contains("¿Por qué aquí?"));
+        });
+        browser.screenshot(Path.of("target", "task-detail.png"));
+        List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "task detail:\n" + String.join("\n", found));
+        browser.click(browser.findAll("#detail-close").get(0));
+        Page.waitFor("the dialog closed", () -> !browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
+        Page.waitFor("focus back on the row's button", () -> id.equals(
+                browser.script("return document.activeElement.dataset.task || '';").getAsString()));
+    }
+
     private static void language(String lang) throws Exception {
         browser.click(browser.findAll("button[data-lang=\"" + lang + "\"]").get(0));
         Page.waitFor("the page in " + lang, () -> lang.equals(browser.script("return document.documentElement.lang;").getAsString()));
