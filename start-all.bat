@@ -101,7 +101,7 @@ for %%a in (nodo1 nodo2) do (
 )
 call :wait_api
 if errorlevel 1 goto failed
-call :check_alive
+call :wait_ready
 if errorlevel 1 goto failed
 call :welcome
 set "CODE=0"
@@ -272,6 +272,36 @@ if %SHOW%==0 echo Waiting for the dashboard at http://localhost:%COLMENA_API_POR
 call :sleep1
 set /a WAITED+=1
 goto wait_api_loop
+
+rem Waits up to 60 s until the coordinator and each agent say in their logs that they work, failing as
+rem soon as a part stops; then watches every part 2 s more, so a part that dies right after starting
+rem (a database lock, a refused Redis password) is named here rather than found on the dashboard.
+:wait_ready
+set /a WAITED=0
+:wait_ready_loop
+call :check_alive
+if errorlevel 1 exit /b 1
+set "PENDING="
+findstr /c:"is the leader" /c:"Standing by" "%LOGS%\coordinator.log" >nul 2>nul || set "PENDING=coordinator"
+for %%a in (nodo1 nodo2) do (
+  findstr /c:"Agent '%%a' started" "%LOGS%\%%a.log" >nul 2>nul || set "PENDING=%%a"
+)
+if not defined PENDING goto wait_ready_settle
+if %WAITED% GEQ 60 (
+  echo The %PENDING% part did not say it works within 60 s; the end of "%CD%\%LOGS%\%PENDING%.log":
+  call :tail "%LOGS%\%PENDING%.log"
+  exit /b 1
+)
+call :sleep1
+set /a WAITED+=1
+goto wait_ready_loop
+:wait_ready_settle
+call :sleep1
+call :check_alive
+if errorlevel 1 exit /b 1
+call :sleep1
+call :check_alive
+exit /b
 
 rem Whether %1 answers HTTP: curl.exe (Windows 10 and later), else PowerShell.
 :http_answers

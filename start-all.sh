@@ -26,6 +26,9 @@ SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m"}
 export COLMENA_WAIT_FOR_REDIS=${COLMENA_WAIT_FOR_REDIS:-60s}
 WAIT_SECONDS=60
 API_WAIT_SECONDS=120
+# After the API answers: how long every part may take to say it works, then how long all are watched.
+READY_WAIT_SECONDS=60
+SETTLE_SECONDS=2
 # Parts in the order they start; `stop` goes in reverse.
 PARTS="redis api coordinator $AGENTS"
 
@@ -55,15 +58,56 @@ port_owner() {
 # The last lines of a part's log, indented, for a message.
 last_lines() { tail -n "${2:-3}" "$LOG_DIR/$1.log" 2>/dev/null | sed 's/^/  /'; }
 
-# Fails naming the first part this script started that is no longer running, with its last log lines.
+# The first line of a part's log that says what went wrong (an error or an exception), if any.
+why_line() { grep -m1 -E ' ERROR |Exception|Error:|^error:|^colmena [a-z]+: ' "$LOG_DIR/$1.log" 2>/dev/null | cut -c1-300 || true; }
+
+# Fails naming the part that stopped, the line of its log that says why, and the end of its log.
+died() {
+  local why; why=$(why_line "$1")
+  die "the $1 part stopped${why:+: $why}
+The end of $LOG_DIR/$1.log:
+$(last_lines "$1" 5)
+Stop the other parts with ./start-all.sh stop, then start again."
+}
+
+# Fails naming the first part this script started that is no longer running.
 check_alive() {
   local p
   for p in $PARTS; do
     [[ -f $RUN_DIR/$p.pid ]] || continue
-    running "$(pid_of "$p")" || die "the $p part stopped; the end of $LOG_DIR/$p.log:
-$(last_lines "$p" 5)
-Stop the other parts with ./start-all.sh stop, then start again."
+    running "$(pid_of "$p")" || died "$p"
   done
+}
+
+# The log line by which a part says it is working (empty: none to wait for).
+ready_line() {
+  case $1 in
+    redis) ;;
+    api) printf '%s' 'listening on' ;;
+    coordinator) printf '%s' 'is the leader|Standing by' ;;
+    *) printf '%s' "Agent '$1' started" ;;
+  esac
+}
+
+# Waits until every part started has said it works, failing as soon as one of them stops; then
+# watches them all for SETTLE_SECONDS more, so a part that dies right after starting (a database
+# lock, a refused Redis password) is named here rather than found later on the dashboard.
+wait_ready() {
+  local waited=0 p pending line
+  while :; do
+    pending=""
+    for p in $PARTS; do
+      [[ -f $RUN_DIR/$p.pid ]] || continue
+      running "$(pid_of "$p")" || died "$p"
+      line=$(ready_line "$p")
+      [[ -z $line ]] || grep -qE "$line" "$LOG_DIR/$p.log" 2>/dev/null || pending="$pending $p"
+    done
+    [[ -n $pending ]] || break
+    [[ $waited -lt $((READY_WAIT_SECONDS * 10)) ]] || die "not working within $READY_WAIT_SECONDS s:$pending; see $LOG_DIR/"
+    (( waited > 0 && waited % 50 == 0 )) && say "Waiting for:$pending ($((waited / 10)) s)..."
+    sleep 0.1; waited=$((waited + 1))
+  done
+  for _ in $(seq 1 $((SETTLE_SECONDS * 10))); do check_alive; sleep 0.1; done
 }
 
 pid_of() { [[ -f $RUN_DIR/$1.pid ]] && cat "$RUN_DIR/$1.pid" || true; }
@@ -153,8 +197,7 @@ $(last_lines api 5)"
     (( waited > 0 && waited % 50 == 0 )) && say "Waiting for the dashboard at http://localhost:$API_PORT ($((waited / 10)) s)..."
     sleep 0.1; waited=$((waited + 1))
   done
-  sleep 1
-  check_alive
+  wait_ready
   say ""
   if [[ -f data/admin-password.txt ]]; then
     # Shown here, from an owner-only file (never in logs/api.log); the admin's first login deletes it.

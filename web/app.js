@@ -13,7 +13,9 @@ const POLL_MS = 1500;
 // on screen are never more than two stats intervals old: at most 1 s in Redis (the default interval),
 // 0.25 s in the API's shared reading, 0.5 s here.
 const NODES_POLL_MS = 500;
-const HISTORY_EVERY = 4;              // full metric history every this many polls; in between, the latest sample is appended
+// The full metric history is read once, and again only after a gap (an outage, a hidden tab, a new
+// node, samples missed); otherwise each poll's latest sample is appended to what is on screen.
+const HISTORY_GAP_MS = 5000;
 const REQUEST_TIMEOUT_MS = 5000;
 const PAGE_SIZE = 25;
 const BACK_MS = 6000;                 // how long "connection is back" stays up
@@ -29,6 +31,7 @@ const state = {
   me: null,               // { user, role, csrf, auth, via } while logged in (or auth off); null on the login screen
   sessionGen: 0,          // +1 at every login and logout: answers to requests of an older session are dropped
   reachable: null,        // null until the first answer, then true or false
+  redisDown: false,       // the API answers but says Redis does not
   backUntil: 0,           // "connection is back" shows until then
   updatedAt: null,
   clockOffset: 0,         // server clock minus this browser's clock, ms
@@ -54,6 +57,7 @@ const state = {
   mine: new Map(),        // task id -> highlight until
   alertSince: new Map(),  // "node|metric" -> when that alert really began (ms), see trackAlerts
   alertsCheckedAt: 0,
+  confirmForget: null,    // the node id whose Forget waits for a yes
 };
 
 // ---------------------------------------------------------------- helpers
@@ -76,9 +80,22 @@ function svg(tag, attrs) {
 
 /** The text for key in the current language, with {name} placeholders filled from vars. */
 function t(key, vars) {
-  const text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
+  let text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
+  // "one|other": the language's own plural rule for {n} picks the form.
+  if (text.includes('|') && vars && 'n' in vars) {
+    const [one, other] = text.split('|');
+    text = plural.select(Number(String(vars.n).replace(/\D/g, '')) || 0, state.lang) === 'one' ? one : other;
+  }
   return text.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
 }
+
+const plural = {
+  rules: new Map(),
+  select(n, lang) {
+    if (!this.rules.has(lang)) this.rules.set(lang, new Intl.PluralRules(lang));
+    return this.rules.get(lang).select(n);
+  },
+};
 
 /** A message kept as its key and values, so it follows a change of language: msg('loginFailed', { msg: ... }). */
 function msg(key, vars) { return { key, vars }; }
@@ -96,9 +113,19 @@ function locale() { return state.lang === 'es' ? 'es-ES' : 'en-GB'; }
 function serverNow() { return Date.now() + state.clockOffset; }
 function isNum(n) { return typeof n === 'number' && isFinite(n); }
 
+// Formatters are made once per language and kind: toLocaleString builds a new one at every call,
+// which was a good part of a quiet page's work.
+const formatters = new Map();
+function formatter(kind, make) {
+  const key = locale() + '|' + kind;
+  if (!formatters.has(key)) formatters.set(key, make(locale()));
+  return formatters.get(key);
+}
+
 function fmtNumber(n, digits) {
   if (!isNum(n)) return '—';
-  return n.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return formatter('n' + digits, (l) => new Intl.NumberFormat(l, { minimumFractionDigits: digits, maximumFractionDigits: digits }))
+    .format(n);
 }
 
 /** "97.5%" in English, "97,5 %" in Spanish. */
@@ -139,12 +166,14 @@ function fmtTime(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (isNaN(d)) return '—';
-  return d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return formatter('time', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hour12: false })).format(d);
 }
 
 function fmtMinute(iso) {
   const d = new Date(iso);
-  return isNaN(d) ? '—' : d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', hour12: false });
+  return isNaN(d) ? '—' : formatter('minute', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit',
+    hour12: false })).format(d);
 }
 
 /** "number=1088, seed=1" from the params JSON; the raw text when it is not an object. */
@@ -161,7 +190,8 @@ function fmtParams(params) {
 
 function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
 
-function level(p) { return p >= 85 ? 'level-high' : p >= 60 ? 'level-warn' : 'level-ok'; }
+/** A bar's colour agrees with the alerts: red from the metric's alert threshold, amber within 15 points of it. */
+function level(p, limit = 90) { return p >= limit ? 'level-high' : p >= limit - 15 ? 'level-warn' : 'level-ok'; }
 
 function metricName(metric) { return t({ cpu: 'cpu', memory: 'memory', disk: 'disk' }[metric] || metric); }
 
@@ -175,7 +205,7 @@ function alertText(alert) {
   return t('alertLine', {
     metric: metricName(alert.metric),
     value: fmtPercent(alert.value, 0),
-    age: isNaN(since) ? '—' : fmtAge(serverNow() - since),
+    age: isNaN(since) ? '—' : fmtAge(dataNow() - since),
   });
 }
 
@@ -235,7 +265,19 @@ async function send(method, path, payload) {
   }
 }
 
-function errorText(res) { return (res.body && res.body.error) || ('HTTP ' + res.status); }
+/**
+ * What went wrong, in the page's language: an error with a stable code the dictionary knows
+ * (err_<code>) is written from its values; any other keeps the API's own words (English).
+ */
+function errorText(res) {
+  const body = res.body;
+  if (body && typeof body.code === 'string' && DICT.en['err_' + body.code]) {
+    const vars = {};
+    for (const [k, v] of Object.entries(body.values || {})) vars[k] = Number.isSafeInteger(v) ? fmtNumber(v, 0) : v;
+    return t('err_' + body.code, vars);
+  }
+  return (body && body.error) || ('HTTP ' + res.status);
+}
 
 /** GET a JSON path. Rejects with ApiError when the API answered with an error, TypeError when it did not answer. */
 async function getJson(path) {
@@ -271,7 +313,7 @@ async function poll() {
   clearTimeout(pollTimer);
   const gen = state.sessionGen;
   try {
-    const withHistory = state.needHistory || state.pollCount % HISTORY_EVERY === 0;
+    const withHistory = state.needHistory;
     const checkMe = state.pollCount > 0 && state.pollCount % ME_EVERY === 0;
     state.pollCount++;
     const url = tasksUrl();
@@ -280,15 +322,24 @@ async function poll() {
       checkMe ? getJson('/api/me') : null];
     const results = await Promise.allSettled(jobs);
     if (gen !== state.sessionGen || !state.me) return;   // logged out (or in again) meanwhile: this answer is stale
+    // A job not made this time is null, and allSettled reports null as fulfilled: only the requests
+    // really sent say whether the API answered.
     const [nodes, tasks, summary, health, types, me] = results.map((r, i) => (jobs[i] ? r : null));
     if (me && me.status === 'fulfilled') acceptMe(me.value);
     else if (me && me.reason instanceof ApiError && me.reason.status === 401) { sessionEnded(me.reason.message); return; }
     if (!state.me) return;
 
-    const reachable = results.some((r) => r.status === 'fulfilled' || r.reason instanceof ApiError);
-    if (reachable && state.reachable === false) state.backUntil = Date.now() + BACK_MS;
+    const sent = results.filter((r, i) => jobs[i]);
+    const reachable = apiAnswered(sent);
+    const healthBody = health.status === 'fulfilled' ? health.value
+      : health.reason instanceof ApiError ? health.reason.body : null;
+    const redisDown = reachable && !!healthBody && healthBody.redis === 'down';
+    const wasStale = isStale();
     state.reachable = reachable;
-    if (reachable) state.updatedAt = new Date().toISOString();
+    state.redisDown = redisDown;
+    if (wasStale && !isStale() && state.updatedAt) state.backUntil = Date.now() + BACK_MS;
+    // "updated" is the time of the last figures really read, not of the last attempt.
+    if (reachable && !redisDown && nodes.status === 'fulfilled') state.updatedAt = new Date().toISOString();
 
     if (nodes.status === 'fulfilled') acceptNodes(nodes.value, withHistory);
     else if (nodes.reason instanceof ApiError) state.nodesError = nodes.reason.message;
@@ -300,8 +351,7 @@ async function poll() {
     else if (current && tasks.reason instanceof ApiError) state.tasksError = tasks.reason.message;
 
     if (summary.status === 'fulfilled') state.summary = summary.value;
-    if (health.status === 'fulfilled') state.health = health.value;
-    else state.health = health.reason instanceof ApiError ? health.reason.body : null;
+    state.health = healthBody;
 
     trackAlerts();
     if (types && types.status === 'fulfilled') { state.types = types.value; state.typesError = null; buildForm(); }
@@ -314,6 +364,20 @@ async function poll() {
   }
 }
 
+/** Whether any of these settled requests got an answer from the API (an error status counts; no answer does not). */
+function apiAnswered(settled) {
+  return settled.some((r) => r.status === 'fulfilled' || r.reason instanceof ApiError);
+}
+
+/** The figures on screen are old: the API does not answer, or it answers that Redis does not. */
+function isStale() { return state.reachable === false || state.redisDown === true; }
+
+/** The server time the figures on screen are from: now, or the last good read while they are stale. */
+function dataNow() {
+  if (isStale() && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
+  return serverNow();
+}
+
 function acceptNodes(body, withHistory) {
   state.nodes = body.nodes || [];
   state.nodesError = null;
@@ -323,6 +387,7 @@ function acceptNodes(body, withHistory) {
   for (const node of state.nodes) {
     ids.add(node.id);
     if (withHistory && Array.isArray(node.history)) state.history.set(node.id, node.history.slice());
+    else if (node.online && !state.history.has(node.id)) state.needHistory = true;   // a new node: its past too
     else appendSample(node);
   }
   for (const id of [...state.history.keys()]) if (!ids.has(id)) state.history.delete(id);
@@ -378,6 +443,8 @@ function appendSample(node) {
   const samples = state.history.get(node.id) || [];
   const last = samples[samples.length - 1];
   if (last && last[0] >= at) return;
+  // Samples were missed (the tab was hidden, the API away): the next full poll reads the history again.
+  if (last && node.online && at - last[0] > HISTORY_GAP_MS) state.needHistory = true;
   samples.push([at, m.cpuPercent, m.memPercent, m.diskPercent]);
   if (samples.length > 600) samples.splice(0, samples.length - 600);
   state.history.set(node.id, samples);
@@ -489,6 +556,7 @@ function enterDashboard(me) {
   state.needHistory = true;
   $('login-screen').hidden = true;
   $('main').hidden = false;
+  $('skip-link').setAttribute('href', '#main');
   $('site-foot').hidden = false;
   $('connection').hidden = false;
   $('login-password').value = '';
@@ -508,8 +576,7 @@ function leaveDashboard(message) {
   state.cardErrors.clear();
   state.mine.clear();
   clearFormErrors();
-  $('submit-status').textContent = '';
-  $('submit-status').className = 'submit-status';
+  if (typeof setSubmitStatus === 'function') setSubmitStatus('');
   if (typeof adminLeft === 'function') adminLeft();
   applyRole();
   showLogin(message);
@@ -530,6 +597,7 @@ function showLogin({ error, notice } = {}) {
   $('connection').hidden = true;
   $('session').hidden = true;
   $('login-screen').hidden = false;
+  $('skip-link').setAttribute('href', '#login-screen');
   setLoginMessage('login-error', error || '');
   setLoginMessage('login-notice', notice || '');
   document.title = 'Colmena';
@@ -581,6 +649,9 @@ async function onLogin(e) {
   if (res.ok && res.body) {
     bootPending = false;
     enterDashboard(res.body);
+    // Who logged in with the keyboard goes on from the top of what they came for, not from a
+    // login button that is gone.
+    $('page-title').focus();
     return;
   }
   setLoginMessage('login-error', msg('loginFailed', { msg: errorText(res) }));
@@ -663,7 +734,12 @@ function initialLang() {
   let saved = null;
   try { saved = localStorage.getItem(LANG_KEY); } catch (e) { /* storage blocked: fall back to the browser */ }
   if (saved === 'es' || saved === 'en') return saved;
-  return (navigator.language || '').toLowerCase().startsWith('es') ? 'es' : 'en';
+  // The first of the browser's languages that the page has; Spanish (the paper's users) when none is.
+  for (const l of navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || '']) {
+    const two = String(l).toLowerCase().slice(0, 2);
+    if (two === 'es' || two === 'en') return two;
+  }
+  return 'es';
 }
 
 function applyLanguage(lang) {
@@ -678,6 +754,27 @@ function applyLanguage(lang) {
   renderAll();
 }
 
+// ---------------------------------------------------------------- projector (kiosk) mode
+
+const KIOSK_KEY = 'colmena.kiosk';
+
+/** On when the address says ?kiosk=1 (a screen left on a wall), else as last chosen on this browser. */
+function initialKiosk() {
+  const asked = new URLSearchParams(location.search).get('kiosk');
+  if (asked === '1' || asked === 'true') return true;
+  if (asked === '0' || asked === 'false') return false;
+  try { return localStorage.getItem(KIOSK_KEY) === '1'; } catch (e) { return false; }
+}
+
+function applyKiosk(on, remember) {
+  document.body.classList.toggle('kiosk', on);
+  $('kiosk-toggle').setAttribute('aria-pressed', String(on));
+  if (remember) {
+    try { localStorage.setItem(KIOSK_KEY, on ? '1' : '0'); } catch (e) { /* not remembered; still switched */ }
+  }
+  redrawCharts();
+}
+
 // ---------------------------------------------------------------- panels
 
 function renderAll() {
@@ -690,6 +787,7 @@ function renderAll() {
   renderPanelError('nodes-error', state.nodesError);
   renderFilters();
   if (state.page) renderTasks(state.page);
+  if (typeof renderDetail === 'function') renderDetail();
   renderPanelError('tasks-error', state.tasksError);
   renderForm();
   if (typeof renderAdmin === 'function') renderAdmin();
@@ -697,21 +795,39 @@ function renderAll() {
 }
 
 function renderConnection() {
-  const back = state.reachable && Date.now() < state.backUntil;
-  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : back ? 'back' : 'ok';
-  $('connection').className = 'conn conn-' + kind;
+  const back = !isStale() && Date.now() < state.backUntil;
+  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : state.redisDown ? 'redis'
+    : back ? 'back' : 'ok';
+  $('connection').className = 'conn conn-' + (kind === 'redis' ? 'bad' : kind);
   $('connection').dataset.state = kind;
-  $('conn-text').textContent = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable' }[kind]);
+  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable' }[kind]);
+  // #conn-text is the live region: written only when its words change, so it speaks only then.
+  if ($('conn-text').textContent !== words) $('conn-text').textContent = words;
   $('updated').textContent = state.updatedAt ? t('updated', { time: fmtTime(state.updatedAt) }) : '';
-  $('main').classList.toggle('stale', state.reachable === false);
-  document.title = (state.reachable === false ? '⚠ ' : '') + 'Colmena';
+  const stale = isStale();
+  $('main').classList.toggle('stale', stale);
+  $('main').dataset.stale = String(stale);
+  $('node-grid').dataset.staleLabel = stale && state.updatedAt ? t('staleData', { time: fmtTime(state.updatedAt) }) : '';
+  renderTitle();
 
   const banner = $('conn-banner');
-  banner.hidden = kind !== 'bad' && kind !== 'back';
-  banner.className = 'banner banner-' + kind;
+  banner.hidden = kind !== 'bad' && kind !== 'redis' && kind !== 'back';
+  banner.className = 'banner banner-' + (kind === 'redis' ? 'bad' : kind);
+  banner.dataset.kind = kind;
   const s = fmtNumber(POLL_MS / 1000, 1);
-  banner.textContent = kind === 'back' ? t('bannerBack')
-    : state.updatedAt ? t('bannerDown', { time: fmtTime(state.updatedAt), s }) : t('bannerDownNever', { s });
+  const time = state.updatedAt ? fmtTime(state.updatedAt) : null;
+  const text = kind === 'back' ? t('bannerBack')
+    : kind === 'redis' ? (time ? t('bannerRedis', { time, s }) : t('bannerRedisNever', { s }))
+    : time ? t('bannerDown', { time, s }) : t('bannerDownNever', { s });
+  if (banner.textContent !== text) banner.textContent = text;
+}
+
+/** The tab's title: marked while the figures are stale or a node is lost, so a glance at the tab tells. */
+function renderTitle() {
+  const lost = (state.nodes || []).filter((n) => !n.online).length;
+  const mark = isStale() ? '⚠ ' : lost ? '⚠ ' + t('titleLost', { n: lost }) + ' · ' : '';
+  const title = mark + 'Colmena';
+  if (document.title !== title) document.title = title;
 }
 
 function renderPanelError(id, message) {
@@ -739,8 +855,29 @@ function renderSummary(summary, health) {
   });
   renderHealth($('sum-redis'), 'Redis', health && health.redis);
   renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
-  renderHealth($('sum-coord'), t('coordinator'), health && health.coordinator);
+  renderCoordinator($('sum-coord'), health, state.summary && state.summary.coordinator);
   renderInstallation(health && health.installation);
+}
+
+/** Whether the API says no coordinator holds the lease: submitted tasks would wait until one starts. */
+function noCoordinator() { return !isStale() && !!state.health && state.health.coordinator === 'absent'; }
+
+/**
+ * The Coordinator chip: a leader at work (with how many stand by; its name on hover), only a
+ * standby about to take over, none, or unknown (Redis away).
+ */
+function renderCoordinator(span, health, stats) {
+  const value = health && health.coordinator;
+  const standby = (health && health.coordinatorsStandingBy) || 0;
+  const kind = { working: 'leader', standby: 'standby', absent: 'none' }[value] || 'unknown';
+  span.className = 'health health-' + { leader: 'up', standby: 'warn', none: 'down', unknown: 'unknown' }[kind];
+  span.dataset.state = kind;
+  const words = { leader: t('coordLeader'), standby: t('coordStandbyOnly'), none: t('coordNone'), unknown: t('unknown') }[kind];
+  const extra = kind === 'leader' && standby > 0 ? ' · ' + t('coordStandby', { n: standby }) : '';
+  const text = t('coordinator') + ': ' + words + extra;
+  if (span.textContent !== text) span.textContent = text;
+  span.title = kind === 'leader' && stats && stats.holder ? t('coordLeaderHelp', { name: stats.holder })
+    : kind === 'none' ? t('coordNoneHelp') : kind === 'standby' ? t('coordStandbyHelp') : '';
 }
 
 /** The installation's name and namespace in the header (two classes side by side on a projector). */
@@ -807,6 +944,16 @@ function renderAlerts(summary) {
       el('span', 'alert-limit', t('alertOver', { limit: fmtPercent(a.threshold, 0) })));
     return li;
   });
+  // A node that stopped reporting is the first thing a class should see: its alert leads the list.
+  const lost = (state.nodes || []).filter((n) => !n.online && isNum(lostSince(n)))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  items.unshift(...lost.map((n) => {
+    const li = el('li', 'alert-item alert-red alert-lost');
+    li.dataset.node = n.id;
+    li.dataset.metric = 'lost';
+    li.append(el('strong', 'alert-node', n.id), el('span', 'alert-text', t('lostAlert', { age: fmtAge(dataNow() - lostSince(n)) })));
+    return li;
+  }));
   $('alert-items').replaceChildren(...items);
   $('alerts-empty').hidden = items.length > 0;
   $('alert-count').hidden = items.length === 0;
@@ -833,6 +980,8 @@ function start() {
   $('older').addEventListener('click', onOlder);
   $('newer').addEventListener('click', onNewer);
   $('newest').addEventListener('click', onNewest);
+  $('task-body').addEventListener('click', onTaskOpen);
+  $('task-detail').addEventListener('close', onDetailClose);
   $('node-grid').addEventListener('click', onCardClick);
   $('submit-form').addEventListener('submit', onSubmit);
   $('submit-form').addEventListener('input', onFormInput);
@@ -845,6 +994,8 @@ function start() {
   if (typeof adminStart === 'function') adminStart();
   if (typeof pcsStart === 'function') pcsStart();
   if (typeof setupPhotos === 'function') setupPhotos();
+  $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
+  applyKiosk(initialKiosk(), false);
   applyLanguage(initialLang());
   boot();
 }

@@ -3,8 +3,9 @@
 'use strict';
 
 const CHART_WINDOW_MS = 5 * 60 * 1000;
+const CLOCK_OFF_MS = 1000;           // a node's clock further than this from Redis's gets a flag on its card
 const CARD_ERROR_MS = 30000;          // how long a failed drain/resume/forget message stays on its card
-const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#e2e8f0', limit: '#dc2626' };
+const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#cbd5e1', limit: '#b91c1c', axis: '#4f5b68' };
 
 // ---- node cards: built once per node id, then patched in place
 
@@ -25,6 +26,7 @@ function renderNodes(nodes) {
     if (!seen.has(id)) { card.root.remove(); cards.delete(id); state.cardErrors.delete(id); }
   }
   $('nodes-empty').hidden = sorted.length > 0;
+  renderTitle();
 }
 
 function createCard(id) {
@@ -33,7 +35,9 @@ function createCard(id) {
   const head = el('header', 'card-head');
   const refs = { root, id, name: el('h3', 'node-id', id), status: el('span', 'badge status-badge'),
     drained: el('span', 'badge badge-drained') };
-  head.append(refs.name, refs.status, refs.drained);
+  refs.clock = el('span', 'badge badge-clock');
+  refs.clock.hidden = true;
+  head.append(refs.name, refs.status, refs.drained, refs.clock);
   refs.host = el('p', 'node-host');
   refs.os = el('p', 'node-os');
   refs.seen = el('p', 'node-seen');
@@ -68,6 +72,24 @@ function createCard(id) {
   }
   refs.actions = actions;
   root.append(actions);
+  // Forget asks first: a node forgotten by a slip of the finger vanishes from the class's screen.
+  refs.confirm = el('div', 'card-confirm');
+  refs.confirm.setAttribute('role', 'group');
+  refs.confirmText = el('p', 'card-confirm-text');
+  refs.confirmText.id = 'confirm-' + id.replace(/[^A-Za-z0-9_-]/g, '_');
+  refs.confirm.setAttribute('aria-labelledby', refs.confirmText.id);
+  const yes = el('button', 'action forget-yes');
+  yes.type = 'button';
+  yes.dataset.action = 'forget-yes';
+  yes.dataset.i18n = 'forgetYes';
+  const no = el('button', 'action forget-no');
+  no.type = 'button';
+  no.dataset.action = 'forget-no';
+  no.dataset.i18n = 'forgetNo';
+  refs.confirmNo = no;
+  refs.confirm.append(refs.confirmText, yes, no);
+  refs.confirm.hidden = true;
+  root.append(refs.confirm);
   refs.error = el('div', 'card-error');
   refs.error.setAttribute('role', 'alert');
   refs.errorText = el('span', 'card-error-text');
@@ -149,19 +171,30 @@ function addChart(root, refs) {
   root.append(box);
 }
 
-function setBar(m, percent) {
+/** Sets what changed only: an unchanged value touches nothing, so a quiet page does no layout or paint. */
+function put(e, prop, value) { if (e[prop] !== value) e[prop] = value; }
+function putAttr(e, name, value) { if (e.getAttribute(name) !== value) e.setAttribute(name, value); }
+
+function setBar(m, percent, limit) {
   const p = isNum(percent) ? Math.max(0, Math.min(100, percent)) : 0;
-  m.fill.style.width = p + '%';
-  m.fill.className = 'bar-fill ' + level(p);
-  m.bar.setAttribute('aria-valuenow', String(Math.round(p)));
-  m.bar.setAttribute('aria-label', m.label.textContent);
+  const scale = 'scaleX(' + (p / 100).toFixed(3) + ')';
+  if (m.fill.style.transform !== scale) m.fill.style.transform = scale;
+  put(m.fill, 'className', 'bar-fill ' + (limit === undefined ? '' : level(p, limit)));
+  putAttr(m.bar, 'aria-valuenow', String(Math.round(p)));
+  putAttr(m.bar, 'aria-label', m.label.textContent);
 }
 
-function setMetric(m, percent, detail) {
-  m.value.textContent = fmtPercent(isNum(percent) ? percent : null);
-  setBar(m, percent);
-  m.detail.textContent = detail;
-  m.detail.title = detail;
+function setMetric(m, percent, detail, limit) {
+  put(m.value, 'textContent', fmtPercent(isNum(percent) ? percent : null));
+  setBar(m, percent, limit);
+  put(m.detail, 'textContent', detail);
+  put(m.detail, 'title', detail);
+}
+
+/** The alert threshold of a metric ('cpuPercent', 'memPercent', 'diskPercent'), 90 until the API has said. */
+function limitOf(name) {
+  const th = state.summary && state.summary.thresholds;
+  return th && isNum(th[name]) ? th[name] : 90;
 }
 
 function renderCard(c, node) {
@@ -181,24 +214,53 @@ function renderCard(c, node) {
   c.os.title = c.os.textContent;
   c.os.hidden = !c.os.textContent;
   c.seen.hidden = node.online;
-  c.seen.textContent = node.lastSeen ? t('lastSeen', { time: fmtTime(node.lastSeen) }) : t('neverSeen');
+  const lost = lostSince(node);
+  c.seen.textContent = isNum(lost) ? t('lostAgo', { age: fmtAge(dataNow() - lost) }) : t('neverSeen');
+  c.seen.title = node.lastSeen ? t('lastSeen', { time: fmtTime(node.lastSeen) }) : '';
   renderCardAlerts(c, node.online ? node.alerts || [] : []);
+  renderClock(c, node);
 
-  setMetric(c.cpu, m && m.cpuPercent, m ? [m.cores && t('cores', { n: m.cores }), m.workers && t('slots', { n: m.workers })]
-    .filter(Boolean).join(' · ') : '');
-  setMetric(c.mem, m && m.memPercent, m ? fmtBytes(m.memUsedBytes) + ' / ' + fmtBytes(m.memTotalBytes) : '');
-  setMetric(c.disk, m && m.diskPercent, m ? fmtBytes(m.diskUsedBytes) + ' / ' + fmtBytes(m.diskTotalBytes) : '');
-  for (const [dir, rate] of [['rx', m && m.netRxBytesPerSec], ['tx', m && m.netTxBytesPerSec]]) {
-    c[dir].value.textContent = fmtRate(rate);
+  // A lost node's last figures are not its state now: the card shows none rather than old ones.
+  const live = node.online ? m : null;
+  setMetric(c.cpu, live && live.cpuPercent, live ? [live.cores && t('cores', { n: live.cores }),
+    live.workers && t('slots', { n: live.workers })].filter(Boolean).join(' · ') : '', limitOf('cpuPercent'));
+  setMetric(c.mem, live && live.memPercent, live ? fmtBytes(live.memUsedBytes) + ' / ' + fmtBytes(live.memTotalBytes) : '',
+    limitOf('memPercent'));
+  setMetric(c.disk, live && live.diskPercent, live ? fmtBytes(live.diskUsedBytes) + ' / ' + fmtBytes(live.diskTotalBytes) : '',
+    limitOf('diskPercent'));
+  for (const [dir, rate] of [['rx', live && live.netRxBytesPerSec], ['tx', live && live.netTxBytesPerSec]]) {
+    put(c[dir].value, 'textContent', fmtRate(rate));
     setBar(c[dir], isNum(rate) ? (rate / state.netPeak) * 100 : null);
   }
-  c.netScale.textContent = t('netScale', { rate: fmtRate(state.netPeak) });
+  put(c.netScale, 'textContent', t('netScale', { rate: fmtRate(state.netPeak) }));
 
-  c.queued.textContent = fmtNumber(node.queued ?? 0, 0);
-  c.running.textContent = fmtNumber(node.running ?? 0, 0);
-  c.done.textContent = fmtNumber(node.done ?? 0, 0);
+  put(c.queued, 'textContent', fmtNumber(node.queued ?? 0, 0));
+  put(c.running, 'textContent', fmtNumber(node.running ?? 0, 0));
+  put(c.done, 'textContent', fmtNumber(node.done ?? 0, 0));
   renderActions(c, node);
   renderChart(c, state.history.get(node.id) || [], node);
+}
+
+/**
+ * When a node that is not online last reported, on the server's clock (epoch ms), or null when it
+ * never did. lastSeen is the agent's own clock; its clockOffsetMs (agent minus Redis), when the API
+ * gives one, is taken off.
+ */
+function lostSince(node) {
+  const at = Date.parse(node.lastSeen);
+  if (isNaN(at)) return null;
+  return at - (isNum(node.clockOffsetMs) ? node.clockOffsetMs : 0);
+}
+
+/** A small flag when the node's clock is more than CLOCK_OFF_MS away from Redis's. */
+function renderClock(c, node) {
+  const off = node.clockOffsetMs;
+  const show = isNum(off) && Math.abs(off) > CLOCK_OFF_MS;
+  c.clock.hidden = !show;
+  if (!show) return;
+  const s = (off > 0 ? '+' : '−') + fmtNumber(Math.abs(off) / 1000, Math.abs(off) < 10000 ? 1 : 0);
+  c.clock.textContent = t('clockOff', { s });
+  c.clock.title = t('clockOffHelp', { s });
 }
 
 function renderCardAlerts(c, alerts) {
@@ -220,8 +282,12 @@ function renderActions(c, node) {
   c.actions.hidden = !admin;
   c.drain.hidden = !admin || !!node.drained;
   c.resume.hidden = !admin || !node.drained;
-  c.forget.hidden = !admin || !!node.online;
+  const confirming = admin && !node.online && state.confirmForget === node.id;
+  c.forget.hidden = !admin || !!node.online || confirming;
   for (const b of [c.drain, c.resume, c.forget]) b.disabled = busy;
+  c.confirm.hidden = !confirming;
+  c.confirmText.textContent = confirming ? t('forgetConfirm', { id: node.id }) : '';
+  if (!confirming && state.confirmForget === node.id) state.confirmForget = null;
   const err = state.cardErrors.get(node.id);
   if (err && Date.now() > err.until) state.cardErrors.delete(node.id);
   const shown = state.cardErrors.get(node.id);
@@ -239,6 +305,13 @@ function renderChart(c, samples, node) {
   canvas.setAttribute('aria-label', t('chartLabel', { id: node.id, min: minutes }));
   c.chartFrom.textContent = t('chartAgo', { min: minutes });
   if (!w || !h) return;
+  // The chart moves a pixel every second or so: redrawn when a sample arrives, the size or the state
+  // changes, or a second has passed, not at every read of the node list.
+  const lastAt = samples.length ? samples[samples.length - 1][0] : 0;
+  const key = [lastAt, samples.length, w, h, node.online, state.lang].join();
+  if (key === c.chartKey && Date.now() - c.chartAt < 1000) return;
+  c.chartKey = key;
+  c.chartAt = Date.now();
   const dpr = window.devicePixelRatio || 1;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
@@ -247,35 +320,52 @@ function renderChart(c, samples, node) {
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  const end = serverNow();
+  const end = dataNow();
   const start = end - CHART_WINDOW_MS;
-  const pad = 3;
-  const x = (ms) => ((ms - start) / CHART_WINDOW_MS) * w;
+  const pad = 6;
+  const axis = 38;                      // room on the left for the 0 / 50 / 100 % labels
+  const x = (ms) => axis + ((ms - start) / CHART_WINDOW_MS) * (w - axis);
   const y = (p) => pad + (1 - Math.max(0, Math.min(100, p)) / 100) * (h - 2 * pad);
 
   ctx.lineWidth = 1;
-  ctx.strokeStyle = CHART_COLORS.grid;
-  for (const p of [0, 50, 100]) { ctx.beginPath(); ctx.moveTo(0, y(p) + 0.5); ctx.lineTo(w, y(p) + 0.5); ctx.stroke(); }
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  for (const p of [0, 50, 100]) {
+    ctx.strokeStyle = CHART_COLORS.grid;
+    ctx.beginPath(); ctx.moveTo(axis, y(p) + 0.5); ctx.lineTo(w, y(p) + 0.5); ctx.stroke();
+    ctx.fillStyle = CHART_COLORS.axis;
+    ctx.fillText(fmtPercent(p, 0), axis - 3, y(p));
+  }
   const limit = state.summary && state.summary.thresholds && state.summary.thresholds.cpuPercent;
   if (isNum(limit)) {
     ctx.setLineDash([4, 4]);
     ctx.strokeStyle = CHART_COLORS.limit;
-    ctx.beginPath(); ctx.moveTo(0, y(limit)); ctx.lineTo(w, y(limit)); ctx.stroke();
+    ctx.beginPath(); ctx.moveTo(axis, y(limit)); ctx.lineTo(w, y(limit)); ctx.stroke();
     ctx.setLineDash([]);
+    // The threshold line says what it is, under it at the left, where the newest samples are not.
+    ctx.fillStyle = CHART_COLORS.limit;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    ctx.fillText(t('chartLimit', { limit: fmtPercent(limit, 0) }), axis + 4, y(limit) + 2);
   }
   const interval = (node.metrics && node.metrics.intervalMs) || 1000;
   const gapMs = Math.max(5000, interval * 4);
   const muted = !node.online;
-  drawSeries(ctx, samples, 2, muted ? '#94a3b8' : CHART_COLORS.mem, x, y, start, gapMs);
-  drawSeries(ctx, samples, 1, muted ? '#64748b' : CHART_COLORS.cpu, x, y, start, gapMs);
+  // Memory dashed, CPU solid with a dot on its newest sample: told apart without colour too.
+  drawSeries(ctx, samples, 2, muted ? '#64748b' : CHART_COLORS.mem, x, y, start, gapMs, [6, 3]);
+  drawSeries(ctx, samples, 1, muted ? '#475569' : CHART_COLORS.cpu, x, y, start, gapMs, []);
 }
 
-function drawSeries(ctx, samples, index, color, x, y, start, gapMs) {
+function drawSeries(ctx, samples, index, color, x, y, start, gapMs, dash) {
   ctx.strokeStyle = color;
+  ctx.fillStyle = color;
   ctx.lineWidth = 2;
   ctx.lineJoin = 'round';
+  ctx.setLineDash(dash);
   ctx.beginPath();
   let prev = null;
+  let last = null;
   for (const s of samples) {
     const at = s[0];
     const v = s[index];
@@ -283,8 +373,12 @@ function drawSeries(ctx, samples, index, color, x, y, start, gapMs) {
     if (prev === null || at - prev > gapMs) ctx.moveTo(x(at), y(v));
     else ctx.lineTo(x(at), y(v));
     prev = at;
+    last = [x(at), y(v)];
   }
   ctx.stroke();
+  ctx.setLineDash([]);
+  if (last && !dash.length) { ctx.beginPath(); ctx.arc(last[0], last[1], 3, 0, 2 * Math.PI); ctx.fill(); }
+  if (last && dash.length) { ctx.fillRect(last[0] - 3, last[1] - 3, 6, 6); }
 }
 
 function redrawCharts() {
@@ -326,6 +420,19 @@ function onCardClick(e) {
   if (button.dataset.action === 'dismiss') {
     state.cardErrors.delete(id);
     if (state.nodes) renderNodes(state.nodes);
+  } else if (button.dataset.action === 'forget') {
+    state.confirmForget = id;
+    if (state.nodes) renderNodes(state.nodes);
+    const c = cards.get(id);
+    if (c) c.confirmNo.focus();
+  } else if (button.dataset.action === 'forget-no') {
+    state.confirmForget = null;
+    if (state.nodes) renderNodes(state.nodes);
+    const c = cards.get(id);
+    if (c) c.forget.focus();
+  } else if (button.dataset.action === 'forget-yes') {
+    state.confirmForget = null;
+    nodeAction(id, 'forget');
   } else {
     nodeAction(id, button.dataset.action);
   }

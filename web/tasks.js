@@ -13,7 +13,18 @@ function renderFilters() {
   fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type);
   $('f-status').value = state.filters.status;
   const q = new URLSearchParams({ node: state.filters.node, status: state.filters.status, type: state.filters.type });
-  $('csv-link').href = '/api/tasks.csv?' + q.toString();
+  // For the spreadsheet that will open it: Spanish Excel splits on ';' and needs the BOM to read
+  // UTF-8; times in this browser's zone; a file named after the day.
+  if (state.lang === 'es') q.set('sep', 'semicolon');
+  q.set('bom', '1');
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) q.set('tz', zone);
+  const href = '/api/tasks.csv?' + q.toString();
+  if ($('csv-link').getAttribute('href') !== href) $('csv-link').href = href;
+  const day = new Date();
+  const name = t('csvFile', { date: day.getFullYear() + '-' + String(day.getMonth() + 1).padStart(2, '0') + '-'
+    + String(day.getDate()).padStart(2, '0') });
+  if ($('csv-link').getAttribute('download') !== name) $('csv-link').setAttribute('download', name);
   $('csv-link').title = t('csvHelp');
 }
 
@@ -83,7 +94,12 @@ function taskRow(task) {
   const when = task.submittedAt || task.timestamp;
   cell('time', 'colTime', fmtTime(when),
     t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
-  cell('mono task-id', 'colTask', '…' + String(task.id || '').slice(-8), task.id);
+  const idCell = cell('mono task-id', 'colTask');
+  const open = el('button', 'link-button task-open', '…' + String(task.id || '').slice(-8));
+  open.type = 'button';
+  open.dataset.task = task.id;
+  open.title = t('detailOpen', { id: task.id });
+  idCell.append(open);
   cell('task-type', 'colType', task.type);
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
@@ -112,6 +128,60 @@ function taskRow(task) {
     why.append(list);
   }
   return tr;
+}
+
+// ---- task detail: everything about one task, in a dialog, instead of hover tooltips
+
+let detailTask = null;     // the task shown, as the table last had it
+let detailOpener = null;   // the button that opened it, to give focus back
+
+function onTaskOpen(e) {
+  const button = e.target.closest('button.task-open');
+  if (!button) return;
+  const task = state.page && (state.page.tasks || []).find((x) => x.id === button.dataset.task);
+  if (!task) return;
+  detailTask = task;
+  detailOpener = button;
+  renderDetail();
+  $('task-detail').showModal();
+  refreshDetail(task.id);
+}
+
+/** The task as the API has it now (a RUNNING task may have finished since the table was drawn). */
+async function refreshDetail(id) {
+  try {
+    const fresh = await getJson('/api/tasks/' + encodeURIComponent(id));
+    if (detailTask && detailTask.id === id && $('task-detail').open) { detailTask = fresh; renderDetail(); }
+  } catch (err) { /* the table's copy stays shown */ }
+}
+
+function renderDetail() {
+  const task = detailTask;
+  if (!task) return;
+  $('detail-title').textContent = t('detailTitle', { type: task.type });
+  const failed = task.status === 'FAILED';
+  const rows = [
+    ['colTask', task.id, 'mono'],
+    ['colType', task.type],
+    ['colParams', fmtParams(task.params) || '—', 'mono'],
+    ['colNode', task.node || '—'],
+    ['colStatus', task.status],
+    [failed ? 'detailError' : 'detailResult', String((failed ? task.error : task.result) ?? '—'), failed ? 'error' : 'mono'],
+    ['colWhy', task.reason || '—'],
+    ['detailMoves', (task.moves || []).length ? (task.moves || []).join('\n') : t('detailNoMoves')],
+    ['colAttempts', String(task.attempts ?? '—')],
+    ['detailSubmitted', fmtTime(task.submittedAt)],
+    ['detailStarted', fmtTime(task.startedAt)],
+    ['detailFinished', fmtTime(task.finishedAt)],
+    ['colDuration', fmtDuration(task.durationMs)],
+  ];
+  $('detail-list').replaceChildren(...rows.flatMap(([key, value, cls]) => [el('dt', null, t(key)), el('dd', cls || null, value)]));
+}
+
+function onDetailClose() {
+  detailTask = null;
+  if (detailOpener && detailOpener.isConnected) detailOpener.focus();
+  else { const again = detailOpener && document.querySelector(`button.task-open[data-task="${CSS.escape(detailOpener.dataset.task)}"]`); if (again) again.focus(); }
 }
 
 function onFilterChange(e) {
@@ -190,7 +260,9 @@ function renderParams(typeName) {
     const hint = el('span', 'field-hint');
     hint.dataset.min = String(p.min);
     hint.dataset.max = String(p.max);
-    const help = el('span', 'field-help', p.help || '');
+    const help = el('span', 'field-help', described('param_' + typeName + '_' + p.name, p.help));
+    help.dataset.described = 'param_' + typeName + '_' + p.name;
+    help.dataset.fallback = p.help || '';
     const error = el('span', 'field-error');
     error.dataset.field = 'params.' + p.name;
     error.setAttribute('role', 'alert');
@@ -201,13 +273,30 @@ function renderParams(typeName) {
   }
   if (!fields.length && type) fields.push(el('p', 'field-help', t('paramsNone')));
   box.replaceChildren(...fields);
-  $('type-summary').textContent = type ? type.summary || '' : '';
+  $('type-summary').dataset.described = 'type_' + typeName;
+  $('type-summary').dataset.fallback = type ? type.summary || '' : '';
+  $('type-summary').textContent = type ? described('type_' + typeName, type.summary) : '';
   clearFormErrors();
   renderForm();
 }
 
+function fieldErrorText(m) { return m && m.status !== undefined && 'body' in m ? errorText(m) : tr(m); }
+
+/** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
+function described(key, fallback) {
+  return DICT.en[key] !== undefined ? t(key) : fallback || '';
+}
+
 /** The translated parts of the form; what the user typed is never touched. */
 function renderForm() {
+  document.querySelectorAll('#submit-form .field-error').forEach((e) => {
+    if (e.dataset.source === 'api' && e.message) e.textContent = fieldErrorText(e.message);
+  });
+  renderSubmitStatus();
+  document.querySelectorAll('#submit-form [data-described]').forEach((e) => {
+    const text = described(e.dataset.described, e.dataset.fallback);
+    if (e.textContent !== text) e.textContent = text;
+  });
   document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
     h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
   });
@@ -223,6 +312,10 @@ function renderForm() {
     top.classList.remove('is-info');
   }
   $('submit-button').disabled = !state.types || form.busy === true;
+  const warn = $('submit-nocoord');
+  const show = noCoordinator();
+  if (warn.hidden === show) warn.hidden = !show;
+  warn.textContent = show ? t('noCoordinatorForm') : '';
 }
 
 function fmtBound(raw) {
@@ -233,16 +326,21 @@ function fmtBound(raw) {
 function clearFormErrors() {
   document.querySelectorAll('#submit-form .field-error').forEach((e) => {
     if (e.dataset.source === 'types') return;
-    e.hidden = true; e.textContent = ''; e.dataset.source = '';
+    e.hidden = true; e.textContent = ''; e.dataset.source = ''; e.message = null;
   });
   document.querySelectorAll('#submit-form [aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
 }
 
-/** Puts message beside the field the API named; a field the form does not show gets it at the top. */
+/**
+ * Puts a message beside the field the API named; a field the form does not show gets it at the top.
+ * The message is a msg() or the API's answer itself, kept on the element so that a change of
+ * language writes it again (errorText reads the answer's code in the language of the moment).
+ */
 function showFieldError(field, message) {
   let box = field ? document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(field)}"]`) : null;
   if (!box) box = document.querySelector('#submit-form .field-error[data-field="form"]');
-  box.textContent = message;
+  box.message = message;
+  box.textContent = fieldErrorText(message);
   box.dataset.source = 'api';
   box.classList.remove('is-info');
   box.hidden = false;
@@ -270,41 +368,51 @@ function readForm() {
   return { body, problems };
 }
 
+/** The line under the form: kept as messages (msg()), so a change of language rewrites it. */
+function setSubmitStatus(kind, ...messages) {
+  form.status = { kind, messages: messages.filter(Boolean) };
+  renderSubmitStatus();
+}
+
+function renderSubmitStatus() {
+  const st = form.status || { kind: '', messages: [] };
+  const status = $('submit-status');
+  const text = st.messages.map(tr).join(' — ');
+  if (status.textContent !== text) status.textContent = text;
+  status.className = 'submit-status' + (st.kind ? ' ' + st.kind : '');
+}
+
 async function onSubmit(e) {
   e.preventDefault();
   if (form.busy || !state.types) return;
   clearFormErrors();
-  const status = $('submit-status');
   const { body, problems } = readForm();
   if (problems.length) {
-    problems.forEach((f) => showFieldError(f, t('notNumber')));
-    status.className = 'submit-status is-error';
-    status.textContent = t('notSubmitted');
+    problems.forEach((f) => showFieldError(f, msg('notNumber')));
+    setSubmitStatus('is-error', msg('notSubmitted'));
     return;
   }
   form.busy = true;
   renderForm();
-  status.className = 'submit-status';
-  status.textContent = t('submitting');
+  setSubmitStatus('', msg('submitting'));
   try {
     const res = await request('POST', '/api/tasks', body);
     if (res.status === 202 && res.body) {
       const n = res.body.count ?? (res.body.ids || []).length;
-      status.className = 'submit-status is-ok';
-      status.textContent = n === 1 ? t('submitted1') : t('submittedN', { n: fmtNumber(n, 0) });
+      const waiting = noCoordinator();
+      setSubmitStatus(waiting ? 'is-warn' : 'is-ok', n === 1 ? msg('submitted1') : msg('submittedN', { n: fmtNumber(n, 0) }),
+        waiting ? msg('submittedNoCoord') : null);
       for (const id of res.body.ids || []) state.mine.set(id, Date.now() + MINE_MS);
       state.cursor = '';
       state.cursorStack = [];
       poll();
     } else {
-      showFieldError(res.status === 400 && res.body ? res.body.field : null, errorText(res));
-      status.className = 'submit-status is-error';
-      status.textContent = t('notSubmitted');
+      showFieldError(res.status === 400 && res.body ? res.body.field : null, res);
+      setSubmitStatus('is-error', msg('notSubmitted'));
     }
   } catch (err) {
-    showFieldError(null, t('apiError', { msg: t('unreachableShort') }));
-    status.className = 'submit-status is-error';
-    status.textContent = '';
+    showFieldError(null, msg('apiError', { msg: msg('unreachableShort') }));
+    setSubmitStatus('is-error');
   } finally {
     form.busy = false;
     renderForm();

@@ -3,11 +3,19 @@ package colmena.api;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Serves the dashboard from the {@code web/} folder packed in the jar. A path never leaves that
@@ -43,8 +51,82 @@ final class StaticFiles implements HttpHandler {
                 Exchange.send(ex, 404, "text/plain; charset=utf-8", ("Not found: " + path + "\n").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            Exchange.send(ex, 200, contentType(name), body);
+            File file = file(name, body);
+            // Cached by the browser, asked again each time (no-cache): an unchanged file costs a 304
+            // and no body, and a new jar's files are never shown stale.
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.getResponseHeaders().set("ETag", file.etag());
+            ex.getResponseHeaders().set("Vary", "Accept-Encoding");
+            if (matches(ex.getRequestHeaders().getFirst("If-None-Match"), file.etag())) {
+                SecurityHeaders.add(ex);
+                ex.sendResponseHeaders(304, -1);
+                return;
+            }
+            if (file.gzipped() != null && Response.acceptsGzip(ex.getRequestHeaders().getFirst("Accept-Encoding"))) {
+                ex.getResponseHeaders().set("Content-Encoding", "gzip");
+                Exchange.send(ex, 200, contentType(name), file.gzipped());
+            } else {
+                Exchange.send(ex, 200, contentType(name), file.bytes());
+            }
         }
+    }
+
+    /** A file's bytes, its gzipped bytes (null when gzip does not pay: images, tiny files) and its entity tag. */
+    record File(byte[] bytes, byte[] gzipped, String etag) {
+    }
+
+    private final Map<String, File> files = new ConcurrentHashMap<>();
+
+    /** The file as served, made once per name and content: the jar's files do not change while it runs. */
+    private File file(String name, byte[] body) {
+        File known = files.get(name);
+        if (known != null && Arrays.equals(known.bytes(), body)) {
+            return known;
+        }
+        File made = new File(body, compressible(name) && body.length > 512 ? gzip(body) : null, etag(body));
+        files.put(name, made);
+        return made;
+    }
+
+    private static boolean compressible(String name) {
+        String type = contentType(name);
+        return type.startsWith("text/") || type.startsWith("application/json") || type.startsWith("image/svg");
+    }
+
+    private static byte[] gzip(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 3 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static String etag(byte[] body) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
+            return "\"" + HexFormat.of().formatHex(hash, 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** Whether an If-None-Match header names this tag (or is *); a weak W/ prefix is ignored, as for GET it may be. */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] read(String name) throws IOException {

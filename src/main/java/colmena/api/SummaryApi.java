@@ -106,7 +106,8 @@ final class SummaryApi {
      * {@code GET /api/health}, within a second: {@code redis} up or down; {@code database} up, down,
      * not answering (no answer within {@link DatabasePing#WAIT_MS}) or not writable (the working
      * coordinator's last write failed, with {@code databaseProblem} in words); {@code coordinator}
-     * working or absent (no coordinator holds the lease). 503 when Redis or the database cannot
+     * working, standby (none holds the lease, one is about to take it) or absent, and
+     * {@code coordinatorsStandingBy}. 503 when Redis or the database cannot
      * be used; an absent coordinator makes the status "degraded" (the API itself still serves).
      */
     Object health(Request r) {
@@ -120,9 +121,11 @@ final class SummaryApi {
         String database = dbPing.state();
         Map<String, Object> coordinator = null;
         boolean leader = false;
+        long standby = 0;
         if (redisUp) {
             try {
                 leader = redis.call(j -> j.exists(RedisKeys.leader()));
+                standby = standbyCoordinators();
                 coordinator = coordinator();
             } catch (RuntimeException e) {
                 redisUp = false;
@@ -140,7 +143,8 @@ final class SummaryApi {
         if (problem != null) {
             body.put("databaseProblem", problem);
         }
-        body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : "absent");
+        body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : standby > 0 ? "standby" : "absent");
+        body.put("coordinatorsStandingBy", standby);
         Map<String, Object> installed = installation.describe();
         body.put("installation", installed);
         if (installed.get("problem") != null) {
@@ -153,6 +157,15 @@ final class SummaryApi {
             throw new ApiException(503, what, body);
         }
         return body;
+    }
+
+    /** How many coordinators stand by now: their entries whose time has not passed on Redis's clock. */
+    private long standbyCoordinators() {
+        return redis.call(j -> {
+            List<String> time = j.time();
+            long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+            return j.zcount(RedisKeys.coordinatorStandby(), nowMs, Double.POSITIVE_INFINITY);
+        });
     }
 
     /** The working coordinator's last write failure in words, or null when its writes work (or none says). */

@@ -35,7 +35,7 @@ final class TasksApi {
     static final int MAX_SUBMIT_COUNT = 1_000;
     static final int MAX_CSV_ROWS = 1_000_000;
     private static final Set<String> QUERY = Set.of("limit", "before", "offset", "node", "status", "type");
-    private static final Set<String> CSV_QUERY = Set.of("limit", "node", "status", "type");
+    private static final Set<String> CSV_QUERY = Set.of("limit", "node", "status", "type", "sep", "bom", "tz");
     private static final Set<String> BODY = Set.of("type", "params", "count", "retries", "priority");
     private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
@@ -202,17 +202,22 @@ final class TasksApi {
         if (audit != null) {
             audit.record(r, "tasks_exported", "tasks.csv", r.exchange().getRequestURI().getRawQuery());
         }
+        CsvStyle style = CsvStyle.of(r.query());
         // Checked before the answer starts, so an unreachable database is still a 503.
         if (!db.ping()) {
             throw new java.sql.SQLException("database unreachable");
         }
-        return Response.stream("text/csv; charset=utf-8", "taskhistory.csv", out -> {
+        return Response.stream("text/csv; charset=utf-8", style.fileName(), out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-            w.write("ID,TaskId,NodeID,TaskType,Params,Status,Result,Error,Reason,Moves,Attempts,SubmittedAt,StartedAt,"
-                    + "FinishedAt,DurationMs,Timestamp\r\n");
+            if (style.bom()) {
+                w.write('\uFEFF');
+            }
+            w.write(String.join(String.valueOf(style.separator()), "ID", "TaskId", "NodeID", "TaskType", "Params", "Status",
+                    "Result", "Error", "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs",
+                    "Timestamp") + "\r\n");
             try {
                 db.use(c -> {
-                    store.each(c, q, q.limit(), row -> writeRow(w, row));
+                    store.each(c, q, q.limit(), row -> writeRow(w, row, style));
                     return null;
                 });
             } catch (java.sql.SQLException e) {
@@ -222,17 +227,56 @@ final class TasksApi {
         });
     }
 
-    private static void writeRow(Writer w, TaskRecord t) throws java.io.IOException {
+    private static void writeRow(Writer w, TaskRecord t, CsvStyle style) throws java.io.IOException {
         Object[] cells = {t.rowId(), t.id(), t.node(), t.type(), t.params(), t.status(), t.result(), t.error(),
-                t.reason(), String.join(" | ", t.moves()), t.attempts(), t.submittedAt(), t.startedAt(),
-                t.finishedAt(), t.durationMs(), t.timestamp()};
+                t.reason(), String.join(" | ", t.moves()), t.attempts(), style.time(t.submittedAt()),
+                style.time(t.startedAt()), style.time(t.finishedAt()), t.durationMs(), style.time(t.timestamp())};
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
-                w.write(',');
+                w.write(style.separator());
             }
             w.write(cell(cells[i]));
         }
         w.write("\r\n");
+    }
+
+    /**
+     * How a CSV is written for the spreadsheet that opens it: {@code sep=semicolon} for one set to a
+     * comma decimal (Spanish Excel splits on {@code ;}), {@code bom=1} so Excel reads UTF-8, and
+     * {@code tz=Europe/Madrid} for times as that zone's local "yyyy-MM-dd HH:mm:ss", which a
+     * spreadsheet takes for a date (ISO instants by default). The file is named after the day.
+     */
+    record CsvStyle(char separator, boolean bom, java.time.ZoneId zone) {
+        private static final java.time.format.DateTimeFormatter LOCAL =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+        static CsvStyle of(Map<String, String> p) {
+            String sep = blankToNull(p.get("sep"));
+            char separator = sep == null || sep.equals("comma") ? ',' : sep.equals("semicolon") ? ';' : 0;
+            if (separator == 0) {
+                throw ApiException.badRequest("sep must be comma or semicolon, got \"" + sep + "\"");
+            }
+            boolean bom = Request.wholeNumber(p, "bom", 0, 0, 1) == 1;
+            java.time.ZoneId zone = null;
+            String tz = blankToNull(p.get("tz"));
+            if (tz != null) {
+                try {
+                    zone = java.time.ZoneId.of(tz);
+                } catch (java.time.DateTimeException e) {
+                    throw ApiException.badRequest("tz must be a time zone such as Europe/Madrid or UTC, got \"" + tz + "\"");
+                }
+            }
+            return new CsvStyle(separator, bom, zone);
+        }
+
+        Object time(java.time.Instant at) {
+            return at == null || zone == null ? at : LOCAL.format(at.atZone(zone));
+        }
+
+        String fileName() {
+            java.time.LocalDate day = java.time.LocalDate.now(zone == null ? java.time.ZoneOffset.UTC : zone);
+            return "colmena-tasks-" + day + ".csv";
+        }
     }
 
     /**
@@ -283,7 +327,9 @@ final class TasksApi {
         try {
             TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
-            throw field(e.getMessage(), e.field().equals("type") ? "type" : "params." + e.field());
+            String field = e.field().equals("type") ? "type" : "params." + e.field();
+            throw e.code() == null ? field(e.getMessage(), field) : new ApiException(400, e.getMessage(),
+                    Map.of("field", field, "code", e.code(), "values", e.values()));
         }
         refuseWhenFull(count);
         List<TaskMessage> tasks = TaskQueue.newTasks(type, params, count, null, queue.now());
@@ -377,7 +423,8 @@ final class TasksApi {
                 return p.getAsString();
             }
         }
-        throw field("params." + name + " must be a number", "params." + name);
+        throw new ApiException(400, "params." + name + " must be a number", Map.of("field", "params." + name,
+                "code", "param_not_number", "values", Map.of("param", name)));
     }
 
     private static int count(JsonElement e) {
@@ -390,7 +437,8 @@ final class TasksApi {
                 return (int) d;
             }
         }
-        throw field("count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e, "count");
+        throw new ApiException(400, "count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e,
+                Map.of("field", "count", "code", "count_range", "values", Map.of("max", MAX_SUBMIT_COUNT, "got", e.toString())));
     }
 
     private static int priority(JsonElement e) {

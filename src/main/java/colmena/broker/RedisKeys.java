@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * deadletter                 list    anyone (LPUSH, trimmed)        messages that could not be read, with why
  * coordinator:leader         string  coordinator (SET NX PX)        the lease of the working coordinator
  * coordinator:stats          string  coordinator, every second (TTL) placement and node-reading timings, JSON
+ * coordinator:standby        zset    coordinator (with the lease)   coordinators standing by, scored by when that ends (ms, Redis's clock)
  * colmena:epoch              string  coordinator                    marks this Redis's data as Colmena's
  * colmena:installation       string  coordinator (leader, TTL)      "id name" of the installation this namespace belongs to
  * tasks:placing              list    coordinator (atomic move)      submitted tasks being placed
@@ -152,6 +153,11 @@ public final class RedisKeys {
 
     public static String coordinatorStats() {
         return key("coordinator:stats");
+    }
+
+    /** Sorted set: coordinators standing by, scored by when their claim lapses (ms, Redis's clock). */
+    public static String coordinatorStandby() {
+        return key("coordinator:standby");
     }
 
     public static String epoch() {

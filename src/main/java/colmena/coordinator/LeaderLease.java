@@ -25,11 +25,19 @@ final class LeaderLease {
      */
     static final Duration STAMP_TTL = Duration.ofSeconds(10);
 
-    /** Returns {1 or 0 (leader or not), stamp before} or {-1, the other installation's stamp}. */
+    /*
+     * KEYS[1] the lease, KEYS[2] the installation's stamp, KEYS[3] the standby set. Returns {1 or 0
+     * (leader or not), stamp before} or {-1, the other installation's stamp}. A holder that does not
+     * get the lease is entered in the standby set until Redis's own clock passes the lease's time to
+     * live, so the dashboard can tell "one working, one standing by" from "one working"
+     * (replicate_commands: TIME before a write, for Redis 5).
+     */
     private static final String RENEW = """
+            redis.replicate_commands()
             local cur = redis.call('GET', KEYS[2])
             if cur and string.match(cur, '^(%S+)') ~= ARGV[3] then
               if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+              redis.call('ZREM', KEYS[3], ARGV[1])
               return {-1, cur}
             end
             local ours = 0
@@ -42,10 +50,15 @@ final class LeaderLease {
             if ours == 1 then
               if cur then redis.call('PEXPIRE', KEYS[2], ARGV[5]) -- keeps a name given since
               else redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
+              redis.call('ZREM', KEYS[3], ARGV[1])
+            else
+              local t = redis.call('TIME')
+              redis.call('ZADD', KEYS[3], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]), ARGV[1])
             end
             return {ours, cur or ''}
             """;
     private static final String RELEASE = """
+            redis.call('ZREM', KEYS[2], ARGV[1])
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
             return 0
             """;
@@ -75,7 +88,8 @@ final class LeaderLease {
      */
     Renewal renew(Installation installation) {
         long asked = System.nanoTime();
-        Object got = redis.call(j -> j.eval(RENEW, List.of(RedisKeys.leader(), RedisKeys.installation()),
+        Object got = redis.call(j -> j.eval(RENEW, List.of(RedisKeys.leader(), RedisKeys.installation(),
+                        RedisKeys.coordinatorStandby()),
                 List.of(holder, Long.toString(ttl.toMillis()), installation.id(), installation.stamp(),
                         Long.toString(STAMP_TTL.toMillis()))));
         List<?> answer = (List<?>) got;
@@ -102,7 +116,7 @@ final class LeaderLease {
 
     void release() {
         validUntilNanos = 0;
-        redis.call(j -> j.eval(RELEASE, List.of(RedisKeys.leader()), List.of(holder)));
+        redis.call(j -> j.eval(RELEASE, List.of(RedisKeys.leader(), RedisKeys.coordinatorStandby()), List.of(holder)));
     }
 
     String holder() {

@@ -49,7 +49,8 @@ public final class TaskParams {
         for (String name : raw.keySet()) {
             if (declared.stream().noneMatch(p -> p.name().equals(name))) {
                 throw new InvalidTaskException(name, "unknown parameter \"" + name + "\" for " + type.name()
-                        + "; known: " + names(declared));
+                        + "; known: " + names(declared), "param_unknown",
+                        Map.of("type", type.name(), "param", name, "known", names(declared)));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();
@@ -62,11 +63,11 @@ public final class TaskParams {
             long n = v == null ? p.defaultValue() : whole(type, p, v);
             if (n < p.min()) {
                 throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be at least " + p.min()
-                        + ", got " + n);
+                        + ", got " + n, "param_min", Map.of("type", type.name(), "param", p.name(), "min", p.min(), "got", n));
             }
             if (n > p.max()) {
                 throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be at most " + p.max()
-                        + ", got " + n);
+                        + ", got " + n, "param_max", Map.of("type", type.name(), "param", p.name(), "max", p.max(), "got", n));
             }
             values.put(p.name(), n);
         }
@@ -75,11 +76,12 @@ public final class TaskParams {
 
     private static String text(TaskType type, Param p, Object v) throws InvalidTaskException {
         if (v == null) {
-            throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " is required (" + p.help() + ")");
+            throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " is required (" + p.help() + ")",
+                    "param_required", Map.of("type", type.name(), "param", p.name()));
         }
         if (!(v instanceof String s) || !s.matches(p.pattern())) {
             throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be " + p.help() + ", got "
-                    + shown(v));
+                    + shown(v), "param_pattern", Map.of("type", type.name(), "param", p.name(), "got", shown(v)));
         }
         return s;
     }
@@ -102,7 +104,7 @@ public final class TaskParams {
             }
         }
         throw new InvalidTaskException(p.name(), type.name() + ": " + p.name() + " must be a whole number, got "
-                + shown(v));
+                + shown(v), "param_not_whole", Map.of("type", type.name(), "param", p.name(), "got", shown(v)));
     }
 
     /** A value as an error message shows it: short, and never the whole of a nested structure. */

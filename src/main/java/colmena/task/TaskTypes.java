@@ -53,7 +53,8 @@ public final class TaskTypes {
         TaskType type = name == null ? null : TYPES.get(name);
         if (type == null) {
             throw new InvalidTaskException("type", "unknown task type \"" + name + "\"; known types: "
-                    + String.join(", ", submittable()));
+                    + String.join(", ", submittable()), "type_unknown",
+                    Map.of("type", String.valueOf(name), "known", String.join(", ", submittable())));
         }
         return type;
     }

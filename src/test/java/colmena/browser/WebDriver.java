@@ -74,8 +74,13 @@ public final class WebDriver implements AutoCloseable {
         return null;
     }
 
-    /** Starts chromedriver and a headless browser session. */
+    /** Starts chromedriver and a headless browser session whose user prefers English. */
     public static WebDriver start(int width, int height) throws Exception {
+        return start(width, height, "en-US");
+    }
+
+    /** Starts chromedriver and a headless browser session whose user prefers language {@code lang}. */
+    public static WebDriver start(int width, int height, String lang) throws Exception {
         int port = TestRedis.freePort();
         Process p = new ProcessBuilder(find("chromedriver"), "--port=" + port).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -101,7 +106,8 @@ public final class WebDriver implements AutoCloseable {
         Map<String, Object> options = Map.of("binary", browser(), "args", List.of("--headless=new", "--no-sandbox",
                 "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=en-US"));
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--lang=" + lang),
+                "prefs", Map.of("intl.accept_languages", lang));
         JsonObject created = wd.call("POST", "/session", Map.of("capabilities",
                 Map.of("alwaysMatch", Map.of("browserName", "chrome", "goog:chromeOptions", options))));
         wd.session = created.getAsJsonObject("value").get("sessionId").getAsString();
@@ -145,9 +151,40 @@ public final class WebDriver implements AutoCloseable {
         call("POST", s("/element/" + element + "/value"), Map.of("text", text));
     }
 
+    /** Runs asynchronous JavaScript: the script calls its last argument with the result. */
+    public JsonElement scriptAsync(String js, Object... args) throws Exception {
+        return call("POST", s("/execute/async"), Map.of("script", js, "args", List.of(args))).get("value");
+    }
+
     /** Runs JavaScript in the page and returns its result as JSON. */
     public JsonElement script(String js, Object... args) throws Exception {
         return call("POST", s("/execute/sync"), Map.of("script", js, "args", List.of(args))).get("value");
+    }
+
+    /**
+     * CPU seconds (user + system) used so far by the browser's processes (every process below this
+     * chromedriver), from /proc; NaN where there is no /proc.
+     */
+    public double browserCpuSeconds() {
+        double ticks = 0;
+        for (ProcessHandle p : driver.descendants().toList()) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime: fields 14 and 15
+            } catch (IOException | RuntimeException e) {
+                if (!Files.isDirectory(Path.of("/proc"))) {
+                    return Double.NaN;
+                }
+                // The process ended meanwhile: its time is no longer counted anywhere.
+            }
+        }
+        return ticks / 100.0;   // USER_HZ is 100 on Linux
+    }
+
+    /** Sends a Chrome DevTools Protocol command through chromedriver and returns its result. */
+    public JsonElement cdp(String command, Map<String, Object> params) throws Exception {
+        return call("POST", s("/goog/cdp/execute"), Map.of("cmd", command, "params", params)).get("value");
     }
 
     public void screenshot(Path to) throws Exception {

@@ -1,0 +1,90 @@
+package colmena.api;
+
+import colmena.TestDatabase;
+import colmena.TestRedis;
+import colmena.broker.Redis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CSV export as Spanish Excel wants it: a BOM, ';' between cells, local times, a dated file name. */
+class CsvForSpreadsheetsTest {
+    private static Redis redis;
+    private static ApiServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = TestRedis.fresh();
+        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, TestDatabase.fresh());
+        server.start();
+        HttpResponse<String> submitted = HTTP.send(HttpRequest.newBuilder(uri("/api/tasks"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        redis.close();
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static HttpResponse<byte[]> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void forSpanishExcelTheFileHasABomSemicolonsLocalTimesAndTheDayInItsName() throws Exception {
+        HttpResponse<byte[]> r = get("/api/tasks.csv?sep=semicolon&bom=1&tz=Europe/Madrid");
+        assertEquals(200, r.statusCode());
+        byte[] body = r.body();
+        assertTrue(body.length > 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF,
+                "starts with the UTF-8 BOM");
+        List<String> lines = new String(Arrays.copyOfRange(body, 3, body.length), StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("ID;TaskId;NodeID;TaskType;"), lines.get(0));
+        String[] row = lines.get(1).split(";");
+        assertEquals(16, row.length, lines.get(1));
+        assertTrue(row[11].matches("\"\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\""), "local submitted time: " + row[11]);
+        String today = LocalDate.now(ZoneId.of("Europe/Madrid")).toString();
+        assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains("colmena-tasks-" + today + ".csv"),
+                r.headers().firstValue("Content-Disposition").orElse(""));
+    }
+
+    @Test
+    void byDefaultTheFileIsAsBeforeCommasAndInstants() throws Exception {
+        String body = new String(get("/api/tasks.csv").body(), StandardCharsets.UTF_8);
+        assertTrue(body.startsWith("ID,TaskId,NodeID"), body);
+        assertTrue(body.lines().skip(1).findFirst().orElse("").matches(".*\"\\d{4}-\\d{2}-\\d{2}T[^\"]*Z\".*"), body);
+    }
+
+    @Test
+    void aBadSeparatorOrZoneIsRefusedSayingWhat() throws Exception {
+        HttpResponse<byte[]> sep = get("/api/tasks.csv?sep=tab");
+        assertEquals(400, sep.statusCode());
+        assertTrue(new String(sep.body(), StandardCharsets.UTF_8).contains("sep must be comma or semicolon"));
+        HttpResponse<byte[]> tz = get("/api/tasks.csv?tz=Mars/Olympus");
+        assertEquals(400, tz.statusCode());
+        assertTrue(new String(tz.body(), StandardCharsets.UTF_8).contains("tz must be a time zone"));
+        assertEquals(400, get("/api/tasks.csv?bom=2").statusCode());
+    }
+}

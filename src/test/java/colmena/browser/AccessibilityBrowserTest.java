@@ -1,0 +1,150 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * axe-core finds nothing to fix on the login screen and on the logged-in dashboard, in Spanish and
+ * in English; a skip link leads to the content; after logging in, focus is on the page's heading.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AccessibilityBrowserTest {
+    private static final String ADMIN_PASSWORD = "teacher-pass-1";
+
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        cluster.startAgent("nodo2", 1);
+        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
+                cluster.redis, cluster.db);
+        api.start();
+        cluster.submit("sleep", Map.of("ms", 10), 3);
+        browser = WebDriver.start(1400, 1000);
+        browser.open("http://127.0.0.1:" + api.port() + "/");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            try {
+                browser.screenshot(Path.of("target", "dashboard-a11y.png"));
+            } finally {
+                browser.close();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theLoginScreenHasNoViolationsInEitherLanguage() throws Exception {
+        Page.waitFor("the login form", () -> visible("#login-form"));
+        for (String lang : List.of("es", "en")) {
+            language(lang);
+            List<String> found = Axe.violations(browser);
+            assertTrue(found.isEmpty(), "login screen (" + lang + "):\n" + String.join("\n", found));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void afterLoggingInFocusIsOnTheHeadingAndTheDashboardHasNoViolationsInEitherLanguage() throws Exception {
+        Page.waitFor("the login form", () -> visible("#login-form"));
+        browser.type(browser.findAll("#login-user").get(0), "admin");
+        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
+        browser.click(browser.findAll("#login-button").get(0));
+        Page.waitFor("the dashboard", () -> visible("#main"));
+        assertEquals("page-title", browser.script("return document.activeElement.id;").getAsString(),
+                "focus on the page's heading after login");
+        Page.waitFor("both cards with figures", () -> browser.findAll(".node-card .cpu-value").size() == 2
+                && browser.text(browser.findAll(".node-card .cpu-value").get(1)).contains("%"));
+        Page.waitFor("rows of history", () -> !browser.findAll("tr.task-row").isEmpty());
+        for (String lang : List.of("es", "en")) {
+            language(lang);
+            List<String> found = Axe.violations(browser);
+            assertTrue(found.isEmpty(), "dashboard (" + lang + "):\n" + String.join("\n", found));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theFirstTabStopIsASkipLinkToTheContent() throws Exception {
+        browser.script("document.activeElement.blur(); window.scrollTo(0, 0);");
+        browser.script("document.body.focus();");
+        String skip = browser.findAll("a.skip-link").get(0);
+        assertEquals("#main", browser.attribute(skip, "href").replaceAll("^.*(#.*)$", "$1"));
+        assertTrue(browser.script("return document.querySelector('a.skip-link') === document.querySelector('body a[href], body button');")
+                .getAsBoolean(), "the skip link comes first");
+        browser.script("document.querySelector('a.skip-link').focus();");
+        assertTrue(visible("a.skip-link") && browser.script(
+                "return document.querySelector('a.skip-link').getBoundingClientRect().top >= 0;").getAsBoolean(),
+                "the skip link shows when focused");
+        browser.click(skip);
+        Page.waitFor("focus in the content", () -> browser.script("return document.activeElement.id;").getAsString().equals("main"));
+    }
+
+    @Test
+    @Order(4)
+    void aTasksDetailOpensFromItsRowShowsEverythingAndGivesFocusBack() throws Exception {
+        Page.waitFor("rows of history", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
+        String button = browser.findAll("tr.task-row button.task-open").get(0);
+        String id = browser.attribute(button, "data-task");
+        browser.click(button);
+        Page.waitFor("the dialog open", () -> browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
+        Page.waitFor("the full id and why it went there", () -> {
+            String text = browser.text(browser.findAll("#detail-list").get(0));
+            return text.contains(id) && (text.contains("Why here?") || text.contains("¿Por qué aquí?"));
+        });
+        browser.screenshot(Path.of("target", "task-detail.png"));
+        List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "task detail:\n" + String.join("\n", found));
+        browser.click(browser.findAll("#detail-close").get(0));
+        Page.waitFor("the dialog closed", () -> !browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
+        Page.waitFor("focus back on the row's button", () -> id.equals(
+                browser.script("return document.activeElement.dataset.task || '';").getAsString()));
+    }
+
+    private static void language(String lang) throws Exception {
+        browser.click(browser.findAll("button[data-lang=\"" + lang + "\"]").get(0));
+        Page.waitFor("the page in " + lang, () -> lang.equals(browser.script("return document.documentElement.lang;").getAsString()));
+    }
+
+    private static boolean visible(String css) throws Exception {
+        return browser.script("const e = document.querySelector(arguments[0]);"
+                + " return !!e && !e.hidden && e.getClientRects().length > 0;", css).getAsBoolean();
+    }
+}

@@ -1,0 +1,149 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Projector mode on a 1280×720 screen with six nodes: every card whole on screen without scrolling,
+ * the header on one row, no text under 16 px; switched by the header's button and by ?kiosk=1.
+ * And a phone (390×844) whose header takes little of the screen. axe-core finds nothing in either.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProjectorBrowserTest {
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+    private static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        for (int i = 1; i <= 6; i++) {
+            cluster.startAgent("nodo" + i, 1);
+        }
+        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
+        api.start();
+        page = "http://127.0.0.1:" + api.port() + "/";
+        browser = WebDriver.start(1280, 900);
+        screen(1280, 720, false);
+    }
+
+    /** The page's viewport exactly this size (a headless window's size includes room for its toolbars). */
+    private static void screen(int width, int height, boolean mobile) throws Exception {
+        browser.cdp("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", mobile));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void sixNodesFitA720pScreenInLargeTypeWithTheHeaderOnOneRow() throws Exception {
+        browser.open(page + "?kiosk=1");
+        browser.click(browser.findAll("button[data-lang=\"es\"]").get(0));
+        Page.waitFor("six cards with figures", () -> browser.findAll(".node-card .cpu-value").size() == 6
+                && browser.text(browser.findAll(".node-card .cpu-value").get(5)).contains("%"));
+        assertTrue(browser.script("return document.body.classList.contains('kiosk');").getAsBoolean());
+        assertEquals("true", browser.attribute(browser.findAll("#kiosk-toggle").get(0), "aria-pressed"));
+        cluster.submit("spin", java.util.Map.of("ms", 4000), 4);
+        cluster.submit("sleep", java.util.Map.of("ms", 200), 30);
+        Page.waitFor("work done on the cards", () -> cluster.rows("Status = 'DONE'") >= 20);
+        Thread.sleep(1_500);
+        browser.screenshot(Path.of("target", "projector-6-nodes.png"));
+        JsonObject layout = browser.script("""
+                const vw = document.documentElement.clientWidth, vh = window.innerHeight;
+                const cards = [...document.querySelectorAll('.node-card')].map((c) => c.getBoundingClientRect());
+                const outside = cards.filter((r) => r.bottom > vh + 0.5 || r.right > vw + 0.5 || r.top < 0).length;
+                const kids = [...document.querySelectorAll('.top > *, .top-tools > *')]
+                  .filter((e) => !e.hidden && e.getClientRects().length).map((e) => e.getBoundingClientRect());
+                const header = document.querySelector('.top').getBoundingClientRect();
+                const rows = new Set(kids.map((r) => Math.round((r.top + r.bottom) / 2 / 20))).size;
+                const small = [];
+                const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                  const e = n.parentElement;
+                  if (!n.nodeValue.trim() || !e || e.closest('[hidden], script, style') || !e.getClientRects().length) continue;
+                  const size = parseFloat(getComputedStyle(e).fontSize);
+                  if (size < 16) small.push(e.className + ' "' + n.nodeValue.trim().slice(0, 30) + '" ' + size + 'px');
+                }
+                return { outside, cards: cards.length, headerHeight: header.height, rows,
+                  scrolls: document.documentElement.scrollHeight > vh + 1, small: small.slice(0, 20).join('; '), vw, vh };
+                """).getAsJsonObject();
+        assertEquals(6, layout.get("cards").getAsInt());
+        assertEquals(0, layout.get("outside").getAsInt(), "cards cut off: " + layout);
+        assertTrue(!layout.get("scrolls").getAsBoolean(), "the page scrolls: " + layout);
+        assertTrue(layout.get("headerHeight").getAsDouble() < 64, "header height: " + layout);
+        assertEquals("", layout.get("small").getAsString(), "text under 16 px");
+        java.util.List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "axe in projector mode:\n" + String.join("\n", found));
+    }
+
+    @Test
+    @Order(2)
+    void theHeadersButtonSwitchesProjectorModeOffAndItIsRemembered() throws Exception {
+        browser.open(page + "?kiosk=1");
+        Page.waitFor("projector mode", () -> browser.script("return document.body.classList.contains('kiosk');").getAsBoolean());
+        browser.click(browser.findAll("#kiosk-toggle").get(0));
+        assertTrue(!browser.script("return document.body.classList.contains('kiosk');").getAsBoolean());
+        assertTrue(browser.script("return !!document.querySelector('#tasks').getClientRects().length;").getAsBoolean(),
+                "the task history is back");
+        browser.click(browser.findAll("#kiosk-toggle").get(0));
+        browser.open(page);
+        Page.waitFor("projector mode remembered", () -> browser.script("return document.body.classList.contains('kiosk');").getAsBoolean());
+        browser.open(page + "?kiosk=0");
+        Page.waitFor("the address wins", () -> !browser.script("return document.body.classList.contains('kiosk');").getAsBoolean());
+    }
+
+    @Test
+    @Order(3)
+    void onAPhoneTheHeaderTakesLittleOfTheScreen() throws Exception {
+        screen(390, 844, true);
+        try {
+            browser.open(page + "?kiosk=0");
+            Page.waitFor("cards", () -> browser.findAll(".node-card .cpu-value").size() == 6);
+            double header = browser.script("return document.querySelector('.top').getBoundingClientRect().height;").getAsDouble();
+            double height = browser.script("return window.innerHeight;").getAsDouble();
+            browser.screenshot(Path.of("target", "phone.png"));
+            assertTrue(header < height * 0.15, "header " + header + " px of " + height);
+            assertTrue(!browser.script("return document.documentElement.scrollWidth > document.documentElement.clientWidth;")
+                    .getAsBoolean(), "no sideways scrolling");
+            java.util.List<String> found = Axe.violations(browser);
+            assertTrue(found.isEmpty(), "axe on a phone:\n" + String.join("\n", found));
+        } finally {
+            screen(1280, 720, false);
+        }
+    }
+}

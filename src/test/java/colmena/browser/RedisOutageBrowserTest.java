@@ -1,0 +1,91 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestDatabase;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import colmena.broker.BundledRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Redis stopped under a running API: the API still answers, so the page must judge from what it
+ * answers. It says Redis is away, marks every figure stale, and recovers when Redis is back.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RedisOutageBrowserTest {
+    private static Path dir;
+    private static int port;
+    private static BundledRedis redis;
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        dir = Files.createTempDirectory("colmena-redis-outage");
+        port = TestRedis.freePort();
+        redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
+        cluster = new Cluster(redis.url(), TestDatabase.fresh());
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        api = new ApiServer(ApiServer.Config.local(redis.url(), 0), cluster.redis, cluster.db);
+        api.start();
+        browser = WebDriver.start(1400, 1000);
+        browser.open("http://127.0.0.1:" + api.port() + "/");
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            try {
+                browser.screenshot(Path.of("target", "dashboard-redis-down.png"));
+            } finally {
+                browser.close();
+            }
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (redis != null) {
+            redis.kill();
+        }
+    }
+
+    @Test
+    void withRedisDownThePageSaysSoAndMarksEverythingStaleThenRecovers() throws Exception {
+        Page.waitFor("nodo1 with figures", () -> browser.text(browser.findAll(".node-card[data-node=\"nodo1\"] .cpu-value").get(0)).contains("%"));
+        Page.waitFor("connected", () -> "ok".equals(browser.attribute(browser.findAll("#connection").get(0), "data-state")));
+        redis.kill();
+        Page.waitFor("the Redis banner", () -> "redis".equals(browser.attribute(browser.findAll("#conn-banner").get(0), "data-kind")));
+        assertTrue(browser.text(browser.findAll("#conn-banner").get(0)).contains("cannot read Redis"));
+        assertEquals("true", browser.attribute(browser.findAll("#main").get(0), "data-stale"));
+        assertTrue(browser.script("return document.title;").getAsString().startsWith("⚠"));
+        String updated = browser.text(browser.findAll("#updated").get(0));
+        Thread.sleep(3_200);
+        assertEquals(updated, browser.text(browser.findAll("#updated").get(0)), "the updated time froze");
+
+        redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
+        Page.waitFor("connected again", () -> !"redis".equals(browser.attribute(browser.findAll("#connection").get(0), "data-state"))
+                && "false".equals(browser.attribute(browser.findAll("#main").get(0), "data-stale")));
+        Page.waitFor("the banner gone", () -> browser.script("return document.getElementById('conn-banner').hidden;").getAsBoolean());
+    }
+}
