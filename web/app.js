@@ -982,6 +982,7 @@ function start() {
   $('newest').addEventListener('click', onNewest);
   $('task-body').addEventListener('click', onTaskOpen);
   $('task-detail').addEventListener('close', onDetailClose);
+  $('detail-cancel').addEventListener('click', onDetailCancel);
   $('node-grid').addEventListener('click', onCardClick);
   $('submit-form').addEventListener('submit', onSubmit);
   $('submit-form').addEventListener('input', onFormInput);

@@ -106,7 +106,7 @@ function taskRow(task) {
   cell('task-node', 'colNode', task.node || '—');
   cell('task-status', 'colStatus').append(el('span', 'status status-' + String(task.status).toLowerCase(), task.status));
 
-  const failed = task.status === 'FAILED';
+  const failed = task.status === 'FAILED' || task.status === 'CANCELLED';
   const outcome = String((failed ? task.error : task.result) ?? '—');
   cell(failed ? 'task-result error' : 'task-result mono', 'colResult', shorten(outcome, 80), outcome.length > 80 ? outcome : null);
   cell('num', 'colDuration', fmtDuration(task.durationMs));
@@ -170,16 +170,41 @@ function renderDetail() {
     ['colWhy', task.reason || '—'],
     ['detailMoves', (task.moves || []).length ? (task.moves || []).join('\n') : t('detailNoMoves')],
     ['colAttempts', String(task.attempts ?? '—')],
+    ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
+      task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
     ['detailSubmitted', fmtTime(task.submittedAt)],
     ['detailStarted', fmtTime(task.startedAt)],
     ['detailFinished', fmtTime(task.finishedAt)],
     ['colDuration', fmtDuration(task.durationMs)],
   ];
   $('detail-list').replaceChildren(...rows.flatMap(([key, value, cls]) => [el('dt', null, t(key)), el('dd', cls || null, value)]));
+  // Cancel: for what has not finished, and for operators and admins.
+  const open = task.status === 'PENDING' || task.status === 'RUNNING';
+  $('detail-cancel').hidden = !(can('operator') && open);
+  if (!open) $('detail-status').textContent = '';
+}
+
+/** Asks for the task shown to be cancelled; its status follows in the dialog and the table. */
+async function onDetailCancel() {
+  const task = detailTask;
+  if (!task) return;
+  const status = $('detail-status');
+  $('detail-cancel').disabled = true;
+  try {
+    const res = await request('POST', '/api/tasks/' + encodeURIComponent(task.id) + '/cancel', {});
+    status.textContent = res.status === 202 ? t('cancelling') : tr(msg('cancelRefused', { msg: errorText(res) }));
+    setTimeout(() => refreshDetail(task.id), 1500);
+    poll();
+  } catch (err) {
+    status.textContent = tr(msg('apiError', { msg: msg('unreachableShort') }));
+  } finally {
+    $('detail-cancel').disabled = false;
+  }
 }
 
 function onDetailClose() {
   detailTask = null;
+  $('detail-status').textContent = '';
   if (detailOpener && detailOpener.isConnected) detailOpener.focus();
   else { const again = detailOpener && document.querySelector(`button.task-open[data-task="${CSS.escape(detailOpener.dataset.task)}"]`); if (again) again.focus(); }
 }
@@ -365,6 +390,11 @@ function readForm() {
   const count = $('submit-count');
   if (count.validity.badInput) problems.push('count');
   else body.count = count.value.trim() === '' ? 1 : toNumber(count.value);
+  const priority = Number($('submit-priority').value);
+  if (priority !== 5) body.priority = priority;
+  const retries = $('submit-retries');
+  if (retries.validity.badInput) problems.push('retries');
+  else if (retries.value.trim() !== '' && toNumber(retries.value) !== 0) body.retries = toNumber(retries.value);
   return { body, problems };
 }
 

@@ -1,0 +1,96 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The user features on the dashboard, in real Chromium: a task submitted from the form with a
+ * priority and retries carries them (its reason says the priority), and the task's detail cancels
+ * it while it runs, so it ends CANCELLED; axe-core finds nothing to fix in the dialog.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class TaskActionsBrowserTest {
+    private static final String ADMIN_PASSWORD = "teacher-pass-1";
+
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
+                cluster.redis, cluster.db);
+        api.start();
+        browser = WebDriver.start(1400, 1000);
+        browser.open("http://127.0.0.1:" + api.port() + "/");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aTaskSubmittedWithAPriorityAndRetriesIsCancelledFromItsDetail() throws Exception {
+        Page.waitFor("the login form", () -> !browser.findAll("#login-form").isEmpty()
+                && browser.script("return !document.getElementById('login-form').closest('[hidden]');").getAsBoolean());
+        browser.type(browser.findAll("#login-user").get(0), "admin");
+        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
+        browser.click(browser.findAll("#login-button").get(0));
+        Page.waitFor("the submit form with its types", () -> browser.script(
+                "return [...document.querySelectorAll('#submit-type option')].some(o => o.value === 'sleep');").getAsBoolean());
+        browser.script("const s = document.getElementById('submit-type'); s.value = 'sleep';"
+                + "s.dispatchEvent(new Event('change', {bubbles: true}));");
+        Page.waitFor("the ms field", () -> !browser.findAll("#param-fields input[data-param='ms']").isEmpty());
+        browser.script("const i = document.querySelector(\"#param-fields input[data-param='ms']\"); i.value = '60000';"
+                + "i.dispatchEvent(new Event('input', {bubbles: true}));"
+                + "document.getElementById('submit-priority').value = '8';"
+                + "const r = document.getElementById('submit-retries'); r.value = '2';");
+        browser.click(browser.findAll("#submit-button").get(0));
+        Page.waitFor("the task RUNNING", () -> cluster.rows("Status = 'RUNNING'") == 1);
+        assertEquals(1, cluster.rows("Reason LIKE '%priority 8%'"), "the priority reached the task");
+
+        Page.waitFor("its row", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
+        browser.click(browser.findAll("tr.task-row button.task-open").get(0));
+        Page.waitFor("the dialog with a cancel button", () -> browser.script(
+                "return document.getElementById('task-detail').open && !document.getElementById('detail-cancel').hidden;").getAsBoolean());
+        List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "task detail with its cancel button:\n" + String.join("\n", found));
+        browser.click(browser.findAll("#detail-cancel").get(0));
+        Page.waitFor("the task CANCELLED", () -> cluster.rows("Status = 'CANCELLED'") == 1);
+        Page.waitFor("the dialog says so and hides the button", () -> browser.script(
+                "return document.getElementById('detail-cancel').hidden"
+                        + " && document.getElementById('detail-list').textContent.includes('CANCELLED');").getAsBoolean());
+        browser.screenshot(Path.of("target", "task-cancelled.png"));
+        assertEquals(0, cluster.rows("Status IN ('PENDING', 'RUNNING')"));
+    }
+}
