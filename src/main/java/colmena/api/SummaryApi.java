@@ -133,9 +133,9 @@ final class SummaryApi {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         String problem = writeProblem(coordinator);
-        // The working coordinator's word on why writes fail is more exact than a ping that is slow
-        // (a full disk makes the database slow to answer too).
-        if (problem != null && (database.equals(DatabasePing.UP) || database.equals(DatabasePing.NOT_ANSWERING))) {
+        // The working coordinator's word on why its writes fail is more exact than a ping, which a
+        // full disk can make slow or fail too: "not writable", with the reason.
+        if (problem != null) {
             database = "not writable";
         }
         boolean usable = redisUp && database.equals(DatabasePing.UP);
