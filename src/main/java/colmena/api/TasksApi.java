@@ -428,44 +428,43 @@ final class TasksApi {
     }
 
     private static int count(JsonElement e) {
-        if (e == null || e.isJsonNull()) {
-            return 1;
-        }
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            double d = e.getAsDouble();
-            if (d == Math.rint(d) && d >= 1 && d <= MAX_SUBMIT_COUNT) {
-                return (int) d;
-            }
+        Integer n = wholeNumber(e, 1, 1, MAX_SUBMIT_COUNT);
+        if (n != null) {
+            return n;
         }
         throw new ApiException(400, "count must be a whole number from 1 to " + MAX_SUBMIT_COUNT + ", got " + e,
                 Map.of("field", "count", "code", "count_range", "values", Map.of("max", MAX_SUBMIT_COUNT, "got", e.toString())));
     }
 
     private static int priority(JsonElement e) {
-        if (e == null || e.isJsonNull()) {
-            return TaskMessage.DEFAULT_PRIORITY;
-        }
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            double d = e.getAsDouble();
-            if (d == Math.rint(d) && d >= 0 && d <= TaskMessage.MAX_PRIORITY) {
-                return (int) d;
-            }
+        Integer n = wholeNumber(e, TaskMessage.DEFAULT_PRIORITY, 0, TaskMessage.MAX_PRIORITY);
+        if (n != null) {
+            return n;
         }
         throw field("priority must be a whole number from 0 to " + TaskMessage.MAX_PRIORITY + " (higher first), got " + e,
                 "priority");
     }
 
     private static int retries(JsonElement e) {
+        Integer n = wholeNumber(e, 0, 0, TaskMessage.MAX_RETRIES);
+        if (n != null) {
+            return n;
+        }
+        throw field("retries must be a whole number from 0 to " + TaskMessage.MAX_RETRIES + ", got " + e, "retries");
+    }
+
+    /** A body field that must be a whole number from {@code min} to {@code max}: {@code absent} when not given, null when it is anything else. */
+    private static Integer wholeNumber(JsonElement e, int absent, int min, int max) {
         if (e == null || e.isJsonNull()) {
-            return 0;
+            return absent;
         }
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
             double d = e.getAsDouble();
-            if (d == Math.rint(d) && d >= 0 && d <= TaskMessage.MAX_RETRIES) {
+            if (d == Math.rint(d) && d >= min && d <= max) {
                 return (int) d;
             }
         }
-        throw field("retries must be a whole number from 0 to " + TaskMessage.MAX_RETRIES + ", got " + e, "retries");
+        return null;
     }
 
     private static ApiException field(String message, String field) {
