@@ -34,13 +34,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API process: the REST API under {@code /api/} and the dashboard at {@code /}, on the JDK's
- * HttpServer. Requests are read on a large pool and handled on a pool of {@link #HANDLER_THREADS};
+ * HttpServer. Requests are read on a large pool and handled on a pool of {@link #HANDLER_THREADS}
+ * (those answered without the database on {@link #QUICK_HANDLER_THREADS} of their own);
  * a request must arrive whole within {@link #REQUEST_SECONDS}, so a slow client holds a reader
  * only that long, and never a handler while its headers trickle in.
  */
 public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final int HANDLER_THREADS = 16;
+    /** Handlers of the requests answered without the database ({@link Router#withoutDatabase()}). */
+    static final int QUICK_HANDLER_THREADS = 8;
     static final int HANDLER_QUEUE = 512;
     /**
      * Threads that read requests (headers arrive on one before any handler runs): many may be
@@ -150,6 +153,8 @@ public final class ApiServer {
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
+    /** Handles the requests answered without the database. */
+    private final ThreadPoolExecutor quickPool;
     /** Reads requests and hands them to {@link #pool}. */
     private final ThreadPoolExecutor readers;
     /** Reads the nodes ahead of the requests that will want them. */
@@ -193,6 +198,9 @@ public final class ApiServer {
         this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
                 new ThreadPoolExecutor.AbortPolicy());
+        this.quickPool = new ThreadPoolExecutor(QUICK_HANDLER_THREADS, QUICK_HANDLER_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http-quick", true),
+                new ThreadPoolExecutor.AbortPolicy());
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
@@ -203,11 +211,11 @@ public final class ApiServer {
         if (config.noAuth()) {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
         }
-        HandlerGate gate = new HandlerGate(pool);
         router = routes(config, redis, users, database);
+        HandlerGate gate = new HandlerGate(quickPool, pool, router::quick);
         server.createContext("/api/", router).getFilters().addAll(List.of(hosts, gate));
         server.createContext("/metrics", router).getFilters().addAll(List.of(hosts, gate));
-        server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, gate));
+        server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, new HandlerGate(quickPool)));
     }
 
     /**
@@ -269,7 +277,7 @@ public final class ApiServer {
         OpenApiDoc openApi = new OpenApiDoc();
         return router
                 .refuseWhile(installationApi::refusal)
-                .get("/api/openapi.json", null, openApi::document)
+                .get("/api/openapi.json", null, openApi::document).withoutDatabase()
                 .get("/metrics", Role.VIEWER, metrics::metrics)
                 .get("/api/installation", Role.VIEWER, installationApi::get)
                 .post("/api/installation", Role.ADMIN, installationApi::rename)
@@ -285,8 +293,8 @@ public final class ApiServer {
                 .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
                 .post("/api/users/{name}/logout", Role.ADMIN, authApi::endUserSessions)
                 .get("/api/audit", Role.ADMIN, authApi::audit)
-                .get("/api/nodes", Role.VIEWER, nodes::list)
-                .get("/api/nodes/{id}", Role.VIEWER, nodes::one)
+                .get("/api/nodes", Role.VIEWER, nodes::list).withoutDatabase()
+                .get("/api/nodes/{id}", Role.VIEWER, nodes::one).withoutDatabase()
                 .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
                 .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
                 .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
@@ -309,8 +317,8 @@ public final class ApiServer {
                 .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, jobs::output)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
-                .get("/api/deadletters", Role.VIEWER, summary::deadLetters)
-                .get("/api/health", null, summary::health);
+                .get("/api/deadletters", Role.VIEWER, summary::deadLetters).withoutDatabase()
+                .get("/api/health", null, summary::health).withoutDatabase();
     }
 
     public void start() {
@@ -352,6 +360,7 @@ public final class ApiServer {
         installation.stop();
         server.stop(1);
         pool.shutdownNow();
+        quickPool.shutdownNow();
         readers.shutdownNow();
         background.shutdownNow();
         connections.close();

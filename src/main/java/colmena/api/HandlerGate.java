@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * Hands each whole request to the handler pool. The JDK's HttpServer reads a request's headers
@@ -16,19 +17,33 @@ import java.util.concurrent.RejectedExecutionException;
  * filter handing the request on at once, a client that trickles its headers holds a reader
  * thread (until {@link ApiServer#REQUEST_SECONDS}), never one of the few handler threads, so slow
  * or idle connections do not stop the dashboard for others. A full handler queue is a 503.
+ * <p>
+ * Requests answered without the database (the node list, health, static files) go to handlers
+ * of their own, so a database that answers slowly (a count over millions of rows under a burst
+ * of writes, a stalled H2 server, a lock held in SQL Server) holds up only the requests that need it.
  */
 final class HandlerGate extends Filter {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerGate.class);
-    private final ExecutorService handlers;
+    private final ExecutorService quickHandlers;
+    private final ExecutorService databaseHandlers;
+    private final Predicate<HttpExchange> quick;
 
+    /** Every request on {@code handlers}. */
     HandlerGate(ExecutorService handlers) {
-        this.handlers = handlers;
+        this(handlers, handlers, ex -> true);
+    }
+
+    /** Requests {@code quick} accepts on {@code quickHandlers}, the others on {@code databaseHandlers}. */
+    HandlerGate(ExecutorService quickHandlers, ExecutorService databaseHandlers, Predicate<HttpExchange> quick) {
+        this.quickHandlers = quickHandlers;
+        this.databaseHandlers = databaseHandlers;
+        this.quick = quick;
     }
 
     @Override
     public void doFilter(HttpExchange ex, Chain chain) throws IOException {
         try {
-            handlers.execute(() -> handle(ex, chain));
+            (quick.test(ex) ? quickHandlers : databaseHandlers).execute(() -> handle(ex, chain));
         } catch (RejectedExecutionException e) {
             try (ex) {
                 ex.getResponseHeaders().set("Retry-After", "5");

@@ -35,8 +35,8 @@ final class MetricsApi {
     private final ConnectionPool db;
     private final TaskHistoryStore store;
     private final RequestMetrics requests;
-    private Map<String, Map<String, Long>> typeCounts;
-    private long typeCountsAtNanos;
+    /** Rows by type and status, shared by the scrapes of {@link #TYPE_COUNTS_CACHE_MS} (or longer, while counting is slow). */
+    private final SharedReading<Boolean, Map<String, Map<String, Long>>> typeCounts;
 
     MetricsApi(NodesApi nodes, Redis redis, ConnectionPool db, TaskHistoryStore store, RequestMetrics requests) {
         this.nodes = nodes;
@@ -44,6 +44,8 @@ final class MetricsApi {
         this.db = db;
         this.store = store;
         this.requests = requests;
+        this.typeCounts = new SharedReading<>("type-counts", java.time.Duration.ofMillis(TYPE_COUNTS_CACHE_MS),
+                all -> db.use(store::countByTypeAndStatus));
     }
 
     /** {@code GET /metrics} */
@@ -121,13 +123,8 @@ final class MetricsApi {
         }
     }
 
-    private synchronized Map<String, Map<String, Long>> typeCounts() throws Exception {
-        long now = System.nanoTime();
-        if (typeCounts == null || now - typeCountsAtNanos > TYPE_COUNTS_CACHE_MS * 1_000_000L) {
-            typeCounts = db.use(store::countByTypeAndStatus);
-            typeCountsAtNanos = now;
-        }
-        return typeCounts;
+    private Map<String, Map<String, Long>> typeCounts() throws Exception {
+        return typeCounts.get(Boolean.TRUE);
     }
 
     private void coordinatorMetrics(PromText out) {

@@ -38,7 +38,15 @@ final class Router implements HttpHandler {
         Object handle(Request request) throws Exception;
     }
 
-    record Route(String method, String template, Pattern pattern, List<String> names, Role role, Handler handler) {
+    /**
+     * @param quick whether the route answers without the database (Redis, memory, files), so it is
+     *              handled on its own threads and never waits behind requests that read TaskHistory
+     */
+    record Route(String method, String template, Pattern pattern, List<String> names, Role role, Handler handler,
+                 boolean quick) {
+        Route quickly() {
+            return new Route(method, template, pattern, names, role, handler, true);
+        }
     }
 
     private final List<Route> routes = new ArrayList<>();
@@ -82,8 +90,26 @@ final class Router implements HttpHandler {
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        routes.add(new Route(method, template, Pattern.compile(regex.toString()), names, role, handler));
+        routes.add(new Route(method, template, Pattern.compile(regex.toString()), names, role, handler, false));
         return this;
+    }
+
+    /** Marks the route added last as answered without the database (see {@link Route#quick()}). */
+    Router withoutDatabase() {
+        routes.add(routes.remove(routes.size() - 1).quickly());
+        return this;
+    }
+
+    /** Whether the request is for a route answered without the database. */
+    boolean quick(HttpExchange ex) {
+        String method = ex.getRequestMethod().equals("HEAD") ? "GET" : ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        for (Route r : routes) {
+            if (r.method().equals(method) && r.pattern().matcher(path).matches()) {
+                return r.quick();
+            }
+        }
+        return true; // answered with an error by the router alone
     }
 
     List<Route> routes() {

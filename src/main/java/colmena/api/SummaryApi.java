@@ -28,8 +28,8 @@ final class SummaryApi {
     private final Alerts alerts;
     private final DatabasePing dbPing;
     private final InstallationApi installation;
-    private Map<TaskStatus, Long> counts;
-    private long countsAtMs;
+    /** Rows by status, shared by the requests of {@link #COUNTS_CACHE_MS} (or longer, while counting is slow). */
+    private final SharedReading<Boolean, Map<TaskStatus, Long>> counts;
 
     SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts,
                InstallationApi installation) {
@@ -40,6 +40,8 @@ final class SummaryApi {
         this.nodes = nodes;
         this.alerts = alerts;
         this.dbPing = new DatabasePing(db);
+        this.counts = new SharedReading<>("status-counts", java.time.Duration.ofMillis(COUNTS_CACHE_MS),
+                all -> db.use(store::countByStatus));
     }
 
     /** {@code GET /api/summary} */
@@ -76,13 +78,8 @@ final class SummaryApi {
         }
     }
 
-    private synchronized Map<TaskStatus, Long> countsByStatus() throws SQLException {
-        long now = System.currentTimeMillis();
-        if (counts == null || now - countsAtMs > COUNTS_CACHE_MS) {
-            counts = db.use(store::countByStatus);
-            countsAtMs = now;
-        }
-        return counts;
+    private Map<TaskStatus, Long> countsByStatus() throws Exception {
+        return counts.get(Boolean.TRUE);
     }
 
     private List<Map<String, Object>> perMinute() {

@@ -50,6 +50,12 @@ final class TasksApi {
 
     private final colmena.broker.Nodes nodes;
     private final Cancels cancels;
+    /**
+     * The count of matching rows for each filter, shared by the requests that list tasks: counting
+     * millions of rows while results are written can take a good part of a second, too long for
+     * every request of every open dashboard to do it again.
+     */
+    private final SharedReading<TaskQuery, Long> totals;
 
     TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes, Cancels cancels,
              AuditTrail audit, long maxUnplaced) {
@@ -60,15 +66,19 @@ final class TasksApi {
         this.queue = queue;
         this.audit = audit;
         this.maxUnplaced = maxUnplaced;
+        this.totals = new SharedReading<>("task-counts", java.time.Duration.ZERO, f -> db.use(c -> store.count(c, f)));
     }
 
     /** {@code GET /api/tasks} */
     Object list(Request r) throws Exception {
         TaskQuery q = query(r.query(), QUERY, TaskQuery.DEFAULT_LIMIT, TaskQuery.MAX_LIMIT);
-        TaskPage page = db.use(c -> store.list(c, q));
+        TaskQuery filters = q.filters();
+        long total = totals.get(filters);
+        TaskPage page = db.use(c -> store.page(c, q, total));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasks", withProgress(page.tasks()));
         out.put("total", page.total());
+        out.put("totalAgeMs", totals.ageMs(filters));
         out.put("limit", q.limit());
         out.put("nextCursor", page.nextCursor() == null ? "" : Long.toString(page.nextCursor()));
         return out;

@@ -12,6 +12,11 @@ public record TaskQuery(String node, TaskStatus status, String type, Long before
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
 
+    /** The same filters, without cursor, offset or limit: what a count of the matches depends on. */
+    public TaskQuery filters() {
+        return new TaskQuery(node, status, type, null, 0, 0);
+    }
+
     public static TaskQuery latest(int limit) {
         return new TaskQuery(null, null, null, null, 0, limit);
     }

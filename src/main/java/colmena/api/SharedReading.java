@@ -1,0 +1,151 @@
+package colmena.api;
+
+import colmena.support.Threads;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A value read from a slow source, such as a count over TaskHistory, shared by the requests that
+ * want it instead of read by each of them.
+ * <p>
+ * A key's value is served as is while it is fresh: for {@code minAge} and for {@link #COST_FACTOR}
+ * times as long as reading it took, whichever is longer. So a read that grows slow (a count over
+ * millions of rows while a burst of results is written) is made less often, and never by every
+ * request at once. Once a value is no longer fresh, the next request reads it again and waits for
+ * it when the last read was quick (under {@link #WAIT_BELOW_NANOS}); when the last read was slow,
+ * the old value is served at once and one background read replaces it. Concurrent requests for a
+ * key share one read; a failed read is not kept and its error goes to those that waited for it.
+ *
+ * @param <K> what is read (for example a filter), with {@code equals} and {@code hashCode}
+ * @param <V> the value read
+ */
+final class SharedReading<K, V> {
+    /** A value stays fresh this many times as long as reading it took. */
+    static final int COST_FACTOR = 10;
+    /** A read quicker than this is waited for when its value is no longer fresh. */
+    static final long WAIT_BELOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Keys kept at most; past it the kept values are dropped and read again as asked. */
+    static final int MAX_KEYS = 256;
+
+    /** Reads the value for a key. */
+    @FunctionalInterface
+    interface Source<K, V> {
+        V read(K key) throws Exception;
+    }
+
+    private record Value<V>(V value, long readAtNanos, long tookNanos, long freshUntilNanos) {
+    }
+
+    private final Source<K, V> source;
+    private final long minAgeNanos;
+    private final LongSupplier nanoClock;
+    private final ConcurrentHashMap<K, Value<V>> values = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<K, CompletableFuture<Value<V>>> reading = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor background;
+
+    /**
+     * @param name   names the background thread ({@code colmena-<name>})
+     * @param minAge how long a value is served without reading again, however quick the read
+     */
+    SharedReading(String name, java.time.Duration minAge, Source<K, V> source) {
+        this(name, minAge, source, System::nanoTime);
+    }
+
+    SharedReading(String name, java.time.Duration minAge, Source<K, V> source, LongSupplier nanoClock) {
+        this.source = source;
+        this.minAgeNanos = minAge.toNanos();
+        this.nanoClock = nanoClock;
+        this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_KEYS),
+                Threads.named("colmena-" + name, true), new ThreadPoolExecutor.AbortPolicy());
+        background.allowCoreThreadTimeOut(true);
+    }
+
+    /** The value for {@code key}, as described above. Throws what the read threw. */
+    V get(K key) throws Exception {
+        Value<V> kept = values.get(key);
+        if (kept != null) {
+            if (nanoClock.getAsLong() - kept.freshUntilNanos() < 0) {
+                return kept.value();
+            }
+            if (kept.tookNanos() >= WAIT_BELOW_NANOS) {
+                readInBackground(key);
+                return kept.value();
+            }
+        }
+        return await(shared(key));
+    }
+
+    /** How old the value served for {@code key} is, in milliseconds; 0 when none is kept. */
+    long ageMs(K key) {
+        Value<V> kept = values.get(key);
+        return kept == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - kept.readAtNanos()));
+    }
+
+    /** Stops the background reader. */
+    void close() {
+        background.shutdownNow();
+    }
+
+    /** The read under way for {@code key}, or a new one made on this thread. */
+    private CompletableFuture<Value<V>> shared(K key) {
+        CompletableFuture<Value<V>> mine = new CompletableFuture<>();
+        CompletableFuture<Value<V>> other = reading.putIfAbsent(key, mine);
+        if (other != null) {
+            return other;
+        }
+        readInto(key, mine);
+        return mine;
+    }
+
+    private void readInBackground(K key) {
+        CompletableFuture<Value<V>> mine = new CompletableFuture<>();
+        if (reading.putIfAbsent(key, mine) != null) {
+            return;
+        }
+        try {
+            background.execute(() -> readInto(key, mine));
+        } catch (RejectedExecutionException e) {
+            // Closed, or more keys waiting than are kept: the old value serves until asked again.
+            reading.remove(key, mine);
+            mine.cancel(false);
+        }
+    }
+
+    private void readInto(K key, CompletableFuture<Value<V>> future) {
+        try {
+            long start = nanoClock.getAsLong();
+            V value = source.read(key);
+            long end = nanoClock.getAsLong();
+            long took = end - start;
+            Value<V> read = new Value<>(value, end, took, end + Math.max(minAgeNanos, COST_FACTOR * took));
+            if (values.size() >= MAX_KEYS && !values.containsKey(key)) {
+                values.clear();
+            }
+            values.put(key, read);
+            future.complete(read);
+        } catch (Throwable e) {
+            future.completeExceptionally(e);
+        } finally {
+            reading.remove(key, future);
+        }
+    }
+
+    private static <V> V await(CompletableFuture<Value<V>> future) throws Exception {
+        try {
+            return future.get().value();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception x) {
+                throw x;
+            }
+            throw (Error) cause;
+        }
+    }
+}
