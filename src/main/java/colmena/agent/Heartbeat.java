@@ -47,8 +47,15 @@ final class Heartbeat implements Runnable {
         clock.sync();
         NodeStats stats = sampler.sample().withAgent(longRunning.getAsInt(), clock.offsetMs(), clock.now());
         java.util.Map<String, String> now = progress.get();
-        // Written when there is some, and once more when there is none any longer (which clears it).
-        nodes.beat(stats, now.isEmpty() && !hadProgress ? null : now);
+        synchronized (this) {
+            // Once stopped, nothing more is written: the agent leaves next, and a beat sampled
+            // before the stop and written after its leaving would show it online again.
+            if (!running) {
+                return stats;
+            }
+            // Written when there is some, and once more when there is none any longer (which clears it).
+            nodes.beat(stats, now.isEmpty() && !hadProgress ? null : now);
+        }
         hadProgress = !now.isEmpty();
         return stats;
     }
@@ -85,6 +92,7 @@ final class Heartbeat implements Runnable {
         }
     }
 
+    /** No beat is written after this returns. */
     synchronized void stop() {
         running = false;
         notifyAll();

@@ -71,47 +71,89 @@ final class Placer {
      */
     int placeOnce(Duration wait) throws SQLException {
         releaseDueRetries();
+        readNodesIfChanged();
+        if (nodes.isEmpty()) {
+            warnNoNodesOnce();
+            return recordWaiting(wait);
+        }
+        sayNodesBack();
+        Batch batch = nextBatch(wait);
+        if (!batch.leftovers()) {
+            readNodesIfChanged(); // they may have been read again while this waited (perhaps one was lost)
+            if (nodes.isEmpty()) {
+                recover = true; // the last node went while this waited; the batch waits in tasks:placing
+                return record(batch.raws());
+            }
+        }
+        if (batch.raws().isEmpty()) {
+            return 0;
+        }
+        recover = true;
+        Plan plan = plan(batch.raws());
+        db.inTransaction(c -> {
+            store.recordPlaced(c, plan.placed());
+            return null;
+        });
+        int moved = queue.moveFromHead(RedisKeys.placing(), plan.moves());
+        recordWaits(plan.placed());
+        // After leftovers, look again: there may be more of them than one batch.
+        recover = batch.leftovers() || moved < plan.moves().size();
+        if (moved < plan.moves().size()) {
+            // A chosen node went away since the nodes were read: read them again before trying the rest.
+            nodesVersion = -1;
+            colmena.support.Threads.sleep(50);
+        }
+        logSent(plan, moved);
+        return moved;
+    }
+
+    /** Raw tasks to place, and whether they are leftovers of an earlier pass (in tasks:placing already). */
+    private record Batch(List<String> raws, boolean leftovers) {
+    }
+
+    /** What to do with each task of a batch ({@code moves}, in order) and the tasks placed on a node. */
+    private record Plan(List<Move> moves, List<TaskMessage> placed) {
+    }
+
+    private void readNodesIfChanged() {
         if (monitor.version() != nodesVersion) {
             nodesVersion = monitor.version();
             nodes = monitor.liveNodes();
         }
-        if (nodes.isEmpty()) {
-            if (!warnedNoNodes) {
-                warnedNoNodes = true;
-                LOG.warn("No live nodes to place tasks on; submitted tasks are recorded in TaskHistory as PENDING "
-                        + "and wait in {} until an agent starts", RedisKeys.placing());
-            }
-            return recordWaiting(wait);
+    }
+
+    private void warnNoNodesOnce() {
+        if (!warnedNoNodes) {
+            warnedNoNodes = true;
+            LOG.warn("No live nodes to place tasks on; submitted tasks are recorded in TaskHistory as PENDING "
+                    + "and wait in {} until an agent starts", RedisKeys.placing());
         }
+    }
+
+    private void sayNodesBack() {
         if (warnedNoNodes) {
             warnedNoNodes = false;
             LOG.info("Nodes are live again; placing tasks");
         }
-        List<String> raws;
-        boolean leftovers = false;
+    }
+
+    /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else newly submitted tasks. */
+    private Batch nextBatch(Duration wait) {
         if (recover) {
-            raws = queue.head(RedisKeys.placing(), BATCH);
-            leftovers = !raws.isEmpty();
-            recover = leftovers;
-        } else {
-            raws = List.of();
-        }
-        if (raws.isEmpty()) {
-            raws = queue.takeSubmitted(BATCH, wait);
-            if (monitor.version() != nodesVersion) {
-                // The nodes were read again while this waited (perhaps one was lost): use what is known now.
-                nodesVersion = monitor.version();
-                nodes = monitor.liveNodes();
-            }
-            if (nodes.isEmpty()) {
-                recover = true; // the last node went while this waited; the batch waits in tasks:placing
-                return record(raws);
+            List<String> leftovers = queue.head(RedisKeys.placing(), BATCH);
+            recover = !leftovers.isEmpty();
+            if (recover) {
+                return new Batch(leftovers, true);
             }
         }
-        if (raws.isEmpty()) {
-            return 0;
-        }
-        recover = true;
+        return new Batch(queue.takeSubmitted(BATCH, wait), false);
+    }
+
+    /**
+     * Chooses a node for each task: unreadable ones go to the dead letters, those that cannot run
+     * (too many attempts, bad parameters) are failed at once, the rest are placed.
+     */
+    private Plan plan(List<String> raws) {
         List<Move> moves = new ArrayList<>(raws.size());
         List<TaskMessage> placed = new ArrayList<>(raws.size());
         for (String raw : raws) {
@@ -142,32 +184,29 @@ final class Placer {
             placed.add(onNode);
             moves.add(Move.toNode(raw, onNode.node(), Json.placed(raw, onNode)));
         }
-        db.inTransaction(c -> {
-            store.recordPlaced(c, placed);
-            return null;
-        });
-        int moved = queue.moveFromHead(RedisKeys.placing(), moves);
+        return new Plan(moves, placed);
+    }
+
+    /** How long each placed task waited from submission to placement, for the coordinator's figures. */
+    private void recordWaits(List<TaskMessage> placed) {
         long nowMs = queue.now();
         for (TaskMessage t : placed) {
             if (t.submittedAtMs() > 0) {
                 waited.record((nowMs - t.submittedAtMs()) * 1_000_000L);
             }
         }
-        // After leftovers, look again: there may be more of them than one batch.
-        recover = leftovers || moved < moves.size();
-        if (moved < moves.size()) {
-            // A chosen node went away since the nodes were read: read them again before trying the rest.
-            nodesVersion = -1;
-            colmena.support.Threads.sleep(50);
-        }
+    }
+
+    /** A line for each task that reached its node, among the first {@code moved} moves. */
+    private void logSent(Plan plan, int moved) {
         int shown = 0;
-        for (int i = 0; i < moved && shown < placed.size(); i++) {
-            if (moves.get(i).op() == Move.Op.APPEND && moves.get(i).guard() != null) {
-                TaskMessage t = placed.get(shown++);
+        for (int i = 0; i < moved && shown < plan.placed().size(); i++) {
+            Move m = plan.moves().get(i);
+            if (m.op() == Move.Op.ENQUEUE) {
+                TaskMessage t = plan.placed().get(shown++);
                 lines.info("Task '{}' {}{} sent to node {}", t.type(), Glyphs.ellipsis(), t.shortId(), t.node());
             }
         }
-        return moved;
     }
 
     /** Moves retries whose back-off has passed to tasks:submitted, at most every {@link #RELEASE_EVERY_MS}. */
