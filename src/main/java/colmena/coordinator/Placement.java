@@ -75,8 +75,45 @@ public interface Placement {
                     bestScore = score;
                 }
             }
+            if (best.outstanding == 0) {
+                best = takeTurns(nodes, best, bestScore, perCoreRate, anyFree);
+            }
+            if (lastChosen.size() > MAX_REMEMBERED) {
+                lastChosen.clear();
+            }
+            lastChosen.put(best.id, ++choices);
             return new Choice(best, reason(best, best.saturated ? ", all nodes saturated" : ""));
         }
+
+        /**
+         * Among idle nodes about as quick as the best one (within {@link #IDLE_TIE}), the one chosen
+         * least recently: with work arriving slower than it is done (a demo, a class submitting by
+         * hand) every node is idle at each placement, and without turns the first in the list would
+         * run it all while the others look unused.
+         */
+        private NodeLoad takeTurns(List<NodeLoad> nodes, NodeLoad best, double bestScore, double perCoreRate, boolean anyFree) {
+            NodeLoad pick = best;
+            long pickTurn = lastChosen.getOrDefault(best.id, 0L);
+            for (NodeLoad n : nodes) {
+                if (n == best || n.outstanding != 0 || (anyFree && n.saturated)
+                        || expectedWait(n, perCoreRate) > bestScore * IDLE_TIE) {
+                    continue;
+                }
+                long turn = lastChosen.getOrDefault(n.id, 0L);
+                if (turn < pickTurn) {
+                    pick = n;
+                    pickTurn = turn;
+                }
+            }
+            return pick;
+        }
+
+        /** Idle nodes whose expected wait is within this factor of the best one's take turns. */
+        static final double IDLE_TIE = 1.1;
+        private static final int MAX_REMEMBERED = 4_096;
+        /** When each node was last chosen, counted in choices. */
+        private final java.util.Map<String, Long> lastChosen = new java.util.HashMap<>();
+        private long choices;
 
         /**
          * Seconds until a new task placed on {@code n} would be finished: the tasks ahead of it and

@@ -111,6 +111,32 @@ class PlacementTest {
     }
 
     @Test
+    void equallyIdleNodesTakeTurnsWhenWorkArrivesSlowerThanItIsDone() {
+        // One task at a time, each done before the next arrives: every node is idle at each placement.
+        Placement policy = new Placement.LeastLoaded();
+        Map<String, Integer> counts = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            List<NodeLoad> nodes = List.of(node("nodo1", 2, 3, 0, 0, false), node("nodo2", 2, 3.2, 0, 0, false),
+                    node("nodo3", 2, 2.9, 0, 0, false));
+            String id = policy.choose(nodes).node().id();
+            counts.merge(id, 1, Integer::sum);
+            order.add(id);
+        }
+        assertEquals(Map.of("nodo1", 10, "nodo2", 10, "nodo3", 10), counts, order.toString());
+        assertEquals(List.of("nodo3", "nodo1", "nodo2", "nodo3", "nodo1", "nodo2"), order.subList(0, 6),
+                "the quickest first, then the one chosen least recently");
+    }
+
+    @Test
+    void anIdleNodeClearlySlowerDoesNotTakeTurns() {
+        Placement policy = new Placement.LeastLoaded();
+        for (int i = 0; i < 10; i++) {
+            assertEquals("nodo2", chosen(policy, node("nodo1", 2, 60, 0, 0, false), node("nodo2", 2, 5, 0, 0, false)));
+        }
+    }
+
+    @Test
     void aBatchIsSpreadInProportionToCores() {
         Map<String, Integer> counts = placeBatch(new Placement.LeastLoaded(),
                 List.of(idle("nodo1", 2), idle("nodo2", 6)), 100);
