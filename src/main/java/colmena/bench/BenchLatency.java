@@ -9,6 +9,7 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisKeys;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +48,12 @@ final class BenchLatency {
             long period = 1_000_000_000L / rate;
             String reply = RedisKeys.newReply(UUID.randomUUID());
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>(n));
+            // Where each task's time went, in milliseconds of the wall clock (one machine, one clock):
+            // submitted to started (placing, the node's queue, its take), the run, finished to the reply
+            // (sending the result, storing it, the commit and the reply).
+            Stages stages = new Stages();
             AtomicInteger replies = new AtomicInteger();
             Thread reader = new Thread(() -> {
                 while (replies.get() < n && !Thread.currentThread().isInterrupted()) {
@@ -56,15 +62,18 @@ final class BenchLatency {
                     if (got == null) {
                         continue;
                     }
-                    String id;
+                    long nowMs = System.currentTimeMillis();
+                    TaskResult result;
                     try {
-                        id = Json.readResult(got.get(1)).id();
+                        result = Json.readResult(got.get(1));
                     } catch (MalformedMessageException e) {
                         continue;
                     }
-                    Long sent = sentAt.remove(id);
+                    Long sent = sentAt.remove(result.id());
+                    Long sentMs = sentAtMs.remove(result.id());
                     if (sent != null && replies.incrementAndGet() > skipped) {
                         latencies.add(now - sent);
+                        stages.add(sentMs, result, nowMs);
                     }
                 }
             }, "latency-replies");
@@ -78,6 +87,7 @@ final class BenchLatency {
                 // Timed from when it was due, not when it went: a submission held up by a pause here
                 // counts against the result (no coordinated omission).
                 sentAt.put(id, due);
+                sentAtMs.put(id, System.currentTimeMillis());
                 queue.submit(List.of(task));
             }
             reader.join(120_000);
@@ -95,12 +105,43 @@ final class BenchLatency {
                     + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
                     p50, OpenLoad.nearestRankMs(sorted, 0.90), p99, OpenLoad.nearestRankMs(sorted, 0.999),
                     OpenLoad.nearestRankMs(sorted, 1.0));
+            stages.print();
             System.out.printf(Locale.ROOT, "  TaskHistory rows stored DONE: %,d of %,d%n", stored, n);
             System.out.printf(Locale.ROOT, "  (BullMQ, add to completed, on this kind of machine: p50 1.4 ms, p99 15 ms)%n");
             boolean met = sorted.length == n - skipped && stored == n && p50 <= TARGET_P50_MS && p99 <= TARGET_P99_MS;
             System.out.printf(Locale.ROOT, "Target: p50 within %.0f ms and p99 within %.0f ms: %s%n", TARGET_P50_MS, TARGET_P99_MS,
                     met ? "met" : "NOT met");
             return met ? 0 : 1;
+        }
+    }
+
+    /** Each task's time split in three, in whole milliseconds: to its start, its run, from its end to the reply. */
+    private static final class Stages {
+        private final List<long[]> rows = Collections.synchronizedList(new ArrayList<>());
+
+        void add(long submittedMs, TaskResult r, long repliedMs) {
+            if (r.startedAtMs() > 0 && r.finishedAtMs() > 0) {
+                rows.add(new long[] {r.startedAtMs() - submittedMs, r.finishedAtMs() - r.startedAtMs(),
+                        repliedMs - r.finishedAtMs()});
+            }
+        }
+
+        void print() {
+            String[] names = {"submitted to started (placing, queue, take)", "running", "finished to reply (send, store, commit)"};
+            synchronized (rows) {
+                if (rows.isEmpty()) {
+                    return;
+                }
+                System.out.printf(Locale.ROOT, "  where the time went (whole ms, wall clock):%n");
+                for (int k = 0; k < names.length; k++) {
+                    final int stage = k;
+                    long[] sorted = rows.stream().mapToLong(a -> a[stage]).sorted().toArray();
+                    System.out.printf(Locale.ROOT, "    %-44s p50 %d ms, p99 %d ms, max %d ms%n", names[k],
+                            sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.50 * sorted.length) - 1)],
+                            sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
+                            sorted[sorted.length - 1]);
+                }
+            }
         }
     }
 }
