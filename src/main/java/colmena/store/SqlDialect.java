@@ -224,6 +224,59 @@ public abstract class SqlDialect {
         return "DELETE FROM TaskOutputs WHERE TaskId IN (" + marks(count) + ")";
     }
 
+    // ---- benches: rows written and counted back -----------------------------------------------
+
+    /** Which TaskHistory rows a bench counts. */
+    public enum Rows {
+        ALL("1 = 1"),
+        DONE("Status = 'DONE'"),
+        FAILED("Status = 'FAILED'"),
+        FINISHED("Status IN ('DONE', 'FAILED')"),
+        RETRIED("Attempts > 1"),
+        HANDED_BACK("Moves LIKE '%handed back by%'"),
+        RECOVERED_FROM_REDIS_LOSS("Moves LIKE '%Redis lost it%'"),
+        MOVED("Moves LIKE '%moved from%'");
+
+        private final String condition;
+
+        Rows(String condition) {
+            this.condition = condition;
+        }
+    }
+
+    public String countRows(Rows rows) {
+        return "SELECT " + countRows() + " FROM TaskHistory WHERE " + rows.condition;
+    }
+
+    /** Rows submitted at or after the parameter. */
+    public String countRowsSubmittedSince(Rows rows) {
+        return "SELECT " + countRows() + " FROM TaskHistory WHERE SubmittedAt >= ? AND " + rows.condition;
+    }
+
+    public String countDistinctTaskIds() {
+        return "SELECT " + countRows().replace("(*)", "(DISTINCT TaskId)").replace("(1)", "(DISTINCT TaskId)") + " FROM TaskHistory";
+    }
+
+    /** Rows DONE among the task ids given. */
+    public String countDoneAmong(int count) {
+        return "SELECT " + countRows() + " FROM TaskHistory WHERE Status = 'DONE' AND TaskId IN (" + marks(count) + ")";
+    }
+
+    public String lastFinishedSince() {
+        return "SELECT MAX(FinishedAt) FROM TaskHistory WHERE SubmittedAt >= ?";
+    }
+
+    /** DurationMs and StartedAt of rows submitted since the first parameter, DONE on the node of the second. */
+    public String doneTimesSince() {
+        return "SELECT DurationMs, StartedAt FROM TaskHistory WHERE SubmittedAt >= ? AND NodeID = ? AND Status = 'DONE'";
+    }
+
+    /** A finished row made up by a bench: task id, node, type, params, status, result, error, then four times and the duration. */
+    public String insertFinishedTask() {
+        return "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Result, Error, Attempts, "
+                + "SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
+    }
+
     // ---- Users, ApiTokens, ApiSecrets, AuditLog ------------------------------------------------
 
     public static final String TOKEN_COLUMNS = "ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt, ExpiresAt";
