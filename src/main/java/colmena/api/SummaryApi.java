@@ -29,6 +29,7 @@ final class SummaryApi {
     private final DatabasePing dbPing;
     private final InstallationApi installation;
     private Map<TaskStatus, Long> counts;
+    private Long historyBytes;
     private long countsAtMs;
 
     SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts,
@@ -53,6 +54,7 @@ final class SummaryApi {
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
         out.put("coordinator", coordinator());
+        out.put("history", history());
         return out;
     }
 
@@ -80,9 +82,19 @@ final class SummaryApi {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsAtMs > COUNTS_CACHE_MS) {
             counts = db.use(store::countByStatus);
+            historyBytes = db.use(c -> db.database().historyBytes(c));
             countsAtMs = now;
         }
         return counts;
+    }
+
+    /** TaskHistory's size: {@code rows} (the counts by status added up) and {@code bytes} (null when not known). */
+    private synchronized Map<String, Object> history() throws SQLException {
+        long rows = countsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", rows);
+        out.put("bytes", historyBytes);
+        return out;
     }
 
     private List<Map<String, Object>> perMinute() {

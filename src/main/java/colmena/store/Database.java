@@ -206,6 +206,33 @@ public final class Database {
         return java.nio.file.Files.exists(file) ? null : file;
     }
 
+    /**
+     * The bytes TaskHistory takes, as far as the database can tell cheaply: on SQL Server the
+     * table's and its indexes' pages; on an H2 file database the whole file (TaskHistory is nearly
+     * all of it); null when it cannot be told (no rights to the catalog, an in-memory database).
+     */
+    public Long historyBytes(Connection c) {
+        String sql = dialect.historyBytes();
+        if (sql == null) {
+            java.nio.file.Path file = H2Local.databaseFile(url);
+            try {
+                return file == null ? null : java.nio.file.Files.size(java.nio.file.Path.of(file + ".mv.db"));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long bytes = rs.getLong(1);
+                return rs.wasNull() ? null : bytes;
+            }
+            return null;
+        } catch (SQLException e) {
+            LOG.debug("Could not read TaskHistory's size ({})", e.getMessage());
+            return null;
+        }
+    }
+
     /** A short name for messages: an H2 database's file without its settings, else {@link #describe()}. */
     public String shortName() {
         return url.startsWith("jdbc:h2:") ? url.replaceFirst(";.*$", "") : describe();
@@ -225,7 +252,7 @@ public final class Database {
                 String name = table.group(1);
                 if (!tableExists(c, name)) {
                     try (Statement s = c.createStatement()) {
-                        s.execute(batch);
+                        s.execute(dialect.schemaBatch(batch));
                         created.add(name.toLowerCase(Locale.ROOT));
                     } catch (SQLException e) {
                         // Another process may have created it a moment ago; only then is this fine.
@@ -236,7 +263,7 @@ public final class Database {
                 }
             } else if (index.find() && created.contains(index.group(2).toLowerCase(Locale.ROOT))) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(batch);
+                    s.execute(dialect.schemaBatch(batch));
                 }
             }
         }

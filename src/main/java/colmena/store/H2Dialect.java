@@ -17,6 +17,13 @@ public final class H2Dialect extends SqlDialect {
         return "COUNT(*)"; // a BIGINT in H2
     }
 
+    private static final java.util.regex.Pattern COLLATE = java.util.regex.Pattern.compile("\\s+COLLATE\\s+\\w+");
+
+    @Override
+    public String schemaBatch(String batch) {
+        return COLLATE.matcher(batch).replaceAll("");
+    }
+
     @Override
     public String checkpoint() {
         return "CHECKPOINT";
@@ -32,9 +39,10 @@ public final class H2Dialect extends SqlDialect {
         return "DROP INDEX IF EXISTS " + index;
     }
 
+    /** None: H2 can only tell a table's size by reading all of it; {@link Database#historyBytes} gives the file's. */
     @Override
     public String historyBytes() {
-        return "SELECT DISK_SPACE_USED('TaskHistory')";
+        return null;
     }
 
     /** The size of the block of row ids TaskHistory's identity column hands out between two writes of its state. */

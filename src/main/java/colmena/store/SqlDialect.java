@@ -73,12 +73,12 @@ public abstract class SqlDialect {
 
     public String placeAgain() {
         return "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
-                + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
+                + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
     }
 
     public String start() {
         return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
-                + "WHERE TaskId = ? AND Status = 'PENDING' AND NodeID = ?";
+                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ?";
     }
 
     /** A final result of the task's latest attempt (the 12th parameter: that attempt). */
@@ -90,11 +90,11 @@ public abstract class SqlDialect {
     public String finishAny() {
         return "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
                 + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
-                + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
+                + "WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
     }
 
     public String note() {
-        return "UPDATE TaskHistory SET Moves = ?, [Timestamp] = ? WHERE TaskId = ?";
+        return "UPDATE TaskHistory SET Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64);
     }
 
     public String insertTask() {
@@ -105,16 +105,16 @@ public abstract class SqlDialect {
 
     public String insertOutput() {
         return "INSERT INTO TaskOutputs (TaskId, Output) SELECT ?, ? "
-                + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = ?)";
+                + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = " + key(64) + ")";
     }
 
     public String forgetSubmitted() {
-        return "DELETE FROM TaskHistory WHERE TaskId = ? AND Status = 'PENDING' AND NodeID IS NULL";
+        return "DELETE FROM TaskHistory WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID IS NULL";
     }
 
     public String retry() {
         return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
-                + "Moves = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
+                + "Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
     }
 
     /** Rewrites the newest row's time stamp with itself: a write that changes nothing. */
@@ -125,15 +125,15 @@ public abstract class SqlDialect {
     // ---- TaskHistory: reading ------------------------------------------------------------------
 
     public String existingTaskIds(int count) {
-        return "SELECT TaskId FROM TaskHistory WHERE TaskId IN (" + marks(count) + ")";
+        return "SELECT TaskId FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
     }
 
     public String currentRows(int count) {
-        return "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + marks(count) + ")";
+        return "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
     }
 
     public String taskById() {
-        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory WHERE TaskId = ?";
+        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory WHERE TaskId = " + key(64);
     }
 
     /**
@@ -158,14 +158,14 @@ public abstract class SqlDialect {
         return "SELECT " + TASK_COLUMNS + " FROM TaskHistory" + where + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
     }
 
-    private static String where(TaskQuery q, List<Object> args) {
+    private String where(TaskQuery q, List<Object> args) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (q.node() != null) {
             where.append(" AND NodeID = ?");
             args.add(q.node());
         }
         if (q.status() != null) {
-            where.append(" AND Status = ?");
+            where.append(" AND Status = ").append(key(16));
             args.add(q.status().name());
         }
         if (q.type() != null) {
@@ -199,29 +199,37 @@ public abstract class SqlDialect {
     /** The bytes TaskHistory and its indexes take, where the database can tell; null where it cannot. */
     public abstract String historyBytes();
 
-    /**
-     * The row id below which rows are beyond the newest {@code ?} rows: the ID of the row at that
-     * offset from the newest (none when the table holds fewer).
-     */
+    /** The smallest and largest row id (NULLs when empty). */
+    public String rowIdRange() {
+        return "SELECT MIN(ID), MAX(ID) FROM TaskHistory";
+    }
+
+    /** The oldest row's time of last change (no row when empty). */
+    public String oldestRowTime() {
+        return "SELECT TOP (1) [Timestamp] FROM TaskHistory ORDER BY ID";
+    }
+
+    /** The ID of the row {@code ?} rows older than the newest (none when the table holds fewer). */
     public String rowIdAtOffsetFromNewest() {
         return "SELECT ID FROM TaskHistory ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY";
     }
 
     /**
-     * The oldest finished rows that retention may remove, oldest first: at most the first parameter,
+     * The oldest final rows that retention may remove, oldest first: at most the first parameter,
      * with a row id at most the second, or last changed before the third.
      */
     public String expiredRows() {
-        return "SELECT TOP (?) " + TASK_COLUMNS + " FROM TaskHistory WHERE Status IN ('DONE', 'FAILED') "
+        return "SELECT TOP (?) " + TASK_COLUMNS + " FROM TaskHistory WHERE Status IN ('DONE', 'FAILED', 'CANCELLED') "
                 + "AND (ID <= ? OR [Timestamp] < ?) ORDER BY ID";
     }
 
+    /** Deletes final rows by row id (a row made unfinished again since it was read stays). */
     public String deleteTasksById(int count) {
-        return "DELETE FROM TaskHistory WHERE ID IN (" + marks(count) + ") AND Status IN ('DONE', 'FAILED')";
+        return "DELETE FROM TaskHistory WHERE ID IN (" + marks(count) + ") AND Status IN ('DONE', 'FAILED', 'CANCELLED')";
     }
 
     public String deleteOutputs(int count) {
-        return "DELETE FROM TaskOutputs WHERE TaskId IN (" + marks(count) + ")";
+        return "DELETE FROM TaskOutputs WHERE TaskId IN (" + keys(count, 64) + ")";
     }
 
     // ---- benches: rows written and counted back -----------------------------------------------
@@ -259,7 +267,7 @@ public abstract class SqlDialect {
 
     /** Rows DONE among the task ids given. */
     public String countDoneAmong(int count) {
-        return "SELECT " + countRows() + " FROM TaskHistory WHERE Status = 'DONE' AND TaskId IN (" + marks(count) + ")";
+        return "SELECT " + countRows() + " FROM TaskHistory WHERE Status = 'DONE' AND TaskId IN (" + keys(count, 64) + ")";
     }
 
     public String lastFinishedSince() {
@@ -294,7 +302,7 @@ public abstract class SqlDialect {
     }
 
     public String secret() {
-        return "SELECT Secret FROM ApiSecrets WHERE Name = ?";
+        return "SELECT Secret FROM ApiSecrets WHERE Name = " + key(64);
     }
 
     public String users() {
@@ -327,7 +335,7 @@ public abstract class SqlDialect {
 
     public String liveToken() {
         return "SELECT " + TOKEN_COLUMNS + " FROM ApiTokens "
-                + "WHERE TokenHash = ? AND RevokedAt IS NULL AND (ExpiresAt IS NULL OR ExpiresAt > ?)";
+                + "WHERE TokenHash = " + key(64) + " AND RevokedAt IS NULL AND (ExpiresAt IS NULL OR ExpiresAt > ?)";
     }
 
     public String tokenUsed() {
@@ -371,7 +379,7 @@ public abstract class SqlDialect {
     }
 
     public String job() {
-        return "SELECT JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs WHERE JobId = ?";
+        return "SELECT JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs WHERE JobId = " + key(64);
     }
 
     public String recentJobs() {
@@ -381,22 +389,22 @@ public abstract class SqlDialect {
 
     public String photos() {
         return "SELECT PhotoNo, FileName, BlobHash, Width, Height, Error, Result, FinishedAt FROM JobPhotos "
-                + "WHERE JobId = ? ORDER BY PhotoNo";
+                + "WHERE JobId = " + key(64) + " ORDER BY PhotoNo";
     }
 
     public String tiles() {
         return "SELECT j.TaskId, j.PhotoNo, j.TileX, j.TileY, j.TileW, j.TileH, t.Status, t.NodeID, "
                 + "COALESCE(o.Output, t.Result), t.Error, t.Attempts, t.DurationMs, t.FinishedAt FROM JobTasks j "
                 + "LEFT JOIN TaskHistory t ON t.TaskId = j.TaskId LEFT JOIN TaskOutputs o ON o.TaskId = j.TaskId "
-                + "WHERE j.JobId = ? ORDER BY j.PhotoNo, j.TileY, j.TileX";
+                + "WHERE j.JobId = " + key(64) + " ORDER BY j.PhotoNo, j.TileY, j.TileX";
     }
 
     public String jobTaskIds() {
-        return "SELECT TaskId FROM JobTasks WHERE JobId = ?";
+        return "SELECT TaskId FROM JobTasks WHERE JobId = " + key(64);
     }
 
     public String finishPhoto() {
-        return "UPDATE JobPhotos SET Result = ?, Error = ?, FinishedAt = ? WHERE JobId = ? AND PhotoNo = ? AND FinishedAt IS NULL";
+        return "UPDATE JobPhotos SET Result = ?, Error = ?, FinishedAt = ? WHERE JobId = " + key(64) + " AND PhotoNo = ? AND FinishedAt IS NULL";
     }
 
     // ---- Installation --------------------------------------------------------------------------
@@ -411,6 +419,27 @@ public abstract class SqlDialect {
 
     public String renameInstallation() {
         return "UPDATE Installation SET Name = ? WHERE Slot = 1";
+    }
+
+    /**
+     * A string parameter compared with a VARCHAR key column of {@code length}: as it is on H2; on
+     * SQL Server typed so that the comparison seeks the column's index.
+     */
+    protected String key(int length) {
+        return "?";
+    }
+
+    private String keys(int count, int length) {
+        marks(count);
+        return String.join(", ", Collections.nCopies(count, key(length)));
+    }
+
+    /**
+     * A batch of {@code sql/schema.sql} as this database takes it (H2 knows no column collations,
+     * and compares exactly anyway).
+     */
+    public String schemaBatch(String batch) {
+        return batch;
     }
 
     static String marks(int count) {

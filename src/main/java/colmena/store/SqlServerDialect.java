@@ -14,11 +14,6 @@ public final class SqlServerDialect extends SqlDialect {
     /**
      * Settings added to a SQL Server URL unless it names them itself:
      * <ul>
-     * <li>{@code sendStringParametersAsUnicode=false}: string parameters go as VARCHAR, the type of
-     *     the key columns ({@code TaskId}, {@code Status}), so a look-up by task id seeks its index;
-     *     sent as NVARCHAR (the driver's default) they make SQL Server convert every row of the
-     *     index under a SQL collation, and scan it. The NVARCHAR columns keep any text: the
-     *     driver converts on the way, and Colmena's ids and statuses are ASCII.</li>
      * <li>{@code loginTimeout} (s): a server that does not answer fails the connect.</li>
      * <li>{@code lockTimeout} (ms): a statement that waits for a lock (a transaction left open in
      *     Management Studio) fails instead of hanging the coordinator; the coordinator retries and
@@ -30,7 +25,6 @@ public final class SqlServerDialect extends SqlDialect {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("sendStringParametersAsUnicode", "false");
         d.put("loginTimeout", "10");
         d.put("lockTimeout", "10000");
         d.put("socketTimeout", "60000");
@@ -67,6 +61,18 @@ public final class SqlServerDialect extends SqlDialect {
     @Override
     protected String countRows() {
         return "COUNT_BIG(1)"; // COUNT(*) is an INT on SQL Server and fails past 2^31 rows
+    }
+
+    /**
+     * mssql-jdbc sends a String as NVARCHAR; compared with a VARCHAR column that makes SQL Server
+     * convert the column, row by row, and scan its index instead of seeking it. Cast, the
+     * parameter is converted once. (The driver's {@code sendStringParametersAsUnicode=false}
+     * would do it too, but would also send every NVARCHAR value, a result or a file name, in the
+     * database's code page, turning what it lacks into "?".)
+     */
+    @Override
+    protected String key(int length) {
+        return "CAST(? AS VARCHAR(" + length + "))";
     }
 
     @Override

@@ -580,7 +580,7 @@ public final class TaskHistoryStore {
         return counts;
     }
 
-    private static TaskRecord read(ResultSet rs) throws SQLException {
+    static TaskRecord read(ResultSet rs) throws SQLException {
         String moves = rs.getString("Moves");
         long duration = rs.getLong("DurationMs");
         Long durationMs = rs.wasNull() ? null : duration;

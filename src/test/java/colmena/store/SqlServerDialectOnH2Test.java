@@ -191,13 +191,37 @@ class SqlServerDialectOnH2Test {
     void sqlServerUrlsGetTypesAndTimeoutsUnlessTheySetThemThemselves() {
         String url = SqlServerDialect.withDefaults("jdbc:sqlserver://pc;databaseName=DistributedSystem;lockTimeout=500;");
         assertTrue(url.startsWith("jdbc:sqlserver://pc;databaseName=DistributedSystem;lockTimeout=500;"), url);
-        assertTrue(url.contains(";sendStringParametersAsUnicode=false"), url);
+        assertFalse(url.contains("sendStringParametersAsUnicode"), "NVARCHAR text would lose what the code page lacks: " + url);
         assertTrue(url.contains(";loginTimeout="), url);
         assertTrue(url.contains(";socketTimeout="), url);
         assertFalse(url.contains("lockTimeout=10000"), "the URL's own lockTimeout is kept: " + url);
         assertFalse(url.contains(";;"), url);
-        String own = SqlServerDialect.withDefaults("jdbc:sqlserver://pc;SendStringParametersAsUnicode=true");
-        assertFalse(own.contains("sendStringParametersAsUnicode=false"), own);
+        String own = SqlServerDialect.withDefaults("jdbc:sqlserver://pc;SocketTimeout=5");
+        assertFalse(own.contains("socketTimeout=60000"), own);
         assertNull(SqlServerDialect.INSTANCE.checkpoint(), "SQL Server commits are durable: nothing to checkpoint");
+    }
+
+    @Test
+    void sqlServerComparesKeyColumnsWithTypedParametersSoItsIndexesAreSought() {
+        assertTrue(SqlServerDialect.INSTANCE.taskById().endsWith("WHERE TaskId = CAST(? AS VARCHAR(64))"),
+                SqlServerDialect.INSTANCE.taskById());
+        assertTrue(SqlServerDialect.INSTANCE.existingTaskIds(2).endsWith("IN (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)))"),
+                SqlServerDialect.INSTANCE.existingTaskIds(2));
+        assertTrue(H2Dialect.INSTANCE.taskById().endsWith("WHERE TaskId = ?"), H2Dialect.INSTANCE.taskById());
+    }
+
+    @Test
+    void taskAndNodeIdsCompareExactlyOnSqlServerAndH2TakesTheSameSchemaWithoutCollations() {
+        String create = Database.schemaBatches().stream().filter(b -> b.startsWith("CREATE TABLE TaskHistory")).findFirst().orElseThrow();
+        assertTrue(create.contains("TaskId       VARCHAR(64)    COLLATE Latin1_General_BIN2 NOT NULL"), create);
+        assertTrue(create.contains("NodeID       NVARCHAR(64)   COLLATE Latin1_General_BIN2 NULL"), create);
+        assertEquals(create, SqlServerDialect.INSTANCE.schemaBatch(create));
+        assertFalse(H2Dialect.INSTANCE.schemaBatch(create).contains("COLLATE"));
+        for (String b : Database.schemaBatches()) {
+            if (b.contains("TaskId") && b.startsWith("CREATE TABLE")) {
+                assertTrue(b.contains("TaskId") && java.util.regex.Pattern.compile("TaskId\\s+VARCHAR\\(64\\)\\s+COLLATE Latin1_General_BIN2")
+                        .matcher(b).find(), "a TaskId column joined with TaskHistory's must share its collation: " + b);
+            }
+        }
     }
 }
