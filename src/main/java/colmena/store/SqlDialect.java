@@ -21,8 +21,18 @@ public abstract class SqlDialect {
         return url.startsWith("jdbc:sqlserver:") ? SqlServerDialect.INSTANCE : H2Dialect.INSTANCE;
     }
 
-    /** The dialect of the database {@code c} is connected to. */
+    /**
+     * The dialect of the database {@code c} is connected to: told by the driver's class, without a
+     * call to the database, or else by the product name it gives.
+     */
     public static SqlDialect of(Connection c) throws SQLException {
+        String driver = c.getClass().getName();
+        if (driver.startsWith("org.h2.")) {
+            return H2Dialect.INSTANCE;
+        }
+        if (driver.startsWith("com.microsoft.sqlserver.")) {
+            return SqlServerDialect.INSTANCE;
+        }
         return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("sql server")
                 ? SqlServerDialect.INSTANCE : H2Dialect.INSTANCE;
     }
