@@ -29,7 +29,6 @@ final class SummaryApi {
     private final DatabasePing dbPing;
     private final InstallationApi installation;
     private Map<TaskStatus, Long> counts;
-    private Long historyBytes;
     private long countsAtMs;
 
     SummaryApi(Redis redis, ConnectionPool db, TaskHistoryStore store, NodesApi nodes, Alerts alerts,
@@ -82,19 +81,9 @@ final class SummaryApi {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsAtMs > COUNTS_CACHE_MS) {
             counts = db.use(store::countByStatus);
-            historyBytes = db.use(c -> db.database().historyBytes(c));
             countsAtMs = now;
         }
         return counts;
-    }
-
-    /** TaskHistory's size: {@code rows} (the counts by status added up) and {@code bytes} (null when not known). */
-    private synchronized Map<String, Object> history() throws SQLException {
-        long rows = countsByStatus().values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rows", rows);
-        out.put("bytes", historyBytes);
-        return out;
     }
 
     private List<Map<String, Object>> perMinute() {
@@ -219,5 +208,27 @@ final class SummaryApi {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** TaskHistory's bytes as last read, and when (epoch ms); read again after {@link #COUNTS_CACHE_MS}. */
+    private Long historyBytes;
+    private long historyBytesAtMs;
+
+    /** TaskHistory's size: {@code rows} (the counts by status added up) and {@code bytes} (null when not known). */
+    private Map<String, Object> history() throws Exception {
+        long rows = countsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        Long bytes;
+        synchronized (this) {
+            long now = System.currentTimeMillis();
+            if (historyBytesAtMs == 0 || now - historyBytesAtMs > COUNTS_CACHE_MS) {
+                historyBytes = db.use(c -> db.database().historyBytes(c));
+                historyBytesAtMs = now;
+            }
+            bytes = historyBytes;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", rows);
+        out.put("bytes", bytes);
+        return out;
     }
 }

@@ -466,15 +466,23 @@ public final class TaskHistoryStore {
     // ---- reading -------------------------------------------------------------------------
 
     public TaskPage list(Connection c, TaskQuery q) throws SQLException {
+        return page(c, q, count(c, q));
+    }
+
+    /** How many rows match the filters of {@code q} (its cursor, offset and limit aside). */
+    public long count(Connection c, TaskQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
-        long total;
         try (PreparedStatement ps = c.prepareStatement(sql(c).countTasks(q, args))) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                total = rs.getLong(1);
+                return rs.getLong(1);
             }
         }
+    }
+
+    /** One page of rows matching {@code q}, newest first, with {@code total} as the page's count of all matches. */
+    public TaskPage page(Connection c, TaskQuery q, long total) throws SQLException {
         List<TaskRecord> rows = new ArrayList<>();
         each(c, q, q.limit() + 1, rows::add);
         Long next = null;

@@ -136,7 +136,8 @@ class SqlServerDialectOnH2Test {
             assertEquals(java.time.Instant.ofEpochMilli(1_700_000_000_300L), store.get(c, "mssql-a").finishedAt());
             assertEquals(1L, store.countByStatus(c).get(TaskStatus.RUNNING));
             assertEquals(Map.of("DONE", 1L, "RUNNING", 1L), store.countByTypeAndStatus(c).get("fib"));
-            TaskPage page = store.list(c, new TaskQuery(null, TaskStatus.DONE, "fib", null, 0, 10));
+            TaskQuery done = new TaskQuery(null, TaskStatus.DONE, "fib", null, 0, 10);
+            TaskPage page = store.page(c, done, store.count(c, done));
             assertEquals(1, page.total());
             assertEquals("mssql-a", page.tasks().get(0).id());
             List<TaskMessage> open = store.unfinished(c, 0, 10, new long[1]);
