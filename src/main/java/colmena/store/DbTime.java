@@ -10,8 +10,7 @@ import java.time.ZoneOffset;
 /**
  * How a time is stored: as UTC, in a DATETIME2 column (which carries no zone), on H2 and SQL
  * Server alike. Processes in different zones, or on either side of a change to or from summer
- * time, then read the same instant back. (Rows written by versions before this one hold the
- * wall-clock time of the machine that wrote them.)
+ * time, then read the same instant back.
  */
 public final class DbTime {
     private DbTime() {
