@@ -11,6 +11,8 @@ rem   start-all.bat status   show what it started and whether each part still ru
 rem
 rem Settings come from the same environment variables the jar reads (COLMENA_API_PORT,
 rem COLMENA_REDIS_URL, COLMENA_DEMO_RATE, ...), and COLMENA_REDIS_PORT for the Redis it starts.
+rem For SQL Server: set COLMENA_DB_URL, COLMENA_DB_USER and COLMENA_DB_PASSWORD first; the API and the
+rem coordinator both get them (docs\sqlserver.md).
 rem This file is plain ASCII on purpose: cmd.exe reads it in the console's code page.
 setlocal EnableExtensions DisableDelayedExpansion
 
@@ -91,6 +93,9 @@ if defined OWNER_PID (
   call :wait_redis
   if errorlevel 1 goto failed
 )
+rem The API and the coordinator read the same COLMENA_DB_URL, COLMENA_DB_USER and COLMENA_DB_PASSWORD.
+if defined COLMENA_DB_URL echo TaskHistory for the API and the coordinator: the database of COLMENA_DB_URL
+if not defined COLMENA_DB_URL echo TaskHistory for the API and the coordinator: the H2 database in data\ ^(SQL Server: see docs\sqlserver.md^)
 echo Starting the API on port %COLMENA_API_PORT% ^(logs\api.log^)
 call :launch api "%SERVICE_JAVA%" api
 echo Starting the coordinator, demo load %COLMENA_DEMO_RATE% tasks/s ^(logs\coordinator.log^)

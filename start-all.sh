@@ -9,6 +9,8 @@
 #
 # Settings come from the same environment variables the jar reads, for example
 #   COLMENA_API_PORT=8080 COLMENA_DEMO_RATE=2 ./start-all.sh
+#   COLMENA_DB_URL='jdbc:sqlserver://...' COLMENA_DB_USER=colmena COLMENA_DB_PASSWORD=... ./start-all.sh
+# (the API and the coordinator both get the database settings; docs/sqlserver.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -177,6 +179,13 @@ $(last_lines redis 5)"
   fi
 
   export COLMENA_REDIS_URL=$REDIS_URL COLMENA_API_PORT=$API_PORT
+  # The API and the coordinator read the same COLMENA_DB_URL, COLMENA_DB_USER and COLMENA_DB_PASSWORD.
+  if [[ -n ${COLMENA_DB_URL:-} ]]; then
+    say "TaskHistory for the API and the coordinator: $(printf '%s' "$COLMENA_DB_URL" \
+      | sed -E 's/([Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Pp][Ww][Dd])=[^;]*/\1=***/g')"
+  else
+    say "TaskHistory for the API and the coordinator: the H2 database in data/ (SQL Server: see docs/sqlserver.md)"
+  fi
   say "Starting the API on port $API_PORT (logs/api.log)"
   # shellcheck disable=SC2086
   launch api "$SERVICE_JAVA" api

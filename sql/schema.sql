@@ -9,16 +9,22 @@
 
 IF DB_ID('DistributedSystem') IS NULL CREATE DATABASE DistributedSystem;
 GO
+-- Readers (the dashboard, the summary, CSV exports) see the last committed rows instead of
+-- waiting behind the coordinator's writes. Colmena warns at start when this is off.
+ALTER DATABASE DistributedSystem SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE;
+GO
 USE DistributedSystem;
 GO
 
 -- One row per task, updated as it moves: PENDING when placed on a node, RUNNING once the node
 -- has been at it for a moment, then DONE or FAILED. ID, NodeID, TaskType, Result and Timestamp
--- are the paper's columns; Timestamp is the time of the row's latest change.
+-- are the paper's columns; Timestamp is the time of the row's latest change. Times are UTC.
+-- Task and node ids compare exactly (a binary collation), as they do in Redis and on H2: under
+-- SQL Server's usual case-insensitive collation 'Nodo1' would find 'nodo1's rows.
 CREATE TABLE TaskHistory (
     ID           BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
-    TaskId       VARCHAR(64)    NOT NULL,
-    NodeID       NVARCHAR(64)   NULL,
+    TaskId       VARCHAR(64)    COLLATE Latin1_General_BIN2 NOT NULL,
+    NodeID       NVARCHAR(64)   COLLATE Latin1_General_BIN2 NULL,
     TaskType     NVARCHAR(64)   NOT NULL,
     Params       NVARCHAR(1000) NULL,
     Status       VARCHAR(16)    NOT NULL,
@@ -94,7 +100,7 @@ GO
 -- The whole result of a task whose result is longer than TaskHistory.Result holds (a photo
 -- tile's candidate face windows); Result keeps its beginning.
 CREATE TABLE TaskOutputs (
-    TaskId  VARCHAR(64)   NOT NULL PRIMARY KEY,
+    TaskId  VARCHAR(64)   COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
     Output  NVARCHAR(MAX) NOT NULL
 );
 GO
@@ -137,7 +143,7 @@ GO
 -- filter job, the strip of the output image the task makes).
 CREATE TABLE JobTasks (
     JobId    VARCHAR(64) NOT NULL,
-    TaskId   VARCHAR(64) NOT NULL,
+    TaskId   VARCHAR(64) COLLATE Latin1_General_BIN2 NOT NULL,
     PhotoNo  INT         NOT NULL,
     TileX    INT         NOT NULL,
     TileY    INT         NOT NULL,

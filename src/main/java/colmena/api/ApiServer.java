@@ -206,7 +206,7 @@ public final class ApiServer {
         background.allowCoreThreadTimeOut(true);
         this.installation = new colmena.install.InstallationWatch("API", redis, database.shortName(),
                 () -> connections.inTransaction(colmena.install.InstallationStore::read));
-        UserStore users = new UserStore(database);
+        UserStore users = new UserStore(connections);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         if (config.noAuth()) {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");

@@ -55,6 +55,7 @@ final class SummaryApi {
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
         out.put("coordinator", coordinator());
+        out.put("history", history());
         return out;
     }
 
@@ -204,5 +205,27 @@ final class SummaryApi {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** TaskHistory's bytes as last read, and when (epoch ms); read again after {@link #COUNTS_CACHE_MS}. */
+    private Long historyBytes;
+    private long historyBytesAtMs;
+
+    /** TaskHistory's size: {@code rows} (the counts by status added up) and {@code bytes} (null when not known). */
+    private Map<String, Object> history() throws Exception {
+        long rows = countsByStatus().values().stream().mapToLong(Long::longValue).sum();
+        Long bytes;
+        synchronized (this) {
+            long now = System.currentTimeMillis();
+            if (historyBytesAtMs == 0 || now - historyBytesAtMs > COUNTS_CACHE_MS) {
+                historyBytes = db.use(c -> db.database().historyBytes(c));
+                historyBytesAtMs = now;
+            }
+            bytes = historyBytes;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rows", rows);
+        out.put("bytes", bytes);
+        return out;
     }
 }

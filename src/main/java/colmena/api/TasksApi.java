@@ -222,14 +222,9 @@ final class TasksApi {
             if (style.bom()) {
                 w.write('\uFEFF');
             }
-            w.write(String.join(String.valueOf(style.separator()), "ID", "TaskId", "NodeID", "TaskType", "Params", "Status",
-                    "Result", "Error", "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs",
-                    "Timestamp") + "\r\n");
+            colmena.store.HistoryCsv.writeHeader(w, style.separator());
             try {
-                db.use(c -> {
-                    store.each(c, q, q.limit(), row -> writeRow(w, row, style));
-                    return null;
-                });
+                exportPages(q, row -> colmena.store.HistoryCsv.writeRow(w, row, style.separator(), style::time));
             } catch (java.sql.SQLException e) {
                 w.write("# the export stopped: the database became unreachable\r\n");
             }
@@ -237,17 +232,34 @@ final class TasksApi {
         });
     }
 
-    private static void writeRow(Writer w, TaskRecord t, CsvStyle style) throws java.io.IOException {
-        Object[] cells = {t.rowId(), t.id(), t.node(), t.type(), t.params(), t.status(), t.result(), t.error(),
-                t.reason(), String.join(" | ", t.moves()), t.attempts(), style.time(t.submittedAt()),
-                style.time(t.startedAt()), style.time(t.finishedAt()), t.durationMs(), style.time(t.timestamp())};
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) {
-                w.write(style.separator());
+    /** Rows in a page of the export: one short statement each, so no statement holds a large result or runs long. */
+    static final int CSV_PAGE_ROWS = 1_000;
+
+    /**
+     * Hands every row of {@code q} (up to its limit) to {@code sink}, newest first, a page at a
+     * time by row id: neither Colmena nor the database holds more than a page.
+     */
+    private void exportPages(TaskQuery q, colmena.store.TaskHistoryStore.RowSink sink) throws java.sql.SQLException {
+        int left = q.limit();
+        Long before = null;
+        while (left > 0) {
+            TaskQuery page = new TaskQuery(q.node(), q.status(), q.type(), before, 0, Math.min(CSV_PAGE_ROWS, left));
+            long[] last = {-1};
+            int[] n = {0};
+            db.use(c -> {
+                store.each(c, page, page.limit(), row -> {
+                    sink.accept(row);
+                    last[0] = row.rowId();
+                    n[0]++;
+                });
+                return null;
+            });
+            if (n[0] < page.limit()) {
+                return;
             }
-            w.write(cell(cells[i]));
+            left -= n[0];
+            before = last[0];
         }
-        w.write("\r\n");
     }
 
     /**
@@ -289,23 +301,8 @@ final class TasksApi {
         }
     }
 
-    /**
-     * One CSV cell. Every text is quoted (spreadsheets set to another list separator, such as
-     * Spanish Excel's {@code ;}, then cannot split it), and a text a spreadsheet would run as a
-     * formula (results come from other machines) starts with an apostrophe.
-     */
     static String cell(Object value) {
-        if (value == null) {
-            return "";
-        }
-        if (value instanceof Number) {
-            return value.toString();
-        }
-        String s = value.toString();
-        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
-            s = "'" + s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
+        return colmena.store.HistoryCsv.cell(value);
     }
 
     /** {@code POST /api/tasks}: {"type": ..., "params": {...}, "count": n}; 202 with the new ids. */

@@ -1,12 +1,14 @@
 package colmena.auth;
 
+import colmena.store.ConnectionPool;
 import colmena.store.Database;
+import colmena.store.DbTime;
+import colmena.store.SqlDialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,15 +16,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** All the SQL of Users, ApiTokens and AuditLog. */
+/** Users, ApiTokens and AuditLog, read and written on a pool's connections with the database's {@link SqlDialect}. */
 public final class UserStore {
     public static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     public static final int MIN_PASSWORD = 8;
 
     private final Database db;
+    private final ConnectionPool pool;
+    private final SqlDialect sql;
 
+    /** On a small pool of its own (for a command that runs once). */
     public UserStore(Database db) {
-        this.db = db;
+        this(new ConnectionPool(db, 2));
+    }
+
+    /** On {@code pool}'s connections (the API's, shared with its handlers). */
+    public UserStore(ConnectionPool pool) {
+        this.pool = pool;
+        this.db = pool.database();
+        this.sql = db.dialect();
     }
 
     /**
@@ -65,24 +77,26 @@ public final class UserStore {
      * written by earlier versions may differ in case only, hence {@code LOWER}.
      */
     public Account account(String name) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT UserName, PasswordHash, Role, SessionEpoch FROM Users WHERE LOWER(UserName) = ? ORDER BY UserName")) {
-            ps.setString(1, canonical(name));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Account(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getInt(4)) : null;
+        return pool.use(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.account())) {
+                ps.setString(1, canonical(name));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Account(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getInt(4)) : null;
+                }
             }
-        }
+        });
     }
 
     /** Ends every session of a user (they carry the old epoch); false when there is no such user. */
     public boolean endSessions(String name) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE Users SET SessionEpoch = SessionEpoch + 1 WHERE LOWER(UserName) = ?")) {
-            ps.setString(1, canonical(name));
-            boolean found = ps.executeUpdate() > 0;
-            db.writeOut(c);
-            return found;
-        }
+        return pool.use(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.endSessions())) {
+                ps.setString(1, canonical(name));
+                boolean found = ps.executeUpdate() > 0;
+                db.writeOut(c);
+                return found;
+            }
+        });
     }
 
     /**
@@ -90,12 +104,12 @@ public final class UserStore {
      * asked for. Two processes asking at once get the same one.
      */
     public String secret(String name) throws SQLException {
-        try (Connection c = db.connect()) {
+        return pool.use(c -> {
             String found = readSecret(c, name);
             if (found != null) {
                 return found;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ApiSecrets (Name, Secret) VALUES (?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.insertSecret())) {
                 ps.setString(1, name);
                 ps.setString(2, Passwords.secret(32));
                 ps.executeUpdate();
@@ -107,11 +121,11 @@ public final class UserStore {
                 }
             }
             return readSecret(c, name);
-        }
+        });
     }
 
-    private static String readSecret(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT Secret FROM ApiSecrets WHERE Name = ?")) {
+    private String readSecret(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.secret())) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -124,14 +138,15 @@ public final class UserStore {
     }
 
     public List<User> users() throws SQLException {
-        List<User> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT UserName, Role, CreatedAt FROM Users ORDER BY UserName"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new User(rs.getString(1), Role.parse(rs.getString(2)), rs.getTimestamp(3).toInstant()));
+        return pool.use(c -> {
+            List<User> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.users()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new User(rs.getString(1), Role.parse(rs.getString(2)), DbTime.get(rs, 3)));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /**
@@ -139,57 +154,59 @@ public final class UserStore {
      * role this changes loses every session. Returns whether it did.
      */
     public boolean put(String name, Role role, String password) throws SQLException {
-        name = canonical(name);
-        Account before = account(name);
+        String user = canonical(name);
+        Account before = account(user);
         boolean same = before != null && before.role() == role && Passwords.matches(password, before.passwordHash());
         String hash = Passwords.hash(password);
-        try (Connection c = db.connect()) {
+        pool.use(c -> {
             int updated;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE Users SET Role = ?, PasswordHash = ?, "
-                    + "SessionEpoch = SessionEpoch + ? WHERE LOWER(UserName) = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.updateUser())) {
                 ps.setString(1, role.label());
                 ps.setString(2, hash);
                 ps.setInt(3, same ? 0 : 1);
-                ps.setString(4, name);
+                ps.setString(4, user);
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO Users (UserName, Role, PasswordHash, CreatedAt) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, name);
+                try (PreparedStatement ps = c.prepareStatement(sql.insertUser())) {
+                    ps.setString(1, user);
                     ps.setString(2, role.label());
                     ps.setString(3, hash);
-                    ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                    DbTime.set(ps, 4, Instant.now());
                     ps.executeUpdate();
                 }
             }
             db.writeOut(c);
-        }
+            return null;
+        });
         return before != null && !same;
     }
 
     public boolean delete(String name) throws SQLException {
-        name = canonical(name);
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM Users WHERE LOWER(UserName) = ?")) {
-            ps.setString(1, name);
-            boolean gone = ps.executeUpdate() > 0;
-            try (PreparedStatement revoke = c.prepareStatement(
-                    "UPDATE ApiTokens SET RevokedAt = ? WHERE LOWER(UserName) = ? AND RevokedAt IS NULL")) {
-                revoke.setTimestamp(1, Timestamp.from(Instant.now()));
-                revoke.setString(2, name);
+        String user = canonical(name);
+        return pool.use(c -> {
+            boolean gone;
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteUser())) {
+                ps.setString(1, user);
+                gone = ps.executeUpdate() > 0;
+            }
+            try (PreparedStatement revoke = c.prepareStatement(sql.revokeTokensOf())) {
+                DbTime.set(revoke, 1, Instant.now());
+                revoke.setString(2, user);
                 revoke.executeUpdate();
             }
             db.writeOut(c);
             return gone;
-        }
+        });
     }
 
     public long adminCount() throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM Users WHERE Role = 'admin'"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return pool.use(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.adminCount()); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     // ---- tokens ------------------------------------------------------------------------------
@@ -201,23 +218,23 @@ public final class UserStore {
 
     /** Stores a new token's hash, refused from {@code expiresAt} on (null: never); returns its id. */
     public long addToken(String name, String user, Role role, String tokenHash, Instant expiresAt) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ApiTokens (Name, UserName, Role, TokenHash, CreatedAt, ExpiresAt) VALUES (?, ?, ?, ?, ?, ?)",
-                java.sql.Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, name);
-            ps.setString(2, canonical(user));
-            ps.setString(3, role.label());
-            ps.setString(4, tokenHash);
-            ps.setTimestamp(5, Timestamp.from(Instant.now()));
-            ps.setTimestamp(6, expiresAt == null ? null : Timestamp.from(expiresAt));
-            ps.executeUpdate();
-            long id;
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                id = keys.next() ? keys.getLong(1) : -1;
+        return pool.use(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.insertToken(), java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, name);
+                ps.setString(2, canonical(user));
+                ps.setString(3, role.label());
+                ps.setString(4, tokenHash);
+                DbTime.set(ps, 5, Instant.now());
+                DbTime.set(ps, 6, expiresAt);
+                ps.executeUpdate();
+                long id;
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    id = keys.next() ? keys.getLong(1) : -1;
+                }
+                db.writeOut(c);
+                return id;
             }
-            db.writeOut(c);
-            return id;
-        }
+        });
     }
 
     /**
@@ -225,12 +242,11 @@ public final class UserStore {
      * token returned carries the use before this one in {@code lastUsedAt}.
      */
     public Token token(String tokenHash) throws SQLException {
-        try (Connection c = db.connect()) {
+        return pool.use(c -> {
             Token t = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM ApiTokens "
-                    + "WHERE TokenHash = ? AND RevokedAt IS NULL AND (ExpiresAt IS NULL OR ExpiresAt > ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.liveToken())) {
                 ps.setString(1, tokenHash);
-                ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                DbTime.set(ps, 2, Instant.now());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         t = readToken(rs);
@@ -238,62 +254,60 @@ public final class UserStore {
                 }
             }
             if (t != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ApiTokens SET LastUsedAt = ? WHERE ID = ?")) {
-                    ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                try (PreparedStatement ps = c.prepareStatement(sql.tokenUsed())) {
+                    DbTime.set(ps, 1, Instant.now());
                     ps.setLong(2, t.id());
                     ps.executeUpdate();
                 }
             }
             return t;
-        }
+        });
     }
 
     public List<Token> tokens() throws SQLException {
-        List<Token> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + TOKEN_COLUMNS + " FROM ApiTokens ORDER BY ID DESC");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(readToken(rs));
+        return pool.use(c -> {
+            List<Token> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.tokens()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(readToken(rs));
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     public boolean revoke(long id) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE ApiTokens SET RevokedAt = ? WHERE ID = ? AND RevokedAt IS NULL")) {
-            ps.setTimestamp(1, Timestamp.from(Instant.now()));
-            ps.setLong(2, id);
-            boolean revoked = ps.executeUpdate() > 0;
-            db.writeOut(c);
-            return revoked;
-        }
+        return pool.use(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.revokeToken())) {
+                DbTime.set(ps, 1, Instant.now());
+                ps.setLong(2, id);
+                boolean revoked = ps.executeUpdate() > 0;
+                db.writeOut(c);
+                return revoked;
+            }
+        });
     }
-
-    private static final String TOKEN_COLUMNS = "ID, Name, UserName, Role, CreatedAt, RevokedAt, LastUsedAt, ExpiresAt";
 
     private static Token readToken(ResultSet rs) throws SQLException {
         return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), Role.parse(rs.getString(4)),
-                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
-                instant(rs.getTimestamp(8)));
+                DbTime.get(rs, 5), DbTime.get(rs, 6), DbTime.get(rs, 7), DbTime.get(rs, 8));
     }
 
     // ---- audit -------------------------------------------------------------------------------
 
     public void audit(String actor, String action, String target, String address, String detail) throws SQLException {
-        try (Connection c = db.connect()) {
+        pool.use(c -> {
             audit(c, actor, action, target, address, detail);
             db.writeOut(c);
-        }
+            return null;
+        });
     }
 
     /** Adds an audit row on {@code c}, within the caller's transaction (committed and written out with it). */
     public static void audit(Connection c, String actor, String action, String target, String address, String detail)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO AuditLog (OccurredAt, Actor, Action, Target, Address, Detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertAudit())) {
+            DbTime.set(ps, 1, Instant.now());
             ps.setString(2, cut(actor, 64));
             ps.setString(3, action);
             ps.setString(4, cut(target, 200));
@@ -304,33 +318,31 @@ public final class UserStore {
     }
 
     public List<AuditEntry> audit(int limit) throws SQLException {
-        List<AuditEntry> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT ID, OccurredAt, Actor, Action, "
-                + "Target, Address, Detail FROM AuditLog ORDER BY ID DESC OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY")) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AuditEntry(rs.getLong(1), instant(rs.getTimestamp(2)), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7)));
+        return pool.use(c -> {
+            List<AuditEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.audit())) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditEntry(rs.getLong(1), DbTime.get(rs, 2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7)));
+                    }
                 }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     public Map<String, Long> auditCounts() throws SQLException {
-        Map<String, Long> out = new LinkedHashMap<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT Action, COUNT(*) FROM AuditLog GROUP BY Action"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
+        return pool.use(c -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.auditCounts()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
             }
-        }
-        return out;
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
+            return out;
+        });
     }
 
     private static String cut(String s, int max) {

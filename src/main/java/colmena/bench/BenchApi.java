@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,8 +159,7 @@ final class BenchApi {
     private static void fillHistory(Lab lab, int rows, int nodeCount) throws Exception {
         String[] nodeIds = new String[nodeCount];
         Arrays.setAll(nodeIds, i -> nodeId(i + 1));
-        String sql = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Result, Error, Attempts, "
-                + "SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
+        String sql = lab.db.dialect().insertFinishedTask();
         Random r = new Random(7);
         long nowMs = System.currentTimeMillis();
         long spanMs = Duration.ofDays(30).toMillis();
@@ -181,11 +179,11 @@ final class BenchApi {
                 ps.setString(5, failed ? "FAILED" : "DONE");
                 ps.setString(6, failed ? null : Integer.toString(r.nextInt(100_000)));
                 ps.setString(7, failed ? "java.lang.OutOfMemoryError: Java heap space" : null);
-                ps.setTimestamp(8, new Timestamp(submittedMs));
-                ps.setTimestamp(9, new Timestamp(startedMs));
-                ps.setTimestamp(10, new Timestamp(startedMs + durationMs));
+                colmena.store.DbTime.set(ps, 8, submittedMs);
+                colmena.store.DbTime.set(ps, 9, startedMs);
+                colmena.store.DbTime.set(ps, 10, startedMs + durationMs);
                 ps.setLong(11, durationMs);
-                ps.setTimestamp(12, new Timestamp(startedMs + durationMs));
+                colmena.store.DbTime.set(ps, 12, startedMs + durationMs);
                 ps.addBatch();
                 if ((i + 1) % BATCH_ROWS == 0 || i + 1 == rows) {
                     ps.executeBatch();

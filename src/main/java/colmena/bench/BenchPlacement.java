@@ -6,6 +6,8 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
+import colmena.store.DbTime;
+import colmena.store.SqlDialect.Rows;
 import colmena.support.Launcher;
 
 import java.io.IOException;
@@ -14,7 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -154,13 +156,13 @@ final class BenchPlacement {
         Times[] p = measure(lab, probe, taskMs);
         Coordinator coordinator = start(lab, policy);
         try {
-            Timestamp from = new Timestamp(System.currentTimeMillis());
+            Instant from = Instant.now();
             long t0 = System.currentTimeMillis();
             new TaskQueue(lab.redis).submitNew("spin", Map.of("ms", taskMs), tasks, null);
-            waitFor(WAIT_MS, policy + ": the batch DONE", () -> count(lab, "Status = 'DONE'", from) == tasks);
+            waitFor(WAIT_MS, policy + ": the batch DONE", () -> count(lab, Rows.DONE, from) == tasks);
             double makespan = (lastFinishedMs(lab, from) - t0) / 1000.0;
             Run run = new Run(policy, round, makespan, tasks, p[0], p[1], times(lab, FREE, from), times(lab, SHARED, from),
-                    count(lab, "Moves LIKE '%moved from%'", from));
+                    count(lab, Rows.MOVED, from));
             System.out.printf(Locale.ROOT, "  %-13s makespan %.2f s, lower bound %.2f s: %.2f×%s%n", policy, makespan,
                     run.boundS(), run.ratio(), run.disturbed() ? " (disturbed: tasks took much longer or shorter than in the probe)" : "");
             return run;
@@ -176,9 +178,9 @@ final class BenchPlacement {
     private static Times[] measure(Lab lab, int probe, int taskMs) throws Exception {
         Coordinator coordinator = start(lab, "round-robin");
         try {
-            Timestamp from = new Timestamp(System.currentTimeMillis());
+            Instant from = Instant.now();
             new TaskQueue(lab.redis).submitNew("spin", Map.of("ms", taskMs), 2 * probe, null);
-            waitFor(WAIT_MS, "the probe tasks DONE", () -> count(lab, "Status = 'DONE'", from) == 2L * probe);
+            waitFor(WAIT_MS, "the probe tasks DONE", () -> count(lab, Rows.DONE, from) == 2L * probe);
             Times[] t = {times(lab, FREE, from), times(lab, SHARED, from)};
             if (t[0].count() < 2 || t[1].count() < 2) {
                 throw new IllegalStateException("the probe did not reach both nodes: " + t[0].count() + " and " + t[1].count() + " tasks");
@@ -285,10 +287,10 @@ final class BenchPlacement {
         return lab.redis.call(j -> j.exists(RedisKeys.nodeStats(id)));
     }
 
-    private static long count(Lab lab, String where, Timestamp from) throws Exception {
+    private static long count(Lab lab, Rows which, Instant from) throws Exception {
         try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM TaskHistory WHERE SubmittedAt >= ? AND " + where)) {
-            ps.setTimestamp(1, from);
+                lab.db.dialect().countRowsSubmittedSince(which))) {
+            DbTime.set(ps, 1, from);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -296,31 +298,29 @@ final class BenchPlacement {
         }
     }
 
-    private static long lastFinishedMs(Lab lab, Timestamp from) throws Exception {
-        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT MAX(FinishedAt) FROM TaskHistory WHERE SubmittedAt >= ?")) {
-            ps.setTimestamp(1, from);
+    private static long lastFinishedMs(Lab lab, Instant from) throws Exception {
+        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.db.dialect().lastFinishedSince())) {
+            DbTime.set(ps, 1, from);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getTimestamp(1).getTime();
+                return DbTime.get(rs, 1).toEpochMilli();
             }
         }
     }
 
-    private static Times times(Lab lab, String node, Timestamp from) throws Exception {
+    private static Times times(Lab lab, String node, Instant from) throws Exception {
         long sumMs = 0;
         int n = 0;
         long firstStart = Long.MAX_VALUE;
         long lastStart = Long.MIN_VALUE;
-        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DurationMs, StartedAt FROM TaskHistory WHERE SubmittedAt >= ? AND NodeID = ? AND Status = 'DONE'")) {
-            ps.setTimestamp(1, from);
+        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.db.dialect().doneTimesSince())) {
+            DbTime.set(ps, 1, from);
             ps.setString(2, node);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sumMs += rs.getLong(1);
                     n++;
-                    long started = rs.getTimestamp(2).getTime();
+                    long started = DbTime.get(rs, 2).toEpochMilli();
                     firstStart = Math.min(firstStart, started);
                     lastStart = Math.max(lastStart, started);
                 }

@@ -1,5 +1,7 @@
 package colmena.bench;
 
+import colmena.store.SqlDialect.Rows;
+
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
@@ -117,14 +119,14 @@ final class BenchScale {
                 "health", api.uri("/api/health"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
         CoordinatorReading start = CoordinatorReading.next(lab, 0);
-        long doneAtStart = count(lab, "Status = 'DONE'");
+        long doneAtStart = count(lab, Rows.DONE);
         long t0 = System.nanoTime();
         watch.start();
         List<OpenLoad.Figures> nodesApi = List.of(gzipLoad.join(), plainLoad.join());
         OpenLoad.Figures floor = floorLoad.join();
         drivers.shutdown();
         double measuredSeconds = (System.nanoTime() - t0) / 1e9;
-        long doneAtEnd = count(lab, "Status = 'DONE'");
+        long doneAtEnd = count(lab, Rows.DONE);
         watch.stop();
         CoordinatorReading end = CoordinatorReading.next(lab, start.atMs());
         submitter.stop();
@@ -308,7 +310,7 @@ final class BenchScale {
 
     private static boolean waitForDone(Lab lab, long expected, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(lab, "Status IN ('DONE', 'FAILED')") < expected) {
+        while (count(lab, Rows.FINISHED) < expected) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -317,9 +319,9 @@ final class BenchScale {
         return true;
     }
 
-    private static long count(Lab lab, String where) throws Exception {
+    private static long count(Lab lab, Rows which) throws Exception {
         try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM TaskHistory" + (where.isEmpty() ? "" : " WHERE " + where))) {
+             ResultSet rs = s.executeQuery(lab.db.dialect().countRows(which))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -327,15 +329,15 @@ final class BenchScale {
 
     /** Every task DONE exactly once: one row each, all DONE, each finished once on a node, nothing left in a list. */
     private static String check(Lab lab, int n, long total) throws Exception {
-        long rows = count(lab, "");
+        long rows = count(lab, Rows.ALL);
         long distinct;
         try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(DISTINCT TaskId) FROM TaskHistory")) {
+             ResultSet rs = s.executeQuery(lab.db.dialect().countDistinctTaskIds())) {
             rs.next();
             distinct = rs.getLong(1);
         }
-        long done = count(lab, "Status = 'DONE'");
-        long failed = count(lab, "Status = 'FAILED'");
+        long done = count(lab, Rows.DONE);
+        long failed = count(lab, Rows.FAILED);
         List<String> ids = SimulatedNodes.ids(n);
         long finishedOnNodes = 0;
         for (String v : lab.redis.call(j -> j.mget(ids.stream().map(RedisKeys::nodeDone).toArray(String[]::new)))) {

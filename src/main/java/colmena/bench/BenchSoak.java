@@ -1,5 +1,7 @@
 package colmena.bench;
 
+import colmena.store.SqlDialect.Rows;
+
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
@@ -207,7 +209,7 @@ final class BenchSoak {
     }
 
     private static long finalRows(Lab lab) throws Exception {
-        return count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status IN ('DONE', 'FAILED')");
+        return count(lab, lab.db.dialect().countRows(Rows.FINISHED));
     }
 
     private static long count(Lab lab, String sql) throws Exception {
@@ -218,13 +220,13 @@ final class BenchSoak {
     }
 
     private static int report(Lab lab, int total, int submitted, int kills, int stops, double seconds) throws Exception {
-        long rows = count(lab, "SELECT COUNT(*) FROM TaskHistory");
-        long distinct = count(lab, "SELECT COUNT(DISTINCT TaskId) FROM TaskHistory");
-        long done = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status = 'DONE'");
-        long failed = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Status = 'FAILED'");
-        long moved = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Attempts > 1");
-        long handedBack = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Moves LIKE '%handed back by%'");
-        long recovered = count(lab, "SELECT COUNT(*) FROM TaskHistory WHERE Moves LIKE '%Redis lost it%'");
+        long rows = count(lab, lab.db.dialect().countRows(Rows.ALL));
+        long distinct = count(lab, lab.db.dialect().countDistinctTaskIds());
+        long done = count(lab, lab.db.dialect().countRows(Rows.DONE));
+        long failed = count(lab, lab.db.dialect().countRows(Rows.FAILED));
+        long moved = count(lab, lab.db.dialect().countRows(Rows.RETRIED));
+        long handedBack = count(lab, lab.db.dialect().countRows(Rows.HANDED_BACK));
+        long recovered = count(lab, lab.db.dialect().countRows(Rows.RECOVERED_FROM_REDIS_LOSS));
         Map<String, Long> left = new HashMap<>();
         for (String key : lab.redis.call(j -> j.keys("*"))) {
             if (key.equals(RedisKeys.deadLetter()) || key.startsWith(RedisKeys.prefix() + "node:") && (key.endsWith(":tasks") || key.endsWith(":inflight"))

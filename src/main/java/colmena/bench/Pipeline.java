@@ -43,9 +43,9 @@ final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    long rows(String where) throws Exception {
+    long rows(colmena.store.SqlDialect.Rows which) throws Exception {
         try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM TaskHistory" + (where.isEmpty() ? "" : " WHERE " + where))) {
+             ResultSet rs = s.executeQuery(lab.db.dialect().countRows(which))) {
             rs.next();
             return rs.getLong(1);
         }

@@ -11,6 +11,7 @@ import colmena.config.UsageException;
 import colmena.store.Database;
 import colmena.store.DbSession;
 import colmena.store.Durability;
+import colmena.store.Retention;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Outage;
 import colmena.support.Threads;
@@ -47,11 +48,33 @@ public final class Coordinator {
             Option.value("demo-rate", "COLMENA_DEMO_RATE", "0", "R",
                     "also submit R operation-intensive tasks a second, as the paper's coordinator did"),
             Option.value("max-attempts", "COLMENA_MAX_ATTEMPTS", "3", "N",
-                    "a task placed this many times without finishing is FAILED"));
+                    "a task placed this many times without finishing is FAILED"),
+            Option.value("keep-days", "COLMENA_KEEP_DAYS", "365", "N",
+                    "delete finished TaskHistory rows last changed more than N days ago (0: keep them)"),
+            Option.value("keep-rows", "COLMENA_KEEP_ROWS", "5000000", "N",
+                    "delete finished TaskHistory rows beyond the newest N (0: no limit)"),
+            Option.value("retention-export", "COLMENA_RETENTION_EXPORT", null, "DIR",
+                    "append the rows retention deletes to DIR/taskhistory-<day>.csv first"));
+    /** Rows retention deletes per transaction: short enough not to hold the placer and the collector up. */
+    static final int RETENTION_BATCH_ROWS = 1_000;
+    /** Between two batches of one retention pass. */
+    static final Duration RETENTION_PAUSE = Duration.ofMillis(100);
+    /** Between two retention passes (the first comes one {@link #RETENTION_FIRST} after taking the lead). */
+    static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
+    static final Duration RETENTION_FIRST = Duration.ofSeconds(30);
+    static final Retention.Policy KEEP_ALL = new Retention.Policy(0, 0, RETENTION_BATCH_ROWS, null);
+
     public static final String SUMMARY = "Places each submitted task on the least-loaded node and stores every result in TaskHistory.";
 
+    /** @param retention what TaskHistory keeps ({@link Retention.Policy#enabled()} false: everything) */
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
-                         double demoRate, int maxAttempts) {
+                         double demoRate, int maxAttempts, Retention.Policy retention) {
+        /** With the history kept whole. */
+        public Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
+                      double demoRate, int maxAttempts) {
+            this(redisUrl, dbUrl, dbUser, dbPassword, policy, demoRate, maxAttempts, KEEP_ALL);
+        }
+
         public static Config from(Flags flags) {
             Placement policy;
             try {
@@ -63,8 +86,16 @@ public final class Coordinator {
             if (db == null) {
                 db = Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
             }
+            String export = flags.string("retention-export");
+            Retention.Policy retention = new Retention.Policy(flags.integer("keep-days", 0, 36_500),
+                    flags.number("keep-rows", 0, Long.MAX_VALUE), RETENTION_BATCH_ROWS,
+                    export == null || export.isBlank() ? null : java.nio.file.Path.of(export));
+            if (retention.exportDir() != null && !retention.enabled()) {
+                throw new UsageException(flags.source("retention-export") + ": nothing is deleted with --keep-days 0 "
+                        + "and --keep-rows 0, so nothing would be exported; set one of them");
+            }
             return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
-                    policy, flags.decimal("demo-rate", 0, 10_000), flags.integer("max-attempts", 1, 100));
+                    policy, flags.decimal("demo-rate", 0, 10_000), flags.integer("max-attempts", 1, 100), retention);
         }
     }
 
@@ -119,12 +150,18 @@ public final class Coordinator {
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
         NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-outbox", () -> workLoop(() -> gatherOutbox(outbox), () -> { })));
+        if (config.retention().enabled()) {
+            Retention retention = new Retention(config.retention(), redis.clock()::now);
+            DbSession session = new DbSession(database);
+            threads.add(Threads.start("colmena-retention", () -> retentionLoop(retention, session)));
+        }
         if (config.demoRate() > 0) {
             DemoLoad demo = new DemoLoad(queue, config.demoRate());
             threads.add(Threads.start("colmena-demo", () -> demoLoop(demo)));
         }
-        LOG.info("Coordinator started: policy {}, Redis {}, TaskHistory in {}{}", config.policy().name(), redis.url(),
-                database.describe(), config.demoRate() > 0 ? ", demo load " + config.demoRate() + " tasks/s" : "");
+        LOG.info("Coordinator started: policy {}, Redis {}, TaskHistory in {} ({}){}", config.policy().name(), redis.url(),
+                database.describe(), config.retention().describe(),
+                config.demoRate() > 0 ? ", demo load " + config.demoRate() + " tasks/s" : "");
     }
 
     /** Whether this coordinator holds the lease for the installation its database holds. */
@@ -318,6 +355,38 @@ public final class Coordinator {
                     LOG.error("Unexpected failure; retrying", e);
                     Threads.sleep(1_000);
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes old TaskHistory rows while this coordinator leads: a pass {@link #RETENTION_FIRST}
+     * after it takes the lead, then every {@link #RETENTION_EVERY}. A failure is logged and
+     * tried again at the next pass; the loops that place and store report the database's state.
+     */
+    private void retentionLoop(Retention retention, DbSession session) {
+        long nextMs = 0;
+        while (running) {
+            Threads.sleep(1_000);
+            if (!isLeader()) {
+                nextMs = 0;
+                continue;
+            }
+            long now = System.currentTimeMillis();
+            if (nextMs == 0) {
+                nextMs = now + RETENTION_FIRST.toMillis();
+            }
+            if (now < nextMs) {
+                continue;
+            }
+            nextMs = now + RETENTION_EVERY.toMillis();
+            try {
+                retention.pass(session, () -> running && isLeader(), RETENTION_PAUSE.toMillis());
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Retention pass failed ({}); next try in {} min", Outage.reason(e), RETENTION_EVERY.toMinutes());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

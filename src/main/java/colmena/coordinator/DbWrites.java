@@ -28,7 +28,9 @@ final class DbWrites {
             failingSinceMs = System.currentTimeMillis();
         }
         String known = DbErrors.problem(e);
-        problem = known != null ? known : "unreachable (" + colmena.support.Outage.reason(e) + ")";
+        String reason = colmena.support.Outage.reason(e);
+        problem = known == null ? "unreachable (" + reason + ")"
+                : known.equals(DbErrors.REFUSED) ? "refuses a value (" + reason + ")" : known;
     }
 
     boolean failing() {

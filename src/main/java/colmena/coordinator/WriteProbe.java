@@ -12,8 +12,6 @@ import java.sql.SQLException;
  */
 final class WriteProbe {
     static final long EVERY_MS = 1_000;
-    private static final String TOUCH = "UPDATE TaskHistory SET [Timestamp] = [Timestamp] "
-            + "WHERE ID = (SELECT MAX(ID) FROM TaskHistory)";
 
     private final DbSession db;
     private final Durability durability;
@@ -33,7 +31,7 @@ final class WriteProbe {
         lastMs = System.currentTimeMillis();
         db.inTransaction(c -> {
             try (java.sql.Statement s = c.createStatement()) {
-                s.executeUpdate(TOUCH);
+                s.executeUpdate(colmena.store.SqlDialect.of(c).touchNewestRow());
             }
             return null;
         });

@@ -1,10 +1,13 @@
 package colmena.install;
 
+import colmena.store.DbTime;
+import colmena.store.SqlDialect;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+
 import java.time.Instant;
 
 /** The one row of table {@code Installation}: which Colmena this database belongs to. */
@@ -14,8 +17,7 @@ public final class InstallationStore {
 
     /** The installation this database belongs to, or null when it has none yet. */
     public static Installation read(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT InstallationId, Name, Namespace FROM Installation WHERE Slot = 1");
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).installation());
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new Installation(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
         }
@@ -31,12 +33,11 @@ public final class InstallationStore {
         if (held != null) {
             return held;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO Installation (Slot, InstallationId, Name, Namespace, CreatedAt) VALUES (1, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertInstallation())) {
             ps.setString(1, wanted.id());
             ps.setString(2, wanted.name());
             ps.setString(3, wanted.namespace());
-            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+            DbTime.set(ps, 4, Instant.now());
             ps.executeUpdate();
             return wanted;
         } catch (SQLException e) {
@@ -56,7 +57,7 @@ public final class InstallationStore {
      */
     public static Installation rename(Connection c, String newName) throws SQLException {
         String name = Installation.validName(newName);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE Installation SET Name = ? WHERE Slot = 1")) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).renameInstallation())) {
             ps.setString(1, name);
             if (ps.executeUpdate() == 0) {
                 return null;

@@ -1,12 +1,13 @@
 package colmena.jobs;
 
 import colmena.store.Database;
+import colmena.store.DbTime;
+import colmena.store.SqlDialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +20,11 @@ import java.util.List;
  */
 public final class JobStore {
     private final Database db;
+    private final SqlDialect sql;
 
     public JobStore(Database db) {
         this.db = db;
+        this.sql = db.dialect();
     }
 
     /** A job as stored. */
@@ -75,13 +78,12 @@ public final class JobStore {
     }
 
     private static void insertJob(Connection c, Job job) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO Jobs (JobId, Kind, Params, CreatedBy, CreatedAt, "
-                + "Photos, Tasks) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertJob())) {
             ps.setString(1, job.id());
             ps.setString(2, job.kind());
             ps.setString(3, job.params());
             ps.setString(4, job.createdBy());
-            ps.setTimestamp(5, Timestamp.from(job.createdAt()));
+            DbTime.set(ps, 5, job.createdAt());
             ps.setInt(6, job.photos());
             ps.setInt(7, job.tasks());
             ps.executeUpdate();
@@ -89,8 +91,7 @@ public final class JobStore {
     }
 
     private static void insertPhotos(Connection c, String jobId, List<Photo> photos) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO JobPhotos (JobId, PhotoNo, FileName, BlobHash, "
-                + "Width, Height, Error, Result, FinishedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertPhoto())) {
             for (Photo p : photos) {
                 ps.setString(1, jobId);
                 ps.setInt(2, p.no());
@@ -100,7 +101,7 @@ public final class JobStore {
                 ps.setInt(6, p.height());
                 ps.setString(7, p.error());
                 ps.setString(8, p.result());
-                ps.setTimestamp(9, p.finishedAt() == null ? null : Timestamp.from(p.finishedAt()));
+                DbTime.set(ps, 9, p.finishedAt());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -108,8 +109,7 @@ public final class JobStore {
     }
 
     private static void insertTiles(Connection c, String jobId, List<Tile> tiles) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO JobTasks (JobId, TaskId, PhotoNo, TileX, TileY, "
-                + "TileW, TileH) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(SqlDialect.of(c).insertTile())) {
             for (Tile t : tiles) {
                 ps.setString(1, jobId);
                 ps.setString(2, t.taskId());
@@ -126,8 +126,7 @@ public final class JobStore {
 
     /** The job, or null when there is none with that id. */
     public Job job(String jobId) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs WHERE JobId = ?")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.job())) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? job(rs) : null;
@@ -138,9 +137,7 @@ public final class JobStore {
     /** The newest jobs first, at most {@code limit}. */
     public List<Job> recent(int limit) throws SQLException {
         List<Job> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT TOP (?) JobId, Kind, Params, CreatedBy, CreatedAt, Photos, Tasks FROM Jobs "
-                        + "ORDER BY CreatedAt DESC, JobId DESC")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.recentJobs())) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -153,19 +150,18 @@ public final class JobStore {
 
     private static Job job(ResultSet rs) throws SQLException {
         return new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getTimestamp(5).toInstant(), rs.getInt(6), rs.getInt(7));
+                DbTime.get(rs, 5), rs.getInt(6), rs.getInt(7));
     }
 
     public List<Photo> photos(String jobId) throws SQLException {
         List<Photo> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT PhotoNo, FileName, "
-                + "BlobHash, Width, Height, Error, Result, FinishedAt FROM JobPhotos WHERE JobId = ? ORDER BY PhotoNo")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.photos())) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Timestamp done = rs.getTimestamp(8);
+                    Instant done = DbTime.get(rs, 8);
                     out.add(new Photo(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                            rs.getString(6), rs.getString(7), done == null ? null : done.toInstant()));
+                            rs.getString(6), rs.getString(7), done));
                 }
             }
         }
@@ -180,11 +176,7 @@ public final class JobStore {
     /** Every task of the job with its TaskHistory row (whole results from TaskOutputs). */
     public List<TileState> tiles(String jobId) throws SQLException {
         List<TileState> out = new ArrayList<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT j.TaskId, j.PhotoNo, j.TileX, j.TileY, j.TileW, j.TileH, t.Status, t.NodeID, "
-                        + "COALESCE(o.Output, t.Result), t.Error, t.Attempts, t.DurationMs, t.FinishedAt FROM JobTasks j "
-                        + "LEFT JOIN TaskHistory t ON t.TaskId = j.TaskId LEFT JOIN TaskOutputs o ON o.TaskId = j.TaskId "
-                        + "WHERE j.JobId = ? ORDER BY j.PhotoNo, j.TileY, j.TileX")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.tiles())) {
             ps.setString(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -192,9 +184,9 @@ public final class JobStore {
                             rs.getInt(6));
                     long ms = rs.getLong(12);
                     Long duration = rs.wasNull() ? null : ms;
-                    Timestamp finished = rs.getTimestamp(13);
+                    Instant finished = DbTime.get(rs, 13);
                     out.add(new TileState(t, rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                            rs.getInt(11), duration, finished == null ? null : finished.toInstant()));
+                            rs.getInt(11), duration, finished));
                 }
             }
         }
@@ -206,7 +198,7 @@ public final class JobStore {
     public List<String> taskIds(String jobId) throws SQLException {
         List<String> ids = new java.util.ArrayList<>();
         try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM JobTasks WHERE JobId = ?")) {
+             PreparedStatement ps = c.prepareStatement(sql.jobTaskIds())) {
             ps.setString(1, jobId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -218,15 +210,14 @@ public final class JobStore {
     }
 
     public void finishPhoto(String jobId, int photoNo, String result, String error) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE JobPhotos SET Result = ?, "
-                + "Error = ?, FinishedAt = ? WHERE JobId = ? AND PhotoNo = ? AND FinishedAt IS NULL")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql.finishPhoto())) {
             ps.setString(1, result);
             if (error == null) {
                 ps.setNull(2, Types.NVARCHAR);
             } else {
                 ps.setString(2, error.length() > 2000 ? error.substring(0, 1999) + "…" : error);
             }
-            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            DbTime.set(ps, 3, Instant.now());
             ps.setString(4, jobId);
             ps.setInt(5, photoNo);
             ps.executeUpdate();

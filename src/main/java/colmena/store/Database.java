@@ -37,10 +37,12 @@ public final class Database {
     }
 
     private final String url;
+    private final SqlDialect dialect;
     private final Properties credentials;
 
     private Database(String url, String user, String password) {
-        this.url = url;
+        this.url = url.startsWith("jdbc:sqlserver:") ? SqlServerDialect.withDefaults(url) : url;
+        this.dialect = SqlDialect.forUrl(url);
         this.credentials = new Properties();
         if (user != null) {
             credentials.setProperty("user", user);
@@ -146,7 +148,15 @@ public final class Database {
         }
     }
 
-    /** The JDBC URL, as given (it may hold a password: use {@link #describe()} for logs). */
+    /** The statements of this database. */
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * The JDBC URL, as given plus, for SQL Server, {@link SqlServerDialect#URL_DEFAULTS} (it may
+     * hold a password: use {@link #describe()} for logs).
+     */
     public String url() {
         return url;
     }
@@ -165,7 +175,7 @@ public final class Database {
             return;
         }
         try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
+            s.execute(dialect.checkpoint());
         } catch (SQLException e) {
             if (e.getErrorCode() == H2_NOT_ENOUGH_RIGHTS) { // it will not change
                 mayCheckpoint = false;
@@ -196,6 +206,33 @@ public final class Database {
         return java.nio.file.Files.exists(file) ? null : file;
     }
 
+    /**
+     * The bytes TaskHistory takes, as far as the database can tell cheaply: on SQL Server the
+     * table's and its indexes' pages; on an H2 file database the whole file (TaskHistory is nearly
+     * all of it); null when it cannot be told (no rights to the catalog, an in-memory database).
+     */
+    public Long historyBytes(Connection c) {
+        String sql = dialect.historyBytes();
+        if (sql == null) {
+            java.nio.file.Path file = H2Local.databaseFile(url);
+            try {
+                return file == null ? null : java.nio.file.Files.size(java.nio.file.Path.of(file + ".mv.db"));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                long bytes = rs.getLong(1);
+                return rs.wasNull() ? null : bytes;
+            }
+            return null;
+        } catch (SQLException e) {
+            LOG.debug("Could not read TaskHistory's size ({})", e.getMessage());
+            return null;
+        }
+    }
+
     /** A short name for messages: an H2 database's file without its settings, else {@link #describe()}. */
     public String shortName() {
         return url.startsWith("jdbc:h2:") ? url.replaceFirst(";.*$", "") : describe();
@@ -215,7 +252,7 @@ public final class Database {
                 String name = table.group(1);
                 if (!tableExists(c, name)) {
                     try (Statement s = c.createStatement()) {
-                        s.execute(batch);
+                        s.execute(dialect.schemaBatch(batch));
                         created.add(name.toLowerCase(Locale.ROOT));
                     } catch (SQLException e) {
                         // Another process may have created it a moment ago; only then is this fine.
@@ -226,18 +263,15 @@ public final class Database {
                 }
             } else if (index.find() && created.contains(index.group(2).toLowerCase(Locale.ROOT))) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(batch);
+                    s.execute(dialect.schemaBatch(batch));
                 }
             }
         }
         addMissingColumns(c);
-        if (url.startsWith("jdbc:h2:")) {
+        dropRetiredIndexes(c);
+        if (dialect instanceof H2Dialect h2) {
             try {
-                cacheRowIds(c);
-                // Made by earlier versions and read by no query: every update paid for it.
-                try (Statement s = c.createStatement()) {
-                    s.execute("DROP INDEX IF EXISTS IX_TaskHistory_FinishedAt");
-                }
+                cacheRowIds(c, h2);
             } catch (SQLException e) {
                 // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
                 LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
@@ -245,6 +279,66 @@ public final class Database {
         }
         if (!c.getAutoCommit()) {
             c.commit();
+        }
+        if (dialect instanceof SqlServerDialect mssql) {
+            warnWithoutSnapshotReads(c, mssql);
+        }
+    }
+
+    /** An index of an earlier schema, on its table. */
+    record RetiredIndex(String table, String index) {
+    }
+
+    /** Indexes earlier versions made and no query reads: every write paid for them. */
+    static final List<RetiredIndex> RETIRED_INDEXES = List.of(new RetiredIndex("TaskHistory", "IX_TaskHistory_FinishedAt"));
+
+    private void dropRetiredIndexes(Connection c) throws SQLException {
+        for (RetiredIndex r : RETIRED_INDEXES) {
+            try {
+                if (count(c, dialect.indexExists(), r.index(), r.table()) == 0) {
+                    continue;
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.dropIndex(r.index(), r.table()));
+                }
+                LOG.info("Dropped index {} on {}, made by an earlier version and read by no query", r.index(), r.table());
+            } catch (SQLException e) {
+                // Only a speed-up: a user without ALTER rights, or a read-only file, works with it.
+                LOG.warn("Could not drop the unused index {} on {} ({}); storing is slower but works", r.index(), r.table(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Says loudly when a SQL Server database has READ_COMMITTED_SNAPSHOT off: then the dashboard,
+     * the summary and CSV exports wait behind the coordinator's writes (and it behind them).
+     *
+     * @return whether it is on (false also when it cannot be read)
+     */
+    boolean warnWithoutSnapshotReads(Connection c, SqlServerDialect mssql) {
+        try (PreparedStatement ps = c.prepareStatement(mssql.readCommittedSnapshot()); ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && rs.getInt(1) == 1) {
+                return true;
+            }
+            LOG.warn("READ_COMMITTED_SNAPSHOT is off for this database: reads (dashboard, summary, CSV export) wait "
+                    + "behind the coordinator's writes. Turn it on once: ALTER DATABASE DistributedSystem SET "
+                    + "READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE (see docs/sqlserver.md)");
+        } catch (SQLException e) {
+            LOG.warn("Could not read whether READ_COMMITTED_SNAPSHOT is on ({}); if it is off, reads wait behind writes "
+                    + "(see docs/sqlserver.md)", e.getMessage());
+        }
+        return false;
+    }
+
+    private static long count(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
         }
     }
 
@@ -257,13 +351,13 @@ public final class Database {
             new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
             new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
 
-    private static void addMissingColumns(Connection c) throws SQLException {
+    private void addMissingColumns(Connection c) throws SQLException {
         for (AddedColumn a : ADDED_COLUMNS) {
             if (columnExists(c, a.table(), a.column())) {
                 continue;
             }
             try (Statement s = c.createStatement()) {
-                s.execute("ALTER TABLE " + a.table() + " ADD " + a.column() + " " + a.definition());
+                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
                 LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
             } catch (SQLException e) {
                 // Another process may have added it a moment ago; only then is this fine.
@@ -274,15 +368,8 @@ public final class Database {
         }
     }
 
-    private static boolean columnExists(Connection c, String table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS "
-                + "WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(COLUMN_NAME) = UPPER(?)")) {
-            ps.setString(1, table);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) > 0;
-            }
-        }
+    private boolean columnExists(Connection c, String table, String column) throws SQLException {
+        return count(c, dialect.columnExists(), table, column) > 0;
     }
 
     /** Row ids H2 hands out between two writes of its sequence; SQL Server keeps 1,000 too. */
@@ -294,28 +381,19 @@ public final class Database {
      * thousands of rows a second that was a third of the coordinator's time. After a crash the unused ids of the
      * cached range are skipped, which is harmless (SQL Server's identity cache does the same).
      */
-    private static void cacheRowIds(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS "
-                + "WHERE UPPER(TABLE_NAME) = 'TASKHISTORY' AND UPPER(COLUMN_NAME) = 'ID'");
-             ResultSet rs = ps.executeQuery()) {
+    private static void cacheRowIds(Connection c, H2Dialect h2) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(h2.identityCache()); ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getLong(1) >= H2_ID_CACHE) {
                 return;
             }
         }
         try (Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE TaskHistory ALTER COLUMN ID SET CACHE " + H2_ID_CACHE);
+            s.execute(h2.setIdentityCache(H2_ID_CACHE));
         }
     }
 
-    private static boolean tableExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_NAME) = UPPER(?)"
-                + " AND UPPER(TABLE_SCHEMA) <> 'INFORMATION_SCHEMA'")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) > 0;
-            }
-        }
+    private boolean tableExists(Connection c, String name) throws SQLException {
+        return count(c, dialect.tableExists(), name) > 0;
     }
 
     /** The batches of {@code sql/schema.sql}, comments removed, split on GO lines. */

@@ -17,6 +17,9 @@ public final class DbErrors {
 
     /** The problem in words, for a log line and for health: {@code "disk full"}, or null if not recognised. */
     public static String problem(Throwable e) {
+        if (refused(e)) {
+            return REFUSED;
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (m.contains("no space left") || m.contains("disk full") || m.contains("not enough space")) {
@@ -43,6 +46,36 @@ public final class DbErrors {
             reason = reason.substring(0, 200) + "…";
         }
         return problem == null ? "unreachable (" + reason + ")" : "cannot be written: " + problem + " (" + reason + ")";
+    }
+
+    /** What {@link #problem} says of a value the database refuses. */
+    public static final String REFUSED = "a value refused";
+
+    /** SQL Server's codes for a refused value: truncation, a constraint, a NULL, an overflow, a conversion. */
+    private static final java.util.Set<Integer> SQL_SERVER_REFUSALS = java.util.Set.of(8152, 2628, 547, 2627, 2601, 515,
+            8115, 245, 8114, 241);
+
+    /**
+     * Whether the database refused the statement's values (too long, a constraint, a NULL where
+     * none may be, a number out of range): the same write fails the same way again, however long
+     * one waits, unlike an outage. Standard SQLState classes 22 and 23, or SQL Server's codes.
+     */
+    public static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                    return true;
+                }
+                if (SQL_SERVER_REFUSALS.contains(s.getErrorCode()) && String.valueOf(s.getClass().getName()).contains("sqlserver")) {
+                    return true;
+                }
+                if (s.getNextException() != null && s.getNextException() != s && refused(s.getNextException())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** H2's code for writing to a database opened read-only. */

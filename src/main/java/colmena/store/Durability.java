@@ -31,21 +31,23 @@ public final class Durability {
 
     private final boolean commitIsDurable;
     private final long writeDelayMs;
+    private final SqlDialect dialect;
     /** Set once the user turns out not to be allowed to CHECKPOINT: then H2's own writer is waited out. */
     private volatile boolean waitForWriter;
 
-    private Durability(boolean commitIsDurable, long writeDelayMs) {
+    private Durability(boolean commitIsDurable, long writeDelayMs, SqlDialect dialect) {
         this.commitIsDurable = commitIsDurable;
+        this.dialect = dialect;
         this.writeDelayMs = writeDelayMs;
     }
 
     public static Durability of(Database db) {
         if (!db.isH2()) {
-            return new Durability(true, 0);
+            return new Durability(true, 0, db.dialect());
         }
         Matcher m = WRITE_DELAY.matcher(db.url());
         long delay = m.find() ? Long.parseLong(m.group(1)) : H2_DEFAULT_WRITE_DELAY_MS;
-        return new Durability(delay == 0, delay);
+        return new Durability(delay == 0, delay, db.dialect());
     }
 
     /** True when a commit is durable as it returns (SQL Server; H2 with WRITE_DELAY=0). */
@@ -69,7 +71,7 @@ public final class Durability {
         }
         if (!waitForWriter) {
             try {
-                session.execute("CHECKPOINT");
+                session.execute(dialect.checkpoint());
                 return Long.MAX_VALUE;
             } catch (SQLException e) {
                 if (e.getErrorCode() != Database.H2_NOT_ENOUGH_RIGHTS) {
@@ -80,7 +82,7 @@ public final class Durability {
                         + "has written them itself ({} ms after each commit, and a second more)", e.getMessage(), writeDelayMs);
             }
         }
-        session.execute("SELECT 1");
+        session.execute(dialect.alive());
         return System.currentTimeMillis() - writeDelayMs - 1_000;
     }
 }

@@ -112,8 +112,7 @@ public final class H2Local {
     /** Gives {@code sa} the generated password, on a connection made with the old, empty one. */
     static void setPassword(Connection c, String url, String password) throws SQLException {
         try (Statement s = c.createStatement()) {
-            // The password is made of base64url characters only: safe between quotes.
-            s.execute("ALTER USER \"SA\" SET PASSWORD '" + password + "'");
+            s.execute(H2Dialect.INSTANCE.setSaPassword(password));
         }
         LOG.info("The H2 database's sa user had no password; it now has the one in {}", passwordFile(databaseFile(url)));
     }

@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,31 +25,11 @@ import java.util.Set;
  * The caller owns the connection and its transaction.
  */
 public final class TaskHistoryStore {
-    private static final String COLUMNS = "ID, TaskId, NodeID, TaskType, Params, Status, Result, Error, Reason, "
-            + "Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]";
-    private static final String PLACE = "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
-            + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
-    private static final String START = "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
-            + "WHERE TaskId = ? AND Status = 'PENDING' AND NodeID = ?";
-    /**
-     * A final result of the task's latest attempt: the common case, one statement. (Not checked by
-     * node: a task moved between queues keeps its attempt, and its new node may report before the
-     * move is recorded.) A result of an earlier attempt comes from a node that lost the task.
-     */
-    private static final String FINISH = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
-            + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
-            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts <= ?";
-    /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
-    private static final String FINISH_ANY = "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
-            + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
-            + "WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING')";
-    private static final String NOTE = "UPDATE TaskHistory SET Moves = ?, [Timestamp] = ? WHERE TaskId = ?";
-    private static final String INSERT = "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, "
-            + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int IN_CHUNK = 500;
 
     private final java.util.function.LongSupplier clock;
+    /** The dialect every statement comes from; null: the one of each connection's database. */
+    private final SqlDialect dialect;
 
     /** Reads the time of each write on this machine's clock; processes give theirs Redis's ({@link #TaskHistoryStore(java.util.function.LongSupplier)}). */
     public TaskHistoryStore() {
@@ -60,7 +38,20 @@ public final class TaskHistoryStore {
 
     /** @param clock now, epoch milliseconds, for the rows' {@code [Timestamp]} and unknown submission times */
     public TaskHistoryStore(java.util.function.LongSupplier clock) {
+        this(clock, null);
+    }
+
+    /**
+     * @param dialect the statements to send whatever the database (a test runs SQL Server's on
+     *                H2); null: those of each connection's database
+     */
+    public TaskHistoryStore(java.util.function.LongSupplier clock, SqlDialect dialect) {
         this.clock = clock;
+        this.dialect = dialect;
+    }
+
+    private SqlDialect sql(Connection c) throws SQLException {
+        return dialect != null ? dialect : SqlDialect.of(c);
     }
 
     public static final int MAX_RESULT_CHARS = 2_000;
@@ -76,7 +67,7 @@ public final class TaskHistoryStore {
         if (placed.isEmpty()) {
             return;
         }
-        Timestamp now = new Timestamp(clock.getAsLong());
+        long now = clock.getAsLong();
         // Most placed tasks are new: one look-up of which rows exist replaces an UPDATE per task.
         Set<String> existing = existing(c, placed.stream().map(TaskMessage::id).toList());
         List<TaskMessage> again = new ArrayList<>();
@@ -89,13 +80,13 @@ public final class TaskHistoryStore {
             }
         }
         if (!again.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(PLACE)) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).placeAgain())) {
                 for (TaskMessage t : again) {
                     ps.setString(1, t.node());
                     ps.setString(2, cut(t.reason(), MAX_REASON_CHARS));
                     ps.setString(3, moves(t));
                     ps.setInt(4, t.attempt());
-                    ps.setTimestamp(5, now);
+                    DbTime.set(ps, 5, now);
                     ps.setString(6, t.id());
                     ps.addBatch();
                 }
@@ -112,7 +103,7 @@ public final class TaskHistoryStore {
      */
     public void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
         Set<String> existing = existing(c, submitted.stream().map(TaskMessage::id).toList());
-        Timestamp now = new Timestamp(clock.getAsLong());
+        long now = clock.getAsLong();
         List<Row> rows = new ArrayList<>();
         for (TaskMessage t : submitted) {
             if (existing.add(t.id())) {
@@ -124,7 +115,7 @@ public final class TaskHistoryStore {
 
     /** Removes rows of tasks that were recorded as submitted but never reached Redis (the submitter was told so). */
     public void forgetSubmitted(Connection c, List<String> taskIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM TaskHistory WHERE TaskId = ? AND Status = 'PENDING' AND NodeID IS NULL")) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).forgetSubmitted())) {
             for (String id : taskIds) {
                 ps.setString(1, id);
                 ps.addBatch();
@@ -156,7 +147,7 @@ public final class TaskHistoryStore {
                 latest.put(r.id(), r);
             }
         }
-        Timestamp now = new Timestamp(clock.getAsLong());
+        long now = clock.getAsLong();
         List<TaskResult> running = new ArrayList<>();
         List<TaskResult> finals = new ArrayList<>();
         for (TaskResult r : latest.values()) {
@@ -164,10 +155,10 @@ public final class TaskHistoryStore {
         }
         List<TaskResult> unsure = new ArrayList<>();
         if (!running.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(START)) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).start())) {
                 for (TaskResult r : running) {
-                    ps.setTimestamp(1, time(r.startedAtMs()));
-                    ps.setTimestamp(2, now);
+                    DbTime.set(ps, 1, r.startedAtMs());
+                    DbTime.set(ps, 2, now);
                     ps.setString(3, r.id());
                     ps.setString(4, r.node());
                     ps.addBatch();
@@ -181,7 +172,7 @@ public final class TaskHistoryStore {
             }
         }
         if (!finals.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).finish())) {
                 for (TaskResult r : finals) {
                     bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
                     ps.setInt(12, r.task().attempt());
@@ -202,7 +193,7 @@ public final class TaskHistoryStore {
         Map<String, Current> current = current(c, unsure.stream().map(TaskResult::id).toList());
         List<Row> rows = new ArrayList<>();
         int duplicates = 0;
-        try (PreparedStatement any = c.prepareStatement(FINISH_ANY); PreparedStatement note = c.prepareStatement(NOTE)) {
+        try (PreparedStatement any = c.prepareStatement(sql(c).finishAny()); PreparedStatement note = c.prepareStatement(sql(c).note())) {
             for (TaskResult r : unsure) {
                 Current row = current.get(r.id());
                 if (row == null) {
@@ -215,7 +206,7 @@ public final class TaskHistoryStore {
                     String moves = row.withDuplicate(r);
                     if (moves != null) {
                         note.setString(1, cut(moves, MAX_MOVES_CHARS));
-                        note.setTimestamp(2, now);
+                        DbTime.set(note, 2, now);
                         note.setString(3, r.id());
                         note.addBatch();
                         duplicates++;
@@ -236,20 +227,18 @@ public final class TaskHistoryStore {
     }
 
 
-    private static final String INSERT_OUTPUT = "INSERT INTO TaskOutputs (TaskId, Output) SELECT ?, ? "
-            + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = ?)";
 
     /**
      * Keeps whole, in TaskOutputs, each result longer than the Result column holds (a photo tile's
      * candidate windows); the first one stored stays.
      */
-    private static void storeLongOutputs(Connection c, List<TaskResult> finals) throws SQLException {
+    private void storeLongOutputs(Connection c, List<TaskResult> finals) throws SQLException {
         List<TaskResult> longOnes = finals.stream()
                 .filter(r -> r.result() != null && r.result().length() > MAX_RESULT_CHARS).toList();
         if (longOnes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTPUT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).insertOutput())) {
             for (TaskResult r : longOnes) {
                 ps.setString(1, r.id());
                 ps.setString(2, r.result());
@@ -260,18 +249,18 @@ public final class TaskHistoryStore {
         }
     }
 
-    private static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, Timestamp now)
+    private static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, long now)
             throws SQLException {
         ps.setString(1, r.status().name());
         ps.setString(2, r.node());
         ps.setString(3, cut(r.result(), MAX_RESULT_CHARS));
         ps.setString(4, cut(r.error(), MAX_RESULT_CHARS));
-        ps.setTimestamp(5, time(r.startedAtMs()));
-        ps.setTimestamp(6, time(r.finishedAtMs()));
+        DbTime.set(ps, 5, r.startedAtMs());
+        DbTime.set(ps, 6, r.finishedAtMs());
         ps.setObject(7, r.startedAtMs() > 0 ? r.durationMs() : null);
         ps.setInt(8, attempts);
         ps.setString(9, moves);
-        ps.setTimestamp(10, now);
+        DbTime.set(ps, 10, now);
         ps.setString(11, r.id());
     }
 
@@ -326,13 +315,11 @@ public final class TaskHistoryStore {
         return out;
     }
 
-    private static Map<String, Current> current(Connection c, List<String> ids) throws SQLException {
+    private Map<String, Current> current(Connection c, List<String> ids) throws SQLException {
         Map<String, Current> found = new java.util.HashMap<>();
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).currentRows(chunk.size()))) {
                 for (int k = 0; k < chunk.size(); k++) {
                     ps.setString(k + 1, chunk.get(k));
                 }
@@ -353,14 +340,14 @@ public final class TaskHistoryStore {
     }
 
     private record Row(TaskMessage task, String node, TaskStatus status, String result, String error,
-                       long startedAtMs, long finishedAtMs, Long durationMs, Timestamp now) {
+                       long startedAtMs, long finishedAtMs, Long durationMs, long now) {
     }
 
-    private static void insert(Connection c, List<Row> rows) throws SQLException {
+    private void insert(Connection c, List<Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).insertTask())) {
             for (Row r : rows) {
                 TaskMessage t = r.task();
                 ps.setString(1, t.id());
@@ -373,11 +360,11 @@ public final class TaskHistoryStore {
                 ps.setString(8, cut(t.reason(), MAX_REASON_CHARS));
                 ps.setString(9, moves(t));
                 ps.setInt(10, t.attempt());
-                ps.setTimestamp(11, t.submittedAtMs() > 0 ? time(t.submittedAtMs()) : r.now());
-                ps.setTimestamp(12, time(r.startedAtMs()));
-                ps.setTimestamp(13, time(r.finishedAtMs()));
+                DbTime.set(ps, 11, t.submittedAtMs() > 0 ? t.submittedAtMs() : r.now());
+                DbTime.set(ps, 12, r.startedAtMs());
+                DbTime.set(ps, 13, r.finishedAtMs());
                 ps.setObject(14, r.durationMs());
-                ps.setTimestamp(15, r.now());
+                DbTime.set(ps, 15, r.now());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -394,8 +381,6 @@ public final class TaskHistoryStore {
     public record Retries(List<TaskMessage> retried, List<TaskResult> stored, List<TaskResult> stale) {
     }
 
-    private static final String RETRY = "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
-            + "Moves = ?, [Timestamp] = ? WHERE TaskId = ? AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
 
     /**
      * Records runs that FAILED and will be tried again: each row back to PENDING with the run's
@@ -414,8 +399,8 @@ public final class TaskHistoryStore {
             return new Retries(retried, stored, stale);
         }
         Map<String, Current> rows = current(c, failed.stream().map(TaskResult::id).distinct().toList());
-        Timestamp now = new Timestamp(clock.getAsLong());
-        try (PreparedStatement ps = c.prepareStatement(RETRY)) {
+        long now = clock.getAsLong();
+        try (PreparedStatement ps = c.prepareStatement(sql(c).retry())) {
             for (TaskResult r : failed) {
                 Current row = rows.get(r.id());
                 int attempt = r.task().attempt();
@@ -435,7 +420,7 @@ public final class TaskHistoryStore {
                         ps.setString(2, cut(r.error(), MAX_RESULT_CHARS));
                         ps.setInt(3, again.attempt());
                         ps.setString(4, moves(again));
-                        ps.setTimestamp(5, now);
+                        DbTime.set(ps, 5, now);
                         ps.setString(6, r.id());
                         ps.setInt(7, attempt);
                         ps.addBatch();
@@ -460,12 +445,11 @@ public final class TaskHistoryStore {
     public record TaskState(TaskStatus status, String node) {
     }
 
-    private static Set<String> existing(Connection c, List<String> ids) throws SQLException {
+    private Set<String> existing(Connection c, List<String> ids) throws SQLException {
         Set<String> found = new HashSet<>();
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT TaskId FROM TaskHistory WHERE TaskId IN (" + marks + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).existingTaskIds(chunk.size()))) {
                 for (int k = 0; k < chunk.size(); k++) {
                     ps.setString(k + 1, chunk.get(k));
                 }
@@ -481,11 +465,14 @@ public final class TaskHistoryStore {
 
     // ---- reading -------------------------------------------------------------------------
 
+    public TaskPage list(Connection c, TaskQuery q) throws SQLException {
+        return page(c, q, count(c, q));
+    }
+
     /** How many rows match the filters of {@code q} (its cursor, offset and limit aside). */
     public long count(Connection c, TaskQuery q) throws SQLException {
         List<Object> args = new ArrayList<>();
-        String where = where(q, args);
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM TaskHistory" + where)) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).countTasks(q, args))) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -517,15 +504,7 @@ public final class TaskHistoryStore {
      */
     public void each(Connection c, TaskQuery q, int maxRows, RowSink sink) throws SQLException {
         List<Object> args = new ArrayList<>();
-        String where = where(q, args);
-        if (q.beforeRowId() != null) {
-            where += " AND ID < ?";
-            args.add(q.beforeRowId());
-        }
-        args.add(q.offset());
-        args.add(maxRows);
-        String sql = "SELECT " + COLUMNS + " FROM TaskHistory" + where + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).pageTasks(q, maxRows, args))) {
             ps.setFetchSize(Math.min(maxRows, 1_000));
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
@@ -538,28 +517,10 @@ public final class TaskHistoryStore {
         }
     }
 
-    private static String where(TaskQuery q, List<Object> args) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        if (q.node() != null) {
-            where.append(" AND NodeID = ?");
-            args.add(q.node());
-        }
-        if (q.status() != null) {
-            where.append(" AND Status = ?");
-            args.add(q.status().name());
-        }
-        if (q.type() != null) {
-            where.append(" AND TaskType = ?");
-            args.add(q.type());
-        }
-        return where.toString();
-    }
-
     /** Rows by task type and status: {@code type -> status -> count}. */
     public Map<String, Map<String, Long>> countByTypeAndStatus(Connection c) throws SQLException {
         Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT TaskType, Status, COUNT(*) FROM TaskHistory GROUP BY TaskType, Status")) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).countByTypeAndStatus()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 counts.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
             }
@@ -575,9 +536,7 @@ public final class TaskHistoryStore {
      */
     public List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
         List<TaskMessage> out = new ArrayList<>();
-        String sql = "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves FROM TaskHistory "
-                + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).unfinished())) {
             ps.setLong(1, afterRowId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
@@ -593,9 +552,9 @@ public final class TaskHistoryStore {
                     }
                     lastRowId[0] = rs.getLong("ID");
                     String moves = rs.getString("Moves");
-                    Timestamp submitted = rs.getTimestamp("SubmittedAt");
+                    Instant submitted = DbTime.get(rs, "SubmittedAt");
                     out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
-                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.getTime(), rs.getString("NodeID"), null,
+                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(), rs.getString("NodeID"), null,
                             moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null));
                 }
             }
@@ -604,7 +563,7 @@ public final class TaskHistoryStore {
     }
 
     public TaskRecord get(Connection c, String taskId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM TaskHistory WHERE TaskId = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).taskById())) {
             ps.setString(1, taskId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? read(rs) : null;
@@ -617,8 +576,7 @@ public final class TaskHistoryStore {
         for (TaskStatus s : TaskStatus.values()) {
             counts.put(s, 0L);
         }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT Status, COUNT(*) FROM TaskHistory GROUP BY Status")) {
+        try (PreparedStatement ps = c.prepareStatement(sql(c).countByStatus()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 try {
                     counts.put(TaskStatus.valueOf(rs.getString(1)), rs.getLong(2));
@@ -630,7 +588,7 @@ public final class TaskHistoryStore {
         return counts;
     }
 
-    private static TaskRecord read(ResultSet rs) throws SQLException {
+    static TaskRecord read(ResultSet rs) throws SQLException {
         String moves = rs.getString("Moves");
         long duration = rs.getLong("DurationMs");
         Long durationMs = rs.wasNull() ? null : duration;
@@ -644,22 +602,14 @@ public final class TaskHistoryStore {
                 rs.getString("TaskType"), rs.getString("Params"), status, rs.getString("Result"),
                 rs.getString("Error"), rs.getString("Reason"),
                 moves == null || moves.isEmpty() ? List.of() : Arrays.asList(moves.split("\n")),
-                rs.getInt("Attempts"), instant(rs.getTimestamp("SubmittedAt")), instant(rs.getTimestamp("StartedAt")),
-                instant(rs.getTimestamp("FinishedAt")), durationMs, instant(rs.getTimestamp("Timestamp")));
+                rs.getInt("Attempts"), DbTime.get(rs, "SubmittedAt"), DbTime.get(rs, "StartedAt"),
+                DbTime.get(rs, "FinishedAt"), durationMs, DbTime.get(rs, "Timestamp"));
     }
 
     private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
         for (int i = 0; i < args.size(); i++) {
             ps.setObject(i + 1, args.get(i));
         }
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Timestamp time(long epochMs) {
-        return epochMs > 0 ? new Timestamp(epochMs) : null;
     }
 
     private static String moves(TaskMessage t) {

@@ -187,6 +187,17 @@ class ApiWriteTest {
     }
 
     @Test
+    void theSummaryGivesTheHistorysRowsAndTheDatabaseFilesBytes() throws Exception {
+        Thread.sleep(1_100); // past the counts cache
+        JsonObject history = getJson("/api/summary").getAsJsonObject("history");
+        assertEquals(colmena.TestDatabase.count(db, "SELECT COUNT(*) FROM TaskHistory"), history.get("rows").getAsLong());
+        java.nio.file.Path file = java.nio.file.Path.of(db.url().replaceFirst("^jdbc:h2:file:", "").replaceFirst(";.*$", "") + ".mv.db");
+        long bytes = history.get("bytes").getAsLong();
+        long size = java.nio.file.Files.size(file); // H2 may have written more since
+        assertTrue(bytes > 4096 && bytes <= size && bytes >= size / 2, "the H2 file's size: " + bytes + " of " + size);
+    }
+
+    @Test
     void aNodeAboveAThresholdForAWhileRaisesAnAlertThatClearsByItself() throws Exception {
         Nodes nodes = new Nodes(redis);
         long now = System.currentTimeMillis();

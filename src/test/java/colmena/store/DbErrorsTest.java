@@ -36,4 +36,24 @@ class DbErrorsTest {
     void describesItInOneLine(String message, String expected) {
         assertEquals(expected, DbErrors.describe(new SQLException(message)));
     }
+
+    @org.junit.jupiter.api.Test
+    void aValueTheDatabaseRefusesIsToldApartFromAnOutage() throws Exception {
+        Database db = colmena.TestDatabase.fresh();
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            SQLException tooLong = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO ApiSecrets (Name, Secret) VALUES ('" + "x".repeat(65) + "', 's')"));
+            assertEquals(true, DbErrors.refused(tooLong), tooLong.getMessage());
+            assertEquals(DbErrors.REFUSED, DbErrors.problem(tooLong));
+            s.execute("INSERT INTO ApiSecrets (Name, Secret) VALUES ('k', 's')");
+            SQLException twice = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO ApiSecrets (Name, Secret) VALUES ('k', 's')"));
+            assertEquals(true, DbErrors.refused(twice), twice.getMessage());
+            java.sql.BatchUpdateException inBatch = new java.sql.BatchUpdateException("batch failed", new int[0]);
+            inBatch.setNextException(twice);
+            assertEquals(true, DbErrors.refused(inBatch), "a batch whose statement was refused");
+        }
+        assertEquals(false, DbErrors.refused(new SQLException("Connection refused", "08001")));
+        assertEquals(false, DbErrors.refused(new SQLException("No space left on device")));
+    }
 }

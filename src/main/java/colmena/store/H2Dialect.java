@@ -1,0 +1,65 @@
+package colmena.store;
+
+/** The statements of the embedded H2 database (MSSQLServer mode) that differ from SQL Server's. */
+public final class H2Dialect extends SqlDialect {
+    public static final H2Dialect INSTANCE = new H2Dialect();
+
+    private H2Dialect() {
+    }
+
+    @Override
+    public String name() {
+        return "H2";
+    }
+
+    @Override
+    protected String countRows() {
+        return "COUNT(*)"; // a BIGINT in H2
+    }
+
+    private static final java.util.regex.Pattern COLLATE = java.util.regex.Pattern.compile("\\s+COLLATE\\s+\\w+");
+
+    @Override
+    public String schemaBatch(String batch) {
+        return COLLATE.matcher(batch).replaceAll("");
+    }
+
+    @Override
+    public String checkpoint() {
+        return "CHECKPOINT";
+    }
+
+    @Override
+    public String indexExists() {
+        return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.INDEXES WHERE UPPER(INDEX_NAME) = UPPER(?) AND UPPER(TABLE_NAME) = UPPER(?)";
+    }
+
+    @Override
+    public String dropIndex(String index, String table) {
+        return "DROP INDEX IF EXISTS " + index;
+    }
+
+    /** None: H2 can only tell a table's size by reading all of it; {@link Database#historyBytes} gives the file's. */
+    @Override
+    public String historyBytes() {
+        return null;
+    }
+
+    /** The size of the block of row ids TaskHistory's identity column hands out between two writes of its state. */
+    public String identityCache() {
+        return "SELECT IDENTITY_CACHE FROM INFORMATION_SCHEMA.COLUMNS "
+                + "WHERE UPPER(TABLE_NAME) = 'TASKHISTORY' AND UPPER(COLUMN_NAME) = 'ID'";
+    }
+
+    public String setIdentityCache(int ids) {
+        return "ALTER TABLE TaskHistory ALTER COLUMN ID SET CACHE " + ids;
+    }
+
+    /** Sets the {@code sa} user's password; {@code password} must be base64url characters only (it goes between quotes). */
+    public String setSaPassword(String password) {
+        if (!password.matches("[A-Za-z0-9_-]*")) {
+            throw new IllegalArgumentException("a generated password holds base64url characters only");
+        }
+        return "ALTER USER \"SA\" SET PASSWORD '" + password + "'";
+    }
+}
