@@ -5,6 +5,7 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
@@ -102,7 +103,64 @@ final class ResultCollector {
         return stored;
     }
 
+    /**
+     * Stores a batch. When the database refuses a value of it (too long, a constraint: the same
+     * write would fail the same way for ever, unlike an outage), each result is stored on its own,
+     * and one still refused is stored FAILED saying so, or failing that goes to the dead letters,
+     * so one result cannot hold up all the others.
+     */
     private int store(List<String> raws) throws SQLException {
+        try {
+            return storeBatch(raws);
+        } catch (SQLException e) {
+            if (!DbErrors.refused(e)) {
+                throw e;
+            }
+            if (raws.size() > 1) {
+                int stored = 0;
+                for (String raw : raws) {
+                    stored += store(List.of(raw));
+                }
+                return stored;
+            }
+            return storeRefused(raws.get(0), e);
+        }
+    }
+
+    /** A result the database refused: stored FAILED with the reason, or dead-lettered if even that is refused. */
+    private int storeRefused(String raw, SQLException refusal) throws SQLException {
+        String why = "TaskHistory refused its result: " + colmena.support.Outage.reason(refusal);
+        TaskResult r;
+        try {
+            r = Json.readResult(raw);
+        } catch (MalformedMessageException e) {
+            throw refusal; // read above already; cannot happen
+        }
+        TaskResult failed = TaskResult.failed(r.task(), r.node(), why, r.startedAtMs(), r.finishedAtMs(), r.durationMs());
+        try {
+            db.inTransaction(c -> store.recordResults(c, List.of(failed)));
+            LOG.error("Task {} stored FAILED: {}", r.id(), why);
+            if (r.task().replyTo() != null) {
+                queue.reply(Map.of(r.task().replyTo(), List.of(Json.write(failed))));
+            }
+            countPerMinute(List.of(failed));
+            committed.add(new Committed(System.currentTimeMillis(), List.of(Move.drop(raw))));
+            tracked++;
+            return 1;
+        } catch (SQLException again) {
+            if (!DbErrors.refused(again)) {
+                throw again;
+            }
+            LOG.error("Result of task {} moved to {}: TaskHistory refuses it even as FAILED ({})", r.id(),
+                    RedisKeys.deadLetter(), colmena.support.Outage.reason(again));
+            committed.add(new Committed(System.currentTimeMillis(),
+                    List.of(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, why)))));
+            tracked++;
+            return 0;
+        }
+    }
+
+    private int storeBatch(List<String> raws) throws SQLException {
         List<TaskResult> results = new ArrayList<>(raws.size());
         List<Move> drops = new ArrayList<>(raws.size());
         Map<String, List<String>> replies = new LinkedHashMap<>();

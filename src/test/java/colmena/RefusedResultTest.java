@@ -1,0 +1,57 @@
+package colmena;
+
+import colmena.broker.RedisKeys;
+import colmena.support.Eventually;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A result the database refuses (here a real CHECK constraint on TaskHistory, as SQL Server refuses
+ * a value too long for its column) does not hold up the results behind it: the others are stored
+ * DONE, the refused one FAILED saying why, and nothing is left waiting in Redis.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RefusedResultTest {
+
+    @Test
+    void aRefusedResultIsStoredFailedAndTheOthersGoOn() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            try (Connection c = cluster.db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE TaskHistory ADD CONSTRAINT NO_DONE_SEVEN CHECK (Status <> 'DONE' OR Params <> '{\"ms\":7}')");
+            }
+            cluster.startAgent("nodo1", 2);
+            List<String> ids = new ArrayList<>(cluster.submit("sleep", Map.of("ms", 1), 10));
+            String refused = cluster.submit("sleep", Map.of("ms", 7), 1).get(0);
+            ids.addAll(cluster.submit("sleep", Map.of("ms", 1), 10));
+            Eventually.within(Duration.ofSeconds(60), "every task final; " + cluster.state(),
+                    () -> cluster.rows("Status IN ('DONE', 'FAILED')") == 21);
+            assertEquals(20, cluster.rows("Status = 'DONE'"), "the others stored DONE");
+            try (Connection c = cluster.db.connect();
+                 PreparedStatement ps = c.prepareStatement("SELECT Status, Error FROM TaskHistory WHERE TaskId = ?")) {
+                ps.setString(1, refused);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals("FAILED", rs.getString(1));
+                    assertTrue(rs.getString(2).startsWith("TaskHistory refused its result: "), rs.getString(2));
+                }
+            }
+            Eventually.within(Duration.ofSeconds(20), "nothing left waiting to be stored",
+                    () -> (long) cluster.redis.call(j -> j.llen(RedisKeys.storing())) == 0
+                            && (long) cluster.redis.call(j -> j.llen(RedisKeys.resultsQueue())) == 0);
+        }
+    }
+}
