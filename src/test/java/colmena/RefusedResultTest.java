@@ -54,4 +54,31 @@ class RefusedResultTest {
                             && (long) cluster.redis.call(j -> j.llen(RedisKeys.resultsQueue())) == 0);
         }
     }
+
+    @Test
+    void aTaskWhosePlacementIsRefusedFailsAndTheOthersArePlaced() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            try (Connection c = cluster.db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE TaskHistory ADD CONSTRAINT NO_PENDING_EIGHT CHECK (Status <> 'PENDING' OR Params <> '{\"ms\":8}')");
+            }
+            cluster.startAgent("nodo1", 2);
+            List<String> ids = new ArrayList<>(cluster.submit("sleep", Map.of("ms", 1), 10));
+            String refused = cluster.submit("sleep", Map.of("ms", 8), 1).get(0);
+            ids.addAll(cluster.submit("sleep", Map.of("ms", 1), 10));
+            cluster.startCoordinator("least-loaded");
+            Eventually.within(Duration.ofSeconds(60), "every task final; " + cluster.state(),
+                    () -> cluster.rows("Status IN ('DONE', 'FAILED')") == 21);
+            assertEquals(20, cluster.rows("Status = 'DONE'"), "the others placed and stored DONE");
+            try (Connection c = cluster.db.connect();
+                 PreparedStatement ps = c.prepareStatement("SELECT Status, Error FROM TaskHistory WHERE TaskId = ?")) {
+                ps.setString(1, refused);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals("FAILED", rs.getString(1));
+                    assertTrue(rs.getString(2).startsWith("TaskHistory refused it: "), rs.getString(2));
+                }
+            }
+            assertEquals(0L, (long) cluster.redis.call(j -> j.llen(RedisKeys.placing())), "nothing left to place");
+        }
+    }
 }

@@ -5,6 +5,7 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Glyphs;
@@ -89,11 +90,7 @@ final class Placer {
             return 0;
         }
         recover = true;
-        Plan plan = plan(batch.raws());
-        db.inTransaction(c -> {
-            store.recordPlaced(c, plan.placed());
-            return null;
-        });
+        Plan plan = recordPlaced(plan(batch.raws()));
         int moved = queue.moveFromHead(RedisKeys.placing(), plan.moves());
         recordWaits(plan.placed());
         // After leftovers, look again: there may be more of them than one batch.
@@ -183,6 +180,55 @@ final class Placer {
             TaskMessage onNode = task.placedOn(choice.node().id(), why);
             placed.add(onNode);
             moves.add(Move.toNode(raw, onNode.node(), Json.placed(raw, onNode)));
+        }
+        return new Plan(moves, placed);
+    }
+
+    /**
+     * Records the plan's placed tasks as PENDING on their nodes, in one transaction. When the
+     * database refuses a value of it (the same write would fail for ever, unlike an outage), each
+     * task is recorded on its own and one still refused is failed at once, saying why, instead of
+     * holding up every task behind it.
+     *
+     * @return the plan as it can go on
+     */
+    private Plan recordPlaced(Plan plan) throws SQLException {
+        try {
+            db.inTransaction(c -> {
+                store.recordPlaced(c, plan.placed());
+                return null;
+            });
+            return plan;
+        } catch (SQLException e) {
+            if (!DbErrors.refused(e)) {
+                throw e;
+            }
+        }
+        List<Move> moves = new ArrayList<>(plan.moves().size());
+        List<TaskMessage> placed = new ArrayList<>(plan.placed().size());
+        int next = 0;
+        for (Move m : plan.moves()) {
+            if (m.op() != Move.Op.ENQUEUE) {
+                moves.add(m);
+                continue;
+            }
+            TaskMessage t = plan.placed().get(next++);
+            try {
+                db.inTransaction(c -> {
+                    store.recordPlaced(c, List.of(t));
+                    return null;
+                });
+                moves.add(m);
+                placed.add(t);
+            } catch (SQLException e) {
+                if (!DbErrors.refused(e)) {
+                    throw e;
+                }
+                String why = "TaskHistory refused it: " + colmena.support.Outage.reason(e);
+                LOG.error("Task {} FAILED before it was placed: {}", t.id(), why);
+                moves.add(Move.append(m.raw(), RedisKeys.resultsQueue(),
+                        Json.write(TaskResult.failed(t, null, why, 0, System.currentTimeMillis(), 0))));
+            }
         }
         return new Plan(moves, placed);
     }
