@@ -77,8 +77,9 @@ final class BenchApi {
             api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0), lab.redis, lab.db);
             api.start();
             String base = "http://127.0.0.1:" + api.port();
-            // No executor of ours: with one, the JDK hands every completion to CompletableFuture's default
-            // executor, which on a machine of 2 CPUs starts a thread per request.
+            // No executor of ours: with one, every completion goes through another thread pool. The
+            // completions the JDK hands to CompletableFuture's default executor run on the common
+            // pool, which Main sizes for the benchmarks (else a thread per request on 2 CPUs).
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             check(client, base, nodeCount, rows);
 
