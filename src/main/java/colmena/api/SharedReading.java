@@ -2,6 +2,7 @@ package colmena.api;
 
 import colmena.support.Threads;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -54,11 +55,11 @@ final class SharedReading<K, V> {
      * @param name   names the background thread ({@code colmena-<name>})
      * @param minAge how long a value is served without reading again, however quick the read
      */
-    SharedReading(String name, java.time.Duration minAge, Source<K, V> source) {
+    SharedReading(String name, Duration minAge, Source<K, V> source) {
         this(name, minAge, source, System::nanoTime);
     }
 
-    SharedReading(String name, java.time.Duration minAge, Source<K, V> source, LongSupplier nanoClock) {
+    SharedReading(String name, Duration minAge, Source<K, V> source, LongSupplier nanoClock) {
         this.source = source;
         this.minAgeNanos = minAge.toNanos();
         this.nanoClock = nanoClock;

@@ -1,20 +1,24 @@
 package colmena.api;
 
-import colmena.broker.RedisKeys;
-
 import colmena.auth.UserStore;
-
+import colmena.broker.Json;
+import colmena.broker.Nodes;
+import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
+import colmena.store.HistoryCsv;
 import colmena.store.TaskHistoryStore;
 import colmena.store.TaskPage;
 import colmena.store.TaskQuery;
 import colmena.store.TaskRecord;
+import colmena.support.Outage;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskMessage;
+import colmena.task.TaskProgress;
 import colmena.task.TaskStatus;
 import colmena.task.TaskTypes;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
@@ -22,9 +26,19 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,7 +62,7 @@ final class TasksApi {
     /** What a submitter is told to wait before trying again when the queue is full. */
     static final int FULL_RETRY_SECONDS = 2;
 
-    private final colmena.broker.Nodes nodes;
+    private final Nodes nodes;
     private final Cancels cancels;
     /**
      * The count of matching rows for each filter, shared by the requests that list tasks: counting
@@ -57,7 +71,7 @@ final class TasksApi {
      */
     private final SharedReading<TaskQuery, Long> totals;
 
-    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, colmena.broker.Nodes nodes, Cancels cancels,
+    TasksApi(ConnectionPool db, TaskHistoryStore store, TaskQueue queue, Nodes nodes, Cancels cancels,
              AuditTrail audit, long maxUnplaced) {
         this.nodes = nodes;
         this.cancels = cancels;
@@ -66,7 +80,7 @@ final class TasksApi {
         this.queue = queue;
         this.audit = audit;
         this.maxUnplaced = maxUnplaced;
-        this.totals = new SharedReading<>("task-counts", java.time.Duration.ZERO, f -> db.use(c -> store.count(c, f)));
+        this.totals = new SharedReading<>("task-counts", Duration.ZERO, f -> db.use(c -> store.count(c, f)));
     }
 
     /** {@code GET /api/tasks} */
@@ -102,11 +116,11 @@ final class TasksApi {
      * ({@code {"percent": 40, "text": "row 3 of 8"}}, or null), read from the nodes' progress in
      * Redis in one round trip; without it when Redis does not answer.
      */
-    private List<com.google.gson.JsonElement> withProgress(List<TaskRecord> tasks) {
+    private List<JsonElement> withProgress(List<TaskRecord> tasks) {
         Map<String, List<String>> running = new LinkedHashMap<>();
         for (TaskRecord t : tasks) {
-            if (t.status() == colmena.task.TaskStatus.RUNNING && t.node() != null) {
-                running.computeIfAbsent(t.node(), k -> new java.util.ArrayList<>()).add(t.id());
+            if (t.status() == TaskStatus.RUNNING && t.node() != null) {
+                running.computeIfAbsent(t.node(), k -> new ArrayList<>()).add(t.id());
             }
         }
         Map<String, String> progress = Map.of();
@@ -117,21 +131,21 @@ final class TasksApi {
                 progress = Map.of(); // Redis away: the rows without it
             }
         }
-        List<com.google.gson.JsonElement> out = new java.util.ArrayList<>(tasks.size());
+        List<JsonElement> out = new ArrayList<>(tasks.size());
         for (TaskRecord t : tasks) {
-            JsonObject o = colmena.broker.Json.API.toJsonTree(t).getAsJsonObject();
-            if (t.status() == colmena.task.TaskStatus.RUNNING) {
+            JsonObject o = Json.API.toJsonTree(t).getAsJsonObject();
+            if (t.status() == TaskStatus.RUNNING) {
                 String p = progress.get(t.id());
-                o.add("progress", p == null ? com.google.gson.JsonNull.INSTANCE : readProgress(p));
+                o.add("progress", p == null ? JsonNull.INSTANCE : readProgress(p));
             }
             out.add(o);
         }
         return out;
     }
 
-    private static com.google.gson.JsonElement readProgress(String json) {
-        colmena.task.TaskProgress p = colmena.broker.Json.readProgress(json);
-        return p == null ? com.google.gson.JsonNull.INSTANCE : colmena.broker.Json.API.toJsonTree(p);
+    private static JsonElement readProgress(String json) {
+        TaskProgress p = Json.readProgress(json);
+        return p == null ? JsonNull.INSTANCE : Json.API.toJsonTree(p);
     }
 
     /** {@code POST /api/tasks/{id}/cancel}: 202 while it is being cancelled; 409 once it has finished. */
@@ -180,7 +194,7 @@ final class TasksApi {
         } else {
             throw field("status must be PENDING or RUNNING (finished tasks cannot be cancelled), got \"" + status + "\"", "status");
         }
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (TaskStatus s : statuses) {
             TaskQuery q = new TaskQuery(node, s, type, null, 0, Cancels.MAX);
             db.use(c -> {
@@ -215,17 +229,17 @@ final class TasksApi {
         CsvStyle style = CsvStyle.of(r.query());
         // Checked before the answer starts, so an unreachable database is still a 503.
         if (!db.ping()) {
-            throw new java.sql.SQLException("database unreachable");
+            throw new SQLException("database unreachable");
         }
         return Response.stream("text/csv; charset=utf-8", style.fileName(), out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
             if (style.bom()) {
                 w.write('\uFEFF');
             }
-            colmena.store.HistoryCsv.writeHeader(w, style.separator());
+            HistoryCsv.writeHeader(w, style.separator());
             try {
-                exportPages(q, row -> colmena.store.HistoryCsv.writeRow(w, row, style.separator(), style::time));
-            } catch (java.sql.SQLException e) {
+                exportPages(q, row -> HistoryCsv.writeRow(w, row, style.separator(), style::time));
+            } catch (SQLException e) {
                 w.write("# the export stopped: the database became unreachable\r\n");
             }
             w.flush();
@@ -239,7 +253,7 @@ final class TasksApi {
      * Hands every row of {@code q} (up to its limit) to {@code sink}, newest first, a page at a
      * time by row id: neither Colmena nor the database holds more than a page.
      */
-    private void exportPages(TaskQuery q, colmena.store.TaskHistoryStore.RowSink sink) throws java.sql.SQLException {
+    private void exportPages(TaskQuery q, TaskHistoryStore.RowSink sink) throws SQLException {
         int left = q.limit();
         Long before = null;
         while (left > 0) {
@@ -268,9 +282,9 @@ final class TasksApi {
      * {@code tz=Europe/Madrid} for times as that zone's local "yyyy-MM-dd HH:mm:ss", which a
      * spreadsheet takes for a date (ISO instants by default). The file is named after the day.
      */
-    record CsvStyle(char separator, boolean bom, java.time.ZoneId zone) {
-        private static final java.time.format.DateTimeFormatter LOCAL =
-                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    record CsvStyle(char separator, boolean bom, ZoneId zone) {
+        private static final DateTimeFormatter LOCAL =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
         static CsvStyle of(Map<String, String> p) {
             String sep = blankToNull(p.get("sep"));
@@ -279,30 +293,30 @@ final class TasksApi {
                 throw ApiException.badRequest("sep must be comma or semicolon, got \"" + sep + "\"");
             }
             boolean bom = Request.wholeNumber(p, "bom", 0, 0, 1) == 1;
-            java.time.ZoneId zone = null;
+            ZoneId zone = null;
             String tz = blankToNull(p.get("tz"));
             if (tz != null) {
                 try {
-                    zone = java.time.ZoneId.of(tz);
-                } catch (java.time.DateTimeException e) {
+                    zone = ZoneId.of(tz);
+                } catch (DateTimeException e) {
                     throw ApiException.badRequest("tz must be a time zone such as Europe/Madrid or UTC, got \"" + tz + "\"");
                 }
             }
             return new CsvStyle(separator, bom, zone);
         }
 
-        Object time(java.time.Instant at) {
+        Object time(Instant at) {
             return at == null || zone == null ? at : LOCAL.format(at.atZone(zone));
         }
 
         String fileName() {
-            java.time.LocalDate day = java.time.LocalDate.now(zone == null ? java.time.ZoneOffset.UTC : zone);
+            LocalDate day = LocalDate.now(zone == null ? ZoneOffset.UTC : zone);
             return "colmena-tasks-" + day + ".csv";
         }
     }
 
     static String cell(Object value) {
-        return colmena.store.HistoryCsv.cell(value);
+        return HistoryCsv.cell(value);
     }
 
     /** {@code POST /api/tasks}: {"type": ..., "params": {...}, "count": n}; 202 with the new ids. */
@@ -382,9 +396,9 @@ final class TasksApi {
                 return null;
             });
             return true;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("Submitted tasks not recorded in TaskHistory ({}); they are only in Redis until placed "
-                    + "({} × {} by {} from {})", colmena.support.Outage.reason(e), tasks.size(), type, who, r.address());
+                    + "({} × {} by {} from {})", Outage.reason(e), tasks.size(), type, who, r.address());
             return false;
         }
     }
@@ -413,9 +427,9 @@ final class TasksApi {
                 store.forgetSubmitted(c, ids);
                 return null;
             });
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("{} tasks recorded as submitted could not be removed after Redis refused them ({})", ids.size(),
-                    colmena.support.Outage.reason(e));
+                    Outage.reason(e));
         }
     }
 
@@ -498,7 +512,7 @@ final class TasksApi {
         String s = blankToNull(p.get("status"));
         if (s != null) {
             try {
-                status = TaskStatus.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+                status = TaskStatus.valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("status must be one of " + Arrays.toString(TaskStatus.values()) + ", got \"" + s + "\"");
             }

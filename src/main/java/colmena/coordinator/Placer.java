@@ -9,6 +9,9 @@ import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Glyphs;
+import colmena.support.LatencyHistogram;
+import colmena.support.Outage;
+import colmena.support.Threads;
 import colmena.support.ThrottledLog;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskMessage;
@@ -46,14 +49,14 @@ final class Placer {
     private List<NodeLoad> nodes = List.of();
     private long nodesVersion = -1;
 
-    private final colmena.support.LatencyHistogram waited;
+    private final LatencyHistogram waited;
     /** Retries whose back-off has passed are moved to tasks:submitted this often. */
     static final long RELEASE_EVERY_MS = 200;
     private long releasedAtNanos;
 
     /** @param waited where each placed task's wait, from its submission to its placement, is counted */
     Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
-           int maxAttempts, colmena.support.LatencyHistogram waited) {
+           int maxAttempts, LatencyHistogram waited) {
         this.waited = waited;
         this.queue = queue;
         this.monitor = monitor;
@@ -98,7 +101,7 @@ final class Placer {
         if (moved < plan.moves().size()) {
             // A chosen node went away since the nodes were read: read them again before trying the rest.
             nodesVersion = -1;
-            colmena.support.Threads.sleep(50);
+            Threads.sleep(50);
         }
         logSent(plan, moved);
         return moved;
@@ -224,7 +227,7 @@ final class Placer {
                 if (!DbErrors.refused(e)) {
                     throw e;
                 }
-                String why = "TaskHistory refused it: " + colmena.support.Outage.reason(e);
+                String why = "TaskHistory refused it: " + Outage.reason(e);
                 LOG.error("Task {} FAILED before it was placed: {}", t.id(), why);
                 moves.add(Move.append(m.raw(), RedisKeys.resultsQueue(),
                         Json.write(TaskResult.failed(t, null, why, 0, System.currentTimeMillis(), 0))));

@@ -10,6 +10,8 @@ import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Glyphs;
+import colmena.support.LatencyHistogram;
+import colmena.support.Outage;
 import colmena.support.ThrottledLog;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
@@ -22,9 +24,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing},
@@ -52,19 +56,19 @@ final class ResultCollector {
     private final Deque<Committed> committed = new ArrayDeque<>();
     private int tracked;
     /** Runs that ended after their task's outcome was stored (a node cut off, then back), since start. */
-    private final java.util.concurrent.atomic.LongAdder duplicateRuns = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder duplicateRuns = new LongAdder();
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
     /** Each final result's delay from its finish on the node to its commit here. */
-    private final colmena.support.LatencyHistogram storeDelay;
+    private final LatencyHistogram storeDelay;
 
     private record Committed(long atMs, List<Move> drops) {
     }
 
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
     ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability,
-                    colmena.support.LatencyHistogram storeDelay) {
+                    LatencyHistogram storeDelay) {
         this.storeDelay = storeDelay;
         this.queue = queue;
         this.store = store;
@@ -129,7 +133,7 @@ final class ResultCollector {
 
     /** A result the database refused: stored FAILED with the reason, or dead-lettered if even that is refused. */
     private int storeRefused(String raw, SQLException refusal) throws SQLException {
-        String why = "TaskHistory refused its result: " + colmena.support.Outage.reason(refusal);
+        String why = "TaskHistory refused its result: " + Outage.reason(refusal);
         TaskResult r;
         try {
             r = Json.readResult(raw);
@@ -152,7 +156,7 @@ final class ResultCollector {
                 throw again;
             }
             LOG.error("Result of task {} moved to {}: TaskHistory refuses it even as FAILED ({})", r.id(),
-                    RedisKeys.deadLetter(), colmena.support.Outage.reason(again));
+                    RedisKeys.deadLetter(), Outage.reason(again));
             committed.add(new Committed(System.currentTimeMillis(),
                     List.of(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, why)))));
             tracked++;
@@ -281,7 +285,7 @@ final class ResultCollector {
 
     /** Adds the batch to the per-minute counts the dashboard's rate comes from (best effort). */
     private void countPerMinute(List<TaskResult> results) {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (TaskResult r : results) {
             if (r.status().isFinal()) {
                 long minute = (r.finishedAtMs() > 0 ? r.finishedAtMs() : queue.now()) / 60_000L;
