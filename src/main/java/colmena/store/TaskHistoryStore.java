@@ -140,6 +140,21 @@ public final class TaskHistoryStore {
         if (results.isEmpty()) {
             return 0;
         }
+        long now = clock.getAsLong();
+        List<TaskResult> running = new ArrayList<>();
+        List<TaskResult> finals = new ArrayList<>();
+        for (TaskResult r : latestPerTask(results)) {
+            (r.status().isFinal() ? finals : running).add(r);
+        }
+        // The usual case, one statement each: RUNNING on the node that holds it, final on a row not yet final.
+        List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now));
+        unsure.addAll(recordFinals(c, finals, now));
+        storeLongOutputs(c, finals);
+        return unsure.isEmpty() ? 0 : settle(c, unsure, now);
+    }
+
+    /** Each task's latest result in the batch: a final one over a RUNNING notice. */
+    private static java.util.Collection<TaskResult> latestPerTask(List<TaskResult> results) {
         Map<String, TaskResult> latest = new LinkedHashMap<>();
         for (TaskResult r : results) {
             TaskResult before = latest.get(r.id());
@@ -147,49 +162,60 @@ public final class TaskHistoryStore {
                 latest.put(r.id(), r);
             }
         }
-        long now = clock.getAsLong();
-        List<TaskResult> running = new ArrayList<>();
-        List<TaskResult> finals = new ArrayList<>();
-        for (TaskResult r : latest.values()) {
-            (r.status().isFinal() ? finals : running).add(r);
+        return latest.values();
+    }
+
+    /** Marks rows PENDING on the reporting node as RUNNING; returns the notices that matched no such row. */
+    private List<TaskResult> recordStarts(Connection c, List<TaskResult> running, long now) throws SQLException {
+        if (running.isEmpty()) {
+            return List.of();
         }
-        List<TaskResult> unsure = new ArrayList<>();
-        if (!running.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(sql(c).start())) {
-                for (TaskResult r : running) {
-                    DbTime.set(ps, 1, r.startedAtMs());
-                    DbTime.set(ps, 2, now);
-                    ps.setString(3, r.id());
-                    ps.setString(4, r.node());
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < running.size(); i++) {
-                    if (counts[i] != 1) {
-                        unsure.add(running.get(i));
-                    }
-                }
+        try (PreparedStatement ps = c.prepareStatement(sql(c).start())) {
+            for (TaskResult r : running) {
+                DbTime.set(ps, 1, r.startedAtMs());
+                DbTime.set(ps, 2, now);
+                ps.setString(3, r.id());
+                ps.setString(4, r.node());
+                ps.addBatch();
+            }
+            return unmatched(running, ps.executeBatch());
+        }
+    }
+
+    /** Stores final results on rows of the same attempt not yet final; returns those that matched no such row. */
+    private List<TaskResult> recordFinals(Connection c, List<TaskResult> finals, long now) throws SQLException {
+        if (finals.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql(c).finish())) {
+            for (TaskResult r : finals) {
+                bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
+                ps.setInt(12, r.task().attempt());
+                ps.addBatch();
+            }
+            return unmatched(finals, ps.executeBatch());
+        }
+    }
+
+    private static List<TaskResult> unmatched(List<TaskResult> sent, int[] counts) {
+        List<TaskResult> out = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (counts[i] != 1) {
+                out.add(sent.get(i));
             }
         }
-        if (!finals.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(sql(c).finish())) {
-                for (TaskResult r : finals) {
-                    bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
-                    ps.setInt(12, r.task().attempt());
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < finals.size(); i++) {
-                    if (counts[i] != 1) {
-                        unsure.add(finals.get(i));
-                    }
-                }
-            }
-        }
-        storeLongOutputs(c, finals);
-        if (unsure.isEmpty()) {
-            return 0;
-        }
+        return out;
+    }
+
+    /**
+     * Results that did not fit their row as expected, decided against what each row says now: no
+     * row yet (inserted whole), a RUNNING notice from a node that lost the task (ignored), a run
+     * after the outcome was stored (noted as a duplicate), or a late or latest result on a row not
+     * yet final (stored, keeping the row's attempts and moves as needed).
+     *
+     * @return how many duplicate runs were noted
+     */
+    private int settle(Connection c, List<TaskResult> unsure, long now) throws SQLException {
         Map<String, Current> current = current(c, unsure.stream().map(TaskResult::id).toList());
         List<Row> rows = new ArrayList<>();
         int duplicates = 0;
@@ -225,8 +251,6 @@ public final class TaskHistoryStore {
         insert(c, rows);
         return duplicates;
     }
-
-
 
     /**
      * Keeps whole, in TaskOutputs, each result longer than the Result column holds (a photo tile's
