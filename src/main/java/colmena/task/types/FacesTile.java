@@ -74,7 +74,7 @@ public final class FacesTile implements TaskType {
                 (int) p.get("ownY0"), (int) p.get("ownX1"), (int) p.get("ownY1"));
         context.checkpoint();
         List<Box> windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
-                (int) p.get("photoW"), (int) p.get("photoH"), params);
+                (int) p.get("photoW"), (int) p.get("photoH"), params, percent -> context.progress(percent, null));
         String answer = windows.size() > MAX_WINDOWS ? null : Candidates.toJson(windows);
         if (answer == null || answer.length() > MAX_ANSWER_CHARS) {
             throw new IllegalStateException(windows.size() + " candidate windows in one strip, more than its answer "
