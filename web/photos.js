@@ -26,6 +26,7 @@ const photos = {
   loading: new Set(),  // the same keys while their image loads
   confirmCancel: null, // id of the job whose cancel is being asked about
   cancelStatus: null,  // msg() of the last cancel asked for, under the job's Cancel button
+  percentShown: new Map(), // job id -> the highest percentage its bar has shown
 };
 
 /** A filter job's kind is its filter's name; every other job finds faces. */
@@ -232,7 +233,10 @@ function renderJob(job) {
   if (!job) return;
   const p = job.tasks;
   const finished = p.done + p.failed + (p.cancelled || 0);
-  const percent = job.status === 'running' ? p.percent : 100;
+  // Never taken back: a strip finished on its node but not yet stored reports nothing for a moment.
+  const shown = photos.percentShown.get(job.id) || 0;
+  const percent = job.status === 'running' ? Math.max(shown, p.percent) : 100;
+  photos.percentShown.set(job.id, percent);
   setProgress($('job-progress'), percent, t('jobProgressText', { pct: percent, done: finished, total: p.total }));
   renderRunningStrips(job);
   renderJobActions(job);
