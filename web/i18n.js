@@ -182,7 +182,7 @@ const DICT = {
     jobProgressText: '{pct} % · {done} de {total} franjas terminadas',
     stripRunning: 'Franja en la fila {row} de {file}, en {node}', stripProgressLabel: 'Progreso de la franja en la fila {row}',
     jobCancel: 'Cancelar el trabajo', jobCancelYes: 'Sí, cancelarlo', jobCancelNo: 'No',
-    jobCancelConfirm: '¿Cancelar las {n} franjas sin terminar de este trabajo? Lo ya hecho se conserva.',
+    jobCancelConfirm: '¿Cancelar las {n} franjas sin terminar de este trabajo? Las fotos ya terminadas conservan su resultado.',
     jobCancelling: 'Cancelando {n} franjas…', jobCancelRefused: 'No se canceló: {msg}',
   },
   en: {
@@ -363,7 +363,7 @@ const DICT = {
     jobProgressText: '{pct} % · {done} of {total} strips finished',
     stripRunning: 'Strip at row {row} of {file}, on {node}', stripProgressLabel: 'Progress of the strip at row {row}',
     jobCancel: 'Cancel the job', jobCancelYes: 'Yes, cancel it', jobCancelNo: 'No',
-    jobCancelConfirm: 'Cancel the {n} unfinished strips of this job? What is done is kept.',
+    jobCancelConfirm: 'Cancel the {n} unfinished strips of this job? Photos already done keep their results.',
     jobCancelling: 'Cancelling {n} strips…', jobCancelRefused: 'Not cancelled: {msg}',
   },
 };

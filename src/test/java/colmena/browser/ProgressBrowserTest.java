@@ -121,7 +121,7 @@ class ProgressBrowserTest {
         Page.waitFor("the question", () -> browser.script(
                 "return !document.getElementById('job-confirm').hidden;").getAsBoolean());
         String question = browser.text(browser.findAll("#job-confirm-text").get(0));
-        assertTrue(question.matches("Cancel the \\d+ unfinished strips of this job\\? What is done is kept\\."), question);
+        assertTrue(question.matches("Cancel the \\d+ unfinished strips of this job\\? Photos already done keep their results\\."), question);
         assertEquals("job-cancel-no", browser.script("return document.activeElement.id;").getAsString(), "focus on No");
         List<String> found = Axe.violations(browser);
         assertTrue(found.isEmpty(), "the job with its cancel question:\n" + String.join("\n", found));
@@ -148,7 +148,7 @@ class ProgressBrowserTest {
         System.out.printf("job cancel from the dashboard: %d of %d strips done, %d cancelled%n",
                 tasks.get("done").getAsInt(), tasks.get("total").getAsInt(), cancelled);
         assertTrue(cancelled > 0, "strips were cancelled");
-        assertTrue(tasks.get("done").getAsInt() > 0, "what was done is kept");
+        assertTrue(tasks.get("done").getAsInt() > 0, "the strips done before stay DONE");
         assertEquals(tasks.get("total").getAsLong(), tasks.get("done").getAsLong() + cancelled, "every strip DONE or CANCELLED");
         Page.waitFor("the job list says the job is over", () -> browser.findAll("#job-list .job-item .job-running").isEmpty());
         scrollTo("#job-view");
