@@ -24,6 +24,9 @@ const photos = {
   polls: 0,
   images: new Map(),   // "job/no" (original) or "job/no/output" -> loaded HTMLImageElement
   loading: new Set(),  // the same keys while their image loads
+  confirmCancel: null, // id of the job whose cancel is being asked about
+  cancelStatus: null,  // msg() of the last cancel asked for, under the job's Cancel button
+  percentShown: new Map(), // job id -> the highest percentage its bar has shown
 };
 
 /** A filter job's kind is its filter's name; every other job finds faces. */
@@ -53,6 +56,40 @@ function setupPhotos() {
     const b = e.target.closest('button[data-job]');
     if (b) showJob(b.dataset.job);
   });
+  $('job-cancel').addEventListener('click', askJobCancel);
+  $('job-cancel-no').addEventListener('click', () => { photos.confirmCancel = null; renderPhotos(); $('job-cancel').focus(); });
+  $('job-cancel-yes').addEventListener('click', cancelJob);
+}
+
+/** The job's strips not yet finished, which a cancel would stop. */
+function unfinishedStrips(job) {
+  return job.tasks.running + job.tasks.waiting;
+}
+
+/** Asks first: the question names how many strips would be cancelled. */
+function askJobCancel() {
+  if (!photos.current) return;
+  photos.confirmCancel = photos.current.id;
+  photos.cancelStatus = null;
+  renderPhotos();
+  $('job-cancel-no').focus();
+}
+
+/** POST /api/jobs/{id}/cancel for the job shown; its strips end CANCELLED as the coordinator carries it out. */
+async function cancelJob() {
+  const id = photos.confirmCancel;
+  photos.confirmCancel = null;
+  if (!id) return;
+  try {
+    const res = await request('POST', '/api/jobs/' + encodeURIComponent(id) + '/cancel');
+    photos.cancelStatus = res.status === 202 ? msg('jobCancelling', { n: res.body.cancelling })
+      : msg('jobCancelRefused', { msg: errorText(res) });
+  } catch (e) {
+    photos.cancelStatus = msg('photosUnreachable');
+  }
+  renderPhotos();
+  $('job-cancel').focus();
+  pollJobs(true);
 }
 
 function choosePhotos(files) {
@@ -114,6 +151,7 @@ async function upload(file) {
 }
 
 function showJob(id) {
+  if (photos.currentId !== id) { photos.confirmCancel = null; photos.cancelStatus = null; }
   photos.currentId = id;
   photos.current = null;
   pollJobs(true);
@@ -132,6 +170,11 @@ async function pollJobs(listToo) {
     if (photos.currentId) {
       try { photos.current = await getJson('/api/jobs/' + encodeURIComponent(photos.currentId)); }
       catch (e) { photos.jobsError = e.message; }
+      // The list says what the job was; read it again as soon as the job shown has moved on.
+      const listed = photos.jobs && photos.current && photos.jobs.jobs.find((j) => j.id === photos.current.id);
+      if (listed && listed.status !== photos.current.status) {
+        try { photos.jobs = await getJson('/api/jobs?limit=10'); } catch (e) { photos.jobsError = e.message; }
+      }
     }
   } finally {
     photos.polls++;
@@ -189,9 +232,14 @@ function renderJob(job) {
   box.hidden = !job;
   if (!job) return;
   const p = job.tasks;
-  const finished = p.done + p.failed;
-  $('job-progress').max = Math.max(1, p.total);
-  $('job-progress').value = finished;
+  const finished = p.done + p.failed + (p.cancelled || 0);
+  // Never taken back: a strip finished on its node but not yet stored reports nothing for a moment.
+  const shown = photos.percentShown.get(job.id) || 0;
+  const percent = job.status === 'running' ? Math.max(shown, p.percent) : 100;
+  photos.percentShown.set(job.id, percent);
+  setProgress($('job-progress'), percent, t('jobProgressText', { pct: percent, done: finished, total: p.total }));
+  renderRunningStrips(job);
+  renderJobActions(job);
   $('job-summary').textContent = t('jobSummary', { tiles: finished, total: p.total, photos: job.photosDone + job.photosFailed,
     all: job.photos.length, faces: jobWhat(job), status: t('job_' + job.status) });
   const grid = $('job-photos');
@@ -201,6 +249,34 @@ function renderJob(job) {
     grid.replaceChildren(...job.photos.map((ph) => photoFigure(job, ph)));
   }
   job.photos.forEach((ph, i) => updateFigure(grid.children[i], job, ph));
+}
+
+/** Each running strip with the progress its task last reported. */
+function renderRunningStrips(job) {
+  const list = $('job-running');
+  const running = [];
+  for (const ph of job.photos) {
+    for (const tile of ph.tiles) if (tile.status === 'RUNNING') running.push({ ph, tile });
+  }
+  list.hidden = !running.length;
+  list.replaceChildren(...running.map(({ ph, tile }) => {
+    const li = el('li', null, t('stripRunning', { row: tile.y, file: ph.file, node: tile.node || '—' }));
+    li.dataset.task = tile.taskId;
+    li.append(progressLine(tile.progress || { percent: 0, text: null }, t('stripProgressLabel', { row: tile.y })));
+    return li;
+  }));
+}
+
+/** Cancel, for operators and admins while the job has strips not yet finished; asked first. */
+function renderJobActions(job) {
+  const open = job.status === 'running' && unfinishedStrips(job) > 0;
+  $('job-actions').hidden = !(can('operator') && (open || photos.cancelStatus));
+  $('job-cancel').hidden = !open;
+  const asking = open && photos.confirmCancel === job.id;
+  $('job-confirm').hidden = !asking;
+  $('job-cancel').disabled = asking;
+  if (asking) $('job-confirm-text').textContent = t('jobCancelConfirm', { n: unfinishedStrips(job) });
+  $('job-cancel-status').textContent = photos.cancelStatus ? tr(photos.cancelStatus) : '';
 }
 
 function photoFigure(job, ph) {

@@ -104,7 +104,9 @@ function taskRow(task) {
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
   cell('task-node', 'colNode', task.node || '—');
-  cell('task-status', 'colStatus').append(el('span', 'status status-' + String(task.status).toLowerCase(), task.status));
+  const statusCell = cell('task-status', 'colStatus');
+  statusCell.append(el('span', 'status status-' + String(task.status).toLowerCase(), task.status));
+  if (task.status === 'RUNNING' && task.progress) statusCell.append(progressLine(task.progress, t('progressLabel')));
 
   const failed = task.status === 'FAILED' || task.status === 'CANCELLED';
   const outcome = String((failed ? task.error : task.result) ?? '—');
@@ -128,6 +130,34 @@ function taskRow(task) {
     why.append(list);
   }
   return tr;
+}
+
+/**
+ * A progress bar with its figures beside it: {@code role="progressbar"} with the percentage in
+ * aria-valuenow and the percentage and text in aria-valuetext and on screen.
+ */
+function progressLine(progress, label) {
+  const box = el('div', 'task-progress');
+  const bar = el('div', 'bar progress-bar');
+  bar.setAttribute('role', 'progressbar');
+  bar.setAttribute('aria-valuemin', '0');
+  bar.setAttribute('aria-valuemax', '100');
+  bar.setAttribute('aria-label', label);
+  bar.append(el('div', 'bar-fill progress-fill'));
+  const text = el('span', 'progress-text');
+  box.append(bar, text);
+  setProgress(bar, progress.percent, progress.text ? t('progressTextWith', { pct: progress.percent, text: progress.text })
+    : t('progressText', { pct: progress.percent }));
+  text.textContent = bar.getAttribute('aria-valuetext');
+  return box;
+}
+
+/** Sets a progress bar made as above (or #job-progress) to {@code percent}, saying {@code text}. */
+function setProgress(bar, percent, text) {
+  const p = Math.max(0, Math.min(100, Math.floor(Number(percent) || 0)));
+  if (bar.getAttribute('aria-valuenow') !== String(p)) bar.setAttribute('aria-valuenow', String(p));
+  if (bar.getAttribute('aria-valuetext') !== text) bar.setAttribute('aria-valuetext', text);
+  bar.firstElementChild.style.transform = 'scaleX(' + (p / 100) + ')';
 }
 
 // ---- task detail: everything about one task, in a dialog, instead of hover tooltips

@@ -271,7 +271,7 @@ public final class ApiServer {
         JobStore jobStore = new JobStore(database);
         TaskQueue jobQueue = new TaskQueue(redis);
         JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
-                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs), audit, cancels, jobStore);
+                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs, new Nodes(redis)), audit, cancels, jobStore);
         Router router = new Router(auth);
         MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
         OpenApiDoc openApi = new OpenApiDoc();

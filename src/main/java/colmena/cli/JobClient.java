@@ -59,7 +59,7 @@ interface JobClient extends AutoCloseable {
             JobStore store = new JobStore(db);
             this.jobs = new FaceJobs(blobs, new TaskQueue(redis), store);
             this.filterJobs = new FilterJobs(blobs, new TaskQueue(redis), store);
-            this.view = new JobView(store, blobs);
+            this.view = new JobView(store, blobs, new colmena.broker.Nodes(redis));
         }
 
         @Override

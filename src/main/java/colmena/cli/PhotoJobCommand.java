@@ -212,37 +212,62 @@ final class PhotoJobCommand {
                 + (v.photosFailed() > 0 ? "; " + v.photosFailed() + " failed" : "");
     }
 
-    /** A one-line progress bar on a terminal; nothing when the output is not one. */
-    private static final class Progress {
-        private final boolean on;
+    /**
+     * How far the job has got, on stderr: on a terminal one line redrawn in place with a bar; otherwise
+     * a plain line when it changed, at most every {@link #PLAIN_EVERY_MS} (and the last one always).
+     */
+    static final class Progress {
+        static final long PLAIN_EVERY_MS = 1_000;
+        private static final int WIDTH = 30;
+        private final boolean terminal;
         private final PrintStream out;
         private String last = "";
+        private long plainAtNanos;
+        /**
+         * The highest percentage shown: a strip whose node has finished it but whose result is not
+         * stored yet reports nothing for a moment, and the figure is never taken back for that.
+         */
+        private int percent;
 
-        Progress(boolean on, PrintStream out) {
-            this.on = on;
+        Progress(boolean terminal, PrintStream out) {
+            this.terminal = terminal;
             this.out = out;
         }
 
         void show(JobView.View v) {
-            if (!on) {
+            percent = Math.max(percent, v.tasks().percent());
+            String line = line(v, percent);
+            if (line.equals(last)) {
                 return;
             }
-            JobView.Progress t = v.tasks();
-            int total = Math.max(1, t.total());
-            int width = 30;
-            int filled = (int) ((long) width * (t.done() + t.failed()) / total);
-            String line = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + (t.done() + t.failed()) + "/"
-                    + t.total() + " strips, " + (v.photosDone() + v.photosFailed()) + "/" + v.photos().size()
-                    + " photos" + (FaceJobs.KIND.equals(v.kind()) ? ", " + v.faces() + " faces" : "");
-            if (!line.equals(last)) {
-                out.print("\r" + line);
-                out.flush();
-                last = line;
+            if (terminal) {
+                String bar = "[" + "#".repeat(percent * WIDTH / 100) + ".".repeat(WIDTH - percent * WIDTH / 100) + "] ";
+                String shown = bar + line;
+                int previous = last.isEmpty() ? 0 : bar.length() + last.length();
+                out.print("\r" + shown + " ".repeat(Math.max(0, previous - shown.length())));
+            } else {
+                boolean over = !v.status().equals("running");
+                if (!over && System.nanoTime() - plainAtNanos < PLAIN_EVERY_MS * 1_000_000L) {
+                    return;
+                }
+                plainAtNanos = System.nanoTime();
+                out.println(line);
             }
+            out.flush();
+            last = line;
+        }
+
+        /** {@code 45 %, 9 of 21 strips, 0 of 1 photos, 3 faces}. */
+        static String line(JobView.View v, int percent) {
+            JobView.Progress t = v.tasks();
+            int finished = t.done() + t.failed() + t.cancelled();
+            return percent + " %, " + finished + " of " + t.total() + " strips, "
+                    + (v.photosDone() + v.photosFailed()) + " of " + v.photos().size() + " photos"
+                    + (FaceJobs.KIND.equals(v.kind()) ? ", " + v.faces() + " faces" : "");
         }
 
         void end() {
-            if (on && !last.isEmpty()) {
+            if (terminal && !last.isEmpty()) {
                 out.println();
             }
         }

@@ -33,6 +33,7 @@ final class ResultWait {
     private final Redis redis;
     private final String reply;
     private final Set<String> waiting;
+    private final int total;
     private final Duration timeout;
     private int failed;
     private long downSinceNanos = -1;
@@ -46,6 +47,7 @@ final class ResultWait {
         this.redis = redis;
         this.reply = reply;
         this.waiting = new HashSet<>(ids);
+        this.total = this.waiting.size();
         this.timeout = timeout;
     }
 
@@ -97,8 +99,9 @@ final class ResultWait {
     }
 
     /**
-     * Once a second: what the running tasks last said of their progress, on one line of stderr
-     * (redrawn in place on a terminal, printed when it changes otherwise).
+     * Once a second: how many of several tasks are finished and what the running ones last said of
+     * their progress, on one line of stderr (redrawn in place on a terminal, printed when it
+     * changes otherwise).
      */
     private void showProgressIfDue() {
         if (System.nanoTime() - progressAtNanos < PROGRESS_EVERY_MS * 1_000_000L) {
@@ -122,6 +125,9 @@ final class ResultWait {
         }
         if (running > shown) {
             line.append("; ").append(running - shown).append(" more running");
+        }
+        if (total > 1) {
+            line.insert(0, (total - waiting.size()) + " of " + total + " finished" + (line.length() == 0 ? "" : "; "));
         }
         String now = line.toString();
         if (now.equals(shownProgress)) {

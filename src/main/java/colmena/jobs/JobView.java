@@ -2,6 +2,8 @@ package colmena.jobs;
 
 import colmena.broker.Blobs;
 import colmena.broker.Json;
+import colmena.broker.Nodes;
+import colmena.task.TaskProgress;
 import colmena.task.BlobSource;
 import colmena.vision.Box;
 import colmena.vision.Candidates;
@@ -27,16 +29,26 @@ import java.util.Set;
 public final class JobView {
     private final JobStore store;
     private final Blobs blobs;
+    private final Nodes nodes;
 
     /** @param blobs where filter jobs' strips are read and their outputs stored */
     public JobView(JobStore store, Blobs blobs) {
-        this.store = store;
-        this.blobs = blobs;
+        this(store, blobs, null);
     }
 
-    /** One tile as shown: where it is in the photo and who did it. */
+    /** @param nodes where running strips' progress is read; null to show none */
+    public JobView(JobStore store, Blobs blobs, Nodes nodes) {
+        this.store = store;
+        this.blobs = blobs;
+        this.nodes = nodes;
+    }
+
+    /**
+     * One tile as shown: where it is in the photo and who did it; a RUNNING one with the
+     * {@code progress} its task last reported (null otherwise, or when none was).
+     */
     public record TileView(String taskId, int x, int y, int w, int h, String status, String node, Long ms,
-                           String error) {
+                           String error, TaskProgress progress) {
     }
 
     /**
@@ -49,8 +61,11 @@ public final class JobView {
                             List<int[]> faces, boolean output, List<String> nodes, Long ms, List<TileView> tiles) {
     }
 
-    /** Tasks of a job by where they stand. */
-    public record Progress(int total, int done, int failed, int running, int waiting) {
+    /**
+     * Tasks of a job by where they stand; {@code percent} (0–100, rounded down) counts each finished
+     * task (done, failed or cancelled) whole and each running one by the percentage it last reported.
+     */
+    public record Progress(int total, int done, int failed, int cancelled, int running, int waiting, int percent) {
     }
 
     public record View(String id, String kind, Map<String, Object> params, String createdBy, Instant createdAt,
@@ -65,18 +80,24 @@ public final class JobView {
             return null;
         }
         List<JobStore.TileState> tiles = store.tiles(jobId);
+        Map<String, TaskProgress> progress = progress(tiles);
         List<PhotoView> photos = new ArrayList<>();
         for (JobStore.Photo p : store.photos(jobId)) {
-            photos.add(photo(job, p, tiles.stream().filter(t -> t.tile().photoNo() == p.no()).toList()));
+            photos.add(photo(job, p, tiles.stream().filter(t -> t.tile().photoNo() == p.no()).toList(), progress));
         }
-        int done = 0, failed = 0, running = 0;
+        int done = 0, failed = 0, cancelled = 0, running = 0;
+        long runningPercent = 0;
         for (JobStore.TileState t : tiles) {
             if ("DONE".equals(t.status())) {
                 done++;
             } else if ("FAILED".equals(t.status())) {
                 failed++;
+            } else if ("CANCELLED".equals(t.status())) {
+                cancelled++;
             } else if ("RUNNING".equals(t.status())) {
                 running++;
+                TaskProgress p = progress.get(t.tile().taskId());
+                runningPercent += p == null ? 0 : p.percent();
             }
         }
         int photosDone = 0, photosFailed = 0, faces = 0;
@@ -86,14 +107,45 @@ public final class JobView {
             faces += p.faces() == null ? 0 : p.faces().size();
         }
         String status = photosDone + photosFailed < photos.size() ? "running" : photosFailed > 0 ? "failed" : "done";
-        Progress progress = new Progress(tiles.size(), done, failed, running, tiles.size() - done - failed - running);
+        int finished = done + failed + cancelled;
+        int percent = tiles.isEmpty() ? 0 : (int) Math.min(100, (100L * finished + runningPercent) / tiles.size());
+        Progress counts = new Progress(tiles.size(), done, failed, cancelled, running, tiles.size() - finished - running,
+                percent);
         @SuppressWarnings("unchecked")
         Map<String, Object> params = job.params() == null ? Map.of() : Json.GSON.fromJson(job.params(), Map.class);
-        return new View(job.id(), job.kind(), params, job.createdBy(), job.createdAt(), status, progress, photosDone,
+        return new View(job.id(), job.kind(), params, job.createdBy(), job.createdAt(), status, counts, photosDone,
                 photosFailed, faces, photos);
     }
 
-    private PhotoView photo(JobStore.Job job, JobStore.Photo p, List<JobStore.TileState> tiles) throws SQLException {
+    /** The progress the job's RUNNING tiles last reported, by task id; none when Redis does not answer. */
+    private Map<String, TaskProgress> progress(List<JobStore.TileState> tiles) {
+        Map<String, List<String>> running = new LinkedHashMap<>();
+        for (JobStore.TileState t : tiles) {
+            if ("RUNNING".equals(t.status()) && t.node() != null) {
+                running.computeIfAbsent(t.node(), k -> new ArrayList<>()).add(t.tile().taskId());
+            }
+        }
+        if (nodes == null || running.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> raw;
+        try {
+            raw = nodes.progress(running);
+        } catch (RuntimeException e) {
+            return Map.of(); // Redis away: the job is shown without its strips' progress
+        }
+        Map<String, TaskProgress> out = new java.util.HashMap<>();
+        raw.forEach((id, json) -> {
+            TaskProgress p = Json.readProgress(json);
+            if (p != null) {
+                out.put(id, p);
+            }
+        });
+        return out;
+    }
+
+    private PhotoView photo(JobStore.Job job, JobStore.Photo p, List<JobStore.TileState> tiles,
+                            Map<String, TaskProgress> progress) throws SQLException {
         List<TileView> shown = new ArrayList<>();
         Set<String> nodes = new LinkedHashSet<>();
         Instant last = null;
@@ -103,13 +155,15 @@ public final class JobView {
             JobStore.Tile g = t.tile();
             String status = t.status() == null ? "WAITING" : t.status();
             shown.add(new TileView(g.taskId(), g.x(), g.y(), g.w(), g.h(), status, t.node(), t.durationMs(),
-                    t.error()));
+                    t.error(), "RUNNING".equals(status) ? progress.get(g.taskId()) : null));
             if (t.node() != null && ("DONE".equals(status) || "RUNNING".equals(status))) {
                 nodes.add(t.node());
             }
             if ("FAILED".equals(status) && tileError == null) {
                 tileError = "the strip at row " + g.y() + " failed" + (t.node() == null ? "" : " on " + t.node())
                         + ": " + t.error();
+            } else if ("CANCELLED".equals(status) && tileError == null) {
+                tileError = "the strip at row " + g.y() + " was " + (t.error() == null ? "cancelled" : t.error());
             }
             allDone &= "DONE".equals(status);
             if (t.finishedAt() != null && (last == null || t.finishedAt().isAfter(last))) {

@@ -30,8 +30,10 @@ public final class TaskContext {
 
     /**
      * Says how far the task has got: a percentage (0–100, clamped) and a short text ("row 300 of
-     * 1200"; null for none). Cheap enough to call in a loop: it only keeps the latest figures; the
-     * agent sends them once per heartbeat interval, whatever the number of calls.
+     * 1200"; null for none). Cheap enough to call after every step of a tight loop: it only keeps
+     * the latest figures, a call repeating the previous one's (the same percentage and the same
+     * text object) only compares them, and the agent sends the latest once per heartbeat interval,
+     * whatever the number of calls.
      */
     public void progress(int percent, String text) {
         progress.set(Math.max(0, Math.min(100, percent)), text);
@@ -47,8 +49,16 @@ public final class TaskContext {
         public static final int MAX_TEXT = 80;
         private volatile int percent = -1;
         private volatile String text;
+        /** What the task's thread last set, so a repeat costs no volatile write (plain: the writer's own). */
+        private int setPercent = -1;
+        private String setText;
 
         void set(int percent, String text) {
+            if (percent == setPercent && text == setText) {
+                return;
+            }
+            setPercent = percent;
+            setText = text;
             this.text = text;
             this.percent = percent;
         }

@@ -40,19 +40,39 @@ public final class FaceDetector {
      */
     public static List<Box> candidates(HaarCascade cascade, GrayImage tilePixels, Tile tile,
                                        int fullWidth, int fullHeight, DetectParams params) {
+        return candidates(cascade, tilePixels, tile, fullWidth, fullHeight, params, percent -> { });
+    }
+
+    /**
+     * The same, telling {@code progress} after each band of rows how much of the tile's window
+     * rows (weighted by their positions) is done, in percent.
+     */
+    public static List<Box> candidates(HaarCascade cascade, GrayImage tilePixels, Tile tile,
+                                       int fullWidth, int fullHeight, DetectParams params,
+                                       java.util.function.IntConsumer progress) {
         params.check();
         tile.checkFits(tilePixels, fullWidth, fullHeight);
         WindowClassifier classifier = new WindowClassifier(cascade);
         IntegralBand band = new IntegralBand();
         CandidateList out = new CandidateList();
-        for (ScaleLevel level : ScaleLevel.levels(fullWidth, fullHeight, cascade, params)) {
+        List<ScaleLevel> levels = ScaleLevel.levels(fullWidth, fullHeight, cascade, params);
+        long work = 0;
+        for (ScaleLevel level : levels) {
             int[] rows = OwnedRows.of(level, cascade, tile.ownY0(), tile.ownY1());
+            work += (long) Math.max(0, rows[1] - rows[0]) * level.positions(level.width(), cascade.windowWidth);
+        }
+        long done = 0;
+        for (ScaleLevel level : levels) {
+            int[] rows = OwnedRows.of(level, cascade, tile.ownY0(), tile.ownY1());
+            long perRow = level.positions(level.width(), cascade.windowWidth);
             for (int first = rows[0]; first < rows[1]; first += BAND_ROWS) {
                 int end = Math.min(first + BAND_ROWS, rows[1]);
                 int lastRow = OwnedRows.lastStart(first, end, level.step()) + cascade.windowHeight;
                 band.fill(tilePixels, tile.x(), tile.y(), level, first, lastRow, cascade.anyTilted);
                 classifier.setStride(band.stride);
                 scanBand(classifier, band, level, cascade, first, end, tile, out);
+                done += (end - first) * perRow;
+                progress.accept(work == 0 ? 100 : (int) (done * 100 / work));
             }
         }
         return out.toBoxes();

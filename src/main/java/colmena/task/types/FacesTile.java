@@ -15,6 +15,7 @@ import colmena.task.TaskParams;
 import colmena.task.TaskType;
 
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One tile of a photo searched for faces: the tile's grey pixels come from a blob, and the answer
@@ -73,14 +74,36 @@ public final class FacesTile implements TaskType {
         Tile tile = new Tile((int) p.get("x"), (int) p.get("y"), gray.width(), gray.height(), (int) p.get("ownX0"),
                 (int) p.get("ownY0"), (int) p.get("ownX1"), (int) p.get("ownY1"));
         context.checkpoint();
-        List<Box> windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
-                (int) p.get("photoW"), (int) p.get("photoH"), params);
+        List<Box> windows;
+        try {
+            windows = FaceDetector.candidates(Cascades.get(p.text("cascade"), context.blobs()), pixels, tile,
+                    (int) p.get("photoW"), (int) p.get("photoH"), params, percent -> {
+                        context.progress(percent, null);
+                        try {
+                            context.checkpoint(); // after every band: a cancel or the timeout stops the strip there
+                        } catch (TimeoutException | InterruptedException e) {
+                            throw new Stopped(e);
+                        }
+                    });
+        } catch (Stopped s) {
+            if (s.getCause() instanceof InterruptedException e) {
+                throw e;
+            }
+            throw (TimeoutException) s.getCause();
+        }
         String answer = windows.size() > MAX_WINDOWS ? null : Candidates.toJson(windows);
         if (answer == null || answer.length() > MAX_ANSWER_CHARS) {
             throw new IllegalStateException(windows.size() + " candidate windows in one strip, more than its answer "
                     + "can carry; search with a larger minSize");
         }
         return answer;
+    }
+
+    /** Carries a checkpoint's exception out of the detector's progress callback. */
+    private static final class Stopped extends RuntimeException {
+        Stopped(Exception cause) {
+            super(cause);
+        }
     }
 
     /**
