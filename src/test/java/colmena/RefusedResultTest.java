@@ -40,15 +40,7 @@ class RefusedResultTest {
             Eventually.within(Duration.ofSeconds(60), "every task final; " + cluster.state(),
                     () -> cluster.rows("Status IN ('DONE', 'FAILED')") == 21);
             assertEquals(20, cluster.rows("Status = 'DONE'"), "the others stored DONE");
-            try (Connection c = cluster.db.connect();
-                 PreparedStatement ps = c.prepareStatement("SELECT Status, Error FROM TaskHistory WHERE TaskId = ?")) {
-                ps.setString(1, refused);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertTrue(rs.next());
-                    assertEquals("FAILED", rs.getString(1));
-                    assertTrue(rs.getString(2).startsWith("TaskHistory refused its result: "), rs.getString(2));
-                }
-            }
+            assertFailedSaying(cluster, refused, "TaskHistory refused its result: ");
             Eventually.within(Duration.ofSeconds(20), "nothing left waiting to be stored",
                     () -> (long) cluster.redis.call(j -> j.llen(RedisKeys.storing())) == 0
                             && (long) cluster.redis.call(j -> j.llen(RedisKeys.resultsQueue())) == 0);
@@ -69,16 +61,20 @@ class RefusedResultTest {
             Eventually.within(Duration.ofSeconds(60), "every task final; " + cluster.state(),
                     () -> cluster.rows("Status IN ('DONE', 'FAILED')") == 21);
             assertEquals(20, cluster.rows("Status = 'DONE'"), "the others placed and stored DONE");
-            try (Connection c = cluster.db.connect();
-                 PreparedStatement ps = c.prepareStatement("SELECT Status, Error FROM TaskHistory WHERE TaskId = ?")) {
-                ps.setString(1, refused);
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertTrue(rs.next());
-                    assertEquals("FAILED", rs.getString(1));
-                    assertTrue(rs.getString(2).startsWith("TaskHistory refused it: "), rs.getString(2));
-                }
-            }
+            assertFailedSaying(cluster, refused, "TaskHistory refused it: ");
             assertEquals(0L, (long) cluster.redis.call(j -> j.llen(RedisKeys.placing())), "nothing left to place");
+        }
+    }
+
+    private static void assertFailedSaying(Cluster cluster, String taskId, String errorStart) throws Exception {
+        try (Connection c = cluster.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT Status, Error FROM TaskHistory WHERE TaskId = ?")) {
+            ps.setString(1, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "a row for " + taskId);
+                assertEquals("FAILED", rs.getString(1));
+                assertTrue(rs.getString(2).startsWith(errorStart), rs.getString(2));
+            }
         }
     }
 }
