@@ -25,6 +25,8 @@ class LogLinesTest {
     void theCoordinatorLogsEachTaskSentAndEachResultStored() throws Exception {
         Path dir = TestDatabase.freshDir();
         TestRedis.fresh().close();
+        Path log = Path.of("target", "process-logs", "log-lines-coordinator.log");
+        Files.deleteIfExists(log); // the launcher appends: only this run's lines are counted
         try (Cluster cluster = new Cluster(TestRedis.url(), null)) {
             Process coordinator = cluster.startCoordinatorProcess("log-lines-coordinator", Database.defaultUrl(dir));
             try {
@@ -32,7 +34,6 @@ class LogLinesTest {
                 cluster.startAgent("nodo1", 1);
                 Eventually.within(Duration.ofSeconds(10), "nodo1 online", () -> cluster.online("nodo1"));
                 List<String> ids = cluster.submit("sleep", Map.of("ms", 1), 3);
-                Path log = Path.of("target", "process-logs", "log-lines-coordinator.log");
                 for (String id : ids) {
                     String shortId = id.substring(id.length() - 8);
                     Eventually.within(Duration.ofSeconds(30), "lines for " + id, () -> {
