@@ -2,7 +2,7 @@ package colmena.browser;
 
 import colmena.Cluster;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.Assumptions;
+import colmena.support.Ci;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +31,7 @@ final class PhotosPage implements AutoCloseable {
     /** Starts it all; {@code screenshot} names the picture of the page left in target/ on close. */
     static PhotosPage start(String screenshot) throws Exception {
         String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
+        Ci.assume(missing == null, missing);
         Cluster cluster = new Cluster();
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
