@@ -330,7 +330,7 @@ public final class Nodes {
         List<String> keys = List.of(RedisKeys.nodeStats(id), RedisKeys.nodeTasks(id), RedisKeys.nodeInflight(id),
                 RedisKeys.nodeLast(id), RedisKeys.nodeHistory(id), RedisKeys.nodeDone(id), RedisKeys.drained(), RedisKeys.nodes());
         // One script: nothing can be placed on the node between the check and the removal.
-        Object answer = redis.call(j -> j.eval(FORGET, keys, List.of(id)));
+        Object answer = FORGET.run(redis, keys, List.of(id));
         long held = answer instanceof Long n ? n : 0;
         if (held == -1) {
             throw new IllegalStateException("node " + id + " is online; stop its agent first");
@@ -341,16 +341,8 @@ public final class Nodes {
         }
     }
 
-    /** Returns -1 if the node is online, the tasks it holds if any, else 0 after forgetting it. */
-    private static final String FORGET = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-            local held = redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])
-            if held > 0 then return held end
-            redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
-            redis.call('SREM', KEYS[7], ARGV[1])
-            redis.call('SREM', KEYS[8], ARGV[1])
-            return 0
-            """;
+    /** Forgets an offline node that holds nothing; its contract: lua/node_forget.lua. */
+    private static final Script FORGET = Script.load("node_forget");
 
     private static NodeStats parse(String json) {
         if (json == null) {

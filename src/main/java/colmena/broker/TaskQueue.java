@@ -35,249 +35,22 @@ public final class TaskQueue {
     private static final int PUSH_CHUNK = 1_000;
 
     /**
-     * A Lua function shared by the scripts: refuses (with an error reply, before anything is
-     * changed) to push onto a key that holds something other than a list, which only someone
-     * writing into Redis by hand can cause; the caller's batch stays where it was.
+     * Takes a batch from the head of one list to the tail of another, dead-lettering oversized messages.
+     * Its contract: lua/take.lua.
      */
-    private static final String CHECK_LIST = """
-            local function fenceProblem(leaderKey, installKey, holder, install)
-              if holder == '' then return nil end
-              local h = redis.call('GET', leaderKey)
-              if h ~= holder then
-                return 'FENCED this coordinator (' .. holder .. ') no longer holds the lease; ' .. tostring(h) .. ' does'
-              end
-              local cur = redis.call('GET', installKey)
-              if not cur or string.match(cur, '^(%S+)') ~= install then
-                return 'FENCED Redis no longer belongs to installation ' .. install .. ' (it holds ' .. tostring(cur) .. ')'
-              end
-              return nil
-            end
-            local function isList(key)
-              local t = redis.call('TYPE', key)
-              t = type(t) == 'table' and t.ok or t
-              return t == 'list' or t == 'none'
-            end
-            """;
+    private static final Script TAKE = Script.load("checks", "take");
+
+    /** Takes messages out of a list and sends each on ({@link Move}), in one step. Its contract: lua/move.lua. */
+    private static final Script MOVE = Script.load("checks", "move");
 
     /**
-     * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
-     * per batch whatever its size. Oversized messages go to the dead-letter list KEYS[3] instead and
-     * count towards the batch, so a batch may come back smaller than what is waiting. With a fence
-     * (ARGV[6] holder, ARGV[7] installation; KEYS[4] the lease, KEYS[5] the installation stamp),
-     * nothing is taken unless that holder has the lease of that installation.
+     * An agent's finished tasks: out of its in-flight list and onto the results list, in one step.
+     * Its contract: lua/finish.lua.
      */
-    private static final Script TAKE = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[4], KEYS[5], ARGV[6], ARGV[7])
-            if fenced then return redis.error_reply(fenced) end
-            local n = tonumber(ARGV[1])
-            if n < 1 then return {} end
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local vals = redis.call('LRANGE', KEYS[1], 0, n - 1)
-            if #vals == 0 then return vals end
-            redis.call('LTRIM', KEYS[1], #vals, -1)
-            local maxBytes = tonumber(ARGV[2])
-            local out = {}
-            for _, v in ipairs(vals) do
-              if #v > maxBytes then
-                redis.call('LPUSH', KEYS[3], cjson.encode({source = KEYS[1],
-                  reason = 'message of ' .. #v .. ' bytes; the limit is ' .. maxBytes,
-                  raw = string.sub(v, 1, tonumber(ARGV[5])), atMs = tonumber(ARGV[4])}))
-                redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
-              else
-                out[#out + 1] = v
-              end
-            end
-            for i = 1, #out, 1000 do
-              redis.call('RPUSH', KEYS[2], unpack(out, i, math.min(#out, i + 999)))
-            end
-            return out
-            """);
+    private static final Script FINISH = Script.load("checks", "finish");
 
-    /**
-     * With a fence (ARGV[5] holder, ARGV[6] installation; KEYS[2] the lease, KEYS[3] the stamp)
-     * nothing moves unless that holder has the lease of that installation. For each ARGV group
-     * from ARGV[7] on (raw, op, dest, payload, guard): stops if a guard key is
-     * given and does not exist (a node that has gone gets nothing more); otherwise takes the raw
-     * text out of KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on.
-     * Payloads for the same end of the same list go in one push, in their order (pushes to
-     * different lists, or to opposite ends of one list, do not depend on each other's order). A
-     * payload whose destination holds something other than a list goes to the dead-letter list
-     * (ARGV[2], kept to ARGV[3] entries; ARGV[4] is the time) instead of being lost. Returns how
-     * many were moved.
-     */
-    private static final Script MOVE = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[2], KEYS[3], ARGV[5], ARGV[6])
-            if fenced then return redis.error_reply(fenced) end
-            local src = KEYS[1]
-            local headOnly = ARGV[1] == 'head'
-            local dead = ARGV[2]
-            if not isList(dead) then return redis.error_reply(dead .. ' is not a list') end
-            local head
-            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 6) / 5 - 1) end
-            local guards = {}
-            local usable = {}
-            local groups = {}
-            local order = {}
-            local function push(isLeft, dest, value, trim, cmd)
-              cmd = cmd or (isLeft and 'LPUSH' or 'RPUSH')
-              local key = cmd .. ' ' .. dest
-              local g = groups[key]
-              if not g then
-                g = {cmd = cmd, dest = dest, vals = {}}
-                groups[key] = g
-                order[#order + 1] = g
-              end
-              g.vals[#g.vals + 1] = value
-              g.trim = g.trim or trim
-            end
-            -- A task's priority, 0-9 (5 when it has none), from its text.
-            local function prio(v)
-              return tonumber(string.match(v, ',"priority":(%d+)')) or 5
-            end
-            -- Behind every task of the same or a higher priority, ahead of every lower one.
-            local function enqueue(dest, value)
-              local p = prio(value)
-              local tail = redis.call('LINDEX', dest, -1)
-              if not tail or prio(tail) >= p then
-                redis.call('RPUSH', dest, value)
-                return
-              end
-              local stop = redis.call('LLEN', dest) - 1
-              while stop >= 0 do
-                local start = math.max(0, stop - 199)
-                local chunk = redis.call('LRANGE', dest, start, stop)
-                for i = #chunk, 1, -1 do
-                  if prio(chunk[i]) >= p then
-                    redis.call('LINSERT', dest, 'AFTER', chunk[i], value)
-                    return
-                  end
-                end
-                stop = start - 1
-              end
-              redis.call('LPUSH', dest, value)
-            end
-            local moved = 0
-            for i = 7, #ARGV, 5 do
-              local raw = ARGV[i]
-              local guard = ARGV[i + 4]
-              if guard ~= '' then
-                local alive = guards[guard]
-                if alive == nil then
-                  alive = redis.call('EXISTS', guard) == 1
-                  guards[guard] = alive
-                end
-                if not alive then break end
-              end
-              local found
-              if headOnly then
-                found = head[moved + 1] == raw
-              else
-                found = redis.call('LREM', src, 1, raw) > 0
-              end
-              if found then
-                moved = moved + 1
-                local op, dest, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-                if op == 'D' then dest = dead end
-                if op ~= 'N' then
-                  local ok = usable[dest]
-                  if ok == nil then
-                    ok = isList(dest)
-                    usable[dest] = ok
-                  end
-                  if not ok then
-                    push(true, dead, cjson.encode({source = src,
-                      reason = 'could not be sent on: ' .. dest .. ' holds something other than a list',
-                      raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), true)
-                  elseif op == 'D' then push(true, dead, payload, true)
-                  elseif op == 'L' then push(true, dest, payload, false)
-                  elseif op == 'Q' then push(false, dest, payload, false, 'ENQUEUE')
-                  else push(false, dest, payload, false) end
-                end
-              elseif headOnly then
-                break
-              end
-            end
-            if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
-            for _, g in ipairs(order) do
-              local bulk = g.cmd ~= 'ENQUEUE'
-              if not bulk then
-                -- In one push when none of them goes ahead of what waits, nor of each other (the usual case).
-                local tail = redis.call('LINDEX', g.dest, -1)
-                local floor = tail and prio(tail) or 9
-                bulk = true
-                for _, v in ipairs(g.vals) do
-                  local p = prio(v)
-                  if p > floor then bulk = false break end
-                  floor = p
-                end
-              end
-              if bulk then
-                local cmd = g.cmd == 'ENQUEUE' and 'RPUSH' or g.cmd
-                for i = 1, #g.vals, 1000 do
-                  redis.call(cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
-                end
-              else
-                for _, v in ipairs(g.vals) do enqueue(g.dest, v) end
-              end
-              if g.trim then redis.call('LTRIM', g.dest, 0, tonumber(ARGV[3]) - 1) end
-            end
-            return moved
-            """);
-
-    /**
-     * An agent's finished tasks: out of its in-flight list and onto results:queue, in one step.
-     * Tasks mostly finish in the order they were taken, so those at the head of the in-flight list
-     * go with one trim; any others are looked for one by one.
-     */
-    private static final Script FINISH = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local gone = {}
-            local wanted = 0
-            local results = {}
-            for i = 2, #ARGV, 2 do
-              if ARGV[i] ~= '' then
-                gone[ARGV[i]] = (gone[ARGV[i]] or 0) + 1
-                wanted = wanted + 1
-              end
-              results[#results + 1] = ARGV[i + 1]
-            end
-            if wanted > 0 then
-              local head = redis.call('LRANGE', KEYS[1], 0, wanted - 1)
-              local trimmed = 0
-              for _, v in ipairs(head) do
-                local left = gone[v]
-                if not left or left == 0 then break end
-                gone[v] = left - 1
-                trimmed = trimmed + 1
-              end
-              if trimmed > 0 then redis.call('LTRIM', KEYS[1], trimmed, -1) end
-              for v, left in pairs(gone) do
-                if left > 0 then redis.call('LREM', KEYS[1], left, v) end
-              end
-            end
-            for i = 1, #results, 1000 do
-              redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999)))
-            end
-            if tonumber(ARGV[1]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[1]) end
-            return 1
-            """);
-
-    /**
-     * For each (list, text) pair from ARGV[4] on, pushes the text onto the list; each list then
-     * expires ARGV[2] seconds later. With a fence (ARGV[1] holder, ARGV[3] installation; KEYS[1]
-     * the lease, KEYS[2] the stamp) nothing is pushed unless that holder leads that installation.
-     */
-    private static final Script REPLY = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[1], KEYS[2], ARGV[1], ARGV[3])
-            if fenced then return redis.error_reply(fenced) end
-            local lists = {}
-            for i = 4, #ARGV, 2 do
-              redis.call('RPUSH', ARGV[i], ARGV[i + 1])
-              lists[ARGV[i]] = true
-            end
-            for k, _ in pairs(lists) do redis.call('EXPIRE', k, ARGV[2]) end
-            return 1
-            """);
+    /** Pushes texts to {@code reply:<uuid>} lists, each of which then expires. Its contract: lua/reply.lua. */
+    private static final Script REPLY = Script.load("checks", "reply");
 
     /** The prefix of the error a fenced script answers with. */
     private static final String FENCED = "FENCED ";
@@ -475,21 +248,10 @@ public final class TaskQueue {
     }
 
     /**
-     * Moves tasks whose retry is due (score at or before {@code nowMs}) from {@code tasks:delayed}
-     * to the tail of {@code tasks:submitted}, at most {@code max}, in one step.
+     * Moves tasks whose retry is due from {@code tasks:delayed} to {@code tasks:submitted}.
+     * Its contract: lua/release_due.lua.
      */
-    private static final Script RELEASE_DUE = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local t = redis.call('TYPE', KEYS[1])
-            t = type(t) == 'table' and t.ok or t
-            if t ~= 'zset' and t ~= 'none' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-            for _, m in ipairs(due) do
-              redis.call('RPUSH', KEYS[2], m)
-              redis.call('ZREM', KEYS[1], m)
-            end
-            return #due
-            """);
+    private static final Script RELEASE_DUE = Script.load("checks", "release_due");
 
     /**
      * Puts tasks to be tried again in {@code tasks:delayed}, each due at its time (epoch ms on
@@ -516,76 +278,14 @@ public final class TaskQueue {
 
     // ---- cancelling ----------------------------------------------------------------------
 
-    /**
-     * Takes the tasks named out of one list and answers each with a CANCELLED result on
-     * results:queue, in one step; returns the ids found. Task texts start with their id (the
-     * JSON writer's field order), which is what is matched. Few are taken out one by one; many, by
-     * writing the list again without them.
-     */
-    private static final Script CANCEL_IN_LIST = new Script(CHECK_LIST + """
-            if not isList(KEYS[1]) then return redis.error_reply(KEYS[1] .. ' is not a list') end
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local want = {}
-            for i = 4, #ARGV do want[ARGV[i]] = true end
-            local node = ARGV[3] ~= '' and (',"node":' .. cjson.encode(ARGV[3])) or ''
-            local n = redis.call('LLEN', KEYS[1])
-            local matched = {}
-            local found = {}
-            for from = 0, n - 1, 1000 do
-              local chunk = redis.call('LRANGE', KEYS[1], from, from + 999)
-              for _, v in ipairs(chunk) do
-                local id = string.match(v, '^{"id":"([^"]+)"')
-                if id and want[id] then
-                  want[id] = nil
-                  matched[#matched + 1] = v
-                  found[#found + 1] = id
-                end
-              end
-            end
-            if #found == 0 then return found end
-            if #found <= 50 then
-              for _, v in ipairs(matched) do redis.call('LREM', KEYS[1], 1, v) end
-            else
-              local gone = {}
-              for _, v in ipairs(matched) do gone[v] = true end
-              local keep = {}
-              for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-                if not gone[v] then keep[#keep + 1] = v end
-              end
-              redis.call('DEL', KEYS[1])
-              for i = 1, #keep, 1000 do redis.call('RPUSH', KEYS[1], unpack(keep, i, math.min(#keep, i + 999))) end
-            end
-            local results = {}
-            for _, v in ipairs(matched) do
-              results[#results + 1] = '{"task":' .. v .. node .. ',"status":"CANCELLED","error":' .. ARGV[2]
-                .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}'
-            end
-            for i = 1, #results, 1000 do redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999))) end
-            return found
-            """);
+    /** Takes named tasks out of a list, answering each CANCELLED, in one step. Its contract: lua/cancel_in_list.lua. */
+    private static final Script CANCEL_IN_LIST = Script.load("checks", "cancel_in_list");
 
-    /** The same for tasks waiting out a retry's back-off in {@code tasks:delayed}. */
-    private static final Script CANCEL_DELAYED = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local t = redis.call('TYPE', KEYS[1])
-            t = type(t) == 'table' and t.ok or t
-            if t == 'none' then return {} end
-            if t ~= 'zset' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
-            local want = {}
-            for i = 4, #ARGV do want[ARGV[i]] = true end
-            local found = {}
-            for _, v in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-              local id = string.match(v, '^{"id":"([^"]+)"')
-              if id and want[id] then
-                want[id] = nil
-                found[#found + 1] = id
-                redis.call('ZREM', KEYS[1], v)
-                redis.call('RPUSH', KEYS[2], '{"task":' .. v .. ',"status":"CANCELLED","error":' .. ARGV[2]
-                  .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}')
-              end
-            end
-            return found
-            """);
+    /**
+     * The same for tasks waiting out a retry's back-off in {@code tasks:delayed}.
+     * Its contract: lua/cancel_delayed.lua.
+     */
+    private static final Script CANCEL_DELAYED = Script.load("checks", "cancel_delayed");
 
     /**
      * Asks for tasks to be cancelled: the coordinator takes each out of wherever it waits, or has
@@ -714,12 +414,13 @@ public final class TaskQueue {
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(6 + chunk.size() * 5);
+            List<String> args = new ArrayList<>(7 + chunk.size() * 5);
             args.add(mode);
             args.add(deadLetterKey);
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
             args.addAll(fenceArgs());
+            args.add(Integer.toString(DEAD_LETTER_RAW_CHARS));
             for (Move m : chunk) {
                 args.add(m.raw());
                 args.add(m.op().code);

@@ -105,6 +105,18 @@ class TaskQueueTest {
     }
 
     @Test
+    void aTaskThatCannotBeSentOnIsKeptOnTheDeadLetterListCutToTheRawLimit() {
+        String payload = "p".repeat(TaskQueue.DEAD_LETTER_RAW_CHARS + 100);
+        redis.call(j -> j.rpush(RedisKeys.placing(), "r0"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
+        redis.call(j -> j.set(RedisKeys.nodeTasks("b"), "someone wrote a string here"));
+        assertEquals(1, queue.moveFromHead(RedisKeys.placing(), List.of(Move.toNode("r0", "b", payload))));
+        List<DeadLetter> dead = queue.deadLetters(10);
+        assertEquals(1, dead.size());
+        assertEquals(payload.substring(0, TaskQueue.DEAD_LETTER_RAW_CHARS), dead.get(0).raw());
+    }
+
+    @Test
     void finishingTasksInAnyOrderRemovesExactlyThoseFromTheInFlightList() {
         List<String> taken = texts("t", 6);
         redis.call(j -> j.rpush("node:a:inflight", taken.toArray(new String[0])));
