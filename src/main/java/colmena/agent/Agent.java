@@ -2,8 +2,6 @@ package colmena.agent;
 
 import colmena.broker.Blobs;
 import colmena.broker.Json;
-import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
@@ -16,7 +14,6 @@ import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
 import colmena.support.Outage;
 import colmena.support.Threads;
-import colmena.task.TaskMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,25 +182,12 @@ public final class Agent {
      * own queue instead.
      */
     private void recoverInflight() {
-        String inflight = RedisKeys.nodeInflight(config.nodeId());
-        List<String> stale = queue.pending(inflight);
-        if (stale.isEmpty()) {
-            return;
-        }
         String note = config.nodeId() + " restarted at " + clock() + " while holding it";
-        List<Move> moves = new ArrayList<>();
-        for (int i = stale.size() - 1; i >= 0; i--) {
-            String raw = stale.get(i);
-            try {
-                TaskMessage again = Json.readTask(raw).movedAway(note);
-                String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.submitted();
-                moves.add(Move.prepend(raw, back, Json.write(again)));
-            } catch (MalformedMessageException e) {
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
-            }
+        String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.submitted();
+        int moved = queue.requeueForPlacement(RedisKeys.nodeInflight(config.nodeId()), back, t -> t.movedAway(note));
+        if (moved > 0) {
+            LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
         }
-        int moved = queue.moveFromAnywhere(inflight, moves);
-        LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
     }
 
     /**
@@ -232,7 +216,7 @@ public final class Agent {
             installation.stop();
         }
         try {
-            List<TaskLoop.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
+            List<HeldTasks.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
             if (loop != null) {
                 loop.sender().stop();
             }
@@ -240,7 +224,7 @@ public final class Agent {
             if (!back.isEmpty()) {
                 try {
                     int n = queue.handBack(config.nodeId(), handBackMoves(back));
-                    long interrupted = back.stream().filter(TaskLoop.Unfinished::interrupted).count();
+                    long interrupted = back.stream().filter(HeldTasks.Unfinished::interrupted).count();
                     LOG.info("Handed back {} tasks to {}{}", n, RedisKeys.nodeTasks(config.nodeId()),
                             interrupted == 0 ? "" : " (" + interrupted + " of them interrupted after the grace period)");
                 } catch (RuntimeException e) {
@@ -268,11 +252,11 @@ public final class Agent {
      * The in-flight text of each unfinished task and what goes back to the queue in its place: the
      * same text for a task that never started, and for one stopped mid-run a note saying so.
      */
-    private List<TaskQueue.Returned> handBackMoves(List<TaskLoop.Unfinished> back) {
+    private List<TaskQueue.Returned> handBackMoves(List<HeldTasks.Unfinished> back) {
         String note = config.nodeId() + " stopped at " + clock() + " while running it: interrupted after the "
                 + Flags.format(config.grace()) + " grace period";
         List<TaskQueue.Returned> out = new ArrayList<>(back.size());
-        for (TaskLoop.Unfinished u : back) {
+        for (HeldTasks.Unfinished u : back) {
             out.add(new TaskQueue.Returned(u.raw(), u.interrupted() ? Json.write(u.task().noted(note)) : u.raw()));
         }
         return out;

@@ -193,7 +193,7 @@ final class SimulatedNodes implements AutoCloseable {
                 if (taken.isEmpty()) {
                     return;
                 }
-                List<TaskQueue.Finished> results = new ArrayList<>(taken.size());
+                List<TaskQueue.Report> results = new ArrayList<>(taken.size());
                 for (String raw : taken) {
                     TaskMessage task;
                     try {
@@ -204,7 +204,7 @@ final class SimulatedNodes implements AutoCloseable {
                         continue;
                     }
                     TaskResult result = TaskRunner.run(task, n.id, 10_000);
-                    results.add(new TaskQueue.Finished(task.id(), raw, Json.write(result)));
+                    results.add(new TaskQueue.Report(task.id(), raw, Json.write(result)));
                 }
                 queue.finish(n.id, results, results.size());
                 finished.add(results.size());

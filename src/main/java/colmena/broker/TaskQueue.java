@@ -1,12 +1,23 @@
 package colmena.broker;
 
+import colmena.task.TaskIds;
+import colmena.task.TaskMessage;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.params.ScanParams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Every move a task makes through Redis, and nothing else. A task is always in exactly one of
@@ -71,7 +82,7 @@ public final class TaskQueue {
 
     private final Redis redis;
     /** The fence of a coordinator's queue, read at each move; null for agents, the API and the CLI. */
-    private final java.util.function.Supplier<Fence> fence;
+    private final Supplier<Fence> fence;
     /** Where this queue's takes and moves put dead letters, and where an agent's results go. */
     private final String deadLetterKey;
     private final String resultsKey;
@@ -80,7 +91,7 @@ public final class TaskQueue {
         this(redis, null, RedisKeys.deadLetter(), RedisKeys.resultsQueue());
     }
 
-    private TaskQueue(Redis redis, java.util.function.Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
+    private TaskQueue(Redis redis, Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
         this.redis = redis;
         this.fence = fence;
         this.deadLetterKey = deadLetterKey;
@@ -110,7 +121,7 @@ public final class TaskQueue {
      * The same queue, whose takes, moves and replies happen only while {@code fence} holds (see
      * {@link Fence}); otherwise they throw {@link FencedException} and change nothing.
      */
-    public TaskQueue fencedBy(java.util.function.Supplier<Fence> fence) {
+    public TaskQueue fencedBy(Supplier<Fence> fence) {
         return new TaskQueue(redis, fence, deadLetterKey, resultsKey);
     }
 
@@ -127,7 +138,7 @@ public final class TaskQueue {
     private Object runFenced(Script script, List<String> keys, List<String> args) {
         try {
             return redis.call(j -> script.run(j, keys, args));
-        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(FENCED)) {
                 throw new FencedException(e.getMessage().substring(FENCED.length()));
             }
@@ -165,25 +176,25 @@ public final class TaskQueue {
      * @param replyTo a {@code reply:<uuid>} list for the stored results, or null
      * @return their ids, in submission order
      */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo) {
         return submitNew(type, params, count, replyTo, 0);
     }
 
     /** The same, each task asking for {@code retries} retries of a run that FAILED. */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries) {
-        return submitNew(type, params, count, replyTo, retries, colmena.task.TaskMessage.DEFAULT_PRIORITY);
+        return submitNew(type, params, count, replyTo, retries, TaskMessage.DEFAULT_PRIORITY);
     }
 
     /** The same, at a priority (0–9, higher first among the tasks queued on a node). */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries, int priority) {
-        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
-        if (retries > 0 || priority != colmena.task.TaskMessage.DEFAULT_PRIORITY) {
+        List<TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
+        if (retries > 0 || priority != TaskMessage.DEFAULT_PRIORITY) {
             tasks = tasks.stream().map(t -> t.withRetries(retries).withPriority(priority)).toList();
         }
         submitTasks(tasks);
-        return tasks.stream().map(colmena.task.TaskMessage::id).toList();
+        return tasks.stream().map(TaskMessage::id).toList();
     }
 
     /**
@@ -191,19 +202,19 @@ public final class TaskQueue {
      *
      * @param now when they are submitted, on Redis's clock ({@link RedisClock#now})
      */
-    public static List<colmena.task.TaskMessage> newTasks(String type, java.util.Map<String, Object> params, int count,
+    public static List<TaskMessage> newTasks(String type, Map<String, Object> params, int count,
                                                           String replyTo, long now) {
-        List<colmena.task.TaskMessage> tasks = new ArrayList<>(count);
+        List<TaskMessage> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            tasks.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), type, params, now, replyTo));
+            tasks.add(TaskMessage.submit(TaskIds.next(), type, params, now, replyTo));
         }
         return tasks;
     }
 
     /** Submits tasks made by {@link #newTasks}. */
-    public void submitTasks(List<colmena.task.TaskMessage> tasks) {
+    public void submitTasks(List<TaskMessage> tasks) {
         List<String> encoded = new ArrayList<>(tasks.size());
-        for (colmena.task.TaskMessage t : tasks) {
+        for (TaskMessage t : tasks) {
             encoded.add(Json.write(t));
         }
         submit(encoded);
@@ -220,7 +231,7 @@ public final class TaskQueue {
      *
      * @param replies texts by reply list, in the order they are to be read
      */
-    public void reply(java.util.Map<String, List<String>> replies) {
+    public void reply(Map<String, List<String>> replies) {
         if (replies.isEmpty()) {
             return;
         }
@@ -258,11 +269,11 @@ public final class TaskQueue {
      * Redis's clock). The same text added twice is one entry: a collector that stores a failure
      * again after a crash schedules one retry, not two.
      */
-    public void delay(List<colmena.task.TaskMessage> tasks, List<Long> dueMs) {
+    public void delay(List<TaskMessage> tasks, List<Long> dueMs) {
         if (tasks.isEmpty()) {
             return;
         }
-        java.util.Map<String, Double> members = new java.util.LinkedHashMap<>();
+        Map<String, Double> members = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
         }
@@ -293,20 +304,20 @@ public final class TaskQueue {
      *
      * @param requests {@code taskId -> who asked and when, as JSON}
      */
-    public void requestCancel(java.util.Map<String, String> requests) {
+    public void requestCancel(Map<String, String> requests) {
         if (!requests.isEmpty()) {
             redis.call(j -> j.hset(RedisKeys.cancelRequests(), requests));
         }
     }
 
     /** Cancel requests not yet carried out, at most about {@code max}. */
-    public java.util.Map<String, String> cancelRequests(int max) {
+    public Map<String, String> cancelRequests(int max) {
         return redis.call(j -> {
             if (j.hlen(RedisKeys.cancelRequests()) <= max) {
                 return j.hgetAll(RedisKeys.cancelRequests());
             }
             var page = j.hscan(RedisKeys.cancelRequests(), ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
-            java.util.Map<String, String> out = new java.util.HashMap<>();
+            Map<String, String> out = new HashMap<>();
             for (var e : page.getResult()) {
                 out.put(e.getKey(), e.getValue());
             }
@@ -315,7 +326,7 @@ public final class TaskQueue {
     }
 
     /** Forgets cancel requests that are carried out, or moot (the task had finished). */
-    public void forgetCancel(java.util.Collection<String> ids) {
+    public void forgetCancel(Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.hdel(RedisKeys.cancelRequests(), ids.toArray(new String[0])));
         }
@@ -328,7 +339,7 @@ public final class TaskQueue {
      * @param node the node whose queue it is, named in the results; null for the shared lists
      */
     @SuppressWarnings("unchecked")
-    public List<String> cancelIn(String list, String node, java.util.Collection<String> ids, String why) {
+    public List<String> cancelIn(String list, String node, Collection<String> ids, String why) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -343,19 +354,19 @@ public final class TaskQueue {
     }
 
     /** Tells a node to stop the tasks named, which it holds. */
-    public void signalCancel(String nodeId, java.util.Collection<String> ids) {
+    public void signalCancel(String nodeId, Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.sadd(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
         }
     }
 
     /** What this node is asked to cancel. */
-    public java.util.Set<String> cancelSignals(String nodeId) {
+    public Set<String> cancelSignals(String nodeId) {
         return redis.call(j -> j.smembers(RedisKeys.nodeCancel(nodeId)));
     }
 
     /** Clears signals the node has acted on (or that name tasks it does not hold). */
-    public void clearCancelSignals(String nodeId, java.util.Collection<String> ids) {
+    public void clearCancelSignals(String nodeId, Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.srem(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
         }
@@ -454,15 +465,15 @@ public final class TaskQueue {
      *
      * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
      */
-    public void finish(String nodeId, List<Finished> results, int finishedCount) {
+    public void finish(String nodeId, List<Report> results, int finishedCount) {
         if (results.isEmpty()) {
             return;
         }
         List<String> args = new ArrayList<>(1 + results.size() * 2);
         args.add(Integer.toString(finishedCount));
-        for (Finished f : results) {
-            args.add(f.rawTask() == null ? "" : f.rawTask());
-            args.add(f.resultJson());
+        for (Report r : results) {
+            args.add(r.isFinal() ? r.rawTask() : "");
+            args.add(r.resultJson());
         }
         if (plain()) {
             redis.call(j -> {
@@ -477,11 +488,27 @@ public final class TaskQueue {
     }
 
     /**
-     * A result to send, and the in-flight text it replaces (null for a RUNNING notice).
+     * What an agent reports about a task it holds, as a {@link colmena.task.TaskResult} in JSON: a
+     * final result, which replaces the task's text in the in-flight list, or a RUNNING notice,
+     * which leaves the task there ({@code rawTask} null).
      *
      * @param taskId the task's id, so the sender can say which tasks are done with
      */
-    public record Finished(String taskId, String rawTask, String resultJson) {
+    public record Report(String taskId, String rawTask, String resultJson) {
+        /** A final result (DONE, FAILED or CANCELLED) for the task whose in-flight text is {@code rawTask}. */
+        public static Report result(String taskId, String rawTask, String resultJson) {
+            return new Report(taskId, rawTask, resultJson);
+        }
+
+        /** A RUNNING notice: the task stays in flight. */
+        public static Report running(String taskId, String resultJson) {
+            return new Report(taskId, null, resultJson);
+        }
+
+        /** Whether this ends the task's stay in the in-flight list. */
+        public boolean isFinal() {
+            return rawTask != null;
+        }
     }
 
     /**
@@ -499,6 +526,76 @@ public final class TaskQueue {
             moves.add(Move.prepend(tasks.get(i).raw(), queue, tasks.get(i).payload()));
         }
         return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
+    }
+
+    /** Takes the text of a copy of a task out of a node's in-flight list (the agent runs the task once, for both). */
+    public void dropInflight(String nodeId, String raw) {
+        moveFromAnywhere(RedisKeys.nodeInflight(nodeId), List.of(Move.drop(raw)));
+    }
+
+    /**
+     * Sends every task in {@code list} to the head of {@code dest} to be placed again, keeping their
+     * order ahead of newer submissions, each as {@code again} rewrites it (a note, an attempt spent);
+     * an unreadable one goes to the dead-letter list, saying why. A task that has left the list
+     * meanwhile is skipped.
+     *
+     * @return how many were moved
+     */
+    public int requeueForPlacement(String list, String dest, UnaryOperator<TaskMessage> again) {
+        List<String> held = pending(list);
+        List<Move> moves = new ArrayList<>(held.size());
+        // Prepended from the newest back, so they keep their order.
+        for (int i = held.size() - 1; i >= 0; i--) {
+            String raw = held.get(i);
+            try {
+                moves.add(Move.prepend(raw, dest, Json.write(again.apply(Json.readTask(raw)))));
+            } catch (MalformedMessageException e) {
+                moves.add(Move.deadLetter(raw, deadLetterEntry(list, raw, e.getMessage())));
+            }
+        }
+        return moveFromAnywhere(list, moves);
+    }
+
+    /** The last {@code count} tasks queued on a node, oldest first. Reading is not moving: see {@link #transfer}. */
+    public List<String> lastQueued(String nodeId, int count) {
+        String queue = RedisKeys.nodeTasks(nodeId);
+        return redis.call(j -> j.lrange(queue, -count, -1));
+    }
+
+    /** What {@link #transfer} did. */
+    public enum Transfer {
+        MOVED,
+        /** The task had left the source queue (taken, or moved by someone else). */
+        TASK_GONE,
+        /** The destination node has stopped reporting: it gets nothing more. */
+        NODE_GONE
+    }
+
+    /**
+     * Moves one task queued on node {@code from} into node {@code to}'s queue by priority, as
+     * {@code payload}, only while {@code to} reports.
+     */
+    public Transfer transfer(String from, String to, String raw, String payload) {
+        if (moveFromAnywhere(RedisKeys.nodeTasks(from), List.of(Move.toNode(raw, to, payload))) == 1) {
+            return Transfer.MOVED;
+        }
+        return redis.call(j -> j.exists(RedisKeys.nodeStats(to))) ? Transfer.TASK_GONE : Transfer.NODE_GONE;
+    }
+
+    /** Adds to counters (a key per status and minute), each kept {@code keptSeconds} after its last count, in one round trip. */
+    public void count(Map<String, Long> counts, long keptSeconds) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        redis.call(j -> {
+            Pipeline p = j.pipelined();
+            counts.forEach((key, n) -> {
+                p.incrBy(key, n);
+                p.expire(key, keptSeconds);
+            });
+            p.sync();
+            return null;
+        });
     }
 
     /**
@@ -569,7 +666,7 @@ public final class TaskQueue {
         List<String> taken = redis.call(j -> PlainMoves.take(j, source, inflight, max));
         List<String> out = new ArrayList<>(taken.size());
         for (String v : taken) {
-            if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            if (v.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
                 moveFromAnywhere(inflight, List.of(Move.deadLetter(v, deadLetterEntry(source, v,
                         "message of " + v.length() + " characters; the limit is " + MAX_MESSAGE_BYTES + " bytes"))));
             } else {
