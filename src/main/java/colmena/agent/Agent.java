@@ -10,6 +10,8 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.install.Installation;
+import colmena.install.InstallationWatch;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
 import colmena.support.Outage;
@@ -17,6 +19,8 @@ import colmena.support.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -24,6 +28,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One node: reports its metrics every interval and runs the tasks placed on it. Starts the
@@ -77,7 +83,7 @@ public final class Agent {
     private Heartbeat heartbeat;
     private TaskLoop loop;
     private final List<Thread> threads = new ArrayList<>();
-    private colmena.install.InstallationWatch installation;
+    private InstallationWatch installation;
     private volatile boolean stopped;
     private volatile Runnable onLoginRefused = () -> { };
 
@@ -94,13 +100,13 @@ public final class Agent {
         return config.nodeId();
     }
 
-    private volatile java.util.function.BiConsumer<String, Throwable> vitalDeath = (name, e) -> { };
+    private volatile BiConsumer<String, Throwable> vitalDeath = (name, e) -> { };
 
     /**
      * What to do, beyond going offline, when the heartbeat, take or results thread dies (the
      * {@code agent} command exits the process, so it is seen offline and restarted).
      */
-    public void onVitalThreadDeath(java.util.function.BiConsumer<String, Throwable> action) {
+    public void onVitalThreadDeath(BiConsumer<String, Throwable> action) {
         this.vitalDeath = action;
     }
 
@@ -127,7 +133,7 @@ public final class Agent {
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
         heartbeat = new Heartbeat(sampler, nodes, redis.clock(), () -> loop == null ? 0 : loop.longRunning(),
-                () -> loop == null ? java.util.Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
+                () -> loop == null ? Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
                 this::loginRefused);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
@@ -139,12 +145,12 @@ public final class Agent {
         threads.add(Threads.startVital("colmena-take", loop, this::onVitalThreadDeath));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
-        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis);
+        installation = new InstallationWatch("Agent '" + config.nodeId() + "'", redis);
         installation.start();
     }
 
     /** The installation whose Redis this agent works in, as last read (null while none has stamped it). */
-    public colmena.install.Installation installation() {
+    public Installation installation() {
         return installation == null ? null : installation.state().installation();
     }
 
@@ -305,8 +311,8 @@ public final class Agent {
     static String defaultNodeId() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "node";
         }
         String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");

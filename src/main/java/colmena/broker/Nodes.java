@@ -3,10 +3,13 @@ package colmena.broker;
 import colmena.metrics.NodeStats;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,14 +95,14 @@ public final class Nodes {
         }
         return redis.call(j -> {
             Pipeline p = j.pipelined();
-            Map<String, Response<List<String>>> answers = new java.util.LinkedHashMap<>();
+            Map<String, Response<List<String>>> answers = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : tasksByNode.entrySet()) {
                 if (RedisKeys.isValidNodeId(e.getKey()) && !e.getValue().isEmpty()) {
                     answers.put(e.getKey(), p.hmget(RedisKeys.nodeProgress(e.getKey()), e.getValue().toArray(new String[0])));
                 }
             }
             p.sync();
-            Map<String, String> out = new java.util.HashMap<>();
+            Map<String, String> out = new HashMap<>();
             for (Map.Entry<String, Response<List<String>>> e : answers.entrySet()) {
                 List<String> ids = tasksByNode.get(e.getKey());
                 List<String> values = e.getValue().get();
@@ -149,7 +152,7 @@ public final class Nodes {
      */
     public void leave(String nodeId) {
         redis.call(j -> {
-            redis.clients.jedis.Transaction t = j.multi();
+            Transaction t = j.multi();
             t.psetex(RedisKeys.nodeLeft(nodeId), LEFT_KEPT_MS, Long.toString(System.currentTimeMillis()));
             t.del(RedisKeys.nodeStats(nodeId));
             t.exec();
@@ -251,12 +254,12 @@ public final class Nodes {
     /** Compact samples {@code [atMs, cpuPercent, memPercent, diskPercent]}, oldest first. */
     public List<double[]> history(String nodeId) {
         List<double[]> newestFirst = samples(redis.call(j -> j.lrange(RedisKeys.nodeHistory(nodeId), 0, -1)));
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /** The newest {@code count} samples of each node, newest first, in one round trip. */
-    public java.util.Map<String, List<double[]>> recent(List<String> nodeIds, int count) {
+    public Map<String, List<double[]>> recent(List<String> nodeIds, int count) {
         return redis.call(j -> {
             Pipeline p = j.pipelined();
             List<Response<List<String>>> responses = new ArrayList<>();
@@ -264,7 +267,7 @@ public final class Nodes {
                 responses.add(p.lrange(RedisKeys.nodeHistory(id), 0, count - 1));
             }
             p.sync();
-            java.util.Map<String, List<double[]>> out = new java.util.HashMap<>();
+            Map<String, List<double[]>> out = new HashMap<>();
             for (int i = 0; i < nodeIds.size(); i++) {
                 out.put(nodeIds.get(i), samples(responses.get(i).get()));
             }

@@ -1,6 +1,7 @@
 package colmena.coordinator;
 
 import colmena.store.DbErrors;
+import colmena.support.Outage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class DbWrites {
             failingSinceMs = System.currentTimeMillis();
         }
         String known = DbErrors.problem(e);
-        problem = known != null ? known : "unreachable (" + colmena.support.Outage.reason(e) + ")";
+        problem = known != null ? known : "unreachable (" + Outage.reason(e) + ")";
     }
 
     boolean failing() {

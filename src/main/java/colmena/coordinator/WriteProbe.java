@@ -4,6 +4,7 @@ import colmena.store.DbSession;
 import colmena.store.Durability;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * After a failed write, tells when the database takes writes again even if no task needs
@@ -32,7 +33,7 @@ final class WriteProbe {
     void write() throws SQLException {
         lastMs = System.currentTimeMillis();
         db.inTransaction(c -> {
-            try (java.sql.Statement s = c.createStatement()) {
+            try (Statement s = c.createStatement()) {
                 s.executeUpdate(TOUCH);
             }
             return null;
