@@ -26,8 +26,8 @@ import java.util.zip.GZIPOutputStream;
  * The node endpoints: list every known node with its metrics and alerts, one node with its
  * history, and drain, resume or forget a node. Every request is answered from one shared reading
  * of the nodes at most {@code maxAge} old, read ahead in the background (see {@link ReadAhead}):
- * with a thousand nodes a reading takes milliseconds and its JSON half a megabyte, which each
- * of many dashboards polling every 1.5 s would otherwise make again. A drain, resume or forget
+ * with many nodes a reading takes time and its JSON is large, which each of many polling
+ * dashboards would otherwise make again. A drain, resume or forget
  * made here is seen by the next request.
  */
 final class NodesApi {
@@ -38,8 +38,8 @@ final class NodesApi {
 
     /**
      * The nodes as read at one moment, with their alerts, and the whole {@code GET /api/nodes}
-     * answer as sent, plain and gzipped (a tenth of the size, for browsers: with many nodes the
-     * plain list is half a megabyte every 1.5 s per dashboard). Kept compact, since it outlives
+     * answer as sent, plain and gzipped (far smaller, for browsers: with many nodes the plain list
+     * is large, and every dashboard polls it). Kept compact, since it outlives
      * many requests: views are made from it when asked for.
      */
     record Reading(List<NodeView> nodes, Map<String, List<Alerts.Alert>> alerts, byte[] listJson, byte[] listGzip) {

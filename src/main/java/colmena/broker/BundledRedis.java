@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,6 +27,9 @@ import java.util.regex.Pattern;
  * so a plain restart loses nothing.
  */
 public final class BundledRedis implements AutoCloseable {
+    /** How long a started redis-server has to answer. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
     private final Process process;
     private final int port;
     private final Path dir;
@@ -46,7 +50,7 @@ public final class BundledRedis implements AutoCloseable {
      *
      * @param bind     address to listen on (127.0.0.1 unless other machines must reach it)
      * @param password required of clients, or null for none (then it must listen on loopback)
-     * @throws IOException when it cannot be started or does not answer within 10 s
+     * @throws IOException when it cannot be started or does not answer within {@link #START_TIMEOUT}
      */
     public static BundledRedis start(Source source, int port, String bind, String password, Path dir) throws IOException {
         return start(source, port, bind, password, dir, DEFAULT_MAXMEMORY);
@@ -109,7 +113,7 @@ public final class BundledRedis implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BundledRedis redis = new BundledRedis(p, port, dir, log);
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IOException("redis-server exited with code " + p.exitValue() + ": " + redis.logTail());
@@ -120,7 +124,7 @@ public final class BundledRedis implements AutoCloseable {
             sleep(50);
         }
         p.destroyForcibly();
-        throw new IOException("redis-server did not answer on port " + port + " within 10 s: " + redis.logTail());
+        throw new IOException("redis-server did not answer on port " + port + " within " + START_TIMEOUT.toSeconds() + " s: " + redis.logTail());
     }
 
     /** The server's version from {@code redis-server --version} ("... v=6.2.6 ..."); {0, 0} when unknown. */

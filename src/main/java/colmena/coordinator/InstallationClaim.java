@@ -71,8 +71,8 @@ final class InstallationClaim {
     }
 
     /**
-     * Reads the database's installation on a thread of its own: at start (again every 0.5 s until
-     * it answers), while it holds none (a new installation is on its way), and when Redis names
+     * Reads the database's installation on a thread of its own: at start (again on each pass of its
+     * loop until it answers), while it holds none (a new installation is on its way), and when Redis names
      * another installation (see the lease loop). Not every round: a read while H2's disk is full,
      * or just after, gets in the way of its recovery (HealthTruthTest). A failed read keeps the
      * last one. A database file deleted under the coordinator is noticed without a read.
