@@ -7,6 +7,7 @@ import colmena.broker.TaskQueue;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.Database;
+import colmena.support.Eventually;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +95,13 @@ public final class Cluster implements AutoCloseable {
     public Process startCoordinatorProcess(String name, String dbUrl) throws java.io.IOException {
         return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", name + ".log"),
                 List.of("-XX:+UseSerialGC", "-Xmx256m"), "coordinator", "--redis", redisUrl, "--db", dbUrl);
+    }
+
+    /** Waits until coordinator process {@code p} stands by: it is in the standby set, behind the lease's holder. */
+    public void awaitStandingBy(Process p) {
+        String pid = ":" + p.pid() + ":";
+        Eventually.within(Duration.ofSeconds(30), "coordinator process " + p.pid() + " standing by",
+                () -> redis.call(j -> j.zrange(RedisKeys.coordinatorStandby(), 0, -1)).stream().anyMatch(h -> h.contains(pid)));
     }
 
     /** Whether the node's stats key is there. */

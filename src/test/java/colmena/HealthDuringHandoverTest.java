@@ -48,7 +48,7 @@ class HealthDuringHandoverTest {
                 URI health = URI.create("http://127.0.0.1:" + port + "/api/health");
                 Eventually.within(Duration.ofSeconds(30), "the API answers", () -> status(health) == 200);
                 second = cluster.startCoordinatorProcess("handover-2", dbUrl);
-                Thread.sleep(2_000);
+                cluster.awaitStandingBy(second);
 
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
                 List<String> failures = Collections.synchronizedList(new ArrayList<>());

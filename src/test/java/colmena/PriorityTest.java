@@ -3,7 +3,6 @@ package colmena;
 import colmena.broker.Json;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
-import colmena.metrics.NodeStats;
 import colmena.support.Eventually;
 import colmena.task.TaskMessage;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,7 @@ class PriorityTest {
     void aNodesQueueHoldsHigherPrioritiesFirstAndEqualOnesInOrder() throws Exception {
         try (Cluster cluster = new Cluster()) {
             // A node that reports (for a minute) but runs nothing, so what is placed on it stays queued.
-            new Nodes(cluster.redis).beat(new NodeStats("still", "host", "Linux", 2, 5, 1, 4, 1, 4, 0, 0, 1, 2,
-                    60_000, System.currentTimeMillis()));
+            new Nodes(cluster.redis).beat(TestStats.small("still", "host", 5, 60_000, System.currentTimeMillis()));
             cluster.startCoordinator("least-loaded");
             List<String> order = new ArrayList<>();
             order.addAll(cluster.queue.submitNew("sleep", Map.of("ms", 1), 3, null, 0, 1));

@@ -115,7 +115,7 @@ class ReliabilityTest {
             Eventually.within(Duration.ofSeconds(30), "a leader", () -> cluster.redis.call(j -> j.exists(RedisKeys.leader())));
             Process second = cluster.startCoordinatorProcess("coordinator-2", dbUrl);
             try {
-                Thread.sleep(2_000);
+                cluster.awaitStandingBy(second);
                 String leader = cluster.redis.call(j -> j.get(RedisKeys.leader()));
                 Process leading = leader.contains(":" + first.pid() + ":") ? first : second;
                 Process standby = leading == first ? second : first;

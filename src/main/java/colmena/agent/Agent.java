@@ -2,8 +2,6 @@ package colmena.agent;
 
 import colmena.broker.Blobs;
 import colmena.broker.Json;
-import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
@@ -12,14 +10,17 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.install.Installation;
+import colmena.install.InstallationWatch;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
 import colmena.support.Outage;
 import colmena.support.Threads;
-import colmena.task.TaskMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -27,6 +28,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One node: reports its metrics every interval and runs the tasks placed on it. Starts the
@@ -80,7 +83,7 @@ public final class Agent {
     private Heartbeat heartbeat;
     private TaskLoop loop;
     private final List<Thread> threads = new ArrayList<>();
-    private colmena.install.InstallationWatch installation;
+    private InstallationWatch installation;
     private volatile boolean stopped;
     private volatile Runnable onLoginRefused = () -> { };
 
@@ -97,13 +100,13 @@ public final class Agent {
         return config.nodeId();
     }
 
-    private volatile java.util.function.BiConsumer<String, Throwable> vitalDeath = (name, e) -> { };
+    private volatile BiConsumer<String, Throwable> vitalDeath = (name, e) -> { };
 
     /**
      * What to do, beyond going offline, when the heartbeat, take or results thread dies (the
      * {@code agent} command exits the process, so it is seen offline and restarted).
      */
-    public void onVitalThreadDeath(java.util.function.BiConsumer<String, Throwable> action) {
+    public void onVitalThreadDeath(BiConsumer<String, Throwable> action) {
         this.vitalDeath = action;
     }
 
@@ -130,7 +133,7 @@ public final class Agent {
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
         heartbeat = new Heartbeat(sampler, nodes, redis.clock(), () -> loop == null ? 0 : loop.longRunning(),
-                () -> loop == null ? java.util.Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
+                () -> loop == null ? Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
                 this::loginRefused);
         nodes.rejoin(config.nodeId());
         heartbeat.beat();
@@ -142,12 +145,12 @@ public final class Agent {
         threads.add(Threads.startVital("colmena-take", loop, this::onVitalThreadDeath));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
                 sampler.cores(), Flags.format(config.interval()), redis.url());
-        installation = new colmena.install.InstallationWatch("Agent '" + config.nodeId() + "'", redis);
+        installation = new InstallationWatch("Agent '" + config.nodeId() + "'", redis);
         installation.start();
     }
 
     /** The installation whose Redis this agent works in, as last read (null while none has stamped it). */
-    public colmena.install.Installation installation() {
+    public Installation installation() {
         return installation == null ? null : installation.state().installation();
     }
 
@@ -185,25 +188,12 @@ public final class Agent {
      * own queue instead.
      */
     private void recoverInflight() {
-        String inflight = RedisKeys.nodeInflight(config.nodeId());
-        List<String> stale = queue.pending(inflight);
-        if (stale.isEmpty()) {
-            return;
-        }
         String note = config.nodeId() + " restarted at " + clock() + " while holding it";
-        List<Move> moves = new ArrayList<>();
-        for (int i = stale.size() - 1; i >= 0; i--) {
-            String raw = stale.get(i);
-            try {
-                TaskMessage again = Json.readTask(raw).movedAway(note);
-                String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.submitted();
-                moves.add(Move.prepend(raw, back, Json.write(again)));
-            } catch (MalformedMessageException e) {
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(inflight, raw, e.getMessage())));
-            }
+        String back = queue.isConfined() ? RedisKeys.nodeTasks(config.nodeId()) : RedisKeys.submitted();
+        int moved = queue.requeueForPlacement(RedisKeys.nodeInflight(config.nodeId()), back, t -> t.movedAway(note));
+        if (moved > 0) {
+            LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
         }
-        int moved = queue.moveFromAnywhere(inflight, moves);
-        LOG.info("{} tasks left from an earlier run of '{}' sent back to be placed again", moved, config.nodeId());
     }
 
     /**
@@ -232,7 +222,7 @@ public final class Agent {
             installation.stop();
         }
         try {
-            List<TaskLoop.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
+            List<HeldTasks.Unfinished> back = loop == null ? List.of() : loop.stop(config.grace());
             if (loop != null) {
                 loop.sender().stop();
             }
@@ -240,7 +230,7 @@ public final class Agent {
             if (!back.isEmpty()) {
                 try {
                     int n = queue.handBack(config.nodeId(), handBackMoves(back));
-                    long interrupted = back.stream().filter(TaskLoop.Unfinished::interrupted).count();
+                    long interrupted = back.stream().filter(HeldTasks.Unfinished::interrupted).count();
                     LOG.info("Handed back {} tasks to {}{}", n, RedisKeys.nodeTasks(config.nodeId()),
                             interrupted == 0 ? "" : " (" + interrupted + " of them interrupted after the grace period)");
                 } catch (RuntimeException e) {
@@ -268,11 +258,11 @@ public final class Agent {
      * The in-flight text of each unfinished task and what goes back to the queue in its place: the
      * same text for a task that never started, and for one stopped mid-run a note saying so.
      */
-    private List<TaskQueue.Returned> handBackMoves(List<TaskLoop.Unfinished> back) {
+    private List<TaskQueue.Returned> handBackMoves(List<HeldTasks.Unfinished> back) {
         String note = config.nodeId() + " stopped at " + clock() + " while running it: interrupted after the "
                 + Flags.format(config.grace()) + " grace period";
         List<TaskQueue.Returned> out = new ArrayList<>(back.size());
-        for (TaskLoop.Unfinished u : back) {
+        for (HeldTasks.Unfinished u : back) {
             out.add(new TaskQueue.Returned(u.raw(), u.interrupted() ? Json.write(u.task().noted(note)) : u.raw()));
         }
         return out;
@@ -321,8 +311,8 @@ public final class Agent {
     static String defaultNodeId() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "node";
         }
         String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");

@@ -8,6 +8,10 @@ import colmena.support.Outage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
 /** Writes the node's metrics to {@code node:<id>:stats} every interval. */
 final class Heartbeat implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
@@ -15,8 +19,8 @@ final class Heartbeat implements Runnable {
     private final NodeSampler sampler;
     private final Nodes nodes;
     private final RedisClock clock;
-    private final java.util.function.IntSupplier longRunning;
-    private final java.util.function.Supplier<java.util.Map<String, String>> progress;
+    private final IntSupplier longRunning;
+    private final Supplier<Map<String, String>> progress;
     private boolean hadProgress;
     private final long intervalMs;
     private final Outage redisOutage;
@@ -29,8 +33,8 @@ final class Heartbeat implements Runnable {
      * @param progress       what running tasks last said of their progress (see {@link Nodes#beat(NodeStats, java.util.Map)})
      * @param onLoginRefused told once, and the beats stop, when Redis refuses the node's credential
      */
-    Heartbeat(NodeSampler sampler, Nodes nodes, RedisClock clock, java.util.function.IntSupplier longRunning,
-              java.util.function.Supplier<java.util.Map<String, String>> progress, long intervalMs, Outage redisOutage,
+    Heartbeat(NodeSampler sampler, Nodes nodes, RedisClock clock, IntSupplier longRunning,
+              Supplier<Map<String, String>> progress, long intervalMs, Outage redisOutage,
               Runnable onLoginRefused) {
         this.progress = progress;
         this.sampler = sampler;
@@ -46,7 +50,7 @@ final class Heartbeat implements Runnable {
     NodeStats beat() {
         clock.sync();
         NodeStats stats = sampler.sample().withAgent(longRunning.getAsInt(), clock.offsetMs(), clock.now());
-        java.util.Map<String, String> now = progress.get();
+        Map<String, String> now = progress.get();
         synchronized (this) {
             // Once stopped, nothing more is written: the agent leaves next, and a beat sampled
             // before the stop and written after its leaving would show it online again.

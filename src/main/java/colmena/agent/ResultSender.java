@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Sends finished tasks to {@code results:queue} in batches. While Redis is away the results wait
@@ -24,29 +23,25 @@ final class ResultSender implements Runnable {
     private final String nodeId;
     private final TaskQueue queue;
     private final Outage redisOutage;
-    private final Supplier<List<TaskQueue.Finished>> runningNotices;
-    private final java.util.function.Consumer<List<TaskQueue.Finished>> onSent;
-    private final BlockingQueue<TaskQueue.Finished> waiting = new LinkedBlockingQueue<>(CAPACITY);
-    private final List<TaskQueue.Finished> batch = new ArrayList<>();
+    private final HeldTasks held;
+    private final BlockingQueue<TaskQueue.Report> waiting = new LinkedBlockingQueue<>(CAPACITY);
+    private final List<TaskQueue.Report> batch = new ArrayList<>();
     private volatile boolean running = true;
-    private volatile boolean idle = true;
 
     /**
-     * @param runningNotices RUNNING notices due now, asked for on every pass
-     * @param onSent         told of each batch once it is in Redis (its tasks have left the in-flight list)
+     * @param held asked for the RUNNING notices due on every pass, and told of each batch once it
+     *             is in Redis (its finished tasks have left the in-flight list)
      */
-    ResultSender(String nodeId, TaskQueue queue, Outage redisOutage, Supplier<List<TaskQueue.Finished>> runningNotices,
-                 java.util.function.Consumer<List<TaskQueue.Finished>> onSent) {
+    ResultSender(String nodeId, TaskQueue queue, Outage redisOutage, HeldTasks held) {
         this.nodeId = nodeId;
         this.queue = queue;
         this.redisOutage = redisOutage;
-        this.runningNotices = runningNotices;
-        this.onSent = onSent;
+        this.held = held;
     }
 
     /** Queues a result for sending; blocks while {@link #CAPACITY} results already wait. */
     void send(String rawTask, TaskResult result) throws InterruptedException {
-        waiting.put(new TaskQueue.Finished(result.id(), rawTask, Json.write(result)));
+        waiting.put(TaskQueue.Report.result(result.id(), rawTask, Json.write(result)));
     }
 
     @Override
@@ -54,26 +49,24 @@ final class ResultSender implements Runnable {
         while (running || !waiting.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
-                    TaskQueue.Finished first = waiting.poll(50, TimeUnit.MILLISECONDS);
+                    TaskQueue.Report first = waiting.poll(50, TimeUnit.MILLISECONDS);
                     if (first != null) {
                         batch.add(first);
                         waiting.drainTo(batch, BATCH - 1);
                     }
-                    batch.addAll(runningNotices.get());
+                    batch.addAll(held.runningNotices());
                 }
                 if (batch.isEmpty()) {
-                    idle = true;
                     continue;
                 }
-                idle = false;
                 int finals = 0;
-                for (TaskQueue.Finished f : batch) {
-                    if (f.rawTask() != null) {
+                for (TaskQueue.Report r : batch) {
+                    if (r.isFinal()) {
                         finals++;
                     }
                 }
                 queue.finish(nodeId, batch, finals);
-                onSent.accept(List.copyOf(batch));
+                held.onSent(List.copyOf(batch));
                 batch.clear();
                 redisOutage.ok();
             } catch (InterruptedException e) {
@@ -91,10 +84,6 @@ final class ResultSender implements Runnable {
     /** Results not yet sent (after a stop while Redis was away). */
     int unsent() {
         return waiting.size() + batch.size();
-    }
-
-    boolean isIdle() {
-        return idle && waiting.isEmpty();
     }
 
     void stop() {

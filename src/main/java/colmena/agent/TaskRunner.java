@@ -10,6 +10,7 @@ import colmena.task.TaskType;
 import colmena.task.TaskTypes;
 
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one task and says how it went. Whatever the task does (bad parameters, an exception, too
@@ -31,7 +32,7 @@ public final class TaskRunner {
      * @param progress where the task's progress reports are kept
      */
     public static TaskResult run(TaskMessage task, String nodeId, long timeoutMs, BlobSource blobs,
-                                 java.util.function.LongSupplier clock, TaskContext.Progress progress)
+                                 LongSupplier clock, TaskContext.Progress progress)
             throws InterruptedException {
         long startedAtMs = clock.getAsLong();
         long t0 = System.nanoTime();

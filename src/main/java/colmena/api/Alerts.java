@@ -1,5 +1,7 @@
 package colmena.api;
 
+import colmena.metrics.NodeStats;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ final class Alerts {
      * decimal; so a node whose figures are all at least {@link #MARGIN} under their thresholds has
      * none, and its samples need not be read. (A figure that is not a number may.)
      */
-    boolean mayAlert(colmena.metrics.NodeStats s) {
+    boolean mayAlert(NodeStats s) {
         return s != null && !(s.cpuPercent() <= cpuPercent - MARGIN && s.memPercent() <= memPercent - MARGIN
                 && s.diskPercent() <= diskPercent - MARGIN);
     }

@@ -1,12 +1,17 @@
 package colmena.api;
 
+import colmena.auth.Passwords;
 import colmena.broker.Blobs;
+import colmena.broker.NodeCredentials;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
+import colmena.config.UsageException;
+import colmena.install.InstallationStore;
+import colmena.install.InstallationWatch;
 import colmena.store.ConnectionPool;
 import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
@@ -25,9 +30,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +85,7 @@ public final class ApiServer {
                     "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request")));
 
     private static List<Option> withWebSecurity(List<Option> options) {
-        List<Option> all = new java.util.ArrayList<>(options);
+        List<Option> all = new ArrayList<>(options);
         all.addAll(WebSecurity.OPTIONS);
         return List.copyOf(all);
     }
@@ -89,7 +98,7 @@ public final class ApiServer {
         public static Config from(Flags flags) {
             String db = flags.string("db");
             if (db == null) {
-                db = Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
+                db = Database.defaultUrl(Path.of(flags.string("data-dir")));
             }
             return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
                     flags.integer("port", 0, 65_535), flags.string("bind"),
@@ -113,9 +122,9 @@ public final class ApiServer {
 
         private static String adminPassword(Flags flags) {
             String p = flags.string("admin-password");
-            if (p != null && p.length() < colmena.auth.UserStore.MIN_PASSWORD) {
-                throw new colmena.config.UsageException(flags.source("admin-password") + ": must be at least "
-                        + colmena.auth.UserStore.MIN_PASSWORD + " characters");
+            if (p != null && p.length() < UserStore.MIN_PASSWORD) {
+                throw new UsageException(flags.source("admin-password") + ": must be at least "
+                        + UserStore.MIN_PASSWORD + " characters");
             }
             return p;
         }
@@ -162,9 +171,9 @@ public final class ApiServer {
     private final ConnectionPool connections;
     private final String generatedAdminPassword;
     private final Router router;
-    private final colmena.install.InstallationWatch installation;
+    private final InstallationWatch installation;
     private final Tls tls;
-    private final java.nio.file.Path firstPasswordFile;
+    private final Path firstPasswordFile;
 
     /**
      * Makes the server (not yet listening). With login on, an {@code admin} account is made if
@@ -172,12 +181,12 @@ public final class ApiServer {
      *
      * @throws java.sql.SQLException when the admin account cannot be made
      */
-    public ApiServer(Config config, Redis redis, Database database) throws IOException, java.sql.SQLException {
+    public ApiServer(Config config, Redis redis, Database database) throws IOException, SQLException {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.
         System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
         System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
         // Answers go out as soon as they are written: without it, the last part of an answer can wait
-        // for the client's delayed acknowledgement (40 ms on Linux), as a gzipped node list did.
+        // for the client's delayed acknowledgement.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         config.checked();
         this.firstPasswordFile = config.web().dataDir().resolve(FIRST_PASSWORD_FILE);
@@ -201,11 +210,11 @@ public final class ApiServer {
         this.quickPool = new ThreadPoolExecutor(QUICK_HANDLER_THREADS, QUICK_HANDLER_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http-quick", true),
                 new ThreadPoolExecutor.AbortPolicy());
-        this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
-        this.installation = new colmena.install.InstallationWatch("API", redis, database.shortName(),
-                () -> connections.inTransaction(colmena.install.InstallationStore::read));
+        this.installation = new InstallationWatch("API", redis, database.shortName(),
+                () -> connections.inTransaction(InstallationStore::read));
         UserStore users = new UserStore(connections);
         this.generatedAdminPassword = config.noAuth() ? null : ensureAdmin(users, config.adminPassword());
         if (config.noAuth()) {
@@ -223,7 +232,7 @@ public final class ApiServer {
      * with none and no admin yet, {@code admin} is made with a random password, returned to be
      * printed once. Only its hash is stored.
      */
-    private static String ensureAdmin(UserStore users, String configured) throws java.sql.SQLException {
+    private static String ensureAdmin(UserStore users, String configured) throws SQLException {
         if (configured != null) {
             users.put("admin", Role.ADMIN, configured);
             users.audit("system", "admin_password_set", "admin", null, "from --admin-password / COLMENA_ADMIN_PASSWORD");
@@ -232,7 +241,7 @@ public final class ApiServer {
         if (users.adminCount() > 0) {
             return null;
         }
-        String password = colmena.auth.Passwords.readable();
+        String password = Passwords.readable();
         users.put("admin", Role.ADMIN, password);
         users.audit("system", "user_created", "admin", null, "first start: random password printed once");
         return password;
@@ -245,7 +254,7 @@ public final class ApiServer {
     public static final String FIRST_PASSWORD_FILE = "admin-password.txt";
 
     /** The file {@link #FIRST_PASSWORD_FILE} of this server's data folder. */
-    public java.nio.file.Path firstPasswordFile() {
+    public Path firstPasswordFile() {
         return firstPasswordFile;
     }
 
@@ -254,14 +263,14 @@ public final class ApiServer {
         return generatedAdminPassword;
     }
 
-    private Router routes(Config config, Redis redis, UserStore users, Database database) throws java.sql.SQLException {
+    private Router routes(Config config, Redis redis, UserStore users, Database database) throws SQLException {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
         Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
         AuditTrail audit = new AuditTrail(users);
         Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
         AuthApi authApi = new AuthApi(auth, users, audit, firstPasswordFile);
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        NodeCredentialsApi pcs = new NodeCredentialsApi(new colmena.broker.NodeCredentials(redis), config.redisUrl(), audit);
+        NodeCredentialsApi pcs = new NodeCredentialsApi(new NodeCredentials(redis), config.redisUrl(), audit);
         Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
         TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit,
                 config.maxUnplaced());
@@ -342,7 +351,7 @@ public final class ApiServer {
     }
 
     /** The keystore served from, or null without TLS. */
-    public java.nio.file.Path tlsKeystore() {
+    public Path tlsKeystore() {
         return tls == null ? null : tls.keystore();
     }
 

@@ -9,11 +9,14 @@ import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import com.sun.net.httpserver.HttpExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * slowed down; passwords are checked against salted PBKDF2 hashes only.
  */
 final class Auth {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Auth.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
     static final String COOKIE = "colmena_session";
     /** A Basic login that succeeded is trusted this long without hashing the password again. */
     private static final long BASIC_CACHE_MS = 60_000;
@@ -79,10 +82,6 @@ final class Auth {
 
     boolean isOpen() {
         return open;
-    }
-
-    Duration sessionTtl() {
-        return sessionTtl;
     }
 
     /**
@@ -327,7 +326,7 @@ final class Auth {
     }
 
     static String cookie(HttpExchange ex, String name) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String part : header.split(";")) {
                 String p = part.trim();
                 if (p.startsWith(name + "=")) {

@@ -6,7 +6,12 @@ import colmena.auth.Role;
 import colmena.auth.UserStore;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,9 +21,9 @@ final class AuthApi {
     private final UserStore users;
     private final AuditTrail audit;
 
-    private final java.nio.file.Path firstPasswordFile;
+    private final Path firstPasswordFile;
 
-    AuthApi(Auth auth, UserStore users, AuditTrail audit, java.nio.file.Path firstPasswordFile) {
+    AuthApi(Auth auth, UserStore users, AuditTrail audit, Path firstPasswordFile) {
         this.auth = auth;
         this.users = users;
         this.audit = audit;
@@ -43,11 +48,11 @@ final class AuthApi {
     /** The first-start password file has served once the admin has logged in: it goes (best effort, logged). */
     private void forgetFirstPassword() {
         try {
-            if (firstPasswordFile != null && java.nio.file.Files.deleteIfExists(firstPasswordFile)) {
-                org.slf4j.LoggerFactory.getLogger(AuthApi.class).info("The admin has logged in: {} deleted", firstPasswordFile);
+            if (firstPasswordFile != null && Files.deleteIfExists(firstPasswordFile)) {
+                LoggerFactory.getLogger(AuthApi.class).info("The admin has logged in: {} deleted", firstPasswordFile);
             }
-        } catch (java.io.IOException e) {
-            org.slf4j.LoggerFactory.getLogger(AuthApi.class).warn("Could not delete {} ({}); delete it by hand",
+        } catch (IOException e) {
+            LoggerFactory.getLogger(AuthApi.class).warn("Could not delete {} ({}); delete it by hand",
                     firstPasswordFile, e.getMessage());
         }
     }
@@ -114,7 +119,7 @@ final class AuthApi {
             throw field("name must be 1 to 100 characters", "name");
         }
         Role role = role(body);
-        java.time.Instant expiresAt = expiry(body);
+        Instant expiresAt = expiry(body);
         String token = "colmena_" + Passwords.secret(32);
         long id = users.addToken(name, r.principal().user(), role, Passwords.sha256(token), expiresAt);
         audit.record(r, "token_created", name, "role " + role.label() + ", id " + id
@@ -132,7 +137,7 @@ final class AuthApi {
     static final int MAX_TOKEN_DAYS = 3_650;
 
     /** {@code "expiresInDays": N} (optional; absent or null: the token lasts until revoked). */
-    private static java.time.Instant expiry(JsonObject body) {
+    private static Instant expiry(JsonObject body) {
         JsonElement e = body.get("expiresInDays");
         if (e == null || e.isJsonNull()) {
             return null;
@@ -147,7 +152,7 @@ final class AuthApi {
             throw field("expiresInDays must be a number of days from 1 second (0.0000116) to " + MAX_TOKEN_DAYS + ", got " + e,
                     "expiresInDays");
         }
-        return java.time.Instant.now().plusMillis((long) (days * 86_400_000L));
+        return Instant.now().plusMillis((long) (days * 86_400_000L));
     }
 
     /** {@code DELETE /api/tokens/{id}} */

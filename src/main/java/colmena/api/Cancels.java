@@ -6,6 +6,7 @@ import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,9 @@ final class Cancels {
 
     Outcome request(Request r, List<String> ids) throws SQLException {
         Map<String, TaskHistoryStore.TaskState> rows = db.use(c -> store.states(c, ids));
-        List<String> cancelling = new java.util.ArrayList<>();
+        List<String> cancelling = new ArrayList<>();
         Map<String, String> finished = new LinkedHashMap<>();
-        List<String> unknown = new java.util.ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         for (String id : ids) {
             TaskHistoryStore.TaskState row = rows.get(id);
             if (row == null) {

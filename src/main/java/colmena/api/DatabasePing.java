@@ -1,6 +1,7 @@
 package colmena.api;
 
 import colmena.store.ConnectionPool;
+import colmena.support.Threads;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,7 @@ final class DatabasePing {
 
     private final ConnectionPool db;
     private final ThreadPoolExecutor thread = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), colmena.support.Threads.named("colmena-db-ping", true));
+            new LinkedBlockingQueue<>(), Threads.named("colmena-db-ping", true));
     private CompletableFuture<Boolean> current;
     private long startedNanos;
 

@@ -1,9 +1,11 @@
 package colmena.api;
 
+import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.install.Installation;
 import colmena.install.InstallationStore;
 import colmena.install.InstallationWatch;
+import colmena.install.Stamp;
 import colmena.store.ConnectionPool;
 import com.google.gson.JsonElement;
 
@@ -19,9 +21,9 @@ final class InstallationApi {
     private final InstallationWatch watch;
     private final ConnectionPool db;
     private final AuditTrail audit;
-    private final colmena.broker.Redis redis;
+    private final Redis redis;
 
-    InstallationApi(InstallationWatch watch, colmena.broker.Redis redis, ConnectionPool db, AuditTrail audit) {
+    InstallationApi(InstallationWatch watch, Redis redis, ConnectionPool db, AuditTrail audit) {
         this.redis = redis;
         this.watch = watch;
         this.db = db;
@@ -64,7 +66,7 @@ final class InstallationApi {
         if (renamed == null) {
             throw new ApiException(409, "no installation yet: start a coordinator first, it makes one");
         }
-        colmena.install.Stamp.rename(redis, renamed);
+        Stamp.rename(redis, renamed);
         audit.record(r, "installation_rename", renamed.id(), wanted);
         watch.check(true);
         return describe();

@@ -9,6 +9,7 @@ import colmena.jobs.FaceJobs;
 import colmena.jobs.FilterJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
+import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
 import colmena.task.BlobSource;
 import colmena.vision.DetectParams;
@@ -48,10 +49,10 @@ final class JobsApi {
     private final JobView view;
     private final AuditTrail audit;
     private final Cancels cancels;
-    private final colmena.jobs.JobStore store;
+    private final JobStore store;
 
     JobsApi(Blobs blobs, FaceJobs jobs, FilterJobs filterJobs, JobView view, AuditTrail audit, Cancels cancels,
-            colmena.jobs.JobStore store) {
+            JobStore store) {
         this.cancels = cancels;
         this.store = store;
         this.blobs = blobs;

@@ -14,9 +14,12 @@ import com.google.gson.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code GET /metrics}: what the dashboard shows, in the Prometheus text format, for a Prometheus
@@ -99,7 +102,7 @@ final class MetricsApi {
     }
 
     private static void gauge(PromText out, List<NodeView> views, String name, String help,
-                              java.util.function.ToDoubleFunction<NodeStats> value) {
+                              ToDoubleFunction<NodeStats> value) {
         PromText.Family f = out.family(name, "gauge", help);
         for (NodeView v : views) {
             if (v.stats() != null) {
@@ -181,8 +184,8 @@ final class MetricsApi {
     private void requestMetrics(PromText out) {
         PromText.Family count = out.family("colmena_api_requests_total", "counter",
                 "requests this API has answered, by method, route and status code");
-        var sorted = new java.util.TreeMap<RequestMetrics.Key, LongAdder>(
-                java.util.Comparator.comparing((RequestMetrics.Key k) -> k.route()).thenComparing(RequestMetrics.Key::method)
+        var sorted = new TreeMap<RequestMetrics.Key, LongAdder>(
+                Comparator.comparing((RequestMetrics.Key k) -> k.route()).thenComparing(RequestMetrics.Key::method)
                         .thenComparingInt(RequestMetrics.Key::status));
         sorted.putAll(requests.counts());
         for (Map.Entry<RequestMetrics.Key, LongAdder> e : sorted.entrySet()) {
@@ -191,7 +194,7 @@ final class MetricsApi {
         }
         PromText.Family durations = out.family("colmena_api_request_duration_seconds", "histogram",
                 "how long this API took to answer, by route");
-        for (Map.Entry<String, LatencyHistogram> e : new java.util.TreeMap<>(requests.durations()).entrySet()) {
+        for (Map.Entry<String, LatencyHistogram> e : new TreeMap<>(requests.durations()).entrySet()) {
             LatencyHistogram.Snapshot s = e.getValue().snapshot();
             durations.histogram(PromText.cumulative(s.buckets()), s.sumNs() / 1e9, "route", e.getKey());
         }

@@ -1,25 +1,33 @@
 package colmena.api;
 
+import colmena.broker.Json;
 import colmena.broker.NodeView;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 import colmena.metrics.NodeStats;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The node endpoints: list every known node with its metrics and alerts, one node with its
  * history, and drain, resume or forget a node. Every request is answered from one shared reading
  * of the nodes at most {@code maxAge} old, read ahead in the background (see {@link ReadAhead}):
- * with a thousand nodes a reading takes milliseconds and its JSON half a megabyte, which each
- * of many dashboards polling every 1.5 s would otherwise make again. A drain, resume or forget
+ * with many nodes a reading takes time and its JSON is large, which each of many polling
+ * dashboards would otherwise make again. A drain, resume or forget
  * made here is seen by the next request.
  */
 final class NodesApi {
@@ -30,8 +38,8 @@ final class NodesApi {
 
     /**
      * The nodes as read at one moment, with their alerts, and the whole {@code GET /api/nodes}
-     * answer as sent, plain and gzipped (a tenth of the size, for browsers: with many nodes the
-     * plain list is half a megabyte every 1.5 s per dashboard). Kept compact, since it outlives
+     * answer as sent, plain and gzipped (far smaller, for browsers: with many nodes the plain list
+     * is large, and every dashboard polls it). Kept compact, since it outlives
      * many requests: views are made from it when asked for.
      */
     record Reading(List<NodeView> nodes, Map<String, List<Alerts.Alert>> alerts, byte[] listJson, byte[] listGzip) {
@@ -76,7 +84,7 @@ final class NodesApi {
             Map<String, List<double[]>> recent = nodes.recent(ids, LIST_HISTORY_SAMPLES);
             for (Map<String, Object> n : out) {
                 List<double[]> samples = new ArrayList<>(recent.getOrDefault((String) n.get("id"), List.of()));
-                java.util.Collections.reverse(samples);
+                Collections.reverse(samples);
                 n.put("history", samples);
             }
         }
@@ -131,7 +139,7 @@ final class NodesApi {
         }
         Map<String, List<double[]>> recent = watched.isEmpty() ? Map.of()
                 : nodes.recent(watched, alerts.samplesNeeded(interval));
-        Map<String, List<Alerts.Alert>> raised = new java.util.HashMap<>();
+        Map<String, List<Alerts.Alert>> raised = new HashMap<>();
         List<Map<String, Object>> out = new ArrayList<>(all.size());
         for (NodeView v : all) {
             List<Alerts.Alert> a = v.online() ? alerts.of(v.id(), recent.getOrDefault(v.id(), List.of())) : List.of();
@@ -144,22 +152,22 @@ final class NodesApi {
         body.put("serverTime", at);
         body.put("nodes", out);
         StringBuilder text = new StringBuilder(1_024 + 600 * out.size());
-        colmena.broker.Json.API.toJson(body, text);
+        Json.API.toJson(body, text);
         byte[] json = text.toString().getBytes(StandardCharsets.UTF_8);
         return new Reading(List.copyOf(all), Map.copyOf(raised), json, gzip(json));
     }
 
     /** Gzipped quickly: the list is written a few times a second, and its text repeats itself anyway. */
     static byte[] gzip(byte[] bytes) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 8 + 64);
-        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 8_192) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 8 + 64);
+        try (GZIPOutputStream z = new GZIPOutputStream(out, 8_192) {
             {
-                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                def.setLevel(Deflater.BEST_SPEED);
             }
         }) {
             z.write(bytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // not from memory
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from memory
         }
         return out.toByteArray();
     }

@@ -1,5 +1,6 @@
 package colmena.api;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -114,7 +115,7 @@ final class PromText {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return java.math.BigDecimal.valueOf(v).toPlainString(); // 0.0005, not 5.0E-4
+        return BigDecimal.valueOf(v).toPlainString(); // 0.0005, not 5.0E-4
     }
 
     /**

@@ -1,5 +1,6 @@
 package colmena.api;
 
+import colmena.auth.Principal;
 import colmena.broker.Json;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** One request as a handler sees it: path parameters, query parameters and a size-limited body. */
@@ -20,17 +22,17 @@ final class Request {
 
     private final HttpExchange exchange;
     private final Map<String, String> pathParams;
-    private final colmena.auth.Principal principal;
+    private final Principal principal;
     private Map<String, String> query;
 
-    Request(HttpExchange exchange, Map<String, String> pathParams, colmena.auth.Principal principal) {
+    Request(HttpExchange exchange, Map<String, String> pathParams, Principal principal) {
         this.exchange = exchange;
         this.pathParams = pathParams;
         this.principal = principal;
     }
 
     /** Who is calling; null on endpoints open to anyone. */
-    colmena.auth.Principal principal() {
+    Principal principal() {
         return principal;
     }
 
@@ -61,7 +63,7 @@ final class Request {
     JsonObject jsonBody() throws IOException {
         byte[] body = bodyBytes();
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             // A plain HTML form cannot send this type, so no other site's page can post JSON here.
             throw new ApiException(415, "send the body as JSON with Content-Type: application/json (got "
                     + (type == null ? "none" : type) + "); with curl: -H 'Content-Type: application/json'");

@@ -1,8 +1,11 @@
 package colmena.api;
 
+import colmena.broker.Json;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * An answer that is not plain 200 JSON: another status, another type, or a body written as a
@@ -17,7 +20,7 @@ record Response(int status, String contentType, String disposition, byte[] bytes
     }
 
     static Response json(int status, Object value) {
-        byte[] bytes = colmena.broker.Json.API.toJson(value).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Json.API.toJson(value).getBytes(StandardCharsets.UTF_8);
         return new Response(status, "application/json; charset=utf-8", null, bytes, null, null);
     }
 
@@ -36,13 +39,13 @@ record Response(int status, String contentType, String disposition, byte[] bytes
         }
         for (String part : acceptEncoding.split(",")) {
             String[] pieces = part.split(";");
-            String name = pieces[0].trim().toLowerCase(java.util.Locale.ROOT);
+            String name = pieces[0].trim().toLowerCase(Locale.ROOT);
             if (!name.equals("gzip") && !name.equals("*")) {
                 continue;
             }
             boolean refused = false;
             for (int i = 1; i < pieces.length; i++) {
-                String param = pieces[i].trim().toLowerCase(java.util.Locale.ROOT);
+                String param = pieces[i].trim().toLowerCase(Locale.ROOT);
                 if (param.startsWith("q=")) {
                     try {
                         refused = Double.parseDouble(param.substring(2).trim()) <= 0;

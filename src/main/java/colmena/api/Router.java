@@ -10,6 +10,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,14 +58,14 @@ final class Router implements HttpHandler {
     /** The exchange attribute naming the route a request matched, for {@link #metrics}. */
     private static final String ROUTE = "colmena.route";
     /** Why the API must not serve now (its database and Redis belong to different installations), or null. */
-    private java.util.function.Supplier<String> refusal = () -> null;
+    private Supplier<String> refusal = () -> null;
 
     Router(Auth auth) {
         this.auth = auth;
     }
 
     /** Every endpoint but {@code /api/health} answers 503 with the reason while {@code refusal} gives one. */
-    Router refuseWhile(java.util.function.Supplier<String> refusal) {
+    Router refuseWhile(Supplier<String> refusal) {
         this.refusal = refusal;
         return this;
     }
@@ -226,8 +229,8 @@ final class Router implements HttpHandler {
         }
         if (p.bySession() && !r.method().equals("GET")) {
             String sent = ex.getRequestHeaders().getFirst("X-CSRF-Token");
-            if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    p.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                    p.csrf().getBytes(StandardCharsets.UTF_8))) {
                 throw new ApiException(403, "missing or wrong X-CSRF-Token: this request did not come from the dashboard");
             }
         }

@@ -1,7 +1,9 @@
 package colmena.api;
 
+import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskStatus;
@@ -71,7 +73,7 @@ final class SummaryApi {
         }
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = colmena.broker.Json.GSON.fromJson(raw, Map.class);
+            Map<String, Object> m = Json.GSON.fromJson(raw, Map.class);
             m.remove("sinceStart");
             return m;
         } catch (RuntimeException e) {
@@ -182,8 +184,8 @@ final class SummaryApi {
 
     /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */
     Object deadLetters(Request r) {
-        int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, colmena.broker.TaskQueue.DEAD_LETTER_MAX);
-        colmena.broker.TaskQueue queue = new colmena.broker.TaskQueue(redis);
+        int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, TaskQueue.DEAD_LETTER_MAX);
+        TaskQueue queue = new TaskQueue(redis);
         return Map.of("deadLetters", queue.deadLetters(limit), "total", queue.length(RedisKeys.deadLetter()));
     }
 

@@ -3,6 +3,8 @@ package colmena.api;
 import colmena.auth.Passwords;
 import colmena.support.OwnerOnly;
 
+import java.nio.file.NoSuchFileException;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -99,7 +101,7 @@ record Tls(SSLContext context, X509Certificate certificate, Path keystore, boole
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, null);
             return new Tls(ctx, x509, keystore, made);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new TlsException("--tls-keystore: no file " + keystore);
         } catch (IOException e) {
             // PKCS12 reports a wrong password as an IOException whose cause is an UnrecoverableKeyException.
@@ -112,7 +114,7 @@ record Tls(SSLContext context, X509Certificate certificate, Path keystore, boole
 
     /** Runs the JDK's keytool: a self-signed certificate for ten years, named for every way this machine is reached. */
     private static void makeSelfSigned(Path keystore, String password, Set<String> names) throws IOException {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", windows ? "keytool.exe" : "keytool");
         if (!Files.isExecutable(keytool)) {
             throw new TlsException("no keytool in " + keytool.getParent() + " to make a certificate with; make a PKCS#12 "

@@ -3,6 +3,8 @@ package colmena.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 
 /** The API as a logged-in admin would use it: HTTP/1.1, Basic credentials on every request. */
 final class ApiUser {
@@ -49,11 +52,11 @@ final class ApiUser {
                 if (get("/api/health").statusCode() == 200) {
                     return;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new java.io.IOException("the API did not answer within " + timeout.toSeconds() + " s");
+                throw new IOException("the API did not answer within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(200);
         }
@@ -79,9 +82,9 @@ final class ApiUser {
         return new long[]{plain.length, compressed ? gz.body().length : gzipped(plain), ns, samples};
     }
 
-    private static long gzipped(byte[] bytes) throws java.io.IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+    private static long gzipped(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
             z.write(bytes);
         }
         return out.size();

@@ -6,8 +6,10 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.metrics.NodeStats;
 import colmena.support.Threads;
+import colmena.task.TaskIds;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.sun.management.OperatingSystemMXBean;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -122,7 +124,7 @@ final class BenchApi {
     /** This process's CPU time and the machine's load average at one moment. */
     private record Usage(long cpuNs, long wallNs, double loadAverage) {
         static Usage now() {
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             return new Usage(os.getProcessCpuTime(), System.nanoTime(), os.getSystemLoadAverage());
         }
     }
@@ -173,7 +175,7 @@ final class BenchApi {
                 long submittedMs = nowMs - spanMs + spanMs * i / Math.max(1, rows);
                 long startedMs = submittedMs + r.nextInt(200);
                 long durationMs = 5 + r.nextInt(3_000);
-                ps.setString(1, colmena.task.TaskIds.next());
+                ps.setString(1, TaskIds.next());
                 ps.setString(2, nodeIds[r.nextInt(nodeCount)]);
                 ps.setString(3, TYPES[type]);
                 ps.setString(4, PARAMS[type]);

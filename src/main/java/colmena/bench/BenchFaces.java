@@ -2,6 +2,7 @@ package colmena.bench;
 
 import colmena.broker.Blobs;
 import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.jobs.FaceJobs;
@@ -122,7 +123,7 @@ final class BenchFaces {
                 awaitUp(lab, agents);
                 Blobs blobs = new Blobs(lab.redis);
                 JobStore store = new JobStore(lab.db);
-                FaceJobs jobs = new FaceJobs(blobs, new colmena.broker.TaskQueue(lab.redis), store);
+                FaceJobs jobs = new FaceJobs(blobs, new TaskQueue(lab.redis), store);
                 JobView view = new JobView(store, blobs);
                 double whole = best(rounds, () -> job(jobs, view, blobs, set));
                 double alone = best(rounds, () -> job(jobs, view, blobs, List.of(big)));

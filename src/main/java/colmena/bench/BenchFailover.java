@@ -8,8 +8,10 @@ import colmena.config.Option;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.support.Launcher;
+import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,7 +86,7 @@ final class BenchFailover {
             Thread.sleep(interval.toMillis() + 300); // the coordinator has seen both
             List<String> tasks = new ArrayList<>();
             for (int i = 0; i < TASKS_PER_RUN; i++) {
-                tasks.add(Json.write(TaskMessage.submit(colmena.task.TaskIds.next(), "sleep", Map.of("ms", TASK_MS),
+                tasks.add(Json.write(TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", TASK_MS),
                         System.currentTimeMillis(), null)));
             }
             new TaskQueue(lab.redis).submit(tasks);
@@ -164,7 +166,7 @@ final class BenchFailover {
                 rs.next();
                 return rs.getLong(1);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return -1;
         }
     }

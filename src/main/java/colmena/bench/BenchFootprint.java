@@ -45,7 +45,7 @@ final class BenchFootprint {
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
                 double cpu = (cpuTicks(agent.pid()) - ticks0) / (double) clockTicks() / wall * 100;
-                long samples = lab.redis.call(j -> j.llen(colmena.broker.RedisKeys.nodeHistory("idle")));
+                long samples = lab.redis.call(j -> j.llen(RedisKeys.nodeHistory("idle")));
                 System.out.printf(Locale.ROOT, "Footprint: an idle agent sampling every second, watched %.0f s (%d samples in Redis)%n",
                         wall, samples);
                 System.out.printf(Locale.ROOT, "  JVM options: %s%n", String.join(" ", AGENT_JVM));

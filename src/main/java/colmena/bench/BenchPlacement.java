@@ -4,6 +4,7 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.config.UsageException;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.DbTime;
@@ -112,7 +113,7 @@ final class BenchPlacement {
             try {
                 policies.add(Placement.named(policy.trim()).name());
             } catch (IllegalArgumentException e) {
-                throw new colmena.config.UsageException("--policies: " + e.getMessage());
+                throw new UsageException("--policies: " + e.getMessage());
             }
         }
         String unfit = unfitMachine();

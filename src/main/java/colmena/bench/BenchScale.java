@@ -1,15 +1,18 @@
 package colmena.bench;
 
-import colmena.store.SqlDialect.Rows;
-
+import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.store.SqlDialect.Rows;
 import colmena.support.LatencyHistogram;
 import colmena.support.Launcher;
+import colmena.support.Threads;
 import com.google.gson.JsonParser;
+import redis.clients.jedis.Response;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -17,11 +20,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -95,7 +101,7 @@ final class BenchScale {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (lab.redis.call(j -> j.scard(RedisKeys.nodes())) < n) {
             if (System.nanoTime() > deadline) {
-                throw new java.io.IOException("the " + n + " simulated nodes did not all report within 60 s; see " + lab.log("simulated"));
+                throw new IOException("the " + n + " simulated nodes did not all report within 60 s; see " + lab.log("simulated"));
             }
             Thread.sleep(100);
         }
@@ -109,8 +115,8 @@ final class BenchScale {
         submitting.setDaemon(true);
         submitting.start();
         Watch watch = new Watch(lab, api);
-        java.util.concurrent.ExecutorService drivers = java.util.concurrent.Executors.newFixedThreadPool(3,
-                colmena.support.Threads.named("bench-load", true));
+        ExecutorService drivers = Executors.newFixedThreadPool(3,
+                Threads.named("bench-load", true));
         CompletableFuture<OpenLoad.Figures> gzipLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
                 "gzipped", api.uri("/api/nodes"), api.headers(true), apiRate, WARMUP_SECONDS, seconds), drivers);
         CompletableFuture<OpenLoad.Figures> plainLoad = CompletableFuture.supplyAsync(() -> OpenLoad.driveBlocking(
@@ -182,7 +188,7 @@ final class BenchScale {
                         + "%d 'offline' lines in the coordinator log; longest gap between two beats of a node %s ms "
                         + "(the stats key lives %d ms); %s beats, %s failed%n",
                 watch.minLive.get(), watch.maxLive.get(), watch.minOnline.get(), watch.maxOnline.get(), n, offlineLines,
-                simulated.getOrDefault("worstGapMs", "?"), colmena.broker.Nodes.statsTtlMs(INTERVAL_MS),
+                simulated.getOrDefault("worstGapMs", "?"), Nodes.statsTtlMs(INTERVAL_MS),
                 simulated.getOrDefault("beats", "?"), simulated.getOrDefault("failed", "?"));
         double steadyRate = (doneAtEnd - doneAtStart) / measuredSeconds;
         System.out.printf(Locale.ROOT, "Tasks: %,.0f tasks/s stored DONE during the measured %.0f s (%d/s submitted); "
@@ -219,14 +225,14 @@ final class BenchScale {
             boolean apiUp;
             try {
                 apiUp = api.get("/api/health").statusCode() == 200;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 apiUp = false;
             }
             if (apiUp && r != null && r.liveNodes() == n) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new java.io.IOException("the coordinator and the API were not ready with " + n
+                throw new IOException("the coordinator and the API were not ready with " + n
                         + " live nodes within 90 s (coordinator sees " + (r == null ? "nothing yet" : r.liveNodes())
                         + "); see " + lab.dir);
             }
@@ -256,7 +262,7 @@ final class BenchScale {
                     queue.submitNew("sleep", Map.of("ms", 0), now, null);
                     submitted.addAndGet(now);
                 }
-                colmena.support.Threads.sleep(10);
+                Threads.sleep(10);
             }
         }
 
@@ -282,7 +288,7 @@ final class BenchScale {
         }
 
         void start() {
-            thread = colmena.support.Threads.start("bench-watch", () -> {
+            thread = Threads.start("bench-watch", () -> {
                 while (running) {
                     try {
                         CoordinatorReading r = CoordinatorReading.now(lab);
@@ -297,7 +303,7 @@ final class BenchScale {
                     } catch (Exception e) {
                         minOnline.set(0);
                     }
-                    colmena.support.Threads.sleep(1_000);
+                    Threads.sleep(1_000);
                 }
             });
         }
@@ -351,9 +357,9 @@ final class BenchScale {
         }
         long left = lab.redis.call(j -> {
             var p = j.pipelined();
-            List<redis.clients.jedis.Response<Long>> lengths = lists.stream().map(p::llen).toList();
+            List<Response<Long>> lengths = lists.stream().map(p::llen).toList();
             p.sync();
-            return lengths.stream().mapToLong(redis.clients.jedis.Response::get).sum();
+            return lengths.stream().mapToLong(Response::get).sum();
         });
         boolean ok = rows == total && distinct == total && done == total && failed == 0 && finishedOnNodes == total && left == 0;
         return String.format(Locale.ROOT, "Check: submitted %,d, rows %,d (distinct task ids %,d), DONE %,d, FAILED %,d, "
@@ -364,8 +370,8 @@ final class BenchScale {
     private static final String CHECK_OK = "OK, every task DONE exactly once";
 
     /** The figures the simulator printed as it stopped ({@link BenchSimulate#DONE}), by name. */
-    private static Map<String, String> simulatorFigures(Lab lab) throws java.io.IOException {
-        Map<String, String> out = new java.util.HashMap<>();
+    private static Map<String, String> simulatorFigures(Lab lab) throws IOException {
+        Map<String, String> out = new HashMap<>();
         try (var lines = Files.lines(lab.log("simulated"))) {
             lines.filter(l -> l.startsWith(BenchSimulate.DONE)).reduce((a, b) -> b).ifPresent(line -> {
                 String[] words = line.substring(BenchSimulate.DONE.length()).trim().split(" ");
@@ -377,7 +383,7 @@ final class BenchScale {
         return out;
     }
 
-    private static long offlineLines(Lab lab) throws java.io.IOException {
+    private static long offlineLines(Lab lab) throws IOException {
         try (var lines = Files.lines(lab.log("coordinator"))) {
             return lines.filter(l -> l.contains(" offline")).count();
         }

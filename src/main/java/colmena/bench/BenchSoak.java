@@ -11,10 +11,12 @@ import colmena.coordinator.Placement;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
 import colmena.support.Launcher;
+import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +143,7 @@ final class BenchSoak {
             this.random = random;
         }
 
-        void submitDue() throws java.sql.SQLException {
+        void submitDue() throws SQLException {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             int due = (int) Math.min(total, Math.round(elapsed * rate));
             if (due > submitted) {
@@ -193,9 +195,9 @@ final class BenchSoak {
         for (int i = 0; i < n; i++) {
             int kind = random.nextInt(3);
             TaskMessage t = switch (kind) {
-                case 0 -> TaskMessage.submit(colmena.task.TaskIds.next(), "sleep", Map.of("ms", random.nextInt(20)), now, null);
-                case 1 -> TaskMessage.submit(colmena.task.TaskIds.next(), "primes", Map.of("n", 1_000 + random.nextInt(20_000)), now, null);
-                default -> TaskMessage.submit(colmena.task.TaskIds.next(), "sha256-chain", Map.of("rounds", 1 + random.nextInt(2_000)), now, null);
+                case 0 -> TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", random.nextInt(20)), now, null);
+                case 1 -> TaskMessage.submit(TaskIds.next(), "primes", Map.of("n", 1_000 + random.nextInt(20_000)), now, null);
+                default -> TaskMessage.submit(TaskIds.next(), "sha256-chain", Map.of("rounds", 1 + random.nextInt(2_000)), now, null);
             };
             out.add(t);
         }

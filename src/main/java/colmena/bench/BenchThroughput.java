@@ -3,7 +3,15 @@ package colmena.bench;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.store.Database;
+import colmena.store.DbSession;
+import colmena.store.TaskHistoryStore;
+import colmena.task.TaskIds;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,28 +40,28 @@ final class BenchThroughput {
      * coordinator's own statements (TaskHistoryStore) for {@code n} tasks, each batch placed and
      * then, a batch later, finished, each in its own commit as the placer and collector do.
      */
-    static double databaseAlone(Lab lab, int warmup, int n) throws java.sql.SQLException {
-        colmena.store.Database db = colmena.store.Database.open(
-                colmena.store.Database.defaultUrl(lab.dir.resolve("db-alone")), null, null);
+    static double databaseAlone(Lab lab, int warmup, int n) throws SQLException {
+        Database db = Database.open(
+                Database.defaultUrl(lab.dir.resolve("db-alone")), null, null);
         writeBoth(db, warmup);
         long t0 = System.nanoTime();
         writeBoth(db, n);
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static void writeBoth(colmena.store.Database db, int n) throws java.sql.SQLException {
-        colmena.store.TaskHistoryStore store = new colmena.store.TaskHistoryStore();
-        List<colmena.task.TaskMessage> previous = List.of();
+    private static void writeBoth(Database db, int n) throws SQLException {
+        TaskHistoryStore store = new TaskHistoryStore();
+        List<TaskMessage> previous = List.of();
         long now = System.currentTimeMillis();
-        try (colmena.store.DbSession session = new colmena.store.DbSession(db)) {
+        try (DbSession session = new DbSession(db)) {
             for (int done = 0; done < n + BATCH; done += BATCH) {
-                List<colmena.task.TaskMessage> batch = new java.util.ArrayList<>();
+                List<TaskMessage> batch = new ArrayList<>();
                 for (int i = done; i < Math.min(n, done + BATCH); i++) {
-                    batch.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), "sleep", Map.of("ms", 0), now, null)
+                    batch.add(TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", 0), now, null)
                             .placedOn("nodo" + (1 + i % 2), "nodo" + (1 + i % 2) + ": 3 queued, 1 running, 1 cores, cpu 50%"));
                 }
-                List<colmena.task.TaskResult> results = previous.stream()
-                        .map(t -> colmena.task.TaskResult.done(t, t.node(), "slept 0 ms", now, now, 0)).toList();
+                List<TaskResult> results = previous.stream()
+                        .map(t -> TaskResult.done(t, t.node(), "slept 0 ms", now, now, 0)).toList();
                 session.inTransaction(c -> {
                     store.recordPlaced(c, batch);
                     return null;

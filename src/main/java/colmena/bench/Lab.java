@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Comparator;
 
 /**
  * What a benchmark runs on: the bundled Redis on a free port and a fresh H2 database, both in a
@@ -61,8 +62,8 @@ final class Lab implements AutoCloseable {
             System.out.println("Kept the benchmark's files in " + dir);
             return;
         }
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             System.err.println("Could not remove " + dir + ": " + e.getMessage());
         }

@@ -31,8 +31,8 @@ final class Pipeline implements AutoCloseable {
                     "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (p.lab.redis.call(j -> j.scard(colmena.broker.RedisKeys.nodes())) < agents
-                || !p.lab.redis.call(j -> j.exists(colmena.broker.RedisKeys.leader()))) {
+        while (p.lab.redis.call(j -> j.scard(RedisKeys.nodes())) < agents
+                || !p.lab.redis.call(j -> j.exists(RedisKeys.leader()))) {
             if (System.nanoTime() > deadline) {
                 p.close();
                 throw new IOException("the coordinator and agents did not come up within 60 s; see " + p.lab.dir);
@@ -59,8 +59,8 @@ final class Pipeline implements AutoCloseable {
         long last = System.currentTimeMillis() / 60_000 + 1;
         List<String> keys = new ArrayList<>();
         for (long m = firstMinute; m <= last; m++) {
-            keys.add(colmena.broker.RedisKeys.doneInMinute(m));
-            keys.add(colmena.broker.RedisKeys.failedInMinute(m));
+            keys.add(RedisKeys.doneInMinute(m));
+            keys.add(RedisKeys.failedInMinute(m));
         }
         long total = 0;
         for (String v : lab.redis.call(j -> j.mget(keys.toArray(new String[0])))) {

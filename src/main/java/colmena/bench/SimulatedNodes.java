@@ -6,6 +6,7 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.Script;
 import colmena.broker.TaskQueue;
 import colmena.metrics.NodeStats;
 import colmena.support.Threads;
@@ -159,17 +160,8 @@ final class SimulatedNodes implements AutoCloseable {
         }
     }
 
-    /**
-     * Which of KEYS are non-empty lists, by position (1-based): one short answer instead of a
-     * thousand lengths, since most queues are empty at any moment.
-     */
-    private static final String NON_EMPTY = """
-            local out = {}
-            for i, k in ipairs(KEYS) do
-              if redis.call('LLEN', k) > 0 then out[#out + 1] = i end
-            end
-            return out
-            """;
+    /** Which of KEYS are non-empty lists; its contract: lua/non_empty.lua. */
+    private static final Script NON_EMPTY = Script.load("non_empty");
 
     /** Asks which nodes have tasks queued, in one round trip, and hands those nodes to the pool. */
     @SuppressWarnings("unchecked")
@@ -177,7 +169,7 @@ final class SimulatedNodes implements AutoCloseable {
         List<String> queues = all.stream().map(n -> RedisKeys.nodeTasks(n.id)).toList();
         while (running) {
             try {
-                List<Long> withWork = (List<Long>) redis.call(j -> j.eval(NON_EMPTY, queues, List.of()));
+                List<Long> withWork = (List<Long>) NON_EMPTY.run(redis, queues, List.of());
                 for (long i : withWork) {
                     Node n = all.get((int) i - 1);
                     if (n.working.compareAndSet(false, true)) {
@@ -201,7 +193,7 @@ final class SimulatedNodes implements AutoCloseable {
                 if (taken.isEmpty()) {
                     return;
                 }
-                List<TaskQueue.Finished> results = new ArrayList<>(taken.size());
+                List<TaskQueue.Report> results = new ArrayList<>(taken.size());
                 for (String raw : taken) {
                     TaskMessage task;
                     try {
@@ -212,7 +204,7 @@ final class SimulatedNodes implements AutoCloseable {
                         continue;
                     }
                     TaskResult result = TaskRunner.run(task, n.id, 10_000);
-                    results.add(new TaskQueue.Finished(task.id(), raw, Json.write(result)));
+                    results.add(new TaskQueue.Report(task.id(), raw, Json.write(result)));
                 }
                 queue.finish(n.id, results, results.size());
                 finished.add(results.size());

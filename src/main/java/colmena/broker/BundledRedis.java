@@ -6,10 +6,20 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A redis-server child process: the real binary bundled in the jar (from embedded-redis, for
@@ -17,6 +27,9 @@ import java.util.List;
  * so a plain restart loses nothing.
  */
 public final class BundledRedis implements AutoCloseable {
+    /** How long a started redis-server has to answer. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
     private final Process process;
     private final int port;
     private final Path dir;
@@ -37,7 +50,7 @@ public final class BundledRedis implements AutoCloseable {
      *
      * @param bind     address to listen on (127.0.0.1 unless other machines must reach it)
      * @param password required of clients, or null for none (then it must listen on loopback)
-     * @throws IOException when it cannot be started or does not answer within 10 s
+     * @throws IOException when it cannot be started or does not answer within {@link #START_TIMEOUT}
      */
     public static BundledRedis start(Source source, int port, String bind, String password, Path dir) throws IOException {
         return start(source, port, bind, password, dir, DEFAULT_MAXMEMORY);
@@ -89,18 +102,18 @@ public final class BundledRedis implements AutoCloseable {
             cmd.addAll(List.of("--requirepass", password, "--protected-mode", "no"));
             // Redis 5 has no ACL: the commands get a random name nobody learns (an empty name, the
             // usual way, does not survive a Windows command line).
-            java.security.SecureRandom random = new java.security.SecureRandom();
+            SecureRandom random = new SecureRandom();
             for (String c : REDIS5_RENAMED) {
                 byte[] name = new byte[16];
                 random.nextBytes(name);
-                cmd.addAll(List.of("--rename-command", c, "x" + java.util.HexFormat.of().formatHex(name)));
+                cmd.addAll(List.of("--rename-command", c, "x" + HexFormat.of().formatHex(name)));
             }
         }
         Path log = dir.resolve("redis.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         BundledRedis redis = new BundledRedis(p, port, dir, log);
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IOException("redis-server exited with code " + p.exitValue() + ": " + redis.logTail());
@@ -111,16 +124,16 @@ public final class BundledRedis implements AutoCloseable {
             sleep(50);
         }
         p.destroyForcibly();
-        throw new IOException("redis-server did not answer on port " + port + " within 10 s: " + redis.logTail());
+        throw new IOException("redis-server did not answer on port " + port + " within " + START_TIMEOUT.toSeconds() + " s: " + redis.logTail());
     }
 
     /** The server's version from {@code redis-server --version} ("... v=6.2.6 ..."); {0, 0} when unknown. */
     static int[] version(String exe) {
         try {
             Process p = new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v=(\\d+)\\.(\\d+)").matcher(out);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(5, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("v=(\\d+)\\.(\\d+)").matcher(out);
             return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
         } catch (IOException e) {
             return new int[] {0, 0};
@@ -159,7 +172,7 @@ public final class BundledRedis implements AutoCloseable {
 
     private static void ownerOnly(Path path, String permissions) throws IOException {
         try {
-            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException e) {
             // Windows: files take their folder's permissions (under the user's profile)
         }
@@ -167,10 +180,10 @@ public final class BundledRedis implements AutoCloseable {
 
     private static String sha256(String text) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
@@ -229,7 +242,7 @@ public final class BundledRedis implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {

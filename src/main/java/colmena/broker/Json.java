@@ -1,11 +1,16 @@
 package colmena.broker;
 
+import colmena.task.TaskContext;
 import colmena.task.TaskMessage;
+import colmena.task.TaskProgress;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
@@ -65,20 +70,20 @@ public final class Json {
      * to a percentage 0–100 and a text of at most 80 characters; null when it is not that (it
      * comes from other machines).
      */
-    public static colmena.task.TaskProgress readProgress(String json) {
+    public static TaskProgress readProgress(String json) {
         if (json == null || json.length() > 1_024) {
             return null;
         }
         try {
-            com.google.gson.JsonObject in = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+            JsonObject in = JsonParser.parseString(json).getAsJsonObject();
             double percent = in.get("percent").getAsDouble();
             if (!(percent >= 0 && percent <= 100)) {
                 return null;
             }
-            com.google.gson.JsonElement text = in.get("text");
+            JsonElement text = in.get("text");
             String t = text != null && text.isJsonPrimitive() ? text.getAsString() : null;
-            int max = colmena.task.TaskContext.Progress.MAX_TEXT;
-            return new colmena.task.TaskProgress((int) percent, t == null || t.length() <= max ? t : t.substring(0, max));
+            int max = TaskContext.Progress.MAX_TEXT;
+            return new TaskProgress((int) percent, t == null || t.length() <= max ? t : t.substring(0, max));
         } catch (RuntimeException e) {
             return null;
         }

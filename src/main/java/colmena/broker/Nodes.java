@@ -3,10 +3,13 @@ package colmena.broker;
 import colmena.metrics.NodeStats;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,14 +95,14 @@ public final class Nodes {
         }
         return redis.call(j -> {
             Pipeline p = j.pipelined();
-            Map<String, Response<List<String>>> answers = new java.util.LinkedHashMap<>();
+            Map<String, Response<List<String>>> answers = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : tasksByNode.entrySet()) {
                 if (RedisKeys.isValidNodeId(e.getKey()) && !e.getValue().isEmpty()) {
                     answers.put(e.getKey(), p.hmget(RedisKeys.nodeProgress(e.getKey()), e.getValue().toArray(new String[0])));
                 }
             }
             p.sync();
-            Map<String, String> out = new java.util.HashMap<>();
+            Map<String, String> out = new HashMap<>();
             for (Map.Entry<String, Response<List<String>>> e : answers.entrySet()) {
                 List<String> ids = tasksByNode.get(e.getKey());
                 List<String> values = e.getValue().get();
@@ -149,7 +152,7 @@ public final class Nodes {
      */
     public void leave(String nodeId) {
         redis.call(j -> {
-            redis.clients.jedis.Transaction t = j.multi();
+            Transaction t = j.multi();
             t.psetex(RedisKeys.nodeLeft(nodeId), LEFT_KEPT_MS, Long.toString(System.currentTimeMillis()));
             t.del(RedisKeys.nodeStats(nodeId));
             t.exec();
@@ -251,12 +254,12 @@ public final class Nodes {
     /** Compact samples {@code [atMs, cpuPercent, memPercent, diskPercent]}, oldest first. */
     public List<double[]> history(String nodeId) {
         List<double[]> newestFirst = samples(redis.call(j -> j.lrange(RedisKeys.nodeHistory(nodeId), 0, -1)));
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /** The newest {@code count} samples of each node, newest first, in one round trip. */
-    public java.util.Map<String, List<double[]>> recent(List<String> nodeIds, int count) {
+    public Map<String, List<double[]>> recent(List<String> nodeIds, int count) {
         return redis.call(j -> {
             Pipeline p = j.pipelined();
             List<Response<List<String>>> responses = new ArrayList<>();
@@ -264,7 +267,7 @@ public final class Nodes {
                 responses.add(p.lrange(RedisKeys.nodeHistory(id), 0, count - 1));
             }
             p.sync();
-            java.util.Map<String, List<double[]>> out = new java.util.HashMap<>();
+            Map<String, List<double[]>> out = new HashMap<>();
             for (int i = 0; i < nodeIds.size(); i++) {
                 out.put(nodeIds.get(i), samples(responses.get(i).get()));
             }
@@ -330,7 +333,7 @@ public final class Nodes {
         List<String> keys = List.of(RedisKeys.nodeStats(id), RedisKeys.nodeTasks(id), RedisKeys.nodeInflight(id),
                 RedisKeys.nodeLast(id), RedisKeys.nodeHistory(id), RedisKeys.nodeDone(id), RedisKeys.drained(), RedisKeys.nodes());
         // One script: nothing can be placed on the node between the check and the removal.
-        Object answer = redis.call(j -> j.eval(FORGET, keys, List.of(id)));
+        Object answer = FORGET.run(redis, keys, List.of(id));
         long held = answer instanceof Long n ? n : 0;
         if (held == -1) {
             throw new IllegalStateException("node " + id + " is online; stop its agent first");
@@ -341,16 +344,8 @@ public final class Nodes {
         }
     }
 
-    /** Returns -1 if the node is online, the tasks it holds if any, else 0 after forgetting it. */
-    private static final String FORGET = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-            local held = redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])
-            if held > 0 then return held end
-            redis.call('DEL', KEYS[4], KEYS[5], KEYS[6])
-            redis.call('SREM', KEYS[7], ARGV[1])
-            redis.call('SREM', KEYS[8], ARGV[1])
-            return 0
-            """;
+    /** Forgets an offline node that holds nothing; its contract: lua/node_forget.lua. */
+    private static final Script FORGET = Script.load("node_forget");
 
     private static NodeStats parse(String json) {
         if (json == null) {

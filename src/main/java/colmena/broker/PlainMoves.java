@@ -47,15 +47,15 @@ final class PlainMoves {
      * Results out: each final result's task leaves {@code inflight}, all results join
      * {@code results}, and the node's done count grows, in one transaction.
      */
-    static void finish(Jedis j, String inflight, String results, String doneKey, List<TaskQueue.Finished> batch,
+    static void finish(Jedis j, String inflight, String results, String doneKey, List<TaskQueue.Report> batch,
                        int finishedCount) {
         Transaction t = j.multi();
-        for (TaskQueue.Finished f : batch) {
+        for (TaskQueue.Report f : batch) {
             if (f.rawTask() != null) {
                 t.lrem(inflight, 1, f.rawTask());
             }
         }
-        List<String> texts = batch.stream().map(TaskQueue.Finished::resultJson).toList();
+        List<String> texts = batch.stream().map(TaskQueue.Report::resultJson).toList();
         for (int i = 0; i < texts.size(); i += 1_000) {
             t.rpush(results, texts.subList(i, Math.min(texts.size(), i + 1_000)).toArray(new String[0]));
         }

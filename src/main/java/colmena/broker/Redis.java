@@ -3,7 +3,6 @@ package colmena.broker;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.net.URI;
@@ -157,19 +156,6 @@ public final class Redis implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** A short reason for a failure, for one log line: "Connection refused", not a stack trace. */
-    public static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (e instanceof JedisConnectionException && t == e) {
-            return msg;
-        }
-        return msg;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package colmena.broker;
 
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +50,7 @@ public final class RedisKeys {
      * First words of Colmena's own keys: a namespace spelled like one would make its keys look like
      * another namespace's (or the default's), so such names are refused.
      */
-    public static final java.util.Set<String> RESERVED_NAMESPACES = java.util.Set.of(
+    public static final Set<String> RESERVED_NAMESPACES = Set.of(
             "node", "nodes", "results", "tasks", "deadletter", "coordinator", "colmena", "reply", "session", "blob");
     private static final String REPLY = "reply:";
     private static final String UUID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -95,7 +100,7 @@ public final class RedisKeys {
         }
         if (RESERVED_NAMESPACES.contains(namespace)) {
             throw new IllegalArgumentException("invalid namespace \"" + namespace + "\": it is the first word of Colmena's own keys ("
-                    + String.join(", ", new java.util.TreeSet<>(RESERVED_NAMESPACES)) + "); choose another name");
+                    + String.join(", ", new TreeSet<>(RESERVED_NAMESPACES)) + "); choose another name");
         }
         return namespace;
     }
@@ -169,14 +174,19 @@ public final class RedisKeys {
         return key("colmena:installation");
     }
 
-    /** Pattern matching every node's queue (for a full scan after a Redis loss). */
-    public static String allNodeTasks() {
-        return key("node:*:tasks");
-    }
-
-    /** Pattern matching every node's in-flight list. */
-    public static String allNodeInflight() {
-        return key("node:*:inflight");
+    /**
+     * A node's key as the texts before and after its id, for a script that builds the key for each
+     * node in {@link #nodes()}: {@code around(RedisKeys::nodeTasks)} is {@code ["node:", ":tasks"]}
+     * (with the namespace's prefix).
+     */
+    public static List<String> around(UnaryOperator<String> nodeKey) {
+        String a = nodeKey.apply("a");
+        String b = nodeKey.apply("b");
+        int at = 0;
+        while (a.charAt(at) == b.charAt(at)) {
+            at++;
+        }
+        return List.of(a.substring(0, at), a.substring(at + 1));
     }
 
     public static String nodeStats(String nodeId) {
@@ -232,8 +242,8 @@ public final class RedisKeys {
     }
 
     /** Every key of one node: what that node's own Redis credential may touch (with {@link #allBlobs}). */
-    public static java.util.List<String> nodeKeys(String nodeId) {
-        return java.util.List.of(nodeStats(nodeId), nodeTasks(nodeId), nodeInflight(nodeId), nodeLast(nodeId),
+    public static List<String> nodeKeys(String nodeId) {
+        return List.of(nodeStats(nodeId), nodeTasks(nodeId), nodeInflight(nodeId), nodeLast(nodeId),
                 nodeHistory(nodeId), nodeLeft(nodeId), nodeDone(nodeId), nodeResults(nodeId), nodeDeadLetter(nodeId),
                 nodeProgress(nodeId), nodeCancel(nodeId));
     }
@@ -270,7 +280,7 @@ public final class RedisKeys {
     }
 
     /** A fresh reply list for one waiting submitter. */
-    public static String newReply(java.util.UUID id) {
+    public static String newReply(UUID id) {
         return key(REPLY + id);
     }
 

@@ -1,12 +1,23 @@
 package colmena.broker;
 
+import colmena.task.TaskIds;
+import colmena.task.TaskMessage;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.params.ScanParams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Every move a task makes through Redis, and nothing else. A task is always in exactly one of
@@ -35,249 +46,22 @@ public final class TaskQueue {
     private static final int PUSH_CHUNK = 1_000;
 
     /**
-     * A Lua function shared by the scripts: refuses (with an error reply, before anything is
-     * changed) to push onto a key that holds something other than a list, which only someone
-     * writing into Redis by hand can cause; the caller's batch stays where it was.
+     * Takes a batch from the head of one list to the tail of another, dead-lettering oversized messages.
+     * Its contract: lua/take.lua.
      */
-    private static final String CHECK_LIST = """
-            local function fenceProblem(leaderKey, installKey, holder, install)
-              if holder == '' then return nil end
-              local h = redis.call('GET', leaderKey)
-              if h ~= holder then
-                return 'FENCED this coordinator (' .. holder .. ') no longer holds the lease; ' .. tostring(h) .. ' does'
-              end
-              local cur = redis.call('GET', installKey)
-              if not cur or string.match(cur, '^(%S+)') ~= install then
-                return 'FENCED Redis no longer belongs to installation ' .. install .. ' (it holds ' .. tostring(cur) .. ')'
-              end
-              return nil
-            end
-            local function isList(key)
-              local t = redis.call('TYPE', key)
-              t = type(t) == 'table' and t.ok or t
-              return t == 'list' or t == 'none'
-            end
-            """;
+    private static final Script TAKE = Script.load("checks", "take");
+
+    /** Takes messages out of a list and sends each on ({@link Move}), in one step. Its contract: lua/move.lua. */
+    private static final Script MOVE = Script.load("checks", "move");
 
     /**
-     * Takes up to ARGV[1] messages from the head of KEYS[1] to the tail of KEYS[2], a few commands
-     * per batch whatever its size. Oversized messages go to the dead-letter list KEYS[3] instead and
-     * count towards the batch, so a batch may come back smaller than what is waiting. With a fence
-     * (ARGV[6] holder, ARGV[7] installation; KEYS[4] the lease, KEYS[5] the installation stamp),
-     * nothing is taken unless that holder has the lease of that installation.
+     * An agent's finished tasks: out of its in-flight list and onto the results list, in one step.
+     * Its contract: lua/finish.lua.
      */
-    private static final Script TAKE = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[4], KEYS[5], ARGV[6], ARGV[7])
-            if fenced then return redis.error_reply(fenced) end
-            local n = tonumber(ARGV[1])
-            if n < 1 then return {} end
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local vals = redis.call('LRANGE', KEYS[1], 0, n - 1)
-            if #vals == 0 then return vals end
-            redis.call('LTRIM', KEYS[1], #vals, -1)
-            local maxBytes = tonumber(ARGV[2])
-            local out = {}
-            for _, v in ipairs(vals) do
-              if #v > maxBytes then
-                redis.call('LPUSH', KEYS[3], cjson.encode({source = KEYS[1],
-                  reason = 'message of ' .. #v .. ' bytes; the limit is ' .. maxBytes,
-                  raw = string.sub(v, 1, tonumber(ARGV[5])), atMs = tonumber(ARGV[4])}))
-                redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[3]) - 1)
-              else
-                out[#out + 1] = v
-              end
-            end
-            for i = 1, #out, 1000 do
-              redis.call('RPUSH', KEYS[2], unpack(out, i, math.min(#out, i + 999)))
-            end
-            return out
-            """);
+    private static final Script FINISH = Script.load("checks", "finish");
 
-    /**
-     * With a fence (ARGV[5] holder, ARGV[6] installation; KEYS[2] the lease, KEYS[3] the stamp)
-     * nothing moves unless that holder has the lease of that installation. For each ARGV group
-     * from ARGV[7] on (raw, op, dest, payload, guard): stops if a guard key is
-     * given and does not exist (a node that has gone gets nothing more); otherwise takes the raw
-     * text out of KEYS[1] (the head only, or anywhere) and, if it was there, sends its payload on.
-     * Payloads for the same end of the same list go in one push, in their order (pushes to
-     * different lists, or to opposite ends of one list, do not depend on each other's order). A
-     * payload whose destination holds something other than a list goes to the dead-letter list
-     * (ARGV[2], kept to ARGV[3] entries; ARGV[4] is the time) instead of being lost. Returns how
-     * many were moved.
-     */
-    private static final Script MOVE = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[2], KEYS[3], ARGV[5], ARGV[6])
-            if fenced then return redis.error_reply(fenced) end
-            local src = KEYS[1]
-            local headOnly = ARGV[1] == 'head'
-            local dead = ARGV[2]
-            if not isList(dead) then return redis.error_reply(dead .. ' is not a list') end
-            local head
-            if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 6) / 5 - 1) end
-            local guards = {}
-            local usable = {}
-            local groups = {}
-            local order = {}
-            local function push(isLeft, dest, value, trim, cmd)
-              cmd = cmd or (isLeft and 'LPUSH' or 'RPUSH')
-              local key = cmd .. ' ' .. dest
-              local g = groups[key]
-              if not g then
-                g = {cmd = cmd, dest = dest, vals = {}}
-                groups[key] = g
-                order[#order + 1] = g
-              end
-              g.vals[#g.vals + 1] = value
-              g.trim = g.trim or trim
-            end
-            -- A task's priority, 0-9 (5 when it has none), from its text.
-            local function prio(v)
-              return tonumber(string.match(v, ',"priority":(%d+)')) or 5
-            end
-            -- Behind every task of the same or a higher priority, ahead of every lower one.
-            local function enqueue(dest, value)
-              local p = prio(value)
-              local tail = redis.call('LINDEX', dest, -1)
-              if not tail or prio(tail) >= p then
-                redis.call('RPUSH', dest, value)
-                return
-              end
-              local stop = redis.call('LLEN', dest) - 1
-              while stop >= 0 do
-                local start = math.max(0, stop - 199)
-                local chunk = redis.call('LRANGE', dest, start, stop)
-                for i = #chunk, 1, -1 do
-                  if prio(chunk[i]) >= p then
-                    redis.call('LINSERT', dest, 'AFTER', chunk[i], value)
-                    return
-                  end
-                end
-                stop = start - 1
-              end
-              redis.call('LPUSH', dest, value)
-            end
-            local moved = 0
-            for i = 7, #ARGV, 5 do
-              local raw = ARGV[i]
-              local guard = ARGV[i + 4]
-              if guard ~= '' then
-                local alive = guards[guard]
-                if alive == nil then
-                  alive = redis.call('EXISTS', guard) == 1
-                  guards[guard] = alive
-                end
-                if not alive then break end
-              end
-              local found
-              if headOnly then
-                found = head[moved + 1] == raw
-              else
-                found = redis.call('LREM', src, 1, raw) > 0
-              end
-              if found then
-                moved = moved + 1
-                local op, dest, payload = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-                if op == 'D' then dest = dead end
-                if op ~= 'N' then
-                  local ok = usable[dest]
-                  if ok == nil then
-                    ok = isList(dest)
-                    usable[dest] = ok
-                  end
-                  if not ok then
-                    push(true, dead, cjson.encode({source = src,
-                      reason = 'could not be sent on: ' .. dest .. ' holds something other than a list',
-                      raw = string.sub(payload, 1, 4096), atMs = tonumber(ARGV[4])}), true)
-                  elseif op == 'D' then push(true, dead, payload, true)
-                  elseif op == 'L' then push(true, dest, payload, false)
-                  elseif op == 'Q' then push(false, dest, payload, false, 'ENQUEUE')
-                  else push(false, dest, payload, false) end
-                end
-              elseif headOnly then
-                break
-              end
-            end
-            if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
-            for _, g in ipairs(order) do
-              local bulk = g.cmd ~= 'ENQUEUE'
-              if not bulk then
-                -- In one push when none of them goes ahead of what waits, nor of each other (the usual case).
-                local tail = redis.call('LINDEX', g.dest, -1)
-                local floor = tail and prio(tail) or 9
-                bulk = true
-                for _, v in ipairs(g.vals) do
-                  local p = prio(v)
-                  if p > floor then bulk = false break end
-                  floor = p
-                end
-              end
-              if bulk then
-                local cmd = g.cmd == 'ENQUEUE' and 'RPUSH' or g.cmd
-                for i = 1, #g.vals, 1000 do
-                  redis.call(cmd, g.dest, unpack(g.vals, i, math.min(#g.vals, i + 999)))
-                end
-              else
-                for _, v in ipairs(g.vals) do enqueue(g.dest, v) end
-              end
-              if g.trim then redis.call('LTRIM', g.dest, 0, tonumber(ARGV[3]) - 1) end
-            end
-            return moved
-            """);
-
-    /**
-     * An agent's finished tasks: out of its in-flight list and onto results:queue, in one step.
-     * Tasks mostly finish in the order they were taken, so those at the head of the in-flight list
-     * go with one trim; any others are looked for one by one.
-     */
-    private static final Script FINISH = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local gone = {}
-            local wanted = 0
-            local results = {}
-            for i = 2, #ARGV, 2 do
-              if ARGV[i] ~= '' then
-                gone[ARGV[i]] = (gone[ARGV[i]] or 0) + 1
-                wanted = wanted + 1
-              end
-              results[#results + 1] = ARGV[i + 1]
-            end
-            if wanted > 0 then
-              local head = redis.call('LRANGE', KEYS[1], 0, wanted - 1)
-              local trimmed = 0
-              for _, v in ipairs(head) do
-                local left = gone[v]
-                if not left or left == 0 then break end
-                gone[v] = left - 1
-                trimmed = trimmed + 1
-              end
-              if trimmed > 0 then redis.call('LTRIM', KEYS[1], trimmed, -1) end
-              for v, left in pairs(gone) do
-                if left > 0 then redis.call('LREM', KEYS[1], left, v) end
-              end
-            end
-            for i = 1, #results, 1000 do
-              redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999)))
-            end
-            if tonumber(ARGV[1]) > 0 then redis.call('INCRBY', KEYS[3], ARGV[1]) end
-            return 1
-            """);
-
-    /**
-     * For each (list, text) pair from ARGV[4] on, pushes the text onto the list; each list then
-     * expires ARGV[2] seconds later. With a fence (ARGV[1] holder, ARGV[3] installation; KEYS[1]
-     * the lease, KEYS[2] the stamp) nothing is pushed unless that holder leads that installation.
-     */
-    private static final Script REPLY = new Script(CHECK_LIST + """
-            local fenced = fenceProblem(KEYS[1], KEYS[2], ARGV[1], ARGV[3])
-            if fenced then return redis.error_reply(fenced) end
-            local lists = {}
-            for i = 4, #ARGV, 2 do
-              redis.call('RPUSH', ARGV[i], ARGV[i + 1])
-              lists[ARGV[i]] = true
-            end
-            for k, _ in pairs(lists) do redis.call('EXPIRE', k, ARGV[2]) end
-            return 1
-            """);
+    /** Pushes texts to {@code reply:<uuid>} lists, each of which then expires. Its contract: lua/reply.lua. */
+    private static final Script REPLY = Script.load("checks", "reply");
 
     /** The prefix of the error a fenced script answers with. */
     private static final String FENCED = "FENCED ";
@@ -298,7 +82,7 @@ public final class TaskQueue {
 
     private final Redis redis;
     /** The fence of a coordinator's queue, read at each move; null for agents, the API and the CLI. */
-    private final java.util.function.Supplier<Fence> fence;
+    private final Supplier<Fence> fence;
     /** Where this queue's takes and moves put dead letters, and where an agent's results go. */
     private final String deadLetterKey;
     private final String resultsKey;
@@ -307,7 +91,7 @@ public final class TaskQueue {
         this(redis, null, RedisKeys.deadLetter(), RedisKeys.resultsQueue());
     }
 
-    private TaskQueue(Redis redis, java.util.function.Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
+    private TaskQueue(Redis redis, Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
         this.redis = redis;
         this.fence = fence;
         this.deadLetterKey = deadLetterKey;
@@ -337,7 +121,7 @@ public final class TaskQueue {
      * The same queue, whose takes, moves and replies happen only while {@code fence} holds (see
      * {@link Fence}); otherwise they throw {@link FencedException} and change nothing.
      */
-    public TaskQueue fencedBy(java.util.function.Supplier<Fence> fence) {
+    public TaskQueue fencedBy(Supplier<Fence> fence) {
         return new TaskQueue(redis, fence, deadLetterKey, resultsKey);
     }
 
@@ -354,7 +138,7 @@ public final class TaskQueue {
     private Object runFenced(Script script, List<String> keys, List<String> args) {
         try {
             return redis.call(j -> script.run(j, keys, args));
-        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        } catch (JedisDataException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(FENCED)) {
                 throw new FencedException(e.getMessage().substring(FENCED.length()));
             }
@@ -392,25 +176,25 @@ public final class TaskQueue {
      * @param replyTo a {@code reply:<uuid>} list for the stored results, or null
      * @return their ids, in submission order
      */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo) {
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo) {
         return submitNew(type, params, count, replyTo, 0);
     }
 
     /** The same, each task asking for {@code retries} retries of a run that FAILED. */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries) {
-        return submitNew(type, params, count, replyTo, retries, colmena.task.TaskMessage.DEFAULT_PRIORITY);
+        return submitNew(type, params, count, replyTo, retries, TaskMessage.DEFAULT_PRIORITY);
     }
 
     /** The same, at a priority (0–9, higher first among the tasks queued on a node). */
-    public List<String> submitNew(String type, java.util.Map<String, Object> params, int count, String replyTo,
+    public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries, int priority) {
-        List<colmena.task.TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
-        if (retries > 0 || priority != colmena.task.TaskMessage.DEFAULT_PRIORITY) {
+        List<TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
+        if (retries > 0 || priority != TaskMessage.DEFAULT_PRIORITY) {
             tasks = tasks.stream().map(t -> t.withRetries(retries).withPriority(priority)).toList();
         }
         submitTasks(tasks);
-        return tasks.stream().map(colmena.task.TaskMessage::id).toList();
+        return tasks.stream().map(TaskMessage::id).toList();
     }
 
     /**
@@ -418,19 +202,19 @@ public final class TaskQueue {
      *
      * @param now when they are submitted, on Redis's clock ({@link RedisClock#now})
      */
-    public static List<colmena.task.TaskMessage> newTasks(String type, java.util.Map<String, Object> params, int count,
+    public static List<TaskMessage> newTasks(String type, Map<String, Object> params, int count,
                                                           String replyTo, long now) {
-        List<colmena.task.TaskMessage> tasks = new ArrayList<>(count);
+        List<TaskMessage> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            tasks.add(colmena.task.TaskMessage.submit(colmena.task.TaskIds.next(), type, params, now, replyTo));
+            tasks.add(TaskMessage.submit(TaskIds.next(), type, params, now, replyTo));
         }
         return tasks;
     }
 
     /** Submits tasks made by {@link #newTasks}. */
-    public void submitTasks(List<colmena.task.TaskMessage> tasks) {
+    public void submitTasks(List<TaskMessage> tasks) {
         List<String> encoded = new ArrayList<>(tasks.size());
-        for (colmena.task.TaskMessage t : tasks) {
+        for (TaskMessage t : tasks) {
             encoded.add(Json.write(t));
         }
         submit(encoded);
@@ -447,7 +231,7 @@ public final class TaskQueue {
      *
      * @param replies texts by reply list, in the order they are to be read
      */
-    public void reply(java.util.Map<String, List<String>> replies) {
+    public void reply(Map<String, List<String>> replies) {
         if (replies.isEmpty()) {
             return;
         }
@@ -475,32 +259,21 @@ public final class TaskQueue {
     }
 
     /**
-     * Moves tasks whose retry is due (score at or before {@code nowMs}) from {@code tasks:delayed}
-     * to the tail of {@code tasks:submitted}, at most {@code max}, in one step.
+     * Moves tasks whose retry is due from {@code tasks:delayed} to {@code tasks:submitted}.
+     * Its contract: lua/release_due.lua.
      */
-    private static final Script RELEASE_DUE = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local t = redis.call('TYPE', KEYS[1])
-            t = type(t) == 'table' and t.ok or t
-            if t ~= 'zset' and t ~= 'none' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-            for _, m in ipairs(due) do
-              redis.call('RPUSH', KEYS[2], m)
-              redis.call('ZREM', KEYS[1], m)
-            end
-            return #due
-            """);
+    private static final Script RELEASE_DUE = Script.load("checks", "release_due");
 
     /**
      * Puts tasks to be tried again in {@code tasks:delayed}, each due at its time (epoch ms on
      * Redis's clock). The same text added twice is one entry: a collector that stores a failure
      * again after a crash schedules one retry, not two.
      */
-    public void delay(List<colmena.task.TaskMessage> tasks, List<Long> dueMs) {
+    public void delay(List<TaskMessage> tasks, List<Long> dueMs) {
         if (tasks.isEmpty()) {
             return;
         }
-        java.util.Map<String, Double> members = new java.util.LinkedHashMap<>();
+        Map<String, Double> members = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
         }
@@ -516,76 +289,14 @@ public final class TaskQueue {
 
     // ---- cancelling ----------------------------------------------------------------------
 
-    /**
-     * Takes the tasks named out of one list and answers each with a CANCELLED result on
-     * results:queue, in one step; returns the ids found. Task texts start with their id (the
-     * JSON writer's field order), which is what is matched. Few are taken out one by one; many, by
-     * writing the list again without them.
-     */
-    private static final Script CANCEL_IN_LIST = new Script(CHECK_LIST + """
-            if not isList(KEYS[1]) then return redis.error_reply(KEYS[1] .. ' is not a list') end
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local want = {}
-            for i = 4, #ARGV do want[ARGV[i]] = true end
-            local node = ARGV[3] ~= '' and (',"node":' .. cjson.encode(ARGV[3])) or ''
-            local n = redis.call('LLEN', KEYS[1])
-            local matched = {}
-            local found = {}
-            for from = 0, n - 1, 1000 do
-              local chunk = redis.call('LRANGE', KEYS[1], from, from + 999)
-              for _, v in ipairs(chunk) do
-                local id = string.match(v, '^{"id":"([^"]+)"')
-                if id and want[id] then
-                  want[id] = nil
-                  matched[#matched + 1] = v
-                  found[#found + 1] = id
-                end
-              end
-            end
-            if #found == 0 then return found end
-            if #found <= 50 then
-              for _, v in ipairs(matched) do redis.call('LREM', KEYS[1], 1, v) end
-            else
-              local gone = {}
-              for _, v in ipairs(matched) do gone[v] = true end
-              local keep = {}
-              for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-                if not gone[v] then keep[#keep + 1] = v end
-              end
-              redis.call('DEL', KEYS[1])
-              for i = 1, #keep, 1000 do redis.call('RPUSH', KEYS[1], unpack(keep, i, math.min(#keep, i + 999))) end
-            end
-            local results = {}
-            for _, v in ipairs(matched) do
-              results[#results + 1] = '{"task":' .. v .. node .. ',"status":"CANCELLED","error":' .. ARGV[2]
-                .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}'
-            end
-            for i = 1, #results, 1000 do redis.call('RPUSH', KEYS[2], unpack(results, i, math.min(#results, i + 999))) end
-            return found
-            """);
+    /** Takes named tasks out of a list, answering each CANCELLED, in one step. Its contract: lua/cancel_in_list.lua. */
+    private static final Script CANCEL_IN_LIST = Script.load("checks", "cancel_in_list");
 
-    /** The same for tasks waiting out a retry's back-off in {@code tasks:delayed}. */
-    private static final Script CANCEL_DELAYED = new Script(CHECK_LIST + """
-            if not isList(KEYS[2]) then return redis.error_reply(KEYS[2] .. ' is not a list') end
-            local t = redis.call('TYPE', KEYS[1])
-            t = type(t) == 'table' and t.ok or t
-            if t == 'none' then return {} end
-            if t ~= 'zset' then return redis.error_reply(KEYS[1] .. ' is not a sorted set') end
-            local want = {}
-            for i = 4, #ARGV do want[ARGV[i]] = true end
-            local found = {}
-            for _, v in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-              local id = string.match(v, '^{"id":"([^"]+)"')
-              if id and want[id] then
-                want[id] = nil
-                found[#found + 1] = id
-                redis.call('ZREM', KEYS[1], v)
-                redis.call('RPUSH', KEYS[2], '{"task":' .. v .. ',"status":"CANCELLED","error":' .. ARGV[2]
-                  .. ',"startedAtMs":0,"finishedAtMs":' .. ARGV[1] .. ',"durationMs":0}')
-              end
-            end
-            return found
-            """);
+    /**
+     * The same for tasks waiting out a retry's back-off in {@code tasks:delayed}.
+     * Its contract: lua/cancel_delayed.lua.
+     */
+    private static final Script CANCEL_DELAYED = Script.load("checks", "cancel_delayed");
 
     /**
      * Asks for tasks to be cancelled: the coordinator takes each out of wherever it waits, or has
@@ -593,20 +304,20 @@ public final class TaskQueue {
      *
      * @param requests {@code taskId -> who asked and when, as JSON}
      */
-    public void requestCancel(java.util.Map<String, String> requests) {
+    public void requestCancel(Map<String, String> requests) {
         if (!requests.isEmpty()) {
             redis.call(j -> j.hset(RedisKeys.cancelRequests(), requests));
         }
     }
 
     /** Cancel requests not yet carried out, at most about {@code max}. */
-    public java.util.Map<String, String> cancelRequests(int max) {
+    public Map<String, String> cancelRequests(int max) {
         return redis.call(j -> {
             if (j.hlen(RedisKeys.cancelRequests()) <= max) {
                 return j.hgetAll(RedisKeys.cancelRequests());
             }
             var page = j.hscan(RedisKeys.cancelRequests(), ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
-            java.util.Map<String, String> out = new java.util.HashMap<>();
+            Map<String, String> out = new HashMap<>();
             for (var e : page.getResult()) {
                 out.put(e.getKey(), e.getValue());
             }
@@ -615,7 +326,7 @@ public final class TaskQueue {
     }
 
     /** Forgets cancel requests that are carried out, or moot (the task had finished). */
-    public void forgetCancel(java.util.Collection<String> ids) {
+    public void forgetCancel(Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.hdel(RedisKeys.cancelRequests(), ids.toArray(new String[0])));
         }
@@ -628,7 +339,7 @@ public final class TaskQueue {
      * @param node the node whose queue it is, named in the results; null for the shared lists
      */
     @SuppressWarnings("unchecked")
-    public List<String> cancelIn(String list, String node, java.util.Collection<String> ids, String why) {
+    public List<String> cancelIn(String list, String node, Collection<String> ids, String why) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -643,19 +354,19 @@ public final class TaskQueue {
     }
 
     /** Tells a node to stop the tasks named, which it holds. */
-    public void signalCancel(String nodeId, java.util.Collection<String> ids) {
+    public void signalCancel(String nodeId, Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.sadd(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
         }
     }
 
     /** What this node is asked to cancel. */
-    public java.util.Set<String> cancelSignals(String nodeId) {
+    public Set<String> cancelSignals(String nodeId) {
         return redis.call(j -> j.smembers(RedisKeys.nodeCancel(nodeId)));
     }
 
     /** Clears signals the node has acted on (or that name tasks it does not hold). */
-    public void clearCancelSignals(String nodeId, java.util.Collection<String> ids) {
+    public void clearCancelSignals(String nodeId, Collection<String> ids) {
         if (!ids.isEmpty()) {
             redis.call(j -> j.srem(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
         }
@@ -714,12 +425,13 @@ public final class TaskQueue {
         int total = 0;
         for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
             List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(6 + chunk.size() * 5);
+            List<String> args = new ArrayList<>(7 + chunk.size() * 5);
             args.add(mode);
             args.add(deadLetterKey);
             args.add(Integer.toString(DEAD_LETTER_MAX));
             args.add(Long.toString(System.currentTimeMillis()));
             args.addAll(fenceArgs());
+            args.add(Integer.toString(DEAD_LETTER_RAW_CHARS));
             for (Move m : chunk) {
                 args.add(m.raw());
                 args.add(m.op().code);
@@ -753,15 +465,15 @@ public final class TaskQueue {
      *
      * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
      */
-    public void finish(String nodeId, List<Finished> results, int finishedCount) {
+    public void finish(String nodeId, List<Report> results, int finishedCount) {
         if (results.isEmpty()) {
             return;
         }
         List<String> args = new ArrayList<>(1 + results.size() * 2);
         args.add(Integer.toString(finishedCount));
-        for (Finished f : results) {
-            args.add(f.rawTask() == null ? "" : f.rawTask());
-            args.add(f.resultJson());
+        for (Report r : results) {
+            args.add(r.isFinal() ? r.rawTask() : "");
+            args.add(r.resultJson());
         }
         if (plain()) {
             redis.call(j -> {
@@ -776,11 +488,27 @@ public final class TaskQueue {
     }
 
     /**
-     * A result to send, and the in-flight text it replaces (null for a RUNNING notice).
+     * What an agent reports about a task it holds, as a {@link colmena.task.TaskResult} in JSON: a
+     * final result, which replaces the task's text in the in-flight list, or a RUNNING notice,
+     * which leaves the task there ({@code rawTask} null).
      *
      * @param taskId the task's id, so the sender can say which tasks are done with
      */
-    public record Finished(String taskId, String rawTask, String resultJson) {
+    public record Report(String taskId, String rawTask, String resultJson) {
+        /** A final result (DONE, FAILED or CANCELLED) for the task whose in-flight text is {@code rawTask}. */
+        public static Report result(String taskId, String rawTask, String resultJson) {
+            return new Report(taskId, rawTask, resultJson);
+        }
+
+        /** A RUNNING notice: the task stays in flight. */
+        public static Report running(String taskId, String resultJson) {
+            return new Report(taskId, null, resultJson);
+        }
+
+        /** Whether this ends the task's stay in the in-flight list. */
+        public boolean isFinal() {
+            return rawTask != null;
+        }
     }
 
     /**
@@ -798,6 +526,76 @@ public final class TaskQueue {
             moves.add(Move.prepend(tasks.get(i).raw(), queue, tasks.get(i).payload()));
         }
         return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
+    }
+
+    /** Takes the text of a copy of a task out of a node's in-flight list (the agent runs the task once, for both). */
+    public void dropInflight(String nodeId, String raw) {
+        moveFromAnywhere(RedisKeys.nodeInflight(nodeId), List.of(Move.drop(raw)));
+    }
+
+    /**
+     * Sends every task in {@code list} to the head of {@code dest} to be placed again, keeping their
+     * order ahead of newer submissions, each as {@code again} rewrites it (a note, an attempt spent);
+     * an unreadable one goes to the dead-letter list, saying why. A task that has left the list
+     * meanwhile is skipped.
+     *
+     * @return how many were moved
+     */
+    public int requeueForPlacement(String list, String dest, UnaryOperator<TaskMessage> again) {
+        List<String> held = pending(list);
+        List<Move> moves = new ArrayList<>(held.size());
+        // Prepended from the newest back, so they keep their order.
+        for (int i = held.size() - 1; i >= 0; i--) {
+            String raw = held.get(i);
+            try {
+                moves.add(Move.prepend(raw, dest, Json.write(again.apply(Json.readTask(raw)))));
+            } catch (MalformedMessageException e) {
+                moves.add(Move.deadLetter(raw, deadLetterEntry(list, raw, e.getMessage())));
+            }
+        }
+        return moveFromAnywhere(list, moves);
+    }
+
+    /** The last {@code count} tasks queued on a node, oldest first. Reading is not moving: see {@link #transfer}. */
+    public List<String> lastQueued(String nodeId, int count) {
+        String queue = RedisKeys.nodeTasks(nodeId);
+        return redis.call(j -> j.lrange(queue, -count, -1));
+    }
+
+    /** What {@link #transfer} did. */
+    public enum Transfer {
+        MOVED,
+        /** The task had left the source queue (taken, or moved by someone else). */
+        TASK_GONE,
+        /** The destination node has stopped reporting: it gets nothing more. */
+        NODE_GONE
+    }
+
+    /**
+     * Moves one task queued on node {@code from} into node {@code to}'s queue by priority, as
+     * {@code payload}, only while {@code to} reports.
+     */
+    public Transfer transfer(String from, String to, String raw, String payload) {
+        if (moveFromAnywhere(RedisKeys.nodeTasks(from), List.of(Move.toNode(raw, to, payload))) == 1) {
+            return Transfer.MOVED;
+        }
+        return redis.call(j -> j.exists(RedisKeys.nodeStats(to))) ? Transfer.TASK_GONE : Transfer.NODE_GONE;
+    }
+
+    /** Adds to counters (a key per status and minute), each kept {@code keptSeconds} after its last count, in one round trip. */
+    public void count(Map<String, Long> counts, long keptSeconds) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        redis.call(j -> {
+            Pipeline p = j.pipelined();
+            counts.forEach((key, n) -> {
+                p.incrBy(key, n);
+                p.expire(key, keptSeconds);
+            });
+            p.sync();
+            return null;
+        });
     }
 
     /**
@@ -868,7 +666,7 @@ public final class TaskQueue {
         List<String> taken = redis.call(j -> PlainMoves.take(j, source, inflight, max));
         List<String> out = new ArrayList<>(taken.size());
         for (String v : taken) {
-            if (v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            if (v.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
                 moveFromAnywhere(inflight, List.of(Move.deadLetter(v, deadLetterEntry(source, v,
                         "message of " + v.length() + " characters; the limit is " + MAX_MESSAGE_BYTES + " bytes"))));
             } else {

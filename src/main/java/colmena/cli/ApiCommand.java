@@ -1,12 +1,19 @@
 package colmena.cli;
 
 import colmena.api.ApiServer;
+import colmena.api.TlsException;
 import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.store.Database;
+import colmena.support.OwnerOnly;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Console;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
 
 /** {@code colmena api}: the REST API and the dashboard. */
 final class ApiCommand {
@@ -15,7 +22,7 @@ final class ApiCommand {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "this-machine";
         }
@@ -27,9 +34,9 @@ final class ApiCommand {
      * one, else in an owner-only file of the data folder that the start scripts show and the
      * admin's first login deletes.
      */
-    private static void showFirstPassword(ApiServer server, String url, org.slf4j.Logger log) {
+    private static void showFirstPassword(ApiServer server, String url, Logger log) {
         String reset = "Forgot it? java -jar dist/colmena.jar admin reset-password";
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (console != null) {
             console.printf("==============================================================%n"
                     + " Colmena admin account created. Log in at %s%n"
@@ -41,9 +48,9 @@ final class ApiCommand {
             log.info("Colmena admin account created (user admin); its password was shown on the terminal, not in this log");
             return;
         }
-        java.nio.file.Path file = server.firstPasswordFile();
+        Path file = server.firstPasswordFile();
         try {
-            colmena.support.OwnerOnly.writeSecret(file, server.generatedAdminPassword() + System.lineSeparator());
+            OwnerOnly.writeSecret(file, server.generatedAdminPassword() + System.lineSeparator());
             log.info("Colmena admin account created (user admin). Its password is in {} (readable by you only, deleted at the "
                     + "admin's first login); it is not in this log. {}", file.toAbsolutePath(), reset);
         } catch (IOException e) {
@@ -68,10 +75,10 @@ final class ApiCommand {
             redis.close();
             throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + " (" + e.getMessage()
                     + "); is another API running? Choose another --port");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             redis.close();
             throw new StartupException("cannot set up the admin account in the database (" + e.getMessage() + ")");
-        } catch (colmena.api.TlsException e) {
+        } catch (TlsException e) {
             redis.close();
             throw new StartupException(e.getMessage());
         }

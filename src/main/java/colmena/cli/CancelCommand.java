@@ -9,6 +9,8 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import com.google.gson.JsonObject;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,8 +116,8 @@ final class CancelCommand {
 
     private static String host() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "this machine";
         }
     }

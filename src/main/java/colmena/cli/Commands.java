@@ -1,7 +1,11 @@
 package colmena.cli;
 
+import colmena.bench.BenchCommand;
 import colmena.config.UsageException;
+import colmena.support.Outage;
+import redis.clients.jedis.exceptions.JedisException;
 
+import java.sql.SQLException;
 import java.util.Arrays;
 
 /**
@@ -84,7 +88,7 @@ public final class Commands {
 
     private static int bench(String[] args) {
         try {
-            return colmena.bench.BenchCommand.run(args);
+            return BenchCommand.run(args);
         } catch (UsageException | StartupException e) {
             throw e;
         } catch (Exception e) {
@@ -112,11 +116,11 @@ public final class Commands {
         } catch (StartupException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
             return SubmitCommand.EXIT_NO_REDIS;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             System.err.println("colmena " + command + ": the database failed: " + e.getMessage());
             return SubmitCommand.EXIT_NO_REDIS;
-        } catch (redis.clients.jedis.exceptions.JedisException e) {
-            System.err.println("colmena " + command + ": Redis failed: " + colmena.support.Outage.reason(e));
+        } catch (JedisException e) {
+            System.err.println("colmena " + command + ": Redis failed: " + Outage.reason(e));
             return SubmitCommand.EXIT_NO_REDIS;
         } catch (Exception e) {
             System.err.println("colmena " + command + ": " + e);

@@ -1,6 +1,7 @@
 package colmena.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ final class FolderLock {
                         + " already supervises " + dir.toAbsolutePath() + "; not starting a second redis-server on its data");
             }
             channel.truncate(0);
-            channel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
             held = lock;
         } catch (IOException e) {
             throw new StartupException("cannot lock " + file.toAbsolutePath() + " (" + e.getMessage() + ")");

@@ -13,6 +13,7 @@ import colmena.install.Stamp;
 import colmena.store.Database;
 import colmena.store.DbSession;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ final class InstallationCommand {
             }
         }
         String dbUrl = flags.string("db") != null ? flags.string("db")
-                : Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
+                : Database.defaultUrl(Path.of(flags.string("data-dir")));
         Redis redis = Startup.redis(flags.string("redis"), 2, Duration.ZERO);
         Database database = Startup.database(dbUrl, flags.string("db-user"), flags.string("db-password"), Duration.ZERO);
         try (DbSession db = new DbSession(database)) {

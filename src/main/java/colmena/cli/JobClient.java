@@ -2,6 +2,7 @@ package colmena.cli;
 
 import colmena.broker.Blobs;
 import colmena.broker.Json;
+import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.config.UsageException;
 import colmena.vision.DetectParams;
@@ -16,9 +17,11 @@ import colmena.store.Database;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,14 +48,14 @@ interface JobClient extends AutoCloseable {
 
     /** Straight to Redis and the database, as the coordinator is reached. */
     final class Direct implements JobClient {
-        private final colmena.broker.Redis redis;
+        private final Redis redis;
         private final Database db;
         private final Blobs blobs;
         private final FaceJobs jobs;
         private final FilterJobs filterJobs;
         private final JobView view;
 
-        Direct(colmena.broker.Redis redis, Database db) {
+        Direct(Redis redis, Database db) {
             this.redis = redis;
             this.db = db;
             this.blobs = new Blobs(redis);
@@ -133,7 +136,7 @@ interface JobClient extends AutoCloseable {
             for (JobMaker.PhotoRef p : photos) {
                 list.add(Map.of("blob", p.blobHash(), "name", p.fileName()));
             }
-            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            Map<String, Object> body = new LinkedHashMap<>();
             body.put("scaleFactor", settings.scaleFactor());
             body.put("minNeighbors", settings.minNeighbors());
             body.put("minSize", settings.minSize());
@@ -145,7 +148,7 @@ interface JobClient extends AutoCloseable {
 
         @Override
         public String createFilter(List<JobMaker.PhotoRef> photos, FilterSpec spec) throws InterruptedException {
-            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            Map<String, Object> body = new LinkedHashMap<>();
             body.put("photos", photos.stream().map(p -> Map.of("blob", p.blobHash(), "name", p.fileName())).toList());
             body.put("filter", spec.name());
             body.putAll(spec.parameters());
@@ -158,7 +161,7 @@ interface JobClient extends AutoCloseable {
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new StartupException("the API answered " + r.statusCode() + " for the output of photo "
-                        + photoNo + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+                        + photoNo + ": " + new String(r.body(), StandardCharsets.UTF_8));
             }
             return r.body();
         }

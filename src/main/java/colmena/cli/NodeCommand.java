@@ -8,6 +8,7 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -45,7 +46,7 @@ final class NodeCommand {
         if (flags == null) {
             return 0;
         }
-        Redis redis = Startup.redis(flags.string("redis"), 2, java.time.Duration.ZERO);
+        Redis redis = Startup.redis(flags.string("redis"), 2, Duration.ZERO);
         try {
             NodeCredentials credentials = new NodeCredentials(redis);
             return switch (action) {

@@ -1,6 +1,7 @@
 package colmena.cli;
 
 import colmena.broker.Blobs;
+import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
@@ -177,7 +178,7 @@ final class PhotoJobCommand {
         if (db == null) {
             db = Database.defaultUrl(Path.of(flags.string("data-dir")));
         }
-        colmena.broker.Redis redis = Startup.redis(flags.string("redis"), 4, Startup.startWait(flags));
+        Redis redis = Startup.redis(flags.string("redis"), 4, Startup.startWait(flags));
         try {
             return new JobClient.Direct(redis, Startup.database(db, flags.string("db-user"), flags.string("db-password"),
                     Startup.startWait(flags)));

@@ -1,6 +1,7 @@
 package colmena.cli;
 
 import colmena.broker.BundledRedis;
+import colmena.broker.NodeCredentials;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
@@ -49,7 +50,7 @@ final class RedisCommand {
                 which prints: java -jar colmena.jar agent --redis redis://pc01:<its own password>@%2$s:%3$d
                 That credential reaches only pc01's own keys; 'node remove pc01' cuts the PC off.
 
-                """.formatted(control, everywhere ? colmena.broker.NodeCredentials.joinHost(null) : bind, port);
+                """.formatted(control, everywhere ? NodeCredentials.joinHost(null) : bind, port);
     }
 
     static int run(String[] args) {

@@ -2,10 +2,12 @@ package colmena.cli;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
+import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.support.Glyphs;
 import colmena.support.Outage;
+import colmena.task.TaskProgress;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code submit --wait}: prints each result as the coordinator replies, until all are in or the
@@ -108,11 +111,11 @@ final class ResultWait {
             return;
         }
         progressAtNanos = System.nanoTime();
-        Map<String, String> all = new colmena.broker.Nodes(redis).allProgress();
+        Map<String, String> all = new Nodes(redis).allProgress();
         StringBuilder line = new StringBuilder();
         int shown = 0;
         int running = 0;
-        for (String id : new java.util.TreeSet<>(waiting)) {
+        for (String id : new TreeSet<>(waiting)) {
             String json = all.get(id);
             if (json == null) {
                 continue;
@@ -144,7 +147,7 @@ final class ResultWait {
     /** {@code …b953e011 45 % row 300 of 1200}, from what the agent wrote. */
     static String describe(String id, String json) {
         String shortId = id.length() > 8 ? Glyphs.ellipsis() + id.substring(id.length() - 8) : id;
-        colmena.task.TaskProgress p = Json.readProgress(json);
+        TaskProgress p = Json.readProgress(json);
         if (p == null) {
             return shortId + " running";
         }

@@ -1,6 +1,7 @@
 package colmena.cli;
 
 import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** What every process does on the way up: read its flags, reach Redis and the database, wait for Ctrl+C. */
@@ -32,7 +32,7 @@ final class Startup {
         Flags flags = Flags.parse(command, options, args, System.getenv());
         if (options.contains(Settings.NAMESPACE)) {
             try {
-                colmena.broker.RedisKeys.useNamespace(flags.string("namespace"));
+                RedisKeys.useNamespace(flags.string("namespace"));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(flags.source("namespace") + ": " + e.getMessage());
             }
@@ -154,9 +154,5 @@ final class Startup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static Map<String, String> env() {
-        return System.getenv();
     }
 }

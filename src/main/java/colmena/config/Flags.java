@@ -1,5 +1,10 @@
 package colmena.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,8 +112,8 @@ public final class Flags {
     static String readSecret(String source, String file) {
         String text;
         try {
-            text = java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8).strip();
-        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException | InvalidPathException e) {
             throw new UsageException(source + ": cannot read " + file + " (" + e.getMessage() + ")");
         }
         if (text.isEmpty()) {

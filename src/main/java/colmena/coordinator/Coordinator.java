@@ -8,7 +8,9 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.install.Installation;
 import colmena.store.Database;
+import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.Retention;
@@ -17,9 +19,12 @@ import colmena.support.Outage;
 import colmena.support.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +89,7 @@ public final class Coordinator {
             }
             String db = flags.string("db");
             if (db == null) {
-                db = Database.defaultUrl(java.nio.file.Path.of(flags.string("data-dir")));
+                db = Database.defaultUrl(Path.of(flags.string("data-dir")));
             }
             String export = flags.string("retention-export");
             Retention.Policy retention = new Retention.Policy(flags.integer("keep-days", 0, 36_500),
@@ -127,7 +132,7 @@ public final class Coordinator {
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
         this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
         this.presence = new RedisPresence(redis);
-        this.dbOutage = new Outage(LOG, "Database " + database.describe(), colmena.store.DbErrors::describe);
+        this.dbOutage = new Outage(LOG, "Database " + database.describe(), DbErrors::describe);
         this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
     }
 
@@ -170,7 +175,7 @@ public final class Coordinator {
     }
 
     /** The installation this coordinator works for, or null while it is not known (or refused). */
-    public colmena.install.Installation installation() {
+    public Installation installation() {
         return claim.refusal() == null ? claim.confirmed() : null;
     }
 
@@ -200,7 +205,7 @@ public final class Coordinator {
                 redisOutage.ok();
                 if (renewal.foreign()) {
                     // A standby of a new installation may find the leader's stamp before its record: read once more.
-                    colmena.install.Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
+                    Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
                     if (held == null || !held.id().equals(renewal.stamp().id())) {
                         claim.refuse(claim.foreign(renewal.stamp()));
                     }
@@ -416,7 +421,7 @@ public final class Coordinator {
     }
 
     static boolean isRedisFailure(Throwable e) {
-        return e instanceof redis.clients.jedis.exceptions.JedisException;
+        return e instanceof JedisException;
     }
 
     /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
@@ -450,7 +455,7 @@ public final class Coordinator {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             host = "host";
         }
         String pid = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What the coordinator's own decisions cost: the time to choose a node for each task, the sum of
- * those per batch, and the time to read every node (the monitor, every 250 ms). Recorded in
+ * those per batch, and the time to read every node (the monitor's pass). Recorded in
  * {@link LatencyHistogram}s, written to {@code coordinator:stats} every second (the last minute's
  * percentiles for people, the histograms since start for scripts, which diff two readings), and
  * logged once a minute while tasks are being placed.
@@ -57,10 +58,10 @@ final class CoordinatorStats {
     }
 
     private DbWrites dbWrites;
-    private java.util.function.LongSupplier duplicateRuns = () -> 0;
+    private LongSupplier duplicateRuns = () -> 0;
 
     /** Adds what the coordinator knows of its database writes, and the duplicate runs it noted, to what it publishes. */
-    void attach(DbWrites writes, java.util.function.LongSupplier duplicates) {
+    void attach(DbWrites writes, LongSupplier duplicates) {
         this.dbWrites = writes;
         this.duplicateRuns = duplicates;
     }

@@ -1,6 +1,7 @@
 package colmena.coordinator;
 
 import colmena.store.DbErrors;
+import colmena.support.Outage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class DbWrites {
             failingSinceMs = System.currentTimeMillis();
         }
         String known = DbErrors.problem(e);
-        String reason = colmena.support.Outage.reason(e);
+        String reason = Outage.reason(e);
         problem = known == null ? "unreachable (" + reason + ")"
                 : known.equals(DbErrors.REFUSED) ? "refuses a value (" + reason + ")" : known;
     }

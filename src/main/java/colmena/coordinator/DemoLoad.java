@@ -2,6 +2,7 @@ package colmena.coordinator;
 
 import colmena.broker.Json;
 import colmena.broker.TaskQueue;
+import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class DemoLoad {
         long now = queue.now();
         for (int i = 0; i < n; i++) {
             long number = ThreadLocalRandom.current().nextLong(1_000, 10_000);
-            tasks.add(Json.write(TaskMessage.submit(colmena.task.TaskIds.next(), TYPE,
+            tasks.add(Json.write(TaskMessage.submit(TaskIds.next(), TYPE,
                     Map.of("number", number), now, null)));
         }
         queue.submit(tasks);

@@ -1,5 +1,6 @@
 package colmena.coordinator;
 
+import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.install.Identity;
 import colmena.install.Installation;
@@ -7,6 +8,7 @@ import colmena.install.InstallationStore;
 import colmena.install.Stamp;
 import colmena.store.Database;
 import colmena.store.DbSession;
+import colmena.support.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,10 @@ final class InstallationClaim {
     private volatile boolean read;
     private volatile boolean running = true;
     private volatile boolean rereadRequested;
-    private final colmena.broker.Redis redis;
+    private final Redis redis;
     private volatile String refusal;
 
-    InstallationClaim(Database database, colmena.broker.Redis redis) {
+    InstallationClaim(Database database, Redis redis) {
         this.redis = redis;
         String redisUrl = redis.url();
         this.database = database;
@@ -69,8 +71,8 @@ final class InstallationClaim {
     }
 
     /**
-     * Reads the database's installation on a thread of its own: at start (again every 0.5 s until
-     * it answers), while it holds none (a new installation is on its way), and when Redis names
+     * Reads the database's installation on a thread of its own: at start (again on each pass of its
+     * loop until it answers), while it holds none (a new installation is on its way), and when Redis names
      * another installation (see the lease loop). Not every round: a read while H2's disk is full,
      * or just after, gets in the way of its recovery (HealthTruthTest). A failed read keeps the
      * last one. A database file deleted under the coordinator is noticed without a read.
@@ -95,7 +97,7 @@ final class InstallationClaim {
                         LOG.debug("Installation not read from the database: {}", e.getMessage());
                     }
                 }
-                colmena.support.Threads.sleep(500);
+                Threads.sleep(500);
             }
         }, "colmena-installation");
         t.setDaemon(true);

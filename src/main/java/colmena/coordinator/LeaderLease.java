@@ -2,6 +2,7 @@ package colmena.coordinator;
 
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.Script;
 import colmena.install.Installation;
 import colmena.install.Stamp;
 
@@ -25,43 +26,10 @@ final class LeaderLease {
      */
     static final Duration STAMP_TTL = Duration.ofSeconds(10);
 
-    /*
-     * KEYS[1] the lease, KEYS[2] the installation's stamp, KEYS[3] the standby set. Returns {1 or 0
-     * (leader or not), stamp before} or {-1, the other installation's stamp}. A holder that does not
-     * get the lease is entered in the standby set until Redis's own clock passes the lease's time to
-     * live, so the dashboard can tell "one working, one standing by" from "one working"
-     * (replicate_commands: TIME before a write, for Redis 5).
-     */
-    private static final String RENEW = """
-            redis.replicate_commands()
-            local cur = redis.call('GET', KEYS[2])
-            if cur and string.match(cur, '^(%S+)') ~= ARGV[3] then
-              if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-              redis.call('ZREM', KEYS[3], ARGV[1])
-              return {-1, cur}
-            end
-            local ours = 0
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              ours = 1
-            elseif redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-              ours = 1
-            end
-            if ours == 1 then
-              if cur then redis.call('PEXPIRE', KEYS[2], ARGV[5]) -- keeps a name given since
-              else redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
-              redis.call('ZREM', KEYS[3], ARGV[1])
-            else
-              local t = redis.call('TIME')
-              redis.call('ZADD', KEYS[3], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]), ARGV[1])
-            end
-            return {ours, cur or ''}
-            """;
-    private static final String RELEASE = """
-            redis.call('ZREM', KEYS[2], ARGV[1])
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
-            """;
+    /** Takes or renews the lease for one installation; its contract: lua/lease_renew.lua. */
+    private static final Script RENEW = Script.load("lease_renew");
+    /** Gives the lease up; its contract: lua/lease_release.lua. */
+    private static final Script RELEASE = Script.load("lease_release");
 
     private final Redis redis;
     private final String holder;
@@ -88,10 +56,9 @@ final class LeaderLease {
      */
     Renewal renew(Installation installation) {
         long asked = System.nanoTime();
-        Object got = redis.call(j -> j.eval(RENEW, List.of(RedisKeys.leader(), RedisKeys.installation(),
-                        RedisKeys.coordinatorStandby()),
+        Object got = RENEW.run(redis, List.of(RedisKeys.leader(), RedisKeys.installation(), RedisKeys.coordinatorStandby()),
                 List.of(holder, Long.toString(ttl.toMillis()), installation.id(), installation.stamp(),
-                        Long.toString(STAMP_TTL.toMillis()))));
+                        Long.toString(STAMP_TTL.toMillis())));
         List<?> answer = (List<?>) got;
         long code = (Long) answer.get(0);
         Stamp stamp = Stamp.parse((String) answer.get(1));
@@ -116,7 +83,7 @@ final class LeaderLease {
 
     void release() {
         validUntilNanos = 0;
-        redis.call(j -> j.eval(RELEASE, List.of(RedisKeys.leader(), RedisKeys.coordinatorStandby()), List.of(holder)));
+        RELEASE.run(redis, List.of(RedisKeys.leader(), RedisKeys.coordinatorStandby()), List.of(holder));
     }
 
     String holder() {

@@ -1,5 +1,7 @@
 package colmena.coordinator;
 
+import java.util.List;
+
 /**
  * What the coordinator knows of one live node while placing a batch. {@link #outstanding} starts
  * at the node's queued plus running tasks and grows with each task placed on it, so placement
@@ -99,7 +101,7 @@ public final class NodeLoad {
      * second over their cores), for estimating the others; 1 when none has been observed: every
      * node is then compared by its capacity in cores.
      */
-    static double perCoreRate(java.util.List<NodeLoad> nodes) {
+    static double perCoreRate(List<NodeLoad> nodes) {
         double rate = 0;
         long cores = 0;
         for (NodeLoad n : nodes) {

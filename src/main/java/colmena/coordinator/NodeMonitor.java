@@ -1,14 +1,10 @@
 package colmena.coordinator;
 
-import colmena.broker.Json;
-import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
 import colmena.broker.NodeView;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.metrics.NodeStats;
-import colmena.task.TaskMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,19 +161,7 @@ final class NodeMonitor {
 
     /** @param costsAttempt whether the tasks were cut short by the node's death */
     private int reclaimFrom(String key, String note, boolean costsAttempt) {
-        List<String> held = queue.pending(key);
-        List<Move> moves = new ArrayList<>(held.size());
-        // Prepended from the newest back, so they keep their order ahead of newer submissions.
-        for (int i = held.size() - 1; i >= 0; i--) {
-            String raw = held.get(i);
-            try {
-                TaskMessage task = Json.readTask(raw);
-                TaskMessage again = costsAttempt ? task.movedAway(note) : task.requeued(note);
-                moves.add(Move.prepend(raw, RedisKeys.submitted(), Json.write(again)));
-            } catch (MalformedMessageException e) {
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(key, raw, e.getMessage())));
-            }
-        }
-        return queue.moveFromAnywhere(key, moves);
+        return queue.requeueForPlacement(key, RedisKeys.submitted(),
+                task -> costsAttempt ? task.movedAway(note) : task.requeued(note));
     }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Moves on what agents with their own credential send ({@link NodeCredentials}): such an agent can
@@ -184,7 +185,7 @@ final class NodeOutbox {
             noAcl = true; // Redis 5: no per-node credentials; only the registry's nodes are looked at
         }
         credentialed = noAcl ? List.of() : credentials.nodes();
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(credentialed);
+        TreeSet<String> all = new TreeSet<>(credentialed);
         for (String id : queue.redis().call(j -> j.smembers(RedisKeys.nodes()))) {
             if (RedisKeys.isValidNodeId(id)) {
                 all.add(id);

@@ -2,8 +2,6 @@ package colmena.coordinator;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
-import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
@@ -81,9 +79,8 @@ final class Rebalancer {
 
     /** Moves up to {@code t.count()} tasks from the tail of one queue, oldest of them first, so they keep their order. */
     private int transfer(Rebalance.Transfer t, List<TaskMessage> moved) {
-        String source = RedisKeys.nodeTasks(t.from().id);
         // Reading is not moving: the move below finds each task again, and skips it if it has gone.
-        List<String> tail = queue.redis().call(j -> j.lrange(source, -t.count(), -1));
+        List<String> tail = queue.lastQueued(t.from().id, t.count());
         String note = "moved from " + t.from().id + " to " + t.to().id + " at "
                 + CLOCK.format(Instant.now()) + ": " + t.note();
         int n = 0;
@@ -97,10 +94,11 @@ final class Rebalancer {
             t.to().assign();
             String why = Placement.LeastLoaded.reason(t.to(), ", moved from " + t.from().id);
             TaskMessage there = task.movedTo(t.to().id, why, note);
-            if (queue.moveFromAnywhere(source, List.of(Move.toNode(raw, t.to().id, Json.write(there)))) == 1) {
+            TaskQueue.Transfer done = queue.transfer(t.from().id, t.to().id, raw, Json.write(there));
+            if (done == TaskQueue.Transfer.MOVED) {
                 moved.add(there);
                 n++;
-            } else if (!queue.redis().call(j -> j.exists(RedisKeys.nodeStats(t.to().id)))) {
+            } else if (done == TaskQueue.Transfer.NODE_GONE) {
                 break; // the node it was going to has gone
             }
         }

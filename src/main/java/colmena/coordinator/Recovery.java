@@ -3,6 +3,7 @@ package colmena.coordinator;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.Script;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
@@ -29,21 +30,8 @@ final class Recovery {
     /** Unfinished rows read per query. */
     static final int BATCH = 10_000;
 
-    /** Every task id in every list a task can be in, read in one atomic step. */
-    private static final String SNAPSHOT = """
-            local ids = {}
-            local function scan(key)
-              for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
-                local id = string.match(v, '"id":"([^"]+)"')
-                if id then ids[#ids + 1] = id end
-              end
-            end
-            for _, k in ipairs(KEYS) do scan(k) end
-            for i = 1, #ARGV do
-              for _, k in ipairs(redis.call('KEYS', ARGV[i])) do scan(k) end
-            end
-            return ids
-            """;
+    /** Every task id in every list a task can be in, in one step; its contract: lua/recovery_snapshot.lua. */
+    private static final Script SNAPSHOT = Script.load("recovery_snapshot");
 
     /** The note on a task Redis lost before any coordinator placed it (TaskHistory had it from its submitter). */
     static final String NOT_PLACED = "recovered from TaskHistory: Redis lost it before it was placed";
@@ -114,9 +102,11 @@ final class Recovery {
 
     @SuppressWarnings("unchecked")
     private Set<String> present() {
-        List<String> keys = List.of(RedisKeys.submitted(), RedisKeys.placing(), RedisKeys.resultsQueue(), RedisKeys.storing());
-        List<String> ids = (List<String>) redis.call(j -> j.eval(SNAPSHOT, keys,
-                List.of(RedisKeys.allNodeTasks(), RedisKeys.allNodeInflight())));
+        List<String> keys = List.of(RedisKeys.submitted(), RedisKeys.placing(), RedisKeys.resultsQueue(), RedisKeys.storing(),
+                RedisKeys.nodes());
+        List<String> nodeLists = new ArrayList<>(RedisKeys.around(RedisKeys::nodeTasks));
+        nodeLists.addAll(RedisKeys.around(RedisKeys::nodeInflight));
+        List<String> ids = (List<String>) SNAPSHOT.run(redis, keys, nodeLists);
         return new HashSet<>(ids);
     }
 }

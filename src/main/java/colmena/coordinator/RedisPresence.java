@@ -6,8 +6,8 @@ import colmena.broker.Redis;
  * Tells "this node died" from "Redis was away". Stats keys expire while Redis is unreachable (or
  * come back expired when it restarts from its file), so right after an outage every node looks
  * gone. For {@link #GRACE_MS} after Redis returns (this coordinator saw it fail, or it has been up
- * less than that), a node's missing stats key is not taken as its death: agents retry at most
- * every 2 s and report again within the grace, and only a node still silent after it is reclaimed.
+ * less than that), a node's missing stats key is not taken as its death: agents retry well within
+ * the grace and report again, and only a node still silent after it is reclaimed.
  */
 final class RedisPresence {
     static final long GRACE_MS = 5_000;

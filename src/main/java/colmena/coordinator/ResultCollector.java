@@ -293,18 +293,7 @@ final class ResultCollector {
                 counts.merge(key, 1L, Long::sum);
             }
         }
-        if (counts.isEmpty()) {
-            return;
-        }
-        queue.redis().call(j -> {
-            redis.clients.jedis.Pipeline p = j.pipelined();
-            counts.forEach((key, n) -> {
-                p.incrBy(key, n);
-                p.expire(key, COUNTS_KEPT_SECONDS);
-            });
-            p.sync();
-            return null;
-        });
+        queue.count(counts, COUNTS_KEPT_SECONDS);
     }
 
     /** Runs noted as duplicates since this coordinator started. */

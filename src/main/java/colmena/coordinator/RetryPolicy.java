@@ -2,6 +2,7 @@ package colmena.coordinator;
 
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,7 +29,7 @@ final class RetryPolicy {
 
     /** Whether a result is a failed run that its task asks to be tried again. */
     static boolean retries(TaskResult r) {
-        return r.status() == colmena.task.TaskStatus.FAILED && r.node() != null && r.task().mayRetry();
+        return r.status() == TaskStatus.FAILED && r.node() != null && r.task().mayRetry();
     }
 
     /**

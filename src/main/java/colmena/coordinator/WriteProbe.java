@@ -2,8 +2,10 @@ package colmena.coordinator;
 
 import colmena.store.DbSession;
 import colmena.store.Durability;
+import colmena.store.SqlDialect;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * After a failed write, tells when the database takes writes again even if no task needs
@@ -30,8 +32,8 @@ final class WriteProbe {
     void write() throws SQLException {
         lastMs = System.currentTimeMillis();
         db.inTransaction(c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.executeUpdate(colmena.store.SqlDialect.of(c).touchNewestRow());
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(SqlDialect.of(c).touchNewestRow());
             }
             return null;
         });

@@ -1,5 +1,7 @@
 package colmena.filters;
 
+import java.util.Arrays;
+
 /**
  * A Gaussian blur as OpenCV's {@code GaussianBlur(src, dst, Size(0, 0), sigma)}: a separable
  * kernel of {@code 2·round(3σ)+1} taps (OpenCV's size for 8-bit images), weights
@@ -54,7 +56,7 @@ public final class GaussianBlur implements ImageFilter {
         byte[] out = new byte[(outY1 - outY0) * rowLength];
         float[] sum = new float[rowLength];
         for (int y = outY0; y < outY1; y++) {
-            java.util.Arrays.fill(sum, 0f);
+            Arrays.fill(sum, 0f);
             for (int k = -radius; k <= radius; k++) {
                 int from = (ImageFilter.reflect101(y + k, height) - stripY0) * rowLength;
                 float weight = kernel[k + radius];

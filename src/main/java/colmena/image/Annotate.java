@@ -1,5 +1,6 @@
 package colmena.image;
 
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -53,7 +54,7 @@ public final class Annotate {
 
     /** The format an annotated copy of a file is written in: JPEG for JPEG photos, PNG for the rest. */
     public static String formatFor(String fileName) {
-        String n = fileName.toLowerCase(java.util.Locale.ROOT);
+        String n = fileName.toLowerCase(Locale.ROOT);
         return n.endsWith(".jpg") || n.endsWith(".jpeg") ? "jpg" : "png";
     }
 }

@@ -1,5 +1,6 @@
 package colmena.install;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -41,7 +42,7 @@ public record Installation(String id, String name, String namespace) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             host = "colmena";
         }
         String cleaned = host.replaceAll("[^\\p{L}\\p{N} ._'()-]", "-");

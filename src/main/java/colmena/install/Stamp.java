@@ -2,6 +2,9 @@ package colmena.install;
 
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.Script;
+
+import java.util.List;
 
 /**
  * What Redis says about the installation of this namespace ({@link RedisKeys#installation()},
@@ -24,15 +27,8 @@ public record Stamp(String id, String name) {
         return space < 0 ? new Stamp(text, "") : new Stamp(text.substring(0, space), text.substring(space + 1));
     }
 
-    /** Gives the stamp of installation ARGV[1] the name ARGV[2], keeping its expiry; 0 when Redis holds another. */
-    private static final String RENAME = """
-            local cur = redis.call('GET', KEYS[1])
-            if not cur or string.match(cur, '^(%S+)') ~= ARGV[1] then return 0 end
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2], 'PX', ttl)
-            else redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[2]) end
-            return 1
-            """;
+    /** Renames the stamp of one installation, keeping its expiry; its contract: lua/stamp_rename.lua. */
+    private static final Script RENAME = Script.load("stamp_rename");
 
     /**
      * Carries a new name to Redis at once (the database holds it already), if Redis's stamp is
@@ -41,8 +37,7 @@ public record Stamp(String id, String name) {
      * @return whether Redis held this installation's stamp
      */
     public static boolean rename(Redis redis, Installation installation) {
-        Object done = redis.call(j -> j.eval(RENAME, java.util.List.of(RedisKeys.installation()),
-                java.util.List.of(installation.id(), installation.name())));
+        Object done = RENAME.run(redis, List.of(RedisKeys.installation()), List.of(installation.id(), installation.name()));
         return Long.valueOf(1).equals(done);
     }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -225,7 +226,7 @@ public final class JobView {
             return null;
         }
         return store.photos(jobId).stream().filter(p -> p.no() == photoNo && p.error() == null)
-                .map(JobStore.Photo::result).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .map(JobStore.Photo::result).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /** Boxes as the API and {@code faces --json} show them: {@code [x, y, w, h]} each. */

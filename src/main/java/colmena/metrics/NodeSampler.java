@@ -9,6 +9,7 @@ import oshi.software.os.OperatingSystem;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ public final class NodeSampler {
                 if (!nif.queryNetworkInterface().isLoopback()) {
                     real.add(nif);
                 }
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 // An interface that vanished while being listed is simply not counted.
             }
         }

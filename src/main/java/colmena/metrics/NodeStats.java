@@ -20,7 +20,7 @@ public record NodeStats(String nodeId, String host, String os, int cores, double
     /** A task running this long holds its worker, as placement sees it. */
     public static final long LONG_RUNNING_MS = 1_000;
 
-    /** A sample with no task held long and the clock taken as right (what older agents report). */
+    /** A sample with no task held long and the clock taken as right (what a report without those fields means). */
     public NodeStats(String nodeId, String host, String os, int cores, double cpuPercent,
                      long memUsedBytes, long memTotalBytes, long diskUsedBytes, long diskTotalBytes,
                      long netRxBytesPerSec, long netTxBytesPerSec, long uptimeSeconds,

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts Colmena commands as separate processes of this same program (the jar, or the classes a
@@ -82,7 +83,7 @@ public final class Launcher {
     public static void stop(Process p, long seconds) {
         requestStop(p);
         try {
-            if (p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (p.waitFor(seconds, TimeUnit.SECONDS)) {
                 forget(p);
             } else {
                 kill(p);

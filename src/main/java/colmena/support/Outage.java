@@ -2,6 +2,9 @@ package colmena.support;
 
 import org.slf4j.Logger;
 
+import java.util.Locale;
+import java.util.function.Function;
+
 /**
  * Tracks one dependency that may go away (Redis, the database): the first failure is logged once
  * with its reason, retries back off, and the recovery is logged with the downtime. No stack trace
@@ -16,7 +19,7 @@ public final class Outage {
     private long downSinceNanos = -1;
     private long backoffMs = FIRST_BACKOFF_MS;
 
-    private final java.util.function.Function<Throwable, String> problem;
+    private final Function<Throwable, String> problem;
 
     /** @param what how to name the dependency in a log line, e.g. "Redis at redis://127.0.0.1:6379" */
     public Outage(Logger log, String what) {
@@ -24,7 +27,7 @@ public final class Outage {
     }
 
     /** @param problem says what is wrong, in words: "unreachable (Connection refused)", "cannot be written: disk full (…)" */
-    public Outage(Logger log, String what, java.util.function.Function<Throwable, String> problem) {
+    public Outage(Logger log, String what, Function<Throwable, String> problem) {
         this.log = log;
         this.what = what;
         this.problem = problem;
@@ -64,7 +67,7 @@ public final class Outage {
      * Whether Redis refused the login itself (a wrong or revoked credential): retrying cannot help.
      */
     public static boolean isLoginRefused(Throwable e) {
-        String r = reason(e).toUpperCase(java.util.Locale.ROOT);
+        String r = reason(e).toUpperCase(Locale.ROOT);
         return r.contains("WRONGPASS") || r.contains("NOAUTH") || r.contains("INVALID PASSWORD");
     }
 

@@ -1,7 +1,10 @@
 package colmena.support;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /** Named threads, so thread dumps and log lines say who did what. */
 public final class Threads {
@@ -24,7 +27,7 @@ public final class Threads {
             try {
                 loop.run();
             } catch (Throwable e) {
-                org.slf4j.LoggerFactory.getLogger(Threads.class).error("thread {} died", name, e);
+                LoggerFactory.getLogger(Threads.class).error("thread {} died", name, e);
             }
         }, name);
         t.setDaemon(false);
@@ -37,12 +40,12 @@ public final class Threads {
      * error (an OutOfMemoryError, say), its last words are logged and {@code onDeath} is told which
      * thread died and why, so the process can stop rather than linger half alive.
      */
-    public static Thread startVital(String name, Runnable loop, java.util.function.BiConsumer<String, Throwable> onDeath) {
+    public static Thread startVital(String name, Runnable loop, BiConsumer<String, Throwable> onDeath) {
         Thread t = new Thread(() -> {
             try {
                 loop.run();
             } catch (Throwable e) {
-                org.slf4j.LoggerFactory.getLogger(Threads.class).error("vital thread {} died", name, e);
+                LoggerFactory.getLogger(Threads.class).error("vital thread {} died", name, e);
                 onDeath.accept(name, e);
             }
         }, name);

@@ -1,5 +1,7 @@
 package colmena.task;
 
+import java.time.Duration;
+
 /**
  * Where a running task reads the bytes it works on (a photo, a tile, a cascade file), by the
  * SHA-256 of those bytes. The agent gives its tasks one backed by Redis.
@@ -10,7 +12,7 @@ public interface BlobSource {
      * until their tasks run and the photo is put back together, and a face strip can hold most of
      * its photo's rows, so they go sooner than the photo.
      */
-    java.time.Duration STRIP_TTL = java.time.Duration.ofHours(2);
+    Duration STRIP_TTL = Duration.ofHours(2);
 
     /** For tasks that read no blobs (and for tests of those). */
     BlobSource NONE = hash -> {
@@ -32,7 +34,7 @@ public interface BlobSource {
     }
 
     /** As {@link #put(byte[])}, kept {@code ttl} instead of the store's own time to live. */
-    default String put(byte[] bytes, java.time.Duration ttl) {
+    default String put(byte[] bytes, Duration ttl) {
         return put(bytes);
     }
 

@@ -1,5 +1,6 @@
 package colmena.task;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,10 +110,10 @@ public final class TaskParams {
 
     /** A value as an error message shows it: short, and never the whole of a nested structure. */
     private static String shown(Object v) {
-        if (v instanceof java.util.Map) {
+        if (v instanceof Map) {
             return "an object";
         }
-        if (v instanceof java.util.Collection) {
+        if (v instanceof Collection) {
             return "a list";
         }
         String s = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);

@@ -1,6 +1,7 @@
 package colmena.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -129,7 +130,7 @@ public final class FaceDetector {
 
         void add(int x, int y, int w, int h) {
             if (size + 4 > values.length) {
-                values = java.util.Arrays.copyOf(values, values.length * 2);
+                values = Arrays.copyOf(values, values.length * 2);
             }
             values[size++] = x;
             values[size++] = y;

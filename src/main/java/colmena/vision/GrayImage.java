@@ -1,5 +1,6 @@
 package colmena.vision;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
@@ -60,7 +61,7 @@ public final class GrayImage {
     private static boolean isPlainGray(BufferedImage image) {
         return image.getColorModel() instanceof ComponentColorModel
                 && image.getRaster().getNumBands() <= 2
-                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
+                && image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
     }
 
     private static void copyGray(Raster raster, byte[] out) {

@@ -1,5 +1,7 @@
 package colmena.vision;
 
+import java.util.Arrays;
+
 /**
  * A horizontal band of one {@link ScaleLevel}'s image: its rows are resized from the source
  * pixels exactly as OpenCV's {@code resize(INTER_LINEAR_EXACT)} does for the whole image, then
@@ -47,8 +49,8 @@ final class IntegralBand {
             pixels = new int[width];
         }
         lineARow = lineBRow = Integer.MIN_VALUE;
-        java.util.Arrays.fill(sum, 0, stride, 0);
-        java.util.Arrays.fill(squares, 0, stride, 0);
+        Arrays.fill(sum, 0, stride, 0);
+        Arrays.fill(squares, 0, stride, 0);
         byte[] band = withTilted ? new byte[rows * width] : null;
         for (int r = 0; r < rows; r++) {
             resizeRow(source, sourceX, sourceY, level, firstRow + r);

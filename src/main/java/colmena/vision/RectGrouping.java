@@ -1,6 +1,7 @@
 package colmena.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** OpenCV's {@code groupRectangles} with its {@code partition} step. */
@@ -83,7 +84,7 @@ final class RectGrouping {
     static int partition(List<Box> boxes, double eps, int[] labels) {
         int n = boxes.size();
         int[] parent = new int[n];
-        java.util.Arrays.fill(parent, -1);
+        Arrays.fill(parent, -1);
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 if (similar(boxes.get(i), boxes.get(j), eps)) {
@@ -96,7 +97,7 @@ final class RectGrouping {
         }
         int classes = 0;
         int[] classOfRoot = new int[n];
-        java.util.Arrays.fill(classOfRoot, -1);
+        Arrays.fill(classOfRoot, -1);
         for (int i = 0; i < n; i++) {
             int r = root(parent, i);
             if (classOfRoot[r] < 0) {

@@ -1,12 +1,13 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.broker.Json;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.metrics.NodeStats;
 import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskMessage;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -42,7 +41,7 @@ class ApiTest {
     private static Redis redis;
     private static Database db;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
     private static final List<String> IDS = new ArrayList<>();
 
     @BeforeAll
@@ -86,8 +85,8 @@ class ApiTest {
     @Test
     void nodesListsOnlineAndOfflineNodesWithTheirMetrics() throws Exception {
         Nodes nodes = new Nodes(redis);
-        nodes.beat(stats("nodo1"));
-        nodes.beat(stats("nodo2"));
+        nodes.beat(TestStats.typical("nodo1"));
+        nodes.beat(TestStats.typical("nodo2"));
         nodes.leave("nodo2");
         redis.call(j -> j.rpush(RedisKeys.nodeTasks("nodo1"), "a", "b"));
 
@@ -108,14 +107,14 @@ class ApiTest {
     @Test
     void oneNodeComesWithItsMetricHistory() throws Exception {
         Nodes nodes = new Nodes(redis);
-        nodes.beat(stats("nodo1"));
-        nodes.beat(stats("nodo1"));
+        nodes.beat(TestStats.typical("nodo1"));
+        nodes.beat(TestStats.typical("nodo1"));
         JsonObject one = getJson("/api/nodes/nodo1", 200);
         assertEquals(2, one.getAsJsonArray("history").size());
         assertEquals(37.5, one.getAsJsonArray("history").get(0).getAsJsonArray().get(1).getAsDouble());
         assertTrue(getJson("/api/nodes/nodo9", 404).get("error").getAsString().contains("nodo9"));
-        assertEquals(400, get("/api/nodes/no%20way").statusCode());
-        assertEquals(404, get("/api/nodes/..%2Fx").statusCode());
+        assertEquals(400, http.get("/api/nodes/no%20way").statusCode());
+        assertEquals(404, http.get("/api/nodes/..%2Fx").statusCode());
     }
 
     @Test
@@ -181,14 +180,13 @@ class ApiTest {
         assertEquals("boom", failed.get("error").getAsString());
         assertEquals("nodo2: 0 queued", failed.get("reason").getAsString());
         assertNotNull(failed.get("finishedAt").getAsString());
-        assertEquals(404, get("/api/tasks/11111111-0000-0000-0000-000000000000").statusCode());
-        assertEquals(400, get("/api/tasks/not%20an%20id").statusCode());
+        assertEquals(404, http.get("/api/tasks/11111111-0000-0000-0000-000000000000").statusCode());
+        assertEquals(400, http.get("/api/tasks/not%20an%20id").statusCode());
     }
 
     @Test
     void wrongMethodsAndUnknownEndpointsAnswerInJson() throws Exception {
-        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(uri("/api/nodes"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = http.send(http.builder("/api/nodes").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertEquals(405, post.statusCode());
         assertTrue(post.headers().firstValue("Allow").orElse("").contains("GET"));
         assertTrue(Json.GSON.fromJson(post.body(), JsonObject.class).get("error").getAsString().contains("POST"));
@@ -209,14 +207,13 @@ class ApiTest {
             ApiServer other = new ApiServer(ApiServer.Config.local("", 0), nowhere, db);
             other.start();
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + other.port() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+                TestHttp otherHttp = new TestHttp(other::port);
+                HttpResponse<String> r = otherHttp.get("/api/health");
                 assertEquals(503, r.statusCode());
                 JsonObject body = Json.GSON.fromJson(r.body(), JsonObject.class);
                 assertEquals("down", body.get("redis").getAsString());
                 assertEquals("up", body.get("database").getAsString());
-                HttpResponse<String> nodes = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + other.port() + "/api/nodes")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> nodes = otherHttp.get("/api/nodes");
                 assertEquals(503, nodes.statusCode());
                 assertTrue(nodes.body().contains("Redis"), nodes.body());
             } finally {
@@ -227,34 +224,21 @@ class ApiTest {
 
     @Test
     void theDashboardIsServedWithSecurityHeadersAndNothingOutsideWeb() throws Exception {
-        HttpResponse<String> index = get("/");
+        HttpResponse<String> index = http.get("/");
         assertEquals(200, index.statusCode());
         assertTrue(index.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(index.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
         assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(""));
         assertEquals("DENY", index.headers().firstValue("X-Frame-Options").orElse(""));
-        assertEquals(200, get("/app.js").statusCode());
+        assertEquals(200, http.get("/app.js").statusCode());
         for (String path : List.of("/../pom.xml", "/%2e%2e/pom.xml", "/sql/schema.sql", "/.hidden", "/web/index.html",
                 "/colmena/Main.class", "/nope.html")) {
-            assertEquals(404, get(path).statusCode(), path);
+            assertEquals(404, http.get(path).statusCode(), path);
         }
     }
 
-    private static NodeStats stats(String id) {
-        return new NodeStats(id, "host-" + id, "Linux", 4, 37.5, 2_000, 4_000, 10, 100, 5, 6, 60, 4, 1_000,
-                System.currentTimeMillis());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static JsonObject getJson(String path, int status) throws Exception {
-        HttpResponse<String> r = get(path);
+        HttpResponse<String> r = http.get(path);
         assertEquals(status, r.statusCode(), path + " → " + r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         return Json.GSON.fromJson(r.body(), JsonObject.class);

@@ -1,12 +1,13 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.broker.Json;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.metrics.NodeStats;
 import colmena.store.Database;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskMessage;
@@ -21,9 +22,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -41,7 +39,7 @@ class ApiWriteTest {
     private static Redis redis;
     private static Database db;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,7 +73,7 @@ class ApiWriteTest {
 
     @Test
     void submittingAnswers202WithTheIdsAndQueuesEachTask() throws Exception {
-        HttpResponse<String> r = post("/api/tasks", "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":3}");
+        HttpResponse<String> r = http.post("/api/tasks", "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":3}");
         assertEquals(202, r.statusCode(), r.body());
         JsonObject body = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertEquals(3, body.getAsJsonArray("ids").size());
@@ -104,7 +102,7 @@ class ApiWriteTest {
             "{\"type\":\"primes\",\"colour\":1}|colour|unknown field \"colour\"",
     })
     void aBadSubmissionIs400NamingTheFieldAndQueuesNothing(String body, String field, String message) throws Exception {
-        HttpResponse<String> r = post("/api/tasks", body);
+        HttpResponse<String> r = http.post("/api/tasks", body);
         assertEquals(400, r.statusCode(), r.body());
         JsonObject json = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertEquals(field, json.get("field").getAsString());
@@ -115,7 +113,7 @@ class ApiWriteTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"not json|not valid JSON", "[1]|must be a JSON object", "'   '|body is empty"})
     void aBodyThatIsNotAJsonObjectIs400(String body, String message) throws Exception {
-        HttpResponse<String> r = post("/api/tasks", body);
+        HttpResponse<String> r = http.post("/api/tasks", body);
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains(message), r.body());
         assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.submitted())));
@@ -124,7 +122,7 @@ class ApiWriteTest {
     @Test
     void aBodyOverTheLimitIs413() throws Exception {
         String big = "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"pad\":\"" + "x".repeat(70_000) + "\"}";
-        HttpResponse<String> r = post("/api/tasks", big);
+        HttpResponse<String> r = http.post("/api/tasks", big);
         assertEquals(413, r.statusCode());
         assertTrue(r.body().contains("over the limit"), r.body());
         assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.submitted())));
@@ -133,34 +131,34 @@ class ApiWriteTest {
     @Test
     void nodesAreDrainedResumedAndForgotten() throws Exception {
         Nodes nodes = new Nodes(redis);
-        nodes.beat(stats("nodo1", 10, System.currentTimeMillis()));
-        assertEquals(200, post("/api/nodes/nodo1/drain", "").statusCode());
+        nodes.beat(TestStats.small("nodo1", 10, System.currentTimeMillis()));
+        assertEquals(200, http.post("/api/nodes/nodo1/drain", "").statusCode());
         assertTrue((boolean) redis.call(j -> j.sismember(RedisKeys.drained(), "nodo1")));
         assertTrue(getJson("/api/nodes").getAsJsonArray("nodes").get(0).getAsJsonObject().get("drained").getAsBoolean());
-        assertEquals(200, post("/api/nodes/nodo1/resume", "").statusCode());
+        assertEquals(200, http.post("/api/nodes/nodo1/resume", "").statusCode());
         assertFalse((boolean) redis.call(j -> j.sismember(RedisKeys.drained(), "nodo1")));
 
-        HttpResponse<String> online = delete("/api/nodes/nodo1");
+        HttpResponse<String> online = http.delete("/api/nodes/nodo1");
         assertEquals(409, online.statusCode());
         assertTrue(online.body().contains("is online"), online.body());
         nodes.leave("nodo1");
         redis.call(j -> j.rpush(RedisKeys.nodeTasks("nodo1"), "{}"));
-        HttpResponse<String> holding = delete("/api/nodes/nodo1");
+        HttpResponse<String> holding = http.delete("/api/nodes/nodo1");
         assertEquals(409, holding.statusCode());
         assertTrue(holding.body().contains("still holds 1 tasks"), holding.body());
         redis.call(j -> j.del(RedisKeys.nodeTasks("nodo1")));
-        assertEquals(200, delete("/api/nodes/nodo1").statusCode());
+        assertEquals(200, http.delete("/api/nodes/nodo1").statusCode());
         assertEquals(0, getJson("/api/nodes").getAsJsonArray("nodes").size());
 
-        assertEquals(404, post("/api/nodes/nodo7/drain", "").statusCode());
-        assertEquals(404, delete("/api/nodes/nodo7").statusCode());
-        assertEquals(400, post("/api/nodes/bad%20id/drain", "").statusCode());
-        assertEquals(405, get("/api/nodes/nodo1/drain").statusCode());
+        assertEquals(404, http.post("/api/nodes/nodo7/drain", "").statusCode());
+        assertEquals(404, http.delete("/api/nodes/nodo7").statusCode());
+        assertEquals(400, http.post("/api/nodes/bad%20id/drain", "").statusCode());
+        assertEquals(405, http.get("/api/nodes/nodo1/drain").statusCode());
     }
 
     @Test
     void theCsvExportIsFilteredQuotedAndSafeForSpreadsheets() throws Exception {
-        HttpResponse<String> all = get("/api/tasks.csv");
+        HttpResponse<String> all = http.get("/api/tasks.csv");
         assertEquals(200, all.statusCode());
         assertTrue(all.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
         assertTrue(all.headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
@@ -169,9 +167,9 @@ class ApiWriteTest {
         assertTrue(lines.get(0).startsWith("ID,TaskId,NodeID,TaskType"));
         assertTrue(all.body().contains("\"'=HYPERLINK(\"\"x\"\"), with comma\""), "formula guarded and quoted: " + all.body());
         assertTrue(all.body().contains("\"it said \"\"no\"\"\""), all.body());
-        HttpResponse<String> failed = get("/api/tasks.csv?status=FAILED");
+        HttpResponse<String> failed = http.get("/api/tasks.csv?status=FAILED");
         assertEquals(2, failed.body().lines().count());
-        assertEquals(400, get("/api/tasks.csv?before=3").statusCode());
+        assertEquals(400, http.get("/api/tasks.csv?before=3").statusCode());
     }
 
     @Test
@@ -201,10 +199,10 @@ class ApiWriteTest {
     void aNodeAboveAThresholdForAWhileRaisesAnAlertThatClearsByItself() throws Exception {
         Nodes nodes = new Nodes(redis);
         long now = System.currentTimeMillis();
-        nodes.beat(stats("nodo1", 97, now - 6_000));
-        nodes.beat(stats("nodo1", 98, now - 3_000));
+        nodes.beat(TestStats.small("nodo1", 97, now - 6_000));
+        nodes.beat(TestStats.small("nodo1", 98, now - 3_000));
         assertEquals(0, getJson("/api/summary").getAsJsonArray("alerts").size(), "3 s above is not yet an alert");
-        nodes.beat(stats("nodo1", 99, now));
+        nodes.beat(TestStats.small("nodo1", 99, now));
         JsonObject summary = getJson("/api/summary");
         assertEquals(1, summary.getAsJsonArray("alerts").size());
         JsonObject alert = summary.getAsJsonArray("alerts").get(0).getAsJsonObject();
@@ -213,7 +211,7 @@ class ApiWriteTest {
         JsonObject node = getJson("/api/nodes").getAsJsonArray("nodes").get(0).getAsJsonObject();
         assertTrue(node.get("saturated").getAsBoolean());
         assertEquals(1, node.getAsJsonArray("alerts").size());
-        nodes.beat(stats("nodo1", 20, now + 1_000));
+        nodes.beat(TestStats.small("nodo1", 20, now + 1_000));
         assertEquals(0, getJson("/api/summary").getAsJsonArray("alerts").size(), "cleared once it fell back");
     }
 
@@ -246,7 +244,7 @@ class ApiWriteTest {
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < 20; i++) {
-                assertEquals(200, get("/api/health").statusCode());
+                assertEquals(200, http.get("/api/health").statusCode());
             }
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "answers kept coming");
         } finally {
@@ -256,29 +254,8 @@ class ApiWriteTest {
         }
     }
 
-    private static NodeStats stats(String id, double cpu, long atMs) {
-        return new NodeStats(id, "host", "Linux", 2, cpu, 1, 4, 1, 4, 0, 0, 1, 2, 1_000, atMs);
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> delete(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static JsonObject getJson(String path) throws Exception {
-        HttpResponse<String> r = get(path);
+        HttpResponse<String> r = http.get(path);
         assertEquals(200, r.statusCode(), r.body());
         return Json.GSON.fromJson(r.body(), JsonObject.class);
     }

@@ -2,6 +2,7 @@ package colmena.api;
 
 import colmena.broker.RedisKeys;
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
 import colmena.broker.Json;
 import colmena.broker.Redis;
@@ -13,13 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +31,7 @@ class AuthTest {
     private static Redis redis;
     private static Database db;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
     private static final Map<String, String> TOKENS = new java.util.HashMap<>();
 
     @BeforeAll
@@ -44,7 +40,7 @@ class AuthTest {
         db = TestDatabase.fresh();
         server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, SESSION_TTL), redis, db);
         server.start();
-        String admin = basic("admin", ADMIN_PASSWORD);
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
         assertEquals(201, send("POST", "/api/users", "{\"user\":\"vera\",\"password\":\"vera-pass-1\",\"role\":\"viewer\"}", admin).statusCode());
         assertEquals(201, send("POST", "/api/users", "{\"user\":\"omar\",\"password\":\"omar-pass-1\",\"role\":\"operator\"}", admin).statusCode());
         for (String role : List.of("viewer", "operator", "admin")) {
@@ -129,20 +125,20 @@ class AuthTest {
         String csrf = json(login).get("csrf").getAsString();
         assertEquals("operator", json(login).get("role").getAsString());
 
-        HttpResponse<String> me = request("GET", "/api/me", null, Map.of("Cookie", cookie));
+        HttpResponse<String> me = http.request("GET", "/api/me", null, Map.of("Cookie", cookie));
         assertEquals(200, me.statusCode());
         assertEquals("omar", json(me).get("user").getAsString());
-        assertEquals(200, request("POST", "/api/logout", "", Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
-        assertEquals(401, request("GET", "/api/me", null, Map.of("Cookie", cookie)).statusCode(), "the session is gone");
+        assertEquals(200, http.request("POST", "/api/logout", "", Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
+        assertEquals(401, http.request("GET", "/api/me", null, Map.of("Cookie", cookie)).statusCode(), "the session is gone");
     }
 
     @Test
     void aSessionEndsByItselfAfterItsLifetime() throws Exception {
         HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"vera-pass-1\"}", null);
         String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
-        assertEquals(200, request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode());
+        assertEquals(200, http.request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode());
         Thread.sleep(SESSION_TTL.toMillis() + 500);
-        HttpResponse<String> late = request("GET", "/api/nodes", null, Map.of("Cookie", cookie));
+        HttpResponse<String> late = http.request("GET", "/api/nodes", null, Map.of("Cookie", cookie));
         assertEquals(401, late.statusCode());
         assertTrue(late.body().contains("session has ended"), late.body());
     }
@@ -154,21 +150,21 @@ class AuthTest {
         String csrf = json(login).get("csrf").getAsString();
         String body = "{\"type\":\"sleep\",\"params\":{\"ms\":1}}";
         long before = redis.call(j -> j.llen(colmena.broker.RedisKeys.submitted()));
-        HttpResponse<String> forged = request("POST", "/api/tasks", body, Map.of("Cookie", cookie));
+        HttpResponse<String> forged = http.request("POST", "/api/tasks", body, Map.of("Cookie", cookie));
         assertEquals(403, forged.statusCode());
         assertTrue(forged.body().contains("X-CSRF-Token"), forged.body());
-        HttpResponse<String> crossSite = request("POST", "/api/tasks", body,
+        HttpResponse<String> crossSite = http.request("POST", "/api/tasks", body,
                 Map.of("Cookie", cookie, "X-CSRF-Token", csrf, "Origin", "http://evil.example"));
         assertEquals(403, crossSite.statusCode(), "another site's page is refused even with the token");
         assertTrue(crossSite.body().contains("cross-site"), crossSite.body());
-        assertEquals(403, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", "guess")).statusCode());
+        assertEquals(403, http.request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", "guess")).statusCode());
         assertEquals(before, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.submitted())), "nothing was queued");
-        assertEquals(202, request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
+        assertEquals(202, http.request("POST", "/api/tasks", body, Map.of("Cookie", cookie, "X-CSRF-Token", csrf)).statusCode());
     }
 
     @Test
     void usersAndTokensListTheirRolesAsTheyAreWritten() throws Exception {
-        String admin = basic("admin", ADMIN_PASSWORD);
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
         String users = send("GET", "/api/users", null, admin).body();
         assertTrue(users.contains("\"name\":\"vera\",\"role\":\"viewer\""), users);
         String tokens = send("GET", "/api/tokens", null, admin).body();
@@ -178,14 +174,14 @@ class AuthTest {
 
     @Test
     void aFormPostFromAnotherSiteIsRefusedWhateverTheCredentials() throws Exception {
-        String admin = basic("admin", ADMIN_PASSWORD);
-        HttpResponse<String> plain = request("POST", "/api/users", "{\"user\":\"mallory\",\"password\":\"mallory-pass\",\"role\":\"admin\"}",
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
+        HttpResponse<String> plain = http.request("POST", "/api/users", "{\"user\":\"mallory\",\"password\":\"mallory-pass\",\"role\":\"admin\"}",
                 Map.of("Authorization", admin, "Content-Type", "text/plain"));
         assertEquals(415, plain.statusCode(), plain.body());
-        HttpResponse<String> drain = request("POST", "/api/nodes/nodo-x/drain", "",
+        HttpResponse<String> drain = http.request("POST", "/api/nodes/nodo-x/drain", "",
                 Map.of("Authorization", admin, "Sec-Fetch-Site", "cross-site"));
         assertEquals(403, drain.statusCode());
-        HttpResponse<String> origin = request("DELETE", "/api/users/vera", null,
+        HttpResponse<String> origin = http.request("DELETE", "/api/users/vera", null,
                 Map.of("Authorization", admin, "Origin", "http://evil.example"));
         assertEquals(403, origin.statusCode());
         assertTrue(send("GET", "/api/users", null, admin).body().contains("\"vera\""), "vera is still there");
@@ -194,25 +190,25 @@ class AuthTest {
 
     @Test
     void aDeletedUsersSessionEndsAndADemotedUsersSessionEndsAtOnce() throws Exception {
-        String admin = basic("admin", ADMIN_PASSWORD);
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
         assertEquals(201, send("POST", "/api/users", "{\"user\":\"temp\",\"password\":\"temp-pass-1\",\"role\":\"admin\"}", admin).statusCode());
         HttpResponse<String> login = send("POST", "/api/login", "{\"user\":\"temp\",\"password\":\"temp-pass-1\"}", null);
         String cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
-        assertEquals(200, request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode());
+        assertEquals(200, http.request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode());
         assertEquals(200, send("POST", "/api/users", "{\"user\":\"temp\",\"password\":\"temp-pass-1\",\"role\":\"viewer\"}", admin).statusCode());
-        HttpResponse<String> demoted = request("GET", "/api/users", null, Map.of("Cookie", cookie));
+        HttpResponse<String> demoted = http.request("GET", "/api/users", null, Map.of("Cookie", cookie));
         assertEquals(401, demoted.statusCode(), "a role change ends the session at once");
         // (Why it ended is checked in SessionTrustTest: here sessions last 3 s, which a loaded machine can use up.)
         login = send("POST", "/api/login", "{\"user\":\"temp\",\"password\":\"temp-pass-1\"}", null);
         cookie = login.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
-        assertEquals(403, request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode(), "logged in again as a viewer");
+        assertEquals(403, http.request("GET", "/api/users", null, Map.of("Cookie", cookie)).statusCode(), "logged in again as a viewer");
         assertEquals(200, send("DELETE", "/api/users/temp", null, admin).statusCode());
-        assertEquals(401, request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode(), "gone at once");
+        assertEquals(401, http.request("GET", "/api/nodes", null, Map.of("Cookie", cookie)).statusCode(), "gone at once");
     }
 
     @Test
     void aRevokedTokenIsRefused() throws Exception {
-        String admin = basic("admin", ADMIN_PASSWORD);
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
         HttpResponse<String> created = send("POST", "/api/tokens", "{\"name\":\"to revoke\",\"role\":\"operator\"}", admin);
         String token = "Bearer " + json(created).get("token").getAsString();
         assertEquals(200, send("GET", "/api/nodes", null, token).statusCode());
@@ -224,7 +220,7 @@ class AuthTest {
 
     @Test
     void usersAndTokenChangesAndNodeActionsAreInTheAuditLog() throws Exception {
-        String admin = basic("admin", ADMIN_PASSWORD);
+        String admin = TestHttp.basic("admin", ADMIN_PASSWORD);
         send("POST", "/api/login", "{\"user\":\"vera\",\"password\":\"wrong-one\"}", null);
         HttpResponse<String> audit = send("GET", "/api/audit", null, admin);
         String body = audit.body();
@@ -245,24 +241,24 @@ class AuthTest {
 
     @Test
     void repeatedFailedLoginsFromOneAddressAreSlowedDown() throws Exception {
-        withOwnServer(base -> {
+        withOwnServer(own -> {
             for (int i = 1; i <= 6; i++) {
-                assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode(), "attempt " + i);
+                assertEquals(401, own.post("/api/login", "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode(), "attempt " + i);
             }
-            HttpResponse<String> slowed = post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
+            HttpResponse<String> slowed = own.post("/api/login", "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}");
             assertEquals(429, slowed.statusCode(), "even the right password waits");
             assertTrue(slowed.headers().firstValue("Retry-After").isPresent());
             Thread.sleep(1_200);
-            assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode());
+            assertEquals(200, own.post("/api/login", "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode());
         });
     }
 
     @Test
     void typosFollowedByTheRightPasswordNeverLockAnyoneOut() throws Exception {
-        withOwnServer(base -> {
+        withOwnServer(own -> {
             for (int i = 0; i < 8; i++) {
-                assertEquals(401, post(base, "{\"user\":\"admin\",\"password\":\"typo" + i + "\"}").statusCode());
-                assertEquals(200, post(base, "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode(),
+                assertEquals(401, own.post("/api/login", "{\"user\":\"admin\",\"password\":\"typo" + i + "\"}").statusCode());
+                assertEquals(200, own.post("/api/login", "{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}").statusCode(),
                         "the right password after typo " + i);
             }
         });
@@ -274,11 +270,11 @@ class AuthTest {
         HttpResponse<String> unknown = send("POST", "/api/login", "{\"user\":\"nobody\",\"password\":\"nope-nope\"}", null);
         assertEquals(401, wrong.statusCode());
         assertEquals(wrong.body(), unknown.body());
-        assertNotEquals(200, send("GET", "/api/nodes", null, basic("vera", "nope-nope")).statusCode());
+        assertNotEquals(200, send("GET", "/api/nodes", null, TestHttp.basic("vera", "nope-nope")).statusCode());
     }
 
     interface ServerCheck {
-        void run(String base) throws Exception;
+        void run(TestHttp own) throws Exception;
     }
 
     /** Runs {@code check} against a server of its own: login throttling is per server, so others' logins do not count. */
@@ -288,34 +284,15 @@ class AuthTest {
                     own, TestDatabase.fresh());
             other.start();
             try {
-                check.run("http://127.0.0.1:" + other.port());
+                check.run(new TestHttp(other::port));
             } finally {
                 other.stop();
             }
         }
     }
 
-    private static HttpResponse<String> post(String base, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
     private static HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
-        return request(method, path, body, authorization == null ? Map.of() : Map.of("Authorization", authorization));
-    }
-
-    private static HttpResponse<String> request(String method, String path, String body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        headers.forEach(b::header);
-        if (body != null && !body.isEmpty()) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null || body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.request(method, path, body, authorization == null ? Map.of() : Map.of("Authorization", authorization));
     }
 
     private static JsonObject json(HttpResponse<String> r) {

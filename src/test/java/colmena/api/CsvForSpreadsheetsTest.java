@@ -1,15 +1,13 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
 import colmena.broker.Redis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -24,17 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CsvForSpreadsheetsTest {
     private static Redis redis;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
 
     @BeforeAll
     static void start() throws Exception {
         redis = TestRedis.fresh();
         server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, TestDatabase.fresh());
         server.start();
-        HttpResponse<String> submitted = HTTP.send(HttpRequest.newBuilder(uri("/api/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":2}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> submitted = http.post("/api/tasks", "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":2}");
         assertEquals(202, submitted.statusCode(), submitted.body());
     }
 
@@ -44,12 +39,8 @@ class CsvForSpreadsheetsTest {
         redis.close();
     }
 
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
     private static HttpResponse<byte[]> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(http.builder(path).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

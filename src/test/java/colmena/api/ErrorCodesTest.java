@@ -1,6 +1,7 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
 import colmena.broker.Json;
 import colmena.broker.Redis;
@@ -10,9 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,10 +48,7 @@ class ErrorCodesTest {
             "{\"type\":\"primes\",\"count\":0}                   | count    | count_range      | {\"max\":1000,\"got\":\"0\"}                           | count must be a whole number from 1 to 1000"})
     void aRefusedSubmissionCarriesItsCodeAndValuesBesideTheEnglishMessage(String body, String field, String code,
                                                                             String values, String message) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/api/tasks"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = new TestHttp(server::port).post("/api/tasks", body);
         assertEquals(400, r.statusCode(), r.body());
         JsonObject answer = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertTrue(answer.get("error").getAsString().contains(message), answer.get("error").getAsString());

@@ -1,6 +1,7 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
 import colmena.broker.Json;
 import colmena.broker.NodeCredentials;
@@ -15,10 +16,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * which logs in to the real Redis and reaches only that PC's keys; removing it revokes it.
  */
 class NodeCredentialsApiTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:admin-pass-123".getBytes());
     private Redis redis;
     private ApiServer server;
@@ -108,12 +107,6 @@ class NodeCredentialsApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", ADMIN);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new TestHttp(server::port).withHeader("Authorization", ADMIN).request(method, path, body, Map.of());
     }
 }

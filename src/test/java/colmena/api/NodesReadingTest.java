@@ -2,7 +2,9 @@ package colmena.api;
 
 import colmena.broker.RedisKeys;
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.metrics.NodeStats;
@@ -16,9 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class NodesReadingTest {
     private static Redis redis;
     private static Database db;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
 
     @BeforeAll
     static void open() throws Exception {
@@ -56,15 +55,13 @@ class NodesReadingTest {
     @Test
     void requestsShareOneReadingAndAChangeMadeThroughTheApiIsSeenAtOnce() throws Exception {
         Nodes nodes = new Nodes(redis);
-        nodes.beat(stats("nodo1", 10));
+        nodes.beat(TestStats.small("nodo1", 10));
         assertEquals(1, list().size());
-        nodes.beat(stats("nodo2", 20));
+        nodes.beat(TestStats.small("nodo2", 20));
         assertEquals(1, list().size(), "within the maximum age: the same reading");
         assertEquals(1, summaryOnline(), "the summary counts from the same reading");
 
-        HttpResponse<String> drain = HTTP.send(HttpRequest.newBuilder(uri("/api/nodes/nodo1/drain"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> drain = http.post("/api/nodes/nodo1/drain", "");
         assertEquals(200, drain.statusCode(), drain.body());
         JsonArray after = list();
         assertEquals(2, after.size(), "read again after the drain");
@@ -74,15 +71,15 @@ class NodesReadingTest {
 
     @Test
     void theListIsGzippedForClientsThatAskAndReadsTheSame() throws Exception {
-        new Nodes(redis).beat(stats("nodo3", 30));
-        HttpResponse<byte[]> gz = HTTP.send(HttpRequest.newBuilder(uri("/api/nodes")).header("Accept-Encoding", "gzip")
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        new Nodes(redis).beat(TestStats.small("nodo3", 30));
+        HttpResponse<byte[]> gz = http.send(http.builder("/api/nodes").header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""));
         String unzipped;
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz.body()))) {
             unzipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(uri("/api/nodes")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> plain = http.get("/api/nodes");
         assertFalse(plain.headers().firstValue("Content-Encoding").isPresent());
         assertEquals(plain.body(), unzipped, "one reading, two encodings");
         assertTrue(JsonParser.parseString(unzipped).getAsJsonObject().has("serverTime"));
@@ -114,17 +111,17 @@ class NodesReadingTest {
     @Test
     void onlyANodeNearAThresholdCanHaveAnAlert() {
         Alerts alerts = new Alerts(90, 90, 95, Duration.ofSeconds(5));
-        assertFalse(alerts.mayAlert(stats("a", 89.9)));
-        assertTrue(alerts.mayAlert(stats("a", 89.95)), "may be written 90.0 or above");
-        assertTrue(alerts.mayAlert(stats("a", 99)));
-        assertTrue(alerts.mayAlert(stats("a", Double.NaN)));
+        assertFalse(alerts.mayAlert(TestStats.small("a", 89.9)));
+        assertTrue(alerts.mayAlert(TestStats.small("a", 89.95)), "may be written 90.0 or above");
+        assertTrue(alerts.mayAlert(TestStats.small("a", 99)));
+        assertTrue(alerts.mayAlert(TestStats.small("a", Double.NaN)));
         assertTrue(alerts.mayAlert(new NodeStats("a", "h", "Linux", 2, 5, 95, 100, 1, 4, 0, 0, 1, 2, 1_000, 0)), "memory");
         assertTrue(alerts.mayAlert(new NodeStats("a", "h", "Linux", 2, 5, 1, 4, 99, 100, 0, 0, 1, 2, 1_000, 0)), "disk");
         assertFalse(alerts.mayAlert(null));
     }
 
     private static JsonArray list() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/nodes")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.get("/api/nodes");
         assertEquals(200, r.statusCode(), r.body());
         return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("nodes");
     }
@@ -134,16 +131,8 @@ class NodesReadingTest {
     }
 
     private static JsonObject summary() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/api/summary")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.get("/api/summary");
         assertEquals(200, r.statusCode(), r.body());
         return JsonParser.parseString(r.body()).getAsJsonObject();
-    }
-
-    private static NodeStats stats(String id, double cpu) {
-        return new NodeStats(id, "host", "Linux", 2, cpu, 1, 4, 1, 4, 0, 0, 1, 2, 1_000, System.currentTimeMillis());
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 }

@@ -1,7 +1,9 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.broker.Json;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
@@ -17,14 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +45,8 @@ class OpenApiTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch", "head", "options", "trace");
     private static Redis redis;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
+    private static final TestHttp admin = http.withHeader("Authorization", TestHttp.basic("admin", ADMIN_PASSWORD));
     private static String text;
     private static JsonObject doc;
 
@@ -57,7 +57,7 @@ class OpenApiTest {
         server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
                 redis, db);
         server.start();
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/openapi.json")).build());
+        HttpResponse<String> r = http.send(http.builder("/api/openapi.json").build());
         assertEquals(200, r.statusCode(), r.body());
         text = r.body();
         doc = Json.GSON.fromJson(text, JsonObject.class);
@@ -71,25 +71,25 @@ class OpenApiTest {
 
     @Test
     void theDescriptionIsOpenToAnyoneAsCacheableJson() throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/openapi.json")).build());
+        HttpResponse<String> r = http.send(http.builder("/api/openapi.json").build());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals("public, max-age=" + OpenApiDoc.MAX_AGE_SECONDS, r.headers().firstValue("Cache-Control").orElse(""));
         assertEquals("Accept-Encoding", r.headers().firstValue("Vary").orElse(""));
         assertEquals("3.1.0", doc.get("openapi").getAsString());
 
-        HttpResponse<byte[]> zipped = HTTP.send(HttpRequest.newBuilder(uri("/api/openapi.json"))
+        HttpResponse<byte[]> zipped = http.send(http.builder("/api/openapi.json")
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))) {
             assertEquals(text, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-        HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/api/openapi.json"))
+        HttpResponse<String> head = http.send(http.builder("/api/openapi.json")
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, head.statusCode(), "HEAD is answered where GET is, and needs no entry of its own");
         assertEquals("", head.body());
         // Other answers stay uncached.
-        assertEquals("no-store", get("/api/health").headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("no-store", admin.get("/api/health").headers().firstValue("Cache-Control").orElse(""));
     }
 
     @Test
@@ -201,76 +201,74 @@ class OpenApiTest {
     @Test
     void realAnswersFitTheirDescribedSchemas() throws Exception {
         Nodes nodes = new Nodes(redis);
-        nodes.beat(new NodeStats("nodo1", "host-nodo1", "Linux", 4, 37.5, 2_000, 4_000, 10, 100, 5, 6, 60, 4, 1_000,
-                System.currentTimeMillis()));
+        nodes.beat(TestStats.typical("nodo1"));
         nodes.beat(new NodeStats("nodo2", "host-nodo2", "Linux", 2, 5, 1_000, 4_000, 10, 100, 5, 6, 60, 2, 1_000,
                 System.currentTimeMillis()));
         nodes.leave("nodo2");
 
-        JsonObject submitted = fits("POST", "/api/tasks", 202, post("/api/tasks",
+        JsonObject submitted = fits("POST", "/api/tasks", 202, admin.post("/api/tasks",
                 "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":2}"));
         String taskId = submitted.getAsJsonArray("ids").get(0).getAsString();
-        fits("GET", "/api/tasks", 200, get("/api/tasks?limit=5"));
-        fits("GET", "/api/tasks/{id}", 200, get("/api/tasks/" + taskId));
-        fits("GET", "/api/nodes", 200, get("/api/nodes"));
-        fits("GET", "/api/nodes", 200, get("/api/nodes?history=true"));
-        fits("GET", "/api/nodes/{id}", 200, get("/api/nodes/nodo1"));
-        fits("POST", "/api/nodes/{id}/drain", 200, post("/api/nodes/nodo1/drain", ""));
-        fits("GET", "/api/summary", 200, get("/api/summary"));
-        fits("GET", "/api/types", 200, get("/api/types"));
-        fits("GET", "/api/deadletters", 200, get("/api/deadletters"));
-        fits("GET", "/api/jobs", 200, get("/api/jobs"));
-        fits("GET", "/api/me", 200, get("/api/me"));
-        fits("GET", "/api/users", 200, get("/api/users"));
-        fits("POST", "/api/tokens", 201, post("/api/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}"));
-        fits("GET", "/api/tokens", 200, get("/api/tokens"));
-        fits("GET", "/api/audit", 200, get("/api/audit"));
+        fits("GET", "/api/tasks", 200, admin.get("/api/tasks?limit=5"));
+        fits("GET", "/api/tasks/{id}", 200, admin.get("/api/tasks/" + taskId));
+        fits("GET", "/api/nodes", 200, admin.get("/api/nodes"));
+        fits("GET", "/api/nodes", 200, admin.get("/api/nodes?history=true"));
+        fits("GET", "/api/nodes/{id}", 200, admin.get("/api/nodes/nodo1"));
+        fits("POST", "/api/nodes/{id}/drain", 200, admin.post("/api/nodes/nodo1/drain", ""));
+        fits("GET", "/api/summary", 200, admin.get("/api/summary"));
+        fits("GET", "/api/types", 200, admin.get("/api/types"));
+        fits("GET", "/api/deadletters", 200, admin.get("/api/deadletters"));
+        fits("GET", "/api/jobs", 200, admin.get("/api/jobs"));
+        fits("GET", "/api/me", 200, admin.get("/api/me"));
+        fits("GET", "/api/users", 200, admin.get("/api/users"));
+        fits("POST", "/api/tokens", 201, admin.post("/api/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}"));
+        fits("GET", "/api/tokens", 200, admin.get("/api/tokens"));
+        fits("GET", "/api/audit", 200, admin.get("/api/audit"));
         // No coordinator runs here: degraded, but Redis and the database serve, so 200.
-        assertEquals("degraded", fits("GET", "/api/health", 200, get("/api/health")).get("status").getAsString());
+        assertEquals("degraded", fits("GET", "/api/health", 200, admin.get("/api/health")).get("status").getAsString());
 
-        JsonObject bad = fits("POST", "/api/tasks", 400, post("/api/tasks", "{\"type\":\"sleep\",\"count\":0}"));
+        JsonObject bad = fits("POST", "/api/tasks", 400, admin.post("/api/tasks", "{\"type\":\"sleep\",\"count\":0}"));
         assertEquals("count", bad.get("field").getAsString());
-        fits("GET", "/api/tasks", 400, get("/api/tasks?limit=0"));
-        fits("GET", "/api/nodes/{id}", 404, get("/api/nodes/nodo9"));
-        fits("GET", "/api/nodes", 401, send(HttpRequest.newBuilder(uri("/api/nodes")).build()));
+        fits("GET", "/api/tasks", 400, admin.get("/api/tasks?limit=0"));
+        fits("GET", "/api/nodes/{id}", 404, admin.get("/api/nodes/nodo9"));
+        fits("GET", "/api/nodes", 401, http.send(http.builder("/api/nodes").build()));
     }
 
     @Test
     void sessionUserTokenAndNodeAnswersFitTheirDescribedSchemas() throws Exception {
-        JsonObject me = fits("POST", "/api/login", 200, send(HttpRequest.newBuilder(uri("/api/login"))
+        JsonObject me = fits("POST", "/api/login", 200, http.send(http.builder("/api/login")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build()));
-        fits("POST", "/api/login", 401, send(HttpRequest.newBuilder(uri("/api/login")).header("Content-Type", "application/json")
+        fits("POST", "/api/login", 401, http.send(http.builder("/api/login").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"wrong-one\"}")).build()));
-        fits("POST", "/api/users", 201, post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-1\",\"role\":\"operator\"}"));
-        fits("POST", "/api/users", 200, post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-2\",\"role\":\"viewer\"}"));
-        fits("DELETE", "/api/users/{name}", 200, delete("/api/users/ana"));
-        fits("DELETE", "/api/users/{name}", 409, delete("/api/users/admin"));
-        long token = fits("POST", "/api/tokens", 201, post("/api/tokens", "{\"name\":\"scraper\",\"role\":\"viewer\"}"))
+        fits("POST", "/api/users", 201, admin.post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-1\",\"role\":\"operator\"}"));
+        fits("POST", "/api/users", 200, admin.post("/api/users", "{\"user\":\"ana\",\"password\":\"long-enough-2\",\"role\":\"viewer\"}"));
+        fits("DELETE", "/api/users/{name}", 200, admin.delete("/api/users/ana"));
+        fits("DELETE", "/api/users/{name}", 409, admin.delete("/api/users/admin"));
+        long token = fits("POST", "/api/tokens", 201, admin.post("/api/tokens", "{\"name\":\"scraper\",\"role\":\"viewer\"}"))
                 .get("id").getAsLong();
-        fits("DELETE", "/api/tokens/{id}", 200, delete("/api/tokens/" + token));
-        fits("DELETE", "/api/tokens/{id}", 404, delete("/api/tokens/" + token));
+        fits("DELETE", "/api/tokens/{id}", 200, admin.delete("/api/tokens/" + token));
+        fits("DELETE", "/api/tokens/{id}", 404, admin.delete("/api/tokens/" + token));
 
         Nodes nodes = new Nodes(redis);
-        nodes.beat(new NodeStats("nodo7", "host-nodo7", "Linux", 4, 37.5, 2_000, 4_000, 10, 100, 5, 6, 60, 4, 1_000,
-                System.currentTimeMillis()));
-        fits("POST", "/api/nodes/{id}/resume", 200, post("/api/nodes/nodo7/resume", ""));
-        fits("DELETE", "/api/nodes/{id}", 409, delete("/api/nodes/nodo7"));
+        nodes.beat(TestStats.typical("nodo7"));
+        fits("POST", "/api/nodes/{id}/resume", 200, admin.post("/api/nodes/nodo7/resume", ""));
+        fits("DELETE", "/api/nodes/{id}", 409, admin.delete("/api/nodes/nodo7"));
         nodes.leave("nodo7");
-        fits("DELETE", "/api/nodes/{id}", 200, delete("/api/nodes/nodo7"));
+        fits("DELETE", "/api/nodes/{id}", 200, admin.delete("/api/nodes/nodo7"));
 
-        HttpResponse<String> session = send(HttpRequest.newBuilder(uri("/api/login")).header("Content-Type", "application/json")
+        HttpResponse<String> session = http.send(http.builder("/api/login").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build());
         String cookie = session.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
         String csrf = Json.GSON.fromJson(session.body(), JsonObject.class).get("csrf").getAsString();
-        fits("POST", "/api/logout", 403, send(HttpRequest.newBuilder(uri("/api/logout")).header("Cookie", cookie)
+        fits("POST", "/api/logout", 403, http.send(http.builder("/api/logout").header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.noBody()).build()));
-        fits("POST", "/api/logout", 200, send(HttpRequest.newBuilder(uri("/api/logout")).header("Cookie", cookie)
+        fits("POST", "/api/logout", 200, http.send(http.builder("/api/logout").header("Cookie", cookie)
                 .header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build()));
         assertEquals("session", me.get("via").getAsString());
 
         for (String path : List.of("/metrics", "/api/tasks.csv")) {
-            HttpResponse<String> r = get(path);
+            HttpResponse<String> r = admin.get(path);
             assertEquals(200, r.statusCode(), path);
             String type = r.headers().firstValue("Content-Type").orElse("");
             JsonObject op = operations(doc).get("GET " + path);
@@ -284,43 +282,40 @@ class OpenApiTest {
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(image, "png", png);
-        JsonObject blob = fits("POST", "/api/blobs", 201, send(HttpRequest.newBuilder(uri("/api/blobs?kind=photo"))
-                .header("Authorization", basic()).header("Content-Type", "application/octet-stream")
+        JsonObject blob = fits("POST", "/api/blobs", 201, admin.send(admin.builder("/api/blobs?kind=photo")
+                .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build()));
         String photos = "{\"photos\":[{\"blob\":\"" + blob.get("hash").getAsString() + "\",\"name\":\"a.png\"}]";
-        String faces = fits("POST", "/api/jobs", 202, post("/api/jobs", photos + "}")).get("id").getAsString();
-        String grey = fits("POST", "/api/jobs", 202, post("/api/jobs", photos + ",\"filter\":\"grey\"}")).get("id").getAsString();
+        String faces = fits("POST", "/api/jobs", 202, admin.post("/api/jobs", photos + "}")).get("id").getAsString();
+        String grey = fits("POST", "/api/jobs", 202, admin.post("/api/jobs", photos + ",\"filter\":\"grey\"}")).get("id").getAsString();
 
-        fits("GET", "/api/jobs", 200, get("/api/jobs"));
-        fits("GET", "/api/jobs/{id}", 200, get("/api/jobs/" + faces));
-        fits("GET", "/api/jobs/{id}", 200, get("/api/jobs/" + grey));
-        HttpResponse<String> original = get("/api/jobs/" + faces + "/photos/0/original");
+        fits("GET", "/api/jobs", 200, admin.get("/api/jobs"));
+        fits("GET", "/api/jobs/{id}", 200, admin.get("/api/jobs/" + faces));
+        fits("GET", "/api/jobs/{id}", 200, admin.get("/api/jobs/" + grey));
+        HttpResponse<String> original = admin.get("/api/jobs/" + faces + "/photos/0/original");
         assertEquals(200, original.statusCode());
         assertTrue(operations(doc).get("GET /api/jobs/{id}/photos/{no}/original").toString().contains("#/components/responses/Image"));
         assertTrue(check(doc).resolve("#/components/responses/Image").getAsJsonObject("content")
                 .has(original.headers().firstValue("Content-Type").orElse("")), "the photo's type is described");
-        fits("GET", "/api/jobs/{id}/photos/{no}/annotated", 409, get("/api/jobs/" + faces + "/photos/0/annotated"));
-        fits("GET", "/api/jobs/{id}/photos/{no}/output", 409, get("/api/jobs/" + grey + "/photos/0/output"));
-        fits("GET", "/api/jobs/{id}/photos/{no}/original", 404, get("/api/jobs/" + faces + "/photos/7/original"));
-        fits("POST", "/api/jobs", 400, post("/api/jobs", photos + ",\"sigma\":2}"));
-        fits("POST", "/api/tasks", 415, send(HttpRequest.newBuilder(uri("/api/tasks")).header("Authorization", basic())
+        fits("GET", "/api/jobs/{id}/photos/{no}/annotated", 409, admin.get("/api/jobs/" + faces + "/photos/0/annotated"));
+        fits("GET", "/api/jobs/{id}/photos/{no}/output", 409, admin.get("/api/jobs/" + grey + "/photos/0/output"));
+        fits("GET", "/api/jobs/{id}/photos/{no}/original", 404, admin.get("/api/jobs/" + faces + "/photos/7/original"));
+        fits("POST", "/api/jobs", 400, admin.post("/api/jobs", photos + ",\"sigma\":2}"));
+        fits("POST", "/api/tasks", 415, admin.send(admin.builder("/api/tasks")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
     }
 
     @Test
     void answersWithoutRedisFitTheirDescribedSchemas() throws Exception {
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = TestRedis.freePort();
         Redis gone = Redis.connect("redis://127.0.0.1:" + closed, 4);
         ApiServer cut = new ApiServer(ApiServer.Config.local("redis://127.0.0.1:" + closed, 0), gone, TestDatabase.fresh());
         cut.start();
         try {
-            URI base = URI.create("http://127.0.0.1:" + cut.port());
-            JsonObject health = fits("GET", "/api/health", 503, send(HttpRequest.newBuilder(base.resolve("/api/health")).build()));
+            TestHttp cutHttp = new TestHttp(cut::port);
+            JsonObject health = fits("GET", "/api/health", 503, cutHttp.get("/api/health"));
             assertEquals("down", health.get("redis").getAsString());
-            fits("GET", "/api/summary", 503, send(HttpRequest.newBuilder(base.resolve("/api/summary")).build()));
+            fits("GET", "/api/summary", 503, cutHttp.get("/api/summary"));
         } finally {
             cut.stop();
             gone.close();
@@ -395,30 +390,5 @@ class OpenApiTest {
 
     private static SchemaCheck check(JsonObject document) {
         return new SchemaCheck(document);
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic()).build());
-    }
-
-    private static HttpResponse<String> post(String path, String json) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic())
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private static HttpResponse<String> delete(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", basic()).DELETE().build());
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,6 +1,7 @@
 package colmena.api;
 
 import colmena.TestDatabase;
+import colmena.TestHttp;
 import colmena.TestRedis;
 import colmena.broker.Redis;
 import org.junit.jupiter.api.AfterAll;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.zip.GZIPInputStream;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StaticFilesHttpTest {
     private static Redis redis;
     private static ApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final TestHttp http = new TestHttp(() -> server.port());
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,11 +38,11 @@ class StaticFilesHttpTest {
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        HttpRequest.Builder b = http.builder(path);
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

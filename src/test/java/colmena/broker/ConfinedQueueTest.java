@@ -55,7 +55,7 @@ class ConfinedQueueTest {
         assertEquals(1, lrange(RedisKeys.nodeDeadLetter("pc1")).size(), "the oversized one, with the reason");
         assertTrue(lrange(RedisKeys.nodeDeadLetter("pc1")).get(0).contains("the limit is"));
 
-        queue.finish("pc1", List.of(new TaskQueue.Finished("a", "a", "result-a"), new TaskQueue.Finished("b", null, "running-b")), 1);
+        queue.finish("pc1", List.of(new TaskQueue.Report("a", "a", "result-a"), new TaskQueue.Report("b", null, "running-b")), 1);
         assertEquals(List.of("b", "c"), lrange(RedisKeys.nodeInflight("pc1")));
         assertEquals(List.of("result-a", "running-b"), lrange(RedisKeys.nodeResults("pc1")));
         assertEquals("1", control.call(j -> j.get(RedisKeys.nodeDone("pc1"))));

@@ -1,6 +1,7 @@
 package colmena.broker;
 
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.metrics.NodeStats;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,9 @@ class NodesTest {
     void everyNodeIsReadWithItsStatsQueuesAndCountsAndOfflineOnesWithTheirLastStats() {
         try (Redis redis = TestRedis.fresh()) {
             Nodes nodes = new Nodes(redis);
-            nodes.beat(stats("b", 20));
-            nodes.beat(stats("a", 10));
-            nodes.beat(stats("c", 30));
+            nodes.beat(TestStats.small("b", 20));
+            nodes.beat(TestStats.small("a", 10));
+            nodes.beat(TestStats.small("c", 30));
             nodes.leave("c");
             nodes.drain("a");
             redis.call(j -> j.rpush(RedisKeys.nodeTasks("a"), "x", "y"));
@@ -49,10 +50,10 @@ class NodesTest {
     void statsAreParsedAgainOnlyWhenTheyChange() {
         try (Redis redis = TestRedis.fresh()) {
             Nodes nodes = new Nodes(redis);
-            nodes.beat(stats("a", 10));
+            nodes.beat(TestStats.small("a", 10));
             NodeStats first = nodes.all().get(0).stats();
             assertSame(first, nodes.all().get(0).stats(), "the same text: the same stats");
-            nodes.beat(stats("a", 55));
+            nodes.beat(TestStats.small("a", 55));
             assertEquals(55, nodes.all().get(0).stats().cpuPercent());
             redis.call(j -> j.set(RedisKeys.nodeStats("a"), "not json"));
             assertNull(nodes.all().get(0).stats());
@@ -64,9 +65,5 @@ class NodesTest {
         try (Redis redis = TestRedis.fresh()) {
             assertEquals(List.of(), new Nodes(redis).all());
         }
-    }
-
-    private static NodeStats stats(String id, double cpu) {
-        return new NodeStats(id, "host", "Linux", 2, cpu, 1, 4, 1, 4, 0, 0, 1, 2, 1_000, System.currentTimeMillis());
     }
 }

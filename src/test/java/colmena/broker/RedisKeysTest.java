@@ -52,7 +52,7 @@ class RedisKeysTest {
             assertEquals("class-7a:tasks:placing", RedisKeys.placing());
             assertEquals("class-7a:results:storing", RedisKeys.storing());
             assertEquals("class-7a:colmena:installation", RedisKeys.installation());
-            assertEquals("class-7a:node:*:tasks", RedisKeys.allNodeTasks());
+            assertEquals(List.of("class-7a:node:", ":tasks"), RedisKeys.around(RedisKeys::nodeTasks));
             String reply = RedisKeys.newReply(UUID.randomUUID());
             assertTrue(reply.startsWith("class-7a:reply:"));
             assertTrue(RedisKeys.isReply(reply));

@@ -1,6 +1,7 @@
 package colmena.broker;
 
 import colmena.TestRedis;
+import colmena.task.TaskMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,11 +107,41 @@ class TaskQueueTest {
     }
 
     @Test
+    void aTaskThatCannotBeSentOnIsKeptOnTheDeadLetterListCutToTheRawLimit() {
+        String payload = "p".repeat(TaskQueue.DEAD_LETTER_RAW_CHARS + 100);
+        redis.call(j -> j.rpush(RedisKeys.placing(), "r0"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("b"), "{}"));
+        redis.call(j -> j.set(RedisKeys.nodeTasks("b"), "someone wrote a string here"));
+        assertEquals(1, queue.moveFromHead(RedisKeys.placing(), List.of(Move.toNode("r0", "b", payload))));
+        List<DeadLetter> dead = queue.deadLetters(10);
+        assertEquals(1, dead.size());
+        assertEquals(payload.substring(0, TaskQueue.DEAD_LETTER_RAW_CHARS), dead.get(0).raw());
+    }
+
+    @Test
+    void requeuedTasksGoAheadOfNewerSubmissionsInTheirOrderAndAnUnreadableOneIsDeadLettered() {
+        TaskMessage first = TaskMessage.submit("t-1", "sleep", Map.of("ms", 1), 1, null);
+        TaskMessage second = TaskMessage.submit("t-2", "sleep", Map.of("ms", 1), 2, null);
+        String inflight = RedisKeys.nodeInflight("gone");
+        redis.call(j -> j.rpush(inflight, Json.write(first), "not a task", Json.write(second)));
+        redis.call(j -> j.rpush(RedisKeys.submitted(), "newer"));
+        int moved = queue.requeueForPlacement(inflight, RedisKeys.submitted(), t -> t.requeued("gone stopped"));
+        assertEquals(3, moved);
+        assertEquals(List.of(Json.write(first.requeued("gone stopped")), Json.write(second.requeued("gone stopped")), "newer"),
+                list(RedisKeys.submitted()));
+        assertEquals(List.of(), list(inflight));
+        List<DeadLetter> dead = queue.deadLetters(10);
+        assertEquals(1, dead.size());
+        assertEquals("not a task", dead.get(0).raw());
+        assertEquals(inflight, dead.get(0).source());
+    }
+
+    @Test
     void finishingTasksInAnyOrderRemovesExactlyThoseFromTheInFlightList() {
         List<String> taken = texts("t", 6);
         redis.call(j -> j.rpush("node:a:inflight", taken.toArray(new String[0])));
-        queue.finish("a", List.of(new TaskQueue.Finished("1", "t1", "res1"), new TaskQueue.Finished("0", "t0", "res0"),
-                new TaskQueue.Finished("4", "t4", "res4"), new TaskQueue.Finished("2", null, "running2")), 3);
+        queue.finish("a", List.of(new TaskQueue.Report("1", "t1", "res1"), new TaskQueue.Report("0", "t0", "res0"),
+                new TaskQueue.Report("4", "t4", "res4"), new TaskQueue.Report("2", null, "running2")), 3);
         assertEquals(List.of("t2", "t3", "t5"), list("node:a:inflight"));
         assertEquals(List.of("res1", "res0", "res4", "running2"), list(RedisKeys.resultsQueue()));
         assertEquals("3", redis.call(j -> j.get(RedisKeys.nodeDone("a"))));
@@ -120,7 +152,7 @@ class TaskQueueTest {
         redis.call(j -> j.rpush("node:a:inflight", "t0", "t1"));
         redis.call(j -> j.set(RedisKeys.resultsQueue(), "not a list"));
         assertThrows(RuntimeException.class,
-                () -> queue.finish("a", List.of(new TaskQueue.Finished("0", "t0", "res0")), 1));
+                () -> queue.finish("a", List.of(new TaskQueue.Report("0", "t0", "res0")), 1));
         assertEquals(List.of("t0", "t1"), list("node:a:inflight"));
     }
 }

@@ -3,14 +3,13 @@ package colmena.browser;
 import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,43 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccessibilityBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("dashboard-a11y.png");
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
         cluster.startAgent("nodo2", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
-                cluster.redis, cluster.db);
-        api.start();
+        dash.serve(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)));
         cluster.submit("sleep", Map.of("ms", 10), 3);
-        browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "dashboard-a11y.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        browser = dash.open(WebDriver.start(1400, 1000));
     }
 
     @Test
@@ -84,9 +61,7 @@ class AccessibilityBrowserTest {
     @Order(2)
     void afterLoggingInFocusIsOnTheHeadingAndTheDashboardHasNoViolationsInEitherLanguage() throws Exception {
         Page.waitFor("the login form", () -> visible("#login-form"));
-        browser.type(browser.findAll("#login-user").get(0), "admin");
-        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
-        browser.click(browser.findAll("#login-button").get(0));
+        Page.logIn(browser, "admin", ADMIN_PASSWORD);
         Page.waitFor("the dashboard", () -> visible("#main"));
         assertEquals("page-title", browser.script("return document.activeElement.id;").getAsString(),
                 "focus on the page's heading after login");

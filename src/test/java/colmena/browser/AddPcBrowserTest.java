@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -32,51 +33,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AddPcBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
+
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
         Assumptions.assumeFalse(TestRedis.underWine(), "Redis 5.0 has no ACL users");
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         for (String n : new NodeCredentials(cluster.redis).nodes()) {
             new NodeCredentials(cluster.redis).remove(n);
         }
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
-                cluster.redis, cluster.db);
-        api.start();
-        browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
+        dash.serve(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)));
+        browser = dash.open(WebDriver.start(1400, 1000));
         browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
+    static void forgetPcs() {
         if (cluster != null) {
             for (String n : new NodeCredentials(cluster.redis).nodes()) {
                 new NodeCredentials(cluster.redis).remove(n);
             }
-            cluster.close();
         }
     }
 
     @Test
     void anAdminAddsAPcSeesItsLineOnceAndRemovesIt() throws Exception {
         Page.waitFor("the login form", () -> visible("form#login-form"));
-        type("input#login-user", "admin");
-        type("input#login-password", ADMIN_PASSWORD);
-        browser.click(browser.findAll("button#login-button").get(0));
+        Page.logIn(browser, "admin", ADMIN_PASSWORD);
         Page.waitFor("the Student PCs part", () -> visible("#admin-pcs"));
 
         type("input#pc-name", "pc07");

@@ -4,13 +4,11 @@ import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.agent.Agent;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,48 +27,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardBrowserTest {
     private static final Pattern PERCENT = Pattern.compile("\\d+(\\.\\d+)?\\s*%");
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("dashboard.png");
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static Agent nodo2;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 2);
         nodo2 = cluster.startAgent("nodo2", 2);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
         cluster.submit("sleep", Map.of("ms", 20), 6);
-        browser = WebDriver.start(1400, 1000);
-        browser.open(page);
+        browser = dash.open(WebDriver.start(1400, 1000));
         List<String> english = browser.findAll("button[data-lang=\"en\"]");
         assertTrue(!english.isEmpty(), "a language switch");
         browser.click(english.get(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "dashboard.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -2,17 +2,16 @@ package colmena.browser;
 
 import colmena.Cluster;
 import colmena.TestRedis;
+import colmena.TestStats;
 import colmena.api.ApiServer;
 import colmena.broker.Nodes;
-import colmena.metrics.NodeStats;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,23 +39,18 @@ class DashboardLoginBrowserTest {
     private static final String EVIL_HOST = "<img src=x onerror=\"window.__pwned=1\">";
     private static final String EVIL_RESULT = "<script>window.__pwned=2</script>";
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("dashboard-login.png");
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startAgent("nodo1", 2);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
-                cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)));
         HttpResponse<String> viewer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page + "api/users"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
@@ -65,8 +59,7 @@ class DashboardLoginBrowserTest {
         assertEquals(201, viewer.statusCode(), viewer.body());
 
         // What other machines may send: a host name with markup, a result with a script.
-        new Nodes(cluster.redis).beat(new NodeStats("evil-node", EVIL_HOST, "Linux", 2, 10, 1, 4, 1, 4, 0, 0, 1, 2, 60_000,
-                System.currentTimeMillis()));
+        new Nodes(cluster.redis).beat(TestStats.small("evil-node", EVIL_HOST, 10, 60_000, System.currentTimeMillis()));
         TaskMessage t = TaskMessage.submit("eeeeeeee-0000-0000-0000-000000000001", "sleep", Map.of("ms", 1),
                 System.currentTimeMillis(), null).placedOn("nodo1", "nodo1: 0 queued");
         try (Connection c = cluster.db.connect()) {
@@ -74,35 +67,17 @@ class DashboardLoginBrowserTest {
             store.recordPlaced(c, List.of(t));
             store.recordResults(c, List.of(TaskResult.done(t, "nodo1", EVIL_RESULT, 1, 2, 1)));
         }
-        browser = WebDriver.start(1400, 1000);
-        browser.open(page);
+        browser = dash.open(WebDriver.start(1400, 1000));
         browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "dashboard-login.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
     void theDashboardAsksForAPasswordShowsWhoIsLoggedInAndTextFromOtherMachinesAsText() throws Exception {
         waitFor("the login form", () -> visible("form#login-form"));
         assertTrue(browser.findAll(".node-card").isEmpty() || !visible(".node-card"), "no data before logging in");
-        logIn("admin", "wrong-password");
+        Page.logIn(browser, "admin", "wrong-password");
         waitFor("the API's refusal", () -> browser.text(browser.findAll("#login-error").get(0)).toLowerCase().contains("wrong"));
-        logIn("admin", ADMIN_PASSWORD);
+        Page.logIn(browser, "admin", ADMIN_PASSWORD);
         waitFor("admin's cards", () -> visible(".node-card[data-node=\"nodo1\"]"));
         waitFor("who is logged in", () -> browser.text(browser.findAll("#whoami").get(0)).contains("admin"));
         assertTrue(visible("form#submit-form"), "an admin may submit");
@@ -118,7 +93,7 @@ class DashboardLoginBrowserTest {
         browser.click(browser.findAll("button#logout-button").get(0));
         waitFor("the login form again", () -> visible("form#login-form"));
 
-        logIn("vera", "vera-pass-1");
+        Page.logIn(browser, "vera", "vera-pass-1");
         waitFor("vera's cards", () -> visible(".node-card[data-node=\"nodo1\"]"));
         waitFor("vera named", () -> browser.text(browser.findAll("#whoami").get(0)).contains("vera"));
         assertTrue(!visible("form#submit-form"), "a viewer gets no submit form");
@@ -150,16 +125,6 @@ class DashboardLoginBrowserTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static void logIn(String user, String password) throws Exception {
-        String u = browser.findAll("input#login-user").get(0);
-        String p = browser.findAll("input#login-password").get(0);
-        browser.clear(u);
-        browser.type(u, user);
-        browser.clear(p);
-        browser.type(p, password);
-        browser.click(browser.findAll("button#login-button").get(0));
     }
 
     private static boolean visible(String css) throws Exception {

@@ -5,18 +5,15 @@ import colmena.TestRedis;
 import colmena.agent.Agent;
 import colmena.api.ApiServer;
 import colmena.coordinator.Coordinator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -34,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardTruthBrowserTest {
     private static final Pattern LOST_AGO = Pattern.compile("lost \\d+ s ago");
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("dashboard-truth.png");
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static int apiPort;
     private static Coordinator coordinator;
     private static Agent nodo2;
@@ -43,39 +42,16 @@ class DashboardTruthBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         coordinator = cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
         nodo2 = cluster.startAgent("nodo2", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        apiPort = api.port();
-        browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + apiPort + "/");
+        dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
+        apiPort = dash.api().port();
+        browser = dash.open(WebDriver.start(1400, 1000));
         browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
         waitFor("both cards", () -> browser.findAll(".node-card").size() == 2);
         waitFor("connected", () -> "ok".equals(attr("#connection", "data-state")));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "dashboard-truth.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -83,8 +59,7 @@ class DashboardTruthBrowserTest {
     void anApiOutageShowsABannerWithinAPollAndMarksEverythingStaleUntilItComesBack() throws Exception {
         assertTrue(Boolean.TRUE.equals(browser.script("return document.getElementById('conn-banner').hidden;").getAsBoolean()),
                 "no banner while the API answers");
-        api.stop();
-        api = null;
+        dash.stopApi();
         long stoppedAt = System.nanoTime();
         waitFor("the outage banner", () -> "bad".equals(attr("#conn-banner", "data-kind")) && visible("#conn-banner"));
         long ms = (System.nanoTime() - stoppedAt) / 1_000_000;
@@ -101,8 +76,7 @@ class DashboardTruthBrowserTest {
         assertEquals(updated, browser.text(one("#updated")), "the updated time froze during the outage");
         assertEquals("bad", attr("#connection", "data-state"), "still unreachable after several polls");
 
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), apiPort), cluster.redis, cluster.db);
-        api.start();
+        dash.serve(ApiServer.Config.local(TestRedis.url(), apiPort));
         waitFor("connection back", () -> List.of("back", "ok").contains(attr("#connection", "data-state")));
         assertEquals("false", attr("#main", "data-stale"));
         waitFor("the banner gone", () -> !visible("#conn-banner"));

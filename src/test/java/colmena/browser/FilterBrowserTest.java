@@ -1,14 +1,15 @@
 package colmena.browser;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,22 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FilterBrowserTest {
-    private static PhotosPage page;
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("filters.png");
+
     private static WebDriver browser;
     private static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        page = PhotosPage.start("filters.png");
-        browser = page.browser;
-        dir = page.dir;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (page != null) {
-            page.close();
-        }
+        browser = PhotosPage.open(dash);
+        dir = Files.createTempDirectory("colmena-photos");
     }
 
     @Test

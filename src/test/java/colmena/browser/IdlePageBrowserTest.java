@@ -4,11 +4,10 @@ import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
 import com.google.gson.JsonElement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,41 +31,23 @@ class IdlePageBrowserTest {
     static final double MAX_CPU_SHARE = 0.10;
     private static final long MEASURE_MS = 20_000;
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
         cluster.startAgent("nodo2", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        browser = WebDriver.start(1400, 1000);
-        page = "http://127.0.0.1:" + api.port() + "/";
-        browser.open(page);
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
+        browser = dash.open(WebDriver.start(1400, 1000));
         Page.waitFor("two cards with figures", () -> browser.findAll(".node-card .cpu-value").size() == 2
                 && browser.text(browser.findAll(".node-card .cpu-value").get(0)).contains("%"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -15,6 +15,17 @@ final class Page {
         boolean ok() throws Exception;
     }
 
+    /** Fills the login form's user and password fields afresh and presses its button. */
+    static void logIn(WebDriver browser, String user, String password) throws Exception {
+        String u = browser.findAll("#login-user").get(0);
+        String p = browser.findAll("#login-password").get(0);
+        browser.clear(u);
+        browser.type(u, user);
+        browser.clear(p);
+        browser.type(p, password);
+        browser.click(browser.findAll("#login-button").get(0));
+    }
+
     /** Waits up to {@link #UI} for {@code check}; a check that throws (element not there yet) counts as not yet. */
     static void waitFor(String what, Check check) {
         Eventually.within(UI, what, () -> {

@@ -1,10 +1,10 @@
 package colmena.browser;
 
 import colmena.jobs.FacesJobTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,22 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PhotosBrowserTest {
-    private static PhotosPage page;
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("photos.png");
+
     private static WebDriver browser;
     private static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        page = PhotosPage.start("photos.png");
-        browser = page.browser;
-        dir = page.dir;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (page != null) {
-            page.close();
-        }
+        browser = PhotosPage.open(dash);
+        dir = Files.createTempDirectory("colmena-photos");
     }
 
     @Test

@@ -2,68 +2,25 @@ package colmena.browser;
 
 import colmena.Cluster;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.Assumptions;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * What the Photos-panel browser tests run against: a coordinator and two one-worker agents on the
- * real test Redis and a fresh database, the API serving the page without login, a folder for the
- * photos to choose, and headless Chromium on the page in English. Skipped only where no Chromium
- * is installed and not on CI.
+ * What the Photos-panel browser tests run against, set up in their {@link Dashboard}: a
+ * coordinator and two one-worker agents on the real test Redis and a fresh database, the API
+ * serving the page without login, and headless Chromium on the page in English.
  */
-final class PhotosPage implements AutoCloseable {
-    final Cluster cluster;
-    final ApiServer api;
-    final WebDriver browser;
-    final Path dir;
-    private final String screenshot;
-
-    private PhotosPage(Cluster cluster, ApiServer api, WebDriver browser, Path dir, String screenshot) {
-        this.cluster = cluster;
-        this.api = api;
-        this.browser = browser;
-        this.dir = dir;
-        this.screenshot = screenshot;
+final class PhotosPage {
+    private PhotosPage() {
     }
 
-    /** Starts it all; {@code screenshot} names the picture of the page left in target/ on close. */
-    static PhotosPage start(String screenshot) throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        Cluster cluster = new Cluster();
+    /** Starts it all under {@code dash} (which closes it after the class) and returns the browser on the page. */
+    static WebDriver open(Dashboard dash) throws Exception {
+        Cluster cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
         cluster.startAgent("nodo2", 1);
-        ApiServer api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
-        api.start();
-        WebDriver browser = null;
-        try {
-            browser = WebDriver.start(1400, 1600);
-            browser.open("http://127.0.0.1:" + api.port() + "/");
-            browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
-            return new PhotosPage(cluster, api, browser, Files.createTempDirectory("colmena-photos"), screenshot);
-        } catch (Exception | AssertionError e) {
-            if (browser != null) {
-                browser.close();
-            }
-            api.stop();
-            cluster.close();
-            throw e;
-        }
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            browser.screenshot(Path.of("target", screenshot));
-        } finally {
-            browser.close();
-            api.stop();
-            cluster.close();
-        }
+        dash.serve(ApiServer.Config.local(cluster.redisUrl, 0));
+        WebDriver browser = dash.open(WebDriver.start(1400, 1600));
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
+        return browser;
     }
 }

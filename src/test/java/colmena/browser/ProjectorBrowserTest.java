@@ -4,14 +4,13 @@ import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,26 +26,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProjectorBrowserTest {
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         for (int i = 1; i <= 6; i++) {
             cluster.startAgent("nodo" + i, 1);
         }
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
-        browser = WebDriver.start(1280, 900);
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
+        browser = dash.keep(WebDriver.start(1280, 900));
         screen(1280, 720, false);
     }
 
@@ -54,19 +49,6 @@ class ProjectorBrowserTest {
     private static void screen(int width, int height, boolean mobile) throws Exception {
         browser.cdp("Emulation.setDeviceMetricsOverride", java.util.Map.of("width", width, "height", height,
                 "deviceScaleFactor", 1, "mobile", mobile));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -5,11 +5,10 @@ import colmena.TestDatabase;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
 import colmena.broker.BundledRedis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,50 +23,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RedisOutageBrowserTest {
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard("dashboard-redis-down.png");
+
     private static Path dir;
     private static int port;
     private static BundledRedis redis;
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
         dir = Files.createTempDirectory("colmena-redis-outage");
         port = TestRedis.freePort();
         redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
-        cluster = new Cluster(redis.url(), TestDatabase.fresh());
+        dash.closeLast(() -> {
+            if (redis != null) {
+                redis.kill();
+            }
+        });
+        cluster = dash.cluster(new Cluster(redis.url(), TestDatabase.fresh()));
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
-        api = new ApiServer(ApiServer.Config.local(redis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
+        dash.serve(ApiServer.Config.local(redis.url(), 0));
+        browser = dash.open(WebDriver.start(1400, 1000));
         browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            try {
-                browser.screenshot(Path.of("target", "dashboard-redis-down.png"));
-            } finally {
-                browser.close();
-            }
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (redis != null) {
-            redis.kill();
-        }
     }
 
     @Test

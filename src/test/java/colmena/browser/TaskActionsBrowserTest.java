@@ -3,11 +3,10 @@ package colmena.browser;
 import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,46 +25,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TaskActionsBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
-                cluster.redis, cluster.db);
-        api.start();
-        browser = WebDriver.start(1400, 1000);
-        browser.open("http://127.0.0.1:" + api.port() + "/");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        dash.serve(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)));
+        browser = dash.open(WebDriver.start(1400, 1000));
     }
 
     @Test
     void aTaskSubmittedWithAPriorityAndRetriesIsCancelledFromItsDetail() throws Exception {
         Page.waitFor("the login form", () -> !browser.findAll("#login-form").isEmpty()
                 && browser.script("return !document.getElementById('login-form').closest('[hidden]');").getAsBoolean());
-        browser.type(browser.findAll("#login-user").get(0), "admin");
-        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
-        browser.click(browser.findAll("#login-button").get(0));
+        Page.logIn(browser, "admin", ADMIN_PASSWORD);
         Page.waitFor("the submit form with its types", () -> browser.script(
                 "return [...document.querySelectorAll('#submit-type option')].some(o => o.value === 'sleep');").getAsBoolean());
         browser.script("const s = document.getElementById('submit-type'); s.value = 'sleep';"

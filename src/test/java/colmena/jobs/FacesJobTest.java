@@ -217,22 +217,21 @@ public class FacesJobTest {
 
     /** The strip blob a queued faces-tile task reads, found in the queue it waits in. */
     private static String stripBlob(String taskId) {
-        for (int i = 0; i < 100; i++) {
-            for (String key : List.of(RedisKeys.submitted(), colmena.broker.RedisKeys.placing())) {
+        String[] blob = new String[1];
+        Eventually.within(Duration.ofSeconds(5), "task " + taskId + " waiting in " + RedisKeys.submitted() + " or "
+                + RedisKeys.placing(), () -> {
+            for (String key : List.of(RedisKeys.submitted(), RedisKeys.placing())) {
                 for (String raw : cluster.redis.call(j -> j.lrange(key, 0, -1))) {
                     if (raw.contains(taskId)) {
                         Map<?, ?> m = Json.GSON.fromJson(raw, Map.class);
-                        return (String) ((Map<?, ?>) m.get("params")).get("blob");
+                        blob[0] = (String) ((Map<?, ?>) m.get("params")).get("blob");
+                        return true;
                     }
                 }
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        throw new AssertionError("task " + taskId + " is not waiting in " + RedisKeys.submitted() + ": " + cluster.state());
+            return false;
+        });
+        return blob[0];
     }
 
     // ---- helpers

@@ -1,10 +1,12 @@
 package colmena.task.types;
 
+import colmena.task.HeapBudget;
 import colmena.task.Param;
 import colmena.task.TaskContext;
 import colmena.task.TaskParams;
 import colmena.task.TaskType;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,7 +35,7 @@ public final class MatrixMultiply implements TaskType {
     public String run(TaskParams params, TaskContext context) throws Exception {
         int n = (int) params.get("n");
         // Checked against this agent's heap before allocating, so a large n is a clear refusal, not an OutOfMemoryError.
-        try (var room = colmena.task.HeapBudget.reserve("matrix-multiply n=" + n, "n", bytesNeeded(n), ROOM_WAIT_MS)) {
+        try (var room = HeapBudget.reserve("matrix-multiply n=" + n, "n", bytesNeeded(n), ROOM_WAIT_MS)) {
             return Long.toString(checksum(n, params.get("seed"), context));
         }
     }
@@ -66,7 +68,7 @@ public final class MatrixMultiply implements TaskType {
         long sum = 0;
         long[] row = new long[n];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(row, 0);
+            Arrays.fill(row, 0);
             for (int k = 0; k < n; k++) {
                 long aik = left[i][k];
                 long[] rk = right[k];
