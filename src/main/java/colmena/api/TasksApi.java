@@ -110,6 +110,9 @@ final class TasksApi {
         List<com.google.gson.JsonElement> out = new java.util.ArrayList<>(tasks.size());
         for (TaskRecord t : tasks) {
             JsonObject o = colmena.broker.Json.API.toJsonTree(t).getAsJsonObject();
+            o.add("reasonCodes", TaskPhrases.reason(t.reason()));
+            o.add("moveCodes", TaskPhrases.moves(t.moves()));
+            o.add("errorCode", TaskPhrases.error(t.error()));
             if (t.status() == colmena.task.TaskStatus.RUNNING) {
                 String p = progress.get(t.id());
                 o.add("progress", p == null ? com.google.gson.JsonNull.INSTANCE : readProgress(p));
