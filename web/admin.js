@@ -428,7 +428,7 @@ function auditRow(x) {
   what.append(el('span', 'audit-code mono', action));
   const desc = DICT.en['act_' + action] ? t('act_' + action) : '';
   if (desc) what.append(el('span', 'audit-desc', desc));
-  tr.append(td('time', fmtDateTime(x.at), x.at), td('audit-actor', x.actor ?? '—'), what,
+  tr.append(td('time', fmtDateTime(x.at), x.at), td('audit-actor', fmtUser(x.actor)), what,
     td('audit-target', x.target ?? '—'), td('mono audit-address', x.address ?? '—'), td('audit-detail', x.detail ?? ''));
   return tr;
 }

@@ -176,16 +176,96 @@ function fmtMinute(iso) {
     hour12: false })).format(d);
 }
 
-/** "number=1088, seed=1" from the params JSON; the raw text when it is not an object. */
+/** "número=1088, semilla=1" from the params JSON (names in the reader's language); the raw text when it is not an object. */
 function fmtParams(params) {
   if (!params) return '';
   try {
     const obj = JSON.parse(params);
     if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
-      return Object.entries(obj).map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ');
+      return Object.entries(obj).map(([k, v]) => fmtParamName(k) + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ');
     }
   } catch (e) { /* not JSON: shown as it came */ }
   return String(params);
+}
+
+// ---- the API's codes in the reader's words: statuses, task types, parameters, a task's history
+
+/** t(key, vars) when the dictionary has key; else fallback (a code this page does not know, shown as the API gave it). */
+function known(key, vars, fallback) { return DICT.en[key] !== undefined ? t(key, vars) : fallback; }
+
+/** PENDING, RUNNING… as the reader's language names them; the API's word stays in data-status and filter values. */
+function fmtStatus(status) { return known('status_' + status, null, String(status ?? '—')); }
+function fmtType(type) { return known('typeName_' + type, null, String(type ?? '—')); }
+function fmtParamName(name) { return known('pname_' + name, null, String(name)); }
+function fmtUser(user) { return user === 'anonymous' ? t('anonymousUser') : String(user ?? '—'); }
+
+/** " at 10:11:12" as the phrase the language uses, or "at an unknown time" for the empty time the API gives. */
+function atTime(at) { return at ? t('atTime', { time: at }) : t('atUnknown'); }
+
+/** The values of a phrase written for reading: times as phrases, numbers in the language's notation, statuses named. */
+function phraseVars(values) {
+  const v = {};
+  for (const [k, x] of Object.entries(values || {})) {
+    if (k === 'at') v.at = atTime(x);
+    else if (k === 'status') v.status = fmtStatus(x);
+    else if (typeof x === 'number') v[k] = fmtNumber(x, Number.isInteger(x) ? 0 : (x >= 10 ? 0 : x >= 1 ? 1 : 2));
+    else v[k] = x;
+  }
+  return v;
+}
+
+/** "why here" from reasonCodes: the rule, then what was added; the API's reason text when it gave no codes. */
+function fmtReason(task) {
+  const parts = task.reasonCodes;
+  if (!Array.isArray(parts) || !parts.length) return task.reason || '—';
+  let out = '';
+  for (const part of parts) {
+    const v = phraseVars(part.values);
+    const raw = part.values || {};
+    switch (part.code) {
+      case 'least_loaded': {
+        const load = [t('whyQueued', { n: v.queued }), t('whyRunning', { n: v.running }), t('cores', { n: v.cores })];
+        if ('rate' in raw) load.push(t('whyRate', { rate: v.rate }));
+        if ('held' in raw) load.push(t('whyHeld', { held: v.held, workers: v.workers }));
+        load.push(t('whyCpu', { cpu: fmtPercent(raw.cpu, 0) }));
+        out += v.node + ': ' + load.join(', ');
+        break;
+      }
+      case 'lowest_cpu': out += t('why_lowest_cpu', { node: v.node, cpu: fmtPercent(raw.cpu, 0) }); break;
+      case 'priority': out += '; ' + t('why_priority', v); break;
+      case 'text': out += raw.text || ''; break;
+      default: out += (out ? ', ' : '') + known('why_' + part.code, v, part.code);
+    }
+  }
+  return out;
+}
+
+/** The task's moves, one sentence each, from moveCodes; the API's lines when it gave no codes. */
+function fmtMoves(task) {
+  const lines = task.moves || [];
+  const parts = task.moveCodes;
+  if (!Array.isArray(parts) || parts.length !== lines.length) return lines.map(String);
+  return parts.map((part, i) => {
+    if (part.code === 'text') return String(lines[i]);
+    const v = phraseVars(part.values);
+    if (part.code === 'moved') {
+      const cause = { 'is saturated': 'causeSaturated', 'had nothing waiting': 'causeIdle', 'fell behind': 'causeBehind' }[v.cause];
+      v.cause = cause ? t(cause, { node: v.node }) : v.cause;
+      v.timed = 'thereS' in part.values ? t('moveTimed', { there: v.thereS, here: v.hereS }) : '';
+    }
+    if (part.code === 'late') v.on = v.on ? t('lateOn', { on: v.on }) : '';
+    return known('move_' + part.code, v, String(lines[i]));
+  });
+}
+
+/** The error of a FAILED or CANCELLED task: Colmena's own in the reader's words, a task's own as it came. */
+function fmtError(task) {
+  const code = task.errorCode;
+  if (code && code.code === 'cancelled') {
+    return code.values && code.values.by ? t('errCancelledBy', { by: fmtUser(code.values.by), at: atTime(code.values.at) }) : t('errCancelled');
+  }
+  if (code && code.code === 'gave_up') return t('errGaveUp', phraseVars(code.values));
+  return String(task.error ?? '—');
 }
 
 function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
@@ -718,8 +798,8 @@ function renderSession() {
   $('session').hidden = !me;
   if (!me) { $('whoami').textContent = ''; return; }
   const off = me.auth === 'off';
-  $('whoami').textContent = me.user + ' · ' + me.role;
-  $('whoami').title = t('whoamiHelp', { user: me.user }) + ' ' + t('role_' + me.role);
+  $('whoami').textContent = fmtUser(me.user) + ' · ' + me.role;
+  $('whoami').title = t('whoamiHelp', { user: fmtUser(me.user) }) + ' ' + t('role_' + me.role);
   $('noauth-badge').hidden = !off;
   $('session-label').hidden = off;
   $('noauth-badge').title = t('noAuthHelp');
