@@ -24,19 +24,19 @@ final class TaskPhrases {
     }
 
     /** A code and the names of the pattern's groups, in order; a group that matched nothing is left out. */
-    private record Phrase(String code, Pattern pattern, List<String> groups) {
+    record Phrase(String code, Pattern pattern, List<String> groups) {
         static Phrase of(String code, String regex, String... groups) {
             return new Phrase(code, Pattern.compile(regex, Pattern.DOTALL), List.of(groups));
         }
     }
 
-    private static final String NODE = "([A-Za-z0-9._-]+)";
+    static final String NODE = "([A-Za-z0-9._-]+)";
     private static final String AT = "(\\d{2}:\\d{2}:\\d{2}|an unknown time)";
     private static final String NUM = "(\\d+(?:\\.\\d+)?)";
 
     /** The values given as JSON numbers; every other value (a node's name, a time of day) is a string. */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("queued", "running", "cores", "rate", "held",
-            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts");
+            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes");
 
     /** Placement's reasons (coordinator.Placement), then the suffixes added after them. */
     private static final List<Phrase> REASONS = List.of(
@@ -131,7 +131,8 @@ final class TaskPhrases {
         return null;
     }
 
-    private static JsonObject whole(List<Phrase> phrases, String text) {
+    /** The first of {@code phrases} that matches the whole text, as its code and values; else {@code text}. */
+    static JsonObject whole(List<Phrase> phrases, String text) {
         for (Phrase p : phrases) {
             Matcher m = p.pattern.matcher(text);
             if (m.matches()) {
