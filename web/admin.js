@@ -429,7 +429,7 @@ function auditRow(x) {
   const desc = DICT.en['act_' + action] ? t('act_' + action) : '';
   if (desc) what.append(el('span', 'audit-desc', desc));
   tr.append(td('time', fmtDateTime(x.at), x.at), td('audit-actor', auditPhrase(x.actorCode, x.actor ?? '—')), what,
-    td('audit-target', auditPhrase(x.targetCode, x.target ?? '—')), td('mono audit-address', x.address ?? '—'),
+    td('audit-target', action === 'tasks_submitted' ? fmtType(x.target) : auditPhrase(x.targetCode, x.target ?? '—')), td('mono audit-address', x.address ?? '—'),
     td('audit-detail', auditPhrase(x.detailCode, x.detail ?? '')));
   return tr;
 }

@@ -208,7 +208,7 @@ function phraseVars(values) {
   for (const [k, x] of Object.entries(values || {})) {
     if (k === 'at') v.at = atTime(x);
     else if (k === 'status') v.status = fmtStatus(x);
-    else if (typeof x === 'number') v[k] = fmtNumber(x, Number.isInteger(x) ? 0 : (x >= 10 ? 0 : x >= 1 ? 1 : 2));
+    else if (typeof x === 'number') v[k] = formatter(x >= 10 ? 'upTo0' : 'upTo2', (l) => new Intl.NumberFormat(l, { maximumFractionDigits: x >= 10 ? 0 : 2 })).format(x);
     else v[k] = x;
   }
   return v;
@@ -254,18 +254,24 @@ function fmtMoves(task) {
       v.timed = 'thereS' in part.values ? t('moveTimed', { there: v.thereS, here: v.hereS }) : '';
     }
     if (part.code === 'late') v.on = v.on ? t('lateOn', { on: v.on }) : '';
+    if (part.code === 'retry') v.error = fmtErrorCode(part.errorCode, part.values.error);
     return known('move_' + part.code, v, String(lines[i]));
   });
 }
 
 /** The error of a FAILED or CANCELLED task: Colmena's own in the reader's words, a task's own as it came. */
-function fmtError(task) {
-  const code = task.errorCode;
+function fmtError(task) { return fmtErrorCode(task.errorCode, task.error); }
+
+function fmtErrorCode(code, text) {
   if (code && code.code === 'cancelled') {
     return code.values && code.values.by ? t('errCancelledBy', { by: fmtUser(code.values.by), at: atTime(code.values.at) }) : t('errCancelled');
   }
-  if (code && code.code === 'gave_up') return t('errGaveUp', phraseVars(code.values));
-  return String(task.error ?? '—');
+  if (code && code.code === 'gave_up') {
+    const last = code.lastCode ? fmtMoves({ moves: [code.values.last], moveCodes: [code.lastCode] })[0] : '';
+    return t('errGaveUp', phraseVars(code.values)) + (last ? '; ' + t('errLast', { last }) : '');
+  }
+  if (code && code.code) return known('err_' + code.code, phraseVars(code.values), String(text ?? '—'));
+  return String(text ?? '—');
 }
 
 function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }

@@ -36,7 +36,7 @@ final class TaskPhrases {
 
     /** The values given as JSON numbers; every other value (a node's name, a time of day) is a string. */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("queued", "running", "cores", "rate", "held",
-            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes");
+            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes", "ms");
 
     /** Placement's reasons (coordinator.Placement), then the suffixes added after them. */
     private static final List<Phrase> REASONS = List.of(
@@ -71,10 +71,13 @@ final class TaskPhrases {
                     + " after it had been taken from there(?: and placed on " + NODE + ")?; stored as the first result",
                     "node", "attempt", "at", "on"));
 
-    /** The errors the system itself gives a task (coordinator.Canceller, coordinator.Placer). */
+    /** The errors Colmena itself gives a task (coordinator.Canceller, coordinator.Placer, agent.TaskRunner). */
     private static final List<Phrase> ERRORS = List.of(
             Phrase.of("cancelled", "cancelled(?: by (.+?))?(?: at " + AT + ")?", "by", "at"),
-            Phrase.of("gave_up", "gave up after (\\d+) attempts(?:; last: (.*))?", "attempts", "last"));
+            Phrase.of("gave_up", "gave up after (\\d+) attempts(?:; last: (.*))?", "attempts", "last"),
+            Phrase.of("timeout", "ran past its timeout of (\\d+) ms", "ms"),
+            Phrase.of("out_of_memory", "ran out of memory on " + NODE, "node"),
+            Phrase.of("stack_overflow", "stack overflow"));
 
     /** A reason as its parts: the placement's rule first, then what was added after it; null for none. */
     static JsonElement reason(String reason) {
@@ -105,7 +108,11 @@ final class TaskPhrases {
     static JsonArray moves(List<String> moves) {
         JsonArray out = new JsonArray();
         for (String line : moves == null ? List.<String>of() : moves) {
-            out.add(whole(MOVES, line));
+            JsonObject part = whole(MOVES, line);
+            if ("retry".equals(part.get("code").getAsString())) {
+                part.add("errorCode", error(part.getAsJsonObject("values").get("error").getAsString()));
+            }
+            out.add(part);
         }
         return out;
     }
@@ -116,6 +123,9 @@ final class TaskPhrases {
             return JsonNull.INSTANCE;
         }
         JsonObject o = whole(ERRORS, error);
+        if ("gave_up".equals(o.get("code").getAsString()) && o.getAsJsonObject("values").has("last")) {
+            o.add("lastCode", moves(List.of(o.getAsJsonObject("values").get("last").getAsString())).get(0));
+        }
         return "text".equals(o.get("code").getAsString()) ? JsonNull.INSTANCE : o;
     }
 

@@ -103,6 +103,20 @@ class TaskPhrasesTest {
         assertEquals(3, values(TaskPhrases.error("gave up after 3 attempts; last: nodo1 restarted at 10:11:12 while holding it"),
                 "gave_up").get("attempts").getAsInt());
         assertTrue(TaskPhrases.error("java.lang.ArithmeticException: / by zero").isJsonNull());
+        assertEquals(200, values(TaskPhrases.error("ran past its timeout of 200 ms"), "timeout").get("ms").getAsInt());
+        JsonObject gaveUp = TaskPhrases.error("gave up after 3 attempts; last: nodo1 restarted at 10:11:12 while holding it")
+                .getAsJsonObject();
+        assertEquals("nodo1", values(gaveUp.get("lastCode"), "restarted").get("node").getAsString());
+    }
+
+    @Test
+    void aRetrysErrorComesWithItsCodeWhenColmenaGaveIt() {
+        JsonObject retry = TaskPhrases.moves(List.of("attempt 1 FAILED on nodo1 at 10:11:12 (ran past its timeout of 200 ms); retry 1 of 1 in 0.9 s"))
+                .get(0).getAsJsonObject();
+        assertEquals(200, values(retry.get("errorCode"), "timeout").get("ms").getAsInt());
+        JsonObject own = TaskPhrases.moves(List.of("attempt 1 FAILED on nodo1 at 10:11:12 (IllegalStateException: no); retry 1 of 1 in 0.9 s"))
+                .get(0).getAsJsonObject();
+        assertTrue(own.get("errorCode").isJsonNull(), own.toString());
     }
 
     private static JsonObject values(JsonElement part, String code) {
