@@ -276,7 +276,7 @@ function renderParams(typeName) {
   for (const p of (type && type.params) || []) {
     const field = el('div', 'field field-param');
     const id = 'param-' + p.name.replace(/[^A-Za-z0-9_-]/g, '_');
-    const label = el('label', null, fmtParamName(p.name));
+    const label = el('label', null, paramLabel(p.name));
     label.dataset.param = p.name;
     label.htmlFor = id;
     const input = el('input');
@@ -308,6 +308,12 @@ function renderParams(typeName) {
   renderForm();
 }
 
+/** A parameter's name as a field label: a word starts with a capital, like the other labels; a symbol (n, ms) stays as it is. */
+function paramLabel(name) {
+  const word = fmtParamName(name);
+  return word.length > 2 ? word[0].toLocaleUpperCase(locale()) + word.slice(1) : word;
+}
+
 function fieldErrorText(m) { return m && m.status !== undefined && 'body' in m ? errorText(m) : tr(m); }
 
 /** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
@@ -325,7 +331,7 @@ function renderForm() {
     const text = described(e.dataset.described, e.dataset.fallback);
     if (e.textContent !== text) e.textContent = text;
   });
-  document.querySelectorAll('#param-fields label[data-param]').forEach((l) => { l.textContent = fmtParamName(l.dataset.param); });
+  document.querySelectorAll('#param-fields label[data-param]').forEach((l) => { l.textContent = paramLabel(l.dataset.param); });
   for (const o of $('submit-type').options) o.textContent = fmtType(o.value);
   document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
     h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
