@@ -53,7 +53,7 @@ function adminEntered() {
   admin.timer = null;
   if (!can('admin')) return;
   refreshAdmin();
-  admin.timer = setInterval(() => { if (!document.hidden) refreshAdmin(); }, ADMIN_REFRESH_MS);
+  admin.timer = setInterval(() => { if (!document.hidden && !state.paused) refreshAdmin(); }, ADMIN_REFRESH_MS);
 }
 
 /** After a logout or a lost session: nothing of the admin's stays on the page, least of all a new token. */

@@ -58,6 +58,7 @@ const state = {
   alertSince: new Map(),  // "node|metric" -> when that alert really began (ms), see trackAlerts
   alertsCheckedAt: 0,
   confirmForget: null,    // the node id whose Forget waits for a yes
+  paused: false,          // live updates paused by the reader: nothing is polled until resumed
 };
 
 // ---------------------------------------------------------------- helpers
@@ -168,6 +169,25 @@ function fmtTime(iso) {
   if (isNaN(d)) return '—';
   return formatter('time', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit', second: '2-digit',
     hour12: false })).format(d);
+}
+
+/** "hace 12 s", "12 sec ago": how long before now (the server's clock) iso was, in the chosen language. */
+function fmtRelative(iso) {
+  const at = Date.parse(iso);
+  if (isNaN(at)) return '—';
+  const s = Math.max(0, Math.round((serverNow() - at) / 1000));
+  const [n, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : s < 172800
+    ? [Math.floor(s / 3600), 'hour'] : [Math.floor(s / 86400), 'day'];
+  return formatter('rel', (l) => new Intl.RelativeTimeFormat(l, { numeric: 'always', style: 'narrow' })).format(-n, unit);
+}
+
+/** Rewrites every relative time on the page (elements with data-rel, an ISO time) where its words changed. */
+function renderRelativeTimes() {
+  if (document.hidden) return;
+  for (const e of document.querySelectorAll('[data-rel]')) {
+    const text = fmtRelative(e.dataset.rel);
+    if (e.textContent !== text) e.textContent = text;
+  }
 }
 
 function fmtMinute(iso) {
@@ -460,7 +480,7 @@ function isStale() { return state.reachable === false || state.redisDown === tru
 
 /** The server time the figures on screen are from: now, or the last good read while they are stale. */
 function dataNow() {
-  if (isStale() && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
+  if ((isStale() || state.paused) && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
   return serverNow();
 }
 
@@ -539,7 +559,7 @@ function appendSample(node) {
 function schedule() {
   clearTimeout(pollTimer);
   clearNodeTimers();
-  if (!document.hidden && state.me) {
+  if (!document.hidden && state.me && !state.paused) {
     pollTimer = setTimeout(poll, POLL_MS);
     for (let at = NODES_POLL_MS; at < POLL_MS; at += NODES_POLL_MS) nodeTimers.push(setTimeout(pollNodes, at));
   }
@@ -561,7 +581,7 @@ function clearNodeTimers() {
 
 /** The node list alone, between two full polls; skipped while a full poll or another of these runs. */
 async function pollNodes() {
-  if (!state.me || document.hidden || polling || nodesPolling) return;
+  if (!state.me || document.hidden || polling || nodesPolling || state.paused) return;
   nodesPolling = true;
   const gen = state.sessionGen;
   try {
@@ -579,11 +599,26 @@ async function pollNodes() {
 
 function onVisibilityChange() {
   if (document.hidden) clearTimeout(pollTimer);
-  else if (state.me) {
+  else if (state.me && !state.paused) {
     poll();
     if (typeof pollJobs === 'function') pollJobs(true);
   }
   else if (bootPending) boot();
+}
+
+/**
+ * Pauses or resumes the live updates: paused, nothing is polled and every figure and age stays as
+ * it was read (the API keeps collecting); resumed, one poll at once. The status line (a live
+ * region) says which.
+ */
+function setPaused(paused) {
+  if (state.paused === paused) return;
+  state.paused = paused;
+  if (paused) stopPolling();
+  if (state.me) {
+    renderConnection();
+    if (!paused) poll();
+  }
 }
 
 // ---------------------------------------------------------------- login and session
@@ -645,6 +680,7 @@ function enterDashboard(me) {
   $('skip-link').setAttribute('href', '#main');
   $('site-foot').hidden = false;
   $('connection').hidden = false;
+  $('pause-toggle').hidden = false;
   $('login-password').value = '';
   setLoginMessage('login-error', '');
   setLoginMessage('login-notice', '');
@@ -681,6 +717,8 @@ function showLogin({ error, notice } = {}) {
   $('site-foot').hidden = true;
   $('conn-banner').hidden = true;
   $('connection').hidden = true;
+  $('pause-toggle').hidden = true;
+  setPaused(false);
   $('session').hidden = true;
   $('login-screen').hidden = false;
   $('skip-link').setAttribute('href', '#login-screen');
@@ -882,11 +920,15 @@ function renderAll() {
 
 function renderConnection() {
   const back = !isStale() && Date.now() < state.backUntil;
-  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : state.redisDown ? 'redis'
-    : back ? 'back' : 'ok';
+  const kind = state.paused ? 'paused' : state.reachable === null ? 'pending' : !state.reachable ? 'bad'
+    : state.redisDown ? 'redis' : back ? 'back' : 'ok';
   $('connection').className = 'conn conn-' + (kind === 'redis' ? 'bad' : kind);
   $('connection').dataset.state = kind;
-  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable' }[kind]);
+  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable',
+    paused: 'pausedStatus' }[kind]);
+  $('pause-text').textContent = t(state.paused ? 'resumeLive' : 'pause');
+  $('pause-toggle').querySelector('.pause-icon').textContent = state.paused ? '▶' : '⏸';
+  $('pause-toggle').classList.toggle('is-paused', state.paused);
   // #conn-text is the live region: written only when its words change, so it speaks only then.
   if ($('conn-text').textContent !== words) $('conn-text').textContent = words;
   $('updated').textContent = state.updatedAt ? t('updated', { time: fmtTime(state.updatedAt) }) : '';
@@ -1082,6 +1124,8 @@ function start() {
   if (typeof pcsStart === 'function') pcsStart();
   if (typeof setupPhotos === 'function') setupPhotos();
   $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
+  $('pause-toggle').addEventListener('click', () => setPaused(!state.paused));
+  setInterval(renderRelativeTimes, 1000);
   applyKiosk(initialKiosk(), false);
   applyLanguage(initialLang());
   boot();

@@ -219,6 +219,8 @@ const DICT = {
     audit_password_reset: 'contraseña restablecida, sesiones cerradas', audit_account_created: 'cuenta creada',
     audit_first_use: 'primer uso', audit_first_use_since: 'primer uso desde {since}', audit_cancel_filter: 'estado {status}{more}', audit_pendingOrRunning: 'PENDIENTE o EN CURSO',
     audit_failed_burst: '{count} entradas fallidas de este usuario en {minutes} min (la última: {via})',
+    pause: 'Pausar', resumeLive: 'Reanudar', pausedStatus: 'En pausa: la página no se actualiza',
+    pauseHelp: 'Deja de actualizar la página para explicar lo que muestra; los datos siguen llegando a la API',
     audit_system: 'el sistema', audit_console: 'la consola', audit_anonymous: 'anónimo', audit_token: 'token «{name}» de {user}',
   },
   en: {
@@ -436,6 +438,8 @@ const DICT = {
     audit_password_reset: 'password reset, sessions ended', audit_account_created: 'account created',
     audit_first_use: 'first use', audit_first_use_since: 'first use since {since}', audit_cancel_filter: 'status {status}{more}', audit_pendingOrRunning: 'PENDING or RUNNING',
     audit_failed_burst: '{count} failed logins for this user in {minutes} min (last: {via})',
+    pause: 'Pause', resumeLive: 'Resume', pausedStatus: 'Paused: the page is not updating',
+    pauseHelp: 'Stops updating the page so you can explain what it shows; the data keeps reaching the API',
     audit_system: 'system', audit_console: 'console', audit_anonymous: 'anonymous', audit_token: 'token "{name}" of {user}',
   },
 };

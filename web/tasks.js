@@ -91,9 +91,14 @@ function taskRow(task) {
     tr.append(td);
     return td;
   };
+  // How long ago, in words that keep counting; the clock time beside it on hover and focus of the row.
   const when = task.submittedAt || task.timestamp;
-  cell('time', 'colTime', fmtTime(when),
+  const timeCell = cell('time', 'colTime', null,
     t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
+  const ago = el('time', 'time-rel', fmtRelative(when));
+  ago.dateTime = when || '';
+  ago.dataset.rel = when || '';
+  timeCell.append(ago, el('span', 'time-abs', fmtTime(when)));
   const idCell = cell('mono task-id', 'colTask');
   const open = el('button', 'link-button task-open', '…' + String(task.id || '').slice(-8));
   open.type = 'button';
