@@ -59,6 +59,7 @@ const state = {
   alertsCheckedAt: 0,
   confirmForget: null,    // the node id whose Forget waits for a yes
   paused: false,          // live updates paused by the reader: nothing is polled until resumed
+  chartRange: '5m',       // the charts' time range: '5m' or '1h'
 };
 
 // ---------------------------------------------------------------- helpers
@@ -423,7 +424,7 @@ async function poll() {
     const checkMe = state.pollCount > 0 && state.pollCount % ME_EVERY === 0;
     state.pollCount++;
     const url = tasksUrl();
-    const jobs = [getJson(withHistory ? '/api/nodes?history=true' : '/api/nodes'), getJson(url),
+    const jobs = [getJson(withHistory ? '/api/nodes?history=true&range=' + state.chartRange : '/api/nodes'), getJson(url),
       getJson('/api/summary'), getJson('/api/health'), state.types ? null : getJson('/api/types'),
       checkMe ? getJson('/api/me') : null];
     const results = await Promise.allSettled(jobs);
@@ -551,8 +552,14 @@ function appendSample(node) {
   if (last && last[0] >= at) return;
   // Samples were missed (the tab was hidden, the API away): the next full poll reads the history again.
   if (last && node.online && at - last[0] > HISTORY_GAP_MS) state.needHistory = true;
-  samples.push([at, m.cpuPercent, m.memPercent, m.diskPercent]);
-  if (samples.length > 600) samples.splice(0, samples.length - 600);
+  const sample = [at, m.cpuPercent, m.memPercent, m.diskPercent];
+  // The hour's chart keeps the API's 10-second buckets: a sample in the newest bucket raises it.
+  if (state.chartRange === '1h' && last && Math.floor(last[0] / 10000) === Math.floor(at / 10000)) {
+    for (let i = 1; i < 4; i++) last[i] = Math.max(last[i], sample[i]);
+    last[0] = at;
+  } else samples.push(sample);
+  const keep = state.chartRange === '1h' ? 400 : 600;
+  if (samples.length > keep) samples.splice(0, samples.length - keep);
   state.history.set(node.id, samples);
 }
 
@@ -927,7 +934,6 @@ function renderConnection() {
   const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable',
     paused: 'pausedStatus' }[kind]);
   $('pause-text').textContent = t(state.paused ? 'resumeLive' : 'pause');
-  $('pause-toggle').querySelector('.pause-icon').textContent = state.paused ? '▶' : '⏸';
   $('pause-toggle').classList.toggle('is-paused', state.paused);
   // #conn-text is the live region: written only when its words change, so it speaks only then.
   if ($('conn-text').textContent !== words) $('conn-text').textContent = words;
@@ -1125,6 +1131,8 @@ function start() {
   if (typeof setupPhotos === 'function') setupPhotos();
   $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
   $('pause-toggle').addEventListener('click', () => setPaused(!state.paused));
+  document.querySelectorAll('[data-range]').forEach((b) => b.addEventListener('click', () => setChartRange(b.dataset.range, true)));
+  setChartRange(initialChartRange(), false);
   setInterval(renderRelativeTimes, 1000);
   applyKiosk(initialKiosk(), false);
   applyLanguage(initialLang());
