@@ -628,6 +628,26 @@ function setPaused(paused) {
   }
 }
 
+// ---------------------------------------------------------------- the class demo guide
+
+const GUIDE_KEY = 'colmena.guideDismissed';
+
+/** Three steps for a teacher showing Colmena to a class: for those who may submit, until dismissed (remembered). */
+function renderGuide() {
+  let dismissed = false;
+  try { dismissed = localStorage.getItem(GUIDE_KEY) === '1'; } catch (e) { /* shown; dismissing still hides it for now */ }
+  dismissed = dismissed || state.guideDismissed === true;
+  $('guide').hidden = !can('operator') || dismissed;
+  $('guide-show').hidden = !can('operator') || !dismissed;
+}
+
+function setGuideDismissed(dismissed) {
+  state.guideDismissed = dismissed;
+  try { localStorage.setItem(GUIDE_KEY, dismissed ? '1' : '0'); } catch (e) { /* not remembered; still hidden */ }
+  renderGuide();
+  (dismissed ? $('page-title') : $('guide-title')).focus();
+}
+
 // ---------------------------------------------------------------- login and session
 
 /** True when the logged-in role may do what role may (viewer < operator < admin). */
@@ -836,6 +856,7 @@ function applyRole() {
   const role = state.me ? state.me.role : '';
   document.body.dataset.role = role;
   $('submit').hidden = !can('operator');
+  renderGuide();
   $('admin-panel').hidden = !can('admin');
   if (typeof adminSync === 'function') adminSync();
   if (typeof pcsSync === 'function') pcsSync();
@@ -1131,6 +1152,8 @@ function start() {
   if (typeof setupPhotos === 'function') setupPhotos();
   $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
   $('pause-toggle').addEventListener('click', () => setPaused(!state.paused));
+  $('guide-dismiss').addEventListener('click', () => setGuideDismissed(true));
+  $('guide-show').addEventListener('click', () => setGuideDismissed(false));
   document.querySelectorAll('[data-range]').forEach((b) => b.addEventListener('click', () => setChartRange(b.dataset.range, true)));
   setChartRange(initialChartRange(), false);
   setInterval(renderRelativeTimes, 1000);

@@ -16,6 +16,10 @@ const cards = new Map();
 
 function renderNodes(nodes) {
   const grid = $('node-grid');
+  if (grid.getAttribute('aria-busy')) {
+    grid.querySelectorAll('.placeholder').forEach((p) => p.remove());   // the loading placeholders, once
+    grid.removeAttribute('aria-busy');
+  }
   const sorted = [...nodes].sort((a, b) => String(a.id).localeCompare(String(b.id)));
   const seen = new Set();
   sorted.forEach((node, i) => {
