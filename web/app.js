@@ -464,7 +464,7 @@ async function poll() {
     if (types && types.status === 'fulfilled') { state.types = types.value; state.typesError = null; buildForm(); }
     else if (types && types.reason instanceof ApiError) state.typesError = types.reason.message;
 
-    renderAll();
+    await renderInSteps(gen);
   } finally {
     polling = false;
     if (pollAgain && state.me) { pollAgain = false; poll(); } else { pollAgain = false; schedule(); }
@@ -929,21 +929,45 @@ function applyKiosk(on, remember) {
 
 // ---------------------------------------------------------------- panels
 
+// Everything on the page, drawn in three steps: what a class looks at first (state, summary, alerts,
+// cards), then the history, then the forms and panels below.
+const RENDER_STEPS = [
+  () => {
+    renderSession();
+    for (const id of shownMessages.keys()) renderMessage(id);
+    if (state.me) renderConnection();
+    renderSummary(state.summary, state.health);
+    renderAlerts(state.summary);
+    if (state.nodes) renderNodes(state.nodes);
+    renderPanelError('nodes-error', state.nodesError);
+  },
+  () => {
+    renderFilters();
+    if (state.page) renderTasks(state.page);
+    if (typeof renderDetail === 'function') renderDetail();
+    renderPanelError('tasks-error', state.tasksError);
+  },
+  () => {
+    renderForm();
+    if (typeof renderAdmin === 'function') renderAdmin();
+    if (typeof renderPhotos === 'function') renderPhotos();
+  },
+];
+
 function renderAll() {
-  renderSession();
-  for (const id of shownMessages.keys()) renderMessage(id);
-  if (state.me) renderConnection();
-  renderSummary(state.summary, state.health);
-  renderAlerts(state.summary);
-  if (state.nodes) renderNodes(state.nodes);
-  renderPanelError('nodes-error', state.nodesError);
-  renderFilters();
-  if (state.page) renderTasks(state.page);
-  if (typeof renderDetail === 'function') renderDetail();
-  renderPanelError('tasks-error', state.tasksError);
-  renderForm();
-  if (typeof renderAdmin === 'function') renderAdmin();
-  if (typeof renderPhotos === 'function') renderPhotos();
+  for (const step of RENDER_STEPS) step();
+}
+
+/**
+ * The same after a poll, giving the browser a turn between the steps, so no one step of drawing
+ * holds the page long (a click or a key waits for at most one step). Stops if the session changed.
+ */
+async function renderInSteps(gen) {
+  for (let i = 0; i < RENDER_STEPS.length; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (gen !== state.sessionGen || !state.me) return;
+    RENDER_STEPS[i]();
+  }
 }
 
 function renderConnection() {
