@@ -624,7 +624,10 @@ function setPaused(paused) {
   if (paused) stopPolling();
   if (state.me) {
     renderConnection();
-    if (!paused) poll();
+    if (!paused) {
+      poll();
+      if (typeof pollJobs === 'function') pollJobs(true);
+    }
   }
 }
 
