@@ -53,7 +53,7 @@ function adminEntered() {
   admin.timer = null;
   if (!can('admin')) return;
   refreshAdmin();
-  admin.timer = setInterval(() => { if (!document.hidden) refreshAdmin(); }, ADMIN_REFRESH_MS);
+  admin.timer = setInterval(() => { if (!document.hidden && !state.paused) refreshAdmin(); }, ADMIN_REFRESH_MS);
 }
 
 /** After a logout or a lost session: nothing of the admin's stays on the page, least of all a new token. */
@@ -428,9 +428,28 @@ function auditRow(x) {
   what.append(el('span', 'audit-code mono', action));
   const desc = DICT.en['act_' + action] ? t('act_' + action) : '';
   if (desc) what.append(el('span', 'audit-desc', desc));
-  tr.append(td('time', fmtDateTime(x.at), x.at), td('audit-actor', x.actor ?? '—'), what,
-    td('audit-target', x.target ?? '—'), td('mono audit-address', x.address ?? '—'), td('audit-detail', x.detail ?? ''));
+  tr.append(td('time', fmtDateTime(x.at), x.at), td('audit-actor', auditPhrase(x.actorCode, x.actor ?? '—')), what,
+    td('audit-target', action === 'tasks_submitted' ? fmtType(x.target) : auditPhrase(x.targetCode, x.target ?? '—')), td('mono audit-address', x.address ?? '—'),
+    td('audit-detail', auditPhrase(x.detailCode, x.detail ?? '')));
   return tr;
+}
+
+/** An audit actor, target or detail the API wrote, in the reader's words (audit_<code>); a person's words as they came. */
+function auditPhrase(code, text) {
+  if (!code || !code.code) return text;
+  const v = phraseVars(code.values);
+  if ('type' in v) v.type = fmtType(code.values.type);
+  if ('since' in v) v.since = fmtDateTime(code.values.since);
+  if ('expires' in v) v.expires = fmtDateTime(code.values.expires);
+  if (code.code === 'cancel_filter') {
+    v.status = code.values.status === 'PENDING or RUNNING' ? t('audit_pendingOrRunning') : fmtStatus(code.values.status);
+    v.more = (v.type ? ', ' + t('colType').toLowerCase() + ' ' + v.type : '') + (v.node ? ', ' + t('colNode').toLowerCase() + ' ' + v.node : '');
+  }
+  if (code.code === 'role') {
+    v.more = (v.id ? ', id ' + v.id : '') + (v.expires ? ', ' + t('audit_expires', { at: v.expires }) : '') + (v.ended ? '; ' + t('audit_ended') : '');
+  }
+  if (code.code === 'first_use' && v.since) return t('audit_first_use_since', v);
+  return known('audit_' + code.code, v, text);
 }
 
 // ---- form errors and status lines

@@ -58,6 +58,8 @@ const state = {
   alertSince: new Map(),  // "node|metric" -> when that alert really began (ms), see trackAlerts
   alertsCheckedAt: 0,
   confirmForget: null,    // the node id whose Forget waits for a yes
+  paused: false,          // live updates paused by the reader: nothing is polled until resumed
+  chartRange: '5m',       // the charts' time range: '5m' or '1h'
 };
 
 // ---------------------------------------------------------------- helpers
@@ -170,22 +172,127 @@ function fmtTime(iso) {
     hour12: false })).format(d);
 }
 
+/** "hace 12 s", "12 sec ago": how long before now (the server's clock) iso was, in the chosen language. */
+function fmtRelative(iso) {
+  const at = Date.parse(iso);
+  if (isNaN(at)) return '—';
+  const s = Math.max(0, Math.round((serverNow() - at) / 1000));
+  const [n, unit] = s < 60 ? [s, 'second'] : s < 3600 ? [Math.floor(s / 60), 'minute'] : s < 172800
+    ? [Math.floor(s / 3600), 'hour'] : [Math.floor(s / 86400), 'day'];
+  return formatter('rel', (l) => new Intl.RelativeTimeFormat(l, { numeric: 'always', style: 'narrow' })).format(-n, unit);
+}
+
+/** Rewrites every relative time on the page (elements with data-rel, an ISO time) where its words changed. */
+function renderRelativeTimes() {
+  if (document.hidden) return;
+  for (const e of document.querySelectorAll('[data-rel]')) {
+    const text = fmtRelative(e.dataset.rel);
+    if (e.textContent !== text) e.textContent = text;
+  }
+}
+
 function fmtMinute(iso) {
   const d = new Date(iso);
   return isNaN(d) ? '—' : formatter('minute', (l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit',
     hour12: false })).format(d);
 }
 
-/** "number=1088, seed=1" from the params JSON; the raw text when it is not an object. */
+/** "número=1088, semilla=1" from the params JSON (names in the reader's language); the raw text when it is not an object. */
 function fmtParams(params) {
   if (!params) return '';
   try {
     const obj = JSON.parse(params);
     if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
-      return Object.entries(obj).map(([k, v]) => k + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ');
+      return Object.entries(obj).map(([k, v]) => fmtParamName(k) + '=' + (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ');
     }
   } catch (e) { /* not JSON: shown as it came */ }
   return String(params);
+}
+
+// ---- the API's codes in the reader's words: statuses, task types, parameters, a task's history
+
+/** t(key, vars) when the dictionary has key; else fallback (a code this page does not know, shown as the API gave it). */
+function known(key, vars, fallback) { return DICT.en[key] !== undefined ? t(key, vars) : fallback; }
+
+/** PENDING, RUNNING… as the reader's language names them; the API's word stays in data-status and filter values. */
+function fmtStatus(status) { return known('status_' + status, null, String(status ?? '—')); }
+function fmtType(type) { return known('typeName_' + type, null, String(type ?? '—')); }
+function fmtParamName(name) { return known('pname_' + name, null, String(name)); }
+function fmtUser(user) { return user === 'anonymous' ? t('anonymousUser') : String(user ?? '—'); }
+
+/** " at 10:11:12" as the phrase the language uses, or "at an unknown time" for the empty time the API gives. */
+function atTime(at) { return at ? t('atTime', { time: at }) : t('atUnknown'); }
+
+/** The values of a phrase written for reading: times as phrases, numbers in the language's notation, statuses named. */
+function phraseVars(values) {
+  const v = {};
+  for (const [k, x] of Object.entries(values || {})) {
+    if (k === 'at') v.at = atTime(x);
+    else if (k === 'status') v.status = fmtStatus(x);
+    else if (typeof x === 'number') v[k] = formatter(x >= 10 ? 'upTo0' : 'upTo2', (l) => new Intl.NumberFormat(l, { maximumFractionDigits: x >= 10 ? 0 : 2 })).format(x);
+    else v[k] = x;
+  }
+  return v;
+}
+
+/** "why here" from reasonCodes: the rule, then what was added; the API's reason text when it gave no codes. */
+function fmtReason(task) {
+  const parts = task.reasonCodes;
+  if (!Array.isArray(parts) || !parts.length) return task.reason || '—';
+  let out = '';
+  for (const part of parts) {
+    const v = phraseVars(part.values);
+    const raw = part.values || {};
+    switch (part.code) {
+      case 'least_loaded': {
+        const load = [t('whyQueued', { n: v.queued }), t('whyRunning', { n: v.running }), t('cores', { n: v.cores })];
+        if ('rate' in raw) load.push(t('whyRate', { rate: v.rate }));
+        if ('held' in raw) load.push(t('whyHeld', { held: v.held, workers: v.workers }));
+        load.push(t('whyCpu', { cpu: fmtPercent(raw.cpu, 0) }));
+        out += v.node + ': ' + load.join(', ');
+        break;
+      }
+      case 'lowest_cpu': out += t('why_lowest_cpu', { node: v.node, cpu: fmtPercent(raw.cpu, 0) }); break;
+      case 'priority': out += '; ' + t('why_priority', v); break;
+      case 'text': out += raw.text || ''; break;
+      default: out += (out ? ', ' : '') + known('why_' + part.code, v, part.code);
+    }
+  }
+  return out;
+}
+
+/** The task's moves, one sentence each, from moveCodes; the API's lines when it gave no codes. */
+function fmtMoves(task) {
+  const lines = task.moves || [];
+  const parts = task.moveCodes;
+  if (!Array.isArray(parts) || parts.length !== lines.length) return lines.map(String);
+  return parts.map((part, i) => {
+    if (part.code === 'text') return String(lines[i]);
+    const v = phraseVars(part.values);
+    if (part.code === 'moved') {
+      const cause = { 'is saturated': 'causeSaturated', 'had nothing waiting': 'causeIdle', 'fell behind': 'causeBehind' }[v.cause];
+      v.cause = cause ? t(cause, { node: v.node }) : v.cause;
+      v.timed = 'thereS' in part.values ? t('moveTimed', { there: v.thereS, here: v.hereS }) : '';
+    }
+    if (part.code === 'late') v.on = v.on ? t('lateOn', { on: v.on }) : '';
+    if (part.code === 'retry') v.error = fmtErrorCode(part.errorCode, part.values.error);
+    return known('move_' + part.code, v, String(lines[i]));
+  });
+}
+
+/** The error of a FAILED or CANCELLED task: Colmena's own in the reader's words, a task's own as it came. */
+function fmtError(task) { return fmtErrorCode(task.errorCode, task.error); }
+
+function fmtErrorCode(code, text) {
+  if (code && code.code === 'cancelled') {
+    return code.values && code.values.by ? t('errCancelledBy', { by: fmtUser(code.values.by), at: atTime(code.values.at) }) : t('errCancelled');
+  }
+  if (code && code.code === 'gave_up') {
+    const last = code.lastCode ? fmtMoves({ moves: [code.values.last], moveCodes: [code.lastCode] })[0] : '';
+    return t('errGaveUp', phraseVars(code.values)) + (last ? '; ' + t('errLast', { last }) : '');
+  }
+  if (code && code.code) return known('err_' + code.code, phraseVars(code.values), String(text ?? '—'));
+  return String(text ?? '—');
 }
 
 function shorten(text, max) { return text.length > max ? text.slice(0, max - 1) + '…' : text; }
@@ -317,7 +424,7 @@ async function poll() {
     const checkMe = state.pollCount > 0 && state.pollCount % ME_EVERY === 0;
     state.pollCount++;
     const url = tasksUrl();
-    const jobs = [getJson(withHistory ? '/api/nodes?history=true' : '/api/nodes'), getJson(url),
+    const jobs = [getJson(withHistory ? '/api/nodes?history=true&range=' + state.chartRange : '/api/nodes'), getJson(url),
       getJson('/api/summary'), getJson('/api/health'), state.types ? null : getJson('/api/types'),
       checkMe ? getJson('/api/me') : null];
     const results = await Promise.allSettled(jobs);
@@ -357,7 +464,7 @@ async function poll() {
     if (types && types.status === 'fulfilled') { state.types = types.value; state.typesError = null; buildForm(); }
     else if (types && types.reason instanceof ApiError) state.typesError = types.reason.message;
 
-    renderAll();
+    await renderInSteps(gen);
   } finally {
     polling = false;
     if (pollAgain && state.me) { pollAgain = false; poll(); } else { pollAgain = false; schedule(); }
@@ -374,7 +481,7 @@ function isStale() { return state.reachable === false || state.redisDown === tru
 
 /** The server time the figures on screen are from: now, or the last good read while they are stale. */
 function dataNow() {
-  if (isStale() && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
+  if ((isStale() || state.paused) && state.updatedAt) return Date.parse(state.updatedAt) + state.clockOffset;
   return serverNow();
 }
 
@@ -445,15 +552,21 @@ function appendSample(node) {
   if (last && last[0] >= at) return;
   // Samples were missed (the tab was hidden, the API away): the next full poll reads the history again.
   if (last && node.online && at - last[0] > HISTORY_GAP_MS) state.needHistory = true;
-  samples.push([at, m.cpuPercent, m.memPercent, m.diskPercent]);
-  if (samples.length > 600) samples.splice(0, samples.length - 600);
+  const sample = [at, m.cpuPercent, m.memPercent, m.diskPercent];
+  // The hour's chart keeps the API's 10-second buckets: a sample in the newest bucket raises it.
+  if (state.chartRange === '1h' && last && Math.floor(last[0] / 10000) === Math.floor(at / 10000)) {
+    for (let i = 1; i < 4; i++) last[i] = Math.max(last[i], sample[i]);
+    last[0] = at;
+  } else samples.push(sample);
+  const keep = state.chartRange === '1h' ? 400 : 600;
+  if (samples.length > keep) samples.splice(0, samples.length - keep);
   state.history.set(node.id, samples);
 }
 
 function schedule() {
   clearTimeout(pollTimer);
   clearNodeTimers();
-  if (!document.hidden && state.me) {
+  if (!document.hidden && state.me && !state.paused) {
     pollTimer = setTimeout(poll, POLL_MS);
     for (let at = NODES_POLL_MS; at < POLL_MS; at += NODES_POLL_MS) nodeTimers.push(setTimeout(pollNodes, at));
   }
@@ -475,7 +588,7 @@ function clearNodeTimers() {
 
 /** The node list alone, between two full polls; skipped while a full poll or another of these runs. */
 async function pollNodes() {
-  if (!state.me || document.hidden || polling || nodesPolling) return;
+  if (!state.me || document.hidden || polling || nodesPolling || state.paused) return;
   nodesPolling = true;
   const gen = state.sessionGen;
   try {
@@ -493,11 +606,49 @@ async function pollNodes() {
 
 function onVisibilityChange() {
   if (document.hidden) clearTimeout(pollTimer);
-  else if (state.me) {
+  else if (state.me && !state.paused) {
     poll();
     if (typeof pollJobs === 'function') pollJobs(true);
   }
   else if (bootPending) boot();
+}
+
+/**
+ * Pauses or resumes the live updates: paused, nothing is polled and every figure and age stays as
+ * it was read (the API keeps collecting); resumed, one poll at once. The status line (a live
+ * region) says which.
+ */
+function setPaused(paused) {
+  if (state.paused === paused) return;
+  state.paused = paused;
+  if (paused) stopPolling();
+  if (state.me) {
+    renderConnection();
+    if (!paused) {
+      poll();
+      if (typeof pollJobs === 'function') pollJobs(true);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the class demo guide
+
+const GUIDE_KEY = 'colmena.guideDismissed';
+
+/** Three steps for a teacher showing Colmena to a class: for those who may submit, until dismissed (remembered). */
+function renderGuide() {
+  let dismissed = false;
+  try { dismissed = localStorage.getItem(GUIDE_KEY) === '1'; } catch (e) { /* shown; dismissing still hides it for now */ }
+  dismissed = dismissed || state.guideDismissed === true;
+  $('guide').hidden = !can('operator') || dismissed;
+  $('guide-show').hidden = !can('operator') || !dismissed;
+}
+
+function setGuideDismissed(dismissed) {
+  state.guideDismissed = dismissed;
+  try { localStorage.setItem(GUIDE_KEY, dismissed ? '1' : '0'); } catch (e) { /* not remembered; still hidden */ }
+  renderGuide();
+  (dismissed ? $('page-title') : $('guide-title')).focus();
 }
 
 // ---------------------------------------------------------------- login and session
@@ -559,6 +710,7 @@ function enterDashboard(me) {
   $('skip-link').setAttribute('href', '#main');
   $('site-foot').hidden = false;
   $('connection').hidden = false;
+  $('pause-toggle').hidden = false;
   $('login-password').value = '';
   setLoginMessage('login-error', '');
   setLoginMessage('login-notice', '');
@@ -595,6 +747,8 @@ function showLogin({ error, notice } = {}) {
   $('site-foot').hidden = true;
   $('conn-banner').hidden = true;
   $('connection').hidden = true;
+  $('pause-toggle').hidden = true;
+  setPaused(false);
   $('session').hidden = true;
   $('login-screen').hidden = false;
   $('skip-link').setAttribute('href', '#login-screen');
@@ -705,6 +859,7 @@ function applyRole() {
   const role = state.me ? state.me.role : '';
   document.body.dataset.role = role;
   $('submit').hidden = !can('operator');
+  renderGuide();
   $('admin-panel').hidden = !can('admin');
   if (typeof adminSync === 'function') adminSync();
   if (typeof pcsSync === 'function') pcsSync();
@@ -718,8 +873,8 @@ function renderSession() {
   $('session').hidden = !me;
   if (!me) { $('whoami').textContent = ''; return; }
   const off = me.auth === 'off';
-  $('whoami').textContent = me.user + ' · ' + me.role;
-  $('whoami').title = t('whoamiHelp', { user: me.user }) + ' ' + t('role_' + me.role);
+  $('whoami').textContent = fmtUser(me.user) + ' · ' + me.role;
+  $('whoami').title = t('whoamiHelp', { user: fmtUser(me.user) }) + ' ' + t('role_' + me.role);
   $('noauth-badge').hidden = !off;
   $('session-label').hidden = off;
   $('noauth-badge').title = t('noAuthHelp');
@@ -777,30 +932,57 @@ function applyKiosk(on, remember) {
 
 // ---------------------------------------------------------------- panels
 
+// Everything on the page, drawn in three steps: what a class looks at first (state, summary, alerts,
+// cards), then the history, then the forms and panels below.
+const RENDER_STEPS = [
+  () => {
+    renderSession();
+    for (const id of shownMessages.keys()) renderMessage(id);
+    if (state.me) renderConnection();
+    renderSummary(state.summary, state.health);
+    renderAlerts(state.summary);
+    if (state.nodes) renderNodes(state.nodes);
+    renderPanelError('nodes-error', state.nodesError);
+  },
+  () => {
+    renderFilters();
+    if (state.page) renderTasks(state.page);
+    if (typeof renderDetail === 'function') renderDetail();
+    renderPanelError('tasks-error', state.tasksError);
+  },
+  () => {
+    renderForm();
+    if (typeof renderAdmin === 'function') renderAdmin();
+    if (typeof renderPhotos === 'function') renderPhotos();
+  },
+];
+
 function renderAll() {
-  renderSession();
-  for (const id of shownMessages.keys()) renderMessage(id);
-  if (state.me) renderConnection();
-  renderSummary(state.summary, state.health);
-  renderAlerts(state.summary);
-  if (state.nodes) renderNodes(state.nodes);
-  renderPanelError('nodes-error', state.nodesError);
-  renderFilters();
-  if (state.page) renderTasks(state.page);
-  if (typeof renderDetail === 'function') renderDetail();
-  renderPanelError('tasks-error', state.tasksError);
-  renderForm();
-  if (typeof renderAdmin === 'function') renderAdmin();
-  if (typeof renderPhotos === 'function') renderPhotos();
+  for (const step of RENDER_STEPS) step();
+}
+
+/**
+ * The same after a poll, giving the browser a turn between the steps, so no one step of drawing
+ * holds the page long (a click or a key waits for at most one step). Stops if the session changed.
+ */
+async function renderInSteps(gen) {
+  for (let i = 0; i < RENDER_STEPS.length; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (gen !== state.sessionGen || !state.me) return;
+    RENDER_STEPS[i]();
+  }
 }
 
 function renderConnection() {
   const back = !isStale() && Date.now() < state.backUntil;
-  const kind = state.reachable === null ? 'pending' : !state.reachable ? 'bad' : state.redisDown ? 'redis'
-    : back ? 'back' : 'ok';
+  const kind = state.paused ? 'paused' : state.reachable === null ? 'pending' : !state.reachable ? 'bad'
+    : state.redisDown ? 'redis' : back ? 'back' : 'ok';
   $('connection').className = 'conn conn-' + (kind === 'redis' ? 'bad' : kind);
   $('connection').dataset.state = kind;
-  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable' }[kind]);
+  const words = t({ pending: 'connecting', ok: 'connected', back: 'back', bad: 'unreachable', redis: 'redisUnreachable',
+    paused: 'pausedStatus' }[kind]);
+  $('pause-text').textContent = t(state.paused ? 'resumeLive' : 'pause');
+  $('pause-toggle').classList.toggle('is-paused', state.paused);
   // #conn-text is the live region: written only when its words change, so it speaks only then.
   if ($('conn-text').textContent !== words) $('conn-text').textContent = words;
   $('updated').textContent = state.updatedAt ? t('updated', { time: fmtTime(state.updatedAt) }) : '';
@@ -996,6 +1178,12 @@ function start() {
   if (typeof pcsStart === 'function') pcsStart();
   if (typeof setupPhotos === 'function') setupPhotos();
   $('kiosk-toggle').addEventListener('click', () => applyKiosk(!document.body.classList.contains('kiosk'), true));
+  $('pause-toggle').addEventListener('click', () => setPaused(!state.paused));
+  $('guide-dismiss').addEventListener('click', () => setGuideDismissed(true));
+  $('guide-show').addEventListener('click', () => setGuideDismissed(false));
+  document.querySelectorAll('[data-range]').forEach((b) => b.addEventListener('click', () => setChartRange(b.dataset.range, true)));
+  setChartRange(initialChartRange(), false);
+  setInterval(renderRelativeTimes, 1000);
   applyKiosk(initialKiosk(), false);
   applyLanguage(initialLang());
   boot();

@@ -2,7 +2,10 @@
 // built once and patched in place on every poll. Uses state, t() and the helpers of app.js.
 'use strict';
 
-const CHART_WINDOW_MS = 5 * 60 * 1000;
+/** The charts' time range: the last 5 minutes as sampled, or the last hour in 10-second buckets (the API's range). */
+const CHART_RANGES = { '5m': 5 * 60 * 1000, '1h': 60 * 60 * 1000 };
+const RANGE_KEY = 'colmena.chartRange';
+function chartWindowMs() { return CHART_RANGES[state.chartRange] || CHART_RANGES['5m']; }
 const CLOCK_OFF_MS = 1000;           // a node's clock further than this from Redis's gets a flag on its card
 const CARD_ERROR_MS = 30000;          // how long a failed drain/resume/forget message stays on its card
 const CHART_COLORS = { cpu: '#2563eb', mem: '#9333ea', grid: '#cbd5e1', limit: '#b91c1c', axis: '#4f5b68' };
@@ -13,6 +16,10 @@ const cards = new Map();
 
 function renderNodes(nodes) {
   const grid = $('node-grid');
+  if (grid.getAttribute('aria-busy')) {
+    grid.querySelectorAll('.placeholder').forEach((p) => p.remove());   // the loading placeholders, once
+    grid.removeAttribute('aria-busy');
+  }
   const sorted = [...nodes].sort((a, b) => String(a.id).localeCompare(String(b.id)));
   const seen = new Set();
   sorted.forEach((node, i) => {
@@ -301,7 +308,8 @@ function renderChart(c, samples, node) {
   const canvas = c.canvas;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
-  const minutes = CHART_WINDOW_MS / 60000;
+  const windowMs = chartWindowMs();
+  const minutes = windowMs / 60000;
   canvas.setAttribute('aria-label', t('chartLabel', { id: node.id, min: minutes }));
   c.chartFrom.textContent = t('chartAgo', { min: minutes });
   if (!w || !h) return;
@@ -321,10 +329,10 @@ function renderChart(c, samples, node) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
   const end = dataNow();
-  const start = end - CHART_WINDOW_MS;
+  const start = end - windowMs;
   const pad = 6;
   const axis = 38;                      // room on the left for the 0 / 50 / 100 % labels
-  const x = (ms) => axis + ((ms - start) / CHART_WINDOW_MS) * (w - axis);
+  const x = (ms) => axis + ((ms - start) / windowMs) * (w - axis);
   const y = (p) => pad + (1 - Math.max(0, Math.min(100, p)) / 100) * (h - 2 * pad);
 
   ctx.lineWidth = 1;
@@ -350,7 +358,8 @@ function renderChart(c, samples, node) {
     ctx.fillText(t('chartLimit', { limit: fmtPercent(limit, 0) }), axis + 4, y(limit) + 2);
   }
   const interval = (node.metrics && node.metrics.intervalMs) || 1000;
-  const gapMs = Math.max(5000, interval * 4);
+  // A gap in the line where samples are missing; an hour's samples come 10 s apart.
+  const gapMs = Math.max(state.chartRange === '1h' ? 25000 : 5000, interval * 4);
   const muted = !node.online;
   // Memory dashed, CPU solid with a dot on its newest sample: told apart without colour too.
   drawSeries(ctx, samples, 2, muted ? '#64748b' : CHART_COLORS.mem, x, y, start, gapMs, [6, 3]);
@@ -379,6 +388,26 @@ function drawSeries(ctx, samples, index, color, x, y, start, gapMs, dash) {
   ctx.setLineDash([]);
   if (last && !dash.length) { ctx.beginPath(); ctx.arc(last[0], last[1], 3, 0, 2 * Math.PI); ctx.fill(); }
   if (last && dash.length) { ctx.fillRect(last[0] - 3, last[1] - 3, 6, 6); }
+}
+
+/** Switches the charts' range: the history is read again for it, and the choice remembered on this browser. */
+function setChartRange(range, remember) {
+  if (!CHART_RANGES[range]) range = '5m';
+  const changed = state.chartRange !== range;
+  state.chartRange = range;
+  document.querySelectorAll('[data-range]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.range === range)));
+  if (remember) {
+    try { localStorage.setItem(RANGE_KEY, range); } catch (e) { /* not remembered; still switched */ }
+  }
+  if (changed) {
+    state.needHistory = true;
+    redrawCharts();
+    if (state.me) poll();
+  }
+}
+
+function initialChartRange() {
+  try { return localStorage.getItem(RANGE_KEY) || '5m'; } catch (e) { return '5m'; }
 }
 
 function redrawCharts() {

@@ -160,7 +160,7 @@ function showJob(id) {
 /** Reads the job shown (every second while it runs) and, now and then, the job list. */
 async function pollJobs(listToo) {
   clearTimeout(photos.timer);
-  if (!state.me || document.hidden) return;
+  if (!state.me || document.hidden || state.paused) return;   // paused: resuming polls again
   try {
     if (listToo || photos.polls % JOB_LIST_EVERY === 0) {
       try { photos.jobs = await getJson('/api/jobs?limit=10'); photos.jobsError = null; }

@@ -10,7 +10,7 @@ const MINE_MS = 15000;                // how long rows of tasks submitted from t
 function renderFilters() {
   const nodeIds = (state.nodes || []).map((n) => n.id).sort();
   fillSelect($('f-node'), nodeIds, state.filters.node);
-  fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type);
+  fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type, fmtType);
   $('f-status').value = state.filters.status;
   const q = new URLSearchParams({ node: state.filters.node, status: state.filters.status, type: state.filters.type });
   // For the spreadsheet that will open it: Spanish Excel splits on ';' and needs the BOM to read
@@ -28,15 +28,15 @@ function renderFilters() {
   $('csv-link').title = t('csvHelp');
 }
 
-/** Keeps the first option ("All"), then one per value; the selected value stays even when gone. */
-function fillSelect(select, values, selected) {
+/** Keeps the first option ("All"), then one per value, named by label; the selected value stays even when gone. */
+function fillSelect(select, values, selected, label = String) {
   const list = [...values];
   if (selected && !list.includes(selected)) list.push(selected);
-  const have = [...select.options].slice(1).map((o) => o.value);
-  if (have.join('\n') !== list.join('\n')) {
+  const have = [...select.options].slice(1).map((o) => o.value + '=' + o.textContent);
+  if (have.join('\n') !== list.map((v) => v + '=' + label(v)).join('\n')) {
     while (select.options.length > 1) select.remove(1);
     for (const v of list) {
-      const o = el('option', null, v);
+      const o = el('option', null, label(v));
       o.value = v;
       select.append(o);
     }
@@ -91,33 +91,40 @@ function taskRow(task) {
     tr.append(td);
     return td;
   };
+  // How long ago, in words that keep counting; the clock time beside it on hover and focus of the row.
   const when = task.submittedAt || task.timestamp;
-  cell('time', 'colTime', fmtTime(when),
+  const timeCell = cell('time', 'colTime', null,
     t('times', { sub: fmtTime(task.submittedAt), start: fmtTime(task.startedAt), end: fmtTime(task.finishedAt) }));
+  const ago = el('time', 'time-rel', fmtRelative(when));
+  ago.dateTime = when || '';
+  ago.dataset.rel = when || '';
+  timeCell.append(ago, el('span', 'time-abs', fmtTime(when)));
   const idCell = cell('mono task-id', 'colTask');
   const open = el('button', 'link-button task-open', '…' + String(task.id || '').slice(-8));
   open.type = 'button';
   open.dataset.task = task.id;
   open.title = t('detailOpen', { id: task.id });
   idCell.append(open);
-  cell('task-type', 'colType', task.type);
+  cell('task-type', 'colType', fmtType(task.type)).dataset.type = task.type;
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
   cell('task-node', 'colNode', task.node || '—');
   const statusCell = cell('task-status', 'colStatus');
-  statusCell.append(el('span', 'status status-' + String(task.status).toLowerCase(), task.status));
+  const chip = el('span', 'status status-' + String(task.status).toLowerCase(), fmtStatus(task.status));
+  chip.dataset.status = task.status;
+  statusCell.append(chip);
   if (task.status === 'RUNNING' && task.progress) statusCell.append(progressLine(task.progress, t('progressLabel')));
 
   const failed = task.status === 'FAILED' || task.status === 'CANCELLED';
-  const outcome = String((failed ? task.error : task.result) ?? '—');
+  const outcome = failed ? fmtError(task) : String(task.result ?? '—');
   cell(failed ? 'task-result error' : 'task-result mono', 'colResult', shorten(outcome, 80), outcome.length > 80 ? outcome : null);
   cell('num', 'colDuration', fmtDuration(task.durationMs));
   const attempts = cell('num task-attempts', 'colAttempts', task.attempts ?? '—');
   if (task.attempts > 1) attempts.classList.add('retried');
 
   const why = cell('why', 'colWhy');
-  why.append(el('span', 'reason', task.reason || '—'));
-  const moves = task.moves || [];
+  why.append(el('span', 'reason', fmtReason(task)));
+  const moves = fmtMoves(task);
   if (moves.length || task.attempts > 1) {
     const marks = el('span', 'marks');
     if (moves.length) marks.append(el('span', 'moved', t('moved', { n: moves.length })));
@@ -188,17 +195,17 @@ async function refreshDetail(id) {
 function renderDetail() {
   const task = detailTask;
   if (!task) return;
-  $('detail-title').textContent = t('detailTitle', { type: task.type });
-  const failed = task.status === 'FAILED';
+  $('detail-title').textContent = t('detailTitle', { type: fmtType(task.type) });
+  const failed = task.status === 'FAILED' || task.status === 'CANCELLED';
   const rows = [
     ['colTask', task.id, 'mono'],
-    ['colType', task.type],
+    ['colType', fmtType(task.type)],
     ['colParams', fmtParams(task.params) || '—', 'mono'],
     ['colNode', task.node || '—'],
-    ['colStatus', task.status],
-    [failed ? 'detailError' : 'detailResult', String((failed ? task.error : task.result) ?? '—'), failed ? 'error' : 'mono'],
-    ['colWhy', task.reason || '—'],
-    ['detailMoves', (task.moves || []).length ? (task.moves || []).join('\n') : t('detailNoMoves')],
+    ['colStatus', fmtStatus(task.status)],
+    [failed ? 'detailError' : 'detailResult', failed ? fmtError(task) : String(task.result ?? '—'), failed ? 'error' : 'mono'],
+    ['colWhy', fmtReason(task)],
+    ['detailMoves', (task.moves || []).length ? fmtMoves(task).join('\n') : t('detailNoMoves')],
     ['colAttempts', String(task.attempts ?? '—')],
     ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
       task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
@@ -287,7 +294,7 @@ function buildForm() {
   const select = $('submit-type');
   const names = state.types.types.map((x) => x.name);
   const current = select.value || form.type || names[0];
-  select.replaceChildren(...names.map((n) => { const o = el('option', null, n); o.value = n; return o; }));
+  select.replaceChildren(...names.map((n) => { const o = el('option', null, fmtType(n)); o.value = n; return o; }));
   select.value = names.includes(current) ? current : names[0] || '';
   const count = $('submit-count');
   count.max = String(state.types.maxCount || 1000);
@@ -304,7 +311,8 @@ function renderParams(typeName) {
   for (const p of (type && type.params) || []) {
     const field = el('div', 'field field-param');
     const id = 'param-' + p.name.replace(/[^A-Za-z0-9_-]/g, '_');
-    const label = el('label', null, p.name);
+    const label = el('label', null, paramLabel(p.name));
+    label.dataset.param = p.name;
     label.htmlFor = id;
     const input = el('input');
     Object.assign(input, { id, type: 'number', name: 'params.' + p.name, step: '1', inputMode: 'numeric' });
@@ -335,6 +343,12 @@ function renderParams(typeName) {
   renderForm();
 }
 
+/** A parameter's name as a field label: a word starts with a capital, like the other labels; a symbol (n, ms) stays as it is. */
+function paramLabel(name) {
+  const word = fmtParamName(name);
+  return word.length > 2 ? word[0].toLocaleUpperCase(locale()) + word.slice(1) : word;
+}
+
 function fieldErrorText(m) { return m && m.status !== undefined && 'body' in m ? errorText(m) : tr(m); }
 
 /** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
@@ -352,6 +366,8 @@ function renderForm() {
     const text = described(e.dataset.described, e.dataset.fallback);
     if (e.textContent !== text) e.textContent = text;
   });
+  document.querySelectorAll('#param-fields label[data-param]').forEach((l) => { l.textContent = paramLabel(l.dataset.param); });
+  for (const o of $('submit-type').options) o.textContent = fmtType(o.value);
   document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
     h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
   });

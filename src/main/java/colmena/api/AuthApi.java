@@ -231,7 +231,7 @@ final class AuthApi {
     /** {@code GET /api/audit?limit=} */
     Object audit(Request r) throws Exception {
         int limit = (int) Request.wholeNumber(r.query(), "limit", 100, 1, 1_000);
-        return Map.of("entries", users.audit(limit));
+        return Map.of("entries", users.audit(limit).stream().map(AuditPhrases::entry).toList());
     }
 
     private static Role role(JsonObject body) {

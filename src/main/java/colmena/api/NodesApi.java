@@ -61,17 +61,27 @@ final class NodesApi {
 
     /** Samples sent with {@code GET /api/nodes?history=true}: the last few minutes, for the cards' charts. */
     static final int LIST_HISTORY_SAMPLES = 300;
+    /** With {@code range=1h}: the samples of the last hour, in buckets of this many ms, each the highest of its bucket. */
+    static final long HOUR_BUCKET_MS = 10_000;
+    static final long HOUR_MS = 3_600_000;
 
-    /** {@code GET /api/nodes[?history=true]} */
+    /** {@code GET /api/nodes[?history=true[&range=5m|1h]]} */
     Object list(Request r) {
         for (String k : r.query().keySet()) {
-            if (!k.equals("history")) {
-                throw ApiException.badRequest("unknown parameter \"" + k + "\"; known: history");
+            if (!k.equals("history") && !k.equals("range")) {
+                throw ApiException.badRequest("unknown parameter \"" + k + "\"; known: history, range");
             }
         }
         String h = r.query().getOrDefault("history", "false");
         if (!h.equals("true") && !h.equals("false")) {
             throw ApiException.badRequest("history must be true or false, got \"" + h + "\"");
+        }
+        String range = r.query().getOrDefault("range", "5m");
+        if (!range.equals("5m") && !range.equals("1h")) {
+            throw ApiException.badRequest("range must be 5m or 1h, got \"" + range + "\"");
+        }
+        if (r.query().containsKey("range") && h.equals("false")) {
+            throw ApiException.badRequest("range needs history=true");
         }
         if (h.equals("false")) {
             Reading now = readings.get();
@@ -81,17 +91,45 @@ final class NodesApi {
         List<Map<String, Object>> out = views();
         if (!out.isEmpty()) {
             List<String> ids = out.stream().map(n -> (String) n.get("id")).toList();
-            Map<String, List<double[]>> recent = nodes.recent(ids, LIST_HISTORY_SAMPLES);
+            boolean hour = range.equals("1h");
+            Map<String, List<double[]>> recent = nodes.recent(ids, hour ? Nodes.HISTORY_MAX : LIST_HISTORY_SAMPLES);
             for (Map<String, Object> n : out) {
                 List<double[]> samples = new ArrayList<>(recent.getOrDefault((String) n.get("id"), List.of()));
                 Collections.reverse(samples);
-                n.put("history", samples);
+                n.put("history", hour ? buckets(samples, System.currentTimeMillis() - HOUR_MS, HOUR_BUCKET_MS) : samples);
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverTime", Instant.now());
         body.put("nodes", out);
         return body;
+    }
+
+    /**
+     * The samples (oldest first) from {@code fromMs} on, one per {@code bucketMs}: the time of the
+     * bucket's last sample and the highest CPU, memory and disk in it, so a short peak still shows.
+     */
+    static List<double[]> buckets(List<double[]> samples, long fromMs, long bucketMs) {
+        List<double[]> out = new ArrayList<>();
+        double[] open = null;
+        long openBucket = Long.MIN_VALUE;
+        for (double[] s : samples) {
+            if (s[0] < fromMs) {
+                continue;
+            }
+            long bucket = (long) s[0] / bucketMs;
+            if (open == null || bucket != openBucket) {
+                open = s.clone();
+                openBucket = bucket;
+                out.add(open);
+            } else {
+                open[0] = s[0];
+                for (int i = 1; i < s.length; i++) {
+                    open[i] = Math.max(open[i], s[i]);
+                }
+            }
+        }
+        return out;
     }
 
     /** Every node as last read (for {@code GET /metrics}). */

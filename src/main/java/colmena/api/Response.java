@@ -29,6 +29,26 @@ record Response(int status, String contentType, String disposition, byte[] bytes
         return new Response(200, "application/json; charset=utf-8", null, utf8, null, gzipped ? "gzip" : null);
     }
 
+    /** Bodies shorter than this are sent as they are: gzip would save next to nothing. */
+    static final int GZIP_MIN_BYTES = 1024;
+
+    /**
+     * This answer gzipped when {@code acceptEncoding} allows it and its whole body is known, not yet
+     * encoded and at least {@link #GZIP_MIN_BYTES} long; else this answer.
+     */
+    Response gzippedFor(String acceptEncoding) {
+        if (bytes == null || encoding != null || bytes.length < GZIP_MIN_BYTES || !acceptsGzip(acceptEncoding)) {
+            return this;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            return this; // a stream in memory does not fail; sent as it is if it ever does
+        }
+        return new Response(status, contentType, disposition, out.toByteArray(), null, "gzip");
+    }
+
     /**
      * Whether an {@code Accept-Encoding} header lets the answer be gzipped: it names {@code gzip}
      * (or {@code *}) without {@code q=0}.

@@ -179,7 +179,8 @@ final class Router implements HttpHandler {
                 params.put(r.names().get(i), m.group(i + 1));
             }
             Object result = r.handler().handle(new Request(ex, params, principal));
-            return result instanceof Response resp ? resp : Response.json(200, result);
+            return result instanceof Response resp ? resp
+                    : Response.json(200, result).gzippedFor(ex.getRequestHeaders().getFirst("Accept-Encoding"));
         }
         if (!allowed.isEmpty()) {
             ex.getResponseHeaders().set("Allow", String.join(", ", allowed));

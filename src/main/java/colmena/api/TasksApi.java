@@ -134,6 +134,9 @@ final class TasksApi {
         List<JsonElement> out = new ArrayList<>(tasks.size());
         for (TaskRecord t : tasks) {
             JsonObject o = Json.API.toJsonTree(t).getAsJsonObject();
+            o.add("reasonCodes", TaskPhrases.reason(t.reason()));
+            o.add("moveCodes", TaskPhrases.moves(t.moves()));
+            o.add("errorCode", TaskPhrases.error(t.error()));
             if (t.status() == TaskStatus.RUNNING) {
                 String p = progress.get(t.id());
                 o.add("progress", p == null ? JsonNull.INSTANCE : readProgress(p));

@@ -23,8 +23,8 @@ public final class Nodes {
      * that a dead node shows offline within three intervals.
      */
     public static final double STATS_TTL_INTERVALS = 2.5;
-    /** Metric history kept per node: ten minutes at the sampling interval, bounded either way. */
-    public static final long HISTORY_SPAN_MS = 10 * 60_000;
+    /** Metric history kept per node: an hour at the sampling interval (the charts' longest range), bounded either way. */
+    public static final long HISTORY_SPAN_MS = 60 * 60_000;
     public static final int HISTORY_MIN = 60;
     public static final int HISTORY_MAX = 3_600;
 

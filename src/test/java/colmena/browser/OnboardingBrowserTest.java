@@ -1,0 +1,136 @@
+package colmena.browser;
+
+import colmena.Cluster;
+import colmena.TestRedis;
+import colmena.api.ApiServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A teacher's first minutes: the login page keeps the operator's details behind "I am the
+ * administrator" and there names the first-start password's file and the reset command; after
+ * logging in, a three-step class demo guide shows until dismissed (remembered); placeholders hold
+ * the room of the cards and the table while they load and go once the data is there.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OnboardingBrowserTest {
+    private static final String ADMIN_PASSWORD = "teacher-pass-1";
+    private static final String ENTER = "\uE007";
+
+    private static Cluster cluster;
+    private static ApiServer api;
+    private static WebDriver browser;
+    private static String page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String missing = WebDriver.missing();
+        if (missing != null && System.getenv("CI") == null) {
+            Assumptions.abort(missing);
+        }
+        cluster = new Cluster();
+        cluster.startCoordinator("least-loaded");
+        cluster.startAgent("nodo1", 1);
+        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
+                cluster.redis, cluster.db);
+        api.start();
+        page = "http://127.0.0.1:" + api.port() + "/";
+        cluster.submit("sleep", Map.of("ms", 10), 2);
+        browser = WebDriver.start(1280, 720, "es-ES");
+        browser.open(page);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theLoginPageTellsTheAdministratorWhereThePasswordIsOnlyWhenAsked() throws Exception {
+        Page.waitFor("the login form", () -> visible("#login-form"));
+        String screen = browser.text(browser.findAll("#login-screen").get(0));
+        assertTrue(screen.contains("Estudiantes: pedid al profesor"), screen);
+        assertFalse(screen.contains("reset-password"), "the operator's details wait behind a link: " + screen);
+        browser.type(browser.findAll("#admin-help summary").get(0), ENTER);
+        Page.waitFor("the details open", () -> visible("#admin-help ol"));
+        String help = browser.text(browser.findAll("#admin-help").get(0));
+        assertTrue(help.contains("data/" + ApiServer.FIRST_PASSWORD_FILE), "the protected file, by the name the API writes: " + help);
+        assertTrue(help.contains("java -jar dist/colmena.jar admin reset-password"), help);
+        browser.screenshot(Path.of("target", "login-admin-help.png"));
+        List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "login with the details open:\n" + String.join("\n", found));
+    }
+
+    @Test
+    @Order(2)
+    void theServedPageHasPlaceholdersThatGoOnceTheDataIsThere() throws Exception {
+        HttpResponse<String> html = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(html.body().contains("node-card placeholder") && html.body().contains("placeholder-row"),
+                "the page arrives with placeholders");
+        browser.type(browser.findAll("#login-user").get(0), "admin");
+        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
+        browser.click(browser.findAll("#login-button").get(0));
+        Page.waitFor("a card and rows", () -> !browser.findAll(".node-card[data-node=\"nodo1\"]").isEmpty()
+                && !browser.findAll("tr.task-row").isEmpty());
+        assertEquals(0, browser.findAll(".placeholder, .placeholder-row").size(), "placeholders gone");
+        assertEquals(null, browser.attribute(browser.findAll("#node-grid").get(0), "aria-busy"));
+    }
+
+    @Test
+    @Order(3)
+    void theClassDemoGuideShowsUntilDismissedAndRemembersIt() throws Exception {
+        Page.waitFor("the guide", () -> visible("#guide"));
+        assertEquals(3, browser.findAll("#guide li").size());
+        assertTrue(browser.text(browser.findAll("#guide").get(0)).contains("«operación intensiva»"),
+                "the type named as the form names it");
+        List<String> found = Axe.violations(browser);
+        assertTrue(found.isEmpty(), "dashboard with the guide:\n" + String.join("\n", found));
+
+        browser.type(browser.findAll("#guide-dismiss").get(0), ENTER);
+        Page.waitFor("the guide hidden", () -> !visible("#guide"));
+        assertEquals("page-title", browser.script("return document.activeElement.id;").getAsString(), "focus kept on the page");
+        browser.open(page);
+        Page.waitFor("the dashboard again", () -> visible("#main"));
+        Page.waitFor("the way back to the guide", () -> visible("#guide-show"));
+        assertFalse(visible("#guide"), "dismissed is remembered");
+        browser.click(browser.findAll("#guide-show").get(0));
+        Page.waitFor("the guide back", () -> visible("#guide"));
+        assertEquals("guide-title", browser.script("return document.activeElement.id;").getAsString());
+    }
+
+    private static boolean visible(String css) throws Exception {
+        return browser.script("const e = document.querySelector(arguments[0]);"
+                + " return !!e && !e.closest('[hidden]') && e.getClientRects().length > 0;", css).getAsBoolean();
+    }
+}
