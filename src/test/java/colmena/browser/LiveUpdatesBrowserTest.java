@@ -6,14 +6,13 @@ import colmena.api.ApiServer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,40 +40,22 @@ class LiveUpdatesBrowserTest {
     private static final String ENTER = "\uE007";
     private static final String SPACE = "\uE00D";
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
         cluster.submit("sleep", Map.of("ms", 10), 2);
-        browser = WebDriver.start(1280, 720);
-        browser.open(page);
+        browser = dash.open(WebDriver.start(1280, 720));
         Page.waitFor("rows", () -> browser.findAll("tr.task-row").size() == 2);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

@@ -3,14 +3,13 @@ package colmena.browser;
 import colmena.Cluster;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,40 +37,21 @@ class OnboardingBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
     private static final String ENTER = "\uE007";
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)),
-                cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0).withAuth(ADMIN_PASSWORD, Duration.ofHours(1)));
         cluster.submit("sleep", Map.of("ms", 10), 2);
-        browser = WebDriver.start(1280, 720, "es-ES");
-        browser.open(page);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        browser = dash.open(WebDriver.start(1280, 720, "es-ES"));
     }
 
     @Test
@@ -98,9 +78,7 @@ class OnboardingBrowserTest {
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(html.body().contains("node-card placeholder") && html.body().contains("placeholder-row"),
                 "the page arrives with placeholders");
-        browser.type(browser.findAll("#login-user").get(0), "admin");
-        browser.type(browser.findAll("#login-password").get(0), ADMIN_PASSWORD);
-        browser.click(browser.findAll("#login-button").get(0));
+        Page.logIn(browser, "admin", ADMIN_PASSWORD);
         Page.waitFor("a card and rows", () -> !browser.findAll(".node-card[data-node=\"nodo1\"]").isEmpty()
                 && !browser.findAll("tr.task-row").isEmpty());
         assertEquals(0, browser.findAll(".placeholder, .placeholder-row").size(), "placeholders gone");

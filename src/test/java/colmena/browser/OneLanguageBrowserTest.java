@@ -8,14 +8,13 @@ import colmena.broker.Redis;
 import colmena.support.Eventually;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,27 +41,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneLanguageBrowserTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
     private static Redis strictRedis;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String page;
     private static String failedId;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
-        api = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), cluster.redis, cluster.db);
-        api.start();
-        page = "http://127.0.0.1:" + api.port() + "/";
+        page = dash.serve(ApiServer.Config.local(TestRedis.url(), 0));
 
         // A node whose tasks time out after 200 ms: a task of 1 s FAILS, is retried once, and FAILS again.
         strictRedis = Redis.connect(cluster.redisUrl, 8);
+        dash.closeLast(strictRedis);
         Agent strict = new Agent(new Agent.Config("estricto", cluster.redisUrl, Cluster.FAST_INTERVAL, 1,
                 Duration.ofMillis(200), Duration.ofSeconds(1)), strictRedis);
         strict.start();
@@ -88,27 +84,10 @@ class OneLanguageBrowserTest {
         post("api/nodes/nodo2/resume", "{}");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (strictRedis != null) {
-            strictRedis.close();
-        }
-    }
-
     @Test
     @Order(1)
     void theSpanishScreenShowsNoEnglish() throws Exception {
-        browser = WebDriver.start(1280, 720, "es-ES");
-        browser.open(page);
+        browser = dash.open(WebDriver.start(1280, 720, "es-ES"));
         waitForEverything();
         openDetail(failedId);
         Page.waitFor("the retry in the detail, in Spanish", () -> browser.text(browser.findAll("#detail-list").get(0))

@@ -5,11 +5,10 @@ import colmena.api.ApiServer;
 import colmena.broker.Json;
 import colmena.jobs.FacesJobTest;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
@@ -38,38 +37,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProgressBrowserTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    @RegisterExtension
+    static final Dashboard dash = new Dashboard(null);
+
     private static Cluster cluster;
-    private static ApiServer api;
     private static WebDriver browser;
     private static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        String missing = WebDriver.missing();
-        if (missing != null && System.getenv("CI") == null) {
-            Assumptions.abort(missing);
-        }
-        cluster = new Cluster();
+        cluster = dash.cluster(new Cluster());
         cluster.startCoordinator("least-loaded");
         cluster.startAgent("nodo1", 1);
-        api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
-        api.start();
-        base = "http://127.0.0.1:" + api.port();
-        browser = WebDriver.start(1400, 1600);
-        browser.open(base + "/");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (api != null) {
-            api.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        String page = dash.serve(ApiServer.Config.local(cluster.redisUrl, 0));
+        base = page.substring(0, page.length() - 1);
+        browser = dash.open(WebDriver.start(1400, 1600));
     }
 
     @Test
