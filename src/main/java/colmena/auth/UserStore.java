@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -327,18 +326,6 @@ public final class UserStore {
                         out.add(new AuditEntry(rs.getLong(1), DbTime.get(rs, 2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getString(7)));
                     }
-                }
-            }
-            return out;
-        });
-    }
-
-    public Map<String, Long> auditCounts() throws SQLException {
-        return pool.use(c -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.auditCounts()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
                 }
             }
             return out;

@@ -188,10 +188,6 @@ public final class Database {
         return url.startsWith("jdbc:h2:");
     }
 
-    public boolean isSqlServer() {
-        return url.startsWith("jdbc:sqlserver:");
-    }
-
     /**
      * For an H2 file database, the file when it has gone (its folder deleted under a running
      * process, which H2 would go on writing into as if nothing happened); null otherwise.

@@ -374,10 +374,6 @@ public abstract class SqlDialect {
                 + "ORDER BY ID DESC OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
     }
 
-    public String auditCounts() {
-        return "SELECT Action, " + countRows() + " FROM AuditLog GROUP BY Action";
-    }
-
     // ---- Jobs ----------------------------------------------------------------------------------
 
     public String insertJob() {
