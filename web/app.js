@@ -1030,6 +1030,10 @@ function renderSummary(summary, health) {
     for (const s of ['PENDING', 'RUNNING', 'DONE', 'FAILED']) $('sum-' + s).textContent = fmtNumber(tasks[s] ?? 0, 0);
     $('sum-failed').textContent = fmtNumber(tasks.FAILED ?? 0, 0);
     $('sum-failed').classList.toggle('is-zero', !tasks.FAILED);
+    // How big TaskHistory has grown (the coordinator's --keep-days and --keep-rows bound it).
+    const h = summary.history;
+    const rows = h ? t('historySize', { n: fmtNumber(h.rows ?? 0, 0) }) : '';
+    $('sum-history').textContent = h && h.bytes > 0 ? t('historySizeBytes', { rows, size: fmtBytes(h.bytes) }) : rows;
     renderRate(summary.perMinute || []);
   }
   document.querySelectorAll('#summary [data-status]').forEach((b) => {

@@ -74,6 +74,8 @@ class LanguageBrowserTest {
                 .equals("1 desconectado"));
         Page.waitFor("the lost alert", () -> !browser.findAll("#alert-items li[data-metric=\"lost\"]").isEmpty());
         Page.waitFor("rows of history", () -> !browser.findAll("tr.task-row").isEmpty());
+        Page.waitFor("the history's size, its three rows counted, in Spanish", () -> browser.text(browser.findAll("#sum-history").get(0))
+                .matches("El historial guarda 3 tareas \\(\\d+(,\\d)? [KM]B\\)"));
         // An API error in the form too.
         chooseType("primes");
         fill("input[data-param=\"n\"]", "1");
