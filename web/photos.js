@@ -270,6 +270,8 @@ function renderRunningStrips(job) {
 /** Cancel, for operators and admins while the job has strips not yet finished; asked first. */
 function renderJobActions(job) {
   const open = job.status === 'running' && unfinishedStrips(job) > 0;
+  // "Cancelling N strips…" holds only while the job runs; once it ends, its status says the rest.
+  if (!open && photos.cancelStatus && photos.cancelStatus.key === 'jobCancelling') photos.cancelStatus = null;
   $('job-actions').hidden = !(can('operator') && (open || photos.cancelStatus));
   $('job-cancel').hidden = !open;
   const asking = open && photos.confirmCancel === job.id;

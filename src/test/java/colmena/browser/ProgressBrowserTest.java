@@ -133,6 +133,7 @@ class ProgressBrowserTest {
         assertTrue(tasks.get("done").getAsInt() > 0, "the strips done before stay DONE");
         assertEquals(tasks.get("total").getAsLong(), tasks.get("done").getAsLong() + cancelled, "every strip DONE or CANCELLED");
         Page.waitFor("the job list says the job is over", () -> browser.findAll("#job-list .job-item .job-running").isEmpty());
+        Page.waitFor("no 'Cancelling…' left under the finished job", () -> browser.text(browser.findAll("#job-cancel-status").get(0)).isEmpty());
         scrollTo("#job-view");
         browser.screenshot(Path.of("target", "progress-job-cancelled.png"));
     }
