@@ -164,7 +164,40 @@ final class ResultCollector {
         }
     }
 
+    /** A batch as read: its results, what to do with each raw message once stored, and the replies waited for. */
+    private record Batch(List<TaskResult> results, List<Move> drops, Map<String, List<String>> replies) {
+    }
+
+    /** Stores one batch in one transaction, then answers waiters and counts and logs what was stored. */
     private int storeBatch(List<String> raws) throws SQLException {
+        Batch batch = read(raws);
+        List<TaskResult> failedToRetry = batch.results().stream().filter(RetryPolicy::retries).toList();
+        List<TaskResult> others = failedToRetry.isEmpty() ? batch.results()
+                : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
+        TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
+        int duplicates = db.inTransaction(c -> {
+            retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
+            List<TaskResult> toStore = others;
+            if (!retries[0].stored().isEmpty()) {
+                toStore = new ArrayList<>(others);
+                toStore.addAll(retries[0].stored());
+            }
+            return store.recordResults(c, toStore);
+        });
+        scheduleRetries(retries[0]);
+        if (duplicates > 0) {
+            duplicateRuns.add(duplicates);
+            LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
+                    + "the tasks' history, the first results stand", duplicates);
+        }
+        committed.add(new Committed(System.currentTimeMillis(), batch.drops()));
+        tracked += batch.drops().size();
+        afterCommit(batch, others);
+        return batch.results().size();
+    }
+
+    /** Reads each raw result; an unreadable one goes to the dead letters. */
+    private static Batch read(List<String> raws) {
         List<TaskResult> results = new ArrayList<>(raws.size());
         List<Move> drops = new ArrayList<>(raws.size());
         Map<String, List<String>> replies = new LinkedHashMap<>();
@@ -182,38 +215,22 @@ final class ResultCollector {
                 drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, e.getMessage())));
             }
         }
-        List<TaskResult> failedToRetry = results.stream().filter(RetryPolicy::retries).toList();
-        List<TaskResult> others = failedToRetry.isEmpty() ? results
-                : results.stream().filter(r -> !RetryPolicy.retries(r)).toList();
-        TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
-        int duplicates = db.inTransaction(c -> {
-            retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
-            List<TaskResult> toStore = others;
-            if (!retries[0].stored().isEmpty()) {
-                toStore = new ArrayList<>(others);
-                toStore.addAll(retries[0].stored());
-            }
-            return store.recordResults(c, toStore);
-        });
-        scheduleRetries(retries[0]);
-        if (duplicates > 0) {
-            duplicateRuns.add(duplicates);
-            LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
-                    + "the tasks' history, the first results stand", duplicates);
-        }
-        committed.add(new Committed(System.currentTimeMillis(), drops));
+        return new Batch(results, drops, replies);
+    }
+
+    /** Once committed: how long results waited, the answers to waiters, the per-minute counts, a line each. */
+    private void afterCommit(Batch batch, List<TaskResult> stored) {
         long nowMs = queue.now();
-        for (TaskResult r : results) {
+        for (TaskResult r : batch.results()) {
             if (r.status().isFinal() && r.finishedAtMs() > 0) {
                 storeDelay.record((nowMs - r.finishedAtMs()) * 1_000_000L);
             }
         }
-        tracked += drops.size();
         // Answered as soon as committed. If this process dies before the batch is dropped, it is
         // stored and answered again: a waiter goes by task id.
-        queue.reply(replies);
-        countPerMinute(others);
-        for (TaskResult r : others) {
+        queue.reply(batch.replies());
+        countPerMinute(stored);
+        for (TaskResult r : stored) {
             if (r.status() == TaskStatus.DONE) {
                 lines.info("Result from {} stored: {}", r.node(), r.result());
             } else if (r.status() == TaskStatus.FAILED) {
@@ -221,7 +238,6 @@ final class ResultCollector {
                         r.node() == null ? "" : " on " + r.node(), r.error());
             }
         }
-        return results.size();
     }
 
     /**
