@@ -184,57 +184,16 @@ public final class Coordinator {
         return claim.refusal();
     }
 
+    /** Whether this coordinator led at the last round of the lease (the lease thread's own). */
+    private boolean wasLeader;
+    /** Who held the lease when this one last stood by, to say so once per holder (the lease thread's own). */
+    private String lastHolder;
+
     private void leaseLoop() {
-        boolean wasLeader = false;
-        String lastHolder = null;
         while (running) {
+            long pauseMs;
             try {
-                if (!claim.ready()) { // the database not read yet: which installation is unknown
-                    Threads.sleep(100);
-                    continue;
-                }
-                String local = claim.localProblem();
-                if (local != null) {
-                    giveUpLease();
-                    claim.refuse(local);
-                    wasLeader = false;
-                    Threads.sleep(LEASE_RENEW.toMillis());
-                    continue;
-                }
-                LeaderLease.Renewal renewal = lease.renew(claim.asked());
-                redisOutage.ok();
-                if (renewal.foreign()) {
-                    // A standby of a new installation may find the leader's stamp before its record: read once more.
-                    Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
-                    if (held == null || !held.id().equals(renewal.stamp().id())) {
-                        claim.refuse(claim.foreign(renewal.stamp()));
-                    }
-                    wasLeader = false;
-                    Threads.sleep(LEASE_RENEW.toMillis());
-                    continue;
-                }
-                if (renewal.leader() && claim.confirmed() == null && !claim.record()) {
-                    giveUpLease(); // the database got another installation first; the next round refuses or follows it
-                    wasLeader = false;
-                    continue;
-                }
-                claim.accepted();
-                boolean leader = renewal.leader();
-                if (leader && wasLeader && renewal.stamp() == null) {
-                    LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
-                            redis.url(), claim.confirmed().describe());
-                    claim.rereadSoon();
-                }
-                if (leader && !wasLeader) {
-                    LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
-                } else if (!leader) {
-                    String holder = lease.currentHolder();
-                    if (wasLeader || (holder != null && !holder.equals(lastHolder))) {
-                        LOG.info("Standing by: {} holds the lease", holder);
-                    }
-                    lastHolder = holder;
-                }
-                wasLeader = leader;
+                pauseMs = leaseOnce();
             } catch (SQLException e) {
                 lease.resign();
                 wasLeader = false;
@@ -245,8 +204,68 @@ public final class Coordinator {
                 redisFailed(e);
                 continue;
             }
-            Threads.sleep(LEASE_RENEW.toMillis());
+            if (pauseMs > 0) {
+                Threads.sleep(pauseMs);
+            }
         }
+    }
+
+    /**
+     * One round of the lease: refuses while this coordinator's database or Redis belongs to another
+     * installation, else renews (or takes) the lease and says when leadership changes hands.
+     *
+     * @return how long to wait before the next round, in milliseconds (0: at once)
+     */
+    private long leaseOnce() throws SQLException {
+        if (!claim.ready()) { // the database not read yet: which installation is unknown
+            return 100;
+        }
+        String local = claim.localProblem();
+        if (local != null) {
+            giveUpLease();
+            claim.refuse(local);
+            wasLeader = false;
+            return LEASE_RENEW.toMillis();
+        }
+        LeaderLease.Renewal renewal = lease.renew(claim.asked());
+        redisOutage.ok();
+        if (renewal.foreign()) {
+            // A standby of a new installation may find the leader's stamp before its record: read once more.
+            Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
+            if (held == null || !held.id().equals(renewal.stamp().id())) {
+                claim.refuse(claim.foreign(renewal.stamp()));
+            }
+            wasLeader = false;
+            return LEASE_RENEW.toMillis();
+        }
+        if (renewal.leader() && claim.confirmed() == null && !claim.record()) {
+            giveUpLease(); // the database got another installation first; the next round refuses or follows it
+            wasLeader = false;
+            return 0;
+        }
+        claim.accepted();
+        sayWhoLeads(renewal);
+        return LEASE_RENEW.toMillis();
+    }
+
+    /** A line when this coordinator starts leading, stands by, or finds Redis emptied of its stamp. */
+    private void sayWhoLeads(LeaderLease.Renewal renewal) {
+        boolean leader = renewal.leader();
+        if (leader && wasLeader && renewal.stamp() == null) {
+            LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
+                    redis.url(), claim.confirmed().describe());
+            claim.rereadSoon();
+        }
+        if (leader && !wasLeader) {
+            LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
+        } else if (!leader) {
+            String holder = lease.currentHolder();
+            if (wasLeader || (holder != null && !holder.equals(lastHolder))) {
+                LOG.info("Standing by: {} holds the lease", holder);
+            }
+            lastHolder = holder;
+        }
+        wasLeader = leader;
     }
 
     /** Stops leading at once and frees the lease for a coordinator that may lead (best effort: it expires anyway). */
