@@ -139,9 +139,28 @@ public final class WebDriver implements AutoCloseable {
         return v == null || v.isJsonNull() ? null : v.getAsString();
     }
 
+    /**
+     * Clicks like a person: where the element is. While the page is still laying itself out (a
+     * panel above grows as its data arrives, so another element is where the button was a moment
+     * ago), the click is tried again for up to {@link #SETTLE_MS}; a click that keeps missing fails.
+     */
     public void click(String element) throws Exception {
-        call("POST", s("/element/" + element + "/click"), Map.of());
+        long deadline = System.nanoTime() + SETTLE_MS * 1_000_000L;
+        while (true) {
+            try {
+                call("POST", s("/element/" + element + "/click"), Map.of());
+                return;
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("element click intercepted") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
+
+    /** How long a click waits for the page's layout to settle. */
+    static final long SETTLE_MS = 3_000;
 
     public void clear(String element) throws Exception {
         call("POST", s("/element/" + element + "/clear"), Map.of());
