@@ -1,12 +1,9 @@
 package colmena.api;
 
-import colmena.TestDatabase;
 import colmena.TestHttp;
-import colmena.TestRedis;
-import colmena.broker.Redis;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,23 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CSV export as Spanish Excel wants it: a BOM, ';' between cells, local times, a dated file name. */
 class CsvForSpreadsheetsTest {
-    private static Redis redis;
-    private static ApiServer server;
-    private static final TestHttp http = new TestHttp(() -> server.port());
+    @RegisterExtension
+    static final LocalApi api = new LocalApi();
+    private static final TestHttp http = api.http();
 
     @BeforeAll
     static void start() throws Exception {
-        redis = TestRedis.fresh();
-        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, TestDatabase.fresh());
-        server.start();
         HttpResponse<String> submitted = http.post("/api/tasks", "{\"type\":\"sleep\",\"params\":{\"ms\":1},\"count\":2}");
         assertEquals(202, submitted.statusCode(), submitted.body());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        redis.close();
     }
 
     private static HttpResponse<byte[]> get(String path) throws Exception {

@@ -1,13 +1,9 @@
 package colmena.api;
 
-import colmena.TestDatabase;
 import colmena.TestHttp;
-import colmena.TestRedis;
 import colmena.broker.Json;
-import colmena.broker.Redis;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,21 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the dashboard writes the sentence in its own language.
  */
 class ErrorCodesTest {
-    private static Redis redis;
-    private static ApiServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = TestRedis.fresh();
-        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, TestDatabase.fresh());
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LocalApi api = new LocalApi();
+    private static final TestHttp http = api.http();
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -48,7 +32,7 @@ class ErrorCodesTest {
             "{\"type\":\"primes\",\"count\":0}                   | count    | count_range      | {\"max\":1000,\"got\":\"0\"}                           | count must be a whole number from 1 to 1000"})
     void aRefusedSubmissionCarriesItsCodeAndValuesBesideTheEnglishMessage(String body, String field, String code,
                                                                             String values, String message) throws Exception {
-        HttpResponse<String> r = new TestHttp(server::port).post("/api/tasks", body);
+        HttpResponse<String> r = http.post("/api/tasks", body);
         assertEquals(400, r.statusCode(), r.body());
         JsonObject answer = Json.GSON.fromJson(r.body(), JsonObject.class);
         assertTrue(answer.get("error").getAsString().contains(message), answer.get("error").getAsString());
@@ -58,6 +42,6 @@ class ErrorCodesTest {
         for (String k : expected.keySet()) {
             assertEquals(expected.get(k).getAsString(), answer.getAsJsonObject("values").get(k).getAsString(), k);
         }
-        assertEquals(0L, (long) redis.call(j -> j.llen(colmena.broker.RedisKeys.submitted())), "nothing queued");
+        assertEquals(0L, (long) api.redis().call(j -> j.llen(colmena.broker.RedisKeys.submitted())), "nothing queued");
     }
 }

@@ -1,12 +1,8 @@
 package colmena.api;
 
-import colmena.TestDatabase;
 import colmena.TestHttp;
-import colmena.TestRedis;
-import colmena.broker.Redis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -20,22 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dashboard's files over real HTTP: gzipped when the browser accepts it, and revalidated by ETag. */
 class StaticFilesHttpTest {
-    private static Redis redis;
-    private static ApiServer server;
-    private static final TestHttp http = new TestHttp(() -> server.port());
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = TestRedis.fresh();
-        server = new ApiServer(ApiServer.Config.local(TestRedis.url(), 0), redis, TestDatabase.fresh());
-        server.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LocalApi api = new LocalApi();
+    private static final TestHttp http = api.http();
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
         HttpRequest.Builder b = http.builder(path);

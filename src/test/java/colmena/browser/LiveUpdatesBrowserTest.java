@@ -37,8 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveUpdatesBrowserTest {
-    private static final String ENTER = "\uE007";
-    private static final String SPACE = "\uE00D";
 
     @RegisterExtension
     static final Dashboard dash = new Dashboard(null);
@@ -87,7 +85,7 @@ class LiveUpdatesBrowserTest {
     @Order(2)
     void pausedFromTheKeyboardThePageReadsNothingSaysSoAndResumesAtOnce() throws Exception {
         String button = browser.findAll("#pause-toggle").get(0);
-        browser.type(button, ENTER);
+        browser.type(button, WebDriver.ENTER);
         Page.waitFor("paused", () -> "paused".equals(browser.attribute(browser.findAll("#connection").get(0), "data-state")));
         assertEquals("Paused: not updating", browser.text(browser.findAll("#conn-text").get(0)),
                 "said in the live region");
@@ -103,7 +101,7 @@ class LiveUpdatesBrowserTest {
         assertEquals(shown, rowIds(), "the table as it was");
         browser.screenshot(Path.of("target", "live-paused.png"));
 
-        browser.type(browser.findAll("#pause-toggle").get(0), SPACE);
+        browser.type(browser.findAll("#pause-toggle").get(0), WebDriver.SPACE);
         Page.waitFor("live again", () -> "ok".equals(browser.attribute(browser.findAll("#connection").get(0), "data-state")));
         assertEquals("Connected", browser.text(browser.findAll("#conn-text").get(0)));
         Page.waitFor("the tasks submitted meanwhile", () -> rowIds().containsAll(added));

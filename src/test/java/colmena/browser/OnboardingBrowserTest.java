@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OnboardingBrowserTest {
     private static final String ADMIN_PASSWORD = "teacher-pass-1";
-    private static final String ENTER = "\uE007";
 
     @RegisterExtension
     static final Dashboard dash = new Dashboard(null);
@@ -61,7 +60,7 @@ class OnboardingBrowserTest {
         String screen = browser.text(browser.findAll("#login-screen").get(0));
         assertTrue(screen.contains("Estudiantes: pedid al profesor"), screen);
         assertFalse(screen.contains("reset-password"), "the operator's details wait behind a link: " + screen);
-        browser.type(browser.findAll("#admin-help summary").get(0), ENTER);
+        browser.type(browser.findAll("#admin-help summary").get(0), WebDriver.ENTER);
         Page.waitFor("the details open", () -> visible("#admin-help ol"));
         String help = browser.text(browser.findAll("#admin-help").get(0));
         assertTrue(help.contains("data/" + ApiServer.FIRST_PASSWORD_FILE), "the protected file, by the name the API writes: " + help);
@@ -95,7 +94,7 @@ class OnboardingBrowserTest {
         List<String> found = Axe.violations(browser);
         assertTrue(found.isEmpty(), "dashboard with the guide:\n" + String.join("\n", found));
 
-        browser.type(browser.findAll("#guide-dismiss").get(0), ENTER);
+        browser.type(browser.findAll("#guide-dismiss").get(0), WebDriver.ENTER);
         Page.waitFor("the guide hidden", () -> !visible("#guide"));
         assertEquals("page-title", browser.script("return document.activeElement.id;").getAsString(), "focus kept on the page");
         browser.open(page);

@@ -159,6 +159,10 @@ public final class WebDriver implements AutoCloseable {
         }
     }
 
+    /** The WebDriver codes of the Enter and Space keys, for {@link #type}. */
+    static final String ENTER = "\uE007";
+    static final String SPACE = "\uE00D";
+
     /** How long a click waits for the page's layout to settle. */
     static final long SETTLE_MS = 3_000;
 
