@@ -137,9 +137,7 @@ final class BenchLatency {
                     final int stage = k;
                     long[] sorted = rows.stream().mapToLong(a -> a[stage]).sorted().toArray();
                     System.out.printf(Locale.ROOT, "    %-44s p50 %d ms, p99 %d ms, max %d ms%n", names[k],
-                            sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.50 * sorted.length) - 1)],
-                            sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
-                            sorted[sorted.length - 1]);
+                            OpenLoad.nearestRank(sorted, 0.50), OpenLoad.nearestRank(sorted, 0.99), sorted[sorted.length - 1]);
                 }
             }
         }

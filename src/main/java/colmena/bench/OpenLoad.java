@@ -26,8 +26,12 @@ final class OpenLoad {
 
     /** The nearest-rank percentile {@code p} (0 to 1) of sorted nanoseconds, in milliseconds; NaN when empty. */
     static double nearestRankMs(long[] sortedNs, double p) {
-        int rank = Math.max(0, (int) Math.ceil(p * sortedNs.length) - 1);
-        return sortedNs.length == 0 ? Double.NaN : sortedNs[rank] / 1e6;
+        return sortedNs.length == 0 ? Double.NaN : nearestRank(sortedNs, p) / 1e6;
+    }
+
+    /** The nearest-rank percentile {@code p} (0 to 1) of a sorted, non-empty array, in its own unit. */
+    static long nearestRank(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window, sorted. */
