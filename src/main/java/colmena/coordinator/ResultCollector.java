@@ -144,12 +144,11 @@ final class ResultCollector {
         try {
             db.inTransaction(c -> store.recordResults(c, List.of(failed)));
             LOG.error("Task {} stored FAILED: {}", r.id(), why);
-            if (r.task().replyTo() != null) {
-                queue.reply(Map.of(r.task().replyTo(), List.of(Json.write(failed))));
-            }
-            countPerMinute(List.of(failed));
-            committed.add(new Committed(System.currentTimeMillis(), List.of(Move.drop(raw))));
-            tracked++;
+            Map<String, List<String>> replies = r.task().replyTo() == null ? Map.of()
+                    : Map.of(r.task().replyTo(), List.of(Json.write(failed)));
+            Batch batch = new Batch(List.of(failed), List.of(Move.drop(raw)), replies);
+            committed(batch.drops());
+            afterCommit(batch, batch.results());
             return 1;
         } catch (SQLException again) {
             if (!DbErrors.refused(again)) {
@@ -157,9 +156,7 @@ final class ResultCollector {
             }
             LOG.error("Result of task {} moved to {}: TaskHistory refuses it even as FAILED ({})", r.id(),
                     RedisKeys.deadLetter(), Outage.reason(again));
-            committed.add(new Committed(System.currentTimeMillis(),
-                    List.of(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, why)))));
-            tracked++;
+            committed(List.of(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, why))));
             return 0;
         }
     }
@@ -190,10 +187,15 @@ final class ResultCollector {
             LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
                     + "the tasks' history, the first results stand", duplicates);
         }
-        committed.add(new Committed(System.currentTimeMillis(), batch.drops()));
-        tracked += batch.drops().size();
+        committed(batch.drops());
         afterCommit(batch, others);
         return batch.results().size();
+    }
+
+    /** What to do with the raw messages of a committed transaction, once it is durable ({@link #dropDurable}). */
+    private void committed(List<Move> drops) {
+        committed.add(new Committed(System.currentTimeMillis(), drops));
+        tracked += drops.size();
     }
 
     /** Reads each raw result; an unreadable one goes to the dead letters. */
