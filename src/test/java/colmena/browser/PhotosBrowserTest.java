@@ -55,9 +55,9 @@ class PhotosBrowserTest {
         });
         assertEquals(1, browser.findAll("#job-photos canvas.photo-canvas").size());
         assertEquals(1, browser.findAll("#job-photos .photo-download:not([hidden])").size(), "a download link");
-        List<String> legend = browser.findAll("#job-photos .tile-legend li");
+        List<String> legend = browser.texts("#job-photos .tile-legend li");
         assertEquals(1, legend.size());
-        assertTrue(browser.text(legend.get(0)).matches("nodo[12]: 1 strip"), browser.text(legend.get(0)));
+        assertTrue(legend.get(0).matches("nodo[12]: 1 strip"), legend.get(0));
         // The face is drawn: the canvas has the box's green at the face's left edge.
         String green = "const c = document.querySelector('#job-photos canvas'); const g = c.getContext('2d');"
                 + " const s = c.width / 512; const d = g.getImageData(Math.round(177 * s), Math.round(110 * s), 1, 1).data;"

@@ -130,6 +130,20 @@ public final class WebDriver implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * The rendered text of every element matching a CSS selector, read in one step in the page: a
+     * panel that redraws between a find and a read cannot leave a stale element behind.
+     */
+    public List<String> texts(String css) throws Exception {
+        JsonArray found = script("return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);", css)
+                .getAsJsonArray();
+        List<String> texts = new ArrayList<>();
+        for (JsonElement e : found) {
+            texts.add(e.getAsString());
+        }
+        return texts;
+    }
+
     public String text(String element) throws Exception {
         return call("GET", s("/element/" + element + "/text"), null).get("value").getAsString();
     }
