@@ -69,6 +69,16 @@ final class Pipeline implements AutoCloseable {
         return total;
     }
 
+    /**
+     * Placements the coordinator has written PENDING since it started (tasks not ended a moment
+     * after their placement), from its first {@code coordinator:stats} written after now.
+     */
+    long placementsWritten() throws InterruptedException {
+        CoordinatorReading.next(lab, System.currentTimeMillis());
+        String raw = lab.redis.call(j -> j.get(RedisKeys.coordinatorStats()));
+        return com.google.gson.JsonParser.parseString(raw).getAsJsonObject().get("placementsWritten").getAsLong();
+    }
+
     /** Redis commands served so far (the sum of INFO commandstats). */
     long redisCommands() {
         String info = lab.redis.call(j -> j.info("commandstats"));

@@ -138,22 +138,22 @@ public final class Coordinator {
 
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
+        PendingRows pending = new PendingRows();
+        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database), pending);
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts(),
-                stats.waitedToPlace());
+                stats.waitedToPlace(), pending, outbox::confined);
         durability = Durability.of(database);
-        collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay());
+        collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay(), pending);
         claim.start();
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
-        Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
-        Rebalancer rebalancer = config.policy().movesQueuedTasks()
-                ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
+        Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder(), pending);
+        Rebalancer rebalancer = config.policy().movesQueuedTasks() ? new Rebalancer(queue, monitor, pending) : null;
         WriteProbe probe = new WriteProbe(new DbSession(database), durability);
         Canceller canceller = new Canceller(queue, monitor, store, new DbSession(database));
-        stats.attach(dbWrites, collector::duplicateRuns);
+        stats.attach(dbWrites, collector::duplicateRuns, collector::placementsWritten);
         threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe, canceller)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
-        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-outbox", () -> workLoop(() -> gatherOutbox(outbox), () -> { })));
         if (config.retention().enabled()) {
             Retention retention = new Retention(config.retention(), redis.clock()::now);

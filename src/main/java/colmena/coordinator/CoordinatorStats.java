@@ -59,11 +59,17 @@ final class CoordinatorStats {
 
     private DbWrites dbWrites;
     private LongSupplier duplicateRuns = () -> 0;
+    private LongSupplier placementsWritten = () -> 0;
 
-    /** Adds what the coordinator knows of its database writes, and the duplicate runs it noted, to what it publishes. */
-    void attach(DbWrites writes, LongSupplier duplicates) {
+    /**
+     * Adds what the coordinator knows of its database writes, the duplicate runs it noted and how
+     * many placements it wrote PENDING (tasks that had not ended a moment after their placement) to
+     * what it publishes.
+     */
+    void attach(DbWrites writes, LongSupplier duplicates, LongSupplier placements) {
         this.dbWrites = writes;
         this.duplicateRuns = duplicates;
+        this.placementsWritten = placements;
     }
 
     CoordinatorStats(String policy, String holder) {
@@ -162,6 +168,7 @@ final class CoordinatorStats {
             out.put("database", dbWrites.toJson());
         }
         out.put("duplicateRuns", duplicateRuns.getAsLong());
+        out.put("placementsWritten", placementsWritten.getAsLong());
         out.put("lastMinute", last);
         out.put("sinceStart", total);
         return out;
