@@ -1,11 +1,11 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.DeadLetter;
 import colmena.broker.Json;
 import colmena.broker.NodeCredentials;
 import colmena.broker.RedisKeys;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;

@@ -12,10 +12,10 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.install.Installation;
 import colmena.install.InstallationWatch;
+import colmena.log.Outage;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
-import colmena.support.Outage;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

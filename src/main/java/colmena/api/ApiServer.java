@@ -21,7 +21,7 @@ import colmena.jobs.FilterJobs;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
 import colmena.auth.UserStore;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;

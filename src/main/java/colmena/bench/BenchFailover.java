@@ -7,7 +7,6 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
-import colmena.support.Launcher;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 

@@ -10,7 +10,6 @@ import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Launcher;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 

@@ -2,10 +2,10 @@ package colmena.cli;
 
 import colmena.api.ApiServer;
 import colmena.api.TlsException;
+import colmena.auth.OwnerOnly;
 import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.store.Database;
-import colmena.support.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package colmena.cli;
 
 import colmena.broker.Json;
 import colmena.config.Flags;
-import colmena.support.Glyphs;
+import colmena.log.Glyphs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 

@@ -6,8 +6,8 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.log.Outage;
 import colmena.store.Database;
-import colmena.support.Outage;
 
 import java.sql.SQLException;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package colmena.api;
 
 import colmena.TestDatabase;
 import colmena.TestRedis;
+import colmena.bench.Launcher;
 import colmena.broker.Redis;
 import colmena.config.Flags;
 import colmena.config.UsageException;
 import colmena.store.Database;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
