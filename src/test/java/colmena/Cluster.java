@@ -6,6 +6,7 @@ import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
+import colmena.log.Durations;
 import colmena.store.Database;
 import colmena.support.Eventually;
 
@@ -88,7 +89,7 @@ public final class Cluster implements AutoCloseable {
         jvm.addAll(jvmOptions);
         return colmena.bench.Launcher.start(java.nio.file.Path.of("target", "process-logs", id + ".log"),
                 jvm, "agent", "--id", id, "--redis", redisUrl,
-                "--interval", colmena.config.Flags.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
+                "--interval", Durations.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
     }
 
     /** Starts a coordinator as a separate process on this cluster's Redis and database. */

@@ -12,6 +12,7 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.install.Installation;
 import colmena.install.InstallationWatch;
+import colmena.log.Durations;
 import colmena.log.Outage;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
@@ -144,7 +145,7 @@ public final class Agent {
         threads.add(Threads.startVital("colmena-results", loop.sender(), this::onVitalThreadDeath));
         threads.add(Threads.startVital("colmena-take", loop, this::onVitalThreadDeath));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
-                sampler.cores(), Flags.format(config.interval()), redis.url());
+                sampler.cores(), Durations.format(config.interval()), redis.url());
         installation = new InstallationWatch("Agent '" + config.nodeId() + "'", redis);
         installation.start();
     }
@@ -260,7 +261,7 @@ public final class Agent {
      */
     private List<TaskQueue.Returned> handBackMoves(List<HeldTasks.Unfinished> back) {
         String note = config.nodeId() + " stopped at " + clock() + " while running it: interrupted after the "
-                + Flags.format(config.grace()) + " grace period";
+                + Durations.format(config.grace()) + " grace period";
         List<TaskQueue.Returned> out = new ArrayList<>(back.size());
         for (HeldTasks.Unfinished u : back) {
             out.add(new TaskQueue.Returned(u.raw(), u.interrupted() ? Json.write(u.task().noted(note)) : u.raw()));

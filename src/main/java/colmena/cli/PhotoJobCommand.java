@@ -9,6 +9,7 @@ import colmena.config.UsageException;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobView;
+import colmena.log.Durations;
 import colmena.store.Database;
 
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class PhotoJobCommand {
             System.err.println("Job " + jobId + ": " + photos.size() + (photos.size() == 1 ? " photo" : " photos"));
             JobView.View done = await(client, jobId, timeout);
             if (done == null) {
-                System.err.println("Gave up after " + Flags.format(timeout) + "; the job goes on (see the dashboard)");
+                System.err.println("Gave up after " + Durations.format(timeout) + "; the job goes on (see the dashboard)");
                 return 3;
             }
             return job.report(client, done, photos);
