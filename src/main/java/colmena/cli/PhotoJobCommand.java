@@ -10,7 +10,6 @@ import colmena.jobs.FaceJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobView;
 import colmena.log.Durations;
-import colmena.store.Database;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -175,10 +174,7 @@ final class PhotoJobCommand {
         if (flags.string("api") != null) {
             return new JobClient.Http(flags.string("api"), flags.string("token"));
         }
-        String db = flags.string("db");
-        if (db == null) {
-            db = Database.defaultUrl(Path.of(flags.string("data-dir")));
-        }
+        String db = Startup.dbUrl(flags);
         Redis redis = Startup.redis(flags.string("redis"), 4, Startup.startWait(flags));
         try {
             return new JobClient.Direct(redis, Startup.database(db, flags.string("db-user"), flags.string("db-password"),

@@ -9,6 +9,7 @@ import colmena.config.UsageException;
 import colmena.log.Outage;
 import colmena.store.Database;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,12 @@ final class Startup {
         List<Option> all = new ArrayList<>(options);
         all.addAll(List.of(Settings.WAIT_FOR_REDIS, Settings.PID_FILE, Settings.STOP_FILE));
         return all;
+    }
+
+    /** The TaskHistory database: {@code --db}, else the default H2 file under {@code --data-dir}. */
+    static String dbUrl(Flags flags) {
+        String db = flags.string("db");
+        return db != null ? db : Database.defaultUrl(Path.of(flags.string("data-dir")));
     }
 
     /** How long to wait at start for Redis and the database ({@code --wait-for-redis}). */
