@@ -8,8 +8,6 @@ import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -107,13 +105,7 @@ final class AgentCommand {
 
     /** The host name, made into a valid node id. */
     static String defaultNodeId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "node";
-        }
-        String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        String id = Startup.hostName("node").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
         if (id.length() > 64) {
             id = id.substring(0, 64);
         }

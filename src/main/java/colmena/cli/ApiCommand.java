@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Console;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -55,14 +54,6 @@ final class ApiCommand {
     static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
     private ApiCommand() {
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "this-machine";
-        }
     }
 
     /**
@@ -141,7 +132,7 @@ final class ApiCommand {
         boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
         if (everywhere) {
             log.info("Colmena API listening on {} and on port {} of every address of this machine (others use {}://{}:{})",
-                    url, server.port(), scheme, hostName(), server.port());
+                    url, server.port(), scheme, Startup.hostName("this-machine"), server.port());
         } else if (!"127.0.0.1".equals(config.bind()) && !"localhost".equals(config.bind())) {
             log.info("Colmena API listening on {}://{}:{}", scheme, config.bind(), server.port());
         } else {

@@ -9,6 +9,8 @@ import colmena.config.UsageException;
 import colmena.log.Outage;
 import colmena.store.Database;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,6 +54,15 @@ final class Startup {
     static String dbUrl(Flags flags) {
         String db = flags.string("db");
         return db != null ? db : Database.defaultUrl(Path.of(flags.string("data-dir")));
+    }
+
+    /** This machine's host name, or {@code fallback} when it cannot be found. */
+    static String hostName(String fallback) {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return fallback;
+        }
     }
 
     /** How long to wait at start for Redis and the database ({@code --wait-for-redis}). */
