@@ -125,6 +125,7 @@ public final class ApiServer {
      * there is none (or given the configured password).
      *
      * @throws java.sql.SQLException when the admin account cannot be made
+     * @throws IllegalArgumentException when the configuration would expose the API ({@link Config#checked})
      */
     public ApiServer(Config config, Redis redis, Database database) throws IOException, SQLException {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.

@@ -176,6 +176,7 @@ final class ApiCommand {
         return p;
     }
 
+    /** How the API faces the network, from the TLS and host-name flags. */
     static WebSecurity webSecurity(Flags flags) {
         String keystore = flags.string("tls-keystore");
         String passwordFile = flags.string("tls-password-file");
