@@ -1,7 +1,7 @@
 package colmena.bench;
 
 import colmena.broker.RedisKeys;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

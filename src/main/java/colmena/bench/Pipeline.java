@@ -1,7 +1,6 @@
 package colmena.bench;
 
 import colmena.broker.RedisKeys;
-import colmena.support.Launcher;
 
 import java.io.IOException;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package colmena.coordinator;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

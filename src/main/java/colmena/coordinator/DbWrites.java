@@ -1,7 +1,7 @@
 package colmena.coordinator;
 
+import colmena.log.Outage;
 import colmena.store.DbErrors;
-import colmena.support.Outage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
