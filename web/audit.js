@@ -45,7 +45,7 @@ function auditPhrase(code, text) {
     v.more = (v.type ? ', ' + t('colType').toLowerCase() + ' ' + v.type : '') + (v.node ? ', ' + t('colNode').toLowerCase() + ' ' + v.node : '');
   }
   if (code.code === 'role') {
-    v.more = (v.id ? ', id ' + v.id : '') + (v.expires ? ', ' + t('audit_expires', { at: v.expires }) : '') + (v.ended ? '; ' + t('audit_ended') : '');
+    v.more = (v.id ? ', ' + t('auditId', { id: v.id }) : '') + (v.expires ? ', ' + t('audit_expires', { at: v.expires }) : '') + (v.ended ? '; ' + t('audit_ended') : '');
   }
   if (code.code === 'first_use' && v.since) return t('audit_first_use_since', v);
   return known('audit_' + code.code, v, text);

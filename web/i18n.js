@@ -241,6 +241,9 @@ export const DICT = {
     pause: 'Pausar', resumeLive: 'Reanudar', pausedStatus: 'En pausa: no se actualiza',
     pauseHelp: 'Deja de actualizar la página para explicar lo que muestra; los datos siguen llegando a la API',
     audit_system: 'el sistema', audit_console: 'la consola', audit_anonymous: 'anónimo', audit_token: 'token «{name}» de {user}',
+    // The same in both languages: names, and words kept as the API and the logs write them.
+    serviceRedis: 'Redis', serviceDb: 'DB', installationNamespace: 'namespace {ns}', installationId: 'installation {id}',
+    auditId: 'id {id}',
   },
   en: {
     subtitle: 'Resource monitoring and cooperative processing',
@@ -477,6 +480,8 @@ export const DICT = {
     pause: 'Pause', resumeLive: 'Resume', pausedStatus: 'Paused: not updating',
     pauseHelp: 'Stops updating the page so you can explain what it shows; the data keeps reaching the API',
     audit_system: 'system', audit_console: 'console', audit_anonymous: 'anonymous', audit_token: 'token "{name}" of {user}',
+    serviceRedis: 'Redis', serviceDb: 'DB', installationNamespace: 'namespace {ns}', installationId: 'installation {id}',
+    auditId: 'id {id}',
   },
 };
 

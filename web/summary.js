@@ -24,8 +24,8 @@ export function renderSummary(summary, health) {
   document.querySelectorAll('#summary [data-status]').forEach((b) => {
     b.setAttribute('aria-pressed', String(state.filters.status === b.dataset.status));
   });
-  renderHealth($('sum-redis'), 'Redis', health && health.redis);
-  renderHealth($('sum-db'), 'DB', health && health.database, health && health.databaseProblem);
+  renderHealth($('sum-redis'), t('serviceRedis'), health && health.redis);
+  renderHealth($('sum-db'), t('serviceDb'), health && health.database, health && health.databaseProblem);
   renderCoordinator($('sum-coord'), health, state.summary && state.summary.coordinator);
   renderInstallation(health && health.installation);
 }
@@ -53,8 +53,8 @@ function renderInstallation(inst) {
   const el = $('installation');
   el.hidden = !inst || !(inst.name || inst.namespace);
   if (el.hidden) return;
-  el.textContent = [inst.name, inst.namespace ? 'namespace ' + inst.namespace : ''].filter(Boolean).join(' · ');
-  el.title = inst.problem || (inst.id ? 'installation ' + inst.id : '');
+  el.textContent = [inst.name, inst.namespace ? t('installationNamespace', { ns: inst.namespace }) : ''].filter(Boolean).join(' · ');
+  el.title = inst.problem || (inst.id ? t('installationId', { id: inst.id }) : '');
   el.classList.toggle('installation-problem', Boolean(inst.problem));
 }
 
