@@ -2,17 +2,10 @@ package colmena.broker;
 
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.args.ListDirection;
-import redis.clients.jedis.params.ScanParams;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,35 +29,18 @@ import java.util.function.UnaryOperator;
  * an in-flight list happens in the same script that sends the message on, so a process that dies
  * at any point leaves each task somewhere visible. Messages larger than {@link #MAX_MESSAGE_BYTES}
  * go to the dead-letter list as they are taken.
+ *
+ * <p>This class is the facade every caller uses, and where each verb's contract is written; the
+ * verbs live in groups by who uses them, sharing one {@link QueueScripts}: {@link Placing}
+ * (submission and placement, retries), {@link NodeQueue} (an agent's queue and in-flight list),
+ * {@link Replies} (results and replies), {@link Cancelling} and {@link DeadLetters}. It is longer
+ * than our files usually are because it is that list of contracts, so every move a task can make
+ * is read in one file.
  */
 public final class TaskQueue {
     public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
     public static final int DEAD_LETTER_MAX = 1_000;
     public static final int DEAD_LETTER_RAW_CHARS = 4_096;
-    /** On a Redis without BLMOVE (before 6.2), an empty queue is looked at this often. */
-    private static final long POLL_MS = 10;
-    private static final int PUSH_CHUNK = 1_000;
-
-    /**
-     * Takes a batch from the head of one list to the tail of another, dead-lettering oversized messages.
-     * Its contract: lua/take.lua.
-     */
-    private static final Script TAKE = Script.load("checks", "take");
-
-    /** Takes messages out of a list and sends each on ({@link Move}), in one step. Its contract: lua/move.lua. */
-    private static final Script MOVE = Script.load("checks", "move");
-
-    /**
-     * An agent's finished tasks: out of its in-flight list and onto the results list, in one step.
-     * Its contract: lua/finish.lua.
-     */
-    private static final Script FINISH = Script.load("checks", "finish");
-
-    /** Pushes texts to {@code reply:<uuid>} lists, each of which then expires. Its contract: lua/reply.lua. */
-    private static final Script REPLY = Script.load("checks", "reply");
-
-    /** The prefix of the error a fenced script answers with. */
-    private static final String FENCED = "FENCED ";
 
     /**
      * Who a coordinator's moves are made for: they happen only while {@code holder} has the lease
@@ -80,22 +56,24 @@ public final class TaskQueue {
         }
     }
 
-    private final Redis redis;
-    /** The fence of a coordinator's queue, read at each move; null for agents, the API and the CLI. */
-    private final Supplier<Fence> fence;
-    /** Where this queue's takes and moves put dead letters, and where an agent's results go. */
-    private final String deadLetterKey;
-    private final String resultsKey;
+    private final QueueScripts scripts;
+    private final Placing placing;
+    private final NodeQueue nodeQueue;
+    private final Replies replies;
+    private final Cancelling cancelling;
+    private final DeadLetters deadLetters;
 
     public TaskQueue(Redis redis) {
-        this(redis, null, RedisKeys.deadLetter(), RedisKeys.resultsQueue());
+        this(new QueueScripts(redis, null, RedisKeys.deadLetter(), RedisKeys.resultsQueue()));
     }
 
-    private TaskQueue(Redis redis, Supplier<Fence> fence, String deadLetterKey, String resultsKey) {
-        this.redis = redis;
-        this.fence = fence;
-        this.deadLetterKey = deadLetterKey;
-        this.resultsKey = resultsKey;
+    private TaskQueue(QueueScripts scripts) {
+        this.scripts = scripts;
+        this.placing = new Placing(scripts);
+        this.nodeQueue = new NodeQueue(scripts);
+        this.replies = new Replies(scripts);
+        this.cancelling = new Cancelling(scripts);
+        this.deadLetters = new DeadLetters(scripts);
     }
 
     /**
@@ -104,17 +82,12 @@ public final class TaskQueue {
      * {@code node:<id>:deadletter}, for the coordinator to check and move on.
      */
     public static TaskQueue confined(Redis redis, String nodeId) {
-        return new TaskQueue(redis, null, RedisKeys.nodeDeadLetter(nodeId), RedisKeys.nodeResults(nodeId));
+        return new TaskQueue(new QueueScripts(redis, null, RedisKeys.nodeDeadLetter(nodeId), RedisKeys.nodeResults(nodeId)));
     }
 
     /** Whether this queue keeps to one node's keys ({@link #confined}). */
     public boolean isConfined() {
-        return !resultsKey.equals(RedisKeys.resultsQueue());
-    }
-
-    /** A confined queue runs no scripts ({@link PlainMoves}), where the server has LMOVE (6.2). */
-    private boolean plain() {
-        return isConfined() && redis.hasBlmove();
+        return scripts.isConfined();
     }
 
     /**
@@ -122,52 +95,23 @@ public final class TaskQueue {
      * {@link Fence}); otherwise they throw {@link FencedException} and change nothing.
      */
     public TaskQueue fencedBy(Supplier<Fence> fence) {
-        return new TaskQueue(redis, fence, deadLetterKey, resultsKey);
-    }
-
-    /** The fence's holder and installation as script arguments ("" and "" when unfenced). */
-    private List<String> fenceArgs() {
-        Fence f = fence == null ? null : fence.get();
-        if (fence != null && (f == null || f.installationId() == null)) {
-            throw new FencedException("this coordinator has not confirmed its installation yet");
-        }
-        return f == null ? List.of("", "") : List.of(f.holder(), f.installationId());
-    }
-
-    /** Runs a script, turning its fence refusal into a {@link FencedException}. */
-    private Object runFenced(Script script, List<String> keys, List<String> args) {
-        try {
-            return redis.call(j -> script.run(j, keys, args));
-        } catch (JedisDataException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(FENCED)) {
-                throw new FencedException(e.getMessage().substring(FENCED.length()));
-            }
-            throw e;
-        }
+        return new TaskQueue(scripts.fencedBy(fence));
     }
 
     /** Now on Redis's clock, the one every time in TaskHistory is read on ({@link RedisClock}). */
     public long now() {
-        return redis.clock().now();
+        return scripts.now();
     }
 
     public Redis redis() {
-        return redis;
+        return scripts.redis;
     }
 
     // ---- submitting ----------------------------------------------------------------------
 
     /** Appends already-encoded tasks to {@code tasks:submitted}, a thousand per round trip. */
     public void submit(List<String> encodedTasks) {
-        redis.call(j -> {
-            Pipeline p = j.pipelined();
-            for (int i = 0; i < encodedTasks.size(); i += PUSH_CHUNK) {
-                List<String> chunk = encodedTasks.subList(i, Math.min(encodedTasks.size(), i + PUSH_CHUNK));
-                p.rpush(RedisKeys.submitted(), chunk.toArray(new String[0]));
-            }
-            p.sync();
-            return null;
-        });
+        placing.submit(encodedTasks);
     }
 
     /**
@@ -232,21 +176,7 @@ public final class TaskQueue {
      * @param replies texts by reply list, in the order they are to be read
      */
     public void reply(Map<String, List<String>> replies) {
-        if (replies.isEmpty()) {
-            return;
-        }
-        List<String> fenced = fenceArgs();
-        List<String> args = new ArrayList<>();
-        args.add(fenced.get(0));
-        args.add(Long.toString(REPLY_KEPT_SECONDS));
-        args.add(fenced.get(1));
-        replies.forEach((list, texts) -> {
-            for (String text : texts) {
-                args.add(list);
-                args.add(text);
-            }
-        });
-        runFenced(REPLY, List.of(RedisKeys.leader(), RedisKeys.installation()), args);
+        this.replies.reply(replies);
     }
 
     /**
@@ -255,14 +185,8 @@ public final class TaskQueue {
      * them for the next leader to find with {@link #pending(String)}).
      */
     public List<String> takeSubmitted(int max, Duration wait) {
-        return take(RedisKeys.submitted(), RedisKeys.placing(), max, wait);
+        return placing.takeSubmitted(max, wait);
     }
-
-    /**
-     * Moves tasks whose retry is due from {@code tasks:delayed} to {@code tasks:submitted}.
-     * Its contract: lua/release_due.lua.
-     */
-    private static final Script RELEASE_DUE = Script.load("checks", "release_due");
 
     /**
      * Puts tasks to be tried again in {@code tasks:delayed}, each due at its time (epoch ms on
@@ -270,33 +194,15 @@ public final class TaskQueue {
      * again after a crash schedules one retry, not two.
      */
     public void delay(List<TaskMessage> tasks, List<Long> dueMs) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        Map<String, Double> members = new LinkedHashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
-        }
-        redis.call(j -> j.zadd(RedisKeys.delayed(), members));
+        placing.delay(tasks, dueMs);
     }
 
     /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
     public int releaseDue(int max) {
-        List<String> keys = List.of(RedisKeys.delayed(), RedisKeys.submitted());
-        List<String> args = List.of(Long.toString(now()), Integer.toString(max));
-        return (int) (long) redis.call(j -> (Long) RELEASE_DUE.run(j, keys, args));
+        return placing.releaseDue(max);
     }
 
     // ---- cancelling ----------------------------------------------------------------------
-
-    /** Takes named tasks out of a list, answering each CANCELLED, in one step. Its contract: lua/cancel_in_list.lua. */
-    private static final Script CANCEL_IN_LIST = Script.load("checks", "cancel_in_list");
-
-    /**
-     * The same for tasks waiting out a retry's back-off in {@code tasks:delayed}.
-     * Its contract: lua/cancel_delayed.lua.
-     */
-    private static final Script CANCEL_DELAYED = Script.load("checks", "cancel_delayed");
 
     /**
      * Asks for tasks to be cancelled: the coordinator takes each out of wherever it waits, or has
@@ -305,31 +211,17 @@ public final class TaskQueue {
      * @param requests {@code taskId -> who asked and when, as JSON}
      */
     public void requestCancel(Map<String, String> requests) {
-        if (!requests.isEmpty()) {
-            redis.call(j -> j.hset(RedisKeys.cancelRequests(), requests));
-        }
+        cancelling.requestCancel(requests);
     }
 
     /** Cancel requests not yet carried out, at most about {@code max}. */
     public Map<String, String> cancelRequests(int max) {
-        return redis.call(j -> {
-            if (j.hlen(RedisKeys.cancelRequests()) <= max) {
-                return j.hgetAll(RedisKeys.cancelRequests());
-            }
-            var page = j.hscan(RedisKeys.cancelRequests(), ScanParams.SCAN_POINTER_START, new ScanParams().count(max));
-            Map<String, String> out = new HashMap<>();
-            for (var e : page.getResult()) {
-                out.put(e.getKey(), e.getValue());
-            }
-            return out;
-        });
+        return cancelling.cancelRequests(max);
     }
 
     /** Forgets cancel requests that are carried out, or moot (the task had finished). */
     public void forgetCancel(Collection<String> ids) {
-        if (!ids.isEmpty()) {
-            redis.call(j -> j.hdel(RedisKeys.cancelRequests(), ids.toArray(new String[0])));
-        }
+        cancelling.forgetCancel(ids);
     }
 
     /**
@@ -338,58 +230,43 @@ public final class TaskQueue {
      *
      * @param node the node whose queue it is, named in the results; null for the shared lists
      */
-    @SuppressWarnings("unchecked")
     public List<String> cancelIn(String list, String node, Collection<String> ids, String why) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        List<String> args = new ArrayList<>(ids.size() + 3);
-        args.add(Long.toString(now()));
-        args.add(Json.write(why));
-        args.add(node == null ? "" : node);
-        args.addAll(ids);
-        List<String> keys = List.of(list, RedisKeys.resultsQueue());
-        Script script = list.equals(RedisKeys.delayed()) ? CANCEL_DELAYED : CANCEL_IN_LIST;
-        return redis.call(j -> (List<String>) script.run(j, keys, args));
+        return cancelling.cancelIn(list, node, ids, why);
     }
 
     /** Tells a node to stop the tasks named, which it holds. */
     public void signalCancel(String nodeId, Collection<String> ids) {
-        if (!ids.isEmpty()) {
-            redis.call(j -> j.sadd(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
-        }
+        cancelling.signalCancel(nodeId, ids);
     }
 
     /** What this node is asked to cancel. */
     public Set<String> cancelSignals(String nodeId) {
-        return redis.call(j -> j.smembers(RedisKeys.nodeCancel(nodeId)));
+        return cancelling.cancelSignals(nodeId);
     }
 
     /** Clears signals the node has acted on (or that name tasks it does not hold). */
     public void clearCancelSignals(String nodeId, Collection<String> ids) {
-        if (!ids.isEmpty()) {
-            redis.call(j -> j.srem(RedisKeys.nodeCancel(nodeId), ids.toArray(new String[0])));
-        }
+        cancelling.clearCancelSignals(nodeId, ids);
     }
 
     /** Tasks waiting for a retry. */
     public long delayedCount() {
-        return redis.call(j -> j.zcard(RedisKeys.delayed()));
+        return placing.delayedCount();
     }
 
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
     public List<String> takeResults(int max, Duration wait) {
-        return take(RedisKeys.resultsQueue(), RedisKeys.storing(), max, wait);
+        return replies.takeResults(max, wait);
     }
 
     /** The first {@code max} entries of a list, oldest first. */
     public List<String> head(String key, int max) {
-        return redis.call(j -> j.lrange(key, 0, max - 1));
+        return scripts.redis.call(j -> j.lrange(key, 0, max - 1));
     }
 
     /** Everything in a list, oldest first: what a previous taker left in its in-flight list. */
     public List<String> pending(String key) {
-        return redis.call(j -> j.lrange(key, 0, -1));
+        return scripts.pending(key);
     }
 
     /**
@@ -399,7 +276,7 @@ public final class TaskQueue {
      * @return how many were moved
      */
     public int moveFromHead(String source, List<Move> moves) {
-        return move(source, "head", moves);
+        return scripts.move(source, "head", moves);
     }
 
     /**
@@ -409,43 +286,7 @@ public final class TaskQueue {
      * @return how many were moved
      */
     public int moveFromAnywhere(String source, List<Move> moves) {
-        return move(source, "any", moves);
-    }
-
-    private int move(String source, String mode, List<Move> moves) {
-        if (moves.isEmpty()) {
-            return 0;
-        }
-        if (plain()) {
-            if (mode.equals("head")) {
-                throw new IllegalStateException("an agent's queue moves from anywhere in its lists, never from the head");
-            }
-            return redis.call(j -> PlainMoves.moveFromAnywhere(j, source, moves, deadLetterKey, DEAD_LETTER_MAX));
-        }
-        int total = 0;
-        for (int i = 0; i < moves.size(); i += PUSH_CHUNK) {
-            List<Move> chunk = moves.subList(i, Math.min(moves.size(), i + PUSH_CHUNK));
-            List<String> args = new ArrayList<>(7 + chunk.size() * 5);
-            args.add(mode);
-            args.add(deadLetterKey);
-            args.add(Integer.toString(DEAD_LETTER_MAX));
-            args.add(Long.toString(System.currentTimeMillis()));
-            args.addAll(fenceArgs());
-            args.add(Integer.toString(DEAD_LETTER_RAW_CHARS));
-            for (Move m : chunk) {
-                args.add(m.raw());
-                args.add(m.op().code);
-                args.add(m.dest());
-                args.add(m.payload());
-                args.add(m.guard() == null ? "" : m.guard());
-            }
-            long moved = (Long) runFenced(MOVE, List.of(source, RedisKeys.leader(), RedisKeys.installation()), args);
-            total += (int) moved;
-            if (moved < chunk.size() && mode.equals("head")) {
-                break;
-            }
-        }
-        return total;
+        return scripts.moveFromAnywhere(source, moves);
     }
 
     // ---- agents ---------------------------------------------------------------------------
@@ -456,7 +297,7 @@ public final class TaskQueue {
      * {@link #finish finished} or {@link #handBack handed back}.
      */
     public List<String> take(String nodeId, int max, Duration wait) {
-        return take(RedisKeys.nodeTasks(nodeId), RedisKeys.nodeInflight(nodeId), max, wait);
+        return nodeQueue.take(nodeId, max, wait);
     }
 
     /**
@@ -466,25 +307,7 @@ public final class TaskQueue {
      * @param finishedCount how many of them are final (DONE or FAILED), for the node's done count
      */
     public void finish(String nodeId, List<Report> results, int finishedCount) {
-        if (results.isEmpty()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(1 + results.size() * 2);
-        args.add(Integer.toString(finishedCount));
-        for (Report r : results) {
-            args.add(r.isFinal() ? r.rawTask() : "");
-            args.add(r.resultJson());
-        }
-        if (plain()) {
-            redis.call(j -> {
-                PlainMoves.finish(j, RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId), results,
-                        finishedCount);
-                return null;
-            });
-            return;
-        }
-        List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), resultsKey, RedisKeys.nodeDone(nodeId));
-        redis.call(j -> FINISH.run(j, keys, args));
+        nodeQueue.finish(nodeId, results, finishedCount);
     }
 
     /**
@@ -520,17 +343,12 @@ public final class TaskQueue {
 
     /** Puts tasks the agent took but will not finish back at the head of its queue, in their order. */
     public int handBack(String nodeId, List<Returned> tasks) {
-        List<Move> moves = new ArrayList<>();
-        String queue = RedisKeys.nodeTasks(nodeId);
-        for (int i = tasks.size() - 1; i >= 0; i--) {
-            moves.add(Move.prepend(tasks.get(i).raw(), queue, tasks.get(i).payload()));
-        }
-        return moveFromAnywhere(RedisKeys.nodeInflight(nodeId), moves);
+        return nodeQueue.handBack(nodeId, tasks);
     }
 
     /** Takes the text of a copy of a task out of a node's in-flight list (the agent runs the task once, for both). */
     public void dropInflight(String nodeId, String raw) {
-        moveFromAnywhere(RedisKeys.nodeInflight(nodeId), List.of(Move.drop(raw)));
+        nodeQueue.dropInflight(nodeId, raw);
     }
 
     /**
@@ -542,24 +360,12 @@ public final class TaskQueue {
      * @return how many were moved
      */
     public int requeueForPlacement(String list, String dest, UnaryOperator<TaskMessage> again) {
-        List<String> held = pending(list);
-        List<Move> moves = new ArrayList<>(held.size());
-        // Prepended from the newest back, so they keep their order.
-        for (int i = held.size() - 1; i >= 0; i--) {
-            String raw = held.get(i);
-            try {
-                moves.add(Move.prepend(raw, dest, Json.write(again.apply(Json.readTask(raw)))));
-            } catch (MalformedMessageException e) {
-                moves.add(Move.deadLetter(raw, deadLetterEntry(list, raw, e.getMessage())));
-            }
-        }
-        return moveFromAnywhere(list, moves);
+        return placing.requeueForPlacement(list, dest, again);
     }
 
     /** The last {@code count} tasks queued on a node, oldest first. Reading is not moving: see {@link #transfer}. */
     public List<String> lastQueued(String nodeId, int count) {
-        String queue = RedisKeys.nodeTasks(nodeId);
-        return redis.call(j -> j.lrange(queue, -count, -1));
+        return placing.lastQueued(nodeId, count);
     }
 
     /** What {@link #transfer} did. */
@@ -576,26 +382,12 @@ public final class TaskQueue {
      * {@code payload}, only while {@code to} reports.
      */
     public Transfer transfer(String from, String to, String raw, String payload) {
-        if (moveFromAnywhere(RedisKeys.nodeTasks(from), List.of(Move.toNode(raw, to, payload))) == 1) {
-            return Transfer.MOVED;
-        }
-        return redis.call(j -> j.exists(RedisKeys.nodeStats(to))) ? Transfer.TASK_GONE : Transfer.NODE_GONE;
+        return placing.transfer(from, to, raw, payload);
     }
 
     /** Adds to counters (a key per status and minute), each kept {@code keptSeconds} after its last count, in one round trip. */
     public void count(Map<String, Long> counts, long keptSeconds) {
-        if (counts.isEmpty()) {
-            return;
-        }
-        redis.call(j -> {
-            Pipeline p = j.pipelined();
-            counts.forEach((key, n) -> {
-                p.incrBy(key, n);
-                p.expire(key, keptSeconds);
-            });
-            p.sync();
-            return null;
-        });
+        replies.count(counts, keptSeconds);
     }
 
     /**
@@ -604,90 +396,20 @@ public final class TaskQueue {
      * @param cameFrom the queue to name as its source (the one it was pushed to)
      */
     public void deadLetter(String list, String cameFrom, String raw, String reason) {
-        moveFromAnywhere(list, List.of(Move.deadLetter(raw, deadLetterEntry(cameFrom, raw, reason))));
+        deadLetters.deadLetter(list, cameFrom, raw, reason);
     }
 
     /** The text kept on the dead-letter list for {@code raw}. */
     public static String deadLetterEntry(String source, String raw, String reason) {
-        String kept = raw.length() > DEAD_LETTER_RAW_CHARS ? raw.substring(0, DEAD_LETTER_RAW_CHARS) : raw;
-        return Json.write(new DeadLetter(source, reason, kept, System.currentTimeMillis()));
+        return DeadLetters.entry(source, raw, reason);
     }
 
     /** The newest dead letters first. */
     public List<DeadLetter> deadLetters(int limit) {
-        List<String> raw = redis.call(j -> j.lrange(RedisKeys.deadLetter(), 0, limit - 1));
-        List<DeadLetter> out = new ArrayList<>(raw.size());
-        for (String r : raw) {
-            try {
-                out.add(Json.GSON.fromJson(r, DeadLetter.class));
-            } catch (RuntimeException e) {
-                out.add(new DeadLetter("?", "unreadable dead-letter entry", r, 0));
-            }
-        }
-        return out;
+        return deadLetters.deadLetters(limit);
     }
 
     public long length(String key) {
-        return redis.call(j -> j.llen(key));
+        return scripts.redis.call(j -> j.llen(key));
     }
-
-    // ---- the one way anything is taken ----------------------------------------------------
-
-    private List<String> take(String source, String inflight, int max, Duration wait) {
-        List<String> got = takeNow(source, inflight, max);
-        if (!got.isEmpty() || wait.isZero()) {
-            return got;
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
-        if (redis.hasBlmove()) {
-            // Waits for the list to be non-empty without taking anything: moving its last element
-            // to its own tail changes nothing. The timeout lets the caller notice a shutdown.
-            double seconds = Math.max(0.01, wait.toMillis() / 1000.0);
-            String woke = redis.call(j -> j.blmove(source, source, ListDirection.RIGHT, ListDirection.RIGHT, seconds));
-            return woke == null ? List.of() : takeNow(source, inflight, max);
-        }
-        while (System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
-            got = takeNow(source, inflight, max);
-            if (!got.isEmpty()) {
-                return got;
-            }
-        }
-        return List.of();
-    }
-
-    /** As {@link #takeNow}, without a script: oversized messages are dead-lettered from the in-flight list. */
-    private List<String> takePlain(String source, String inflight, int max) {
-        List<String> taken = redis.call(j -> PlainMoves.take(j, source, inflight, max));
-        List<String> out = new ArrayList<>(taken.size());
-        for (String v : taken) {
-            if (v.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-                moveFromAnywhere(inflight, List.of(Move.deadLetter(v, deadLetterEntry(source, v,
-                        "message of " + v.length() + " characters; the limit is " + MAX_MESSAGE_BYTES + " bytes"))));
-            } else {
-                out.add(v);
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> takeNow(String source, String inflight, int max) {
-        if (plain()) {
-            return takePlain(source, inflight, max);
-        }
-        List<String> keys = List.of(source, inflight, deadLetterKey, RedisKeys.leader(), RedisKeys.installation());
-        List<String> fenced = fenceArgs();
-        List<String> args = List.of(Integer.toString(max), Integer.toString(MAX_MESSAGE_BYTES),
-                Integer.toString(DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
-                Integer.toString(DEAD_LETTER_RAW_CHARS), fenced.get(0), fenced.get(1));
-        Object out = runFenced(TAKE, keys, args);
-        return out == null ? List.of() : (List<String>) out;
-    }
-
 }
