@@ -25,11 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class Database {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
-    private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+TABLE\\s+\\[?(\\w+)\\]?",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern CREATE_INDEX = Pattern.compile(
-            "^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+\\w+\\s+ON\\s+\\[?(\\w+)\\]?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
     static {
         // Before any H2 class reads it: the shared database's server listens on loopback only.
@@ -54,11 +49,9 @@ public final class Database {
 
     /**
      * The default: an H2 file {@code colmena} under {@code dataDir}, shared by every local process.
-     * H2 keeps commits in memory and writes them every {@code WRITE_DELAY} ms (here 200); the
-     * coordinator does not rely on that for TaskHistory: it drops results from Redis only once a
-     * {@code CHECKPOINT} has written them to the file (see {@link Durability}). With WRITE_DELAY=0
-     * H2 instead rewrote its changed pages on every commit: most of a core and tens of kilobytes of
-     * file per task at a few hundred tasks a second.
+     * A commit reaches the file within the URL's {@code WRITE_DELAY}, not at once, so a commit
+     * alone is not durable: the coordinator drops results from Redis only once a
+     * {@code CHECKPOINT} has written them to the file (see {@link Durability}).
      */
     public static String defaultUrl(Path dataDir) {
         String file = dataDir.toAbsolutePath().normalize().resolve("colmena").toString().replace('\\', '/');
@@ -93,7 +86,7 @@ public final class Database {
             if (!generated || e.getErrorCode() != H2Local.H2_WRONG_USER_OR_PASSWORD) {
                 throw e;
             }
-            // Made by an earlier version: its sa has an empty password, which becomes the generated one.
+            // A database whose sa has an empty password: the generated one becomes its password.
             try (Connection old = new Database(url, "sa", "").connect()) {
                 H2Local.setPassword(old, url, password);
             } catch (SQLException again) {
@@ -107,7 +100,7 @@ public final class Database {
             first = db.connect();
         }
         try (Connection c = first) {
-            db.createMissingTables(c);
+            new Schema(db.dialect).createMissingTables(c);
         }
         return db;
     }
@@ -239,73 +232,6 @@ public final class Database {
         return url.replaceAll("(?i)(password|pwd)=[^;]*", "$1=***");
     }
 
-    private void createMissingTables(Connection c) throws SQLException {
-        List<String> created = new ArrayList<>();
-        for (String batch : schemaBatches()) {
-            Matcher table = CREATE_TABLE.matcher(batch);
-            Matcher index = CREATE_INDEX.matcher(batch);
-            if (table.find()) {
-                String name = table.group(1);
-                if (!tableExists(c, name)) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute(dialect.schemaBatch(batch));
-                        created.add(name.toLowerCase(Locale.ROOT));
-                    } catch (SQLException e) {
-                        // Another process may have created it a moment ago; only then is this fine.
-                        if (!tableExists(c, name)) {
-                            throw e;
-                        }
-                    }
-                }
-            } else if (index.find() && created.contains(index.group(2).toLowerCase(Locale.ROOT))) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(dialect.schemaBatch(batch));
-                }
-            }
-        }
-        addMissingColumns(c);
-        dropRetiredIndexes(c);
-        if (dialect instanceof H2Dialect h2) {
-            try {
-                cacheRowIds(c, h2);
-            } catch (SQLException e) {
-                // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
-                LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
-            }
-        }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
-        if (dialect instanceof SqlServerDialect mssql) {
-            warnWithoutSnapshotReads(c, mssql);
-        }
-    }
-
-    /** An index of an earlier schema, on its table. */
-    record RetiredIndex(String table, String index) {
-    }
-
-    /** Indexes earlier versions made and no query reads: every write paid for them. */
-    static final List<RetiredIndex> RETIRED_INDEXES = List.of(new RetiredIndex("TaskHistory", "IX_TaskHistory_FinishedAt"));
-
-    private void dropRetiredIndexes(Connection c) throws SQLException {
-        for (RetiredIndex r : RETIRED_INDEXES) {
-            try {
-                if (count(c, dialect.indexExists(), r.index(), r.table()) == 0) {
-                    continue;
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute(dialect.dropIndex(r.index(), r.table()));
-                }
-                LOG.info("Dropped index {} on {}, made by an earlier version and read by no query", r.index(), r.table());
-            } catch (SQLException e) {
-                // Only a speed-up: a user without ALTER rights, or a read-only file, works with it.
-                LOG.warn("Could not drop the unused index {} on {} ({}); storing is slower but works", r.index(), r.table(),
-                        e.getMessage());
-            }
-        }
-    }
-
     /**
      * Says loudly when a SQL Server database has READ_COMMITTED_SNAPSHOT off: then the dashboard,
      * the summary and CSV exports wait behind the coordinator's writes (and it behind them).
@@ -313,113 +239,11 @@ public final class Database {
      * @return whether it is on (false also when it cannot be read)
      */
     boolean warnWithoutSnapshotReads(Connection c, SqlServerDialect mssql) {
-        try (PreparedStatement ps = c.prepareStatement(mssql.readCommittedSnapshot()); ResultSet rs = ps.executeQuery()) {
-            if (rs.next() && rs.getInt(1) == 1) {
-                return true;
-            }
-            LOG.warn("READ_COMMITTED_SNAPSHOT is off for this database: reads (dashboard, summary, CSV export) wait "
-                    + "behind the coordinator's writes. Turn it on once: ALTER DATABASE DistributedSystem SET "
-                    + "READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE (see docs/sqlserver.md)");
-        } catch (SQLException e) {
-            LOG.warn("Could not read whether READ_COMMITTED_SNAPSHOT is on ({}); if it is off, reads wait behind writes "
-                    + "(see docs/sqlserver.md)", e.getMessage());
-        }
-        return false;
-    }
-
-    private static long count(Connection c, String sql, String... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
-
-    /** A column that {@code sql/schema.sql} has and a database made by an earlier version may lack. */
-    record AddedColumn(String table, String column, String definition) {
-    }
-
-    /** Columns added after their table was first released; both H2 and SQL Server take {@code ALTER TABLE t ADD c def}. */
-    static final List<AddedColumn> ADDED_COLUMNS = List.of(
-            new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
-            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
-
-    private void addMissingColumns(Connection c) throws SQLException {
-        for (AddedColumn a : ADDED_COLUMNS) {
-            if (columnExists(c, a.table(), a.column())) {
-                continue;
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
-                LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
-            } catch (SQLException e) {
-                // Another process may have added it a moment ago; only then is this fine.
-                if (!columnExists(c, a.table(), a.column())) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private boolean columnExists(Connection c, String table, String column) throws SQLException {
-        return count(c, dialect.columnExists(), table, column) > 0;
-    }
-
-    /** Row ids H2 hands out between two writes of its sequence; SQL Server keeps 1,000 too. */
-    static final int H2_ID_CACHE = 1_000;
-
-    /**
-     * H2 writes the state of an IDENTITY column's sequence every 32 ids by default, in a commit of
-     * its own, and with WRITE_DELAY=0 each such commit was a whole store of the database file: at
-     * thousands of rows a second that was a third of the coordinator's time. After a crash the unused ids of the
-     * cached range are skipped, which is harmless (SQL Server's identity cache does the same).
-     */
-    private static void cacheRowIds(Connection c, H2Dialect h2) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(h2.identityCache()); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next() || rs.getLong(1) >= H2_ID_CACHE) {
-                return;
-            }
-        }
-        try (Statement s = c.createStatement()) {
-            s.execute(h2.setIdentityCache(H2_ID_CACHE));
-        }
-    }
-
-    private boolean tableExists(Connection c, String name) throws SQLException {
-        return count(c, dialect.tableExists(), name) > 0;
+        return new Schema(dialect).warnWithoutSnapshotReads(c, mssql);
     }
 
     /** The batches of {@code sql/schema.sql}, comments removed, split on GO lines. */
     static List<String> schemaBatches() {
-        String text;
-        try (InputStream in = Database.class.getResourceAsStream("/sql/schema.sql")) {
-            if (in == null) {
-                throw new IllegalStateException("sql/schema.sql is missing from the jar");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read sql/schema.sql: " + e.getMessage(), e);
-        }
-        List<String> batches = new ArrayList<>();
-        for (String part : GO.split(text)) {
-            StringBuilder sb = new StringBuilder();
-            for (String line : part.split("\r?\n")) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.startsWith("--")) {
-                    sb.append(line).append('\n');
-                }
-            }
-            String batch = sb.toString().strip();
-            if (batch.endsWith(";")) {
-                batch = batch.substring(0, batch.length() - 1);
-            }
-            if (!batch.isEmpty()) {
-                batches.add(batch);
-            }
-        }
-        return batches;
+        return Schema.schemaBatches();
     }
 }

@@ -23,8 +23,7 @@ import java.util.Set;
  * others ({@code AUTO_SERVER}) on a TCP port, which H2 binds to every address unless told
  * otherwise: here it listens on 127.0.0.1 only ({@code h2.bindAddress}), and its {@code sa} user
  * has a generated password kept beside the database file, readable by its owner only. A database
- * made by an earlier version, whose {@code sa} had no password, is given that password when first
- * opened.
+ * whose {@code sa} has an empty password is given the generated one when it is opened.
  */
 public final class H2Local {
     private static final Logger LOG = LoggerFactory.getLogger(H2Local.class);

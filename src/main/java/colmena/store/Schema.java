@@ -1,0 +1,224 @@
+package colmena.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The tables of {@code sql/schema.sql}, brought to what this version expects each time a
+ * {@link Database} opens: missing tables created (with their indexes), missing columns added,
+ * retired indexes dropped, and H2's row-id cache set. Safe when several processes open the same
+ * database at once: each step that finds its work done by another process meanwhile goes on.
+ */
+final class Schema {
+    /** Logs as the database it belongs to. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+    private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+TABLE\\s+\\[?(\\w+)\\]?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_INDEX = Pattern.compile(
+            "^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+\\w+\\s+ON\\s+\\[?(\\w+)\\]?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+
+    private final SqlDialect dialect;
+
+    Schema(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    void createMissingTables(Connection c) throws SQLException {
+        List<String> created = new ArrayList<>();
+        for (String batch : schemaBatches()) {
+            Matcher table = CREATE_TABLE.matcher(batch);
+            Matcher index = CREATE_INDEX.matcher(batch);
+            if (table.find()) {
+                String name = table.group(1);
+                if (!tableExists(c, name)) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(dialect.schemaBatch(batch));
+                        created.add(name.toLowerCase(Locale.ROOT));
+                    } catch (SQLException e) {
+                        // Another process may have created it a moment ago; only then is this fine.
+                        if (!tableExists(c, name)) {
+                            throw e;
+                        }
+                    }
+                }
+            } else if (index.find() && created.contains(index.group(2).toLowerCase(Locale.ROOT))) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.schemaBatch(batch));
+                }
+            }
+        }
+        addMissingColumns(c);
+        dropRetiredIndexes(c);
+        if (dialect instanceof H2Dialect h2) {
+            try {
+                cacheRowIds(c, h2);
+            } catch (SQLException e) {
+                // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
+                LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        if (dialect instanceof SqlServerDialect mssql) {
+            warnWithoutSnapshotReads(c, mssql);
+        }
+    }
+
+    /** An index that {@code sql/schema.sql} no longer has, on its table. */
+    record RetiredIndex(String table, String index) {
+    }
+
+    /** Indexes that {@code sql/schema.sql} no longer has and no query reads: each is dropped where found. */
+    static final List<RetiredIndex> RETIRED_INDEXES = List.of(new RetiredIndex("TaskHistory", "IX_TaskHistory_FinishedAt"));
+
+
+    private void dropRetiredIndexes(Connection c) throws SQLException {
+        for (RetiredIndex r : RETIRED_INDEXES) {
+            try {
+                if (count(c, dialect.indexExists(), r.index(), r.table()) == 0) {
+                    continue;
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.dropIndex(r.index(), r.table()));
+                }
+                LOG.info("Dropped index {} on {}, made by an earlier version and read by no query", r.index(), r.table());
+            } catch (SQLException e) {
+                // Only a speed-up: a user without ALTER rights, or a read-only file, works with it.
+                LOG.warn("Could not drop the unused index {} on {} ({}); storing is slower but works", r.index(), r.table(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Says loudly when a SQL Server database has READ_COMMITTED_SNAPSHOT off: then the dashboard,
+     * the summary and CSV exports wait behind the coordinator's writes (and it behind them).
+     *
+     * @return whether it is on (false also when it cannot be read)
+     */
+    boolean warnWithoutSnapshotReads(Connection c, SqlServerDialect mssql) {
+        try (PreparedStatement ps = c.prepareStatement(mssql.readCommittedSnapshot()); ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && rs.getInt(1) == 1) {
+                return true;
+            }
+            LOG.warn("READ_COMMITTED_SNAPSHOT is off for this database: reads (dashboard, summary, CSV export) wait "
+                    + "behind the coordinator's writes. Turn it on once: ALTER DATABASE DistributedSystem SET "
+                    + "READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE (see docs/sqlserver.md)");
+        } catch (SQLException e) {
+            LOG.warn("Could not read whether READ_COMMITTED_SNAPSHOT is on ({}); if it is off, reads wait behind writes "
+                    + "(see docs/sqlserver.md)", e.getMessage());
+        }
+        return false;
+    }
+
+    private static long count(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** A column of {@code sql/schema.sql} that an existing table may lack: it is added when missing. */
+    record AddedColumn(String table, String column, String definition) {
+    }
+
+    /** Columns added after their table was first released; both H2 and SQL Server take {@code ALTER TABLE t ADD c def}. */
+    static final List<AddedColumn> ADDED_COLUMNS = List.of(
+            new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
+            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
+
+
+    private void addMissingColumns(Connection c) throws SQLException {
+        for (AddedColumn a : ADDED_COLUMNS) {
+            if (columnExists(c, a.table(), a.column())) {
+                continue;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
+                LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
+            } catch (SQLException e) {
+                // Another process may have added it a moment ago; only then is this fine.
+                if (!columnExists(c, a.table(), a.column())) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean columnExists(Connection c, String table, String column) throws SQLException {
+        return count(c, dialect.columnExists(), table, column) > 0;
+    }
+
+    /** Row ids H2 hands out between two writes of its sequence; SQL Server keeps 1,000 too. */
+    static final int H2_ID_CACHE = 1_000;
+
+
+    /**
+     * Has H2 hand out TaskHistory's row ids from a cache of {@link #H2_ID_CACHE}, so that the
+     * state of the IDENTITY column's sequence, which H2 writes in a commit of its own, is written
+     * once per cache rather than every 32 ids (H2's default). After a crash the unused ids of the
+     * cached range are skipped: row ids only ever grow, with gaps (as SQL Server's identity cache).
+     */
+    private static void cacheRowIds(Connection c, H2Dialect h2) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(h2.identityCache()); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getLong(1) >= H2_ID_CACHE) {
+                return;
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(h2.setIdentityCache(H2_ID_CACHE));
+        }
+    }
+
+    private boolean tableExists(Connection c, String name) throws SQLException {
+        return count(c, dialect.tableExists(), name) > 0;
+    }
+
+    /** The batches of {@code sql/schema.sql}, comments removed, split on GO lines. */
+    static List<String> schemaBatches() {
+        String text;
+        try (InputStream in = Database.class.getResourceAsStream("/sql/schema.sql")) {
+            if (in == null) {
+                throw new IllegalStateException("sql/schema.sql is missing from the jar");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read sql/schema.sql: " + e.getMessage(), e);
+        }
+        List<String> batches = new ArrayList<>();
+        for (String part : GO.split(text)) {
+            StringBuilder sb = new StringBuilder();
+            for (String line : part.split("\r?\n")) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("--")) {
+                    sb.append(line).append('\n');
+                }
+            }
+            String batch = sb.toString().strip();
+            if (batch.endsWith(";")) {
+                batch = batch.substring(0, batch.length() - 1);
+            }
+            if (!batch.isEmpty()) {
+                batches.add(batch);
+            }
+        }
+        return batches;
+    }
+}
