@@ -7,7 +7,6 @@ import colmena.broker.TaskQueue;
 import colmena.install.Installation;
 import colmena.log.Outage;
 import colmena.store.Database;
-import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.Retention;
@@ -15,7 +14,6 @@ import colmena.store.TaskHistoryStore;
 import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -31,6 +29,10 @@ import java.util.UUID;
  * submitted tasks, stores results, and optionally makes demo work. Each part is a loop on its
  * own named thread that repeats one step; a failure of Redis or the database is logged once and
  * retried, and never loses a task.
+ *
+ * <p>This class wires the parts together and starts and stops their threads; the lease's rounds
+ * are {@link LeaseLoop}'s, the other loops {@link CoordinatorLoops}', and how they report Redis and
+ * the database {@link Outages}'.
  */
 public final class Coordinator {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -67,13 +69,12 @@ public final class Coordinator {
     private final LeaderLease lease;
     private final InstallationClaim claim;
     private final NodeMonitor monitor;
-    private final Outage redisOutage;
-    private final RedisPresence presence;
-    private final Outage dbOutage;
+    private final Outages outages;
     private final CoordinatorStats stats;
     private final DbWrites dbWrites = new DbWrites();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private final CoordinatorLoops loops;
     private Durability durability;
     private ResultCollector collector;
 
@@ -86,10 +87,9 @@ public final class Coordinator {
         // Every take, move and reply checks, in its script, that this coordinator still leads its installation.
         this.queue = new TaskQueue(redis).fencedBy(() -> new TaskQueue.Fence(lease.holder(), claim.confirmedId()));
         this.monitor = new NodeMonitor(new Nodes(redis), queue);
-        this.redisOutage = new Outage(LOG, "Redis at " + redis.url());
-        this.presence = new RedisPresence(redis);
-        this.dbOutage = new Outage(LOG, "Database " + database.describe(), DbErrors::describe);
+        this.outages = new Outages(LOG, redis, database, dbWrites);
         this.stats = new CoordinatorStats(config.policy().name(), lease.holder());
+        this.loops = new CoordinatorLoops(() -> running, this::isLeader, outages, stats, redis, monitor);
     }
 
     public void start() {
@@ -101,24 +101,25 @@ public final class Coordinator {
         durability = Durability.of(database);
         collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay(), pending);
         claim.start();
-        threads.add(Threads.start("colmena-lease", this::leaseLoop));
+        LeaseLoop leaseLoop = new LeaseLoop(lease, claim, outages, redis.url());
+        threads.add(Threads.start("colmena-lease", () -> leaseLoop.run(() -> running)));
         Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder(), pending);
         Rebalancer rebalancer = config.policy().movesQueuedTasks() ? new Rebalancer(queue, monitor, pending) : null;
         WriteProbe probe = new WriteProbe(new DbSession(database), durability);
         Canceller canceller = new Canceller(queue, monitor, store, new DbSession(database));
         stats.attach(dbWrites, collector::duplicateRuns, collector::placementsWritten);
-        threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe, canceller)));
-        threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
-        threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
-        threads.add(Threads.start("colmena-outbox", () -> workLoop(() -> gatherOutbox(outbox), () -> { })));
+        threads.add(Threads.start("colmena-monitor", () -> loops.monitorLoop(recovery, rebalancer, probe, canceller)));
+        threads.add(Threads.start("colmena-placer", () -> loops.workLoop(() -> loops.placeTimed(placer), placer::recoverNext)));
+        threads.add(Threads.start("colmena-results", () -> loops.workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
+        threads.add(Threads.start("colmena-outbox", () -> loops.workLoop(() -> loops.gatherOutbox(outbox), () -> { })));
         if (config.retention().enabled()) {
             Retention retention = new Retention(config.retention(), redis.clock()::now);
             DbSession session = new DbSession(database);
-            threads.add(Threads.start("colmena-retention", () -> retentionLoop(retention, session)));
+            threads.add(Threads.start("colmena-retention", () -> loops.retentionLoop(retention, session)));
         }
         if (config.demoRate() > 0) {
             DemoLoad demo = new DemoLoad(queue, config.demoRate());
-            threads.add(Threads.start("colmena-demo", () -> demoLoop(demo)));
+            threads.add(Threads.start("colmena-demo", () -> loops.demoLoop(demo)));
         }
         LOG.info("Coordinator started: policy {}, Redis {}, TaskHistory in {} ({}){}", config.policy().name(), redis.url(),
                 database.describe(), config.retention().describe(),
@@ -140,264 +141,22 @@ public final class Coordinator {
         return claim.refusal();
     }
 
-    /** Whether this coordinator led at the last round of the lease (the lease thread's own). */
-    private boolean wasLeader;
-    /** Who held the lease when this one last stood by, to say so once per holder (the lease thread's own). */
-    private String lastHolder;
 
-    private void leaseLoop() {
-        while (running) {
-            long pauseMs;
-            try {
-                pauseMs = leaseOnce();
-            } catch (SQLException e) {
-                lease.resign();
-                wasLeader = false;
-                dbFailed(e);
-                continue;
-            } catch (RuntimeException e) {
-                wasLeader = false;
-                redisFailed(e);
-                continue;
-            }
-            if (pauseMs > 0) {
-                Threads.sleep(pauseMs);
-            }
-        }
-    }
 
-    /**
-     * One round of the lease: refuses while this coordinator's database or Redis belongs to another
-     * installation, else renews (or takes) the lease and says when leadership changes hands.
-     *
-     * @return how long to wait before the next round, in milliseconds (0: at once)
-     */
-    private long leaseOnce() throws SQLException {
-        if (!claim.ready()) { // the database not read yet: which installation is unknown
-            return 100;
-        }
-        String local = claim.localProblem();
-        if (local != null) {
-            giveUpLease();
-            claim.refuse(local);
-            wasLeader = false;
-            return LEASE_RENEW.toMillis();
-        }
-        LeaderLease.Renewal renewal = lease.renew(claim.asked());
-        redisOutage.ok();
-        if (renewal.foreign()) {
-            // A standby of a new installation may find the leader's stamp before its record: read once more.
-            Installation held = claim.confirmed() == null ? claim.reread() : claim.confirmed();
-            if (held == null || !held.id().equals(renewal.stamp().id())) {
-                claim.refuse(claim.foreign(renewal.stamp()));
-            }
-            wasLeader = false;
-            return LEASE_RENEW.toMillis();
-        }
-        if (renewal.leader() && claim.confirmed() == null && !claim.record()) {
-            giveUpLease(); // the database got another installation first; the next round refuses or follows it
-            wasLeader = false;
-            return 0;
-        }
-        claim.accepted();
-        sayWhoLeads(renewal);
-        return LEASE_RENEW.toMillis();
-    }
 
-    /** A line when this coordinator starts leading, stands by, or finds Redis emptied of its stamp. */
-    private void sayWhoLeads(LeaderLease.Renewal renewal) {
-        boolean leader = renewal.leader();
-        if (leader && wasLeader && renewal.stamp() == null) {
-            LOG.warn("Redis at {} had lost its installation stamp (emptied?): stamped it again with {}",
-                    redis.url(), claim.confirmed().describe());
-            claim.rereadSoon();
-        }
-        if (leader && !wasLeader) {
-            LOG.info("This coordinator ({}) is the leader: placing tasks and storing results", lease.holder());
-        } else if (!leader) {
-            String holder = lease.currentHolder();
-            if (wasLeader || (holder != null && !holder.equals(lastHolder))) {
-                LOG.info("Standing by: {} holds the lease", holder);
-            }
-            lastHolder = holder;
-        }
-        wasLeader = leader;
-    }
 
-    /** Stops leading at once and frees the lease for a coordinator that may lead (best effort: it expires anyway). */
-    private void giveUpLease() {
-        lease.resign();
-        try {
-            lease.release();
-        } catch (RuntimeException e) {
-            LOG.debug("Could not release the lease ({}); it expires in {} ms", Outage.reason(e), LEASE_TTL.toMillis());
-        }
-    }
 
-    /** @param rebalancer null when the policy leaves queued tasks where they were placed */
-    private void monitorLoop(Recovery recovery, Rebalancer rebalancer, WriteProbe probe, Canceller canceller) {
-        while (running) {
-            if (isLeader()) {
-                try {
-                    stats.publishIfDue(redis, monitor.liveNodes().size(), System.currentTimeMillis());
-                    if (dbWrites.failing() && probe.due()) {
-                        probe.write();
-                        dbWritten();
-                    }
-                    recovery.checkOnce();
-                    boolean steady = presence.steady();
-                    long t0 = System.nanoTime();
-                    monitor.check(steady);
-                    stats.onNodesRead(System.nanoTime() - t0);
-                    if (rebalancer != null) {
-                        rebalancer.rebalanceOnce();
-                    }
-                    canceller.cancelOnce();
-                } catch (SQLException e) {
-                    dbFailed(e);
-                    continue;
-                } catch (TaskQueue.FencedException e) {
-                    LOG.debug("Monitor step refused: {}", e.getMessage());
-                } catch (RuntimeException e) {
-                    redisFailed(e);
-                    continue;
-                }
-            }
-            Threads.sleep(MONITOR_EVERY.toMillis());
-        }
-    }
 
-    /** A write to the database worked: logged once if it had been failing. */
-    private void dbWritten() {
-        dbWrites.committed();
-        dbOutage.ok();
-    }
 
-    /** A database step failed: published for health, logged once in words, and backed off. */
-    private void dbFailed(SQLException e) {
-        dbWrites.failed(e);
-        dbOutage.failed(e);
-    }
 
-    /** One pass of the placer; its decisions make one batch in the stats. */
-    private int placeTimed(Placer placer) throws SQLException {
-        try {
-            return placer.placeOnce(TAKE_WAIT);
-        } finally {
-            stats.endBatch();
-        }
-    }
 
-    /** How often the results of nodes with their own credential are looked for, while there are such nodes. */
-    static final long OUTBOX_POLL_MS = 20;
-    /** ... and while there are none (what a removed node sent last is still moved on). */
-    static final long OUTBOX_IDLE_POLL_MS = 500;
 
-    /** One pass over the nodes' own result lists; returns 0, as it writes nothing to the database. */
-    private int gatherOutbox(NodeOutbox outbox) throws SQLException {
-        if (outbox.gatherOnce() == 0) {
-            Threads.sleep(outbox.hasCredentialedNodes() ? OUTBOX_POLL_MS : OUTBOX_IDLE_POLL_MS);
-        }
-        return 0;
-    }
 
-    private interface Step {
-        int run() throws SQLException;
-    }
 
-    private void workLoop(Step step, Runnable afterFailure) {
-        while (running) {
-            if (!isLeader()) {
-                afterFailure.run(); // on taking the lease (again), start from what the lists hold then
-                Threads.sleep(200);
-                continue;
-            }
-            try {
-                int n = step.run();
-                if (n > 0) { // only a step that wrote says the database takes writes
-                    dbWritten();
-                } else if (monitor.liveNodes().isEmpty()) {
-                    Threads.sleep(200);
-                }
-            } catch (SQLException e) {
-                afterFailure.run();
-                dbFailed(e);
-            } catch (TaskQueue.FencedException e) {
-                // The lease or the installation changed between the check and the step: nothing moved.
-                afterFailure.run();
-                LOG.debug("Step refused: {}", e.getMessage());
-                Threads.sleep(200);
-            } catch (RuntimeException e) {
-                afterFailure.run();
-                if (isRedisFailure(e)) {
-                    redisFailed(e);
-                } else {
-                    LOG.error("Unexpected failure; retrying", e);
-                    Threads.sleep(1_000);
-                }
-            }
-        }
-    }
 
-    /**
-     * Deletes old TaskHistory rows while this coordinator leads: a pass {@link #RETENTION_FIRST}
-     * after it takes the lead, then every {@link #RETENTION_EVERY}. A failure is logged and
-     * tried again at the next pass; the loops that place and store report the database's state.
-     */
-    private void retentionLoop(Retention retention, DbSession session) {
-        long nextMs = 0;
-        while (running) {
-            Threads.sleep(1_000);
-            if (!isLeader()) {
-                nextMs = 0;
-                continue;
-            }
-            long now = System.currentTimeMillis();
-            if (nextMs == 0) {
-                nextMs = now + RETENTION_FIRST.toMillis();
-            }
-            if (now < nextMs) {
-                continue;
-            }
-            nextMs = now + RETENTION_EVERY.toMillis();
-            try {
-                retention.pass(session, () -> running && isLeader(), RETENTION_PAUSE.toMillis());
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("Retention pass failed ({}); next try in {} min", Outage.reason(e), RETENTION_EVERY.toMinutes());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
 
-    private void demoLoop(DemoLoad demo) {
-        long last = System.nanoTime();
-        while (running) {
-            Threads.sleep(100);
-            long now = System.nanoTime();
-            long elapsedMs = (now - last) / 1_000_000L;
-            last = now;
-            if (!isLeader()) {
-                continue;
-            }
-            try {
-                demo.tick(elapsedMs);
-            } catch (RuntimeException e) {
-                redisFailed(e);
-            }
-        }
-    }
 
-    /** Notes that Redis did not answer (so missing stats keys are not taken as dead nodes for a while), and backs off. */
-    private void redisFailed(RuntimeException e) {
-        presence.failed();
-        redisOutage.failed(e);
-    }
 
-    static boolean isRedisFailure(Throwable e) {
-        return e instanceof JedisException;
-    }
 
     /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
     public void stop() {
