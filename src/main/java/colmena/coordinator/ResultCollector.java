@@ -5,7 +5,6 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
-import colmena.log.Glyphs;
 import colmena.log.Outage;
 import colmena.log.ThrottledLog;
 import colmena.metrics.LatencyHistogram;
@@ -15,7 +14,6 @@ import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
-import colmena.task.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,6 +43,8 @@ final class ResultCollector {
     private final DbSession db;
     private final Durability durability;
     private final ThrottledLog lines = new ThrottledLog(LOG, 20, "result lines");
+    private final PendingRowWriter pendingRows;
+    private final AfterCommit after;
     /** After a start or a failure, what is in results:storing is stored again, from its head. */
     private boolean recover = true;
     /**
@@ -61,8 +59,6 @@ final class ResultCollector {
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
-    /** Each final result's delay from its finish on the node to its commit here. */
-    private final LatencyHistogram storeDelay;
     /** Placements whose PENDING rows this collector writes, between batches of results. */
     private final PendingRows pending;
 
@@ -72,12 +68,13 @@ final class ResultCollector {
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
     ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability,
                     LatencyHistogram storeDelay, PendingRows pending) {
-        this.storeDelay = storeDelay;
         this.pending = pending;
         this.queue = queue;
         this.store = store;
         this.db = db;
         this.durability = durability;
+        this.pendingRows = new PendingRowWriter(store, db, pending, LOG);
+        this.after = new AfterCommit(queue, storeDelay, lines, LOG);
     }
 
     /**
@@ -103,7 +100,7 @@ final class ResultCollector {
         if (!raws.isEmpty()) {
             stored = store(raws);
         }
-        writePendingRows(raws.size() == BATCH);
+        placementsWritten.add(pendingRows.write(raws.size() == BATCH));
         // A checkpoint at most every H2_INTERVAL_MS while busy, and as soon as there is a pause.
         if (!committed.isEmpty() && (raws.isEmpty()
                 || System.currentTimeMillis() - lastDurableMs >= Durability.H2_INTERVAL_MS)) {
@@ -152,9 +149,9 @@ final class ResultCollector {
             LOG.error("Task {} stored FAILED: {}", r.id(), why);
             Map<String, List<String>> replies = r.task().replyTo() == null ? Map.of()
                     : Map.of(r.task().replyTo(), List.of(Json.write(failed)));
-            Batch batch = new Batch(List.of(failed), List.of(Move.drop(raw)), replies);
+            ResultBatch batch = new ResultBatch(List.of(failed), List.of(Move.drop(raw)), replies);
             committed(batch.drops());
-            afterCommit(batch, batch.results());
+            after.stored(batch, batch.results());
             return 1;
         } catch (SQLException again) {
             if (!DbErrors.refused(again)) {
@@ -167,59 +164,12 @@ final class ResultCollector {
         }
     }
 
-    /**
-     * Writes the PENDING rows of placements that have fallen due ({@link PendingRows}): tasks still
-     * unfinished a moment after they were placed, placed on a confined node, or moved. When the
-     * database refuses a value of a batch, each is written on its own, and one still refused is
-     * left to its result (stored, or stored FAILED saying why, when it ends).
-     *
-     * @param resultsWaiting whether more results wait to be stored than one batch took (they go first)
-     * @throws SQLException when TaskHistory cannot be written; those placements are due again
-     */
-    private void writePendingRows(boolean resultsWaiting) throws SQLException {
-        List<PendingRows.Entry> due = pending.due(System.currentTimeMillis(), Placer.BATCH, resultsWaiting);
-        if (due.isEmpty()) {
-            return;
-        }
-        try {
-            recordPlaced(due);
-        } catch (SQLException e) {
-            if (!DbErrors.refused(e)) {
-                pending.retry(due);
-                throw e;
-            }
-            for (PendingRows.Entry one : due) {
-                try {
-                    recordPlaced(List.of(one));
-                } catch (SQLException again) {
-                    if (!DbErrors.refused(again)) {
-                        pending.retry(due);
-                        throw again;
-                    }
-                    LOG.error("TaskHistory refused the PENDING row of task {} on {} ({}); its result is stored when it ends",
-                            one.task().id(), one.task().node(), Outage.reason(again));
-                }
-            }
-        }
-        pending.forget(due);
-        placementsWritten.add(due.size());
-    }
 
-    private void recordPlaced(List<PendingRows.Entry> entries) throws SQLException {
-        List<TaskMessage> tasks = entries.stream().map(PendingRows.Entry::task).toList();
-        db.inTransaction(c -> {
-            store.recordPlaced(c, tasks);
-            return null;
-        });
-    }
 
-    /** A batch as read: its results, what to do with each raw message once stored, and the replies waited for. */
-    private record Batch(List<TaskResult> results, List<Move> drops, Map<String, List<String>> replies) {
-    }
 
     /** Stores one batch in one transaction, then answers waiters and counts and logs what was stored. */
     private int storeBatch(List<String> raws) throws SQLException {
-        Batch batch = read(raws);
+        ResultBatch batch = ResultBatch.read(raws, LOG);
         List<TaskResult> failedToRetry = batch.results().stream().filter(RetryPolicy::retries).toList();
         List<TaskResult> others = failedToRetry.isEmpty() ? batch.results()
                 : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
@@ -237,14 +187,14 @@ final class ResultCollector {
         });
         pending.stored(batch.results());
         placementsWritten.add(started.size());
-        scheduleRetries(retries[0]);
+        duplicateRuns.add(after.scheduleRetries(retries[0]));
         if (duplicates > 0) {
             duplicateRuns.add(duplicates);
             LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
                     + "the tasks' history, the first results stand", duplicates);
         }
         committed(batch.drops());
-        afterCommit(batch, others);
+        after.stored(batch, others);
         return batch.results().size();
     }
 
@@ -254,49 +204,7 @@ final class ResultCollector {
         tracked += drops.size();
     }
 
-    /** Reads each raw result; an unreadable one goes to the dead letters. */
-    private static Batch read(List<String> raws) {
-        List<TaskResult> results = new ArrayList<>(raws.size());
-        List<Move> drops = new ArrayList<>(raws.size());
-        Map<String, List<String>> replies = new LinkedHashMap<>();
-        for (String raw : raws) {
-            try {
-                TaskResult r = Json.readResult(raw);
-                results.add(r);
-                if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
-                    replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
-                }
-                drops.add(Move.drop(raw));
-            } catch (MalformedMessageException e) {
-                LOG.warn("Unreadable result in {} moved to {}: {}", RedisKeys.resultsQueue(), RedisKeys.deadLetter(),
-                        e.getMessage());
-                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, e.getMessage())));
-            }
-        }
-        return new Batch(results, drops, replies);
-    }
 
-    /** Once committed: how long results waited, the answers to waiters, the per-minute counts, a line each. */
-    private void afterCommit(Batch batch, List<TaskResult> stored) {
-        long nowMs = queue.now();
-        for (TaskResult r : batch.results()) {
-            if (r.status().isFinal() && r.finishedAtMs() > 0) {
-                storeDelay.record((nowMs - r.finishedAtMs()) * 1_000_000L);
-            }
-        }
-        // Answered as soon as committed. If this process dies before the batch is dropped, it is
-        // stored and answered again: a waiter goes by task id.
-        queue.reply(batch.replies());
-        countPerMinute(stored);
-        for (TaskResult r : stored) {
-            if (r.status() == TaskStatus.DONE) {
-                lines.info("Result from {} stored: {}", r.node(), r.result());
-            } else if (r.status() == TaskStatus.FAILED) {
-                lines.info("Task '{}' {}{} FAILED{}: {}", r.task().type(), Glyphs.ellipsis(), r.task().shortId(),
-                        r.node() == null ? "" : " on " + r.node(), r.error());
-            }
-        }
-    }
 
     /**
      * Makes what this collector committed durable (a checkpoint on the connection that committed
@@ -333,55 +241,17 @@ final class ResultCollector {
         tracked -= drops.size();
     }
 
-    /**
-     * Puts the retried tasks in {@code tasks:delayed} to wait out their back-off. If Redis refuses,
-     * the failures stay in results:storing and the next pass schedules them again from their rows.
-     */
-    private void scheduleRetries(TaskHistoryStore.Retries retries) {
-        if (!retries.retried().isEmpty()) {
-            long now = queue.now();
-            List<Long> due = new ArrayList<>(retries.retried().size());
-            for (TaskMessage t : retries.retried()) {
-                due.add(now + RetryPolicy.delayOfRetried(t));
-            }
-            queue.delay(retries.retried(), due);
-            for (TaskMessage t : retries.retried()) {
-                lines.info("Task '{}' {}{} FAILED, tried again: {}", t.type(), Glyphs.ellipsis(), t.shortId(),
-                        t.moves().get(t.moves().size() - 1));
-            }
-        }
-        for (TaskResult r : retries.stale()) {
-            duplicateRuns.increment();
-            LOG.info("A failure of {} on {} (attempt {}) came after the task had moved on; not stored",
-                    r.task().shortId(), r.node(), r.task().attempt());
-        }
-    }
 
-    /** Adds the batch to the per-minute counts the dashboard's rate comes from (best effort). */
-    private void countPerMinute(List<TaskResult> results) {
-        Map<String, Long> counts = new HashMap<>();
-        for (TaskResult r : results) {
-            if (r.status().isFinal()) {
-                long minute = (r.finishedAtMs() > 0 ? r.finishedAtMs() : queue.now()) / 60_000L;
-                String key = r.status() == TaskStatus.DONE ? RedisKeys.doneInMinute(minute) : RedisKeys.failedInMinute(minute);
-                counts.merge(key, 1L, Long::sum);
-            }
-        }
-        queue.count(counts, COUNTS_KEPT_SECONDS);
-    }
 
-    /** Runs noted as duplicates since this coordinator started. */
     /** Placements written PENDING since start (on their own, or with a RUNNING notice). */
     long placementsWritten() {
         return placementsWritten.sum();
     }
 
+    /** Runs noted as duplicates since this coordinator started. */
     long duplicateRuns() {
         return duplicateRuns.sum();
     }
-
-    /** Per-minute counts are kept this long. */
-    static final long COUNTS_KEPT_SECONDS = 2 * 3_600;
 
     /** After a failure: forget what was committed (it may not be on disk) and store results:storing again. */
     void recoverNext() {

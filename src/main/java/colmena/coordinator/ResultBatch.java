@@ -1,0 +1,40 @@
+package colmena.coordinator;
+
+import colmena.broker.Json;
+import colmena.broker.MalformedMessageException;
+import colmena.broker.Move;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.task.TaskResult;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A batch of results as read: its results, what to do with each raw message once stored, and the replies waited for. */
+record ResultBatch(List<TaskResult> results, List<Move> drops, Map<String, List<String>> replies) {
+
+    /** Reads each raw result; an unreadable one goes to the dead letters, with a line in {@code log}. */
+    static ResultBatch read(List<String> raws, Logger log) {
+        List<TaskResult> results = new ArrayList<>(raws.size());
+        List<Move> drops = new ArrayList<>(raws.size());
+        Map<String, List<String>> replies = new LinkedHashMap<>();
+        for (String raw : raws) {
+            try {
+                TaskResult r = Json.readResult(raw);
+                results.add(r);
+                if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
+                    replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
+                }
+                drops.add(Move.drop(raw));
+            } catch (MalformedMessageException e) {
+                log.warn("Unreadable result in {} moved to {}: {}", RedisKeys.resultsQueue(), RedisKeys.deadLetter(),
+                        e.getMessage());
+                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, e.getMessage())));
+            }
+        }
+        return new ResultBatch(results, drops, replies);
+    }
+}
