@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reads as SQL, or a string handed straight to a JDBC call, fails this test.
  */
 class SqlOnlyInDialectsTest {
-    private static final Set<String> DIALECTS = Set.of("SqlDialect.java", "H2Dialect.java", "SqlServerDialect.java");
+    private static final Set<String> DIALECTS = Set.of("SqlDialect.java", "TaskHistorySql.java", "AccountAndJobSql.java",
+            "H2Dialect.java", "SqlServerDialect.java");
     private static final Pattern LITERAL = Pattern.compile("\"\"\"(?s:.*?)\"\"\"|\"(?:[^\"\\\\\\n]|\\\\.)*\"");
     /** A string that starts like a statement, or holds the clause words only SQL uses (upper case, as Colmena writes SQL). */
     private static final Pattern SQL_TEXT = Pattern.compile("^\"\\s*(SELECT|INSERT|UPDATE|DELETE|MERGE|CREATE|ALTER|DROP"

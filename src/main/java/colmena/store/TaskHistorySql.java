@@ -1,0 +1,210 @@
+package colmena.store;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The statements of TaskHistory (and TaskOutputs), for one kind of database: writing, reading,
+ * and its size and retention. Part of {@link SqlDialect}, whose contract holds here: values
+ * always go in as parameters, never into the text.
+ */
+public abstract class TaskHistorySql {
+    TaskHistorySql() {
+    }
+
+    /** An aggregate counting rows that does not overflow at 2³¹ rows. */
+    protected abstract String countRows();
+
+    // ---- TaskHistory: writing ------------------------------------------------------------------
+
+    public static final String TASK_COLUMNS = "ID, TaskId, NodeID, TaskType, Params, Status, Result, Error, Reason, "
+            + "Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]";
+
+    public String placeAgain() {
+        return "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
+                + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
+    }
+
+    public String start() {
+        return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
+                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ?";
+    }
+
+    /**
+     * A final result of the task's latest attempt (the 12th parameter: that attempt): the common
+     * case, one statement. (Not checked by node: a task moved between queues keeps its attempt,
+     * and its new node may report before the move is recorded.) A result of an earlier attempt
+     * comes from a node that lost the task.
+     */
+    public String finish() {
+        return finishAny() + " AND Attempts <= ?";
+    }
+
+    /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
+    public String finishAny() {
+        return "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
+                + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ?, "
+                + "Reason = COALESCE(?, Reason) WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
+    }
+
+    public String note() {
+        return "UPDATE TaskHistory SET Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64);
+    }
+
+    public String insertTask() {
+        return "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, "
+                + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    public String insertOutput() {
+        return "INSERT INTO TaskOutputs (TaskId, Output) SELECT ?, ? "
+                + "WHERE NOT EXISTS (SELECT 1 FROM TaskOutputs WHERE TaskId = " + key(64) + ")";
+    }
+
+    public String forgetSubmitted() {
+        return "DELETE FROM TaskHistory WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID IS NULL";
+    }
+
+    public String retry() {
+        return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
+                + "Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
+    }
+
+    /** Rewrites the newest row's time stamp with itself: a write that changes nothing. */
+    public String touchNewestRow() {
+        return "UPDATE TaskHistory SET [Timestamp] = [Timestamp] WHERE ID = (SELECT MAX(ID) FROM TaskHistory)";
+    }
+
+    // ---- TaskHistory: reading ------------------------------------------------------------------
+
+    public String existingTaskIds(int count) {
+        return "SELECT TaskId FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
+    }
+
+    public String currentRows(int count) {
+        return "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
+    }
+
+    public String taskById() {
+        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory WHERE TaskId = " + key(64);
+    }
+
+    /**
+     * Rows matching {@code q}, counted; the filter's values are appended to {@code args}.
+     */
+    public String countTasks(TaskQuery q, List<Object> args) {
+        return "SELECT " + countRows() + " FROM TaskHistory" + where(q, args);
+    }
+
+    /**
+     * Rows matching {@code q}, newest first, after its offset or before its cursor, at most
+     * {@code maxRows}; every value is appended to {@code args} in order.
+     */
+    public String pageTasks(TaskQuery q, int maxRows, List<Object> args) {
+        String where = where(q, args);
+        if (q.beforeRowId() != null) {
+            where += " AND ID < ?";
+            args.add(q.beforeRowId());
+        }
+        args.add(q.offset());
+        args.add(maxRows);
+        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory" + where + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    private String where(TaskQuery q, List<Object> args) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (q.node() != null) {
+            where.append(" AND NodeID = ?");
+            args.add(q.node());
+        }
+        if (q.status() != null) {
+            where.append(" AND Status = ").append(key(16));
+            args.add(q.status().name());
+        }
+        if (q.type() != null) {
+            where.append(" AND TaskType = ?");
+            args.add(q.type());
+        }
+        return where.toString();
+    }
+
+    public String countByTypeAndStatus() {
+        return "SELECT TaskType, Status, " + countRows() + " FROM TaskHistory GROUP BY TaskType, Status";
+    }
+
+    public String countByStatus() {
+        return "SELECT Status, " + countRows() + " FROM TaskHistory GROUP BY Status";
+    }
+
+    /** Unfinished rows after a row id (first parameter), oldest first, at most the second parameter. */
+    public String unfinished() {
+        return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves FROM TaskHistory "
+                + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    // ---- TaskHistory: size and retention -------------------------------------------------------
+
+    /** Every row of TaskHistory, counted. */
+    public String countHistory() {
+        return "SELECT " + countRows() + " FROM TaskHistory";
+    }
+
+    /** The bytes TaskHistory and its indexes take, where the database can tell; null where it cannot. */
+    public abstract String historyBytes();
+
+    /** The smallest and largest row id (NULLs when empty). */
+    public String rowIdRange() {
+        return "SELECT MIN(ID), MAX(ID) FROM TaskHistory";
+    }
+
+    /** The oldest row's time of last change (no row when empty). */
+    public String oldestRowTime() {
+        return "SELECT TOP (1) [Timestamp] FROM TaskHistory ORDER BY ID";
+    }
+
+    /** The ID of the row {@code ?} rows older than the newest (none when the table holds fewer). */
+    public String rowIdAtOffsetFromNewest() {
+        return "SELECT ID FROM TaskHistory ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY";
+    }
+
+    /**
+     * The oldest final rows that retention may remove, oldest first: at most the first parameter,
+     * with a row id at most the second, or last changed before the third.
+     */
+    public String expiredRows() {
+        return "SELECT TOP (?) " + TASK_COLUMNS + " FROM TaskHistory WHERE Status IN ('DONE', 'FAILED', 'CANCELLED') "
+                + "AND (ID <= ? OR [Timestamp] < ?) ORDER BY ID";
+    }
+
+    /** Deletes final rows by row id (a row made unfinished again since it was read stays). */
+    public String deleteTasksById(int count) {
+        return "DELETE FROM TaskHistory WHERE ID IN (" + marks(count) + ") AND Status IN ('DONE', 'FAILED', 'CANCELLED')";
+    }
+
+    public String deleteOutputs(int count) {
+        return "DELETE FROM TaskOutputs WHERE TaskId IN (" + keys(count, 64) + ")";
+    }
+
+    /**
+     * A string parameter compared with a VARCHAR key column of {@code length}: as it is on H2; on
+     * SQL Server typed so that the comparison seeks the column's index.
+     */
+    protected String key(int length) {
+        return "?";
+    }
+
+    /** {@code count} of {@link #key} parameters, separated by commas. */
+    protected String keys(int count, int length) {
+        marks(count);
+        return String.join(", ", Collections.nCopies(count, key(length)));
+    }
+
+    /** {@code count} question marks, separated by commas: an IN list's parameters. */
+    static String marks(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("an IN list needs at least one value, got " + count);
+        }
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+}
