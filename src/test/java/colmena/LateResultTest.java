@@ -23,11 +23,11 @@ class LateResultTest {
     @Test
     void aLateResultThatComesFirstIsStoredWithoutErasingTheMoveAndTheSecondRunIsNoted() throws Exception {
         try (Cluster cluster = new Cluster()) {
-            Process cutoff = frozenWhileRunning(cluster, 3_000);
+            Process cutoff = frozenWhileRunning(cluster, 3_000, 1_000);
             try {
                 Eventually.within(Duration.ofSeconds(30), "the task placed again on rescuer",
                         () -> cluster.rows("NodeID = 'rescuer'") == 1);
-                signal(cutoff, "CONT"); // its run, begun 3 s before rescuer's, ends first
+                signal(cutoff, "CONT"); // its run, a second further on than rescuer's, ends first
                 Eventually.within(Duration.ofSeconds(30), "rescuer's run noted too",
                         () -> cluster.rows("Moves LIKE '%also ran on rescuer (attempt 2), DONE%'") == 1);
                 assertEquals(1, cluster.rows("Status = 'DONE' AND NodeID = 'cutoff' AND Attempts = 2"
@@ -44,7 +44,7 @@ class LateResultTest {
     @Test
     void aLateResultAfterTheOutcomeIsNotedAndReplacesNothing() throws Exception {
         try (Cluster cluster = new Cluster()) {
-            Process cutoff = frozenWhileRunning(cluster, 1_500);
+            Process cutoff = frozenWhileRunning(cluster, 1_500, 0);
             try {
                 Eventually.within(Duration.ofSeconds(30), "DONE on rescuer",
                         () -> cluster.rows("Status = 'DONE' AND NodeID = 'rescuer'") == 1);
@@ -64,15 +64,17 @@ class LateResultTest {
 
     /**
      * Starts a coordinator and an agent process "cutoff" running one {@code sleep ms} task, freezes
-     * that process, and starts agent "rescuer" for the coordinator to move the task to.
+     * that process once the task has run {@code runMs} more after it was reported RUNNING, and
+     * starts agent "rescuer" for the coordinator to move the task to.
      */
-    private static Process frozenWhileRunning(Cluster cluster, int ms) throws Exception {
+    private static Process frozenWhileRunning(Cluster cluster, int ms, int runMs) throws Exception {
         cluster.startCoordinator("least-loaded");
         Process cutoff = cluster.startAgentProcess("cutoff", 1);
         Eventually.within(Duration.ofSeconds(30), "cutoff online", () -> cluster.online("cutoff"));
         List<String> ids = cluster.submit("sleep", Map.of("ms", ms), 1);
         Eventually.within(Duration.ofSeconds(30), "running on cutoff",
                 () -> cluster.rows("Status = 'RUNNING' AND NodeID = 'cutoff'") == 1);
+        Thread.sleep(runMs);
         signal(cutoff, "STOP");
         cluster.startAgent("rescuer", 1);
         assertEquals(1, ids.size());
