@@ -221,9 +221,9 @@ public final class ApiServer {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
         }
         router = routes(config, redis, users, database);
-        HandlerGate gate = new HandlerGate(quickPool, pool, router::quick);
-        server.createContext("/api/", router).getFilters().addAll(List.of(hosts, gate));
-        server.createContext("/metrics", router).getFilters().addAll(List.of(hosts, gate));
+        router.handOn(new HandlerGate(quickPool, pool));
+        server.createContext("/api/", router).getFilters().add(hosts);
+        server.createContext("/metrics", router).getFilters().add(hosts);
         server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, new HandlerGate(quickPool)));
     }
 
