@@ -13,6 +13,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 
@@ -35,6 +37,40 @@ public final class Json {
 
     /** The API's JSON: like {@link #GSON}, but a missing value is written as {@code null}, not left out. */
     public static final Gson API = GSON.newBuilder().serializeNulls().create();
+
+    /**
+     * Leaves a record component out of the JSON while it is null, where {@link #API} would write
+     * {@code null}: {@code @JsonAdapter(value = Json.LeftOutWhenNull.class, nullSafe = false)} on
+     * the component. (A writer that omits nulls skips the field's name; this one does so for one
+     * value.)
+     */
+    public static final class LeftOutWhenNull implements TypeAdapterFactory {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            TypeAdapter<T> value = gson.getAdapter(type);
+            return new TypeAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T v) throws IOException {
+                    if (v != null) {
+                        value.write(out, v);
+                        return;
+                    }
+                    boolean serializeNulls = out.getSerializeNulls();
+                    out.setSerializeNulls(false);
+                    try {
+                        out.nullValue();
+                    } finally {
+                        out.setSerializeNulls(serializeNulls);
+                    }
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    return value.read(in);
+                }
+            };
+        }
+    }
 
     /** Instants as ISO-8601 text ({@code 2025-04-19T11:25:45.123Z}). */
     private static final class InstantAdapter extends TypeAdapter<Instant> {
