@@ -1,9 +1,9 @@
 package colmena.api;
 
-import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.coordinator.CoordinatorReport;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskStatus;
@@ -56,29 +56,10 @@ final class SummaryApi {
         out.put("alerts", nodeCounts.alerts());
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
-        out.put("coordinator", coordinator());
+        CoordinatorReport coordinator = CoordinatorReport.read(redis);
+        out.put("coordinator", coordinator == null ? null : coordinator.withoutHistograms());
         out.put("history", history());
         return out;
-    }
-
-    /**
-     * What the working coordinator says of itself ({@code coordinator:stats}): live nodes, policy,
-     * and the last minute's placement and node-reading times; null when no coordinator works.
-     * Its histograms stay in Redis, for scripts.
-     */
-    private Map<String, Object> coordinator() {
-        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
-        if (raw == null) {
-            return null;
-        }
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = Json.GSON.fromJson(raw, Map.class);
-            m.remove("sinceStart");
-            return m;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private Map<TaskStatus, Long> countsByStatus() throws Exception {
@@ -119,20 +100,20 @@ final class SummaryApi {
             redisUp = false;
         }
         String database = dbPing.state();
-        Map<String, Object> coordinator = null;
+        CoordinatorReport coordinator = null;
         boolean leader = false;
         long standby = 0;
         if (redisUp) {
             try {
                 leader = redis.call(j -> j.exists(RedisKeys.leader()));
                 standby = standbyCoordinators();
-                coordinator = coordinator();
+                coordinator = CoordinatorReport.read(redis);
             } catch (RuntimeException e) {
                 redisUp = false;
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        String problem = writeProblem(coordinator);
+        String problem = coordinator == null ? null : coordinator.writeProblem();
         // The working coordinator's word on why its writes fail is more exact than a ping, which a
         // full disk can make slow or fail too: "not writable", with the reason.
         if (problem != null) {
@@ -168,18 +149,6 @@ final class SummaryApi {
             long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
             return j.zcount(RedisKeys.coordinatorStandby(), nowMs, Double.POSITIVE_INFINITY);
         });
-    }
-
-    /** The working coordinator's last write failure in words, or null when its writes work (or none says). */
-    private static String writeProblem(Map<String, Object> coordinator) {
-        if (coordinator == null || !(coordinator.get("database") instanceof Map<?, ?> db)) {
-            return null;
-        }
-        if (Boolean.FALSE.equals(db.get("writable"))) {
-            Object p = db.get("problem");
-            return p == null ? "writes fail" : p.toString();
-        }
-        return null;
     }
 
     /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */
