@@ -1,7 +1,7 @@
 package colmena;
 
 import colmena.api.ApiServer;
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;

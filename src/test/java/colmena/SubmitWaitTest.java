@@ -1,6 +1,6 @@
 package colmena;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
