@@ -147,7 +147,7 @@ final class TasksApi {
     }
 
     private static JsonElement readProgress(String json) {
-        TaskProgress p = Json.readProgress(json);
+        TaskProgress p = TaskProgress.read(json);
         return p == null ? JsonNull.INSTANCE : Json.API.toJsonTree(p);
     }
 

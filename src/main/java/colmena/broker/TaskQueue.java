@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  * go to the dead-letter list as they are taken.
  */
 public final class TaskQueue {
-    public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
+    public static final int MAX_MESSAGE_BYTES = TaskMessage.MAX_MESSAGE_CHARS;
     public static final int DEAD_LETTER_MAX = 1_000;
     public static final int DEAD_LETTER_RAW_CHARS = 4_096;
     /** On a Redis without BLMOVE (before 6.2), an empty queue is looked at this often. */
@@ -548,7 +548,7 @@ public final class TaskQueue {
         for (int i = held.size() - 1; i >= 0; i--) {
             String raw = held.get(i);
             try {
-                moves.add(Move.prepend(raw, dest, Json.write(again.apply(Json.readTask(raw)))));
+                moves.add(Move.prepend(raw, dest, Json.write(again.apply(TaskMessage.read(raw)))));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, deadLetterEntry(list, raw, e.getMessage())));
             }

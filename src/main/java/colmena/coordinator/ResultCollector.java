@@ -136,7 +136,7 @@ final class ResultCollector {
         String why = "TaskHistory refused its result: " + Outage.reason(refusal);
         TaskResult r;
         try {
-            r = Json.readResult(raw);
+            r = TaskResult.read(raw);
         } catch (MalformedMessageException e) {
             throw refusal; // read above already; cannot happen
         }
@@ -205,7 +205,7 @@ final class ResultCollector {
         Map<String, List<String>> replies = new LinkedHashMap<>();
         for (String raw : raws) {
             try {
-                TaskResult r = Json.readResult(raw);
+                TaskResult r = TaskResult.read(raw);
                 results.add(r);
                 if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
                     replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
