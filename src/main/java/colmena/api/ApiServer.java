@@ -272,8 +272,10 @@ public final class ApiServer {
         NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
         NodeCredentialsApi pcs = new NodeCredentialsApi(new NodeCredentials(redis), config.redisUrl(), audit);
         Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit,
-                config.maxUnplaced());
+        TasksApi tasks = new TasksApi(connections, store, new Nodes(redis));
+        TaskSubmitApi submits = new TaskSubmitApi(connections, store, new TaskQueue(redis), config.maxUnplaced());
+        TaskCancelApi taskCancels = new TaskCancelApi(connections, store, cancels, audit);
+        TaskCsvApi csv = new TaskCsvApi(connections, store, audit);
         InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
         SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
         Blobs blobs = new Blobs(redis);
@@ -311,10 +313,10 @@ public final class ApiServer {
                 .post("/api/node-credentials", Role.ADMIN, pcs::add)
                 .delete("/api/node-credentials/{id}", Role.ADMIN, pcs::remove)
                 .get("/api/tasks", Role.VIEWER, tasks::list)
-                .post("/api/tasks", Role.OPERATOR, tasks::submit)
-                .post("/api/tasks/cancel", Role.OPERATOR, tasks::cancelMatching)
-                .post("/api/tasks/{id}/cancel", Role.OPERATOR, tasks::cancel)
-                .get("/api/tasks.csv", Role.VIEWER, tasks::csv)
+                .post("/api/tasks", Role.OPERATOR, submits::submit)
+                .post("/api/tasks/cancel", Role.OPERATOR, taskCancels::cancelMatching)
+                .post("/api/tasks/{id}/cancel", Role.OPERATOR, taskCancels::cancel)
+                .get("/api/tasks.csv", Role.VIEWER, csv::csv)
                 .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
                 .post("/api/blobs", Role.OPERATOR, jobs::upload)
                 .get("/api/jobs", Role.VIEWER, jobs::list)

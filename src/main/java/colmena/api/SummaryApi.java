@@ -167,7 +167,7 @@ final class SummaryApi {
             }
             out.add(Map.of("name", t.name(), "summary", t.summary(), "params", t.params()));
         }
-        return Map.of("types", out, "maxCount", TasksApi.MAX_SUBMIT_COUNT);
+        return Map.of("types", out, "maxCount", TaskSubmitApi.MAX_SUBMIT_COUNT);
     }
 
     private static long parse(String v) {
