@@ -281,8 +281,10 @@ public final class ApiServer {
         Blobs blobs = new Blobs(redis);
         JobStore jobStore = new JobStore(database);
         TaskQueue jobQueue = new TaskQueue(redis);
+        JobView jobView = new JobView(jobStore, blobs, new Nodes(redis));
         JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
-                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs, new Nodes(redis)), audit, cancels, jobStore);
+                new FilterJobs(blobs, jobQueue, jobStore), jobView, audit, cancels, jobStore);
+        JobPhotosApi photos = new JobPhotosApi(blobs, jobView);
         Router router = new Router(auth);
         MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
         OpenApiDoc openApi = new OpenApiDoc();
@@ -323,9 +325,9 @@ public final class ApiServer {
                 .post("/api/jobs", Role.OPERATOR, jobs::create)
                 .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
                 .post("/api/jobs/{id}/cancel", Role.OPERATOR, jobs::cancel)
-                .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, jobs::original)
-                .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, jobs::annotated)
-                .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, jobs::output)
+                .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, photos::original)
+                .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, photos::annotated)
+                .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, photos::output)
                 .get("/api/summary", Role.VIEWER, summary::summary)
                 .get("/api/types", Role.VIEWER, summary::types)
                 .get("/api/deadletters", Role.VIEWER, summary::deadLetters).withoutDatabase()
