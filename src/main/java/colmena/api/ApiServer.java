@@ -1,11 +1,7 @@
 package colmena.api;
 
 import colmena.auth.Passwords;
-import colmena.broker.Blobs;
-import colmena.broker.NodeCredentials;
-import colmena.broker.Nodes;
 import colmena.broker.Redis;
-import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
@@ -14,12 +10,7 @@ import colmena.install.InstallationStore;
 import colmena.install.InstallationWatch;
 import colmena.store.ConnectionPool;
 import colmena.store.Database;
-import colmena.store.TaskHistoryStore;
 import colmena.auth.Role;
-import colmena.jobs.FaceJobs;
-import colmena.jobs.FilterJobs;
-import colmena.jobs.JobStore;
-import colmena.jobs.JobView;
 import colmena.auth.UserStore;
 import colmena.support.Threads;
 import com.sun.net.httpserver.HttpServer;
@@ -220,7 +211,8 @@ public final class ApiServer {
         if (config.noAuth()) {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
         }
-        router = routes(config, redis, users, database);
+        router = new ApiRoutes(config, redis, users, database, connections, installation, background, firstPasswordFile)
+                .router();
         router.handOn(new HandlerGate(quickPool, pool));
         server.createContext("/api/", router).getFilters().add(hosts);
         server.createContext("/metrics", router).getFilters().add(hosts);
@@ -261,77 +253,6 @@ public final class ApiServer {
     /** The admin password made on this start, to print once; null when none was made. */
     public String generatedAdminPassword() {
         return generatedAdminPassword;
-    }
-
-    private Router routes(Config config, Redis redis, UserStore users, Database database) throws SQLException {
-        TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
-        Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
-        AuditTrail audit = new AuditTrail(users);
-        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
-        AuthApi authApi = new AuthApi(auth, users, audit, firstPasswordFile);
-        NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        NodeCredentialsApi pcs = new NodeCredentialsApi(new NodeCredentials(redis), config.redisUrl(), audit);
-        Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
-        TasksApi tasks = new TasksApi(connections, store, new Nodes(redis));
-        TaskSubmitApi submits = new TaskSubmitApi(connections, store, new TaskQueue(redis), config.maxUnplaced());
-        TaskCancelApi taskCancels = new TaskCancelApi(connections, store, cancels, audit);
-        TaskCsvApi csv = new TaskCsvApi(connections, store, audit);
-        InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
-        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
-        Blobs blobs = new Blobs(redis);
-        JobStore jobStore = new JobStore(database);
-        TaskQueue jobQueue = new TaskQueue(redis);
-        JobView jobView = new JobView(jobStore, blobs, new Nodes(redis));
-        JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
-                new FilterJobs(blobs, jobQueue, jobStore), jobView, audit, cancels, jobStore);
-        JobPhotosApi photos = new JobPhotosApi(blobs, jobView);
-        Router router = new Router(auth);
-        MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
-        OpenApiDoc openApi = new OpenApiDoc();
-        return router
-                .refuseWhile(installationApi::refusal)
-                .get("/api/openapi.json", null, openApi::document).withoutDatabase()
-                .get("/metrics", Role.VIEWER, metrics::metrics)
-                .get("/api/installation", Role.VIEWER, installationApi::get)
-                .post("/api/installation", Role.ADMIN, installationApi::rename)
-                .post("/api/login", null, authApi::login)
-                .post("/api/logout", Role.VIEWER, authApi::logout)
-                .post("/api/logout/everywhere", Role.VIEWER, authApi::logoutEverywhere)
-                .get("/api/me", Role.VIEWER, authApi::whoAmI)
-                .get("/api/tokens", Role.ADMIN, authApi::tokens)
-                .post("/api/tokens", Role.ADMIN, authApi::createToken)
-                .delete("/api/tokens/{id}", Role.ADMIN, authApi::revokeToken)
-                .get("/api/users", Role.ADMIN, authApi::users)
-                .post("/api/users", Role.ADMIN, authApi::putUser)
-                .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
-                .post("/api/users/{name}/logout", Role.ADMIN, authApi::endUserSessions)
-                .get("/api/audit", Role.ADMIN, authApi::audit)
-                .get("/api/nodes", Role.VIEWER, nodes::list).withoutDatabase()
-                .get("/api/nodes/{id}", Role.VIEWER, nodes::one).withoutDatabase()
-                .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
-                .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
-                .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
-                .get("/api/node-credentials", Role.ADMIN, pcs::list)
-                .post("/api/node-credentials", Role.ADMIN, pcs::add)
-                .delete("/api/node-credentials/{id}", Role.ADMIN, pcs::remove)
-                .get("/api/tasks", Role.VIEWER, tasks::list)
-                .post("/api/tasks", Role.OPERATOR, submits::submit)
-                .post("/api/tasks/cancel", Role.OPERATOR, taskCancels::cancelMatching)
-                .post("/api/tasks/{id}/cancel", Role.OPERATOR, taskCancels::cancel)
-                .get("/api/tasks.csv", Role.VIEWER, csv::csv)
-                .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
-                .post("/api/blobs", Role.OPERATOR, jobs::upload)
-                .get("/api/jobs", Role.VIEWER, jobs::list)
-                .post("/api/jobs", Role.OPERATOR, jobs::create)
-                .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
-                .post("/api/jobs/{id}/cancel", Role.OPERATOR, jobs::cancel)
-                .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, photos::original)
-                .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, photos::annotated)
-                .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, photos::output)
-                .get("/api/summary", Role.VIEWER, summary::summary)
-                .get("/api/types", Role.VIEWER, summary::types)
-                .get("/api/deadletters", Role.VIEWER, summary::deadLetters).withoutDatabase()
-                .get("/api/health", null, summary::health).withoutDatabase();
     }
 
     public void start() {
