@@ -92,42 +92,25 @@ final class SummaryApi {
      * be used; an absent coordinator makes the status "degraded" (the API itself still serves).
      */
     Object health(Request r) {
-        boolean redisUp;
-        try {
-            redis.ping();
-            redisUp = true;
-        } catch (RuntimeException e) {
-            redisUp = false;
-        }
         String database = dbPing.state();
-        CoordinatorReport coordinator = null;
-        boolean leader = false;
-        long standby = 0;
-        if (redisUp) {
-            try {
-                leader = redis.call(j -> j.exists(RedisKeys.leader()));
-                standby = standbyCoordinators();
-                coordinator = CoordinatorReport.read(redis);
-            } catch (RuntimeException e) {
-                redisUp = false;
-            }
-        }
+        RedisSide side = redisSide();
+        boolean redisUp = side.up();
         Map<String, Object> body = new LinkedHashMap<>();
-        String problem = coordinator == null ? null : coordinator.writeProblem();
+        String problem = side.coordinator() == null ? null : side.coordinator().writeProblem();
         // The working coordinator's word on why its writes fail is more exact than a ping, which a
         // full disk can make slow or fail too: "not writable", with the reason.
         if (problem != null) {
             database = "not writable";
         }
         boolean usable = redisUp && database.equals(DatabasePing.UP);
-        body.put("status", usable && leader ? "ok" : "degraded");
+        body.put("status", usable && side.leader() ? "ok" : "degraded");
         body.put("redis", redisUp ? "up" : "down");
         body.put("database", database);
         if (problem != null) {
             body.put("databaseProblem", problem);
         }
-        body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : standby > 0 ? "standby" : "absent");
-        body.put("coordinatorsStandingBy", standby);
+        body.put("coordinator", !redisUp ? "unknown" : side.leader() ? "working" : side.standby() > 0 ? "standby" : "absent");
+        body.put("coordinatorsStandingBy", side.standby());
         Map<String, Object> installed = installation.describe();
         body.put("installation", installed);
         if (installed.get("problem") != null) {
@@ -140,6 +123,24 @@ final class SummaryApi {
             throw new ApiException(503, what, body);
         }
         return body;
+    }
+
+    /** What Redis says for the health: whether it answers, a coordinator holds the lease, how many stand by, and the report. */
+    private record RedisSide(boolean up, boolean leader, long standby, CoordinatorReport coordinator) {
+    }
+
+    private RedisSide redisSide() {
+        try {
+            redis.ping();
+        } catch (RuntimeException e) {
+            return new RedisSide(false, false, 0, null);
+        }
+        try {
+            boolean leader = redis.call(j -> j.exists(RedisKeys.leader()));
+            return new RedisSide(true, leader, standbyCoordinators(), CoordinatorReport.read(redis));
+        } catch (RuntimeException e) {
+            return new RedisSide(false, false, 0, null);
+        }
     }
 
     /** How many coordinators stand by now: their entries whose time has not passed on Redis's clock. */
