@@ -1,8 +1,10 @@
-// Colmena dashboard labels in Spanish and English. t(key, vars) in app.js picks the current language
-// and fills {name} placeholders; a key missing in one language falls back to English, then to the key.
-'use strict';
+// Colmena dashboard, every word it shows, in Spanish and English: the one source of UI text. t(key,
+// vars) picks the current language and fills {name} placeholders; a key missing in one language
+// falls back to English, then to the key. msg() keeps a message as its key and values, so that it
+// follows a change of language; tr() writes it.
+import { state } from './state.js';
 
-const DICT = {
+export const DICT = {
   es: {
     subtitle: 'Monitoreo de recursos y procesamiento cooperativo',
     connecting: 'Conectando…', connected: 'Conectado', unreachable: 'Sin conexión con la API — reintentando',
@@ -239,6 +241,9 @@ const DICT = {
     pause: 'Pausar', resumeLive: 'Reanudar', pausedStatus: 'En pausa: no se actualiza',
     pauseHelp: 'Deja de actualizar la página para explicar lo que muestra; los datos siguen llegando a la API',
     audit_system: 'el sistema', audit_console: 'la consola', audit_anonymous: 'anónimo', audit_token: 'token «{name}» de {user}',
+    // The same in both languages: names, and words kept as the API and the logs write them.
+    serviceRedis: 'Redis', serviceDb: 'DB', installationNamespace: 'namespace {ns}', installationId: 'installation {id}',
+    auditId: 'id {id}',
   },
   en: {
     subtitle: 'Resource monitoring and cooperative processing',
@@ -475,5 +480,64 @@ const DICT = {
     pause: 'Pause', resumeLive: 'Resume', pausedStatus: 'Paused: not updating',
     pauseHelp: 'Stops updating the page so you can explain what it shows; the data keeps reaching the API',
     audit_system: 'system', audit_console: 'console', audit_anonymous: 'anonymous', audit_token: 'token "{name}" of {user}',
+    serviceRedis: 'Redis', serviceDb: 'DB', installationNamespace: 'namespace {ns}', installationId: 'installation {id}',
+    auditId: 'id {id}',
   },
 };
+
+// The browser tests read the dictionary from the page (LanguageBrowserTest, OneLanguageBrowserTest:
+// DICT.en, DICT.es); a module's names are not global, so it is given to window for them.
+window.DICT = DICT;
+
+export const LANG_KEY = 'colmena.lang';
+
+export function initialLang() {
+  let saved = null;
+  try { saved = localStorage.getItem(LANG_KEY); } catch (e) { /* storage blocked: fall back to the browser */ }
+  if (saved === 'es' || saved === 'en') return saved;
+  // The first of the browser's languages that the page has; Spanish (the paper's users) when none is.
+  for (const l of navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || '']) {
+    const two = String(l).toLowerCase().slice(0, 2);
+    if (two === 'es' || two === 'en') return two;
+  }
+  return 'es';
+}
+
+/** The text for key in the current language, with {name} placeholders filled from vars. */
+export function t(key, vars) {
+  let text = DICT[state.lang][key] ?? DICT.en[key] ?? key;
+  // "one|other": the language's own plural rule for {n} picks the form.
+  if (text.includes('|') && vars && 'n' in vars) {
+    const [one, other] = text.split('|');
+    text = plural.select(Number(String(vars.n).replace(/\D/g, '')) || 0, state.lang) === 'one' ? one : other;
+  }
+  return text.replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
+}
+
+const plural = {
+  rules: new Map(),
+  select(n, lang) {
+    if (!this.rules.has(lang)) this.rules.set(lang, new Intl.PluralRules(lang));
+    return this.rules.get(lang).select(n);
+  },
+};
+
+/** A message kept as its key and values, so it follows a change of language: msg('loginFailed', { msg: ... }). */
+export function msg(key, vars) { return { key, vars }; }
+
+/** The text of a msg() (values that are msg() too are translated); a plain string stays as it is. */
+export function tr(m) {
+  if (!m) return '';
+  if (typeof m === 'string') return m;
+  const vars = {};
+  for (const [k, v] of Object.entries(m.vars || {})) vars[k] = v && typeof v === 'object' && v.key ? tr(v) : v;
+  return t(m.key, vars);
+}
+
+/** t(key, vars) when the dictionary has key; else fallback (a code this page does not know, shown as the API gave it). */
+export function known(key, vars, fallback) { return DICT.en[key] !== undefined ? t(key, vars) : fallback; }
+
+/** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
+export function described(key, fallback) {
+  return DICT.en[key] !== undefined ? t(key) : fallback || '';
+}

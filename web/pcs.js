@@ -1,6 +1,9 @@
 // Colmena dashboard, "Add a PC" (admins only): makes a student PC's own Redis credential and shows
 // the one line to run on it, once; lists the PCs that have one; removes one (revoking it at once).
-'use strict';
+import { can } from './state.js';
+import { t } from './i18n.js';
+import { $, el } from './dom.js';
+import { errorText, getJson, request } from './api.js';
 
 const pcs = {
   list: null,        // last /api/node-credentials answer
@@ -8,7 +11,7 @@ const pcs = {
   shown: null,       // { node, command }: the one time a PC's line is shown
 };
 
-function pcsStart() {
+export function pcsStart() {
   $('pc-form').addEventListener('submit', onPcSubmit);
   $('pc-list').addEventListener('click', onPcClick);
   $('new-pc-copy').addEventListener('click', () => copyText($('new-pc-line').value));
@@ -17,7 +20,7 @@ function pcsStart() {
 }
 
 /** Called whenever the role may have changed: an admin gets the list, anyone else a wiped part. */
-function pcsSync() {
+export function pcsSync() {
   if (can('admin')) {
     if (!pcs.list) refreshPcs();
     return;

@@ -1,14 +1,25 @@
-// Colmena dashboard: the Photos panel. Photos are uploaded one by one as blobs, made into one job
-// (faces, or a filter: grey, blur, sobel, resize) and followed: each photo is drawn with its faces
-// boxed, or as the filter's output once its strips are put back together, with its tiles outlined
-// in the colour of the node that did them. Operators upload; every role sees the jobs and results.
-'use strict';
+// Colmena dashboard: the Photos panel and its jobs. Photos are uploaded one by one as blobs, made into
+// one job (faces, or a filter: grey, blur, sobel, resize) and followed (the poller's 'jobs' source):
+// each photo is drawn with its faces boxed, or as the filter's output once its strips are put back
+// together, with its tiles outlined in the colour of the node that did them. Operators upload; every
+// role sees the jobs and results.
+import { can, state } from './state.js';
+import { msg, t, tr } from './i18n.js';
+import { fmtDuration, fmtTime } from './format.js';
+import { $, el, progressLine, renderPanelError, setProgress } from './dom.js';
+import { errorText, getJson, request, upload } from './api.js';
+import { addSource, pollNow } from './poll.js';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/bmp', 'image/gif'];
+
 const PHOTO_MAX_BYTES = 32 * 1024 * 1024;
+
 const JOB_POLL_MS = 1000;
+
 const JOB_LIST_EVERY = 3;          // the job list is read every this many job polls
+
 const RESIZE_SCALE = 0.5;         // the dashboard's one resize: "Resize 50 %"
+
 const NODE_COLOURS = ['#1f77b4', '#d62728', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#2ca02c'];
 
 const photos = {
@@ -20,7 +31,6 @@ const photos = {
   jobsError: null,
   current: null,       // GET /api/jobs/{id} answer of the job shown
   currentId: null,
-  timer: null,
   polls: 0,
   images: new Map(),   // "job/no" (original) or "job/no/output" -> loaded HTMLImageElement
   loading: new Set(),  // the same keys while their image loads
@@ -40,7 +50,10 @@ function nodeColour(node) {
   return NODE_COLOURS[h % NODE_COLOURS.length];
 }
 
-function setupPhotos() {
+export function setupPhotos() {
+  // Every second while the job shown runs, every 3 s otherwise.
+  addSource('jobs', { run: (listToo) => pollJobs(!!listToo),
+    due: (s) => s.lastEnd + (photos.current && photos.current.status === 'running' ? JOB_POLL_MS : JOB_POLL_MS * 3) });
   const input = $('photo-input');
   input.addEventListener('change', () => choosePhotos(input.files));
   const drop = $('photo-drop');
@@ -89,7 +102,7 @@ async function cancelJob() {
   }
   renderPhotos();
   $('job-cancel').focus();
-  pollJobs(true);
+  pollNow('jobs', true);
 }
 
 function choosePhotos(files) {
@@ -140,26 +153,15 @@ function jobBody(refs, filter) {
   return body;
 }
 
-async function upload(file) {
-  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' };
-  if (state.me && state.me.csrf) headers['X-CSRF-Token'] = state.me.csrf;
-  const res = await fetch('/api/blobs?kind=photo', { method: 'POST', body: file, headers, credentials: 'same-origin' });
-  let body = null;
-  try { body = await res.json(); } catch (e) { /* not JSON: the status says enough */ }
-  if (res.status === 401) sessionEnded(body && body.error);
-  return { status: res.status, ok: res.ok, body };
-}
-
 function showJob(id) {
   if (photos.currentId !== id) { photos.confirmCancel = null; photos.cancelStatus = null; }
   photos.currentId = id;
   photos.current = null;
-  pollJobs(true);
+  pollNow('jobs', true);
 }
 
-/** Reads the job shown (every second while it runs) and, now and then, the job list. */
+/** Reads the job shown and, now and then (or when listToo), the job list: the poller's 'jobs' source. */
 async function pollJobs(listToo) {
-  clearTimeout(photos.timer);
   if (!state.me || document.hidden || state.paused) return;   // paused: resuming polls again
   try {
     if (listToo || photos.polls % JOB_LIST_EVERY === 0) {
@@ -179,12 +181,10 @@ async function pollJobs(listToo) {
   } finally {
     photos.polls++;
     renderPhotos();
-    const running = photos.current && photos.current.status === 'running';
-    photos.timer = setTimeout(() => pollJobs(false), running ? JOB_POLL_MS : JOB_POLL_MS * 3);
   }
 }
 
-function renderPhotos() {
+export function renderPhotos() {
   const section = $('photos');
   if (!section) return;
   const operator = can('operator');

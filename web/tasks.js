@@ -1,13 +1,39 @@
-// Colmena dashboard, tasks: the TaskHistory table with its filters, paging and CSV link, and the
-// form that submits new tasks. Uses state, t() and the helpers of app.js.
-'use strict';
+// Colmena dashboard, the TaskHistory table: its filters, paging and CSV link; rows drawn anew only
+// when their task changed.
+import { state } from './state.js';
+import { t } from './i18n.js';
+import { fmtDuration, fmtNumber, fmtRelative, fmtTime, shorten } from './format.js';
+import { fmtError, fmtMoves, fmtParams, fmtReason, fmtStatus, fmtType } from './phrases.js';
+import { $, el, progressLine } from './dom.js';
+import { renderSummary } from './summary.js';
+import { pollNow } from './poll.js';
 
-const MINE_MS = 15000;                // how long rows of tasks submitted from this page stay highlighted
+const PAGE_SIZE = 25;
 
-// ---- task table
+export function tasksStart() {
+  $('task-filters').addEventListener('change', onFilterChange);
+  $('task-filters').addEventListener('submit', (e) => e.preventDefault());
+  $('summary').addEventListener('click', onStatusShortcut);
+  $('older').addEventListener('click', onOlder);
+  $('newer').addEventListener('click', onNewer);
+  $('newest').addEventListener('click', onNewest);
+}
+
+function filterQuery() {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(state.filters)) if (v) q.set(k, v);
+  return q;
+}
+
+export function tasksUrl() {
+  const q = filterQuery();
+  q.set('limit', String(PAGE_SIZE));
+  if (state.cursor) q.set('before', state.cursor);
+  return '/api/tasks?' + q.toString();
+}
 
 /** Node and type choices, and the CSV link for the filters shown. */
-function renderFilters() {
+export function renderFilters() {
   const nodeIds = (state.nodes || []).map((n) => n.id).sort();
   fillSelect($('f-node'), nodeIds, state.filters.node);
   fillSelect($('f-type'), state.types ? state.types.types.map((x) => x.name) : [], state.filters.type, fmtType);
@@ -46,7 +72,7 @@ function fillSelect(select, values, selected, label = String) {
 
 const rows = new Map();   // task id -> { tr, sig } of the rows drawn last
 
-function renderTasks(page) {
+export function renderTasks(page) {
   const tasks = page.tasks || [];
   const body = $('task-body');
   // New rows flash only when the same view (filters, page) is redrawn, not when the view changes.
@@ -139,113 +165,6 @@ function taskRow(task) {
   return tr;
 }
 
-/**
- * A progress bar with its figures beside it: {@code role="progressbar"} with the percentage in
- * aria-valuenow and the percentage and text in aria-valuetext and on screen.
- */
-function progressLine(progress, label) {
-  const box = el('div', 'task-progress');
-  const bar = el('div', 'bar progress-bar');
-  bar.setAttribute('role', 'progressbar');
-  bar.setAttribute('aria-valuemin', '0');
-  bar.setAttribute('aria-valuemax', '100');
-  bar.setAttribute('aria-label', label);
-  bar.append(el('div', 'bar-fill progress-fill'));
-  const text = el('span', 'progress-text');
-  box.append(bar, text);
-  setProgress(bar, progress.percent, progress.text ? t('progressTextWith', { pct: progress.percent, text: progress.text })
-    : t('progressText', { pct: progress.percent }));
-  text.textContent = bar.getAttribute('aria-valuetext');
-  return box;
-}
-
-/** Sets a progress bar made as above (or #job-progress) to {@code percent}, saying {@code text}. */
-function setProgress(bar, percent, text) {
-  const p = Math.max(0, Math.min(100, Math.floor(Number(percent) || 0)));
-  if (bar.getAttribute('aria-valuenow') !== String(p)) bar.setAttribute('aria-valuenow', String(p));
-  if (bar.getAttribute('aria-valuetext') !== text) bar.setAttribute('aria-valuetext', text);
-  bar.firstElementChild.style.transform = 'scaleX(' + (p / 100) + ')';
-}
-
-// ---- task detail: everything about one task, in a dialog, instead of hover tooltips
-
-let detailTask = null;     // the task shown, as the table last had it
-let detailOpener = null;   // the button that opened it, to give focus back
-
-function onTaskOpen(e) {
-  const button = e.target.closest('button.task-open');
-  if (!button) return;
-  const task = state.page && (state.page.tasks || []).find((x) => x.id === button.dataset.task);
-  if (!task) return;
-  detailTask = task;
-  detailOpener = button;
-  renderDetail();
-  $('task-detail').showModal();
-  refreshDetail(task.id);
-}
-
-/** The task as the API has it now (a RUNNING task may have finished since the table was drawn). */
-async function refreshDetail(id) {
-  try {
-    const fresh = await getJson('/api/tasks/' + encodeURIComponent(id));
-    if (detailTask && detailTask.id === id && $('task-detail').open) { detailTask = fresh; renderDetail(); }
-  } catch (err) { /* the table's copy stays shown */ }
-}
-
-function renderDetail() {
-  const task = detailTask;
-  if (!task) return;
-  $('detail-title').textContent = t('detailTitle', { type: fmtType(task.type) });
-  const failed = task.status === 'FAILED' || task.status === 'CANCELLED';
-  const rows = [
-    ['colTask', task.id, 'mono'],
-    ['colType', fmtType(task.type)],
-    ['colParams', fmtParams(task.params) || '—', 'mono'],
-    ['colNode', task.node || '—'],
-    ['colStatus', fmtStatus(task.status)],
-    [failed ? 'detailError' : 'detailResult', failed ? fmtError(task) : String(task.result ?? '—'), failed ? 'error' : 'mono'],
-    ['colWhy', fmtReason(task)],
-    ['detailMoves', (task.moves || []).length ? fmtMoves(task).join('\n') : t('detailNoMoves')],
-    ['colAttempts', String(task.attempts ?? '—')],
-    ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
-      task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
-    ['detailSubmitted', fmtTime(task.submittedAt)],
-    ['detailStarted', fmtTime(task.startedAt)],
-    ['detailFinished', fmtTime(task.finishedAt)],
-    ['colDuration', fmtDuration(task.durationMs)],
-  ];
-  $('detail-list').replaceChildren(...rows.flatMap(([key, value, cls]) => [el('dt', null, t(key)), el('dd', cls || null, value)]));
-  // Cancel: for what has not finished, and for operators and admins.
-  const open = task.status === 'PENDING' || task.status === 'RUNNING';
-  $('detail-cancel').hidden = !(can('operator') && open);
-  if (!open) $('detail-status').textContent = '';
-}
-
-/** Asks for the task shown to be cancelled; its status follows in the dialog and the table. */
-async function onDetailCancel() {
-  const task = detailTask;
-  if (!task) return;
-  const status = $('detail-status');
-  $('detail-cancel').disabled = true;
-  try {
-    const res = await request('POST', '/api/tasks/' + encodeURIComponent(task.id) + '/cancel', {});
-    status.textContent = res.status === 202 ? t('cancelling') : tr(msg('cancelRefused', { msg: errorText(res) }));
-    setTimeout(() => refreshDetail(task.id), 1500);
-    poll();
-  } catch (err) {
-    status.textContent = tr(msg('apiError', { msg: msg('unreachableShort') }));
-  } finally {
-    $('detail-cancel').disabled = false;
-  }
-}
-
-function onDetailClose() {
-  detailTask = null;
-  $('detail-status').textContent = '';
-  if (detailOpener && detailOpener.isConnected) detailOpener.focus();
-  else { const again = detailOpener && document.querySelector(`button.task-open[data-task="${CSS.escape(detailOpener.dataset.task)}"]`); if (again) again.focus(); }
-}
-
 function onFilterChange(e) {
   setFilter(e.target.name, e.target.value);
 }
@@ -256,7 +175,7 @@ function setFilter(name, value) {
   state.cursorStack = [];
   renderFilters();
   renderSummary(state.summary, state.health);
-  poll();
+  pollNow('full');
 }
 
 function onStatusShortcut(e) {
@@ -270,240 +189,17 @@ function onOlder() {
   if (!state.page || !state.page.nextCursor) return;
   state.cursorStack.push(state.cursor);
   state.cursor = state.page.nextCursor;
-  poll();
+  pollNow('full');
 }
 
 function onNewer() {
   if (!state.cursorStack.length) return;
   state.cursor = state.cursorStack.pop();
-  poll();
+  pollNow('full');
 }
 
 function onNewest() {
   state.cursor = '';
   state.cursorStack = [];
-  poll();
-}
-
-// ---- submit form
-
-const form = { type: null, inputs: new Map() };   // the type drawn and its parameter inputs by name
-
-/** Fills the type choice once /api/types has answered. */
-function buildForm() {
-  const select = $('submit-type');
-  const names = state.types.types.map((x) => x.name);
-  const current = select.value || form.type || names[0];
-  select.replaceChildren(...names.map((n) => { const o = el('option', null, fmtType(n)); o.value = n; return o; }));
-  select.value = names.includes(current) ? current : names[0] || '';
-  const count = $('submit-count');
-  count.max = String(state.types.maxCount || 1000);
-  renderParams(select.value);
-}
-
-/** One number input per parameter of the chosen type, its default as placeholder and its bounds as a hint. */
-function renderParams(typeName) {
-  const type = state.types && state.types.types.find((x) => x.name === typeName);
-  form.type = typeName;
-  form.inputs.clear();
-  const box = $('param-fields');
-  const fields = [];
-  for (const p of (type && type.params) || []) {
-    const field = el('div', 'field field-param');
-    const id = 'param-' + p.name.replace(/[^A-Za-z0-9_-]/g, '_');
-    const label = el('label', null, paramLabel(p.name));
-    label.dataset.param = p.name;
-    label.htmlFor = id;
-    const input = el('input');
-    Object.assign(input, { id, type: 'number', name: 'params.' + p.name, step: '1', inputMode: 'numeric' });
-    input.dataset.param = p.name;
-    input.placeholder = String(p.defaultValue);
-    if (isNum(p.min)) input.min = String(p.min);
-    if (isNum(p.max)) input.max = String(p.max);
-    const hint = el('span', 'field-hint');
-    hint.dataset.min = String(p.min);
-    hint.dataset.max = String(p.max);
-    const help = el('span', 'field-help', described('param_' + typeName + '_' + p.name, p.help));
-    help.dataset.described = 'param_' + typeName + '_' + p.name;
-    help.dataset.fallback = p.help || '';
-    const error = el('span', 'field-error');
-    error.dataset.field = 'params.' + p.name;
-    error.setAttribute('role', 'alert');
-    error.hidden = true;
-    field.append(label, input, hint, help, error);
-    fields.push(field);
-    form.inputs.set(p.name, input);
-  }
-  if (!fields.length && type) fields.push(el('p', 'field-help', t('paramsNone')));
-  box.replaceChildren(...fields);
-  $('type-summary').dataset.described = 'type_' + typeName;
-  $('type-summary').dataset.fallback = type ? type.summary || '' : '';
-  $('type-summary').textContent = type ? described('type_' + typeName, type.summary) : '';
-  clearFormErrors();
-  renderForm();
-}
-
-/** A parameter's name as a field label: a word starts with a capital, like the other labels; a symbol (n, ms) stays as it is. */
-function paramLabel(name) {
-  const word = fmtParamName(name);
-  return word.length > 2 ? word[0].toLocaleUpperCase(locale()) + word.slice(1) : word;
-}
-
-function fieldErrorText(m) { return m && m.status !== undefined && 'body' in m ? errorText(m) : tr(m); }
-
-/** The page's own words for a type or a parameter when the dictionary has them; else the API's. */
-function described(key, fallback) {
-  return DICT.en[key] !== undefined ? t(key) : fallback || '';
-}
-
-/** The translated parts of the form; what the user typed is never touched. */
-function renderForm() {
-  document.querySelectorAll('#submit-form .field-error').forEach((e) => {
-    if (e.dataset.source === 'api' && e.message) e.textContent = fieldErrorText(e.message);
-  });
-  renderSubmitStatus();
-  document.querySelectorAll('#submit-form [data-described]').forEach((e) => {
-    const text = described(e.dataset.described, e.dataset.fallback);
-    if (e.textContent !== text) e.textContent = text;
-  });
-  document.querySelectorAll('#param-fields label[data-param]').forEach((l) => { l.textContent = paramLabel(l.dataset.param); });
-  for (const o of $('submit-type').options) o.textContent = fmtType(o.value);
-  document.querySelectorAll('#param-fields .field-hint').forEach((h) => {
-    h.textContent = t('range', { min: fmtBound(h.dataset.min), max: fmtBound(h.dataset.max) });
-  });
-  const max = state.types ? state.types.maxCount || 1000 : 1000;
-  $('count-hint').textContent = t('range', { min: 1, max: fmtNumber(max, 0) });
-  const top = document.querySelector('#submit-form .field-error[data-field="form"]');
-  if (!state.types) {
-    const msg = state.typesError ? t('typesFailed', { msg: state.typesError }) : t('typesLoading');
-    if (top.dataset.source !== 'api') { top.textContent = msg; top.hidden = false; top.dataset.source = 'types'; }
-    top.classList.toggle('is-info', !state.typesError && top.dataset.source === 'types');
-  } else if (top.dataset.source === 'types') {
-    top.hidden = true; top.textContent = ''; top.dataset.source = '';
-    top.classList.remove('is-info');
-  }
-  $('submit-button').disabled = !state.types || form.busy === true;
-  const warn = $('submit-nocoord');
-  const show = noCoordinator();
-  if (warn.hidden === show) warn.hidden = !show;
-  warn.textContent = show ? t('noCoordinatorForm') : '';
-}
-
-function fmtBound(raw) {
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? fmtNumber(n, 0) : n >= 9e18 ? '2⁶³−1' : raw;
-}
-
-function clearFormErrors() {
-  document.querySelectorAll('#submit-form .field-error').forEach((e) => {
-    if (e.dataset.source === 'types') return;
-    e.hidden = true; e.textContent = ''; e.dataset.source = ''; e.message = null;
-  });
-  document.querySelectorAll('#submit-form [aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
-}
-
-/**
- * Puts a message beside the field the API named; a field the form does not show gets it at the top.
- * The message is a msg() or the API's answer itself, kept on the element so that a change of
- * language writes it again (errorText reads the answer's code in the language of the moment).
- */
-function showFieldError(field, message) {
-  let box = field ? document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(field)}"]`) : null;
-  if (!box) box = document.querySelector('#submit-form .field-error[data-field="form"]');
-  box.message = message;
-  box.textContent = fieldErrorText(message);
-  box.dataset.source = 'api';
-  box.classList.remove('is-info');
-  box.hidden = false;
-  const input = field === 'type' ? $('submit-type') : field === 'count' ? $('submit-count')
-    : field && field.startsWith('params.') ? form.inputs.get(field.slice(7)) : null;
-  if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
-}
-
-/** A whole number the API can read exactly; a larger one goes as its text, which the API parses. */
-function toNumber(text) {
-  const n = Number(text);
-  return Number.isInteger(n) && !Number.isSafeInteger(n) ? text.trim() : n;
-}
-
-function readForm() {
-  const body = { type: $('submit-type').value, params: {} };
-  const problems = [];
-  for (const [name, input] of form.inputs) {
-    if (input.validity.badInput) problems.push('params.' + name);
-    else if (input.value.trim() !== '') body.params[name] = toNumber(input.value);
-  }
-  const count = $('submit-count');
-  if (count.validity.badInput) problems.push('count');
-  else body.count = count.value.trim() === '' ? 1 : toNumber(count.value);
-  const priority = Number($('submit-priority').value);
-  if (priority !== 5) body.priority = priority;
-  const retries = $('submit-retries');
-  if (retries.validity.badInput) problems.push('retries');
-  else if (retries.value.trim() !== '' && toNumber(retries.value) !== 0) body.retries = toNumber(retries.value);
-  return { body, problems };
-}
-
-/** The line under the form: kept as messages (msg()), so a change of language rewrites it. */
-function setSubmitStatus(kind, ...messages) {
-  form.status = { kind, messages: messages.filter(Boolean) };
-  renderSubmitStatus();
-}
-
-function renderSubmitStatus() {
-  const st = form.status || { kind: '', messages: [] };
-  const status = $('submit-status');
-  const text = st.messages.map(tr).join(' — ');
-  if (status.textContent !== text) status.textContent = text;
-  status.className = 'submit-status' + (st.kind ? ' ' + st.kind : '');
-}
-
-async function onSubmit(e) {
-  e.preventDefault();
-  if (form.busy || !state.types) return;
-  clearFormErrors();
-  const { body, problems } = readForm();
-  if (problems.length) {
-    problems.forEach((f) => showFieldError(f, msg('notNumber')));
-    setSubmitStatus('is-error', msg('notSubmitted'));
-    return;
-  }
-  form.busy = true;
-  renderForm();
-  setSubmitStatus('', msg('submitting'));
-  try {
-    const res = await request('POST', '/api/tasks', body);
-    if (res.status === 202 && res.body) {
-      const n = res.body.count ?? (res.body.ids || []).length;
-      const waiting = noCoordinator();
-      setSubmitStatus(waiting ? 'is-warn' : 'is-ok', n === 1 ? msg('submitted1') : msg('submittedN', { n: fmtNumber(n, 0) }),
-        waiting ? msg('submittedNoCoord') : null);
-      for (const id of res.body.ids || []) state.mine.set(id, Date.now() + MINE_MS);
-      state.cursor = '';
-      state.cursorStack = [];
-      poll();
-    } else {
-      showFieldError(res.status === 400 && res.body ? res.body.field : null, res);
-      setSubmitStatus('is-error', msg('notSubmitted'));
-    }
-  } catch (err) {
-    showFieldError(null, msg('apiError', { msg: msg('unreachableShort') }));
-    setSubmitStatus('is-error');
-  } finally {
-    form.busy = false;
-    renderForm();
-  }
-}
-
-/** Editing a field takes its error away. */
-function onFormInput(e) {
-  const target = e.target;
-  const field = target.dataset.param ? 'params.' + target.dataset.param : target.name;
-  for (const f of [field, 'params', 'form']) {
-    const box = document.querySelector(`#submit-form .field-error[data-field="${CSS.escape(f)}"]`);
-    if (box && box.dataset.source !== 'types' && (f === field || box.dataset.source === 'api')) {
-      box.hidden = true; box.textContent = ''; box.dataset.source = '';
-    }
-  }
-  target.removeAttribute('aria-invalid');
+  pollNow('full');
 }

@@ -1,10 +1,10 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.Json;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

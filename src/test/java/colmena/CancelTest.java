@@ -44,6 +44,9 @@ class CancelTest {
                 List<String> queued = cluster.submit("sleep", Map.of("ms", 50), 5);
                 Eventually.within(Duration.ofSeconds(10), "the five queued on can1",
                         () -> cluster.queue.length(RedisKeys.nodeTasks("can1")) == 5);
+                // Submitted straight to Redis, a task is cancellable once TaskHistory has it: a moment after its placement.
+                Eventually.within(Duration.ofSeconds(10), "the five PENDING on can1 in TaskHistory",
+                        () -> cluster.rows("Status = 'PENDING' AND NodeID = 'can1'") == 5);
 
                 HttpResponse<String> one = post(base + "/api/tasks/" + queued.get(2) + "/cancel", "");
                 assertEquals(202, one.statusCode(), one.body());

@@ -1,11 +1,12 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.DeadLetter;
 import colmena.broker.Json;
 import colmena.broker.NodeCredentials;
 import colmena.broker.RedisKeys;
+import colmena.log.Durations;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -72,7 +73,7 @@ class ClassroomTrustTest {
         // No --id: the node is the one the credential names.
         pc1 = Launcher.start(log, List.of("-XX:+UseSerialGC", "-Xmx128m"), "agent",
                 "--redis", pc.url(redis.getHost(), redis.getPort()),
-                "--interval", colmena.config.Flags.format(Cluster.FAST_INTERVAL), "--workers", "2");
+                "--interval", Durations.format(Cluster.FAST_INTERVAL), "--workers", "2");
         Eventually.within(Duration.ofSeconds(30), "pc1 online", () -> cluster.online("pc1"));
 
         cluster.submit("sleep", Map.of("ms", 5), 30);

@@ -6,6 +6,7 @@ import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
+import colmena.log.Durations;
 import colmena.store.Database;
 import colmena.support.Eventually;
 
@@ -86,14 +87,14 @@ public final class Cluster implements AutoCloseable {
     public Process startAgentProcess(String id, int workers, List<String> jvmOptions) throws java.io.IOException {
         List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx128m"));
         jvm.addAll(jvmOptions);
-        return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", id + ".log"),
+        return colmena.bench.Launcher.start(java.nio.file.Path.of("target", "process-logs", id + ".log"),
                 jvm, "agent", "--id", id, "--redis", redisUrl,
-                "--interval", colmena.config.Flags.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
+                "--interval", Durations.format(FAST_INTERVAL), "--workers", Integer.toString(workers));
     }
 
     /** Starts a coordinator as a separate process on this cluster's Redis and database. */
     public Process startCoordinatorProcess(String name, String dbUrl) throws java.io.IOException {
-        return colmena.support.Launcher.start(java.nio.file.Path.of("target", "process-logs", name + ".log"),
+        return colmena.bench.Launcher.start(java.nio.file.Path.of("target", "process-logs", name + ".log"),
                 List.of("-XX:+UseSerialGC", "-Xmx256m"), "coordinator", "--redis", redisUrl, "--db", dbUrl);
     }
 

@@ -1,9 +1,9 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,7 +63,7 @@ class HealthDuringHandoverTest {
                         } catch (Exception e) {
                             failures.add(e.toString());
                         }
-                        colmena.support.Threads.sleep(100);
+                        colmena.threads.Threads.sleep(100);
                     }
                 });
                 asker.start();

@@ -1,8 +1,9 @@
 package colmena;
 
+import colmena.bench.Launcher;
+import colmena.log.Durations;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +35,7 @@ class HeapBoundProcessTest {
             Path log = Path.of("target", "process-logs", "small-heap.log");
             Files.deleteIfExists(log);
             Process agent = Launcher.start(log, List.of("-XX:+UseSerialGC", "-Xmx48m"), "agent", "--id", "small-heap",
-                    "--redis", cluster.redisUrl, "--interval", colmena.config.Flags.format(Cluster.FAST_INTERVAL), "--workers", "2");
+                    "--redis", cluster.redisUrl, "--interval", Durations.format(Cluster.FAST_INTERVAL), "--workers", "2");
             try {
                 Eventually.within(Duration.ofSeconds(30), "the agent online", () -> cluster.online("small-heap"));
                 String big = cluster.submit("matrix-multiply", Map.of("n", 1500), 1).get(0);

@@ -1,5 +1,6 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
@@ -8,7 +9,6 @@ import colmena.install.InstallationStore;
 import colmena.install.Stamp;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,7 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

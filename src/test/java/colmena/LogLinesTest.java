@@ -1,9 +1,9 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,8 +1,8 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.NodeCredentials;
 import colmena.broker.Redis;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

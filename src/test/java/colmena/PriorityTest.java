@@ -53,7 +53,9 @@ class PriorityTest {
             expected.addAll(order.subList(0, 3));
             expected.addAll(low);
             assertEquals(expected, queued, "head first; priorities " + priorities);
-            assertTrue(cluster.rows("Reason LIKE '%priority 9%'") == 2, "the reason says the priority decided");
+            // Their rows are written a moment after placement, once they have not ended.
+            Eventually.within(Duration.ofSeconds(10), "the reason says the priority decided",
+                    () -> cluster.rows("Reason LIKE '%priority 9%'") == 2);
         }
     }
 

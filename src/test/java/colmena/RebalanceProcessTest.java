@@ -1,8 +1,8 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.RedisKeys;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

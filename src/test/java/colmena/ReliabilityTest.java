@@ -1,11 +1,11 @@
 package colmena;
 
 import colmena.api.ApiServer;
+import colmena.bench.Launcher;
 import colmena.process.BundledRedis;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,8 +1,8 @@
 package colmena;
 
 import colmena.agent.Agent;
+import colmena.bench.Launcher;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,7 +35,7 @@ class RestartAttemptsTest {
             Thread submitter = new Thread(() -> {
                 while (flowing.get()) {
                     submitted.addAll(cluster.submit("sleep", Map.of("ms", 100), 8));
-                    colmena.support.Threads.sleep(100);
+                    colmena.threads.Threads.sleep(100);
                 }
             });
             try {

@@ -1,12 +1,12 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.broker.RedisKeys;
 import colmena.api.ApiServer;
 import colmena.broker.Json;
 import colmena.cli.Commands;
 import colmena.store.Database;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

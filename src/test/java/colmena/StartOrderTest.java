@@ -1,11 +1,11 @@
 package colmena;
 
+import colmena.bench.Launcher;
 import colmena.process.BundledRedis;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.cli.Commands;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -77,6 +77,29 @@ class SubmissionDurabilityTest {
         }
     }
 
+    @Test
+    void tasksPlacedAMomentAgoWhoseRowsAreNotYetWrittenComeBackFromTheCoordinatorWhenRedisIsEmptied() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startCoordinator("least-loaded");
+            cluster.startAgent("nodo1", 1);
+            Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
+            Set<String> submitted = new HashSet<>(cluster.submit("sleep", Map.of("ms", 1_500), 1));
+            Eventually.within(Duration.ofSeconds(20), "the long task RUNNING", () -> cluster.rows("Status = 'RUNNING'") == 1);
+            submitted.addAll(cluster.submit("sleep", Map.of("ms", 5), 20));
+            Eventually.within(Duration.ofSeconds(10), "twenty queued behind it",
+                    () -> cluster.queue.length(colmena.broker.RedisKeys.nodeTasks("nodo1")) == 20);
+            long written = cluster.rows("Status = 'PENDING'");
+            cluster.redis.call(j -> j.flushAll());
+            assertTrue(written < 20, "most placements not yet written when Redis was emptied: " + written);
+            try {
+                Eventually.within(Duration.ofSeconds(60), "21 DONE", () -> cluster.rows("Status = 'DONE'") == 21);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; " + cluster.state(), e);
+            }
+            assertEquals(submitted, cluster.taskIds(), "every task, and no other");
+        }
+    }
+
     /** Posts {@code requests} submissions of {@code count} tasks; returns the acknowledged ids. */
     private static Set<String> submit(ApiServer api, int requests, int count) throws Exception {
         Set<String> ids = new HashSet<>();

@@ -6,28 +6,22 @@ import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
-import colmena.config.Flags;
-import colmena.config.Option;
-import colmena.config.Settings;
-import colmena.config.UsageException;
 import colmena.install.Installation;
 import colmena.install.InstallationWatch;
+import colmena.log.Durations;
+import colmena.log.Outage;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
-import colmena.support.Outage;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -40,39 +34,17 @@ import java.util.function.BiConsumer;
 public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-    public static final List<Option> OPTIONS = List.of(
-            Option.value("id", "COLMENA_NODE_ID", null, "ID", "this node's id (letters, digits, . _ -); default the host name"),
-            Settings.REDIS, Settings.NAMESPACE,
-            Settings.INTERVAL,
-            Option.value("workers", "COLMENA_WORKERS", null, "N", "task threads; default one per CPU this agent may use"),
-            Option.value("task-timeout", "COLMENA_TASK_TIMEOUT", "10m", "DURATION", "a task running longer FAILS"),
-            Option.value("grace", "COLMENA_GRACE", "10s", "DURATION", "on stop, how long running tasks may finish"));
-    public static final String SUMMARY = "Runs a node: reports CPU, memory, disk and network to Redis and runs the tasks placed on it.";
-
-    /** What the agent was asked to be. */
+    /**
+     * What the agent was asked to be.
+     *
+     * @param nodeId      a valid node id ({@link RedisKeys#isValidNodeId})
+     * @param interval    how often it reports its metrics
+     * @param workers     task threads
+     * @param taskTimeout a task running longer FAILS
+     * @param grace       on stop, how long running tasks may finish
+     */
     public record Config(String nodeId, String redisUrl, Duration interval, int workers, Duration taskTimeout,
                          Duration grace) {
-        public static Config from(Flags flags) {
-            String id = flags.string("id");
-            String credential = credentialNode(flags.string("redis"));
-            if (credential != null && id != null && !id.equals(credential)) {
-                throw new UsageException(flags.source("id") + ": \"" + id + "\" does not match the credential in "
-                        + flags.source("redis") + ", which is node \"" + credential + "\"'s; leave out --id or use "
-                        + "the line 'colmena node add " + id + "' printed");
-            }
-            if (id == null) {
-                id = credential != null ? credential : defaultNodeId();
-            } else if (!RedisKeys.isValidNodeId(id)) {
-                throw new UsageException(flags.source("id") + ": \"" + id
-                        + "\" is not a node id; use 1 to 64 letters, digits, '.', '_' or '-'");
-            }
-            int workers = flags.has("workers") ? flags.integer("workers", 1, 1024)
-                    : Runtime.getRuntime().availableProcessors();
-            return new Config(id, flags.string("redis"),
-                    flags.duration("interval", Duration.ofMillis(100), Duration.ofMinutes(1)), workers,
-                    flags.duration("task-timeout", Duration.ofMillis(100), Duration.ofDays(1)),
-                    flags.duration("grace", Duration.ZERO, Duration.ofHours(1)));
-        }
     }
 
     private final Config config;
@@ -144,7 +116,7 @@ public final class Agent {
         threads.add(Threads.startVital("colmena-results", loop.sender(), this::onVitalThreadDeath));
         threads.add(Threads.startVital("colmena-take", loop, this::onVitalThreadDeath));
         LOG.info("Agent '{}' started: {} workers, {} CPUs, stats every {} to {}", config.nodeId(), config.workers(),
-                sampler.cores(), Flags.format(config.interval()), redis.url());
+                sampler.cores(), Durations.format(config.interval()), redis.url());
         installation = new InstallationWatch("Agent '" + config.nodeId() + "'", redis);
         installation.start();
     }
@@ -260,7 +232,7 @@ public final class Agent {
      */
     private List<TaskQueue.Returned> handBackMoves(List<HeldTasks.Unfinished> back) {
         String note = config.nodeId() + " stopped at " + clock() + " while running it: interrupted after the "
-                + Flags.format(config.grace()) + " grace period";
+                + Durations.format(config.grace()) + " grace period";
         List<TaskQueue.Returned> out = new ArrayList<>(back.size());
         for (HeldTasks.Unfinished u : back) {
             out.add(new TaskQueue.Returned(u.raw(), u.interrupted() ? Json.write(u.task().noted(note)) : u.raw()));
@@ -289,36 +261,5 @@ public final class Agent {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    /**
-     * The node a per-node credential belongs to: its Redis ACL user name is the node id
-     * ({@code colmena node add}). Null for the default user (a password alone, or none).
-     */
-    static String credentialNode(String redisUrl) {
-        try {
-            String user = Redis.userOf(redisUrl);
-            if (user != null && !RedisKeys.isValidNodeId(user)) {
-                throw new UsageException("--redis: the user name \"" + user + "\" is not a node id");
-            }
-            return user;
-        } catch (IllegalArgumentException e) {
-            return null; // the URL itself is reported, with what is wrong with it, when it is connected
-        }
-    }
-
-    /** The host name, made into a valid node id. */
-    static String defaultNodeId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "node";
-        }
-        String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
-        if (id.length() > 64) {
-            id = id.substring(0, 64);
-        }
-        return id.isEmpty() ? "node" : id;
     }
 }

@@ -2,9 +2,9 @@ package colmena.agent;
 
 import colmena.broker.Nodes;
 import colmena.broker.RedisClock;
+import colmena.log.Outage;
 import colmena.metrics.NodeSampler;
 import colmena.metrics.NodeStats;
-import colmena.support.Outage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

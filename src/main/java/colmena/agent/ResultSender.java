@@ -2,7 +2,7 @@ package colmena.agent;
 
 import colmena.broker.Json;
 import colmena.broker.TaskQueue;
-import colmena.support.Outage;
+import colmena.log.Outage;
 import colmena.task.TaskResult;
 
 import java.util.ArrayList;

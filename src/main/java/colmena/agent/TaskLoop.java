@@ -5,7 +5,7 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisClock;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
-import colmena.support.Outage;
+import colmena.log.Outage;
 import colmena.task.BlobSource;
 import colmena.task.TaskMessage;
 import org.slf4j.Logger;

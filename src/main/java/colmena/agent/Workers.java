@@ -2,12 +2,12 @@ package colmena.agent;
 
 import colmena.agent.HeldTasks.Held;
 import colmena.broker.RedisClock;
-import colmena.support.Glyphs;
-import colmena.support.ThrottledLog;
-import colmena.support.Threads;
+import colmena.log.Glyphs;
+import colmena.log.ThrottledLog;
 import colmena.task.BlobSource;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,17 +2,13 @@ package colmena.api;
 
 import colmena.auth.Passwords;
 import colmena.broker.Redis;
-import colmena.config.Flags;
-import colmena.config.Option;
-import colmena.config.Settings;
-import colmena.config.UsageException;
 import colmena.install.InstallationStore;
 import colmena.install.InstallationWatch;
 import colmena.store.ConnectionPool;
 import colmena.store.Database;
 import colmena.auth.Role;
 import colmena.auth.UserStore;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -24,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,70 +49,20 @@ public final class ApiServer {
     static final int REQUEST_SECONDS = 10;
     static final int RESPONSE_SECONDS = 120;
     /** Submitted tasks no coordinator has placed yet, at most; about 50 MB of Redis at its largest tasks' size. */
-    static final long DEFAULT_MAX_UNPLACED = 100_000;
-
-    public static final List<Option> OPTIONS = withWebSecurity(List.of(
-            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
-            Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
-                    "port for the API and the dashboard (0 picks a free one)"),
-            Option.value("bind", "COLMENA_API_BIND", "127.0.0.1", "ADDRESS",
-                    "address to listen on; 0.0.0.0 lets other machines in"),
-            Option.value("alert-cpu", "COLMENA_ALERT_CPU", "90", "PERCENT", "alert when a node's CPU stays above this"),
-            Option.value("alert-memory", "COLMENA_ALERT_MEMORY", "90", "PERCENT", "alert when memory stays above this"),
-            Option.value("alert-disk", "COLMENA_ALERT_DISK", "95", "PERCENT", "alert when disk use stays above this"),
-            Option.value("alert-after", "COLMENA_ALERT_AFTER", "5s", "DURATION", "how long a value must stay above to alert"),
-            Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
-                    "password of the admin account (default: a random one, made and printed once on first start)"),
-            Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
-            Option.value("max-unplaced", "COLMENA_MAX_UNPLACED", Long.toString(DEFAULT_MAX_UNPLACED), "N",
-                    "most tasks waiting for a coordinator to place them; beyond it POST /api/tasks answers 503 (0: no bound)"),
-            Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
-            Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
-                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request")));
-
-    private static List<Option> withWebSecurity(List<Option> options) {
-        List<Option> all = new ArrayList<>(options);
-        all.addAll(WebSecurity.OPTIONS);
-        return List.copyOf(all);
-    }
-    public static final String SUMMARY = "Serves the REST API and the live dashboard.";
+    public static final long DEFAULT_MAX_UNPLACED = 100_000;
 
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, int port, String bind,
                          double alertCpu, double alertMemory, double alertDisk, Duration alertAfter,
                          String adminPassword, Duration sessionTtl, boolean noAuth, Duration nodesMaxAge, WebSecurity web,
                          long maxUnplaced) {
-        public static Config from(Flags flags) {
-            String db = flags.string("db");
-            if (db == null) {
-                db = Database.defaultUrl(Path.of(flags.string("data-dir")));
-            }
-            return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
-                    flags.integer("port", 0, 65_535), flags.string("bind"),
-                    flags.decimal("alert-cpu", 1, 100), flags.decimal("alert-memory", 1, 100),
-                    flags.decimal("alert-disk", 1, 100),
-                    flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
-                    adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
-                    flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)),
-                    WebSecurity.from(flags), flags.number("max-unplaced", 0, 100_000_000)).checked();
-        }
-
         /**
          * This configuration, once it is one the API may run with (see {@link WebSecurity#check}).
          *
-         * @throws colmena.config.UsageException naming what is refused and what to do
+         * @throws IllegalArgumentException naming what is refused and what to do
          */
         public Config checked() {
             web.check(bind, noAuth);
             return this;
-        }
-
-        private static String adminPassword(Flags flags) {
-            String p = flags.string("admin-password");
-            if (p != null && p.length() < UserStore.MIN_PASSWORD) {
-                throw new UsageException(flags.source("admin-password") + ": must be at least "
-                        + UserStore.MIN_PASSWORD + " characters");
-            }
-            return p;
         }
 
         /** The defaults, on a port of one's choosing (tests, benchmarks); every request reads the nodes afresh. */
@@ -171,6 +116,7 @@ public final class ApiServer {
      * there is none (or given the configured password).
      *
      * @throws java.sql.SQLException when the admin account cannot be made
+     * @throws IllegalArgumentException when the configuration would expose the API ({@link Config#checked})
      */
     public ApiServer(Config config, Redis redis, Database database) throws IOException, SQLException {
         // Read once by the JDK when its first server is made: the time a request may take to arrive.

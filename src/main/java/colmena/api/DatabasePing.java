@@ -1,7 +1,7 @@
 package colmena.api;
 
 import colmena.store.ConnectionPool;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -4,10 +4,10 @@ import colmena.broker.NodeView;
 import colmena.coordinator.CoordinatorReport;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.metrics.LatencyHistogram;
 import colmena.metrics.NodeStats;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import colmena.support.LatencyHistogram;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;

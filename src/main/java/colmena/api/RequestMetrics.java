@@ -1,6 +1,6 @@
 package colmena.api;
 
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

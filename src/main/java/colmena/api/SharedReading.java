@@ -1,6 +1,6 @@
 package colmena.api;
 
-import colmena.support.Threads;
+import colmena.threads.Threads;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

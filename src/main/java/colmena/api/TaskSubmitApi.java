@@ -5,7 +5,7 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Outage;
+import colmena.log.Outage;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskMessage;
 import colmena.task.TaskTypes;

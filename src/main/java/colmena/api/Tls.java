@@ -1,7 +1,7 @@
 package colmena.api;
 
+import colmena.auth.OwnerOnly;
 import colmena.auth.Passwords;
-import colmena.support.OwnerOnly;
 
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;

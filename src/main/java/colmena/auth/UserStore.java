@@ -72,8 +72,9 @@ public final class UserStore {
     }
 
     /**
-     * A user's account, looked up by the {@link #canonical} form of {@code name}, or null. Rows
-     * written by earlier versions may differ in case only, hence {@code LOWER}.
+     * A user's account, looked up by the {@link #canonical} form of {@code name}, or null. The
+     * stored name is compared in lower case ({@code LOWER}), so a row whose name differs from the
+     * canonical form in case only is still found.
      */
     public Account account(String name) throws SQLException {
         return pool.use(c -> {

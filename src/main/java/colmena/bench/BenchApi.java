@@ -5,8 +5,8 @@ import colmena.broker.Nodes;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.metrics.NodeStats;
-import colmena.support.Threads;
 import colmena.task.TaskIds;
+import colmena.threads.Threads;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.management.OperatingSystemMXBean;
@@ -65,6 +65,7 @@ final class BenchApi {
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
         ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
         ApiServer api = null;
+        Process writer = null;
         Lab lab = Lab.start("api");
         try {
             Nodes nodes = new Nodes(lab.redis);
@@ -76,6 +77,13 @@ final class BenchApi {
             // collections; an API process that never wrote those rows would not carry it.
             System.gc();
 
+            if (writeRate > 0) {
+                // The writer in a process of its own that serves the H2 file, as the coordinator does
+                // beside the API; this process has closed its connections, so the API reads over TCP.
+                writer = Launcher.start(lab.log("writer"), List.of("-Xmx1g"), "bench", "history-writer",
+                        "--db", lab.dbUrl, "--rate", Integer.toString(writeRate));
+                awaitLine(lab.log("writer"), HistoryWriter.STARTED, writer);
+            }
             api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0), lab.redis, lab.db);
             api.start();
             String base = "http://127.0.0.1:" + api.port();
@@ -83,7 +91,7 @@ final class BenchApi {
             // completions the JDK hands to CompletableFuture's default executor run on the common
             // pool, which Main sizes for the benchmarks (else a thread per request on 2 CPUs).
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            check(client, base, nodeCount, rows);
+            check(client, base, nodeCount, rows, writer != null);
 
             System.out.printf(Locale.ROOT, "Load: %d requests/s to each endpoint, %d s warm-up + %d s measured%n",
                     rate, WARMUP_SECONDS, seconds);
@@ -92,25 +100,20 @@ final class BenchApi {
             CompletableFuture<OpenLoad.Figures> tasksRun = CompletableFuture.supplyAsync(
                     () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
             Usage before = Usage.now();
-            HistoryWriter writer = writeRate > 0 ? new HistoryWriter(lab.db, writeRate) : null;
-            Thread writing = writer == null ? null : Threads.start("bench-writer", writer);
-            long writeStarted = System.nanoTime();
             List<OpenLoad.Figures> all = List.of(nodesRun.join(), tasksRun.join());
             if (writer != null) {
-                writer.stop();
-                writing.join();
-                double s = (System.nanoTime() - writeStarted) / 1e9;
-                if (writer.failure() != null) {
-                    throw new IllegalStateException("the concurrent writer failed: " + writer.failure(), writer.failure());
-                }
-                System.out.printf(Locale.ROOT, "Concurrent writer: %,d tasks stored DONE in %.1f s (%,.0f tasks/s, asked %,d/s; "
-                        + "two transactions a batch, every 100 ms)%n", writer.written(), s, writer.written() / s, writeRate);
+                long written = stopWriter(writer, lab.log("writer"));
+                System.out.printf(Locale.ROOT, "Concurrent writer, in a process of its own serving the H2 file: %,d tasks "
+                        + "stored DONE (asked %,d/s; two transactions a batch, PENDING then DONE, every 100 ms)%n", written, writeRate);
             }
             print(all, nodeCount, online.size(), rows, before, Usage.now());
             return all.stream().allMatch(f -> f.met(TARGET_P99_MS)) ? 0 : 1;
         } finally {
             beats.shutdownNow();
             load.shutdownNow();
+            if (writer != null && writer.isAlive()) {
+                Launcher.kill(writer);
+            }
             try {
                 if (api != null) {
                     api.stop();
@@ -119,6 +122,41 @@ final class BenchApi {
                 lab.close();
             }
         }
+    }
+
+    /** Waits up to a minute for {@code line} in a child's log; fails with the log's end if it exits or never says it. */
+    private static void awaitLine(java.nio.file.Path log, String line, Process p) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String text = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
+            if (text.contains(line)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the writer process exited (" + p.exitValue() + "): " + text);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the writer process did not start writing within a minute; see " + log);
+    }
+
+    /** Stops the writer process (SIGTERM) and reads how many tasks it stored from its last line. */
+    private static long stopWriter(Process writer, java.nio.file.Path log) throws Exception {
+        writer.destroy();
+        if (!writer.waitFor(30, TimeUnit.SECONDS)) {
+            Launcher.kill(writer);
+            throw new IllegalStateException("the writer process did not stop within 30 s; see " + log);
+        }
+        String text = java.nio.file.Files.readString(log);
+        int at = text.lastIndexOf(HistoryWriter.WROTE);
+        if (at < 0) {
+            throw new IllegalStateException("the writer process said nothing of what it wrote: " + text);
+        }
+        String rest = text.substring(at + HistoryWriter.WROTE.length()).strip();
+        if (rest.contains("failed")) {
+            throw new IllegalStateException("the concurrent writer failed: " + rest);
+        }
+        return Long.parseLong(rest.split("\\s")[0]);
     }
 
     /** This process's CPU time and the machine's load average at one moment. */
@@ -202,11 +240,13 @@ final class BenchApi {
     }
 
     /** One request to each endpoint before the load, so a wrong setup fails loudly instead of fast. */
-    private static void check(HttpClient client, String base, int nodeCount, int rows) throws Exception {
+    /** Checks what the API shows before the run: every node, and the rows written (more, with the writer at work). */
+    private static void check(HttpClient client, String base, int nodeCount, int rows, boolean writing) throws Exception {
         int shownNodes = get(client, base + "/api/nodes").getAsJsonArray("nodes").size();
         JsonObject t = get(client, base + "/api/tasks?limit=50");
-        if (shownNodes != nodeCount || t.getAsJsonArray("tasks").size() != Math.min(50, rows)
-                || t.get("total").getAsLong() != rows) {
+        long total = t.get("total").getAsLong();
+        if (shownNodes != nodeCount || t.getAsJsonArray("tasks").size() != Math.min(50, total)
+                || (writing ? total < rows : total != rows)) {
             throw new IllegalStateException("setup not as expected: " + shownNodes + " nodes, tasks " + t.get("total"));
         }
     }

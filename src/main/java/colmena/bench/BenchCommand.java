@@ -35,6 +35,7 @@ public final class BenchCommand {
         register("placement", "two pinned agents, one beside a CPU hog: each policy's makespan against the lower bound", BenchPlacement.OPTIONS, BenchPlacement::run);
         register("simulate", "N simulated nodes in one process until stopped (bench scale runs it; also shows a dashboard at scale)", BenchSimulate.OPTIONS, BenchSimulate::run);
         register("faces", "photos up to 12 megapixels through the face pipeline on 1 and 2 agents, beside the detector alone", BenchFaces.OPTIONS, BenchFaces::run);
+        register("history-writer", "writes TaskHistory at a steady rate until stopped (bench api --write-rate runs it)", HistoryWriter.OPTIONS, HistoryWriter::run);
         register("soak", "thousands of small tasks while agents are killed and restarted at random; counts checked", BenchSoak.OPTIONS, BenchSoak::run);
     }
 

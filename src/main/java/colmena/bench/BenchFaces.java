@@ -9,7 +9,6 @@ import colmena.jobs.FaceJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
-import colmena.support.Launcher;
 import colmena.vision.DetectParams;
 import colmena.vision.FaceDetector;
 import colmena.vision.GrayImage;

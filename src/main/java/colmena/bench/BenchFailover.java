@@ -7,7 +7,7 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
-import colmena.support.Launcher;
+import colmena.log.Durations;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
@@ -58,7 +58,7 @@ final class BenchFailover {
             Process survivor = agent(lab, survivorId, interval, TASKS_PER_RUN * 2);
             try {
                 System.out.printf("Failover: %d runs, stats interval %s, %d sleep tasks of %d ms each run%n",
-                        runs, Flags.format(interval), TASKS_PER_RUN, TASK_MS);
+                        runs, Durations.format(interval), TASKS_PER_RUN, TASK_MS);
                 System.out.println("run  offline(s)  first task running again(s)  all re-placed(s)");
                 for (int run = 1; run <= runs; run++) {
                     double[] r = once(lab, run, survivorId, interval);
@@ -125,7 +125,7 @@ final class BenchFailover {
 
     private static Process agent(Lab lab, String id, Duration interval, int workers) throws Exception {
         return Launcher.start(lab.log(id), List.of("-XX:+UseSerialGC", "-Xmx128m"), "agent", "--id", id,
-                "--redis", lab.redisUrl(), "--interval", Flags.format(interval), "--workers", Integer.toString(workers));
+                "--redis", lab.redisUrl(), "--interval", Durations.format(interval), "--workers", Integer.toString(workers));
     }
 
     private static boolean online(Lab lab, String id) {

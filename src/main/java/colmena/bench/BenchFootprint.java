@@ -3,7 +3,6 @@ package colmena.bench;
 import colmena.broker.RedisKeys;
 import colmena.config.Flags;
 import colmena.config.Option;
-import colmena.support.Launcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,6 @@ import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.DbTime;
 import colmena.store.SqlDialect.Rows;
-import colmena.support.Launcher;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,10 +5,9 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.metrics.LatencyHistogram;
 import colmena.store.SqlDialect.Rows;
-import colmena.support.LatencyHistogram;
-import colmena.support.Launcher;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import com.google.gson.JsonParser;
 import redis.clients.jedis.Response;
 

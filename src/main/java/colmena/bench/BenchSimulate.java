@@ -3,6 +3,7 @@ package colmena.bench;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
+import colmena.log.Durations;
 
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ final class BenchSimulate {
         }, "sim-stop"));
         sims.start();
         System.out.printf(Locale.ROOT, "Simulating %,d nodes (%d kept above 90 %% CPU), stats every %s, to %s; Ctrl+C stops%n",
-                n, SimulatedNodes.hotCount(n), Flags.format(interval), flags.string("redis"));
+                n, SimulatedNodes.hotCount(n), Durations.format(interval), flags.string("redis"));
         stopped.await();
         return 0;
     }

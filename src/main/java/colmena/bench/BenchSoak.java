@@ -8,9 +8,9 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
+import colmena.log.Durations;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Launcher;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
@@ -71,7 +71,7 @@ final class BenchSoak {
                 long nextChaos = t0 + chaosEvery.toNanos();
                 System.out.printf("Soak: %d tasks at %d/s on %d agents, one killed or stopped every %s; a rolling restart "
                         + "of every agent at 40%%, Redis emptied with the coordinator down at 70%%%n",
-                        total, rate, agents, Flags.format(chaosEvery));
+                        total, rate, agents, Durations.format(chaosEvery));
                 while (System.nanoTime() < deadline) {
                     submitter.submitDue();
                     int submitted = submitter.submitted;

@@ -2,7 +2,7 @@ package colmena.bench;
 
 import colmena.broker.RedisKeys;
 import colmena.coordinator.CoordinatorReport;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 
 import java.time.Duration;
 

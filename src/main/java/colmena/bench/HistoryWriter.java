@@ -1,11 +1,14 @@
 package colmena.bench;
 
+import colmena.config.Flags;
+import colmena.config.Option;
 import colmena.store.Database;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
+import colmena.threads.Threads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,37 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HistoryWriter implements Runnable {
     private static final long TICK_MS = 100;
+    static final List<Option> OPTIONS = List.of(
+            Option.value("db", null, null, "JDBC-URL", "the database to write to (bench api passes its own)"),
+            Option.value("rate", null, "1000", "N", "tasks a second"));
+    /** The line a writer process prints once it writes (it serves an H2 file from then on). */
+    static final String STARTED = "Writing TaskHistory";
+    /** The line it prints when stopped, before the count. */
+    static final String WROTE = "Wrote tasks stored DONE: ";
+
+    /**
+     * {@code bench history-writer}: writes as {@link HistoryWriter} does, in a process of its own
+     * (as the coordinator writes beside the API), until stopped (SIGTERM), then prints how many.
+     */
+    static int run(Flags flags) throws Exception {
+        Database db = Database.open(flags.required("db"), null, null);
+        HistoryWriter writer = new HistoryWriter(db, flags.integer("rate", 1, 1_000_000));
+        Thread writing = Threads.start("bench-writer", writer);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            writer.stop();
+            try {
+                writing.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.println(WROTE + writer.written() + (writer.failure() == null ? "" : " (failed: " + writer.failure() + ")"));
+            System.out.flush();
+        }));
+        System.out.println(STARTED + " at " + flags.integer("rate", 1, 1_000_000) + " tasks/s to " + db.describe());
+        System.out.flush();
+        writing.join();
+        return writer.failure() == null ? 0 : 1;
+    }
 
     private final Database db;
     private final int perSecond;

@@ -1,7 +1,6 @@
 package colmena.bench;
 
 import colmena.broker.RedisKeys;
-import colmena.support.Launcher;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -67,6 +66,16 @@ final class Pipeline implements AutoCloseable {
             total += v == null ? 0 : Long.parseLong(v);
         }
         return total;
+    }
+
+    /**
+     * Placements the coordinator has written PENDING since it started (tasks not ended a moment
+     * after their placement), from its first {@code coordinator:stats} written after now.
+     */
+    long placementsWritten() throws InterruptedException {
+        CoordinatorReading.next(lab, System.currentTimeMillis());
+        String raw = lab.redis.call(j -> j.get(RedisKeys.coordinatorStats()));
+        return com.google.gson.JsonParser.parseString(raw).getAsJsonObject().get("placementsWritten").getAsLong();
     }
 
     /** Redis commands served so far (the sum of INFO commandstats). */

@@ -9,9 +9,9 @@ import colmena.broker.RedisKeys;
 import colmena.broker.Script;
 import colmena.broker.TaskQueue;
 import colmena.metrics.NodeStats;
-import colmena.support.Threads;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
+import colmena.threads.Threads;
 
 import java.time.Duration;
 import java.util.ArrayList;

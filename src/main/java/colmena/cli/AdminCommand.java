@@ -9,7 +9,6 @@ import colmena.config.Settings;
 import colmena.config.UsageException;
 import colmena.store.Database;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -57,8 +56,7 @@ final class AdminCommand {
         } else if (password.length() < UserStore.MIN_PASSWORD) {
             throw new UsageException(flags.source("new-password") + ": must be at least " + UserStore.MIN_PASSWORD + " characters");
         }
-        String url = flags.string("db") != null ? flags.string("db") : Database.defaultUrl(Path.of(flags.string("data-dir")));
-        Database db = Startup.database(url, flags.string("db-user"), flags.string("db-password"), Duration.ZERO);
+        Database db = Startup.database(Startup.dbUrl(flags), flags.string("db-user"), flags.string("db-password"), Duration.ZERO);
         UserStore users = new UserStore(db);
         try {
             boolean existed = users.exists(user);

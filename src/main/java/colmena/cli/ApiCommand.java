@@ -2,30 +2,58 @@ package colmena.cli;
 
 import colmena.api.ApiServer;
 import colmena.api.TlsException;
+import colmena.api.WebSecurity;
+import colmena.auth.OwnerOnly;
+import colmena.auth.UserStore;
 import colmena.broker.Redis;
 import colmena.config.Flags;
+import colmena.config.Option;
+import colmena.config.Settings;
+import colmena.config.UsageException;
 import colmena.store.Database;
-import colmena.support.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Console;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 
 /** {@code colmena api}: the REST API and the dashboard. */
 final class ApiCommand {
-    private ApiCommand() {
-    }
+    static final List<Option> OPTIONS = List.of(
+            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
+            Option.value("port", "COLMENA_API_PORT", Integer.toString(Settings.DEFAULT_API_PORT), "N",
+                    "port for the API and the dashboard (0 picks a free one)"),
+            Option.value("bind", "COLMENA_API_BIND", "127.0.0.1", "ADDRESS",
+                    "address to listen on; 0.0.0.0 lets other machines in"),
+            Option.value("alert-cpu", "COLMENA_ALERT_CPU", "90", "PERCENT", "alert when a node's CPU stays above this"),
+            Option.value("alert-memory", "COLMENA_ALERT_MEMORY", "90", "PERCENT", "alert when memory stays above this"),
+            Option.value("alert-disk", "COLMENA_ALERT_DISK", "95", "PERCENT", "alert when disk use stays above this"),
+            Option.value("alert-after", "COLMENA_ALERT_AFTER", "5s", "DURATION", "how long a value must stay above to alert"),
+            Option.value("admin-password", "COLMENA_ADMIN_PASSWORD", null, "SECRET",
+                    "password of the admin account (default: a random one, made and printed once on first start)"),
+            Option.value("session-ttl", "COLMENA_SESSION_TTL", "8h", "DURATION", "how long a dashboard login lasts"),
+            Option.value("max-unplaced", "COLMENA_MAX_UNPLACED", Long.toString(ApiServer.DEFAULT_MAX_UNPLACED), "N",
+                    "most tasks waiting for a coordinator to place them; beyond it POST /api/tasks answers 503 (0: no bound)"),
+            Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
+            Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
+                    "the nodes' figures are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request"),
+            // How the API faces the network: WebSecurity.
+            Option.flag("tls", "COLMENA_TLS", "serve HTTPS; without --tls-keystore a self-signed certificate is made on "
+                    + "first start (under --data-dir) and its fingerprint printed"),
+            Option.value("tls-keystore", "COLMENA_TLS_KEYSTORE", null, "FILE", "a PKCS#12 keystore (.p12) holding the key and "
+                    + "certificate to serve with"),
+            Option.value("tls-password-file", "COLMENA_TLS_PASSWORD_FILE", null, "FILE", "a file holding the keystore's password"),
+            Option.flag("insecure-http", "COLMENA_INSECURE_HTTP", "allow plain HTTP on an address other machines reach "
+                    + "(passwords and cookies then cross the network in clear)"),
+            Option.value("host-name", "COLMENA_API_HOSTS", null, "NAMES", "further names (comma-separated) browsers may use "
+                    + "for this server, e.g. a DNS name or a proxy's; localhost, this machine's name and IP addresses always work"));
+    static final String SUMMARY = "Serves the REST API and the live dashboard.";
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "this-machine";
-        }
+    private ApiCommand() {
     }
 
     /**
@@ -60,11 +88,11 @@ final class ApiCommand {
     }
 
     static int run(String[] args) {
-        Flags flags = Startup.flags("api", ApiServer.SUMMARY, Startup.withProcessOptions(ApiServer.OPTIONS), args);
+        Flags flags = Startup.flags("api", SUMMARY, Startup.withProcessOptions(OPTIONS), args);
         if (flags == null) {
             return 0;
         }
-        ApiServer.Config config = ApiServer.Config.from(flags);
+        ApiServer.Config config = config(flags);
         ProcessFiles.install(flags);
         Redis redis = Startup.redis(config.redisUrl(), 16, Startup.startWait(flags));
         Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword(), Startup.startWait(flags));
@@ -104,7 +132,7 @@ final class ApiCommand {
         boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
         if (everywhere) {
             log.info("Colmena API listening on {} and on port {} of every address of this machine (others use {}://{}:{})",
-                    url, server.port(), scheme, hostName(), server.port());
+                    url, server.port(), scheme, Startup.hostName("this-machine"), server.port());
         } else if (!"127.0.0.1".equals(config.bind()) && !"localhost".equals(config.bind())) {
             log.info("Colmena API listening on {}://{}:{}", scheme, config.bind(), server.port());
         } else {
@@ -115,5 +143,55 @@ final class ApiCommand {
             redis.close();
         });
         return 0;
+    }
+
+    /**
+     * What the flags ask the API to be, once it is a configuration the API may run with.
+     *
+     * @throws UsageException naming a value out of range, a short admin password, or a setting that
+     *                        would expose the API ({@link WebSecurity#check})
+     */
+    static ApiServer.Config config(Flags flags) {
+        ApiServer.Config config = new ApiServer.Config(flags.string("redis"), Startup.dbUrl(flags), flags.string("db-user"),
+                flags.string("db-password"), flags.integer("port", 0, 65_535), flags.string("bind"),
+                flags.decimal("alert-cpu", 1, 100), flags.decimal("alert-memory", 1, 100),
+                flags.decimal("alert-disk", 1, 100),
+                flags.duration("alert-after", Duration.ZERO, Duration.ofHours(1)),
+                adminPassword(flags), flags.duration("session-ttl", Duration.ofSeconds(1), Duration.ofDays(30)),
+                flags.bool("no-auth"), flags.duration("nodes-max-age", Duration.ZERO, Duration.ofSeconds(10)),
+                webSecurity(flags), flags.number("max-unplaced", 0, 100_000_000));
+        try {
+            return config.checked();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static String adminPassword(Flags flags) {
+        String p = flags.string("admin-password");
+        if (p != null && p.length() < UserStore.MIN_PASSWORD) {
+            throw new UsageException(flags.source("admin-password") + ": must be at least "
+                    + UserStore.MIN_PASSWORD + " characters");
+        }
+        return p;
+    }
+
+    /** How the API faces the network, from the TLS and host-name flags. */
+    static WebSecurity webSecurity(Flags flags) {
+        String keystore = flags.string("tls-keystore");
+        String passwordFile = flags.string("tls-password-file");
+        boolean tls = flags.bool("tls") || keystore != null;
+        if (passwordFile != null && keystore == null) {
+            throw new UsageException(flags.source("tls-password-file") + ": goes with --tls-keystore (a made keystore "
+                    + "keeps its own password)");
+        }
+        List<String> names;
+        try {
+            names = WebSecurity.parseHostNames(flags.string("host-name"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flags.source("host-name") + ": " + e.getMessage());
+        }
+        return new WebSecurity(tls, keystore == null ? null : Path.of(keystore), passwordFile == null ? null : Path.of(passwordFile),
+                flags.bool("insecure-http"), names, Path.of(flags.string("data-dir")));
     }
 }

@@ -1,8 +1,8 @@
 package colmena.cli;
 
 import colmena.broker.Json;
-import colmena.config.Flags;
-import colmena.support.Glyphs;
+import colmena.log.Durations;
+import colmena.log.Glyphs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -48,7 +48,7 @@ final class ApiSubmitter {
         int failed = 0;
         while (!waiting.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                System.err.println("Gave up after " + Flags.format(timeout) + ": " + waiting.size() + " tasks not finished yet");
+                System.err.println("Gave up after " + Durations.format(timeout) + ": " + waiting.size() + " tasks not finished yet");
                 return 3;
             }
             for (String id : List.copyOf(waiting)) {

@@ -2,7 +2,7 @@ package colmena.cli;
 
 import colmena.bench.BenchCommand;
 import colmena.config.UsageException;
-import colmena.support.Outage;
+import colmena.log.Outage;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package colmena.cli;
 
-import colmena.support.Glyphs;
 
 import colmena.broker.Json;
 import colmena.config.Flags;
@@ -12,6 +11,7 @@ import colmena.jobs.FaceJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobView;
+import colmena.log.Glyphs;
 import colmena.vision.DetectParams;
 import colmena.vision.ImageGuard;
 import colmena.vision.InvalidImageException;

@@ -1,6 +1,5 @@
 package colmena.cli;
 
-import colmena.support.Glyphs;
 
 import colmena.broker.Json;
 import colmena.config.Flags;
@@ -13,6 +12,7 @@ import colmena.jobs.FilterJobs;
 import colmena.jobs.JobException;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobView;
+import colmena.log.Glyphs;
 
 import java.io.IOException;
 import java.nio.file.Files;

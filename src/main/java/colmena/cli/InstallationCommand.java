@@ -13,7 +13,6 @@ import colmena.install.Stamp;
 import colmena.store.Database;
 import colmena.store.DbSession;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -45,10 +44,8 @@ final class InstallationCommand {
                 throw new UsageException("--name: " + e.getMessage());
             }
         }
-        String dbUrl = flags.string("db") != null ? flags.string("db")
-                : Database.defaultUrl(Path.of(flags.string("data-dir")));
         Redis redis = Startup.redis(flags.string("redis"), 2, Duration.ZERO);
-        Database database = Startup.database(dbUrl, flags.string("db-user"), flags.string("db-password"), Duration.ZERO);
+        Database database = Startup.database(Startup.dbUrl(flags), flags.string("db-user"), flags.string("db-password"), Duration.ZERO);
         try (DbSession db = new DbSession(database)) {
             Installation held = db.inTransaction(InstallationStore::read);
             if (newName != null) {

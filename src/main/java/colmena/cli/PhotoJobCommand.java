@@ -9,7 +9,7 @@ import colmena.config.UsageException;
 import colmena.jobs.FaceJobs;
 import colmena.jobs.JobMaker;
 import colmena.jobs.JobView;
-import colmena.store.Database;
+import colmena.log.Durations;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -83,7 +83,7 @@ final class PhotoJobCommand {
             System.err.println("Job " + jobId + ": " + photos.size() + (photos.size() == 1 ? " photo" : " photos"));
             JobView.View done = await(client, jobId, timeout);
             if (done == null) {
-                System.err.println("Gave up after " + Flags.format(timeout) + "; the job goes on (see the dashboard)");
+                System.err.println("Gave up after " + Durations.format(timeout) + "; the job goes on (see the dashboard)");
                 return 3;
             }
             return job.report(client, done, photos);
@@ -174,10 +174,7 @@ final class PhotoJobCommand {
         if (flags.string("api") != null) {
             return new JobClient.Http(flags.string("api"), flags.string("token"));
         }
-        String db = flags.string("db");
-        if (db == null) {
-            db = Database.defaultUrl(Path.of(flags.string("data-dir")));
-        }
+        String db = Startup.dbUrl(flags);
         Redis redis = Startup.redis(flags.string("redis"), 4, Startup.startWait(flags));
         try {
             return new JobClient.Direct(redis, Startup.database(db, flags.string("db-user"), flags.string("db-password"),

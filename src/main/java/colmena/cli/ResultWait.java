@@ -3,9 +3,9 @@ package colmena.cli;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
-import colmena.config.Flags;
-import colmena.support.Glyphs;
-import colmena.support.Outage;
+import colmena.log.Durations;
+import colmena.log.Glyphs;
+import colmena.log.Outage;
 import colmena.task.TaskProgress;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -166,7 +166,7 @@ final class ResultWait {
             downSinceNanos = System.nanoTime();
             System.err.println("Redis at " + redis.url() + " unreachable (" + Outage.reason(e) + "); still waiting for "
                     + waiting.size() + " results, reconnecting every " + RETRY_MS / 1000 + " s until --timeout "
-                    + Flags.format(timeout));
+                    + Durations.format(timeout));
         }
         try {
             Thread.sleep(RETRY_MS);
@@ -185,11 +185,11 @@ final class ResultWait {
 
     private int gaveUp() {
         if (downSinceNanos >= 0) {
-            System.err.println("Gave up after " + Flags.format(timeout) + ": Redis at " + redis.url()
+            System.err.println("Gave up after " + Durations.format(timeout) + ": Redis at " + redis.url()
                     + " is still unreachable; " + waiting.size() + " results not seen (see the dashboard once it is back)");
             return SubmitCommand.EXIT_NO_REDIS;
         }
-        System.err.println("Gave up after " + Flags.format(timeout) + ": " + waiting.size()
+        System.err.println("Gave up after " + Durations.format(timeout) + ": " + waiting.size()
                 + " tasks not finished yet (they go on; see the dashboard)");
         return SubmitCommand.EXIT_TIMEOUT;
     }

@@ -1,6 +1,6 @@
 package colmena.cli;
 
-import colmena.support.Glyphs;
+import colmena.log.Glyphs;
 
 import java.time.Duration;
 

@@ -6,9 +6,12 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
+import colmena.log.Outage;
 import colmena.store.Database;
-import colmena.support.Outage;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +48,21 @@ final class Startup {
         List<Option> all = new ArrayList<>(options);
         all.addAll(List.of(Settings.WAIT_FOR_REDIS, Settings.PID_FILE, Settings.STOP_FILE));
         return all;
+    }
+
+    /** The TaskHistory database: {@code --db}, else the default H2 file under {@code --data-dir}. */
+    static String dbUrl(Flags flags) {
+        String db = flags.string("db");
+        return db != null ? db : Database.defaultUrl(Path.of(flags.string("data-dir")));
+    }
+
+    /** This machine's host name, or {@code fallback} when it cannot be found. */
+    static String hostName(String fallback) {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return fallback;
+        }
     }
 
     /** How long to wait at start for Redis and the database ({@code --wait-for-redis}). */

@@ -7,7 +7,7 @@ import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.config.Settings;
 import colmena.config.UsageException;
-import colmena.support.Outage;
+import colmena.log.Outage;
 import colmena.task.InvalidTaskException;
 import colmena.task.Param;
 import colmena.task.TaskMessage;

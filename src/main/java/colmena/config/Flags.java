@@ -1,5 +1,7 @@
 package colmena.config;
 
+import colmena.log.Durations;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,8 +195,8 @@ public final class Flags {
         String value = string(name);
         Duration d = parseDuration(value);
         if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new UsageException(source(name) + ": expected a duration from " + format(min) + " to "
-                    + format(max) + " (like 500ms, 2s, 1m), got \"" + value + "\"");
+            throw new UsageException(source(name) + ": expected a duration from " + Durations.format(min) + " to "
+                    + Durations.format(max) + " (like 500ms, 2s, 1m), got \"" + value + "\"");
         }
         return d;
     }
@@ -226,20 +228,6 @@ public final class Flags {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 
     private String checked(String name) {

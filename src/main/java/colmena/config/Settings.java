@@ -1,5 +1,7 @@
 package colmena.config;
 
+import colmena.log.Durations;
+
 import java.time.Duration;
 
 /**
@@ -24,11 +26,11 @@ public final class Settings {
     public static final Option DATA_DIR = Option.value("data-dir", "COLMENA_DATA_DIR", "data", "DIR",
             "folder for the default H2 database and the bundled Redis's files");
     public static final Option INTERVAL = Option.value("interval", "COLMENA_INTERVAL",
-            Flags.format(DEFAULT_INTERVAL), "DURATION", "stats interval: agents report this often");
+            Durations.format(DEFAULT_INTERVAL), "DURATION", "stats interval: agents report this often");
 
     public static final Duration DEFAULT_WAIT_FOR_REDIS = Duration.ofSeconds(60);
     public static final Option WAIT_FOR_REDIS = Option.value("wait-for-redis", "COLMENA_WAIT_FOR_REDIS",
-            Flags.format(DEFAULT_WAIT_FOR_REDIS), "DURATION",
+            Durations.format(DEFAULT_WAIT_FOR_REDIS), "DURATION",
             "at start, wait this long for Redis (and the database) to answer; 0 fails at once");
     public static final Option PID_FILE = Option.value("pid-file", "COLMENA_PID_FILE", null, "FILE",
             "write this process's id to FILE while it runs (deleted on exit)");

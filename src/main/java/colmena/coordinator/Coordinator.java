@@ -4,19 +4,15 @@ import colmena.broker.RedisKeys;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
-import colmena.config.Flags;
-import colmena.config.Option;
-import colmena.config.Settings;
-import colmena.config.UsageException;
 import colmena.install.Installation;
+import colmena.log.Outage;
 import colmena.store.Database;
 import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.Retention;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Outage;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
@@ -24,7 +20,6 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,30 +41,14 @@ public final class Coordinator {
     /** Blocking takes return this often when idle, so loops notice a lost lease or a stop. */
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
 
-    public static final List<Option> OPTIONS = List.of(
-            Settings.REDIS, Settings.NAMESPACE, Settings.DB, Settings.DB_USER, Settings.DB_PASSWORD, Settings.DATA_DIR,
-            Option.value("policy", "COLMENA_POLICY", "least-loaded", "NAME",
-                    "how to choose a node: " + String.join(", ", Placement.NAMES)),
-            Option.value("demo-rate", "COLMENA_DEMO_RATE", "0", "R",
-                    "also submit R operation-intensive tasks a second, as the paper's coordinator did"),
-            Option.value("max-attempts", "COLMENA_MAX_ATTEMPTS", "3", "N",
-                    "a task placed this many times without finishing is FAILED"),
-            Option.value("keep-days", "COLMENA_KEEP_DAYS", "365", "N",
-                    "delete finished TaskHistory rows last changed more than N days ago (0: keep them)"),
-            Option.value("keep-rows", "COLMENA_KEEP_ROWS", "5000000", "N",
-                    "delete finished TaskHistory rows beyond the newest N (0: no limit)"),
-            Option.value("retention-export", "COLMENA_RETENTION_EXPORT", null, "DIR",
-                    "append the rows retention deletes to DIR/taskhistory-<day>.csv first"));
     /** Rows retention deletes per transaction: short enough not to hold the placer and the collector up. */
-    static final int RETENTION_BATCH_ROWS = 1_000;
+    public static final int RETENTION_BATCH_ROWS = 1_000;
     /** Between two batches of one retention pass. */
     static final Duration RETENTION_PAUSE = Duration.ofMillis(100);
     /** Between two retention passes (the first comes one {@link #RETENTION_FIRST} after taking the lead). */
     static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
     static final Duration RETENTION_FIRST = Duration.ofSeconds(30);
     static final Retention.Policy KEEP_ALL = new Retention.Policy(0, 0, RETENTION_BATCH_ROWS, null);
-
-    public static final String SUMMARY = "Places each submitted task on the least-loaded node and stores every result in TaskHistory.";
 
     /** @param retention what TaskHistory keeps ({@link Retention.Policy#enabled()} false: everything) */
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
@@ -78,29 +57,6 @@ public final class Coordinator {
         public Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
                       double demoRate, int maxAttempts) {
             this(redisUrl, dbUrl, dbUser, dbPassword, policy, demoRate, maxAttempts, KEEP_ALL);
-        }
-
-        public static Config from(Flags flags) {
-            Placement policy;
-            try {
-                policy = Placement.named(flags.string("policy"));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(flags.source("policy") + ": " + e.getMessage());
-            }
-            String db = flags.string("db");
-            if (db == null) {
-                db = Database.defaultUrl(Path.of(flags.string("data-dir")));
-            }
-            String export = flags.string("retention-export");
-            Retention.Policy retention = new Retention.Policy(flags.integer("keep-days", 0, 36_500),
-                    flags.number("keep-rows", 0, Long.MAX_VALUE), RETENTION_BATCH_ROWS,
-                    export == null || export.isBlank() ? null : java.nio.file.Path.of(export));
-            if (retention.exportDir() != null && !retention.enabled()) {
-                throw new UsageException(flags.source("retention-export") + ": nothing is deleted with --keep-days 0 "
-                        + "and --keep-rows 0, so nothing would be exported; set one of them");
-            }
-            return new Config(flags.string("redis"), db, flags.string("db-user"), flags.string("db-password"),
-                    policy, flags.decimal("demo-rate", 0, 10_000), flags.integer("max-attempts", 1, 100), retention);
         }
     }
 
@@ -138,22 +94,22 @@ public final class Coordinator {
 
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
+        PendingRows pending = new PendingRows();
+        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database), pending);
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts(),
-                stats.waitedToPlace());
+                stats.waitedToPlace(), pending, outbox::confined);
         durability = Durability.of(database);
-        collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay());
+        collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay(), pending);
         claim.start();
         threads.add(Threads.start("colmena-lease", this::leaseLoop));
-        Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder());
-        Rebalancer rebalancer = config.policy().movesQueuedTasks()
-                ? new Rebalancer(queue, monitor, store, new DbSession(database)) : null;
+        Recovery recovery = new Recovery(redis, queue, store, new DbSession(database), lease.holder(), pending);
+        Rebalancer rebalancer = config.policy().movesQueuedTasks() ? new Rebalancer(queue, monitor, pending) : null;
         WriteProbe probe = new WriteProbe(new DbSession(database), durability);
         Canceller canceller = new Canceller(queue, monitor, store, new DbSession(database));
-        stats.attach(dbWrites, collector::duplicateRuns);
+        stats.attach(dbWrites, collector::duplicateRuns, collector::placementsWritten);
         threads.add(Threads.start("colmena-monitor", () -> monitorLoop(recovery, rebalancer, probe, canceller)));
         threads.add(Threads.start("colmena-placer", () -> workLoop(() -> placeTimed(placer), placer::recoverNext)));
         threads.add(Threads.start("colmena-results", () -> workLoop(() -> collector.drainOnce(TAKE_WAIT), collector::recoverNext)));
-        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database));
         threads.add(Threads.start("colmena-outbox", () -> workLoop(() -> gatherOutbox(outbox), () -> { })));
         if (config.retention().enabled()) {
             Retention retention = new Retention(config.retention(), redis.clock()::now);

@@ -3,7 +3,7 @@ package colmena.coordinator;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 import com.google.gson.annotations.JsonAdapter;
 
 import java.util.List;
@@ -17,13 +17,14 @@ import java.util.List;
  * @param liveNodes     nodes it places on
  * @param database      whether its writes to TaskHistory work; left out when it does not say
  * @param duplicateRuns results from a node that had lost its task, after it was done elsewhere
+ * @param placementsWritten placements written PENDING (tasks that had not ended a moment after their placement)
  * @param lastMinute    the last minute's decisions, for people
  * @param sinceStart    histograms since it started, for scripts, which diff two readings; left out of
  *                      {@link #withoutHistograms()}
  */
 public record CoordinatorReport(String holder, long atMs, String policy, int liveNodes,
                                 @JsonAdapter(value = Json.LeftOutWhenNull.class, nullSafe = false) Database database,
-                                long duplicateRuns, LastMinute lastMinute,
+                                long duplicateRuns, long placementsWritten, LastMinute lastMinute,
                                 @JsonAdapter(value = Json.LeftOutWhenNull.class, nullSafe = false) SinceStart sinceStart) {
 
     /**
@@ -83,7 +84,8 @@ public record CoordinatorReport(String holder, long atMs, String policy, int liv
 
     /** The same report without {@link #sinceStart()}, which stays in Redis for scripts. */
     public CoordinatorReport withoutHistograms() {
-        return new CoordinatorReport(holder, atMs, policy, liveNodes, database, duplicateRuns, lastMinute, null);
+        return new CoordinatorReport(holder, atMs, policy, liveNodes, database, duplicateRuns, placementsWritten,
+                lastMinute, null);
     }
 
     /** Its last write failure in words, or null when its writes work (or it does not say). */

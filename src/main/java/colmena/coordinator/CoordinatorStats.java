@@ -3,7 +3,7 @@ package colmena.coordinator;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +57,17 @@ final class CoordinatorStats {
 
     private DbWrites dbWrites;
     private LongSupplier duplicateRuns = () -> 0;
+    private LongSupplier placementsWritten = () -> 0;
 
-    /** Adds what the coordinator knows of its database writes, and the duplicate runs it noted, to what it publishes. */
-    void attach(DbWrites writes, LongSupplier duplicates) {
+    /**
+     * Adds what the coordinator knows of its database writes, the duplicate runs it noted and how
+     * many placements it wrote PENDING (tasks that had not ended a moment after their placement) to
+     * what it publishes.
+     */
+    void attach(DbWrites writes, LongSupplier duplicates, LongSupplier placements) {
         this.dbWrites = writes;
         this.duplicateRuns = duplicates;
+        this.placementsWritten = placements;
     }
 
     CoordinatorStats(String policy, String holder) {
@@ -145,7 +151,7 @@ final class CoordinatorStats {
                 now.batchTasks(), CoordinatorReport.Histogram.of(waitedToPlace.snapshot()),
                 CoordinatorReport.Histogram.of(storeDelay.snapshot()));
         return new CoordinatorReport(holder, now.atMs(), policy, liveNodes, dbWrites == null ? null : dbWrites.report(),
-                duplicateRuns.getAsLong(), last, total);
+                duplicateRuns.getAsLong(), placementsWritten.getAsLong(), last, total);
     }
 
     /** The minute's figures in one line, for the log. */

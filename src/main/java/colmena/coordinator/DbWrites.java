@@ -1,7 +1,7 @@
 package colmena.coordinator;
 
+import colmena.log.Outage;
 import colmena.store.DbErrors;
-import colmena.support.Outage;
 
 /**
  * Whether this coordinator can write TaskHistory now, as it learns it from its own writes: the

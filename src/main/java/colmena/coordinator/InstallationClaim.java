@@ -8,7 +8,7 @@ import colmena.install.InstallationStore;
 import colmena.install.Stamp;
 import colmena.store.Database;
 import colmena.store.DbSession;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,8 +26,10 @@ import java.util.TreeSet;
  * Moves on what agents with their own credential send ({@link NodeCredentials}): such an agent can
  * write only its node's keys, so whatever is in {@code node:<id>:results} comes from node
  * {@code <id>}. A result goes on to {@code results:queue} only when it names that node and the
- * task is one TaskHistory has placed on it (now, or earlier: a late result keeps its meaning);
- * anything else goes to the dead-letter list with the reason. Storing only once is the
+ * task is one TaskHistory has placed on it (now, or earlier: a late result keeps its meaning), or
+ * one this coordinator has just placed there and not yet written ({@link PendingRows}); anything
+ * else goes to the dead-letter list with the reason, after {@link #PLACEMENT_GRACE_MS} if its
+ * placement may still be being written. Storing only once is the
  * {@link ResultCollector}'s: a second result for a stored task is noted, never stored.
  */
 final class NodeOutbox {
@@ -40,11 +42,20 @@ final class NodeOutbox {
      * a task moved between nodes is recorded in the same pass, but not in the same instant.
      */
     static final long PLACEMENT_GRACE_MS = 30_000;
+    /**
+     * A result for a task TaskHistory does not have waits this long: a placement on a confined node
+     * is written at the collector's next pass, so only one written by a coordinator that has just
+     * died can still come.
+     */
+    static final long UNWRITTEN_GRACE_MS = 5_000;
 
     private final TaskQueue queue;
     private final NodeCredentials credentials;
     private final TaskHistoryStore store;
     private final DbSession db;
+    private final PendingRows pending;
+    /** Nodes with a credential as last read, for the placer (another thread). */
+    private volatile Set<String> confined = Set.of();
     /** Nodes with a credential now, and every node whose lists are looked at (those, and the registry's). */
     private List<String> credentialed = List.of();
     private List<String> nodes = List.of();
@@ -52,11 +63,17 @@ final class NodeOutbox {
     private boolean noAcl;
     private final Map<String, Long> waitingSinceMs = new HashMap<>();
 
-    NodeOutbox(TaskQueue queue, TaskHistoryStore store, DbSession db) {
+    NodeOutbox(TaskQueue queue, TaskHistoryStore store, DbSession db, PendingRows pending) {
+        this.pending = pending;
         this.queue = queue;
         this.credentials = new NodeCredentials(queue.redis());
         this.store = store;
         this.db = db;
+    }
+
+    /** Whether a node has its own credential, as last read (its results are checked against its placements). */
+    boolean confined(String nodeId) {
+        return confined.contains(nodeId);
     }
 
     /** Whether any node has its own credential (then the outbox is worth looking at often). */
@@ -143,17 +160,18 @@ final class NodeOutbox {
             return "result for task " + r.id() + " names node \"" + r.node() + "\" but was sent with node "
                     + nodeId + "'s credential";
         }
-        if (holder == null) {
-            return "task " + r.id() + " is not in TaskHistory; node " + nodeId + " was never given it";
-        }
-        if (holder.heldBy(nodeId)) {
+        if (nodeId.equals(pending.nodeOf(r.id())) || holder != null && holder.heldBy(nodeId)) {
             return null;
         }
-        if (!holder.status().isFinal()) {
+        // A placement not yet written (this coordinator's, or one that died a moment ago) is written within moments.
+        if (holder == null || !holder.status().isFinal()) {
             long since = waitingSinceMs.computeIfAbsent(r.id(), k -> nowMs);
-            if (nowMs - since < PLACEMENT_GRACE_MS) {
+            if (nowMs - since < (holder == null ? UNWRITTEN_GRACE_MS : PLACEMENT_GRACE_MS)) {
                 return "";
             }
+        }
+        if (holder == null) {
+            return "task " + r.id() + " is not in TaskHistory; node " + nodeId + " was never given it";
         }
         return "task " + r.id() + " was placed on " + (holder.node() == null ? "no node" : "node " + holder.node())
                 + ", never on node " + nodeId;
@@ -184,6 +202,7 @@ final class NodeOutbox {
             noAcl = true; // Redis 5: no per-node credentials; only the registry's nodes are looked at
         }
         credentialed = noAcl ? List.of() : credentials.nodes();
+        confined = Set.copyOf(credentialed);
         TreeSet<String> all = new TreeSet<>(credentialed);
         for (String id : queue.redis().call(j -> j.smembers(RedisKeys.nodes()))) {
             if (RedisKeys.isValidNodeId(id)) {

@@ -5,18 +5,16 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
-import colmena.store.DbErrors;
+import colmena.log.Glyphs;
+import colmena.log.ThrottledLog;
+import colmena.metrics.LatencyHistogram;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Glyphs;
-import colmena.support.LatencyHistogram;
-import colmena.support.Outage;
-import colmena.support.Threads;
-import colmena.support.ThrottledLog;
 import colmena.task.InvalidTaskException;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskTypes;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +25,10 @@ import java.util.List;
 
 /**
  * Places submitted tasks on nodes, a batch at a time: takes them into {@code tasks:placing},
- * chooses a node for each, records each as PENDING in TaskHistory, and only then moves each to
- * its node's queue. A task that cannot run anywhere (unknown type, parameters out of bounds, too
- * many attempts) goes to {@code results:queue} as FAILED with the reason instead.
+ * chooses a node for each, notes each placement in {@link PendingRows} (its PENDING row is written
+ * there if it is still unfinished a moment later), and moves each to its node's queue. A task that
+ * cannot run anywhere (unknown type, parameters out of bounds, too many attempts) goes to
+ * {@code results:queue} as FAILED with the reason instead.
  */
 final class Placer {
     private static final Logger LOG = LoggerFactory.getLogger(Placer.class);
@@ -41,6 +40,9 @@ final class Placer {
     private final TaskHistoryStore store;
     private final DbSession db;
     private final int maxAttempts;
+    private final PendingRows pending;
+    /** Nodes whose placements are written at once: those with their own credential ({@link NodeOutbox}). */
+    private final java.util.function.Predicate<String> confined;
     private final ThrottledLog lines = new ThrottledLog(LOG, 20, "task lines");
     /** After a start or a failure, what an earlier pass left in tasks:placing goes first. */
     private boolean recover = true;
@@ -56,8 +58,10 @@ final class Placer {
 
     /** @param waited where each placed task's wait, from its submission to its placement, is counted */
     Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
-           int maxAttempts, LatencyHistogram waited) {
+           int maxAttempts, LatencyHistogram waited, PendingRows pending, java.util.function.Predicate<String> confined) {
         this.waited = waited;
+        this.pending = pending;
+        this.confined = confined;
         this.queue = queue;
         this.monitor = monitor;
         this.policy = policy;
@@ -93,8 +97,11 @@ final class Placer {
             return 0;
         }
         recover = true;
-        Plan plan = recordPlaced(plan(batch.raws()));
+        Plan plan = plan(batch.raws());
+        // Noted before the move: a result stored the moment after finds the placement to forget.
+        List<PendingRows.Entry> noted = pending.placed(plan.placed(), System.currentTimeMillis(), confined);
         int moved = queue.moveFromHead(RedisKeys.placing(), plan.moves());
+        pending.forget(unmoved(plan, noted, moved));
         recordWaits(plan.placed());
         // After leftovers, look again: there may be more of them than one batch.
         recover = batch.leftovers() || moved < plan.moves().size();
@@ -187,53 +194,15 @@ final class Placer {
         return new Plan(moves, placed);
     }
 
-    /**
-     * Records the plan's placed tasks as PENDING on their nodes, in one transaction. When the
-     * database refuses a value of it (the same write would fail for ever, unlike an outage), each
-     * task is recorded on its own and one still refused is failed at once, saying why, instead of
-     * holding up every task behind it.
-     *
-     * @return the plan as it can go on
-     */
-    private Plan recordPlaced(Plan plan) throws SQLException {
-        try {
-            db.inTransaction(c -> {
-                store.recordPlaced(c, plan.placed());
-                return null;
-            });
-            return plan;
-        } catch (SQLException e) {
-            if (!DbErrors.refused(e)) {
-                throw e;
+    /** The placements of the plan's tasks that did not reach their node: the first {@code moved} moves were made. */
+    private static List<PendingRows.Entry> unmoved(Plan plan, List<PendingRows.Entry> noted, int moved) {
+        int reached = 0;
+        for (int i = 0; i < moved; i++) {
+            if (plan.moves().get(i).op() == Move.Op.ENQUEUE) {
+                reached++;
             }
         }
-        List<Move> moves = new ArrayList<>(plan.moves().size());
-        List<TaskMessage> placed = new ArrayList<>(plan.placed().size());
-        int next = 0;
-        for (Move m : plan.moves()) {
-            if (m.op() != Move.Op.ENQUEUE) {
-                moves.add(m);
-                continue;
-            }
-            TaskMessage t = plan.placed().get(next++);
-            try {
-                db.inTransaction(c -> {
-                    store.recordPlaced(c, List.of(t));
-                    return null;
-                });
-                moves.add(m);
-                placed.add(t);
-            } catch (SQLException e) {
-                if (!DbErrors.refused(e)) {
-                    throw e;
-                }
-                String why = "TaskHistory refused it: " + Outage.reason(e);
-                LOG.error("Task {} FAILED before it was placed: {}", t.id(), why);
-                moves.add(Move.append(m.raw(), RedisKeys.resultsQueue(),
-                        Json.write(TaskResult.failed(t, null, why, 0, System.currentTimeMillis(), 0))));
-            }
-        }
-        return new Plan(moves, placed);
+        return noted.subList(reached, noted.size());
     }
 
     /** How long each placed task waited from submission to placement, for the coordinator's figures. */

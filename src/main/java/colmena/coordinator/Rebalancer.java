@@ -3,13 +3,10 @@ package colmena.coordinator;
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.TaskQueue;
-import colmena.store.DbSession;
-import colmena.store.TaskHistoryStore;
 import colmena.task.TaskMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -25,7 +22,8 @@ import java.util.Set;
  * Moves tasks that wait in one node's queue to another's, as {@link Rebalance} plans from the nodes
  * last read: each move is one atomic step of {@link TaskQueue} (the task leaves the tail of one
  * queue and joins the other's only if it was still waiting and the other node is still alive),
- * logged, and noted in the task's Moves in TaskHistory.
+ * logged, and noted in the task's Moves in TaskHistory (through {@link PendingRows}, on the
+ * thread that writes TaskHistory).
  */
 final class Rebalancer {
     private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
@@ -35,26 +33,22 @@ final class Rebalancer {
 
     private final TaskQueue queue;
     private final NodeMonitor monitor;
-    private final TaskHistoryStore store;
-    private final DbSession db;
+    private final PendingRows pending;
     private final Map<String, Long> gaveAtMs = new HashMap<>();
     private final Map<String, Long> receivedAtMs = new HashMap<>();
 
-    Rebalancer(TaskQueue queue, NodeMonitor monitor, TaskHistoryStore store, DbSession db) {
+    Rebalancer(TaskQueue queue, NodeMonitor monitor, PendingRows pending) {
         this.queue = queue;
         this.monitor = monitor;
-        this.store = store;
-        this.db = db;
+        this.pending = pending;
     }
 
     /**
      * One pass over the nodes as last read.
      *
      * @return how many tasks moved
-     * @throws SQLException when TaskHistory could not be told; the tasks have moved all the same,
-     *                      and their rows are right again when they finish
      */
-    int rebalanceOnce() throws SQLException {
+    int rebalanceOnce() {
         long nowMs = System.nanoTime() / 1_000_000L;
         List<Rebalance.Transfer> plan = Rebalance.plan(monitor.liveNodes(), recent(gaveAtMs, nowMs),
                 recent(receivedAtMs, nowMs), Rebalance.MAX_MOVES);
@@ -68,12 +62,7 @@ final class Rebalancer {
                         summary(t));
             }
         }
-        if (!moved.isEmpty()) {
-            db.inTransaction(c -> {
-                store.recordPlaced(c, moved);
-                return null;
-            });
-        }
+        pending.moved(moved, System.currentTimeMillis());
         return moved.size();
     }
 

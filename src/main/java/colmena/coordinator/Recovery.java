@@ -41,8 +41,10 @@ final class Recovery {
     private final TaskHistoryStore store;
     private final DbSession db;
     private final String holder;
+    private final PendingRows pending;
 
-    Recovery(Redis redis, TaskQueue queue, TaskHistoryStore store, DbSession db, String holder) {
+    Recovery(Redis redis, TaskQueue queue, TaskHistoryStore store, DbSession db, String holder, PendingRows pending) {
+        this.pending = pending;
         this.redis = redis;
         this.queue = queue;
         this.store = store;
@@ -67,6 +69,7 @@ final class Recovery {
                 + " (it came back without its data)";
         int restored = 0;
         int neverPlaced = 0;
+        Set<String> again = new HashSet<>();
         long[] after = {0};
         while (true) {
             long from = after[0];
@@ -77,19 +80,20 @@ final class Recovery {
             if (present == null) {
                 present = present();
             }
-            List<String> again = new ArrayList<>();
+            List<String> lost = new ArrayList<>();
             for (TaskMessage t : page) {
-                if (!present.contains(t.id())) {
-                    again.add(Json.write(t.node() == null ? t.requeued(NOT_PLACED) : t.requeued(note)));
+                if (!present.contains(t.id()) && again.add(t.id())) {
+                    lost.add(Json.write(t.node() == null ? t.requeued(NOT_PLACED) : t.requeued(note)));
                     neverPlaced += t.node() == null ? 1 : 0;
                 }
             }
-            queue.submit(again);
-            restored += again.size();
+            queue.submit(lost);
+            restored += lost.size();
             if (page.size() < BATCH) {
                 break;
             }
         }
+        restored += placedNotWritten(present, again, note);
         if (restored > 0) {
             LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
                     + "({} of them submitted and not yet placed)", restored, neverPlaced);
@@ -98,6 +102,23 @@ final class Recovery {
         }
         redis.call(j -> j.set(RedisKeys.epoch(), holder + " " + System.currentTimeMillis()));
         return restored;
+    }
+
+    /** Placements this coordinator has not yet written to TaskHistory ({@link PendingRows}) that Redis lost too. */
+    private int placedNotWritten(Set<String> present, Set<String> again, String note) {
+        List<TaskMessage> placed = pending.all();
+        if (placed.isEmpty()) {
+            return 0;
+        }
+        Set<String> there = present == null ? present() : present;
+        List<String> lost = new ArrayList<>();
+        for (TaskMessage t : placed) {
+            if (!there.contains(t.id()) && again.add(t.id())) {
+                lost.add(Json.write(t.requeued(note)));
+            }
+        }
+        queue.submit(lost);
+        return lost.size();
     }
 
     @SuppressWarnings("unchecked")

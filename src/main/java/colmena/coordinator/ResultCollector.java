@@ -5,14 +5,14 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.log.Glyphs;
+import colmena.log.Outage;
+import colmena.log.ThrottledLog;
+import colmena.metrics.LatencyHistogram;
 import colmena.store.DbErrors;
 import colmena.store.DbSession;
 import colmena.store.Durability;
 import colmena.store.TaskHistoryStore;
-import colmena.support.Glyphs;
-import colmena.support.LatencyHistogram;
-import colmena.support.Outage;
-import colmena.support.ThrottledLog;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -57,19 +57,23 @@ final class ResultCollector {
     private int tracked;
     /** Runs that ended after their task's outcome was stored (a node cut off, then back), since start. */
     private final LongAdder duplicateRuns = new LongAdder();
+    private final LongAdder placementsWritten = new LongAdder();
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
     /** Each final result's delay from its finish on the node to its commit here. */
     private final LatencyHistogram storeDelay;
+    /** Placements whose PENDING rows this collector writes, between batches of results. */
+    private final PendingRows pending;
 
     private record Committed(long atMs, List<Move> drops) {
     }
 
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
     ResultCollector(TaskQueue queue, TaskHistoryStore store, DbSession db, Durability durability,
-                    LatencyHistogram storeDelay) {
+                    LatencyHistogram storeDelay, PendingRows pending) {
         this.storeDelay = storeDelay;
+        this.pending = pending;
         this.queue = queue;
         this.store = store;
         this.db = db;
@@ -99,6 +103,7 @@ final class ResultCollector {
         if (!raws.isEmpty()) {
             stored = store(raws);
         }
+        writePendingRows(raws.size() == BATCH);
         // A checkpoint at most every H2_INTERVAL_MS while busy, and as soon as there is a pause.
         if (!committed.isEmpty() && (raws.isEmpty()
                 || System.currentTimeMillis() - lastDurableMs >= Durability.H2_INTERVAL_MS)) {
@@ -143,6 +148,7 @@ final class ResultCollector {
         TaskResult failed = TaskResult.failed(r.task(), r.node(), why, r.startedAtMs(), r.finishedAtMs(), r.durationMs());
         try {
             db.inTransaction(c -> store.recordResults(c, List.of(failed)));
+            pending.stored(List.of(failed));
             LOG.error("Task {} stored FAILED: {}", r.id(), why);
             Map<String, List<String>> replies = r.task().replyTo() == null ? Map.of()
                     : Map.of(r.task().replyTo(), List.of(Json.write(failed)));
@@ -161,6 +167,52 @@ final class ResultCollector {
         }
     }
 
+    /**
+     * Writes the PENDING rows of placements that have fallen due ({@link PendingRows}): tasks still
+     * unfinished a moment after they were placed, placed on a confined node, or moved. When the
+     * database refuses a value of a batch, each is written on its own, and one still refused is
+     * left to its result (stored, or stored FAILED saying why, when it ends).
+     *
+     * @param resultsWaiting whether more results wait to be stored than one batch took (they go first)
+     * @throws SQLException when TaskHistory cannot be written; those placements are due again
+     */
+    private void writePendingRows(boolean resultsWaiting) throws SQLException {
+        List<PendingRows.Entry> due = pending.due(System.currentTimeMillis(), Placer.BATCH, resultsWaiting);
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            recordPlaced(due);
+        } catch (SQLException e) {
+            if (!DbErrors.refused(e)) {
+                pending.retry(due);
+                throw e;
+            }
+            for (PendingRows.Entry one : due) {
+                try {
+                    recordPlaced(List.of(one));
+                } catch (SQLException again) {
+                    if (!DbErrors.refused(again)) {
+                        pending.retry(due);
+                        throw again;
+                    }
+                    LOG.error("TaskHistory refused the PENDING row of task {} on {} ({}); its result is stored when it ends",
+                            one.task().id(), one.task().node(), Outage.reason(again));
+                }
+            }
+        }
+        pending.forget(due);
+        placementsWritten.add(due.size());
+    }
+
+    private void recordPlaced(List<PendingRows.Entry> entries) throws SQLException {
+        List<TaskMessage> tasks = entries.stream().map(PendingRows.Entry::task).toList();
+        db.inTransaction(c -> {
+            store.recordPlaced(c, tasks);
+            return null;
+        });
+    }
+
     /** A batch as read: its results, what to do with each raw message once stored, and the replies waited for. */
     private record Batch(List<TaskResult> results, List<Move> drops, Map<String, List<String>> replies) {
     }
@@ -172,7 +224,9 @@ final class ResultCollector {
         List<TaskResult> others = failedToRetry.isEmpty() ? batch.results()
                 : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
         TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
+        List<TaskMessage> started = pending.startedOn(batch.results());
         int duplicates = db.inTransaction(c -> {
+            store.recordPlaced(c, started); // so that a RUNNING notice finds its row on its node
             retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
             List<TaskResult> toStore = others;
             if (!retries[0].stored().isEmpty()) {
@@ -181,6 +235,8 @@ final class ResultCollector {
             }
             return store.recordResults(c, toStore);
         });
+        pending.stored(batch.results());
+        placementsWritten.add(started.size());
         scheduleRetries(retries[0]);
         if (duplicates > 0) {
             duplicateRuns.add(duplicates);
@@ -315,6 +371,11 @@ final class ResultCollector {
     }
 
     /** Runs noted as duplicates since this coordinator started. */
+    /** Placements written PENDING since start (on their own, or with a RUNNING notice). */
+    long placementsWritten() {
+        return placementsWritten.sum();
+    }
+
     long duplicateRuns() {
         return duplicateRuns.sum();
     }

@@ -37,11 +37,6 @@ public final class GaussianBlur implements ImageFilter {
         }
     }
 
-    /** Rows read above and below a row. */
-    public int radius() {
-        return radius;
-    }
-
     @Override
     public int[] sourceRows(int outY0, int outY1, int width, int height) {
         return ImageFilter.reflectedRows(outY0, outY1, radius, height);

@@ -15,16 +15,11 @@ import java.util.regex.Pattern;
 public record Installation(String id, String name, String namespace) {
     /** What a name may be: printable, one line, short enough for a header. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._'()-]{0,63}");
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{12}");
 
     /** A fresh installation named after this host. */
     public static Installation fresh(String namespace) {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         return new Installation(id, defaultName(), namespace);
-    }
-
-    public Installation renamed(String newName) {
-        return new Installation(id, validName(newName), namespace);
     }
 
     /** How it is named in messages: {@code 3f2a9c01b7d4 "aula-7"}. */
@@ -61,9 +56,5 @@ public record Installation(String id, String name, String namespace) {
                     + "\": use 1 to 64 letters, digits, spaces or . _ ' ( ) -, starting with a letter or digit");
         }
         return name;
-    }
-
-    static boolean isValidId(String id) {
-        return id != null && ID.matcher(id).matches();
     }
 }

@@ -2,7 +2,7 @@ package colmena.install;
 
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.support.Threads;
+import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

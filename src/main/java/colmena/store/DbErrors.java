@@ -41,7 +41,7 @@ public final class DbErrors {
     /** A whole sentence for a log line: the problem in words when known, then the driver's first line. */
     public static String describe(Throwable e) {
         String problem = problem(e);
-        String reason = colmena.support.Outage.reason(e);
+        String reason = colmena.log.Outage.reason(e);
         if (reason.length() > 200) {
             reason = reason.substring(0, 200) + "…";
         }

@@ -1,7 +1,7 @@
 package colmena.store;
 
+import colmena.auth.OwnerOnly;
 import colmena.auth.Passwords;
-import colmena.support.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

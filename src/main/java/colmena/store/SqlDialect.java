@@ -104,8 +104,8 @@ public abstract class SqlDialect {
     /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
     public String finishAny() {
         return "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
-                + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ? "
-                + "WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
+                + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ?, "
+                + "Reason = COALESCE(?, Reason) WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
     }
 
     public String note() {

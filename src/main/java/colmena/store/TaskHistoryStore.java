@@ -190,7 +190,7 @@ public final class TaskHistoryStore {
         try (PreparedStatement ps = c.prepareStatement(sql(c).finish())) {
             for (TaskResult r : finals) {
                 bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
-                ps.setInt(12, r.task().attempt());
+                ps.setInt(13, r.task().attempt());
                 ps.addBatch();
             }
             return unmatched(finals, ps.executeBatch());
@@ -285,7 +285,8 @@ public final class TaskHistoryStore {
         ps.setInt(8, attempts);
         ps.setString(9, moves);
         DbTime.set(ps, 10, now);
-        ps.setString(11, r.id());
+        ps.setString(11, cut(r.task().reason(), MAX_REASON_CHARS)); // the row may not have it: a placement not written
+        ps.setString(12, r.id());
     }
 
     /** What a row says now, for a result that did not fit it: where the task is, and its history. */

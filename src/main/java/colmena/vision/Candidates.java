@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class Candidates {
 
-    /** Far more than a photo gives: the 12-megapixel composite of the fixtures gives 981. */
+    /** Bounds the size of a tile's answer; a photo's raw detections stay far below it. */
     public static final int MAX_COUNT = 100_000;
 
     private Candidates() {

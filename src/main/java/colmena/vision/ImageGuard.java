@@ -19,8 +19,8 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageGuard {
 
     /**
-     * Decoding takes about 4 bytes a pixel in the process that cuts the photo (the API, which
-     * start-all gives 512 MB): 50 megapixels (a 48-megapixel phone photo fits) is ~200 MB.
+     * The most pixels a photo may have. The process that cuts the photo (the API) decodes it whole,
+     * at 4 bytes a pixel, so its heap must hold that much; a 48-megapixel phone photo fits.
      */
     public static final long MAX_PIXELS = 50_000_000;
     public static final int MAX_SIDE = 30_000;

@@ -2,11 +2,9 @@ package colmena.api;
 
 import colmena.TestDatabase;
 import colmena.TestRedis;
+import colmena.bench.Launcher;
 import colmena.broker.Redis;
-import colmena.config.Flags;
-import colmena.config.UsageException;
 import colmena.store.Database;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +30,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,26 +96,18 @@ class WebTrustTest {
 
     @Test
     void hostNamesGivenWithHostNameAreAcceptedAndBadOnesRefusedAtStart() {
-        HostCheck check = HostCheck.forBind("127.0.0.1", WebSecurity.from(flags("--host-name", "Colmena.Lab.example, pc-7")).hostNames());
+        HostCheck check = HostCheck.forBind("127.0.0.1", WebSecurity.parseHostNames("Colmena.Lab.example, pc-7"));
         assertTrue(check.accepts("colmena.lab.example:8443"));
         assertTrue(check.accepts("PC-7"));
         assertFalse(check.accepts("pc-8"));
-        UsageException e = assertThrows(UsageException.class, () -> WebSecurity.from(flags("--host-name", "bad name")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebSecurity.parseHostNames("bad name"));
         assertTrue(e.getMessage().contains("\"bad name\" is not a host name"), e.getMessage());
     }
 
     @Test
-    void noAuthAndPlainHttpAreRefusedOffLoopbackAndInsecureHttpIsAnExplicitChoice() {
-        UsageException noAuth = assertThrows(UsageException.class,
-                () -> ApiServer.Config.from(flags("--bind", "0.0.0.0", "--no-auth", "--tls")));
-        assertTrue(noAuth.getMessage().contains("--no-auth listens only on a loopback address"), noAuth.getMessage());
-        UsageException clear = assertThrows(UsageException.class, () -> ApiServer.Config.from(flags("--bind", "0.0.0.0")));
-        assertTrue(clear.getMessage().contains("--tls") && clear.getMessage().contains("--insecure-http"), clear.getMessage());
-        assertTrue(ApiServer.Config.from(flags("--bind", "0.0.0.0", "--insecure-http")).web().insecureHttp());
-        assertTrue(ApiServer.Config.from(flags("--bind", "0.0.0.0", "--tls")).web().tls());
-        assertFalse(ApiServer.Config.from(flags("--bind", "localhost", "--no-auth")).web().tls(), "loopback: fine as before");
-        assertThrows(UsageException.class, () -> new ApiServer(ApiServer.Config.local(TestRedis.url(), 0)
-                .withWeb("0.0.0.0", WebSecurity.LOOPBACK), redis, db), "the server itself refuses too");
+    void theServerItselfRefusesPlainHttpOffLoopback() {
+        assertThrows(IllegalArgumentException.class, () -> new ApiServer(ApiServer.Config.local(TestRedis.url(), 0)
+                .withWeb("0.0.0.0", WebSecurity.LOOPBACK), redis, db));
     }
 
     @Test
@@ -215,10 +204,6 @@ class WebTrustTest {
         TlsException missing = assertThrows(TlsException.class, () -> new ApiServer(ApiServer.Config.local(TestRedis.url(), 0)
                 .withWeb("127.0.0.1", new WebSecurity(true, dir.resolve("none.p12"), null, false, List.of(), dir)), redis, db));
         assertTrue(missing.getMessage().contains("no file"), missing.getMessage());
-    }
-
-    private static Flags flags(String... args) {
-        return Flags.parse("api", ApiServer.OPTIONS, args, Map.of());
     }
 
     private static X509Certificate certificate(Path keystore, String password) throws Exception {

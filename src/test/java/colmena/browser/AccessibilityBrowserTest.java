@@ -96,9 +96,9 @@ class AccessibilityBrowserTest {
     @Order(4)
     void aTasksDetailOpensFromItsRowShowsEverythingAndGivesFocusBack() throws Exception {
         Page.waitFor("rows of history", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
-        String button = browser.findAll("tr.task-row button.task-open").get(0);
-        String id = browser.attribute(button, "data-task");
-        browser.click(button);
+        // The rows redraw as their tasks change: the id is read in one step, and its button found again to click.
+        String id = browser.attributeOf("tr.task-row button.task-open", "data-task");
+        browser.clickOn("tr.task-row button.task-open[data-task=\"" + id + "\"]");
         Page.waitFor("the dialog open", () -> browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
         Page.waitFor("the full id and why it went there", () -> {
             String text = browser.text(browser.findAll("#detail-list").get(0));

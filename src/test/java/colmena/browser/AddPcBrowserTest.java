@@ -91,7 +91,7 @@ class AddPcBrowserTest {
         Page.waitFor("the line hidden", () -> !visible("#new-pc") && value("#new-pc-line").isEmpty());
 
         browser.script("window.confirm = () => true;");
-        browser.click(browser.findAll("button.remove-pc[data-node=\"pc07\"]").get(0));
+        browser.clickOn("button.remove-pc[data-node=\"pc07\"]");
         Page.waitFor("pc07 gone from the list", () -> browser.findAll("button.remove-pc").isEmpty());
         assertEquals(List.of(), new NodeCredentials(cluster.redis).nodes());
         try (Jedis pc = new Jedis("127.0.0.1", port)) {

@@ -135,11 +135,7 @@ class DashboardBrowserTest {
     }
 
     private static Set<String> taskIdsOnPage() throws Exception {
-        Set<String> ids = new HashSet<>();
-        for (String row : browser.findAll("tr.task-row")) {
-            ids.add(browser.attribute(row, "data-task"));
-        }
-        return ids;
+        return new HashSet<>(browser.attributes("tr.task-row", "data-task"));
     }
 
     private static void choose(String selectCss, String value) throws Exception {

@@ -57,13 +57,14 @@ class FilterBrowserTest {
         String grey = "const g = document.querySelector('#job-photos canvas').getContext('2d');"
                 + " const d = g.getImageData(199, 100, 1, 1).data; return d[0] > 40 && d[0] < 200 && d[0] === d[2];";
         assertTrue(browser.script(grey).getAsBoolean(), "the blurred edge is drawn");
-        List<String> links = browser.findAll("#job-photos .photo-download:not([hidden])");
+        // The job view redraws on each poll: what it shows is read in one step each, never from an element found earlier.
+        List<String> links = browser.attributes("#job-photos .photo-download:not([hidden])", "href");
         assertEquals(1, links.size(), "a download link");
-        assertTrue(browser.attribute(links.get(0), "href").endsWith("/photos/0/output"), browser.attribute(links.get(0), "href"));
-        assertEquals("Download the result", browser.text(links.get(0)));
-        List<String> legend = browser.findAll("#job-photos .tile-legend li");
+        assertTrue(links.get(0).endsWith("/photos/0/output"), links.get(0));
+        assertEquals(List.of("Download the result"), browser.texts("#job-photos .photo-download:not([hidden])"));
+        List<String> legend = browser.texts("#job-photos .tile-legend li");
         assertEquals(1, legend.size());
-        assertTrue(browser.text(legend.get(0)).matches("nodo[12]: 1 strip"), browser.text(legend.get(0)));
+        assertTrue(legend.get(0).matches("nodo[12]: 1 strip"), legend.get(0));
         Page.waitFor("the job in the list as a blur", () -> {
             List<String> jobs = browser.findAll("#job-list .job-item");
             return jobs.size() == 1 && browser.text(jobs.get(0)).contains("Blur");

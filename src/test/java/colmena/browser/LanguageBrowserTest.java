@@ -98,7 +98,7 @@ class LanguageBrowserTest {
         browser.click(browser.findAll("#submit-button").get(0));
         Page.waitFor("Spanish status", () -> browser.text(browser.findAll("#submit-status").get(0)).equals("No se envió: corrige el campo marcado."));
         language("en");
-        assertEquals("n must be at least 2, got 1", browser.text(browser.findAll(".field-error[data-field=\"params.n\"]").get(0)));
+        assertEquals("n must be at least 2, got 1", browser.textOf(".field-error[data-field=\"params.n\"]"));
         assertEquals("Not submitted: fix the marked field.", browser.text(browser.findAll("#submit-status").get(0)));
         assertTrue(browser.text(browser.findAll("#conn-text").get(0)).equals("Connected"), "status line in English");
         language("es");

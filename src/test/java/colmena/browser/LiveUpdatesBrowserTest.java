@@ -59,12 +59,13 @@ class LiveUpdatesBrowserTest {
     @Test
     @Order(1)
     void aTasksTimeReadsAsHowLongAgoKeepsCountingAndShowsItsClockTimeOnFocus() throws Exception {
-        String first = browser.findAll("tr.task-row time.time-rel").get(0);
-        String before = browser.text(first);
+        // The rows redraw as their tasks change: each read is one step in the page, on the first row as it is then.
+        String before = browser.textOf("tr.task-row time.time-rel");
         assertTrue(before.matches("\\d+ ?s(ec)?\\.? ago"), "how long ago, in English: " + before);
-        String id = browser.attribute(browser.findAll("tr.task-row").get(0), "data-task");
+        String id = browser.attributeOf("tr.task-row", "data-task");
         String submittedAt = get("api/tasks/" + id).getAsJsonObject().get("submittedAt").getAsString();
-        assertEquals(submittedAt, browser.attribute(first, "datetime"), "the exact time, for machines");
+        assertEquals(submittedAt, browser.attributeOf("tr.task-row[data-task=\"" + id + "\"] time.time-rel", "datetime"),
+                "the exact time, for machines");
         Page.waitFor("the words counting on", () -> !browser.text(browser.findAll("tr.task-row time.time-rel").get(0)).equals(before));
 
         browser.script("document.querySelector('tr.task-row button.task-open').focus();");
@@ -142,11 +143,7 @@ class LiveUpdatesBrowserTest {
     }
 
     private static Set<String> rowIds() throws Exception {
-        Set<String> ids = new HashSet<>();
-        for (String row : browser.findAll("tr.task-row")) {
-            ids.add(browser.attribute(row, "data-task"));
-        }
-        return ids;
+        return new HashSet<>(browser.attributes("tr.task-row", "data-task"));
     }
 
     private static void language(String lang) throws Exception {

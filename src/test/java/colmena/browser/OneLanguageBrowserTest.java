@@ -125,7 +125,7 @@ class OneLanguageBrowserTest {
 
     private static void openDetail(String id) throws Exception {
         Page.waitFor("the row of " + id, () -> !browser.findAll("button.task-open[data-task=\"" + id + "\"]").isEmpty());
-        browser.click(browser.findAll("button.task-open[data-task=\"" + id + "\"]").get(0));
+        browser.clickOn("button.task-open[data-task=\"" + id + "\"]");
         Page.waitFor("the dialog open", () -> browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
     }
 

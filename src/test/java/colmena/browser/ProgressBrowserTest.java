@@ -63,11 +63,11 @@ class ProgressBrowserTest {
         Page.waitFor("a bar on the running task's row", () -> !browser.findAll(taskBar).isEmpty());
         int first = valueNow(taskBar);
         Page.waitFor("the bar moved on", () -> valueNow(taskBar) > first);
-        String bar = browser.findAll(taskBar).get(0);
-        assertEquals("Task progress", browser.attribute(bar, "aria-label"));
-        String valueText = browser.attribute(bar, "aria-valuetext");
+        // The row is drawn anew each time its progress moves: every read is one step in the page.
+        assertEquals("Task progress", browser.attributeOf(taskBar, "aria-label"));
+        String valueText = browser.attributeOf(taskBar, "aria-valuetext");
         assertTrue(valueText.matches("\\d+ %"), valueText);
-        String shown = browser.text(browser.findAll(row + " .progress-text").get(0));
+        String shown = browser.textOf(row + " .progress-text");
         assertTrue(shown.matches("\\d+ %"), "the figures are on screen too: " + shown);
         scrollTo(row);
         browser.screenshot(Path.of("target", "progress-task-row.png"));
@@ -75,7 +75,7 @@ class ProgressBrowserTest {
         assertTrue(found.isEmpty(), "the page with a progress bar:\n" + String.join("\n", found));
 
         browser.click(browser.findAll("button[data-lang=\"es\"]").get(0));
-        Page.waitFor("the bar named in Spanish", () -> browser.attribute(browser.findAll(taskBar).get(0), "aria-label")
+        Page.waitFor("the bar named in Spanish", () -> browser.attributeOf(taskBar, "aria-label")
                 .equals("Progreso de la tarea"));
         english();
         Page.waitFor("the task DONE and its bar gone", () -> cluster.rows("Status = 'DONE' AND TaskId = '" + id + "'") == 1
@@ -147,7 +147,7 @@ class ProgressBrowserTest {
     }
 
     private static int valueNow(String css) throws Exception {
-        return Integer.parseInt(browser.attribute(browser.findAll(css).get(0), "aria-valuenow"));
+        return Integer.parseInt(browser.attributeOf(css, "aria-valuenow"));
     }
 
     /** A photo of {@code across × down} copies of the astronaut portrait: large enough for many strips. */

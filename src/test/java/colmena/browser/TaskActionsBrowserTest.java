@@ -59,7 +59,7 @@ class TaskActionsBrowserTest {
         assertEquals(1, cluster.rows("Reason LIKE '%priority 8%'"), "the priority reached the task");
 
         Page.waitFor("its row", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
-        browser.click(browser.findAll("tr.task-row button.task-open").get(0));
+        browser.clickOn("tr.task-row button.task-open");
         Page.waitFor("the dialog with a cancel button", () -> browser.script(
                 "return document.getElementById('task-detail').open && !document.getElementById('detail-cancel').hidden;").getAsBoolean());
         List<String> found = Axe.violations(browser);

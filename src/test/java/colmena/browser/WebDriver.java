@@ -131,17 +131,63 @@ public final class WebDriver implements AutoCloseable {
     }
 
     /**
+     * How the page reads an element's text for {@link #texts} and {@link #textOf}: its innerText, or,
+     * where {@code content-visibility: auto} skips it (its panel is off screen, and innerText then
+     * gives nothing), its text content with the white space collapsed; no-break spaces as plain
+     * ones and the ends trimmed, as in WebDriver's own text.
+     */
+    private static final String READ_TEXT = "const text = (e) => (e.checkVisibility() && !e.checkVisibility({ contentVisibilityAuto: true })"
+            + " ? e.textContent.replace(/\\s+/g, ' ') : e.innerText).replace(/\\u00a0/g, ' ').trim();";
+
+    /**
      * The rendered text of every element matching a CSS selector, read in one step in the page: a
      * panel that redraws between a find and a read cannot leave a stale element behind.
      */
     public List<String> texts(String css) throws Exception {
-        JsonArray found = script("return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);", css)
+        JsonArray found = script(READ_TEXT + " return Array.from(document.querySelectorAll(arguments[0]), text);", css)
                 .getAsJsonArray();
         List<String> texts = new ArrayList<>();
         for (JsonElement e : found) {
             texts.add(e.getAsString());
         }
         return texts;
+    }
+
+    /**
+     * The rendered text of the first element matching a CSS selector, read in one step in the page
+     * as {@link #texts} reads it: for an element a poll may redraw. Throws when nothing matches.
+     */
+    public String textOf(String css) throws Exception {
+        JsonElement v = script(READ_TEXT + " const e = document.querySelector(arguments[0]); return e ? text(e) : null;", css);
+        if (v == null || v.isJsonNull()) {
+            throw new IllegalStateException("nothing matches " + css);
+        }
+        return v.getAsString();
+    }
+
+    /**
+     * Attribute {@code name} of the first element matching a CSS selector (null when it has none),
+     * read in one step in the page: for an element a poll may redraw. Throws when nothing matches.
+     */
+    public String attributeOf(String css, String name) throws Exception {
+        JsonElement v = script("const e = document.querySelector(arguments[0]);"
+                + " return e ? [e.getAttribute(arguments[1])] : null;", css, name);
+        if (v == null || v.isJsonNull()) {
+            throw new IllegalStateException("nothing matches " + css);
+        }
+        JsonElement value = v.getAsJsonArray().get(0);
+        return value.isJsonNull() ? null : value.getAsString();
+    }
+
+    /** Attribute {@code name} of every element matching a CSS selector (null where one has none), read in one step in the page. */
+    public List<String> attributes(String css, String name) throws Exception {
+        JsonArray found = script("return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]));",
+                css, name).getAsJsonArray();
+        List<String> values = new ArrayList<>();
+        for (JsonElement e : found) {
+            values.add(e.isJsonNull() ? null : e.getAsString());
+        }
+        return values;
     }
 
     public String text(String element) throws Exception {
@@ -157,19 +203,46 @@ public final class WebDriver implements AutoCloseable {
      * Clicks like a person: where the element is. While the page is still laying itself out (a
      * panel above grows as its data arrives, so another element is where the button was a moment
      * ago), the click is tried again for up to {@link #SETTLE_MS}; a click that keeps missing fails.
+     * For an element a poll may redraw, use {@link #clickOn}, which finds it again.
      */
     public void click(String element) throws Exception {
         long deadline = System.nanoTime() + SETTLE_MS * 1_000_000L;
+        while (!tryClick(element, deadline, false)) {
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Clicks the first element matching a CSS selector, as {@link #click}; when the page redrew it
+     * between the find and the click (a stale element), it is found again and clicked, for up to
+     * {@link #SETTLE_MS}. Throws at once when nothing matches.
+     */
+    public void clickOn(String css) throws Exception {
+        long deadline = System.nanoTime() + SETTLE_MS * 1_000_000L;
         while (true) {
-            try {
-                call("POST", s("/element/" + element + "/click"), Map.of());
-                return;
-            } catch (IllegalStateException e) {
-                if (!String.valueOf(e.getMessage()).contains("element click intercepted") || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
+            List<String> found = findAll(css);
+            if (found.isEmpty()) {
+                throw new IllegalStateException("nothing matches " + css);
             }
+            if (tryClick(found.get(0), deadline, true)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** One click; false when it should be tried again (intercepted, or stale when {@code stale} allows). */
+    private boolean tryClick(String element, long deadline, boolean stale) throws Exception {
+        try {
+            call("POST", s("/element/" + element + "/click"), Map.of());
+            return true;
+        } catch (IllegalStateException e) {
+            String m = String.valueOf(e.getMessage());
+            boolean again = m.contains("element click intercepted") || (stale && m.contains("stale element reference"));
+            if (!again || System.nanoTime() > deadline) {
+                throw e;
+            }
+            return false;
         }
     }
 

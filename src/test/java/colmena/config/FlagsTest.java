@@ -1,5 +1,6 @@
 package colmena.config;
 
+import colmena.log.Durations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -191,7 +192,7 @@ class FlagsTest {
     @ParameterizedTest(name = "{0} -> \"{1}\"")
     @MethodSource("formattedDurations")
     void formatsDurationsInTheLargestWholeUnitAndReadsThemBack(Duration duration, String text) {
-        assertEquals(text, Flags.format(duration));
+        assertEquals(text, Durations.format(duration));
         assertEquals(duration, Flags.parseDuration(text));
     }
 

@@ -3,7 +3,7 @@ package colmena.coordinator;
 import colmena.TestRedis;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
-import colmena.support.LatencyHistogram;
+import colmena.metrics.LatencyHistogram;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -10,6 +10,7 @@ import colmena.task.TaskStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** Which results from a node's own list go on: the decision alone, without Redis or a database. */
 class NodeOutboxTest {
     private final Redis unused = Redis.connect("redis://127.0.0.1:1", 1); // never connected
-    private final NodeOutbox outbox = new NodeOutbox(new TaskQueue(unused), new TaskHistoryStore(), null);
+    private final PendingRows pending = new PendingRows();
+    private final NodeOutbox outbox = new NodeOutbox(new TaskQueue(unused), new TaskHistoryStore(), null, pending);
     private static final TaskResult DONE_ON_PC1 = new TaskResult(TaskMessage.submit("t1", "sleep", Map.of("ms", 1), 0, null),
             "pc1", TaskStatus.DONE, "1", null, 1, 2, 1);
 
@@ -39,9 +41,24 @@ class NodeOutboxTest {
     void aResultForAnotherNodesTaskIsRefusedWithTheReason() {
         assertEquals("task t1 was placed on node pc2, never on node pc1",
                 outbox.refusal("pc1", DONE_ON_PC1, new Holder("pc2", TaskStatus.DONE, "pc10 stopped reporting"), 0));
-        assertEquals("task t1 is not in TaskHistory; node pc1 was never given it", outbox.refusal("pc1", DONE_ON_PC1, null, 0));
         assertEquals("result for task t1 names node \"pc1\" but was sent with node pc9's credential",
                 outbox.refusal("pc9", DONE_ON_PC1, new Holder("pc9", TaskStatus.RUNNING, null), 0));
+    }
+
+    @Test
+    void aTaskNotInTaskHistoryWaitsForItsPlacementToBeWrittenThenIsRefused() {
+        assertEquals("", outbox.refusal("pc1", DONE_ON_PC1, null, 0));
+        assertEquals("task t1 is not in TaskHistory; node pc1 was never given it",
+                outbox.refusal("pc1", DONE_ON_PC1, null, NodeOutbox.UNWRITTEN_GRACE_MS));
+    }
+
+    @Test
+    void aResultOfATaskThisCoordinatorJustPlacedOnTheNodeGoesOnBeforeItsRowIsWritten() {
+        pending.placed(List.of(DONE_ON_PC1.task().placedOn("pc1", "test")), 0, node -> true);
+        assertNull(outbox.refusal("pc1", DONE_ON_PC1, null, 0));
+        assertNull(outbox.refusal("pc1", DONE_ON_PC1, new Holder("pc2", TaskStatus.PENDING, null), 0), "moved here, not yet written");
+        assertEquals("", outbox.refusal("pc2", new TaskResult(DONE_ON_PC1.task(), "pc2", TaskStatus.DONE, "1", null, 1, 2, 1), null, 0),
+                "placed elsewhere: waits");
     }
 
     @Test

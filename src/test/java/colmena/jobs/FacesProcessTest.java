@@ -2,10 +2,10 @@ package colmena.jobs;
 
 import colmena.Cluster;
 import colmena.api.ApiServer;
+import colmena.bench.Launcher;
 import colmena.broker.Blobs;
 import colmena.broker.Json;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import colmena.vision.Box;
 import colmena.vision.DetectParams;
 import colmena.vision.FaceDetector;

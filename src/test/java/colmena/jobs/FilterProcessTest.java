@@ -2,10 +2,10 @@ package colmena.jobs;
 
 import colmena.Cluster;
 import colmena.api.ApiServer;
+import colmena.bench.Launcher;
 import colmena.broker.Json;
 import colmena.filters.FilterSpec;
 import colmena.filters.Pixels;
-import colmena.support.Launcher;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -2,8 +2,8 @@ package colmena.store;
 
 import colmena.TestDatabase;
 import colmena.TestRedis;
+import colmena.bench.Launcher;
 import colmena.support.Eventually;
-import colmena.support.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

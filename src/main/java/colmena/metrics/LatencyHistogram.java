@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.metrics;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.log;
 
 import org.slf4j.Logger;
 
@@ -62,7 +62,6 @@ public final class Outage {
         return downSinceNanos >= 0;
     }
 
-    /** The innermost message of a failure: "Connection refused", not a stack trace. */
     /**
      * Whether Redis refused the login itself (a wrong or revoked credential): retrying cannot help.
      */
@@ -71,6 +70,7 @@ public final class Outage {
         return r.contains("WRONGPASS") || r.contains("NOAUTH") || r.contains("INVALID PASSWORD");
     }
 
+    /** The innermost message of a failure: "Connection refused", not a stack trace. */
     public static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {

@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.log;
 
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;

@@ -1,4 +1,4 @@
-package colmena.coordinator;
+package colmena.cli;
 
 import colmena.config.Flags;
 import colmena.config.UsageException;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The coordinator's retention flags: generous defaults, environment variables, and bad values refused. */
 class RetentionFlagsTest {
     private static Retention.Policy policy(Map<String, String> env, String... args) {
-        return Coordinator.Config.from(Flags.parse("coordinator", Coordinator.OPTIONS, args, env)).retention();
+        return CoordinatorCommand.config(Flags.parse("coordinator", CoordinatorCommand.OPTIONS, args, env)).retention();
     }
 
     @Test

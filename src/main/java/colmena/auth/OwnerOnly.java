@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.auth;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

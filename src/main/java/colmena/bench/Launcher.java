@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.bench;
 
 import java.io.File;
 import java.io.IOException;

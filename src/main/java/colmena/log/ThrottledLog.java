@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.log;
 
 import org.slf4j.Logger;
 

@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.metrics;
 
 import org.junit.jupiter.api.Test;
 

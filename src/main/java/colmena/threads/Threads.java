@@ -1,4 +1,4 @@
-package colmena.support;
+package colmena.threads;
 
 import org.slf4j.LoggerFactory;
 
