@@ -1,6 +1,5 @@
 package colmena;
 
-import colmena.broker.Json;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 import colmena.support.Eventually;
@@ -44,7 +43,7 @@ class PriorityTest {
             List<String> queued = new ArrayList<>();
             List<Integer> priorities = new ArrayList<>();
             for (String raw : cluster.queue.pending(RedisKeys.nodeTasks("still"))) {
-                TaskMessage t = Json.readTask(raw);
+                TaskMessage t = TaskMessage.read(raw);
                 queued.add(t.id());
                 priorities.add(t.priorityOrDefault());
             }

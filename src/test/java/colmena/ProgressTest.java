@@ -5,6 +5,7 @@ import colmena.broker.Json;
 import colmena.broker.RedisKeys;
 import colmena.cli.Commands;
 import colmena.support.Eventually;
+import colmena.task.TaskProgress;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,12 +84,12 @@ class ProgressTest {
 
     @Test
     void whatAnAgentWritesIsKeptToAPercentageAndAShortText() {
-        assertEquals(new colmena.task.TaskProgress(40, "row 3"), Json.readProgress("{\"percent\":40,\"text\":\"row 3\"}"));
-        assertEquals(null, Json.readProgress("{\"percent\":400}"), "out of range");
-        assertEquals(null, Json.readProgress("{\"percent\":\"NaN\"}"));
-        assertEquals(null, Json.readProgress("[1,2]"));
-        assertEquals(null, Json.readProgress("x".repeat(2_000)));
-        assertEquals(80, Json.readProgress("{\"percent\":1,\"text\":\"" + "y".repeat(500) + "\"}").text().length());
+        assertEquals(new TaskProgress(40, "row 3"), TaskProgress.read("{\"percent\":40,\"text\":\"row 3\"}"));
+        assertEquals(null, TaskProgress.read("{\"percent\":400}"), "out of range");
+        assertEquals(null, TaskProgress.read("{\"percent\":\"NaN\"}"));
+        assertEquals(null, TaskProgress.read("[1,2]"));
+        assertEquals(null, TaskProgress.read("x".repeat(2_000)));
+        assertEquals(80, TaskProgress.read("{\"percent\":1,\"text\":\"" + "y".repeat(500) + "\"}").text().length());
     }
 
     private static JsonObject get(URI uri) {

@@ -2,7 +2,7 @@ package colmena;
 
 import colmena.api.ApiServer;
 import colmena.bench.Launcher;
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.RedisKeys;
 import colmena.store.Database;
 import colmena.support.Eventually;

@@ -1,7 +1,7 @@
 package colmena;
 
 import colmena.bench.Launcher;
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.cli.Commands;

@@ -47,7 +47,7 @@ class StripCheckpointTest {
                 createJob("http://127.0.0.1:" + api.port(), TerminalProgressProcessTest.mosaic(8, 6));
                 Eventually.within(Duration.ofSeconds(30), "strips waiting",
                         () -> cluster.queue.length(RedisKeys.submitted()) > 0);
-                TaskMessage strip = Json.readTask(cluster.redis.call(j -> j.lindex(RedisKeys.submitted(), 0)));
+                TaskMessage strip = TaskMessage.read(cluster.redis.call(j -> j.lindex(RedisKeys.submitted(), 0)));
                 Blobs blobs = new Blobs(cluster.redis);
 
                 long t0 = System.nanoTime();

@@ -1,6 +1,6 @@
 package colmena;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
@@ -64,7 +64,7 @@ class SubmitWaitTest {
             redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
             try (Redis client = Redis.connect(url, 2)) {
                 for (String r : raw) {
-                    TaskMessage t = Json.readTask(r);
+                    TaskMessage t = TaskMessage.read(r);
                     client.call(j -> j.rpush(t.replyTo(), Json.write(TaskResult.done(t, "nodo9", "0", 1, 2, 1))));
                 }
             }

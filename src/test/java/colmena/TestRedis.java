@@ -1,6 +1,6 @@
 package colmena;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.Redis;
 
 import java.io.IOException;

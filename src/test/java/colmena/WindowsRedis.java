@@ -59,7 +59,7 @@ final class WindowsRedis {
             if (!p.isAlive()) {
                 throw new IOException("wine " + EXE + " exited with code " + p.exitValue() + ": " + redis.logTail());
             }
-            if (colmena.broker.BundledRedis.answers("127.0.0.1", port)) {
+            if (colmena.process.BundledRedis.answers("127.0.0.1", port)) {
                 return redis;
             }
             sleep(100);

@@ -176,7 +176,7 @@ final class HeldTasks {
         for (String raw : queue.pending(RedisKeys.nodeInflight(nodeId))) {
             TaskMessage task;
             try {
-                task = Json.readTask(raw);
+                task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
                 deadLetter(raw, e.getMessage());
                 continue;

@@ -1,7 +1,6 @@
 package colmena.agent;
 
 import colmena.agent.HeldTasks.Held;
-import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisClock;
 import colmena.broker.RedisKeys;
@@ -122,7 +121,7 @@ final class TaskLoop implements Runnable {
     private void accept(String raw) {
         TaskMessage task;
         try {
-            task = Json.readTask(raw);
+            task = TaskMessage.read(raw);
         } catch (MalformedMessageException e) {
             LOG.warn("Unreadable task on {} moved to {}: {} — {}", RedisKeys.nodeTasks(nodeId),
                     RedisKeys.deadLetter(), e.getMessage(), abbreviate(raw));

@@ -37,6 +37,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, message);
     }
 
+    /** A 400 naming the body field at fault ({@code "field": "count"}), for the form to mark. */
+    public static ApiException badField(String message, String field) {
+        return new ApiException(400, message, Map.of("field", field));
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, message);
     }

@@ -1,21 +1,12 @@
 package colmena.api;
 
 import colmena.auth.Passwords;
-import colmena.broker.Blobs;
-import colmena.broker.NodeCredentials;
-import colmena.broker.Nodes;
 import colmena.broker.Redis;
-import colmena.broker.TaskQueue;
 import colmena.install.InstallationStore;
 import colmena.install.InstallationWatch;
 import colmena.store.ConnectionPool;
 import colmena.store.Database;
-import colmena.store.TaskHistoryStore;
 import colmena.auth.Role;
-import colmena.jobs.FaceJobs;
-import colmena.jobs.FilterJobs;
-import colmena.jobs.JobStore;
-import colmena.jobs.JobView;
 import colmena.auth.UserStore;
 import colmena.threads.Threads;
 import com.sun.net.httpserver.HttpServer;
@@ -166,10 +157,11 @@ public final class ApiServer {
         if (config.noAuth()) {
             users.audit("system", "no_auth_start", "api", config.bind(), "started with --no-auth: no login, everyone is admin");
         }
-        router = routes(config, redis, users, database);
-        HandlerGate gate = new HandlerGate(quickPool, pool, router::quick);
-        server.createContext("/api/", router).getFilters().addAll(List.of(hosts, gate));
-        server.createContext("/metrics", router).getFilters().addAll(List.of(hosts, gate));
+        router = new ApiRoutes(config, redis, users, database, connections, installation, background, firstPasswordFile)
+                .router();
+        router.handOn(new HandlerGate(quickPool, pool));
+        server.createContext("/api/", router).getFilters().add(hosts);
+        server.createContext("/metrics", router).getFilters().add(hosts);
         server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, new HandlerGate(quickPool)));
     }
 
@@ -207,73 +199,6 @@ public final class ApiServer {
     /** The admin password made on this start, to print once; null when none was made. */
     public String generatedAdminPassword() {
         return generatedAdminPassword;
-    }
-
-    private Router routes(Config config, Redis redis, UserStore users, Database database) throws SQLException {
-        TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
-        Alerts alerts = new Alerts(config.alertCpu(), config.alertMemory(), config.alertDisk(), config.alertAfter());
-        AuditTrail audit = new AuditTrail(users);
-        Auth auth = new Auth(users, redis, config.sessionTtl(), config.noAuth(), config.web().tls());
-        AuthApi authApi = new AuthApi(auth, users, audit, firstPasswordFile);
-        NodesApi nodes = new NodesApi(new Nodes(redis), alerts, audit, config.nodesMaxAge(), background);
-        NodeCredentialsApi pcs = new NodeCredentialsApi(new NodeCredentials(redis), config.redisUrl(), audit);
-        Cancels cancels = new Cancels(connections, store, new TaskQueue(redis));
-        TasksApi tasks = new TasksApi(connections, store, new TaskQueue(redis), new Nodes(redis), cancels, audit,
-                config.maxUnplaced());
-        InstallationApi installationApi = new InstallationApi(installation, redis, connections, audit);
-        SummaryApi summary = new SummaryApi(redis, connections, store, nodes, alerts, installationApi);
-        Blobs blobs = new Blobs(redis);
-        JobStore jobStore = new JobStore(database);
-        TaskQueue jobQueue = new TaskQueue(redis);
-        JobsApi jobs = new JobsApi(blobs, new FaceJobs(blobs, jobQueue, jobStore),
-                new FilterJobs(blobs, jobQueue, jobStore), new JobView(jobStore, blobs, new Nodes(redis)), audit, cancels, jobStore);
-        Router router = new Router(auth);
-        MetricsApi metrics = new MetricsApi(nodes, redis, connections, store, router.metrics());
-        OpenApiDoc openApi = new OpenApiDoc();
-        return router
-                .refuseWhile(installationApi::refusal)
-                .get("/api/openapi.json", null, openApi::document).withoutDatabase()
-                .get("/metrics", Role.VIEWER, metrics::metrics)
-                .get("/api/installation", Role.VIEWER, installationApi::get)
-                .post("/api/installation", Role.ADMIN, installationApi::rename)
-                .post("/api/login", null, authApi::login)
-                .post("/api/logout", Role.VIEWER, authApi::logout)
-                .post("/api/logout/everywhere", Role.VIEWER, authApi::logoutEverywhere)
-                .get("/api/me", Role.VIEWER, authApi::whoAmI)
-                .get("/api/tokens", Role.ADMIN, authApi::tokens)
-                .post("/api/tokens", Role.ADMIN, authApi::createToken)
-                .delete("/api/tokens/{id}", Role.ADMIN, authApi::revokeToken)
-                .get("/api/users", Role.ADMIN, authApi::users)
-                .post("/api/users", Role.ADMIN, authApi::putUser)
-                .delete("/api/users/{name}", Role.ADMIN, authApi::deleteUser)
-                .post("/api/users/{name}/logout", Role.ADMIN, authApi::endUserSessions)
-                .get("/api/audit", Role.ADMIN, authApi::audit)
-                .get("/api/nodes", Role.VIEWER, nodes::list).withoutDatabase()
-                .get("/api/nodes/{id}", Role.VIEWER, nodes::one).withoutDatabase()
-                .post("/api/nodes/{id}/drain", Role.ADMIN, nodes::drain)
-                .post("/api/nodes/{id}/resume", Role.ADMIN, nodes::resume)
-                .delete("/api/nodes/{id}", Role.ADMIN, nodes::forget)
-                .get("/api/node-credentials", Role.ADMIN, pcs::list)
-                .post("/api/node-credentials", Role.ADMIN, pcs::add)
-                .delete("/api/node-credentials/{id}", Role.ADMIN, pcs::remove)
-                .get("/api/tasks", Role.VIEWER, tasks::list)
-                .post("/api/tasks", Role.OPERATOR, tasks::submit)
-                .post("/api/tasks/cancel", Role.OPERATOR, tasks::cancelMatching)
-                .post("/api/tasks/{id}/cancel", Role.OPERATOR, tasks::cancel)
-                .get("/api/tasks.csv", Role.VIEWER, tasks::csv)
-                .get("/api/tasks/{id}", Role.VIEWER, tasks::one)
-                .post("/api/blobs", Role.OPERATOR, jobs::upload)
-                .get("/api/jobs", Role.VIEWER, jobs::list)
-                .post("/api/jobs", Role.OPERATOR, jobs::create)
-                .get("/api/jobs/{id}", Role.VIEWER, jobs::one)
-                .post("/api/jobs/{id}/cancel", Role.OPERATOR, jobs::cancel)
-                .get("/api/jobs/{id}/photos/{no}/original", Role.VIEWER, jobs::original)
-                .get("/api/jobs/{id}/photos/{no}/annotated", Role.VIEWER, jobs::annotated)
-                .get("/api/jobs/{id}/photos/{no}/output", Role.VIEWER, jobs::output)
-                .get("/api/summary", Role.VIEWER, summary::summary)
-                .get("/api/types", Role.VIEWER, summary::types)
-                .get("/api/deadletters", Role.VIEWER, summary::deadLetters).withoutDatabase()
-                .get("/api/health", null, summary::health).withoutDatabase();
     }
 
     public void start() {

@@ -5,9 +5,7 @@ import colmena.auth.Principal;
 import colmena.auth.Role;
 import colmena.auth.SessionSeal;
 import colmena.auth.UserStore;
-import colmena.broker.Json;
 import colmena.broker.Redis;
-import colmena.broker.RedisKeys;
 import com.sun.net.httpserver.HttpExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,44 +14,30 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is calling: a dashboard session (an HttpOnly, SameSite=Strict cookie whose hash keys a
- * Redis entry signed with a key only this process and the database hold, see {@link SessionSeal};
- * it carries its user's session epoch, so a password or role change, or "sign out everywhere",
- * ends it), an API token ({@code Authorization: Bearer}), or a user's name and password
- * ({@code Authorization: Basic}, as {@code curl -u} sends). Failed logins from one address are
- * slowed down; passwords are checked against salted PBKDF2 hashes only.
+ * Who is calling: a dashboard session (see {@link Sessions}), an API token
+ * ({@code Authorization: Bearer}), or a user's name and password ({@code Authorization: Basic},
+ * as {@code curl -u} sends). Failed logins from one address are slowed down; passwords are
+ * checked against salted PBKDF2 hashes only.
  */
 final class Auth {
     private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
-    static final String COOKIE = "colmena_session";
     /** A Basic login that succeeded is trusted this long without hashing the password again. */
     private static final long BASIC_CACHE_MS = 60_000;
 
     private final UserStore users;
-    private final Redis redis;
-    private final Duration sessionTtl;
     private final boolean open;
     private final LoginThrottle throttle = new LoginThrottle();
     private final FailedLogins failures;
     private final Map<String, CachedBasic> basicCache = new ConcurrentHashMap<>();
+    private final Accounts accounts;
+    private final Sessions sessions;
 
     private record CachedBasic(Principal principal, int epoch, long untilMs) {
     }
-
-    /** What Redis keeps of a session; {@code sig} covers every other field and the cookie's hash. */
-    private record Session(String user, String role, String csrf, int epoch, long expiresAtMs, String sig) {
-        boolean signedBy(SessionSeal seal, String idHash) {
-            return seal.verify(sig, idHash, user, role, csrf, epoch, expiresAtMs);
-        }
-    }
-
-    private final SessionSeal seal;
-    private final boolean secureCookies;
 
     Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open) throws SQLException {
         this(users, redis, sessionTtl, open, false);
@@ -65,15 +49,14 @@ final class Auth {
      */
     Auth(UserStore users, Redis redis, Duration sessionTtl, boolean open, boolean secureCookies) throws SQLException {
         this.users = users;
-        this.redis = redis;
-        this.sessionTtl = sessionTtl;
         this.open = open;
-        this.secureCookies = secureCookies;
-        this.seal = new SessionSeal(users.secret(SessionSeal.KEY_NAME));
+        this.accounts = new Accounts(users);
+        this.sessions = new Sessions(redis, new SessionSeal(users.secret(SessionSeal.KEY_NAME)), accounts, sessionTtl,
+                secureCookies);
         this.failures = new FailedLogins(users);
     }
 
-    /** Ends every session of {@code user} (everywhere, on every API process within {@link #ROLE_CACHE_MS}). */
+    /** Ends every session of {@code user} (everywhere, on every API process within {@link Accounts#ROLE_CACHE_MS}). */
     boolean endSessions(String user) throws SQLException {
         boolean found = users.endSessions(user);
         forgetCached();
@@ -94,63 +77,28 @@ final class Auth {
             return new Principal("anonymous", Role.ADMIN, "open", null);
         }
         String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header != null) {
-            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                UserStore.Token t = users.token(Passwords.sha256(header.substring(7).trim()));
-                Role owner = t == null ? null : currentRole(t.user());
-                if (t == null || owner == null) {
-                    throw new ApiException(401, "this API token is not valid (unknown, revoked or expired)");
-                }
-                noteTokenUse(t, address(ex));
-                // A token never does more than its owner may do now.
-                Role role = owner.allows(t.role()) ? t.role() : owner;
-                return new Principal("token \"" + t.name() + "\" of " + t.user(), role, "token", null);
-            }
-            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-                return basic(header.substring(6).trim(), address(ex));
-            }
-            throw new ApiException(401, "Authorization must be \"Bearer <token>\" or \"Basic <user:password>\"");
+        if (header == null) {
+            return sessions.caller(ex);
         }
-        String sessionId = cookie(ex, COOKIE);
-        if (sessionId == null) {
-            return null;
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return bearer(header.substring(7).trim(), address(ex));
         }
-        String idHash = Passwords.sha256(sessionId);
-        String json = redis.call(j -> j.get(RedisKeys.session(idHash)));
-        if (json == null) {
-            throw new ApiException(401, "your session has ended; log in again");
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return basic(header.substring(6).trim(), address(ex));
         }
-        Session s = readSession(json);
-        if (s == null || !s.signedBy(seal, idHash)) {
-            // Written by someone who can write Redis but does not hold the key: never a login.
-            redis.call(j -> j.del(RedisKeys.session(idHash)));
-            LOG.warn("A session in Redis had no valid signature (from {}); it was deleted", address(ex));
-            throw new ApiException(401, "your session has ended; log in again");
-        }
-        if (s.expiresAtMs() <= System.currentTimeMillis()) {
-            throw new ApiException(401, "your session has ended; log in again");
-        }
-        CachedAccount now;
-        try {
-            now = currentAccount(s.user());
-        } catch (SQLException e) {
-            // The database is away: the session's own (signed) role stands meanwhile.
-            now = new CachedAccount(Role.parse(s.role()), s.epoch(), 0);
-        }
-        if (now.role() == null || now.epoch() != s.epoch()) {
-            redis.call(j -> j.del(RedisKeys.session(idHash)));
-            throw new ApiException(401, now.role() == null ? "this account no longer exists"
-                    : "your session was ended (password or role changed, or signed out everywhere); log in again");
-        }
-        return new Principal(s.user(), now.role(), "session", s.csrf());
+        throw new ApiException(401, "Authorization must be \"Bearer <token>\" or \"Basic <user:password>\"");
     }
 
-    private static Session readSession(String json) {
-        try {
-            return Json.GSON.fromJson(json, Session.class);
-        } catch (RuntimeException e) {
-            return null;
+    private Principal bearer(String token, String address) throws SQLException {
+        UserStore.Token t = users.token(Passwords.sha256(token));
+        Role owner = t == null ? null : accounts.role(t.user());
+        if (t == null || owner == null) {
+            throw new ApiException(401, "this API token is not valid (unknown, revoked or expired)");
         }
+        noteTokenUse(t, address);
+        // A token never does more than its owner may do now.
+        Role role = owner.allows(t.role()) ? t.role() : owner;
+        return new Principal("token \"" + t.name() + "\" of " + t.user(), role, "token", null);
     }
 
     /** How often one token's use is written to the audit log at most. */
@@ -184,14 +132,14 @@ final class Auth {
         CachedBasic cached = basicCache.get(key);
         if (cached != null && cached.untilMs() > System.currentTimeMillis()) {
             // A password changed elsewhere (another API, admin reset-password) moves the epoch: checked again.
-            CachedAccount now = currentAccount(cached.principal().user());
+            Accounts.Account now = accounts.current(cached.principal().user());
             if (now.role() != null && now.epoch() == cached.epoch()) {
                 return new Principal(cached.principal().user(), now.role(), "basic", null);
             }
             basicCache.remove(key);
         }
         Principal p = check(decoded.substring(0, colon), decoded.substring(colon + 1), address, "basic");
-        basicCache.put(key, new CachedBasic(p, currentAccount(p.user()).epoch(), System.currentTimeMillis() + BASIC_CACHE_MS));
+        basicCache.put(key, new CachedBasic(p, accounts.current(p.user()).epoch(), System.currentTimeMillis() + BASIC_CACHE_MS));
         return p;
     }
 
@@ -239,103 +187,35 @@ final class Auth {
         return h;
     }
 
-    /** A user's role as stored now; null when the user is gone. */
-    private Role currentRole(String user) throws SQLException {
-        return currentAccount(user).role();
-    }
-
-    /**
-     * A user's role and session epoch as stored now, read at most every {@link #ROLE_CACHE_MS}
-     * (a role of null: the user is gone).
-     */
-    private CachedAccount currentAccount(String user) throws SQLException {
-        String name = UserStore.canonical(user);
-        CachedAccount c = roles.get(name);
-        long now = System.currentTimeMillis();
-        if (c != null && c.untilMs() > now) {
-            return c;
-        }
-        UserStore.Account stored;
-        try {
-            stored = users.account(name);
-        } catch (SQLException e) {
-            if (c != null) {
-                return c; // the database is away: what was last read stands meanwhile
-            }
-            throw e;
-        }
-        CachedAccount read = stored == null ? new CachedAccount(null, -1, now + ROLE_CACHE_MS)
-                : new CachedAccount(stored.role(), stored.sessionEpoch(), now + ROLE_CACHE_MS);
-        roles.put(name, read);
-        return read;
-    }
-
-    /** How long a user's role and epoch are trusted before they are read again (a change takes effect within this). */
-    static final long ROLE_CACHE_MS = 2_000;
-
-    private record CachedAccount(Role role, int epoch, long untilMs) {
-    }
-
-    private final Map<String, CachedAccount> roles = new ConcurrentHashMap<>();
-
     /**
      * Starts a signed session for a checked user, at the user's current epoch; returns the cookie
      * value and the principal with its CSRF token.
      */
     Map.Entry<String, Principal> startSession(Principal user) throws SQLException {
-        return startSession(user, Passwords.secret(24));
+        return sessions.start(user, Passwords.secret(24));
     }
 
     /** The same, keeping a CSRF token the page already holds (a session renewed under it). */
     Map.Entry<String, Principal> startSession(Principal user, String csrf) throws SQLException {
-        roles.remove(UserStore.canonical(user.user()));
-        CachedAccount account = currentAccount(user.user());
-        if (account.role() == null) {
-            throw new ApiException(401, "this account no longer exists");
-        }
-        String id = Passwords.secret(32);
-        String idHash = Passwords.sha256(id);
-        long expiresAtMs = System.currentTimeMillis() + sessionTtl.toMillis();
-        String role = account.role().label();
-        String sig = seal.sign(idHash, user.user(), role, csrf, account.epoch(), expiresAtMs);
-        String json = Json.write(new Session(user.user(), role, csrf, account.epoch(), expiresAtMs, sig));
-        redis.call(j -> j.psetex(RedisKeys.session(idHash), sessionTtl.toMillis(), json));
-        return Map.entry(id, new Principal(user.user(), account.role(), "session", csrf));
+        return sessions.start(user, csrf);
     }
 
     void endSession(HttpExchange ex) {
-        String id = cookie(ex, COOKIE);
-        if (id != null) {
-            redis.call(j -> j.del(RedisKeys.session(Passwords.sha256(id))));
-        }
+        sessions.end(ex);
     }
 
     /** Forgets cached Basic logins and roles (after a user or password change). */
     void forgetCached() {
         basicCache.clear();
-        roles.clear();
+        accounts.forgetAll();
     }
 
     String setCookie(String id) {
-        return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + sessionTtl.toSeconds()
-                + (secureCookies ? "; Secure" : "");
+        return sessions.setCookie(id);
     }
 
     String clearCookie() {
-        return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secureCookies ? "; Secure" : "");
-    }
-
-    static String cookie(HttpExchange ex, String name) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
-            for (String part : header.split(";")) {
-                String p = part.trim();
-                if (p.startsWith(name + "=")) {
-                    String v = p.substring(name.length() + 1);
-                    return v.isEmpty() ? null : v;
-                }
-            }
-        }
-        return null;
+        return sessions.clearCookie();
     }
 
     static String address(HttpExchange ex) {

@@ -9,12 +9,12 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Predicate;
 
 /**
  * Hands each whole request to the handler pool. The JDK's HttpServer reads a request's headers
  * on its executor's thread before any filter runs; with that executor's threads many and this
- * filter handing the request on at once, a client that trickles its headers holds a reader
+ * gate handing the request on at once (as a filter, or from the {@link Router} once it has
+ * matched the request's route), a client that trickles its headers holds a reader
  * thread (until {@link ApiServer#REQUEST_SECONDS}), never one of the few handler threads, so slow
  * or idle connections do not stop the dashboard for others. A full handler queue is a 503.
  * <p>
@@ -26,24 +26,36 @@ final class HandlerGate extends Filter {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerGate.class);
     private final ExecutorService quickHandlers;
     private final ExecutorService databaseHandlers;
-    private final Predicate<HttpExchange> quick;
+
+    /** What a handler thread does with a request; it closes the exchange. */
+    interface Work {
+        void run() throws IOException;
+    }
 
     /** Every request on {@code handlers}. */
     HandlerGate(ExecutorService handlers) {
-        this(handlers, handlers, ex -> true);
+        this(handlers, handlers);
     }
 
-    /** Requests {@code quick} accepts on {@code quickHandlers}, the others on {@code databaseHandlers}. */
-    HandlerGate(ExecutorService quickHandlers, ExecutorService databaseHandlers, Predicate<HttpExchange> quick) {
+    /** Requests said to be quick on {@code quickHandlers}, the others on {@code databaseHandlers}. */
+    HandlerGate(ExecutorService quickHandlers, ExecutorService databaseHandlers) {
         this.quickHandlers = quickHandlers;
         this.databaseHandlers = databaseHandlers;
-        this.quick = quick;
     }
 
+    /** As a filter: the rest of the chain, as a quick request. */
     @Override
     public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+        hand(ex, true, () -> chain.doFilter(ex));
+    }
+
+    /**
+     * Runs {@code work} for the request on a handler of its lane ({@code quick}: one answered
+     * without the database); a full lane answers 503 at once.
+     */
+    void hand(HttpExchange ex, boolean quick, Work work) throws IOException {
         try {
-            (quick.test(ex) ? quickHandlers : databaseHandlers).execute(() -> handle(ex, chain));
+            (quick ? quickHandlers : databaseHandlers).execute(() -> run(ex, work));
         } catch (RejectedExecutionException e) {
             try (ex) {
                 ex.getResponseHeaders().set("Retry-After", "5");
@@ -52,10 +64,10 @@ final class HandlerGate extends Filter {
         }
     }
 
-    /** Runs the rest of the chain on a handler thread; the exchange is closed whatever happens. */
-    private static void handle(HttpExchange ex, Chain chain) {
+    /** Does the work on a handler thread; the exchange is closed whatever happens. */
+    private static void run(HttpExchange ex, Work work) {
         try {
-            chain.doFilter(ex);
+            work.run();
         } catch (IOException e) {
             ex.close(); // the client went away mid-answer: only this exchange is affected
         } catch (RuntimeException | Error e) {

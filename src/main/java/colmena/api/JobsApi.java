@@ -2,7 +2,6 @@ package colmena.api;
 
 import colmena.broker.Blobs;
 import colmena.broker.RedisKeys;
-import colmena.image.Annotate;
 import colmena.image.Cascades;
 import colmena.filters.FilterSpec;
 import colmena.jobs.FaceJobs;
@@ -11,7 +10,6 @@ import colmena.jobs.JobMaker;
 import colmena.jobs.JobException;
 import colmena.jobs.JobStore;
 import colmena.jobs.JobView;
-import colmena.task.BlobSource;
 import colmena.vision.DetectParams;
 import colmena.vision.ImageGuard;
 import colmena.vision.InvalidCascadeException;
@@ -20,7 +18,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * Photos and jobs: upload a photo (or a cascade file) as a blob, make a job of several photos
- * (face detection, or a filter), follow it, and fetch each photo as it was sent, with its faces
- * boxed, or filtered.
+ * (face detection, or a filter), follow it and cancel it. Its photos are fetched through
+ * {@link JobPhotosApi}.
  */
 final class JobsApi {
     private static final Set<String> FACE_FIELDS = Set.of("scaleFactor", "minNeighbors", "minSize", "maxSize",
@@ -70,11 +67,11 @@ final class JobsApi {
     Object upload(Request r) throws Exception {
         String kind = r.query().getOrDefault("kind", "photo");
         if (!kind.equals("photo") && !kind.equals("cascade")) {
-            throw field("kind must be photo or cascade, got \"" + kind + "\"", "kind");
+            throw ApiException.badField("kind must be photo or cascade, got \"" + kind + "\"", "kind");
         }
         byte[] bytes = r.rawBody(kind.equals("cascade") ? MAX_CASCADE_BYTES : Blobs.MAX_BYTES);
         if (bytes.length == 0) {
-            throw field("the upload is empty: send the file's bytes as the request body", "file");
+            throw ApiException.badField("the upload is empty: send the file's bytes as the request body", "file");
         }
         Map<String, Object> out = new LinkedHashMap<>();
         try {
@@ -88,7 +85,7 @@ final class JobsApi {
                 out.put("window", List.of(cascade.windowWidth(), cascade.windowHeight()));
             }
         } catch (InvalidImageException | InvalidCascadeException e) {
-            throw field(e.getMessage(), "file");
+            throw ApiException.badField(e.getMessage(), "file");
         }
         String hash = blobs.put(bytes);
         out.put("hash", hash);
@@ -108,12 +105,12 @@ final class JobsApi {
         JsonObject body = r.jsonBody();
         for (String k : body.keySet()) {
             if (!BODY.contains(k)) {
-                throw field("unknown field \"" + k + "\"; send " + String.join(", ", BODY.stream().sorted().toList()), k);
+                throw ApiException.badField("unknown field \"" + k + "\"; send " + String.join(", ", BODY.stream().sorted().toList()), k);
             }
         }
         String filter = body.has("filter") && !body.get("filter").isJsonNull() ? text(body, "filter") : FaceJobs.KIND;
         if (!filter.equals(FaceJobs.KIND) && !FilterJobs.isFilter(filter)) {
-            throw field("filter must be faces, " + String.join(", ", FilterSpec.NAMES) + "; got \"" + filter + "\"",
+            throw ApiException.badField("filter must be faces, " + String.join(", ", FilterSpec.NAMES) + "; got \"" + filter + "\"",
                     "filter");
         }
         refuseOthers(body, filter);
@@ -124,7 +121,7 @@ final class JobsApi {
             id = filter.equals(FaceJobs.KIND) ? createFaces(body, photos, by)
                     : filterJobs.create(photos, spec(body, filter), by);
         } catch (JobException e) {
-            throw field(e.getMessage(), e.field());
+            throw ApiException.badField(e.getMessage(), e.field());
         }
         audit.record(r, "job_created", id, photos.size() + " photos, " + filter);
         return Response.json(202, Map.of("id", id, "photos", photos.size()));
@@ -142,7 +139,7 @@ final class JobsApi {
         Set<String> settings = filter.equals(FaceJobs.KIND) ? FACE_FIELDS : FilterSpec.parametersOf(filter);
         for (String k : body.keySet()) {
             if (!k.equals("photos") && !k.equals("filter") && !settings.contains(k)) {
-                throw field(k + " does not apply to a " + filter + " job", k);
+                throw ApiException.badField(k + " does not apply to a " + filter + " job", k);
             }
         }
     }
@@ -157,27 +154,27 @@ final class JobsApi {
 
     private static List<JobMaker.PhotoRef> photos(JsonElement e) {
         if (e == null || !e.isJsonArray() || e.getAsJsonArray().isEmpty()) {
-            throw field("photos is required: a list of {\"blob\": hash, \"name\": file name} (upload each with "
+            throw ApiException.badField("photos is required: a list of {\"blob\": hash, \"name\": file name} (upload each with "
                     + "POST /api/blobs)", "photos");
         }
         JsonArray list = e.getAsJsonArray();
         if (list.size() > JobMaker.MAX_PHOTOS) {
-            throw field("at most " + JobMaker.MAX_PHOTOS + " photos a job, got " + list.size(), "photos");
+            throw ApiException.badField("at most " + JobMaker.MAX_PHOTOS + " photos a job, got " + list.size(), "photos");
         }
         List<JobMaker.PhotoRef> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String where = "photos[" + i + "]";
             if (!list.get(i).isJsonObject()) {
-                throw field(where + " must be {\"blob\": hash, \"name\": file name}", where);
+                throw ApiException.badField(where + " must be {\"blob\": hash, \"name\": file name}", where);
             }
             JsonObject p = list.get(i).getAsJsonObject();
             String blob = p.has("blob") && p.get("blob").isJsonPrimitive() ? p.get("blob").getAsString() : null;
             if (!RedisKeys.isBlobHash(blob)) {
-                throw field(where + ".blob must be the hash POST /api/blobs gave (64 hex digits)", where + ".blob");
+                throw ApiException.badField(where + ".blob must be the hash POST /api/blobs gave (64 hex digits)", where + ".blob");
             }
             String name = p.has("name") && p.get("name").isJsonPrimitive() ? p.get("name").getAsString() : "photo-" + i;
             if (name.isBlank() || name.length() > MAX_FILE_NAME || name.chars().anyMatch(ch -> ch < 32)) {
-                throw field(where + ".name must be 1 to " + MAX_FILE_NAME + " printable characters", where + ".name");
+                throw ApiException.badField(where + ".name must be 1 to " + MAX_FILE_NAME + " printable characters", where + ".name");
             }
             out.add(new JobMaker.PhotoRef(name, blob));
         }
@@ -194,7 +191,7 @@ final class JobsApi {
         try {
             FaceJobs.check(p);
         } catch (JobException e) {
-            throw field(e.getMessage(), e.field());
+            throw ApiException.badField(e.getMessage(), e.field());
         }
         return p;
     }
@@ -202,7 +199,7 @@ final class JobsApi {
     private static double number(JsonObject body, String name) {
         JsonElement e = body.get(name);
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw field(name + " must be a number", name);
+            throw ApiException.badField(name + " must be a number", name);
         }
         return e.getAsDouble();
     }
@@ -210,7 +207,7 @@ final class JobsApi {
     private static int whole(JsonObject body, String name) {
         double d = number(body, name);
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw field(name + " must be a whole number, got " + body.get(name), name);
+            throw ApiException.badField(name + " must be a whole number, got " + body.get(name), name);
         }
         return (int) d;
     }
@@ -218,7 +215,7 @@ final class JobsApi {
     private static String text(JsonObject body, String name) {
         JsonElement e = body.get(name);
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw field(name + " must be text", name);
+            throw ApiException.badField(name + " must be text", name);
         }
         return e.getAsString();
     }
@@ -248,61 +245,12 @@ final class JobsApi {
         return job(r);
     }
 
-    /** {@code GET /api/jobs/{id}/photos/{no}/original}: the photo as it was uploaded. */
-    Object original(Request r) throws Exception {
-        JobView.PhotoView p = photo(r);
-        byte[] bytes = photoBytes(p);
-        return new Response(200, contentType(ImageGuard.probe(bytes).format()), null, bytes, null, null);
-    }
-
-    /**
-     * {@code GET /api/jobs/{id}/photos/{no}/annotated}: the photo with its faces boxed (409 until it
-     * is done, and for a filter job).
-     */
-    Object annotated(Request r) throws Exception {
-        JobView.View v = job(r);
-        if (!FaceJobs.KIND.equals(v.kind())) {
-            throw new ApiException(409, "job " + v.id() + " is a " + v.kind() + " filter job: it has no faces to box; "
-                    + "its filtered photos are at .../output");
-        }
-        JobView.PhotoView p = photo(v, r);
-        if (!p.status().equals("done")) {
-            throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
-        }
-        BufferedImage image = ImageGuard.decode(photoBytes(p));
-        String format = Annotate.formatFor(p.file());
-        byte[] out = Annotate.encode(Annotate.draw(image, p.faces()), format);
-        String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_");
-        return new Response(200, contentType(format), "inline; filename=\"faces-" + name + "\"", out, null, null);
-    }
-
-    /**
-     * {@code GET /api/jobs/{id}/photos/{no}/output}: a filter job's output image, a PNG (409 until
-     * it is made, and for a face job, which has none).
-     */
-    Object output(Request r) throws Exception {
-        JobView.View v = job(r);
-        JobView.PhotoView p = photo(v, r);
-        if (!FilterJobs.isFilter(v.kind())) {
-            throw new ApiException(409, "job " + v.id() + " is a " + v.kind() + " job: it has no output image; "
-                    + "its photos with their faces boxed are at .../annotated");
-        }
-        String hash = view.outputHash(v.id(), p.no());
-        if (hash == null) {
-            throw new ApiException(409, "photo " + p.no() + " is " + p.status() + (p.error() == null ? "" : ": " + p.error()));
-        }
-        byte[] png;
-        try {
-            png = blobs.get(hash);
-        } catch (BlobSource.BlobMissingException e) {
-            throw new ApiException(410, "the output image is gone from Redis: " + e.getMessage());
-        }
-        String name = p.file().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("\\.[A-Za-z0-9]+$", "");
-        return new Response(200, "image/png", "inline; filename=\"" + v.kind() + "-" + name + ".png\"", png, null,
-                null);
-    }
-
     private JobView.View job(Request r) throws Exception {
+        return job(view, r);
+    }
+
+    /** The job named in the request's path, as {@code view} reads it; 404 when there is none. */
+    static JobView.View job(JobView view, Request r) throws Exception {
         String id = r.path("id");
         if (!JOB_ID.matcher(id).matches()) {
             throw ApiException.badRequest("invalid job id \"" + id + "\"");
@@ -312,40 +260,5 @@ final class JobsApi {
             throw ApiException.notFound("no job \"" + id + "\"");
         }
         return v;
-    }
-
-    private JobView.PhotoView photo(Request r) throws Exception {
-        return photo(job(r), r);
-    }
-
-    private JobView.PhotoView photo(JobView.View v, Request r) {
-        int no = (int) Request.wholeNumber(Map.of("no", r.path("no")), "no", 0, 0, JobMaker.MAX_PHOTOS);
-        if (no >= v.photos().size()) {
-            throw ApiException.notFound("job " + v.id() + " has " + v.photos().size() + " photos (0 to "
-                    + (v.photos().size() - 1) + "), not " + no);
-        }
-        return v.photos().get(no);
-    }
-
-    private byte[] photoBytes(JobView.PhotoView p) {
-        try {
-            return blobs.get(p.blob());
-        } catch (BlobSource.BlobMissingException e) {
-            throw new ApiException(410, "the photo's bytes are gone from Redis: " + e.getMessage()
-                    + "; its faces are still in the job");
-        }
-    }
-
-    private static String contentType(String format) {
-        return switch (format) {
-            case "jpg", "jpeg" -> "image/jpeg";
-            case "gif" -> "image/gif";
-            case "bmp" -> "image/bmp";
-            default -> "image/png";
-        };
-    }
-
-    private static ApiException field(String message, String field) {
-        return new ApiException(400, message, Map.of("field", field));
     }
 }

@@ -1,19 +1,15 @@
 package colmena.api;
 
-import colmena.broker.Json;
 import colmena.broker.NodeView;
+import colmena.coordinator.CoordinatorReport;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.metrics.LatencyHistogram;
 import colmena.metrics.NodeStats;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -131,54 +127,39 @@ final class MetricsApi {
     }
 
     private void coordinatorMetrics(PromText out) {
-        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
-        JsonObject stats = null;
-        if (raw != null) {
-            try {
-                stats = Json.GSON.fromJson(raw, JsonObject.class);
-            } catch (RuntimeException e) {
-                stats = null; // not ours: reported as no coordinator
-            }
-        }
+        CoordinatorReport report = CoordinatorReport.read(redis);
         out.family("colmena_coordinator_working", "gauge", "1 while a coordinator holds the lease and reports")
-                .sample(stats != null ? 1 : 0);
-        if (stats == null) {
+                .sample(report != null ? 1 : 0);
+        if (report == null) {
             return;
         }
-        long atMs = number(stats, "atMs");
         out.family("colmena_coordinator_report_age_seconds", "gauge", "how old the working coordinator's last report is")
-                .sample(Math.max(0, redis.clock().now() - atMs) / 1000.0);
-        if (stats.get("liveNodes") != null) {
-            out.family("colmena_coordinator_live_nodes", "gauge", "nodes the coordinator places on")
-                    .sample(number(stats, "liveNodes"));
-        }
+                .sample(Math.max(0, redis.clock().now() - report.atMs()) / 1000.0);
+        out.family("colmena_coordinator_live_nodes", "gauge", "nodes the coordinator places on")
+                .sample(report.liveNodes());
         out.family("colmena_coordinator_duplicate_runs_total", "counter",
                 "results from a node that had lost its task, after it was done elsewhere (since the coordinator started)")
-                .sample(number(stats, "duplicateRuns"));
-        if (stats.get("database") instanceof JsonObject dbw && dbw.get("writable") != null) {
+                .sample(report.duplicateRuns());
+        if (report.database() != null) {
             out.family("colmena_coordinator_database_writable", "gauge", "1 while the coordinator's writes to TaskHistory work")
-                    .sample(dbw.get("writable").getAsBoolean() ? 1 : 0);
+                    .sample(report.database().writable() ? 1 : 0);
         }
-        if (stats.get("sinceStart") instanceof JsonObject since) {
-            histogram(out, since, "waitedToPlaceNs", "colmena_task_wait_to_place_seconds",
+        CoordinatorReport.SinceStart since = report.sinceStart();
+        if (since != null) {
+            histogram(out, since.waitedToPlaceNs(), "colmena_task_wait_to_place_seconds",
                     "from a task's submission to its placement on a node (since the coordinator started)");
-            histogram(out, since, "storeDelayNs", "colmena_result_store_delay_seconds",
+            histogram(out, since.storeDelayNs(), "colmena_result_store_delay_seconds",
                     "from a task's finish on its node to its result's commit in TaskHistory (since the coordinator started)");
-            histogram(out, since, "placementNs", "colmena_placement_decision_seconds",
+            histogram(out, since.placementNs(), "colmena_placement_decision_seconds",
                     "the time to choose a node for one task (since the coordinator started)");
         }
     }
 
-    private static void histogram(PromText out, JsonObject since, String field, String name, String help) {
-        if (!(since.get(field) instanceof JsonObject h) || !(h.get("buckets") instanceof JsonArray arr)) {
+    private static void histogram(PromText out, CoordinatorReport.Histogram h, String name, String help) {
+        if (h == null || h.buckets() == null) {
             return;
         }
-        List<long[]> buckets = new ArrayList<>();
-        for (JsonElement e : arr) {
-            JsonArray pair = e.getAsJsonArray();
-            buckets.add(new long[]{pair.get(0).getAsLong(), pair.get(1).getAsLong()});
-        }
-        out.family(name, "histogram", help).histogram(PromText.cumulative(buckets), number(h, "sumNs") / 1e9);
+        out.family(name, "histogram", help).histogram(PromText.cumulative(h.buckets()), h.sumNs() / 1e9);
     }
 
     private void requestMetrics(PromText out) {
@@ -197,15 +178,6 @@ final class MetricsApi {
         for (Map.Entry<String, LatencyHistogram> e : new TreeMap<>(requests.durations()).entrySet()) {
             LatencyHistogram.Snapshot s = e.getValue().snapshot();
             durations.histogram(PromText.cumulative(s.buckets()), s.sumNs() / 1e9, "route", e.getKey());
-        }
-    }
-
-    private static long number(JsonObject o, String field) {
-        JsonElement e = o.get(field);
-        try {
-            return e == null || e.isJsonNull() ? 0 : e.getAsLong();
-        } catch (RuntimeException ex) {
-            return 0;
         }
     }
 }

@@ -4,7 +4,6 @@ import colmena.broker.Json;
 import colmena.broker.NodeView;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
-import colmena.metrics.NodeStats;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -88,21 +86,18 @@ final class NodesApi {
             boolean gzip = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
             return Response.json(gzip ? now.listGzip() : now.listJson(), gzip);
         }
-        List<Map<String, Object>> out = views();
+        List<NodeJson> out = views();
         if (!out.isEmpty()) {
-            List<String> ids = out.stream().map(n -> (String) n.get("id")).toList();
+            List<String> ids = out.stream().map(NodeJson::id).toList();
             boolean hour = range.equals("1h");
             Map<String, List<double[]>> recent = nodes.recent(ids, hour ? Nodes.HISTORY_MAX : LIST_HISTORY_SAMPLES);
-            for (Map<String, Object> n : out) {
-                List<double[]> samples = new ArrayList<>(recent.getOrDefault((String) n.get("id"), List.of()));
+            out = out.stream().map(n -> {
+                List<double[]> samples = new ArrayList<>(recent.getOrDefault(n.id(), List.of()));
                 Collections.reverse(samples);
-                n.put("history", hour ? buckets(samples, System.currentTimeMillis() - HOUR_MS, HOUR_BUCKET_MS) : samples);
-            }
+                return n.withHistory(hour ? buckets(samples, System.currentTimeMillis() - HOUR_MS, HOUR_BUCKET_MS) : samples);
+            }).toList();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("serverTime", Instant.now());
-        body.put("nodes", out);
-        return body;
+        return new NodeJson.Listing(Instant.now(), out);
     }
 
     /**
@@ -138,11 +133,11 @@ final class NodesApi {
     }
 
     /** Every node as the API shows it, alerts included, from the current reading. */
-    List<Map<String, Object>> views() {
+    List<NodeJson> views() {
         Reading now = readings.get();
-        List<Map<String, Object>> out = new ArrayList<>(now.nodes().size());
+        List<NodeJson> out = new ArrayList<>(now.nodes().size());
         for (NodeView v : now.nodes()) {
-            out.add(view(v, now.alertsOf(v.id())));
+            out.add(NodeJson.of(v, now.alertsOf(v.id())));
         }
         return out;
     }
@@ -178,19 +173,16 @@ final class NodesApi {
         Map<String, List<double[]>> recent = watched.isEmpty() ? Map.of()
                 : nodes.recent(watched, alerts.samplesNeeded(interval));
         Map<String, List<Alerts.Alert>> raised = new HashMap<>();
-        List<Map<String, Object>> out = new ArrayList<>(all.size());
+        List<NodeJson> out = new ArrayList<>(all.size());
         for (NodeView v : all) {
             List<Alerts.Alert> a = v.online() ? alerts.of(v.id(), recent.getOrDefault(v.id(), List.of())) : List.of();
             if (!a.isEmpty()) {
                 raised.put(v.id(), a);
             }
-            out.add(view(v, a));
+            out.add(NodeJson.of(v, a));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("serverTime", at);
-        body.put("nodes", out);
         StringBuilder text = new StringBuilder(1_024 + 600 * out.size());
-        Json.API.toJson(body, text);
+        Json.API.toJson(new NodeJson.Listing(at, out), text);
         byte[] json = text.toString().getBytes(StandardCharsets.UTF_8);
         return new Reading(List.copyOf(all), Map.copyOf(raised), json, gzip(json));
     }
@@ -213,10 +205,9 @@ final class NodesApi {
     /** {@code GET /api/nodes/{id}} */
     Object one(Request r) {
         String id = validId(r.path("id"));
-        for (Map<String, Object> v : views()) {
-            if (v.get("id").equals(id)) {
-                v.put("history", nodes.history(id));
-                return v;
+        for (NodeJson v : views()) {
+            if (v.id().equals(id)) {
+                return v.withHistory(nodes.history(id));
             }
         }
         throw ApiException.notFound("no node \"" + id + "\"");
@@ -266,49 +257,5 @@ final class NodesApi {
             throw ApiException.badRequest("invalid node id \"" + id + "\": use 1 to 64 letters, digits, '.', '_' or '-'");
         }
         return id;
-    }
-
-    /** A node whose clock is further than this from Redis's is flagged on its card. */
-    static final long CLOCK_OFF_MS = 1_000;
-
-    static Map<String, Object> view(NodeView v, List<Alerts.Alert> alerts) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        NodeStats s = v.stats();
-        m.put("id", v.id());
-        m.put("status", v.online() ? "online" : "offline");
-        m.put("online", v.online());
-        m.put("drained", v.drained());
-        m.put("saturated", alerts.stream().anyMatch(a -> !a.metric().equals("disk")));
-        m.put("lastSeen", s == null ? null : Instant.ofEpochMilli(s.sampledAtMs()));
-        // How far the agent's clock is from Redis's; its times are corrected, but a teacher should know.
-        m.put("clockOffsetMs", s == null ? null : s.clockOffsetMs());
-        m.put("clockOff", s != null && Math.abs(s.clockOffsetMs()) > CLOCK_OFF_MS);
-        m.put("queued", v.queued());
-        m.put("running", v.running());
-        m.put("done", v.done());
-        m.put("alerts", alerts);
-        if (s == null) {
-            m.put("metrics", null);
-            return m;
-        }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("host", s.host());
-        metrics.put("os", s.os());
-        metrics.put("cores", s.cores());
-        metrics.put("workers", s.workers());
-        metrics.put("longRunning", s.longRunning());
-        metrics.put("cpuPercent", s.cpuPercent());
-        metrics.put("memPercent", s.memPercent());
-        metrics.put("memUsedBytes", s.memUsedBytes());
-        metrics.put("memTotalBytes", s.memTotalBytes());
-        metrics.put("diskPercent", s.diskPercent());
-        metrics.put("diskUsedBytes", s.diskUsedBytes());
-        metrics.put("diskTotalBytes", s.diskTotalBytes());
-        metrics.put("netRxBytesPerSec", s.netRxBytesPerSec());
-        metrics.put("netTxBytesPerSec", s.netTxBytesPerSec());
-        metrics.put("uptimeSeconds", s.uptimeSeconds());
-        metrics.put("intervalMs", s.intervalMs());
-        m.put("metrics", metrics);
-        return m;
     }
 }

@@ -55,13 +55,19 @@ final class Router implements HttpHandler {
     private final List<Route> routes = new ArrayList<>();
     private final Auth auth;
     private final RequestMetrics metrics = new RequestMetrics();
-    /** The exchange attribute naming the route a request matched, for {@link #metrics}. */
-    private static final String ROUTE = "colmena.route";
+    /** Hands each matched request to the handlers of its lane; null: answered on the calling thread. */
+    private HandlerGate gate;
     /** Why the API must not serve now (its database and Redis belong to different installations), or null. */
     private Supplier<String> refusal = () -> null;
 
     Router(Auth auth) {
         this.auth = auth;
+    }
+
+    /** Matched requests are answered on {@code gate}'s handlers, those of their lane (see {@link Route#quick()}). */
+    Router handOn(HandlerGate gate) {
+        this.gate = gate;
+        return this;
     }
 
     /** Every endpoint but {@code /api/health} answers 503 with the reason while {@code refusal} gives one. */
@@ -103,16 +109,38 @@ final class Router implements HttpHandler {
         return this;
     }
 
-    /** Whether the request is for a route answered without the database. */
-    boolean quick(HttpExchange ex) {
-        String method = ex.getRequestMethod().equals("HEAD") ? "GET" : ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
-        for (Route r : routes) {
-            if (r.method().equals(method) && r.pattern().matcher(path).matches()) {
-                return r.quick();
-            }
+    /**
+     * What a request's method and path matched: the route with the path's parameters, or no route
+     * and the methods the path allows (none: no such endpoint). Made once per request, as it is
+     * handed to its handlers, and carried to its answer.
+     */
+    record Match(Route route, Map<String, String> params, Set<String> allowed) {
+        /** Whether it is answered without the database; a request no route takes is answered with an error by the router alone. */
+        boolean quick() {
+            return route == null || route.quick();
         }
-        return true; // answered with an error by the router alone
+    }
+
+    /** The first route for the method (HEAD is GET without the body) whose template matches the path. */
+    Match match(String method, String path) {
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route r : routes) {
+            Matcher m = r.pattern().matcher(path);
+            if (!m.matches()) {
+                continue;
+            }
+            boolean head = method.equals("HEAD") && r.method().equals("GET");
+            if (!r.method().equals(method) && !head) {
+                allowed.add(r.method());
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < r.names().size(); i++) {
+                params.put(r.names().get(i), m.group(i + 1));
+            }
+            return new Match(r, params, Set.of());
+        }
+        return new Match(null, Map.of(), allowed);
     }
 
     List<Route> routes() {
@@ -124,13 +152,23 @@ final class Router implements HttpHandler {
         return metrics;
     }
 
+    /** Matches the request once, then answers it on a handler thread of its lane. */
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        Match match = match(ex.getRequestMethod(), ex.getRequestURI().getPath());
+        if (gate == null) {
+            answer(ex, match);
+        } else {
+            gate.hand(ex, match.quick(), () -> answer(ex, match));
+        }
+    }
+
+    private void answer(HttpExchange ex, Match match) throws IOException {
         long t0 = System.nanoTime();
         try (ex) {
             Response response;
             try {
-                response = dispatch(ex);
+                response = dispatch(ex, match);
             } catch (ApiException e) {
                 if ((e.status() == 429 || e.status() == 503) && e.body().get("retryAfterSeconds") != null) {
                     ex.getResponseHeaders().set("Retry-After", e.body().get("retryAfterSeconds").toString());
@@ -147,46 +185,33 @@ final class Router implements HttpHandler {
                 response = Response.json(500, Map.of("error", "internal error; the API log has the details"));
             }
             send(ex, response);
-            metrics.record(ex.getRequestMethod(), (String) ex.getAttribute(ROUTE), response.status(), System.nanoTime() - t0);
+            String route = match.route() == null ? null : match.route().template();
+            metrics.record(ex.getRequestMethod(), route, response.status(), System.nanoTime() - t0);
         }
     }
 
-    private Response dispatch(HttpExchange ex) throws Exception {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
-        Set<String> allowed = new LinkedHashSet<>();
-        for (Route r : routes) {
-            Matcher m = r.pattern().matcher(path);
-            if (!m.matches()) {
-                continue;
+    private Response dispatch(HttpExchange ex, Match match) throws Exception {
+        Route r = match.route();
+        if (r == null) {
+            String path = ex.getRequestURI().getPath();
+            if (!match.allowed().isEmpty()) {
+                ex.getResponseHeaders().set("Allow", String.join(", ", match.allowed()));
+                throw new ApiException(405, ex.getRequestMethod() + " is not allowed on " + path + "; use "
+                        + String.join(" or ", match.allowed()));
             }
-            boolean head = method.equals("HEAD") && r.method().equals("GET");
-            if (!r.method().equals(method) && !head) {
-                allowed.add(r.method());
-                continue;
-            }
-            ex.setAttribute(ROUTE, r.template());
-            String refused = r.template().equals("/api/health") ? null : refusal.get();
-            if (refused != null) {
-                throw new ApiException(503, "this API refuses to serve: " + refused);
-            }
-            if (!r.method().equals("GET")) {
-                refuseCrossSite(ex);
-            }
-            Principal principal = r.role() == null ? null : authorise(ex, r);
-            Map<String, String> params = new LinkedHashMap<>();
-            for (int i = 0; i < r.names().size(); i++) {
-                params.put(r.names().get(i), m.group(i + 1));
-            }
-            Object result = r.handler().handle(new Request(ex, params, principal));
-            return result instanceof Response resp ? resp
-                    : Response.json(200, result).gzippedFor(ex.getRequestHeaders().getFirst("Accept-Encoding"));
+            throw ApiException.notFound("no such endpoint: " + path);
         }
-        if (!allowed.isEmpty()) {
-            ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
-            throw new ApiException(405, method + " is not allowed on " + path + "; use " + String.join(" or ", allowed));
+        String refused = r.template().equals("/api/health") ? null : refusal.get();
+        if (refused != null) {
+            throw new ApiException(503, "this API refuses to serve: " + refused);
         }
-        throw ApiException.notFound("no such endpoint: " + path);
+        if (!r.method().equals("GET")) {
+            refuseCrossSite(ex);
+        }
+        Principal principal = r.role() == null ? null : authorise(ex, r);
+        Object result = r.handler().handle(new Request(ex, match.params(), principal));
+        return result instanceof Response resp ? resp
+                : Response.json(200, result).gzippedFor(ex.getRequestHeaders().getFirst("Accept-Encoding"));
     }
 
     /**

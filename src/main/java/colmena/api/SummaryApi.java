@@ -1,9 +1,9 @@
 package colmena.api;
 
-import colmena.broker.Json;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
+import colmena.coordinator.CoordinatorReport;
 import colmena.store.ConnectionPool;
 import colmena.store.TaskHistoryStore;
 import colmena.task.TaskStatus;
@@ -56,29 +56,10 @@ final class SummaryApi {
         out.put("alerts", nodeCounts.alerts());
         out.put("thresholds", Map.of("cpuPercent", alerts.cpuPercent(), "memPercent", alerts.memPercent(),
                 "diskPercent", alerts.diskPercent(), "afterSeconds", alerts.after().toSeconds()));
-        out.put("coordinator", coordinator());
+        CoordinatorReport coordinator = CoordinatorReport.read(redis);
+        out.put("coordinator", coordinator == null ? null : coordinator.withoutHistograms());
         out.put("history", history());
         return out;
-    }
-
-    /**
-     * What the working coordinator says of itself ({@code coordinator:stats}): live nodes, policy,
-     * and the last minute's placement and node-reading times; null when no coordinator works.
-     * Its histograms stay in Redis, for scripts.
-     */
-    private Map<String, Object> coordinator() {
-        String raw = redis.call(j -> j.get(RedisKeys.coordinatorStats()));
-        if (raw == null) {
-            return null;
-        }
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = Json.GSON.fromJson(raw, Map.class);
-            m.remove("sinceStart");
-            return m;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private Map<TaskStatus, Long> countsByStatus() throws Exception {
@@ -111,42 +92,25 @@ final class SummaryApi {
      * be used; an absent coordinator makes the status "degraded" (the API itself still serves).
      */
     Object health(Request r) {
-        boolean redisUp;
-        try {
-            redis.ping();
-            redisUp = true;
-        } catch (RuntimeException e) {
-            redisUp = false;
-        }
         String database = dbPing.state();
-        Map<String, Object> coordinator = null;
-        boolean leader = false;
-        long standby = 0;
-        if (redisUp) {
-            try {
-                leader = redis.call(j -> j.exists(RedisKeys.leader()));
-                standby = standbyCoordinators();
-                coordinator = coordinator();
-            } catch (RuntimeException e) {
-                redisUp = false;
-            }
-        }
+        RedisSide side = redisSide();
+        boolean redisUp = side.up();
         Map<String, Object> body = new LinkedHashMap<>();
-        String problem = writeProblem(coordinator);
+        String problem = side.coordinator() == null ? null : side.coordinator().writeProblem();
         // The working coordinator's word on why its writes fail is more exact than a ping, which a
         // full disk can make slow or fail too: "not writable", with the reason.
         if (problem != null) {
             database = "not writable";
         }
         boolean usable = redisUp && database.equals(DatabasePing.UP);
-        body.put("status", usable && leader ? "ok" : "degraded");
+        body.put("status", usable && side.leader() ? "ok" : "degraded");
         body.put("redis", redisUp ? "up" : "down");
         body.put("database", database);
         if (problem != null) {
             body.put("databaseProblem", problem);
         }
-        body.put("coordinator", !redisUp ? "unknown" : leader ? "working" : standby > 0 ? "standby" : "absent");
-        body.put("coordinatorsStandingBy", standby);
+        body.put("coordinator", !redisUp ? "unknown" : side.leader() ? "working" : side.standby() > 0 ? "standby" : "absent");
+        body.put("coordinatorsStandingBy", side.standby());
         Map<String, Object> installed = installation.describe();
         body.put("installation", installed);
         if (installed.get("problem") != null) {
@@ -161,6 +125,24 @@ final class SummaryApi {
         return body;
     }
 
+    /** What Redis says for the health: whether it answers, a coordinator holds the lease, how many stand by, and the report. */
+    private record RedisSide(boolean up, boolean leader, long standby, CoordinatorReport coordinator) {
+    }
+
+    private RedisSide redisSide() {
+        try {
+            redis.ping();
+        } catch (RuntimeException e) {
+            return new RedisSide(false, false, 0, null);
+        }
+        try {
+            boolean leader = redis.call(j -> j.exists(RedisKeys.leader()));
+            return new RedisSide(true, leader, standbyCoordinators(), CoordinatorReport.read(redis));
+        } catch (RuntimeException e) {
+            return new RedisSide(false, false, 0, null);
+        }
+    }
+
     /** How many coordinators stand by now: their entries whose time has not passed on Redis's clock. */
     private long standbyCoordinators() {
         return redis.call(j -> {
@@ -168,18 +150,6 @@ final class SummaryApi {
             long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
             return j.zcount(RedisKeys.coordinatorStandby(), nowMs, Double.POSITIVE_INFINITY);
         });
-    }
-
-    /** The working coordinator's last write failure in words, or null when its writes work (or none says). */
-    private static String writeProblem(Map<String, Object> coordinator) {
-        if (coordinator == null || !(coordinator.get("database") instanceof Map<?, ?> db)) {
-            return null;
-        }
-        if (Boolean.FALSE.equals(db.get("writable"))) {
-            Object p = db.get("problem");
-            return p == null ? "writes fail" : p.toString();
-        }
-        return null;
     }
 
     /** {@code GET /api/deadletters?limit=}: messages that could not be read, newest first, with where and why. */
@@ -198,7 +168,7 @@ final class SummaryApi {
             }
             out.add(Map.of("name", t.name(), "summary", t.summary(), "params", t.params()));
         }
-        return Map.of("types", out, "maxCount", TasksApi.MAX_SUBMIT_COUNT);
+        return Map.of("types", out, "maxCount", TaskSubmitApi.MAX_SUBMIT_COUNT);
     }
 
     private static long parse(String v) {

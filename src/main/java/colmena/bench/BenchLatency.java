@@ -65,7 +65,7 @@ final class BenchLatency {
                     long nowMs = System.currentTimeMillis();
                     TaskResult result;
                     try {
-                        result = Json.readResult(got.get(1));
+                        result = TaskResult.read(got.get(1));
                     } catch (MalformedMessageException e) {
                         continue;
                     }

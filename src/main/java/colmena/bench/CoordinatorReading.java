@@ -1,15 +1,10 @@
 package colmena.bench;
 
 import colmena.broker.RedisKeys;
+import colmena.coordinator.CoordinatorReport;
 import colmena.metrics.LatencyHistogram;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The coordinator's histograms as written to {@code coordinator:stats} ({@code sinceStart}), read by
@@ -18,14 +13,13 @@ import java.util.List;
 record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot placement, LatencyHistogram.Snapshot batch,
                           LatencyHistogram.Snapshot nodesRead, long batchTasks) {
     static CoordinatorReading now(Lab lab) {
-        String raw = lab.redis.call(j -> j.get(RedisKeys.coordinatorStats()));
-        if (raw == null) {
+        CoordinatorReport r = CoordinatorReport.read(lab.redis);
+        if (r == null) {
             return null;
         }
-        JsonObject o = JsonParser.parseString(raw).getAsJsonObject();
-        JsonObject since = o.getAsJsonObject("sinceStart");
-        return new CoordinatorReading(o.get("atMs").getAsLong(), o.get("liveNodes").getAsInt(), histogram(since, "placementNs"),
-                histogram(since, "batchNs"), histogram(since, "nodesReadNs"), since.get("batchTasks").getAsLong());
+        CoordinatorReport.SinceStart since = r.sinceStart();
+        return new CoordinatorReading(r.atMs(), r.liveNodes(), since.placementNs().snapshot(), since.batchNs().snapshot(),
+                since.nodesReadNs().snapshot(), since.batchTasks());
     }
 
     /** The first reading written after {@code afterMs} (the coordinator writes one a second). */
@@ -40,16 +34,6 @@ record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot pl
             Thread.sleep(50);
         }
         throw new IllegalStateException("the coordinator wrote no " + RedisKeys.coordinatorStats() + " for 10 s");
-    }
-
-    private static LatencyHistogram.Snapshot histogram(JsonObject since, String name) {
-        JsonObject h = since.getAsJsonObject(name);
-        List<long[]> buckets = new ArrayList<>();
-        for (JsonElement b : h.getAsJsonArray("buckets")) {
-            JsonArray pair = b.getAsJsonArray();
-            buckets.add(new long[]{pair.get(0).getAsLong(), pair.get(1).getAsLong()});
-        }
-        return LatencyHistogram.Snapshot.of(buckets, h.get("sumNs").getAsLong());
     }
 
     CoordinatorReading minus(CoordinatorReading earlier) {

@@ -1,6 +1,6 @@
 package colmena.bench;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.Redis;
 import colmena.store.Database;
 

@@ -197,7 +197,7 @@ final class SimulatedNodes implements AutoCloseable {
                 for (String raw : taken) {
                     TaskMessage task;
                     try {
-                        task = Json.readTask(raw);
+                        task = TaskMessage.read(raw);
                     } catch (MalformedMessageException e) {
                         unreadable.increment();
                         queue.deadLetter(RedisKeys.nodeInflight(n.id), RedisKeys.nodeTasks(n.id), raw, e.getMessage());

@@ -1,11 +1,14 @@
 package colmena.broker;
 
 import colmena.metrics.NodeStats;
+import com.google.gson.TypeAdapter;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -275,10 +278,26 @@ public final class Nodes {
         });
     }
 
-    private static List<double[]> samples(List<String> raw) {
+    private static final TypeAdapter<double[][]> SAMPLES = Json.GSON.getAdapter(double[][].class);
+
+    /**
+     * The samples read, each {@code [atMs, cpu, mem, disk]}; anything else is left out of the chart
+     * (the next beat adds a good one). A request reads hundreds of samples a node, so a node's are
+     * read as one JSON array (a reader made for each sample was most of the work of reading
+     * them); one at a time only when that fails.
+     */
+    static List<double[]> samples(List<String> raw) {
+        try {
+            double[][] all = SAMPLES.fromJson("[" + String.join(",", raw) + "]");
+            if (all.length == raw.size() && Arrays.stream(all).allMatch(Nodes::isSample)) {
+                return new ArrayList<>(Arrays.asList(all));
+            }
+        } catch (IOException | RuntimeException e) {
+            // some text is not a sample: the samples one at a time, below
+        }
         List<double[]> out = new ArrayList<>(raw.size());
         for (String r : raw) {
-            double[] sample = parseSample(r);
+            double[] sample = sample(r);
             if (sample != null) {
                 out.add(sample);
             }
@@ -286,28 +305,18 @@ public final class Nodes {
         return out;
     }
 
-    /**
-     * Reads one {@code [atMs,cpu,mem,disk]} sample by hand: the API reads hundreds per request, and
-     * a JSON parser for each was most of its work. Null for anything else (that sample is left out
-     * of the chart; the next beat adds a good one).
-     */
-    static double[] parseSample(String text) {
-        if (text == null || text.length() < 2 || text.charAt(0) != '[' || text.charAt(text.length() - 1) != ']') {
-            return null;
-        }
-        String[] parts = text.substring(1, text.length() - 1).split(",");
-        if (parts.length < 3 || parts.length > 8) {
-            return null;
-        }
-        double[] sample = new double[parts.length];
+    /** One sample, or null when the text is not one. */
+    static double[] sample(String text) {
         try {
-            for (int i = 0; i < parts.length; i++) {
-                sample[i] = Double.parseDouble(parts[i].trim());
-            }
-        } catch (NumberFormatException e) {
+            double[] sample = text == null ? null : Json.GSON.fromJson(text, double[].class);
+            return isSample(sample) ? sample : null;
+        } catch (RuntimeException e) {
             return null;
         }
-        return sample;
+    }
+
+    private static boolean isSample(double[] sample) {
+        return sample != null && sample.length >= 3;
     }
 
     /** Whether the node is in the registry (seen and not forgotten). */

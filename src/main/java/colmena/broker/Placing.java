@@ -80,7 +80,7 @@ final class Placing {
         for (int i = held.size() - 1; i >= 0; i--) {
             String raw = held.get(i);
             try {
-                moves.add(Move.prepend(raw, dest, Json.write(again.apply(Json.readTask(raw)))));
+                moves.add(Move.prepend(raw, dest, Json.write(again.apply(TaskMessage.read(raw)))));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, DeadLetters.entry(list, raw, e.getMessage())));
             }

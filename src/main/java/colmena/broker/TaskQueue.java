@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  * is read in one file.
  */
 public final class TaskQueue {
-    public static final int MAX_MESSAGE_BYTES = Json.MAX_MESSAGE_CHARS;
+    public static final int MAX_MESSAGE_BYTES = TaskMessage.MAX_MESSAGE_CHARS;
     public static final int DEAD_LETTER_MAX = 1_000;
     public static final int DEAD_LETTER_RAW_CHARS = 4_096;
 

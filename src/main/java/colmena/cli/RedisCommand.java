@@ -1,6 +1,6 @@
 package colmena.cli;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import colmena.broker.NodeCredentials;
 import colmena.config.Flags;
 import colmena.config.Option;

@@ -1,6 +1,6 @@
 package colmena.cli;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package colmena.cli;
 
-import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
@@ -84,7 +83,7 @@ final class ResultWait {
     private void onReply(String raw) {
         TaskResult r;
         try {
-            r = Json.readResult(raw);
+            r = TaskResult.read(raw);
         } catch (MalformedMessageException e) {
             return;
         }
@@ -147,7 +146,7 @@ final class ResultWait {
     /** {@code …b953e011 45 % row 300 of 1200}, from what the agent wrote. */
     static String describe(String id, String json) {
         String shortId = id.length() > 8 ? Glyphs.ellipsis() + id.substring(id.length() - 8) : id;
-        TaskProgress p = Json.readProgress(json);
+        TaskProgress p = TaskProgress.read(json);
         if (p == null) {
             return shortId + " running";
         }

@@ -8,10 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -131,7 +129,7 @@ final class CoordinatorStats {
             ring.remove(0);
         }
         Reading window = now.minus(ring.get(0));
-        String json = Json.write(toJson(now, window, liveNodes));
+        String json = Json.write(report(now, window, liveNodes));
         redis.call(j -> j.psetex(RedisKeys.coordinatorStats(), TTL_MS, json));
         if (lastLogged == null) {
             lastLogged = now;
@@ -144,51 +142,16 @@ final class CoordinatorStats {
         }
     }
 
-    private Map<String, Object> toJson(Reading now, Reading window, int liveNodes) {
-        Map<String, Object> last = new LinkedHashMap<>();
-        last.put("seconds", Math.round(window.atMs() / 1000.0));
-        last.put("tasksPlaced", window.choose().count());
-        last.put("batches", window.batch().count());
-        last.put("placementMs", summary(window.choose()));
-        last.put("batchMs", summary(window.batch()));
-        last.put("nodesReadMs", summary(window.nodesRead()));
-        Map<String, Object> total = new LinkedHashMap<>();
-        total.put("placementNs", histogram(now.choose()));
-        total.put("batchNs", histogram(now.batch()));
-        total.put("nodesReadNs", histogram(now.nodesRead()));
-        total.put("batchTasks", now.batchTasks());
-        total.put("waitedToPlaceNs", histogram(waitedToPlace.snapshot()));
-        total.put("storeDelayNs", histogram(storeDelay.snapshot()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("holder", holder);
-        out.put("atMs", now.atMs());
-        out.put("policy", policy);
-        out.put("liveNodes", liveNodes);
-        if (dbWrites != null) {
-            out.put("database", dbWrites.toJson());
-        }
-        out.put("duplicateRuns", duplicateRuns.getAsLong());
-        out.put("placementsWritten", placementsWritten.getAsLong());
-        out.put("lastMinute", last);
-        out.put("sinceStart", total);
-        return out;
-    }
-
-    private static Map<String, Object> summary(LatencyHistogram.Snapshot s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", s.count());
-        m.put("p50", round(s.percentileMs(0.50)));
-        m.put("p99", round(s.percentileMs(0.99)));
-        m.put("max", round(s.maxMs()));
-        return m;
-    }
-
-    private static Map<String, Object> histogram(LatencyHistogram.Snapshot s) {
-        return Map.of("sumNs", s.sumNs(), "buckets", s.buckets());
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 10_000) / 10_000.0;
+    private CoordinatorReport report(Reading now, Reading window, int liveNodes) {
+        var last = new CoordinatorReport.LastMinute(Math.round(window.atMs() / 1000.0), window.choose().count(),
+                window.batch().count(), CoordinatorReport.Times.of(window.choose()),
+                CoordinatorReport.Times.of(window.batch()), CoordinatorReport.Times.of(window.nodesRead()));
+        var total = new CoordinatorReport.SinceStart(CoordinatorReport.Histogram.of(now.choose()),
+                CoordinatorReport.Histogram.of(now.batch()), CoordinatorReport.Histogram.of(now.nodesRead()),
+                now.batchTasks(), CoordinatorReport.Histogram.of(waitedToPlace.snapshot()),
+                CoordinatorReport.Histogram.of(storeDelay.snapshot()));
+        return new CoordinatorReport(holder, now.atMs(), policy, liveNodes, dbWrites == null ? null : dbWrites.report(),
+                duplicateRuns.getAsLong(), placementsWritten.getAsLong(), last, total);
     }
 
     /** The minute's figures in one line, for the log. */

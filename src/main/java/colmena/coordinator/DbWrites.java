@@ -3,9 +3,6 @@ package colmena.coordinator;
 import colmena.log.Outage;
 import colmena.store.DbErrors;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Whether this coordinator can write TaskHistory now, as it learns it from its own writes: the
  * last commit that worked, and, since a write failed, when and why in words. Published in
@@ -38,16 +35,10 @@ final class DbWrites {
         return failingSinceMs != 0;
     }
 
-    /** {@code writable}, {@code lastCommitAtMs} (0: none yet), and while failing {@code failingSinceMs} and {@code problem}. */
-    Map<String, Object> toJson() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /** What {@code coordinator:stats} says of the writes now. */
+    CoordinatorReport.Database report() {
         long since = failingSinceMs;
-        out.put("writable", since == 0);
-        out.put("lastCommitAtMs", lastCommitMs);
-        if (since != 0) {
-            out.put("failingSinceMs", since);
-            out.put("problem", problem);
-        }
-        return out;
+        return since == 0 ? new CoordinatorReport.Database(true, lastCommitMs, null, null)
+                : new CoordinatorReport.Database(false, lastCommitMs, since, problem);
     }
 }

@@ -1,6 +1,5 @@
 package colmena.coordinator;
 
-import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.NodeCredentials;
@@ -124,7 +123,7 @@ final class NodeOutbox {
         Set<String> taskIds = new LinkedHashSet<>();
         for (String raw : raws) {
             try {
-                TaskResult r = Json.readResult(raw);
+                TaskResult r = TaskResult.read(raw);
                 read.put(raw, r);
                 taskIds.add(r.id());
             } catch (MalformedMessageException e) {

@@ -166,7 +166,7 @@ final class Placer {
         for (String raw : raws) {
             TaskMessage task;
             try {
-                task = Json.readTask(raw);
+                task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
                 LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.submitted(), RedisKeys.deadLetter(), e.getMessage());
                 moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.submitted(), raw, e.getMessage())));
@@ -259,7 +259,7 @@ final class Placer {
         List<TaskMessage> tasks = new ArrayList<>(raws.size());
         for (String raw : raws) {
             try {
-                tasks.add(Json.readTask(raw));
+                tasks.add(TaskMessage.read(raw));
             } catch (MalformedMessageException e) {
                 // Dead-lettered when it is placed, with the others; nothing to record.
             }

@@ -76,7 +76,7 @@ final class Rebalancer {
         for (String raw : tail) {
             TaskMessage task;
             try {
-                task = Json.readTask(raw);
+                task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
                 continue; // left where it is: the agent sends it to the dead-letter list with the reason
             }

@@ -1,6 +1,5 @@
 package colmena.coordinator;
 
-import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
 import colmena.broker.Move;
 import colmena.broker.RedisKeys;
@@ -23,7 +22,7 @@ record ResultBatch(List<TaskResult> results, List<Move> drops, Map<String, List<
         Map<String, List<String>> replies = new LinkedHashMap<>();
         for (String raw : raws) {
             try {
-                TaskResult r = Json.readResult(raw);
+                TaskResult r = TaskResult.read(raw);
                 results.add(r);
                 if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
                     replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);

@@ -138,7 +138,7 @@ final class ResultCollector {
         String why = "TaskHistory refused its result: " + Outage.reason(refusal);
         TaskResult r;
         try {
-            r = Json.readResult(raw);
+            r = TaskResult.read(raw);
         } catch (MalformedMessageException e) {
             throw refusal; // read above already; cannot happen
         }

@@ -137,7 +137,7 @@ public final class JobView {
         }
         Map<String, TaskProgress> out = new java.util.HashMap<>();
         raw.forEach((id, json) -> {
-            TaskProgress p = Json.readProgress(json);
+            TaskProgress p = TaskProgress.read(json);
             if (p != null) {
                 out.put(id, p);
             }

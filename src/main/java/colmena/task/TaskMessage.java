@@ -1,5 +1,7 @@
 package colmena.task;
 
+import colmena.broker.MalformedMessageException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,17 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
     public static final int MAX_PRIORITY = 9;
     /** The most retries a task may ask for. */
     public static final int MAX_RETRIES = 10;
+    /** Messages larger than this are not parsed at all. */
+    public static final int MAX_MESSAGE_CHARS = 64 * 1024;
+
+    /**
+     * The task in a queue's text, checked (see {@link MessageCheck}).
+     *
+     * @throws MalformedMessageException saying what is wrong, for the dead letter
+     */
+    public static TaskMessage read(String raw) throws MalformedMessageException {
+        return MessageCheck.task(MessageCheck.parse(raw, TaskMessage.class));
+    }
 
     /** A task without retries (how every task was before they existed). */
     public TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,

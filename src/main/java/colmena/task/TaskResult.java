@@ -1,5 +1,7 @@
 package colmena.task;
 
+import colmena.broker.MalformedMessageException;
+
 /**
  * What an agent says about a task on {@code results:queue}: it finished (DONE or FAILED) or, for a
  * task that runs a while, that it is RUNNING. It carries the whole task, so the coordinator can
@@ -10,6 +12,15 @@ package colmena.task;
  */
 public record TaskResult(TaskMessage task, String node, TaskStatus status, String result, String error,
                          long startedAtMs, long finishedAtMs, long durationMs) {
+
+    /**
+     * The result in a queue's text, checked with its task (see {@link MessageCheck}).
+     *
+     * @throws MalformedMessageException saying what is wrong, for the dead letter
+     */
+    public static TaskResult read(String raw) throws MalformedMessageException {
+        return MessageCheck.result(MessageCheck.parse(raw, TaskResult.class));
+    }
 
     public static TaskResult running(TaskMessage task, String node, long startedAtMs) {
         return new TaskResult(task, node, TaskStatus.RUNNING, null, null, startedAtMs, 0, 0);

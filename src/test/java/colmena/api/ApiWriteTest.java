@@ -80,7 +80,7 @@ class ApiWriteTest {
         List<String> queued = redis.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
         assertEquals(3, queued.size());
         for (int i = 0; i < 3; i++) {
-            TaskMessage t = Json.readTask(queued.get(i));
+            TaskMessage t = TaskMessage.read(queued.get(i));
             assertEquals(body.getAsJsonArray("ids").get(i).getAsString(), t.id());
             assertEquals("sleep", t.type());
             assertEquals(1L, t.params().get("ms"));

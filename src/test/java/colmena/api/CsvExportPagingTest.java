@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CSV export reads the history a page at a time: every row once, newest first, filters and limit kept across pages. */
 class CsvExportPagingTest {
-    private static final int ROWS = 2_345; // more than two pages of TasksApi.CSV_PAGE_ROWS
+    private static final int ROWS = 2_345; // more than two pages of TaskCsvApi.CSV_PAGE_ROWS
     private static Redis redis;
     private static ApiServer server;
     private static final HttpClient HTTP = HttpClient.newHttpClient();

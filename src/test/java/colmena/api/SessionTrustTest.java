@@ -62,13 +62,13 @@ class SessionTrustTest {
         String json = "{\"user\":\"admin\",\"role\":\"admin\",\"csrf\":\"x\",\"epoch\":0,\"expiresAtMs\":"
                 + (System.currentTimeMillis() + 3_600_000) + ",\"sig\":\"AAAA\"}";
         redis.call(j -> j.set(RedisKeys.session(Passwords.sha256(id)), json));
-        HttpResponse<String> r = http.request("GET", "/api/users", null, Map.of("Cookie", Auth.COOKIE + "=" + id));
+        HttpResponse<String> r = http.request("GET", "/api/users", null, Map.of("Cookie", Sessions.COOKIE + "=" + id));
         assertEquals(401, r.statusCode(), r.body());
         boolean left = redis.call(j -> j.exists(RedisKeys.session(Passwords.sha256(id))));
         assertFalse(left, "the forged entry is deleted");
         // The old, unsigned form (what earlier versions wrote) is no login either.
         redis.call(j -> j.set(RedisKeys.session(Passwords.sha256(id)), "{\"user\":\"admin\",\"role\":\"admin\",\"csrf\":\"x\"}"));
-        assertEquals(401, http.request("GET", "/api/users", null, Map.of("Cookie", Auth.COOKIE + "=" + id)).statusCode());
+        assertEquals(401, http.request("GET", "/api/users", null, Map.of("Cookie", Sessions.COOKIE + "=" + id)).statusCode());
     }
 
     @Test
@@ -79,7 +79,7 @@ class SessionTrustTest {
         String json = redis.call(j -> j.get(RedisKeys.session(realHash)));
         assertNotNull(json);
         redis.call(j -> j.set(RedisKeys.session(Passwords.sha256("attacker-chosen")), json));
-        assertEquals(401, http.request("GET", "/api/me", null, Map.of("Cookie", Auth.COOKIE + "=attacker-chosen")).statusCode());
+        assertEquals(401, http.request("GET", "/api/me", null, Map.of("Cookie", Sessions.COOKIE + "=attacker-chosen")).statusCode());
         // Raising the role inside the real entry breaks its signature.
         redis.call(j -> j.set(RedisKeys.session(realHash), json.replace("\"role\":\"admin\"", "\"role\":\"viewer\"")));
         assertEquals(401, http.request("GET", "/api/me", null, Map.of("Cookie", real.cookie())).statusCode());
@@ -94,7 +94,7 @@ class SessionTrustTest {
                 "{\"user\":\"teacher2\",\"password\":\"teacher-pass-2\",\"role\":\"admin\"}", laptop.headers());
         assertEquals(200, changed.statusCode(), changed.body());
         String renewed = changed.headers().firstValue("Set-Cookie").orElse("").split(";")[0];
-        assertTrue(renewed.startsWith(Auth.COOKIE + "="), "the changer's session is renewed: " + renewed);
+        assertTrue(renewed.startsWith(Sessions.COOKIE + "="), "the changer's session is renewed: " + renewed);
         assertEquals(200, http.request("GET", "/api/users", null, Map.of("Cookie", renewed)).statusCode());
         HttpResponse<String> other = http.request("GET", "/api/users", null, Map.of("Cookie", classroom.cookie()));
         assertEquals(401, other.statusCode());

@@ -85,40 +85,40 @@ class JsonTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badTasks")
     void aTaskMessageOfTheWrongShapeIsRefusedWithTheReason(String raw, String reason) {
-        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readTask(raw));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> TaskMessage.read(raw));
         assertTrue(e.getMessage().startsWith(reason), "expected \"" + reason + "...\", got \"" + e.getMessage() + "\"");
     }
 
     @Test
     void aMissingMessageIsRefused() {
-        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readTask(null));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> TaskMessage.read(null));
         assertEquals("empty message", e.getMessage());
     }
 
     @Test
     void aMessageLargerThanTheLimitIsNotParsed() {
         String head = taskJson(",\"reason\":\"");
-        String raw = head + "x".repeat(Json.MAX_MESSAGE_CHARS - head.length() - 1) + "\"}";
-        assertEquals(Json.MAX_MESSAGE_CHARS + 1, raw.length());
+        String raw = head + "x".repeat(TaskMessage.MAX_MESSAGE_CHARS - head.length() - 1) + "\"}";
+        assertEquals(TaskMessage.MAX_MESSAGE_CHARS + 1, raw.length());
 
-        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readTask(raw));
-        assertEquals("message of " + (Json.MAX_MESSAGE_CHARS + 1) + " characters; the limit is "
-                + Json.MAX_MESSAGE_CHARS, e.getMessage());
-        assertThrows(MalformedMessageException.class, () -> Json.readResult("{\"task\":" + raw + "}"));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> TaskMessage.read(raw));
+        assertEquals("message of " + (TaskMessage.MAX_MESSAGE_CHARS + 1) + " characters; the limit is "
+                + TaskMessage.MAX_MESSAGE_CHARS, e.getMessage());
+        assertThrows(MalformedMessageException.class, () -> TaskResult.read("{\"task\":" + raw + "}"));
     }
 
     @Test
     void aMessageOfExactlyTheLimitIsRead() throws Exception {
         String head = taskJson(",\"reason\":\"");
-        String raw = head + "x".repeat(Json.MAX_MESSAGE_CHARS - head.length() - 2) + "\"}";
-        assertEquals(Json.MAX_MESSAGE_CHARS, raw.length());
-        assertEquals(ID, Json.readTask(raw).id());
+        String raw = head + "x".repeat(TaskMessage.MAX_MESSAGE_CHARS - head.length() - 2) + "\"}";
+        assertEquals(TaskMessage.MAX_MESSAGE_CHARS, raw.length());
+        assertEquals(ID, TaskMessage.read(raw).id());
     }
 
     @Test
     void aPlacedTaskSurvivesARoundTrip() throws Exception {
         TaskMessage task = placedTask();
-        TaskMessage back = Json.readTask(Json.write(task));
+        TaskMessage back = TaskMessage.read(Json.write(task));
         assertEquals(task, back);
         assertEquals("nodo1", back.node());
         assertEquals(REPLY, back.replyTo());
@@ -128,7 +128,7 @@ class JsonTest {
     @Test
     void aTaskMovedAwaySurvivesARoundTripWithItsMoves() throws Exception {
         TaskMessage moved = placedTask().movedAway("nodo1 stopped reporting at 10:00:00 while running it");
-        TaskMessage back = Json.readTask(Json.write(moved));
+        TaskMessage back = TaskMessage.read(Json.write(moved));
         assertEquals(moved, back);
         assertEquals(2, back.attempt());
         assertEquals(List.of("nodo1 stopped reporting at 10:00:00 while running it"), back.moves());
@@ -136,7 +136,7 @@ class JsonTest {
 
     @Test
     void wholeNumbersInParametersStayWhole() throws Exception {
-        TaskMessage back = Json.readTask(taskJson(",\"params\":{\"n\":5,\"big\":9007199254740993,\"x\":2.5}"));
+        TaskMessage back = TaskMessage.read(taskJson(",\"params\":{\"n\":5,\"big\":9007199254740993,\"x\":2.5}"));
         assertInstanceOf(Long.class, back.params().get("n"));
         assertEquals(5L, back.params().get("n"));
         assertEquals(9_007_199_254_740_993L, back.params().get("big"));
@@ -147,7 +147,7 @@ class JsonTest {
     @Test
     void aSubmittedTaskNeedsNoNodeNorReply() throws Exception {
         TaskMessage task = TaskMessage.submit("t1", "sleep", Map.of("ms", 5L), 0, null);
-        TaskMessage back = Json.readTask(Json.write(task));
+        TaskMessage back = TaskMessage.read(Json.write(task));
         assertEquals(task, back);
         assertNull(back.node());
         assertNull(back.replyTo());
@@ -180,14 +180,14 @@ class JsonTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("badResults")
     void aResultOfTheWrongShapeIsRefusedWithTheReason(String raw, String reason) {
-        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> Json.readResult(raw));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> TaskResult.read(raw));
         assertTrue(e.getMessage().startsWith(reason), "expected \"" + reason + "...\", got \"" + e.getMessage() + "\"");
     }
 
     @Test
     void aDoneResultSurvivesARoundTrip() throws Exception {
         TaskResult result = TaskResult.done(placedTask(), "nodo1", "3", 1_000, 1_250, 250);
-        TaskResult back = Json.readResult(Json.write(result));
+        TaskResult back = TaskResult.read(Json.write(result));
         assertEquals(result, back);
         assertEquals(TaskStatus.DONE, back.status());
         assertEquals("3", back.result());
@@ -196,14 +196,14 @@ class JsonTest {
     @Test
     void aRunningNoticeSurvivesARoundTrip() throws Exception {
         TaskResult running = TaskResult.running(placedTask(), "nodo1", 1_000);
-        assertEquals(running, Json.readResult(Json.write(running)));
+        assertEquals(running, TaskResult.read(Json.write(running)));
     }
 
     @Test
     void aTaskRefusedBeforePlacingFailsWithoutANode() throws Exception {
         TaskMessage unplaced = TaskMessage.submit(ID, "fibb", Map.of(), 0, null);
         TaskResult refused = TaskResult.failed(unplaced, null, "unknown task type \"fibb\"", 0, 5, 0);
-        TaskResult back = Json.readResult(Json.write(refused));
+        TaskResult back = TaskResult.read(Json.write(refused));
         assertEquals(refused, back);
         assertNull(back.node());
         assertEquals(TaskStatus.FAILED, back.status());
@@ -234,13 +234,13 @@ class JsonTest {
     @org.junit.jupiter.api.Test
     void aTaskTypeThatCouldNotBeStoredOrAnImpossibleTimeIsRefused() {
         String longType = "{\"id\":\"t1\",\"type\":\"" + "x".repeat(65) + "\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
-        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(longType));
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> TaskMessage.read(longType));
         String markup = "{\"id\":\"t1\",\"type\":\"<b>\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
-        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(markup));
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> TaskMessage.read(markup));
         String past = "{\"id\":\"t1\",\"type\":\"sleep\",\"params\":{},\"attempt\":1,\"submittedAtMs\":-5}";
-        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> Json.readTask(past));
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedMessageException.class, () -> TaskMessage.read(past));
         String fine = "{\"id\":\"t1\",\"type\":\"no-such-type\",\"params\":{},\"attempt\":1,\"submittedAtMs\":1}";
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Json.readTask(fine), "an unknown type is FAILED later, not dead-lettered");
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> TaskMessage.read(fine), "an unknown type is FAILED later, not dead-lettered");
     }
 
     @Test
@@ -250,7 +250,7 @@ class JsonTest {
         TaskMessage placed = submitted.placedOn("nodo-2", "nodo-2: 0 queued, \"quoted\" \\ and ñ");
         String text = Json.placed(raw, placed);
         assertTrue(text.startsWith(raw.substring(0, raw.length() - 1)), "appended, not rewritten: " + text);
-        assertEquals(placed, Json.readTask(text));
+        assertEquals(placed, TaskMessage.read(text));
     }
 
     @Test
@@ -258,18 +258,18 @@ class JsonTest {
         TaskMessage task = placedTask();
         String raw = Json.write(task);
         TaskMessage again = task.placedOn("nodo9", "nodo9: moved");
-        assertEquals(again, Json.readTask(Json.placed(raw, again)));
+        assertEquals(again, TaskMessage.read(Json.placed(raw, again)));
         // "node" as a value is not a key, but it is written whole all the same: safe and rare.
         String mentionsNode = taskJson(",\"params\":{\"note\":\"node\"}");
-        TaskMessage read = Json.readTask(mentionsNode).placedOn("nodo3", "why");
-        assertEquals(read, Json.readTask(Json.placed(mentionsNode, read)));
+        TaskMessage read = TaskMessage.read(mentionsNode).placedOn("nodo3", "why");
+        assertEquals(read, TaskMessage.read(Json.placed(mentionsNode, read)));
         assertEquals(Json.write(read), Json.placed(mentionsNode, read));
     }
 
     @Test
     void aParameterThatIsNotAFiniteNumberMakesTheTaskMalformed() {
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                () -> Json.readTask(taskJson(",\"params\":{\"ms\":1e400}")));
+                () -> TaskMessage.read(taskJson(",\"params\":{\"ms\":1e400}")));
         assertTrue(e.getMessage().contains("\"ms\" is not a finite number"), e.getMessage());
     }
 }

@@ -4,7 +4,7 @@ import colmena.Cluster;
 import colmena.TestDatabase;
 import colmena.TestRedis;
 import colmena.api.ApiServer;
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

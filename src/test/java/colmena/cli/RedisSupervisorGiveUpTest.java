@@ -1,6 +1,6 @@
 package colmena.cli;
 
-import colmena.broker.BundledRedis;
+import colmena.process.BundledRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

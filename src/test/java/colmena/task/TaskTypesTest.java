@@ -233,7 +233,7 @@ class TaskTypesTest {
 
     /*
      * Bug: the "must be a whole number" message is built with String.valueOf(value), and a list
-     * nested some thousands deep (a 40 KB JSON message, under Json.MAX_MESSAGE_CHARS) makes
+     * nested some thousands deep (a 40 KB JSON message, under TaskMessage.MAX_MESSAGE_CHARS) makes
      * AbstractCollection.toString recurse until StackOverflowError. The check then throws an
      * Error instead of InvalidTaskException, which Placer.refusal does not catch. Run on a thread
      * with a small stack so the overflow does not depend on the JVM's default stack size.

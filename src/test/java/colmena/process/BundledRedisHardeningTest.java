@@ -1,6 +1,9 @@
-package colmena.broker;
+package colmena.process;
 
 import colmena.TestRedis;
+import colmena.broker.NodeCredentials;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;

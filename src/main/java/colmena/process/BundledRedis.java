@@ -1,4 +1,4 @@
-package colmena.broker;
+package colmena.process;
 
 import redis.embedded.core.ExecutableProvider;
 
