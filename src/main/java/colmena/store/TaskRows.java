@@ -112,54 +112,45 @@ final class TaskRows {
     /** What the rows of these tasks say now, by task id; tasks with no row are left out. */
     Map<String, Current> current(Connection c, List<String> ids) throws SQLException {
         Map<String, Current> found = new java.util.HashMap<>();
-        eachRowOf(c, ids, n -> sql(c).currentRows(n), rs -> {
-            TaskStatus status;
-            try {
-                status = TaskStatus.valueOf(rs.getString(3));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                status = TaskStatus.FAILED; // written by hand: treated as final, never overwritten
+        for (int i = 0; i < ids.size(); i += IN_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement(sql(c).currentRows(chunk.size()))) {
+                for (int k = 0; k < chunk.size(); k++) {
+                    ps.setString(k + 1, chunk.get(k));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TaskStatus status;
+                        try {
+                            status = TaskStatus.valueOf(rs.getString(3));
+                        } catch (IllegalArgumentException | NullPointerException e) {
+                            status = TaskStatus.FAILED; // written by hand: treated as final, never overwritten
+                        }
+                        found.put(rs.getString(1), new Current(rs.getString(2), status, rs.getInt(4), rs.getString(5)));
+                    }
+                }
             }
-            found.put(rs.getString(1), new Current(rs.getString(2), status, rs.getInt(4), rs.getString(5)));
-        });
+        }
         return found;
     }
 
     /** Which of these tasks have a row. */
     Set<String> existing(Connection c, List<String> ids) throws SQLException {
         Set<String> found = new HashSet<>();
-        eachRowOf(c, ids, n -> sql(c).existingTaskIds(n), rs -> found.add(rs.getString(1)));
-        return found;
-    }
-
-    /** Something done with the row under a result set's cursor. */
-    private interface RowReader {
-        void read(ResultSet rs) throws SQLException;
-    }
-
-    /** A statement made for an IN list of {@code count} values. */
-    private interface InStatement {
-        String of(int count) throws SQLException;
-    }
-
-    /**
-     * Runs {@code statement} (made for an IN list of a given length) over {@code ids}, at most
-     * {@link #IN_CHUNK} at a time, handing each row it answers to {@code reader}.
-     */
-    private static void eachRowOf(Connection c, List<String> ids, InStatement statement,
-                                  RowReader reader) throws SQLException {
         for (int i = 0; i < ids.size(); i += IN_CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IN_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement(statement.of(chunk.size()))) {
+            try (PreparedStatement ps = c.prepareStatement(sql(c).existingTaskIds(chunk.size()))) {
                 for (int k = 0; k < chunk.size(); k++) {
                     ps.setString(k + 1, chunk.get(k));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        reader.read(rs);
+                        found.add(rs.getString(1));
                     }
                 }
             }
         }
+        return found;
     }
 
     static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, long now)
