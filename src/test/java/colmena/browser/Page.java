@@ -28,7 +28,12 @@ final class Page {
 
     /** Waits up to {@link #UI} for {@code check}; a check that throws (element not there yet) counts as not yet. */
     static void waitFor(String what, Check check) {
-        Eventually.within(UI, what, () -> {
+        waitFor(what, UI, check);
+    }
+
+    /** Waits up to {@code timeout} for {@code check}, as {@link #waitFor(String, Check)} does. */
+    static void waitFor(String what, Duration timeout, Check check) {
+        Eventually.within(timeout, what, () -> {
             try {
                 return check.ok();
             } catch (Exception e) {
