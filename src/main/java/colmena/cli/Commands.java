@@ -1,10 +1,11 @@
 package colmena.cli;
 
-import colmena.bench.BenchCommand;
 import colmena.config.UsageException;
 import colmena.log.Outage;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.util.Arrays;
 
@@ -86,12 +87,34 @@ public final class Commands {
         }
     }
 
+    /**
+     * The benchmarks' entry point. They are built apart from the product (src/bench) and packed into
+     * the same jar; the product names them only here, and only by name, so it compiles without them.
+     */
+    static final String BENCH_CLASS = "colmena.bench.BenchCommand";
+
     private static int bench(String[] args) {
+        Method run;
         try {
-            return BenchCommand.run(args);
-        } catch (UsageException | StartupException e) {
-            throw e;
-        } catch (Exception e) {
+            run = Class.forName(BENCH_CLASS).getMethod("run", String[].class);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            System.err.println("colmena bench: the benchmarks are not in this build (no " + BENCH_CLASS
+                    + " on the class path); dist/colmena.jar built by ./mvnw package has them");
+            return 1;
+        }
+        try {
+            return (Integer) run.invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UsageException u) {
+                throw u;
+            }
+            if (cause instanceof StartupException s) {
+                throw s;
+            }
+            System.err.println("colmena bench: " + cause);
+            return 1;
+        } catch (IllegalAccessException e) {
             System.err.println("colmena bench: " + e);
             return 1;
         }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * {@code colmena bench NAME}: the benchmarks. Each starts what it needs (a bundled Redis on a free
@@ -46,13 +47,34 @@ public final class BenchCommand {
         BENCHES.put(name, new Entry(summary, options, bench));
     }
 
+    /**
+     * The benchmarks' HTTP clients complete their requests on CompletableFuture's default executor,
+     * which with fewer than two common-pool threads (a 2-core machine) starts a thread per
+     * completion: thousands a minute, in the process being measured. The pool reads its size once,
+     * when first used, and nothing before a benchmark uses it; if something had, this says so.
+     */
+    private static void commonPoolForHttpClients() {
+        String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        System.setProperty(property, System.getProperty(property, "4"));
+        int wanted = Integer.parseInt(System.getProperty(property));
+        if (ForkJoinPool.getCommonPoolParallelism() != wanted) {
+            System.err.println("bench: the common pool already has " + ForkJoinPool.getCommonPoolParallelism()
+                    + " threads (" + property + " asks " + wanted + "); HTTP completions may each start a thread");
+        }
+    }
+
     public static String usage() {
         StringBuilder sb = new StringBuilder("Usage: java -jar dist/colmena.jar bench NAME [options]\n\nBenchmarks:\n");
         BENCHES.forEach((name, e) -> sb.append(String.format("  %-10s %s%n", name, e.summary())));
         return sb.append("\nRun 'bench NAME --help' for a benchmark's options.\n").toString();
     }
 
+    /**
+     * Runs {@code bench NAME [options]}; {@code colmena bench} calls it by name (the product does not
+     * compile against the benchmarks).
+     */
     public static int run(String[] args) throws Exception {
+        commonPoolForHttpClients();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(usage());
             return args.length == 0 ? 2 : 0;
