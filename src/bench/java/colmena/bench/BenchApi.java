@@ -200,7 +200,7 @@ final class BenchApi {
     private static void fillHistory(Lab lab, int rows, int nodeCount) throws Exception {
         String[] nodeIds = new String[nodeCount];
         Arrays.setAll(nodeIds, i -> nodeId(i + 1));
-        String sql = lab.db.dialect().insertFinishedTask();
+        String sql = lab.sql.insertFinishedTask();
         Random r = new Random(7);
         long nowMs = System.currentTimeMillis();
         long spanMs = Duration.ofDays(30).toMillis();

@@ -157,7 +157,7 @@ final class BenchFailover {
         if (ids.isEmpty()) {
             return 0;
         }
-        try (var c = lab.db.connect(); var ps = c.prepareStatement(lab.db.dialect().countDoneAmong(ids.size()))) {
+        try (var c = lab.db.connect(); var ps = c.prepareStatement(lab.sql.countDoneAmong(ids.size()))) {
             int i = 1;
             for (String id : ids) {
                 ps.setString(i++, id);

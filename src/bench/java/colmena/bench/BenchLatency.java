@@ -96,7 +96,7 @@ final class BenchLatency {
             synchronized (latencies) {
                 sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             }
-            long stored = p.rows(colmena.store.SqlDialect.Rows.DONE);
+            long stored = p.rows(BenchSql.Rows.DONE);
             double p50 = OpenLoad.nearestRankMs(sorted, 0.50);
             double p99 = OpenLoad.nearestRankMs(sorted, 0.99);
             System.out.printf(Locale.ROOT, "Latency: %d tasks/s, sleep(ms=0), 2 agents; %d s of warm-up, then %d s measured: %,d tasks%n",

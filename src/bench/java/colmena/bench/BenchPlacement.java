@@ -8,7 +8,7 @@ import colmena.config.UsageException;
 import colmena.coordinator.Coordinator;
 import colmena.coordinator.Placement;
 import colmena.store.DbTime;
-import colmena.store.SqlDialect.Rows;
+import colmena.bench.BenchSql.Rows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -289,7 +289,7 @@ final class BenchPlacement {
 
     private static long count(Lab lab, Rows which, Instant from) throws Exception {
         try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(
-                lab.db.dialect().countRowsSubmittedSince(which))) {
+                lab.sql.countRowsSubmittedSince(which))) {
             DbTime.set(ps, 1, from);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -299,7 +299,7 @@ final class BenchPlacement {
     }
 
     private static long lastFinishedMs(Lab lab, Instant from) throws Exception {
-        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.db.dialect().lastFinishedSince())) {
+        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.sql.lastFinishedSince())) {
             DbTime.set(ps, 1, from);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -313,7 +313,7 @@ final class BenchPlacement {
         int n = 0;
         long firstStart = Long.MAX_VALUE;
         long lastStart = Long.MIN_VALUE;
-        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.db.dialect().doneTimesSince())) {
+        try (Connection c = lab.db.connect(); PreparedStatement ps = c.prepareStatement(lab.sql.doneTimesSince())) {
             DbTime.set(ps, 1, from);
             ps.setString(2, node);
             try (ResultSet rs = ps.executeQuery()) {

@@ -6,7 +6,7 @@ import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
 import colmena.metrics.LatencyHistogram;
-import colmena.store.SqlDialect.Rows;
+import colmena.bench.BenchSql.Rows;
 import colmena.threads.Threads;
 import com.google.gson.JsonParser;
 import redis.clients.jedis.Response;
@@ -14,9 +14,6 @@ import redis.clients.jedis.Response;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,14 +121,14 @@ final class BenchScale {
                 "health", api.uri("/api/health"), api.headers(false), apiRate, WARMUP_SECONDS, seconds), drivers);
         Thread.sleep(WARMUP_SECONDS * 1_000L);
         CoordinatorReading start = CoordinatorReading.next(lab, 0);
-        long doneAtStart = count(lab, Rows.DONE);
+        long doneAtStart = lab.rows(Rows.DONE);
         long t0 = System.nanoTime();
         watch.start();
         List<OpenLoad.Figures> nodesApi = List.of(gzipLoad.join(), plainLoad.join());
         OpenLoad.Figures floor = floorLoad.join();
         drivers.shutdown();
         double measuredSeconds = (System.nanoTime() - t0) / 1e9;
-        long doneAtEnd = count(lab, Rows.DONE);
+        long doneAtEnd = lab.rows(Rows.DONE);
         watch.stop();
         CoordinatorReading end = CoordinatorReading.next(lab, start.atMs());
         submitter.stop();
@@ -315,7 +312,7 @@ final class BenchScale {
 
     private static boolean waitForDone(Lab lab, long expected, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(lab, Rows.FINISHED) < expected) {
+        while (lab.rows(Rows.FINISHED) < expected) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -324,25 +321,12 @@ final class BenchScale {
         return true;
     }
 
-    private static long count(Lab lab, Rows which) throws Exception {
-        try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(lab.db.dialect().countRows(which))) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     /** Every task DONE exactly once: one row each, all DONE, each finished once on a node, nothing left in a list. */
     private static String check(Lab lab, int n, long total) throws Exception {
-        long rows = count(lab, Rows.ALL);
-        long distinct;
-        try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(lab.db.dialect().countDistinctTaskIds())) {
-            rs.next();
-            distinct = rs.getLong(1);
-        }
-        long done = count(lab, Rows.DONE);
-        long failed = count(lab, Rows.FAILED);
+        long rows = lab.rows(Rows.ALL);
+        long distinct = lab.count(lab.sql.countDistinctTaskIds());
+        long done = lab.rows(Rows.DONE);
+        long failed = lab.rows(Rows.FAILED);
         List<String> ids = SimulatedNodes.ids(n);
         long finishedOnNodes = 0;
         for (String v : lab.redis.call(j -> j.mget(ids.stream().map(RedisKeys::nodeDone).toArray(String[]::new)))) {

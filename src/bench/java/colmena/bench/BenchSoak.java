@@ -1,6 +1,6 @@
 package colmena.bench;
 
-import colmena.store.SqlDialect.Rows;
+import colmena.bench.BenchSql.Rows;
 
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
@@ -14,10 +14,7 @@ import colmena.store.TaskHistoryStore;
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,24 +208,17 @@ final class BenchSoak {
     }
 
     private static long finalRows(Lab lab) throws Exception {
-        return count(lab, lab.db.dialect().countRows(Rows.FINISHED));
-    }
-
-    private static long count(Lab lab, String sql) throws Exception {
-        try (Connection c = lab.db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return lab.rows(Rows.FINISHED);
     }
 
     private static int report(Lab lab, int total, int submitted, int kills, int stops, double seconds) throws Exception {
-        long rows = count(lab, lab.db.dialect().countRows(Rows.ALL));
-        long distinct = count(lab, lab.db.dialect().countDistinctTaskIds());
-        long done = count(lab, lab.db.dialect().countRows(Rows.DONE));
-        long failed = count(lab, lab.db.dialect().countRows(Rows.FAILED));
-        long moved = count(lab, lab.db.dialect().countRows(Rows.RETRIED));
-        long handedBack = count(lab, lab.db.dialect().countRows(Rows.HANDED_BACK));
-        long recovered = count(lab, lab.db.dialect().countRows(Rows.RECOVERED_FROM_REDIS_LOSS));
+        long rows = lab.rows(Rows.ALL);
+        long distinct = lab.count(lab.sql.countDistinctTaskIds());
+        long done = lab.rows(Rows.DONE);
+        long failed = lab.rows(Rows.FAILED);
+        long moved = lab.rows(Rows.RETRIED);
+        long handedBack = lab.rows(Rows.HANDED_BACK);
+        long recovered = lab.rows(Rows.RECOVERED_FROM_REDIS_LOSS);
         Map<String, Long> left = new HashMap<>();
         for (String key : lab.redis.call(j -> j.keys("*"))) {
             if (key.equals(RedisKeys.deadLetter()) || key.startsWith(RedisKeys.prefix() + "node:") && (key.endsWith(":tasks") || key.endsWith(":inflight"))

@@ -75,7 +75,7 @@ final class BenchThroughput {
             long firstMinute = System.currentTimeMillis() / 60_000 - 1;
             Run warm = warmup == 0 ? null : Run.of(p, queue, warmup, 0, firstMinute);
             Run run = Run.of(p, queue, n, warmup, firstMinute);
-            long done = p.rows(colmena.store.SqlDialect.Rows.DONE);
+            long done = p.rows(BenchSql.Rows.DONE);
             double rate = run.perSecond();
             System.out.printf(Locale.ROOT, "Throughput: sleep(ms=0) tasks, %d agents, one coordinator, H2 file database%n", agents);
             if (warm != null) {
@@ -128,7 +128,7 @@ final class BenchThroughput {
             }
             // The count may run ahead of the rows (a task run twice is counted twice): the clock
             // stops only once the database holds every row.
-            while (p.rows(colmena.store.SqlDialect.Rows.DONE) < rowsBefore + n) {
+            while (p.rows(BenchSql.Rows.DONE) < rowsBefore + n) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
                 }

@@ -3,9 +3,6 @@ package colmena.bench;
 import colmena.broker.RedisKeys;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,12 +39,8 @@ final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    long rows(colmena.store.SqlDialect.Rows which) throws Exception {
-        try (Connection c = lab.db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(lab.db.dialect().countRows(which))) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    long rows(BenchSql.Rows which) throws Exception {
+        return lab.rows(which);
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>The statements are grouped by the tables they touch: {@link TaskHistorySql} (TaskHistory),
  * {@link AccountAndJobSql} (users, tokens, audit, jobs, the installation), and here the
- * connection's, the schema's and the benches'.
+ * connection's and the schema's. (The benchmarks' own statements, which the product never
+ * sends, are theirs: {@code colmena.bench.BenchSql}, in src/bench.)
  *
  * <p>Statements that take a list ({@code IN (?, ?, ...)}) are built for the number of values;
  * values always go in as parameters, never into the text.
@@ -77,58 +78,7 @@ public abstract class SqlDialect extends AccountAndJobSql {
     /** Drops an index; {@code index} and {@code table} come from code, never from input. */
     public abstract String dropIndex(String index, String table);
 
-    // ---- benches: rows written and counted back -----------------------------------------------
-
-    /** Which TaskHistory rows a bench counts. */
-    public enum Rows {
-        ALL("1 = 1"),
-        DONE("Status = 'DONE'"),
-        FAILED("Status = 'FAILED'"),
-        FINISHED("Status IN ('DONE', 'FAILED')"),
-        RETRIED("Attempts > 1"),
-        HANDED_BACK("Moves LIKE '%handed back by%'"),
-        RECOVERED_FROM_REDIS_LOSS("Moves LIKE '%Redis lost it%'"),
-        MOVED("Moves LIKE '%moved from%'");
-
-        private final String condition;
-
-        Rows(String condition) {
-            this.condition = condition;
-        }
-    }
-
-    public String countRows(Rows rows) {
-        return "SELECT " + countRows() + " FROM TaskHistory WHERE " + rows.condition;
-    }
-
-    /** Rows submitted at or after the parameter. */
-    public String countRowsSubmittedSince(Rows rows) {
-        return "SELECT " + countRows() + " FROM TaskHistory WHERE SubmittedAt >= ? AND " + rows.condition;
-    }
-
-    public String countDistinctTaskIds() {
-        return "SELECT " + countRows().replace("(*)", "(DISTINCT TaskId)").replace("(1)", "(DISTINCT TaskId)") + " FROM TaskHistory";
-    }
-
-    /** Rows DONE among the task ids given. */
-    public String countDoneAmong(int count) {
-        return "SELECT " + countRows() + " FROM TaskHistory WHERE Status = 'DONE' AND TaskId IN (" + keys(count, 64) + ")";
-    }
-
-    public String lastFinishedSince() {
-        return "SELECT MAX(FinishedAt) FROM TaskHistory WHERE SubmittedAt >= ?";
-    }
-
-    /** DurationMs and StartedAt of rows submitted since the first parameter, DONE on the node of the second. */
-    public String doneTimesSince() {
-        return "SELECT DurationMs, StartedAt FROM TaskHistory WHERE SubmittedAt >= ? AND NodeID = ? AND Status = 'DONE'";
-    }
-
-    /** A finished row made up by a bench: task id, node, type, params, status, result, error, then four times and the duration. */
-    public String insertFinishedTask() {
-        return "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Result, Error, Attempts, "
-                + "SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp]) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)";
-    }
+    // ---- schema batches ------------------------------------------------------------------------
 
     /**
      * A batch of {@code sql/schema.sql} as this database takes it (H2 knows no column collations,

@@ -17,7 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every SQL statement lives in a dialect class: anywhere else in the main code, a string that
- * reads as SQL, or a string handed straight to a JDBC call, fails this test.
+ * reads as SQL, or a string handed straight to a JDBC call, fails this test. The benchmarks
+ * (src/bench) are held to the same rule with one SQL class of their own, {@code BenchSql}: their
+ * statements (rows they make up and count back) are never sent by the product, so they are not
+ * the product's dialects' to carry; BenchSql writes them for the product's dialect, as the
+ * dialects do.
  */
 class SqlOnlyInDialectsTest {
     private static final Set<String> DIALECTS = Set.of("SqlDialect.java", "TaskHistorySql.java", "AccountAndJobSql.java",
@@ -42,6 +46,23 @@ class SqlOnlyInDialectsTest {
             }
         }
         assertEquals(List.of(), found, "SQL outside SqlDialect, H2Dialect and SqlServerDialect; move it into a dialect");
+    }
+
+    /** The benchmarks' one SQL class; the name of a product dialect is no pass there. */
+    private static final Path BENCH_SQL = Path.of("src/bench/java/colmena/bench/BenchSql.java");
+
+    @Test
+    void noStatementIsWrittenInTheBenchmarksOutsideTheirSqlClass() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/bench/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                if (!f.equals(BENCH_SQL)) {
+                    found.addAll(violations(f.toString(), Files.readString(f)));
+                }
+            }
+        }
+        assertEquals(List.of(), found, "SQL in the benchmarks outside BenchSql; move it into BenchSql");
+        assertTrue(!violations("BenchSql.java", Files.readString(BENCH_SQL)).isEmpty(), "BenchSql holds the benchmarks' statements");
     }
 
     @Test

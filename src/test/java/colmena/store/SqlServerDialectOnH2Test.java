@@ -1,5 +1,6 @@
 package colmena.store;
 
+import colmena.bench.BenchSql;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
@@ -98,10 +99,14 @@ class SqlServerDialectOnH2Test {
                 statements.add((String) m.invoke(sql, 3));
             }
         }
-        for (SqlDialect.Rows rows : SqlDialect.Rows.values()) {
-            statements.add(sql.countRows(rows));
-            statements.add(sql.countRowsSubmittedSince(rows));
+        // The benchmarks' own statements (src/bench, out of the product's dialects), in their SQL Server form.
+        BenchSql bench = BenchSql.of(sql);
+        for (BenchSql.Rows rows : BenchSql.Rows.values()) {
+            statements.add(bench.countRows(rows));
+            statements.add(bench.countRowsSubmittedSince(rows));
         }
+        statements.addAll(List.of(bench.countDistinctTaskIds(), bench.countDoneAmong(3), bench.lastFinishedSince(),
+                bench.doneTimesSince(), bench.insertFinishedTask()));
         List<Object> args = new ArrayList<>();
         TaskQuery all = new TaskQuery("nodo1", TaskStatus.DONE, "fib", 99L, 0, 10);
         statements.add(sql.countTasks(all, args));
