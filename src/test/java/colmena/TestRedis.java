@@ -1,19 +1,18 @@
 package colmena;
 
-import colmena.process.BundledRedis;
+import colmena.bench.Lab;
 import colmena.broker.Redis;
+import colmena.process.BundledRedis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The real redis-server for tests: one per test JVM, started on a free port the first time it is
  * asked for and flushed by {@link #fresh()} before each test. By default the bundled Linux (or
  * macOS) build; with {@code COLMENA_TEST_REDIS=wine} (or {@code -Dcolmena.test.redis=wine}) the
- * Windows build that start-all.bat runs, Redis 5.0, under wine (see {@link WindowsRedis}).
+ * Windows build that start-all.bat runs, Redis 5.0, under wine (see {@link WindowsRedis}). The
+ * bundled server is started as the benchmarks start theirs ({@link Lab}, the harness both share).
  */
 public final class TestRedis {
     private static BundledRedis server;
@@ -39,8 +38,7 @@ public final class TestRedis {
                 return windows.url();
             }
             if (server == null || !server.isAlive()) {
-                Path dir = Files.createTempDirectory("colmena-test-redis");
-                server = BundledRedis.start(BundledRedis.Source.BUNDLED, freePort(), "127.0.0.1", null, dir);
+                server = Lab.startRedis(Lab.tempDir("colmena-test-redis"));
                 BundledRedis started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(started::kill));
             }
@@ -58,11 +56,6 @@ public final class TestRedis {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Lab.freePort();
     }
 }
