@@ -31,7 +31,7 @@ public final class Commands {
               installation show which installation the database and Redis belong to; --name renames it
               node         add a PC (its own Redis credential, the line to run there), remove one, list them
               admin        admin reset-password: a new password for the admin account (on the database's machine)
-              bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, simulate
+              bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, faces, simulate
               version      print the version
 
             Run any command with --help for its options.
