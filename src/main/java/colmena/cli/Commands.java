@@ -112,6 +112,9 @@ public final class Commands {
             if (cause instanceof StartupException s) {
                 throw s;
             }
+            if (cause instanceof Error error) {
+                throw error; // as when the benchmarks were called directly
+            }
             System.err.println("colmena bench: " + cause);
             return 1;
         } catch (IllegalAccessException e) {
