@@ -5,7 +5,6 @@ import colmena.task.TaskResult;
 import colmena.task.TaskStatus;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -185,9 +184,5 @@ public final class TaskHistoryStore {
     /** Something done with each row as it is read. */
     public interface RowSink {
         void accept(TaskRecord row) throws java.io.IOException;
-    }
-
-    static TaskRecord read(ResultSet rs) throws SQLException {
-        return TaskRows.read(rs);
     }
 }
