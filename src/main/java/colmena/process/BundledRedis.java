@@ -88,7 +88,18 @@ public final class BundledRedis implements AutoCloseable {
                 "--save", "", "--daemonize", "no", "--loglevel", "warning",
                 "--maxmemory", maxmemory, "--maxmemory-policy", "noeviction"));
         ownerOnly(dir, "rwx------"); // the append-only file and the users' hashes: nobody else's to read
-        int[] version = version(exe);
+        addPassword(cmd, dir, password, version(exe));
+        Path log = dir.resolve("redis.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return answering(new BundledRedis(p, port, dir, log), bind);
+    }
+
+    /**
+     * Adds to {@code cmd} how clients log in: from Redis 6 an ACL file beside the data, with the
+     * default user's password; on Redis 5 {@code requirepass}, and the dangerous commands renamed.
+     */
+    private static void addPassword(List<String> cmd, Path dir, String password, int[] version) throws IOException {
         if (version[0] >= 6) {
             // Users (the control plane's default one and a user per node) live in a file next to
             // the data, so node credentials outlive a restart; the password is not on the command line.
@@ -109,10 +120,12 @@ public final class BundledRedis implements AutoCloseable {
                 cmd.addAll(List.of("--rename-command", c, "x" + HexFormat.of().formatHex(name)));
             }
         }
-        Path log = dir.resolve("redis.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BundledRedis redis = new BundledRedis(p, port, dir, log);
+    }
+
+    /** The started server once it answers, within {@link #START_TIMEOUT}; killed, and why said, otherwise. */
+    private static BundledRedis answering(BundledRedis redis, String bind) throws IOException {
+        Process p = redis.process;
+        int port = redis.port;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
