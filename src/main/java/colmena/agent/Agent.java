@@ -200,15 +200,7 @@ public final class Agent {
             }
             joinAll(Duration.ofSeconds(5));
             if (!back.isEmpty()) {
-                try {
-                    int n = queue.handBack(config.nodeId(), handBackMoves(back));
-                    long interrupted = back.stream().filter(HeldTasks.Unfinished::interrupted).count();
-                    LOG.info("Handed back {} tasks to {}{}", n, RedisKeys.nodeTasks(config.nodeId()),
-                            interrupted == 0 ? "" : " (" + interrupted + " of them interrupted after the grace period)");
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not hand back {} tasks ({}); they stay in {} for the coordinator to move",
-                            back.size(), Outage.reason(e), RedisKeys.nodeInflight(config.nodeId()));
-                }
+                handBack(back);
             }
             if (loop != null && loop.sender().unsent() > 0) {
                 LOG.warn("{} results could not be sent; their tasks stay in {} and will run again",
@@ -224,6 +216,19 @@ public final class Agent {
             Thread.currentThread().interrupt();
         }
         LOG.info("Agent '{}' stopped", config.nodeId());
+    }
+
+    /** Hands the unfinished tasks back to this node's queue; where Redis fails, they stay in flight for the coordinator. */
+    private void handBack(List<HeldTasks.Unfinished> back) {
+        try {
+            int n = queue.handBack(config.nodeId(), handBackMoves(back));
+            long interrupted = back.stream().filter(HeldTasks.Unfinished::interrupted).count();
+            LOG.info("Handed back {} tasks to {}{}", n, RedisKeys.nodeTasks(config.nodeId()),
+                    interrupted == 0 ? "" : " (" + interrupted + " of them interrupted after the grace period)");
+        } catch (RuntimeException e) {
+            LOG.warn("Could not hand back {} tasks ({}); they stay in {} for the coordinator to move",
+                    back.size(), Outage.reason(e), RedisKeys.nodeInflight(config.nodeId()));
+        }
     }
 
     /**

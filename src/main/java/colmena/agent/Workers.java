@@ -142,6 +142,23 @@ final class Workers {
         if (!running) {
             return;
         }
+        TaskResult result = execute(h);
+        if (result == null) {
+            return;
+        }
+        double ms = (System.nanoTime() - h.startedNanos) / 1e6;
+        double avg = averageMs;
+        averageMs = avg < 0 ? ms : avg * 0.9 + ms * 0.1;
+        if (deliver(h, result)) {
+            logResult(h, result);
+        }
+    }
+
+    /**
+     * Runs the task on this thread, where a cancel can interrupt it: its result, CANCELLED if it was
+     * cancelled and gave none, or null when it was interrupted otherwise (the agent is stopping).
+     */
+    private TaskResult execute(Held h) {
         h.startedAtMs = clock.now();
         h.startedNanos = System.nanoTime();
         synchronized (h) {
@@ -165,12 +182,11 @@ final class Workers {
                         (System.nanoTime() - h.startedNanos) / 1_000_000L);
             }
         }
-        if (result == null) {
-            return;
-        }
-        double ms = (System.nanoTime() - h.startedNanos) / 1e6;
-        double avg = averageMs;
-        averageMs = avg < 0 ? ms : avg * 0.9 + ms * 0.1;
+        return result;
+    }
+
+    /** Sends the result, the task marked finished meanwhile; false (and not finished) when interrupted first. */
+    private boolean deliver(Held h, TaskResult result) {
         String raw;
         synchronized (h) {
             raw = h.raw;
@@ -182,9 +198,9 @@ final class Workers {
             synchronized (h) {
                 h.finished = false;
             }
-            return;
+            return false;
         }
-        logResult(h, result);
+        return true;
     }
 
     /** Answers a held task that never started CANCELLED; false when interrupted first. */

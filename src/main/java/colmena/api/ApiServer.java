@@ -119,34 +119,18 @@ public final class ApiServer {
      * @throws IllegalArgumentException when the configuration would expose the API ({@link Config#checked})
      */
     public ApiServer(Config config, Redis redis, Database database) throws IOException, SQLException {
-        // Read once by the JDK when its first server is made: the time a request may take to arrive.
-        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
-        System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
-        // Answers go out as soon as they are written: without it, the last part of an answer can wait
-        // for the client's delayed acknowledgement.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        setHttpServerProperties();
         config.checked();
         this.firstPasswordFile = config.web().dataDir().resolve(FIRST_PASSWORD_FILE);
         HostCheck hosts = HostCheck.forBind(config.bind(), config.web().hostNames());
         this.tls = config.web().tls() ? Tls.load(config.web(), hosts.names()) : null;
         this.connections = new ConnectionPool(database, HANDLER_THREADS);
-        InetSocketAddress address = new InetSocketAddress(config.bind(), config.port());
-        if (tls != null) {
-            HttpsServer https = HttpsServer.create(address, 256);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
-            this.server = https;
-        } else {
-            this.server = HttpServer.create(address, 256);
-        }
+        this.server = listening(new InetSocketAddress(config.bind(), config.port()), tls);
         this.readers = new ThreadPoolExecutor(2, READER_THREADS, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), Threads.named("colmena-http-read", true), new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(readers);
-        this.pool = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http", true),
-                new ThreadPoolExecutor.AbortPolicy());
-        this.quickPool = new ThreadPoolExecutor(QUICK_HANDLER_THREADS, QUICK_HANDLER_THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named("colmena-http-quick", true),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.pool = handlers(HANDLER_THREADS, "colmena-http");
+        this.quickPool = handlers(QUICK_HANDLER_THREADS, "colmena-http-quick");
         this.background = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("colmena-nodes-read", true));
         background.allowCoreThreadTimeOut(true);
@@ -163,6 +147,33 @@ public final class ApiServer {
         server.createContext("/api/", router).getFilters().add(hosts);
         server.createContext("/metrics", router).getFilters().add(hosts);
         server.createContext("/", new StaticFiles()).getFilters().addAll(List.of(hosts, new HandlerGate(quickPool)));
+    }
+
+    /** Settings the JDK's HTTP server reads once, when its first server is made. */
+    private static void setHttpServerProperties() {
+        // Read once by the JDK when its first server is made: the time a request may take to arrive.
+        System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+        // Answers go out as soon as they are written: without it, the last part of an answer can wait
+        // for the client's delayed acknowledgement.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** The server bound to {@code address}: HTTPS with {@code tls}, plain HTTP without. */
+    private static HttpServer listening(InetSocketAddress address, Tls tls) throws IOException {
+        if (tls != null) {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
+            return https;
+        }
+        return HttpServer.create(address, 256);
+    }
+
+    /** A fixed pool of request handlers with a bounded queue, rejecting work beyond it. */
+    private static ThreadPoolExecutor handlers(int threads, String name) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(HANDLER_QUEUE), Threads.named(name, true),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**

@@ -23,6 +23,7 @@ public final class UserStore {
     private final Database db;
     private final ConnectionPool pool;
     private final SqlDialect sql;
+    private final TokenRows tokens;
 
     /** On a small pool of its own (for a command that runs once). */
     public UserStore(Database db) {
@@ -34,6 +35,7 @@ public final class UserStore {
         this.pool = pool;
         this.db = pool.database();
         this.sql = db.dialect();
+        this.tokens = new TokenRows(db, pool, sql);
     }
 
     /**
@@ -218,23 +220,7 @@ public final class UserStore {
 
     /** Stores a new token's hash, refused from {@code expiresAt} on (null: never); returns its id. */
     public long addToken(String name, String user, Role role, String tokenHash, Instant expiresAt) throws SQLException {
-        return pool.use(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.insertToken(), java.sql.Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, name);
-                ps.setString(2, canonical(user));
-                ps.setString(3, role.label());
-                ps.setString(4, tokenHash);
-                DbTime.set(ps, 5, Instant.now());
-                DbTime.set(ps, 6, expiresAt);
-                ps.executeUpdate();
-                long id;
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    id = keys.next() ? keys.getLong(1) : -1;
-                }
-                db.writeOut(c);
-                return id;
-            }
-        });
+        return tokens.add(name, user, role, tokenHash, expiresAt);
     }
 
     /**
@@ -242,55 +228,15 @@ public final class UserStore {
      * token returned carries the use before this one in {@code lastUsedAt}.
      */
     public Token token(String tokenHash) throws SQLException {
-        return pool.use(c -> {
-            Token t = null;
-            try (PreparedStatement ps = c.prepareStatement(sql.liveToken())) {
-                ps.setString(1, tokenHash);
-                DbTime.set(ps, 2, Instant.now());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        t = readToken(rs);
-                    }
-                }
-            }
-            if (t != null) {
-                try (PreparedStatement ps = c.prepareStatement(sql.tokenUsed())) {
-                    DbTime.set(ps, 1, Instant.now());
-                    ps.setLong(2, t.id());
-                    ps.executeUpdate();
-                }
-            }
-            return t;
-        });
+        return tokens.live(tokenHash);
     }
 
     public List<Token> tokens() throws SQLException {
-        return pool.use(c -> {
-            List<Token> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.tokens()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(readToken(rs));
-                }
-            }
-            return out;
-        });
+        return tokens.all();
     }
 
     public boolean revoke(long id) throws SQLException {
-        return pool.use(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.revokeToken())) {
-                DbTime.set(ps, 1, Instant.now());
-                ps.setLong(2, id);
-                boolean revoked = ps.executeUpdate() > 0;
-                db.writeOut(c);
-                return revoked;
-            }
-        });
-    }
-
-    private static Token readToken(ResultSet rs) throws SQLException {
-        return new Token(rs.getLong(1), rs.getString(2), rs.getString(3), Role.parse(rs.getString(4)),
-                DbTime.get(rs, 5), DbTime.get(rs, 6), DbTime.get(rs, 7), DbTime.get(rs, 8));
+        return tokens.revoke(id);
     }
 
     // ---- audit -------------------------------------------------------------------------------

@@ -10,13 +10,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /** The node registry in Redis: heartbeats written, node views read, nodes drained and forgotten. */
@@ -32,6 +30,7 @@ public final class Nodes {
     public static final int HISTORY_MAX = 3_600;
 
     private final Redis redis;
+    private final NodeViews views = new NodeViews();
 
     public Nodes(Redis redis) {
         this.redis = redis;
@@ -180,78 +179,7 @@ public final class Nodes {
      * the last-seen copy of the offline ones only, in a third when there are any.
      */
     public List<NodeView> all() {
-        return redis.call(j -> {
-            Pipeline registry = j.pipelined();
-            Response<Set<String>> members = registry.smembers(RedisKeys.nodes());
-            Response<Set<String>> drainedMembers = registry.smembers(RedisKeys.drained());
-            registry.sync();
-            Set<String> drained = drainedMembers.get();
-            List<String> sorted = new ArrayList<>();
-            for (String id : members.get()) {
-                if (RedisKeys.isValidNodeId(id)) {
-                    sorted.add(id);
-                }
-            }
-            sorted.sort(Comparator.naturalOrder());
-            if (sorted.isEmpty()) {
-                return List.of();
-            }
-            String[] statsKeys = new String[sorted.size()];
-            String[] doneKeys = new String[sorted.size()];
-            for (int i = 0; i < sorted.size(); i++) {
-                statsKeys[i] = RedisKeys.nodeStats(sorted.get(i));
-                doneKeys[i] = RedisKeys.nodeDone(sorted.get(i));
-            }
-            Pipeline p = j.pipelined();
-            Response<List<String>> live = p.mget(statsKeys);
-            Response<List<String>> done = p.mget(doneKeys);
-            List<Response<Long>> queued = new ArrayList<>(sorted.size());
-            List<Response<Long>> running = new ArrayList<>(sorted.size());
-            for (String id : sorted) {
-                queued.add(p.llen(RedisKeys.nodeTasks(id)));
-                running.add(p.llen(RedisKeys.nodeInflight(id)));
-            }
-            p.sync();
-            List<String> raw = new ArrayList<>(live.get());
-            List<Integer> offline = new ArrayList<>();
-            for (int i = 0; i < raw.size(); i++) {
-                if (raw.get(i) == null) {
-                    offline.add(i);
-                }
-            }
-            if (!offline.isEmpty()) {
-                List<String> last = j.mget(offline.stream().map(i -> RedisKeys.nodeLast(sorted.get(i))).toArray(String[]::new));
-                for (int k = 0; k < offline.size(); k++) {
-                    raw.set(offline.get(k), last.get(k));
-                }
-            }
-            Map<String, Parsed> parsed = new HashMap<>();
-            Map<String, Parsed> before = this.parsed;
-            List<NodeView> out = new ArrayList<>(sorted.size());
-            for (int i = 0; i < sorted.size(); i++) {
-                String id = sorted.get(i);
-                Parsed stats = parsed(before.get(id), raw.get(i));
-                parsed.put(id, stats);
-                out.add(new NodeView(id, live.get().get(i) != null, drained.contains(id), stats.stats(),
-                        queued.get(i).get(), running.get(i).get(), parseLong(done.get().get(i))));
-            }
-            this.parsed = parsed;
-            return out;
-        });
-    }
-
-    /** A node's stats text and what it says; the text changes once an interval, and is read far more often. */
-    private record Parsed(String raw, NodeStats stats) {
-    }
-
-    /** The stats of each node as last read by {@link #all()}, so unchanged text is not parsed again. */
-    private volatile Map<String, Parsed> parsed = Map.of();
-
-    private static Parsed parsed(Parsed before, String raw) {
-        if (before != null && Objects.equals(before.raw(), raw)) {
-            return before;
-        }
-        return new Parsed(raw, parse(raw));
+        return redis.call(views::all);
     }
 
     /** Compact samples {@code [atMs, cpuPercent, memPercent, diskPercent]}, oldest first. */
@@ -356,18 +284,7 @@ public final class Nodes {
     /** Forgets an offline node that holds nothing; its contract: lua/node_forget.lua. */
     private static final Script FORGET = Script.load("node_forget");
 
-    private static NodeStats parse(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return Json.GSON.fromJson(json, NodeStats.class);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static long parseLong(String s) {
+    static long parseLong(String s) {
         if (s == null) {
             return 0;
         }

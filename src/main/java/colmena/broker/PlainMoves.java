@@ -75,46 +75,56 @@ final class PlainMoves {
     static int moveFromAnywhere(Jedis j, String source, List<Move> moves, String deadLetter, int deadLetterMax) {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             j.watch(source);
-            Map<String, Integer> there = new HashMap<>();
-            for (String v : j.lrange(source, 0, -1)) {
-                there.merge(v, 1, Integer::sum);
-            }
-            List<Move> found = new ArrayList<>();
-            for (Move m : moves) {
-                Integer left = there.get(m.raw());
-                if (left != null && left > 0) {
-                    there.put(m.raw(), left - 1);
-                    found.add(m);
-                }
-            }
+            List<Move> found = present(j.lrange(source, 0, -1), moves);
             if (found.isEmpty()) {
                 j.unwatch();
                 return 0;
             }
-            Transaction t = j.multi();
-            boolean trim = false;
-            for (Move m : found) {
-                t.lrem(source, 1, m.raw());
-                switch (m.op()) {
-                    case APPEND -> t.rpush(m.dest(), m.payload());
-                    case PREPEND -> t.lpush(m.dest(), m.payload());
-                    case DEAD_LETTER -> {
-                        t.lpush(deadLetter, m.payload());
-                        trim = true;
-                    }
-                    case DROP -> {
-                        // taken out, sent nowhere
-                    }
-                }
-            }
-            if (trim) {
-                t.ltrim(deadLetter, 0, deadLetterMax - 1L);
-            }
-            if (t.exec() != null) {
+            if (move(j.multi(), source, found, deadLetter, deadLetterMax)) {
                 return found.size();
             }
         }
         throw new IllegalStateException(source + " kept changing during " + TRIES + " tries to move " + moves.size()
                 + " messages out of it");
+    }
+
+    /** The moves whose raw text is in {@code list}, each text counted as often as it is there. */
+    private static List<Move> present(List<String> list, List<Move> moves) {
+        Map<String, Integer> there = new HashMap<>();
+        for (String v : list) {
+            there.merge(v, 1, Integer::sum);
+        }
+        List<Move> found = new ArrayList<>();
+        for (Move m : moves) {
+            Integer left = there.get(m.raw());
+            if (left != null && left > 0) {
+                there.put(m.raw(), left - 1);
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
+    /** Runs the moves in transaction {@code t}; false when the watched source changed and nothing was done. */
+    private static boolean move(Transaction t, String source, List<Move> found, String deadLetter, int deadLetterMax) {
+        boolean trim = false;
+        for (Move m : found) {
+            t.lrem(source, 1, m.raw());
+            switch (m.op()) {
+                case APPEND -> t.rpush(m.dest(), m.payload());
+                case PREPEND -> t.lpush(m.dest(), m.payload());
+                case DEAD_LETTER -> {
+                    t.lpush(deadLetter, m.payload());
+                    trim = true;
+                }
+                case DROP -> {
+                    // taken out, sent nowhere
+                }
+            }
+        }
+        if (trim) {
+            t.ltrim(deadLetter, 0, deadLetterMax - 1L);
+        }
+        return t.exec() != null;
     }
 }

@@ -181,7 +181,7 @@ public final class TaskQueue {
 
     /**
      * Moves up to {@code max} submitted tasks into {@code tasks:placing}, waiting up to
-     * {@code wait} when there are none. The caller must then {@link #move} each one on (or leave
+     * {@code wait} when there are none. The caller must then {@link #moveFromHead} each one on (or leave
      * them for the next leader to find with {@link #pending(String)}).
      */
     public List<String> takeSubmitted(int max, Duration wait) {

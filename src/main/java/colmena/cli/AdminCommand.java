@@ -45,6 +45,11 @@ final class AdminCommand {
         if (flags == null) {
             return 0;
         }
+        return resetPassword(flags);
+    }
+
+    /** {@code admin reset-password}: the account becomes an admin with the new password, and its sessions end. */
+    private static int resetPassword(Flags flags) {
         String user = UserStore.canonical(flags.string("user"));
         if (!UserStore.USER_NAME.matcher(user).matches()) {
             throw new UsageException("--user: \"" + flags.string("user") + "\" is not a user name");

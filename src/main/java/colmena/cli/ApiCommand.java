@@ -96,9 +96,23 @@ final class ApiCommand {
         ProcessFiles.install(flags);
         Redis redis = Startup.redis(config.redisUrl(), 16, Startup.startWait(flags));
         Database db = Startup.database(config.dbUrl(), config.dbUser(), config.dbPassword(), Startup.startWait(flags));
-        ApiServer server;
+        ApiServer server = server(config, redis, db);
+        server.start();
+        Logger log = LoggerFactory.getLogger(ApiCommand.class);
+        String url = config.web().scheme() + "://localhost:" + server.port();
+        logSecurity(server, config, url, log);
+        logListening(server, config, url, log);
+        Startup.runUntilStopped(() -> {
+            server.stop();
+            redis.close();
+        });
+        return 0;
+    }
+
+    /** The API server, not yet started; on failure Redis is closed and the reason said. */
+    private static ApiServer server(ApiServer.Config config, Redis redis, Database db) {
         try {
-            server = new ApiServer(config, redis, db);
+            return new ApiServer(config, redis, db);
         } catch (IOException e) {
             redis.close();
             throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + " (" + e.getMessage()
@@ -110,10 +124,10 @@ final class ApiCommand {
             redis.close();
             throw new StartupException(e.getMessage());
         }
-        server.start();
-        var log = LoggerFactory.getLogger(ApiCommand.class);
-        String scheme = config.web().scheme();
-        String url = scheme + "://localhost:" + server.port();
+    }
+
+    /** Says how the API is protected: its certificate, or a warning for plain HTTP or no login; a first admin password. */
+    private static void logSecurity(ApiServer server, ApiServer.Config config, String url, Logger log) {
         if (server.tlsFingerprint() != null) {
             log.info("HTTPS with {} certificate {} (SHA-256 fingerprint {}){}", server.tlsCertificateMade() ? "the self-signed" : "the",
                     server.tlsKeystore(), server.tlsFingerprint(), server.tlsCertificateMade()
@@ -129,6 +143,11 @@ final class ApiCommand {
         } else if (server.generatedAdminPassword() != null) {
             showFirstPassword(server, url, log);
         }
+    }
+
+    /** Says where the API listens: {@code url}, and the address others use when it listens on every address. */
+    private static void logListening(ApiServer server, ApiServer.Config config, String url, Logger log) {
+        String scheme = config.web().scheme();
         boolean everywhere = "0.0.0.0".equals(config.bind()) || "::".equals(config.bind());
         if (everywhere) {
             log.info("Colmena API listening on {} and on port {} of every address of this machine (others use {}://{}:{})",
@@ -138,11 +157,6 @@ final class ApiCommand {
         } else {
             log.info("Colmena API listening on {}", url);
         }
-        Startup.runUntilStopped(() -> {
-            server.stop();
-            redis.close();
-        });
-        return 0;
     }
 
     /**

@@ -26,7 +26,17 @@ final class ApiSubmitter {
     static int submit(String api, String token, String type, Map<String, Object> params, int count, int retries, int priority, boolean wait,
                       Duration timeout) throws InterruptedException {
         ApiClient client = new ApiClient(api, token, Duration.ofSeconds(30));
-        String base = client.base();
+        List<String> ids = send(client, type, params, count, retries, priority, timeout);
+        System.err.println("Submitted " + count + " × " + type + " through " + client.base() + (wait ? "; waiting for results" : ""));
+        if (!wait) {
+            return 0;
+        }
+        return await(client, ids, timeout);
+    }
+
+    /** Submits the tasks in chunks of {@link #CHUNK}, printing each id; returns the ids. */
+    private static List<String> send(ApiClient client, String type, Map<String, Object> params, int count, int retries,
+                                     int priority, Duration timeout) throws InterruptedException {
         List<String> ids = new ArrayList<>();
         for (int sent = 0; sent < count; sent += CHUNK) {
             int n = Math.min(CHUNK, count - sent);
@@ -39,10 +49,11 @@ final class ApiSubmitter {
                 System.out.println(id.getAsString());
             }
         }
-        System.err.println("Submitted " + count + " × " + type + " through " + base + (wait ? "; waiting for results" : ""));
-        if (!wait) {
-            return 0;
-        }
+        return ids;
+    }
+
+    /** Polls every task twice a second until each has ended: exit code 0 all DONE, 1 some FAILED, 3 timed out. */
+    private static int await(ApiClient client, List<String> ids, Duration timeout) throws InterruptedException {
         Set<String> waiting = new LinkedHashSet<>(ids);
         long deadline = System.nanoTime() + timeout.toNanos();
         int failed = 0;
@@ -52,24 +63,10 @@ final class ApiSubmitter {
                 return 3;
             }
             for (String id : List.copyOf(waiting)) {
-                JsonObject t;
-                try {
-                    t = call(client, "GET", "/api/tasks/" + id, null);
-                } catch (StartupException e) {
-                    if (e.getMessage().contains("404")) {
-                        continue; // not placed yet: it has no TaskHistory row
-                    }
-                    throw e;
-                }
-                String status = t.get("status").getAsString();
-                if (status.equals("DONE")) {
+                String ended = ended(client, id);
+                if (ended != null) {
                     waiting.remove(id);
-                    System.out.println(Glyphs.check() + " " + id + " on " + t.get("node").getAsString() + " in "
-                            + t.get("durationMs") + " ms " + Glyphs.arrow() + " " + t.get("result").getAsString());
-                } else if (status.equals("FAILED")) {
-                    waiting.remove(id);
-                    failed++;
-                    System.out.println(Glyphs.cross() + " " + id + " FAILED: " + t.get("error").getAsString());
+                    failed += ended.equals("FAILED") ? 1 : 0;
                 }
             }
             if (!waiting.isEmpty()) {
@@ -77,6 +74,29 @@ final class ApiSubmitter {
             }
         }
         return failed > 0 ? 1 : 0;
+    }
+
+    /** The task's status once it is DONE or FAILED, printed; null while it has not ended (or has no row yet). */
+    private static String ended(ApiClient client, String id) throws InterruptedException {
+        JsonObject t;
+        try {
+            t = call(client, "GET", "/api/tasks/" + id, null);
+        } catch (StartupException e) {
+            if (e.getMessage().contains("404")) {
+                return null; // not placed yet: it has no TaskHistory row
+            }
+            throw e;
+        }
+        String status = t.get("status").getAsString();
+        if (status.equals("DONE")) {
+            System.out.println(Glyphs.check() + " " + id + " on " + t.get("node").getAsString() + " in "
+                    + t.get("durationMs") + " ms " + Glyphs.arrow() + " " + t.get("result").getAsString());
+            return status;
+        } else if (status.equals("FAILED")) {
+            System.out.println(Glyphs.cross() + " " + id + " FAILED: " + t.get("error").getAsString());
+            return status;
+        }
+        return null;
     }
 
     private static JsonObject call(ApiClient client, String method, String path, String body) throws InterruptedException {

@@ -49,31 +49,42 @@ final class InstallationCommand {
         try (DbSession db = new DbSession(database)) {
             Installation held = db.inTransaction(InstallationStore::read);
             if (newName != null) {
-                held = db.inTransaction(c -> InstallationStore.rename(c, newName));
-                if (held == null) {
-                    throw new StartupException("the database " + database.shortName()
-                            + " holds no installation yet: start a coordinator first, it makes one");
-                }
-                Stamp.rename(redis, held);
-                System.out.println("Renamed.");
+                held = rename(db, database, redis, newName);
             }
-            Stamp stamp = Stamp.read(redis);
-            String namespace = RedisKeys.namespace();
-            System.out.println("installation: " + (held == null ? "(none yet)" : held.id() + " \"" + held.name() + "\""));
-            System.out.println("namespace:    " + (namespace.isEmpty() ? "(default)" : namespace));
-            System.out.println("database:     " + database.shortName());
-            System.out.println("redis:        " + redis.url() + " stamped " + (stamp == null ? "(none)" : stamp.describe()));
-            String problem = Identity.problem(held, stamp, namespace, Identity.where(redis.url(), namespace),
-                    database.shortName());
-            if (problem != null) {
-                System.out.println("MISMATCH:     " + problem);
-                return 1;
-            }
-            return 0;
+            return show(held, redis, database);
         } catch (SQLException e) {
             throw new StartupException("cannot read the installation from " + database.shortName() + " (" + e.getMessage() + ")");
         } finally {
             redis.close();
         }
+    }
+
+    /** Renames the installation in the database and in Redis's stamp; the installation renamed. */
+    private static Installation rename(DbSession db, Database database, Redis redis, String newName) throws SQLException {
+        Installation held = db.inTransaction(c -> InstallationStore.rename(c, newName));
+        if (held == null) {
+            throw new StartupException("the database " + database.shortName()
+                    + " holds no installation yet: start a coordinator first, it makes one");
+        }
+        Stamp.rename(redis, held);
+        System.out.println("Renamed.");
+        return held;
+    }
+
+    /** Prints what the database and Redis say; exit code 1 when they do not belong together. */
+    private static int show(Installation held, Redis redis, Database database) {
+        Stamp stamp = Stamp.read(redis);
+        String namespace = RedisKeys.namespace();
+        System.out.println("installation: " + (held == null ? "(none yet)" : held.id() + " \"" + held.name() + "\""));
+        System.out.println("namespace:    " + (namespace.isEmpty() ? "(default)" : namespace));
+        System.out.println("database:     " + database.shortName());
+        System.out.println("redis:        " + redis.url() + " stamped " + (stamp == null ? "(none)" : stamp.describe()));
+        String problem = Identity.problem(held, stamp, namespace, Identity.where(redis.url(), namespace),
+                database.shortName());
+        if (problem != null) {
+            System.out.println("MISMATCH:     " + problem);
+            return 1;
+        }
+        return 0;
     }
 }

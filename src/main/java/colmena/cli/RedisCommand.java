@@ -74,22 +74,36 @@ final class RedisCommand {
         Path dir = Path.of(flags.string("data-dir"), "redis");
         FolderLock.hold(dir); // never two supervisors, so never two redis-servers, on one append-only file
         BundledRedis.Source source = flags.bool("bundled") ? BundledRedis.Source.BUNDLED : BundledRedis.Source.PATH_FIRST;
-        String maxmemory = flags.string("maxmemory");
-        if (!maxmemory.matches("(?i)[0-9]+(b|kb|k|mb|m|gb|g)?")) {
-            throw new UsageException(flags.source("maxmemory") + ": expected a size such as 512mb or 2gb, got \"" + maxmemory + "\"");
-        }
+        String maxmemory = maxmemory(flags);
         RedisSupervisor.Starter starter = () -> BundledRedis.start(source, port, bind, password, dir, maxmemory);
-        BundledRedis redis;
-        try {
-            redis = starter.start();
-        } catch (IOException e) {
-            throw new StartupException("cannot start redis-server: " + e.getMessage());
-        }
+        BundledRedis redis = startFirst(starter);
         LOG.info("Redis listening on redis://{}:{} (append-only file in {}; restarted if it exits)", bind, port,
                 dir.toAbsolutePath());
         if (!loopback) {
             System.out.print(howToJoin(bind, port));
         }
+        return supervise(starter, redis);
+    }
+
+    /** {@code --maxmemory}, once it is a size Redis reads. */
+    private static String maxmemory(Flags flags) {
+        String maxmemory = flags.string("maxmemory");
+        if (!maxmemory.matches("(?i)[0-9]+(b|kb|k|mb|m|gb|g)?")) {
+            throw new UsageException(flags.source("maxmemory") + ": expected a size such as 512mb or 2gb, got \"" + maxmemory + "\"");
+        }
+        return maxmemory;
+    }
+
+    private static BundledRedis startFirst(RedisSupervisor.Starter starter) {
+        try {
+            return starter.start();
+        } catch (IOException e) {
+            throw new StartupException("cannot start redis-server: " + e.getMessage());
+        }
+    }
+
+    /** Restarts redis-server whenever it exits, until this process is stopped; the exit code. */
+    private static int supervise(RedisSupervisor.Starter starter, BundledRedis redis) {
         RedisSupervisor supervisor = new RedisSupervisor(starter, redis);
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "colmena-shutdown"));
         try {

@@ -77,21 +77,7 @@ final class SubmitCommand {
             return 0;
         }
         String type = flags.required("type");
-        Map<String, Object> params = new LinkedHashMap<>();
-        for (String p : flags.all("param")) {
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new UsageException("--param: expected NAME=VALUE, got \"" + p + "\"");
-            }
-            String value = p.substring(eq + 1).trim();
-            Object parsed;
-            try {
-                parsed = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                parsed = value;
-            }
-            params.put(p.substring(0, eq).trim(), parsed);
-        }
+        Map<String, Object> params = params(flags.all("param"));
         try {
             TaskTypes.checkSubmitted(type, params);
         } catch (InvalidTaskException e) {
@@ -107,28 +93,55 @@ final class SubmitCommand {
             return ApiSubmitter.submit(flags.string("api"), flags.string("token"), type, params, count, retries, priority, wait, timeout);
         }
         String reply = wait ? RedisKeys.newReply(UUID.randomUUID()) : null;
-        Redis redis;
-        try {
-            redis = Startup.redis(flags.string("redis"), 2, Startup.startWait(flags));
-        } catch (StartupException e) {
-            throw new StartupException(e.getMessage(), EXIT_NO_REDIS);
-        }
-        try (redis) {
-            List<String> ids;
-            try {
-                ids = new TaskQueue(redis).submitNew(type, params, count, reply, retries, priority);
-            } catch (JedisException e) {
-                // Pushed in one pipeline: if Redis went away mid-way, some may be queued already.
-                throw new StartupException("could not submit: Redis at " + redis.url() + " failed ("
-                        + Outage.reason(e) + "); if it went away just then, see the dashboard before submitting again",
-                        EXIT_NO_REDIS);
-            }
+        try (Redis redis = connect(flags)) {
+            List<String> ids = submit(redis, type, params, count, reply, retries, priority);
             for (String id : ids) {
                 System.out.println(id);
             }
             System.err.println("Submitted " + count + " × " + TaskMessage.submit("", type, params, 0, null).describe()
                     + (wait ? "; waiting for results" : ""));
             return wait ? new ResultWait(redis, reply, ids, timeout).await() : 0;
+        }
+    }
+
+    /** The {@code --param NAME=VALUE} values, in order: a whole number as a long, anything else as text. */
+    private static Map<String, Object> params(List<String> given) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (String p : given) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--param: expected NAME=VALUE, got \"" + p + "\"");
+            }
+            String value = p.substring(eq + 1).trim();
+            Object parsed;
+            try {
+                parsed = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                parsed = value;
+            }
+            params.put(p.substring(0, eq).trim(), parsed);
+        }
+        return params;
+    }
+
+    /** Redis, within {@code --wait-for-redis}; exit code {@link #EXIT_NO_REDIS} when it cannot be reached. */
+    private static Redis connect(Flags flags) {
+        try {
+            return Startup.redis(flags.string("redis"), 2, Startup.startWait(flags));
+        } catch (StartupException e) {
+            throw new StartupException(e.getMessage(), EXIT_NO_REDIS);
+        }
+    }
+
+    private static List<String> submit(Redis redis, String type, Map<String, Object> params, int count, String reply,
+            int retries, int priority) {
+        try {
+            return new TaskQueue(redis).submitNew(type, params, count, reply, retries, priority);
+        } catch (JedisException e) {
+            // Pushed in one pipeline: if Redis went away mid-way, some may be queued already.
+            throw new StartupException("could not submit: Redis at " + redis.url() + " failed ("
+                    + Outage.reason(e) + "); if it went away just then, see the dashboard before submitting again",
+                    EXIT_NO_REDIS);
         }
     }
 }

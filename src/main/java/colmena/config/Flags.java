@@ -39,68 +39,90 @@ public final class Flags {
     public static Flags parse(String command, List<Option> table, String[] args, Map<String, String> env) {
         Flags flags = new Flags(command, table);
         for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new UsageException("unexpected argument \"" + arg + "\"; flags start with --");
-            }
-            String name = arg.substring(2);
-            String inline = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                inline = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Option option = flags.options.get(name);
-            boolean fromFile = false;
-            if (option == null && name.endsWith(FILE_SUFFIX)) {
-                Option secret = flags.options.get(name.substring(0, name.length() - FILE_SUFFIX.length()));
-                if (secret != null && SECRET.equals(secret.valueName())) {
-                    option = secret;
-                    fromFile = true;
-                }
-            }
-            if (option == null) {
-                throw new UsageException("unknown flag --" + name + " for \"" + command + "\"");
-            }
-            String value;
-            if (option.isSwitch()) {
-                value = inline == null ? "true" : inline;
-            } else if (inline != null) {
-                value = inline;
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new UsageException("--" + name + ": expected a value (" + (fromFile ? "FILE" : option.valueName()) + ")");
-            }
-            if (fromFile) {
-                value = readSecret("--" + name, value);
-            }
-            List<String> list = flags.values.computeIfAbsent(option.name(), k -> new ArrayList<>());
-            if (!list.isEmpty() && !option.repeatable()) {
-                throw new UsageException(option.flag() + ": given more than once"
-                        + (SECRET.equals(option.valueName()) ? " (as " + option.flag() + " or " + option.flag() + FILE_SUFFIX + ")" : ""));
-            }
-            list.add(value);
-            flags.sources.put(option.name(), "--" + name);
+            i = flags.takeFlag(args, i);
         }
+        flags.fillUnset(table, env);
+        return flags;
+    }
+
+    /**
+     * Takes the flag at {@code args[i]} and its value (the next argument, unless it is a switch or
+     * the value follows {@code =}); returns the index of the last argument it used.
+     */
+    private int takeFlag(String[] args, int i) {
+        String arg = args[i];
+        if (!arg.startsWith("--") || arg.length() == 2) {
+            throw new UsageException("unexpected argument \"" + arg + "\"; flags start with --");
+        }
+        String name = arg.substring(2);
+        String inline = null;
+        int eq = name.indexOf('=');
+        if (eq >= 0) {
+            inline = name.substring(eq + 1);
+            name = name.substring(0, eq);
+        }
+        Option option = options.get(name);
+        boolean fromFile = false;
+        if (option == null) {
+            option = secretReadFromFile(name);
+            fromFile = option != null;
+        }
+        if (option == null) {
+            throw new UsageException("unknown flag --" + name + " for \"" + command + "\"");
+        }
+        String value;
+        if (option.isSwitch()) {
+            value = inline == null ? "true" : inline;
+        } else if (inline != null) {
+            value = inline;
+        } else if (i + 1 < args.length) {
+            value = args[++i];
+        } else {
+            throw new UsageException("--" + name + ": expected a value (" + (fromFile ? "FILE" : option.valueName()) + ")");
+        }
+        add(option, "--" + name, fromFile ? readSecret("--" + name, value) : value);
+        return i;
+    }
+
+    /** The secret option that {@code name} ({@code NAME-file}) reads from a file, or null when it names none. */
+    private Option secretReadFromFile(String name) {
+        if (!name.endsWith(FILE_SUFFIX)) {
+            return null;
+        }
+        Option secret = options.get(name.substring(0, name.length() - FILE_SUFFIX.length()));
+        return secret != null && SECRET.equals(secret.valueName()) ? secret : null;
+    }
+
+    /** Adds a value given on the command line as {@code given}, refusing a second one unless the option repeats. */
+    private void add(Option option, String given, String value) {
+        List<String> list = values.computeIfAbsent(option.name(), k -> new ArrayList<>());
+        if (!list.isEmpty() && !option.repeatable()) {
+            throw new UsageException(option.flag() + ": given more than once"
+                    + (SECRET.equals(option.valueName()) ? " (as " + option.flag() + " or " + option.flag() + FILE_SUFFIX + ")" : ""));
+        }
+        list.add(value);
+        sources.put(option.name(), given);
+    }
+
+    /** Gives each option not on the command line its environment variable's value (or its file's), else its default. */
+    private void fillUnset(List<Option> table, Map<String, String> env) {
         for (Option option : table) {
-            if (flags.values.containsKey(option.name())) {
+            if (values.containsKey(option.name())) {
                 continue;
             }
             String fromEnv = option.env() == null ? null : env.get(option.env());
             String envFile = option.env() == null ? null : env.get(option.env() + "_FILE");
             if (fromEnv != null && !fromEnv.isBlank()) {
-                flags.values.put(option.name(), List.of(fromEnv.trim()));
-                flags.sources.put(option.name(), option.env());
+                values.put(option.name(), List.of(fromEnv.trim()));
+                sources.put(option.name(), option.env());
             } else if (envFile != null && !envFile.isBlank()) {
-                flags.values.put(option.name(), List.of(readSecret(option.env() + "_FILE", envFile.trim())));
-                flags.sources.put(option.name(), option.env() + "_FILE");
+                values.put(option.name(), List.of(readSecret(option.env() + "_FILE", envFile.trim())));
+                sources.put(option.name(), option.env() + "_FILE");
             } else if (option.defaultValue() != null) {
-                flags.values.put(option.name(), List.of(option.defaultValue()));
-                flags.sources.put(option.name(), option.flag());
+                values.put(option.name(), List.of(option.defaultValue()));
+                sources.put(option.name(), option.flag());
             }
         }
-        return flags;
     }
 
     /** The value name of options whose value is a secret: they may also be read from a file ({@code --NAME-file}). */

@@ -60,8 +60,27 @@ final class Canceller {
             return 0;
         }
         Map<String, TaskHistoryStore.TaskState> rows = db.inTransaction(c -> store.states(c, requests.keySet()));
+        Requests sorted = sort(requests, rows);
+        int taken = takeOutWaiting(sorted.waiting(), sorted.held());
+        signalHolders(sorted.held());
+        giveUpOn(requests, sorted.held());
+        queue.forgetCancel(sorted.moot());
+        if (taken > 0) {
+            LOG.info("Cancelled {} tasks that were still waiting", taken);
+        }
+        return taken;
+    }
+
+    /**
+     * Cancel requests sorted: {@code moot}, of tasks already finished; the others {@code waiting}
+     * grouped by who asked (so each CANCELLED result says who), and all of them {@code held} until
+     * found waiting somewhere.
+     */
+    private record Requests(List<String> moot, Map<String, Set<String>> waiting, Set<String> held) {
+    }
+
+    private Requests sort(Map<String, String> requests, Map<String, TaskHistoryStore.TaskState> rows) {
         List<String> moot = new ArrayList<>();
-        // Grouped by who asked, so each CANCELLED result says who.
         Map<String, Set<String>> waiting = new HashMap<>();
         Set<String> held = new HashSet<>();
         for (Map.Entry<String, String> e : requests.entrySet()) {
@@ -73,6 +92,15 @@ final class Canceller {
                 held.add(e.getKey());
             }
         }
+        return new Requests(moot, waiting, held);
+    }
+
+    /**
+     * Takes each requested task out of the list where it waits (submitted, placing, delayed, a live
+     * node's queue), answering it CANCELLED; what is found leaves {@code waiting} and {@code held}.
+     * Returns how many were taken.
+     */
+    private int takeOutWaiting(Map<String, Set<String>> waiting, Set<String> held) {
         int taken = 0;
         // Where each may wait: [list, node it belongs to or null].
         List<String[]> lists = new ArrayList<>();
@@ -92,12 +120,6 @@ final class Canceller {
                 found.forEach(held::remove);
                 taken += found.size();
             }
-        }
-        signalHolders(held);
-        giveUpOn(requests, held);
-        queue.forgetCancel(moot);
-        if (taken > 0) {
-            LOG.info("Cancelled {} tasks that were still waiting", taken);
         }
         return taken;
     }

@@ -102,36 +102,58 @@ final class Rebalance {
         for (NodeLoad n : nodes) {
             slots.add(new Slot(n, n.rate(perCoreRate)));
         }
-        Map<String, Transfer> transfers = new LinkedHashMap<>();
-        Set<Slot> giving = new HashSet<>();
-        int moves = 0;
-        // 1. Nodes with nothing waiting take their share, from whichever queue ends last.
-        while (moves < maxMoves) {
-            Slot to = soonest(slots, null, s -> s.hadRoom);
-            Slot from = latest(slots, to, s -> true);
-            if (to == null || from == null || !worthIt(from, to, giving)) {
-                break;
+        Plan plan = new Plan(timed, maxMoves);
+        plan.fillEmpty(slots);
+        plan.evenOut(slots, gaveRecently, receivedRecently);
+        return List.copyOf(plan.transfers.values());
+    }
+
+    /** The moves chosen so far by one {@link #plan}, in its two phases. */
+    private static final class Plan {
+        final Map<String, Transfer> transfers = new LinkedHashMap<>();
+        final Set<Slot> giving = new HashSet<>();
+        final boolean timed;
+        final int maxMoves;
+        int moves;
+
+        Plan(boolean timed, int maxMoves) {
+            this.timed = timed;
+            this.maxMoves = maxMoves;
+        }
+
+        /** 1. Nodes with nothing waiting take their share, from whichever queue ends last. */
+        void fillEmpty(List<Slot> slots) {
+            while (moves < maxMoves) {
+                Slot to = soonest(slots, null, s -> s.hadRoom);
+                Slot from = latest(slots, to, s -> true);
+                if (to == null || from == null || !worthIt(from, to, giving)) {
+                    break;
+                }
+                moveOne(from, to, from.node.saturated ? from.node.id + " is saturated"
+                        : to.node.id + " had nothing waiting");
             }
-            move(transfers, from, to, from.node.saturated ? from.node.id + " is saturated"
-                    : to.node.id + " had nothing waiting", timed);
+        }
+
+        /** 2. Between observed nodes: the queue that ends last hands its tail to where it ends soonest. */
+        void evenOut(List<Slot> slots, Set<String> gaveRecently, Set<String> receivedRecently) {
+            while (moves < maxMoves) {
+                Slot from = latest(slots, null, s -> s.node.saturated
+                        || (s.node.hasObservedRate() && !receivedRecently.contains(s.node.id)));
+                Slot to = soonest(slots, from, s -> !s.node.saturated && s.node.hasObservedRate()
+                        && !gaveRecently.contains(s.node.id));
+                if (to == null || from == null || !worthIt(from, to, giving)) {
+                    break;
+                }
+                moveOne(from, to, from.node.saturated ? from.node.id + " is saturated"
+                        : from.node.id + " fell behind");
+            }
+        }
+
+        private void moveOne(Slot from, Slot to, String why) {
+            move(transfers, from, to, why, timed);
             giving.add(from);
             moves++;
         }
-        // 2. Between observed nodes: the queue that ends last hands its tail to where it ends soonest.
-        while (moves < maxMoves) {
-            Slot from = latest(slots, null, s -> s.node.saturated
-                    || (s.node.hasObservedRate() && !receivedRecently.contains(s.node.id)));
-            Slot to = soonest(slots, from, s -> !s.node.saturated && s.node.hasObservedRate()
-                    && !gaveRecently.contains(s.node.id));
-            if (to == null || from == null || !worthIt(from, to, giving)) {
-                break;
-            }
-            move(transfers, from, to, from.node.saturated ? from.node.id + " is saturated"
-                    : from.node.id + " fell behind", timed);
-            giving.add(from);
-            moves++;
-        }
-        return List.copyOf(transfers.values());
     }
 
     /** Whether moving {@code from}'s tail task to {@code to} saves enough: to start giving, or to go on. */

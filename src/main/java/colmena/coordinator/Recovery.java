@@ -64,12 +64,36 @@ final class Recovery {
             return 0;
         }
         redis.forgetServer();
-        Set<String> present = null;
         String note = "Redis lost it at " + LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))
                 + " (it came back without its data)";
+        Set<String> again = new HashSet<>();
+        Restored fromHistory = fromHistory(note, again);
+        int restored = fromHistory.count() + placedNotWritten(fromHistory.present(), again, note);
+        if (restored > 0) {
+            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
+                    + "({} of them submitted and not yet placed)", restored, fromHistory.neverPlaced());
+        } else {
+            LOG.info("Redis holds no Colmena data yet (new, or emptied): TaskHistory has no unfinished task it lacks");
+        }
+        redis.call(j -> j.set(RedisKeys.epoch(), holder + " " + System.currentTimeMillis()));
+        return restored;
+    }
+
+    /**
+     * What {@link #fromHistory} put back: how many, how many of them were never placed, and the
+     * task ids Redis's lists held (null when TaskHistory had nothing unfinished, so none were read).
+     */
+    private record Restored(Set<String> present, int count, int neverPlaced) {
+    }
+
+    /**
+     * Submits again, a page at a time, each task TaskHistory holds as unfinished that no list in
+     * Redis holds; {@code again} gains the ids put back.
+     */
+    private Restored fromHistory(String note, Set<String> again) throws SQLException {
+        Set<String> present = null;
         int restored = 0;
         int neverPlaced = 0;
-        Set<String> again = new HashSet<>();
         long[] after = {0};
         while (true) {
             long from = after[0];
@@ -93,15 +117,7 @@ final class Recovery {
                 break;
             }
         }
-        restored += placedNotWritten(present, again, note);
-        if (restored > 0) {
-            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
-                    + "({} of them submitted and not yet placed)", restored, neverPlaced);
-        } else {
-            LOG.info("Redis holds no Colmena data yet (new, or emptied): TaskHistory has no unfinished task it lacks");
-        }
-        redis.call(j -> j.set(RedisKeys.epoch(), holder + " " + System.currentTimeMillis()));
-        return restored;
+        return new Restored(present, restored, neverPlaced);
     }
 
     /** Placements this coordinator has not yet written to TaskHistory ({@link PendingRows}) that Redis lost too. */

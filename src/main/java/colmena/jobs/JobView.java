@@ -86,6 +86,22 @@ public final class JobView {
         for (JobStore.Photo p : store.photos(jobId)) {
             photos.add(photo(job, p, tiles.stream().filter(t -> t.tile().photoNo() == p.no()).toList(), progress));
         }
+        int photosDone = 0, photosFailed = 0, faces = 0;
+        for (PhotoView p : photos) {
+            photosDone += p.status().equals("done") ? 1 : 0;
+            photosFailed += p.status().equals("failed") ? 1 : 0;
+            faces += p.faces() == null ? 0 : p.faces().size();
+        }
+        String status = photosDone + photosFailed < photos.size() ? "running" : photosFailed > 0 ? "failed" : "done";
+        Progress counts = counts(tiles, progress);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = job.params() == null ? Map.of() : Json.GSON.fromJson(job.params(), Map.class);
+        return new View(job.id(), job.kind(), params, job.createdBy(), job.createdAt(), status, counts, photosDone,
+                photosFailed, faces, photos);
+    }
+
+    /** The job's tasks counted by where they stand (see {@link Progress}). */
+    private static Progress counts(List<JobStore.TileState> tiles, Map<String, TaskProgress> progress) {
         int done = 0, failed = 0, cancelled = 0, running = 0;
         long runningPercent = 0;
         for (JobStore.TileState t : tiles) {
@@ -101,21 +117,9 @@ public final class JobView {
                 runningPercent += p == null ? 0 : p.percent();
             }
         }
-        int photosDone = 0, photosFailed = 0, faces = 0;
-        for (PhotoView p : photos) {
-            photosDone += p.status().equals("done") ? 1 : 0;
-            photosFailed += p.status().equals("failed") ? 1 : 0;
-            faces += p.faces() == null ? 0 : p.faces().size();
-        }
-        String status = photosDone + photosFailed < photos.size() ? "running" : photosFailed > 0 ? "failed" : "done";
         int finished = done + failed + cancelled;
         int percent = tiles.isEmpty() ? 0 : (int) Math.min(100, (100L * finished + runningPercent) / tiles.size());
-        Progress counts = new Progress(tiles.size(), done, failed, cancelled, running, tiles.size() - finished - running,
-                percent);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> params = job.params() == null ? Map.of() : Json.GSON.fromJson(job.params(), Map.class);
-        return new View(job.id(), job.kind(), params, job.createdBy(), job.createdAt(), status, counts, photosDone,
-                photosFailed, faces, photos);
+        return new Progress(tiles.size(), done, failed, cancelled, running, tiles.size() - finished - running, percent);
     }
 
     /** The progress the job's RUNNING tiles last reported, by task id; none when Redis does not answer. */
@@ -147,6 +151,36 @@ public final class JobView {
 
     private PhotoView photo(JobStore.Job job, JobStore.Photo p, List<JobStore.TileState> tiles,
                             Map<String, TaskProgress> progress) throws SQLException {
+        Strips strips = strips(tiles, progress);
+        Instant last = strips.lastFinishedAt();
+        Long ms = last == null ? null : Math.max(0, Duration.between(job.createdAt(), last).toMillis());
+        List<String> by = strips.nodes();
+        List<TileView> shown = strips.shown();
+        if (p.error() != null) {
+            return shown(job, p, "failed", p.error(), null, by, ms, shown);
+        }
+        if (p.result() != null) {
+            return shown(job, p, "done", null, p.result(), by, ms, shown);
+        }
+        if (strips.error() != null) {
+            store.finishPhoto(job.id(), p.no(), null, strips.error());
+            return shown(job, p, "failed", strips.error(), null, by, ms, shown);
+        }
+        if (strips.allDone()) {
+            return merged(job, p, tiles, by, ms, shown);
+        }
+        boolean started = tiles.stream().anyMatch(t -> t.status() != null && !"PENDING".equals(t.status()));
+        return shown(job, p, started ? "running" : "waiting", null, null, by, null, shown);
+    }
+
+    /**
+     * What a photo's strips say together: each strip as shown, the nodes that ran them, when the
+     * last one finished, the first failed or cancelled strip's error, and whether all are DONE.
+     */
+    private record Strips(List<TileView> shown, List<String> nodes, Instant lastFinishedAt, String error, boolean allDone) {
+    }
+
+    private static Strips strips(List<JobStore.TileState> tiles, Map<String, TaskProgress> progress) {
         List<TileView> shown = new ArrayList<>();
         Set<String> nodes = new LinkedHashSet<>();
         Instant last = null;
@@ -160,46 +194,44 @@ public final class JobView {
             if (t.node() != null && ("DONE".equals(status) || "RUNNING".equals(status))) {
                 nodes.add(t.node());
             }
-            if ("FAILED".equals(status) && tileError == null) {
-                tileError = "the strip at row " + g.y() + " failed" + (t.node() == null ? "" : " on " + t.node())
-                        + ": " + t.error();
-            } else if ("CANCELLED".equals(status) && tileError == null) {
-                tileError = "the strip at row " + g.y() + " was " + (t.error() == null ? "cancelled" : t.error());
+            if (tileError == null) {
+                tileError = stripError(t, status);
             }
             allDone &= "DONE".equals(status);
             if (t.finishedAt() != null && (last == null || t.finishedAt().isAfter(last))) {
                 last = t.finishedAt();
             }
         }
-        Long ms = last == null ? null : Math.max(0, Duration.between(job.createdAt(), last).toMillis());
-        List<String> by = List.copyOf(nodes);
-        if (p.error() != null) {
-            return shown(job, p, "failed", p.error(), null, by, ms, shown);
+        return new Strips(shown, List.copyOf(nodes), last, tileError, allDone);
+    }
+
+    /** Why the photo failed because of this strip (FAILED or CANCELLED), or null. */
+    private static String stripError(JobStore.TileState t, String status) {
+        if ("FAILED".equals(status)) {
+            return "the strip at row " + t.tile().y() + " failed" + (t.node() == null ? "" : " on " + t.node())
+                    + ": " + t.error();
+        } else if ("CANCELLED".equals(status)) {
+            return "the strip at row " + t.tile().y() + " was " + (t.error() == null ? "cancelled" : t.error());
         }
-        if (p.result() != null) {
-            return shown(job, p, "done", null, p.result(), by, ms, shown);
+        return null;
+    }
+
+    /** The photo once every strip is DONE: its strips merged into its result, stored once. */
+    private PhotoView merged(JobStore.Job job, JobStore.Photo p, List<JobStore.TileState> tiles, List<String> by,
+                             Long ms, List<TileView> shown) throws SQLException {
+        String result;
+        try {
+            result = merge(job, p, tiles);
+        } catch (BlobSource.BlobMissingException | IllegalArgumentException | IllegalStateException
+                 | InvalidImageException e) {
+            // What the strips hold cannot make a result: the photo fails, once. Redis or the
+            // database away is not that: it reaches the caller, and the next read merges.
+            String error = "merging the strips failed: " + e.getMessage();
+            store.finishPhoto(job.id(), p.no(), null, error);
+            return shown(job, p, "failed", error, null, by, ms, shown);
         }
-        if (tileError != null) {
-            store.finishPhoto(job.id(), p.no(), null, tileError);
-            return shown(job, p, "failed", tileError, null, by, ms, shown);
-        }
-        if (allDone) {
-            String result;
-            try {
-                result = merge(job, p, tiles);
-            } catch (BlobSource.BlobMissingException | IllegalArgumentException | IllegalStateException
-                     | InvalidImageException e) {
-                // What the strips hold cannot make a result: the photo fails, once. Redis or the
-                // database away is not that: it reaches the caller, and the next read merges.
-                String error = "merging the strips failed: " + e.getMessage();
-                store.finishPhoto(job.id(), p.no(), null, error);
-                return shown(job, p, "failed", error, null, by, ms, shown);
-            }
-            store.finishPhoto(job.id(), p.no(), result, null);
-            return shown(job, p, "done", null, result, by, ms, shown);
-        }
-        boolean started = tiles.stream().anyMatch(t -> t.status() != null && !"PENDING".equals(t.status()));
-        return shown(job, p, started ? "running" : "waiting", null, null, by, null, shown);
+        store.finishPhoto(job.id(), p.no(), result, null);
+        return shown(job, p, "done", null, result, by, ms, shown);
     }
 
     private static PhotoView shown(JobStore.Job job, JobStore.Photo p, String status, String error, String result,

@@ -84,24 +84,35 @@ public final class NodeSampler {
         double seconds = Math.max(0.001, (nanos - lastSampleNanos) / 1e9);
         lastSampleNanos = nanos;
 
-        double load;
-        if (allowedCpus == null) {
-            load = cpu.getSystemCpuLoadBetweenTicks(systemTicks);
-            systemTicks = cpu.getSystemCpuLoadTicks();
-        } else {
-            double[] each = cpu.getProcessorCpuLoadBetweenTicks(cpuTicks);
-            cpuTicks = cpu.getProcessorCpuLoadTicks();
-            double sum = 0;
-            for (int i = allowedCpus.nextSetBit(0); i >= 0 && i < each.length; i = allowedCpus.nextSetBit(i + 1)) {
-                sum += each[i];
-            }
-            load = sum / Math.max(1, cores);
-        }
-        double cpuPercent = Math.round(Math.max(0, Math.min(1, load)) * 1000) / 10.0;
+        double cpuPercent = Math.round(Math.max(0, Math.min(1, cpuLoad())) * 1000) / 10.0;
 
         long memTotal = memory.getTotal();
         long memUsed = memTotal - memory.getAvailable();
 
+        long[] disk = disk();
+        long[] rates = networkRates(now, seconds);
+        return new NodeStats(nodeId, host, osName, cores, cpuPercent, memUsed, memTotal, disk[1], disk[0],
+                rates[0], rates[1], os.getSystemUptime(), workers, intervalMs, now);
+    }
+
+    /** The CPU load (0 to 1) since the previous call, over the CPUs this process may use. */
+    private double cpuLoad() {
+        if (allowedCpus == null) {
+            double load = cpu.getSystemCpuLoadBetweenTicks(systemTicks);
+            systemTicks = cpu.getSystemCpuLoadTicks();
+            return load;
+        }
+        double[] each = cpu.getProcessorCpuLoadBetweenTicks(cpuTicks);
+        cpuTicks = cpu.getProcessorCpuLoadTicks();
+        double sum = 0;
+        for (int i = allowedCpus.nextSetBit(0); i >= 0 && i < each.length; i = allowedCpus.nextSetBit(i + 1)) {
+            sum += each[i];
+        }
+        return sum / Math.max(1, cores);
+    }
+
+    /** {@code [total, used]} bytes of the disk that holds {@link #diskPath}. */
+    private long[] disk() {
         long diskTotal = 0;
         long diskUsed = 0;
         try {
@@ -111,7 +122,11 @@ public final class NodeSampler {
         } catch (IOException e) {
             // A disk that cannot be read reports 0 of 0; the other figures are still worth sending.
         }
+        return new long[] {diskTotal, diskUsed};
+    }
 
+    /** {@code [received, sent]} bytes a second over the last {@code seconds}, on every interface but loopback. */
+    private long[] networkRates(long now, double seconds) {
         if (now - networkListedAtMs > NETWORK_REFRESH_MS) {
             refreshNetwork(now);
         }
@@ -120,9 +135,7 @@ public final class NodeSampler {
         long txRate = Math.max(0, Math.round((bytes[1] - txBytes) / seconds));
         rxBytes = bytes[0];
         txBytes = bytes[1];
-
-        return new NodeStats(nodeId, host, osName, cores, cpuPercent, memUsed, memTotal, diskUsed, diskTotal,
-                rxRate, txRate, os.getSystemUptime(), workers, intervalMs, now);
+        return new long[] {rxRate, txRate};
     }
 
     private void refreshNetwork(long now) {

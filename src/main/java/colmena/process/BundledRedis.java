@@ -9,13 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -68,13 +63,6 @@ public final class BundledRedis implements AutoCloseable {
             "migrate", "restore");
 
     /**
-     * {@link #COMMANDS_OFF} that every Redis 5 build has (the Windows one started without
-     * persistence lacks SYNC, PSYNC, BGSAVE and BGREWRITEAOF, and refuses to rename what it lacks).
-     */
-    static final List<String> REDIS5_RENAMED = List.of("config", "module", "debug", "replicaof", "slaveof",
-            "shutdown", "monitor", "flushall", "flushdb", "save", "migrate", "restore");
-
-    /**
      * As {@link #start(Source, int, String, String, Path)}, with a memory bound.
      *
      * @param maxmemory as Redis writes it ({@code 512mb}, {@code 2gb}); writes beyond it are refused
@@ -87,32 +75,18 @@ public final class BundledRedis implements AutoCloseable {
                 "--dir", dir.toAbsolutePath().toString(), "--appendonly", "yes", "--appendfsync", "everysec",
                 "--save", "", "--daemonize", "no", "--loglevel", "warning",
                 "--maxmemory", maxmemory, "--maxmemory-policy", "noeviction"));
-        ownerOnly(dir, "rwx------"); // the append-only file and the users' hashes: nobody else's to read
-        int[] version = version(exe);
-        if (version[0] >= 6) {
-            // Users (the control plane's default one and a user per node) live in a file next to
-            // the data, so node credentials outlive a restart; the password is not on the command line.
-            Path acl = dir.resolve("users.acl");
-            writeDefaultUser(acl, password, version);
-            cmd.addAll(List.of("--aclfile", acl.toAbsolutePath().toString()));
-            if (password != null) {
-                cmd.addAll(List.of("--protected-mode", "no"));
-            }
-        } else if (password != null) {
-            cmd.addAll(List.of("--requirepass", password, "--protected-mode", "no"));
-            // Redis 5 has no ACL: the commands get a random name nobody learns (an empty name, the
-            // usual way, does not survive a Windows command line).
-            SecureRandom random = new SecureRandom();
-            for (String c : REDIS5_RENAMED) {
-                byte[] name = new byte[16];
-                random.nextBytes(name);
-                cmd.addAll(List.of("--rename-command", c, "x" + HexFormat.of().formatHex(name)));
-            }
-        }
+        RedisLogin.ownerOnly(dir, "rwx------"); // the append-only file and the users' hashes: nobody else's to read
+        RedisLogin.addTo(cmd, dir, password, version(exe));
         Path log = dir.resolve("redis.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BundledRedis redis = new BundledRedis(p, port, dir, log);
+        return answering(new BundledRedis(p, port, dir, log), bind);
+    }
+
+    /** The started server once it answers, within {@link #START_TIMEOUT}; killed, and why said, otherwise. */
+    private static BundledRedis answering(BundledRedis redis, String bind) throws IOException {
+        Process p = redis.process;
+        int port = redis.port;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -140,51 +114,6 @@ public final class BundledRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new int[] {0, 0};
-        }
-    }
-
-    /**
-     * Writes the control plane's user into the ACL file, keeping the node users already there:
-     * its password (as a SHA-256, never in clear), and, when there is a password, every command
-     * but {@link #COMMANDS_OFF}. The file, and its folder, are its owner's only.
-     */
-    static void writeDefaultUser(Path acl, String password, int[] version) throws IOException {
-        List<String> kept = new ArrayList<>();
-        if (Files.exists(acl)) {
-            for (String line : Files.readAllLines(acl)) {
-                if (!line.startsWith("user default ") && !line.isBlank()) {
-                    kept.add(line);
-                }
-            }
-        }
-        StringBuilder user = new StringBuilder("user default on ");
-        user.append(password == null ? "nopass" : "#" + sha256(password));
-        user.append(version[0] > 6 || version[1] >= 2 ? " ~* &* +@all" : " ~* +@all");
-        if (password != null) {
-            for (String c : COMMANDS_OFF) {
-                user.append(" -").append(c);
-            }
-        }
-        kept.add(0, user.toString());
-        Files.write(acl, kept);
-        ownerOnly(acl, "rw-------"); // ACL SAVE later writes a new file, in the owner-only folder
-    }
-
-    private static void ownerOnly(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // Windows: files take their folder's permissions (under the user's profile)
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

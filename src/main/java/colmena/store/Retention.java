@@ -135,7 +135,7 @@ public final class Retention {
             DbTime.set(ps, 3, cutoff.time());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(TaskHistoryStore.read(rs));
+                    rows.add(TaskRows.read(rs));
                 }
             }
         }

@@ -36,6 +36,27 @@ final class Schema {
     }
 
     void createMissingTables(Connection c) throws SQLException {
+        createTablesAndTheirIndexes(c);
+        addMissingColumns(c);
+        dropRetiredIndexes(c);
+        if (dialect instanceof H2Dialect h2) {
+            try {
+                cacheRowIds(c, h2);
+            } catch (SQLException e) {
+                // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
+                LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        if (dialect instanceof SqlServerDialect mssql) {
+            warnWithoutSnapshotReads(c, mssql);
+        }
+    }
+
+    /** Runs each table of {@code sql/schema.sql} that does not exist yet, and the indexes of the tables it made. */
+    private void createTablesAndTheirIndexes(Connection c) throws SQLException {
         List<String> created = new ArrayList<>();
         for (String batch : schemaBatches()) {
             Matcher table = CREATE_TABLE.matcher(batch);
@@ -58,22 +79,6 @@ final class Schema {
                     s.execute(dialect.schemaBatch(batch));
                 }
             }
-        }
-        addMissingColumns(c);
-        dropRetiredIndexes(c);
-        if (dialect instanceof H2Dialect h2) {
-            try {
-                cacheRowIds(c, h2);
-            } catch (SQLException e) {
-                // Only a speed-up: a user without ALTER rights, or a read-only file, works without it.
-                LOG.warn("Could not set TaskHistory's row-id cache ({}); storing is slower but works", e.getMessage());
-            }
-        }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
-        if (dialect instanceof SqlServerDialect mssql) {
-            warnWithoutSnapshotReads(c, mssql);
         }
     }
 

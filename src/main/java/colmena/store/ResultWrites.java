@@ -1,0 +1,161 @@
+package colmena.store;
+
+import colmena.store.TaskRows.Current;
+import colmena.store.TaskRows.Row;
+import colmena.task.TaskResult;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import static colmena.store.TaskHistoryStore.MAX_MOVES_CHARS;
+import static colmena.store.TaskHistoryStore.MAX_RESULT_CHARS;
+import static colmena.store.TaskHistoryStore.MAX_REASON_CHARS;
+import static colmena.store.TaskRows.bindFinish;
+import static colmena.store.TaskRows.cut;
+import static colmena.store.TaskRows.moves;
+import static colmena.store.TaskRows.unmatched;
+
+/** {@link TaskHistoryStore#recordResults}: what agents said, stored on the tasks' rows. */
+final class ResultWrites {
+    private final LongSupplier clock;
+    private final TaskRows table;
+
+    ResultWrites(LongSupplier clock, TaskRows table) {
+        this.clock = clock;
+        this.table = table;
+    }
+
+    /** {@link TaskHistoryStore#recordResults}. */
+    int recordResults(Connection c, List<TaskResult> results) throws SQLException {
+        if (results.isEmpty()) {
+            return 0;
+        }
+        long now = clock.getAsLong();
+        List<TaskResult> running = new ArrayList<>();
+        List<TaskResult> finals = new ArrayList<>();
+        for (TaskResult r : latestPerTask(results)) {
+            (r.status().isFinal() ? finals : running).add(r);
+        }
+        // The usual case, one statement each: RUNNING on the node that holds it, final on a row not yet final.
+        List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now));
+        unsure.addAll(recordFinals(c, finals, now));
+        storeLongOutputs(c, finals);
+        return unsure.isEmpty() ? 0 : settle(c, unsure, now);
+    }
+
+    /** Each task's latest result in the batch: a final one over a RUNNING notice. */
+    static java.util.Collection<TaskResult> latestPerTask(List<TaskResult> results) {
+        Map<String, TaskResult> latest = new LinkedHashMap<>();
+        for (TaskResult r : results) {
+            TaskResult before = latest.get(r.id());
+            if (before == null || r.status().isFinal() || !before.status().isFinal()) {
+                latest.put(r.id(), r);
+            }
+        }
+        return latest.values();
+    }
+
+    /** Marks rows PENDING on the reporting node as RUNNING; returns the notices that matched no such row. */
+    List<TaskResult> recordStarts(Connection c, List<TaskResult> running, long now) throws SQLException {
+        if (running.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.sql(c).start())) {
+            for (TaskResult r : running) {
+                DbTime.set(ps, 1, r.startedAtMs());
+                DbTime.set(ps, 2, now);
+                ps.setString(3, r.id());
+                ps.setString(4, r.node());
+                ps.addBatch();
+            }
+            return unmatched(running, ps.executeBatch());
+        }
+    }
+
+    /** Stores final results on rows of the same attempt not yet final; returns those that matched no such row. */
+    List<TaskResult> recordFinals(Connection c, List<TaskResult> finals, long now) throws SQLException {
+        if (finals.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.sql(c).finish())) {
+            for (TaskResult r : finals) {
+                bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
+                ps.setInt(13, r.task().attempt());
+                ps.addBatch();
+            }
+            return unmatched(finals, ps.executeBatch());
+        }
+    }
+
+    /**
+     * Results that did not fit their row as expected, decided against what each row says now: no
+     * row yet (inserted whole), a RUNNING notice from a node that lost the task (ignored), a run
+     * after the outcome was stored (noted as a duplicate), or a late or latest result on a row not
+     * yet final (stored, keeping the row's attempts and moves as needed).
+     *
+     * @return how many duplicate runs were noted
+     */
+    int settle(Connection c, List<TaskResult> unsure, long now) throws SQLException {
+        Map<String, Current> current = table.current(c, unsure.stream().map(TaskResult::id).toList());
+        List<Row> rows = new ArrayList<>();
+        int duplicates = 0;
+        try (PreparedStatement any = c.prepareStatement(table.sql(c).finishAny()); PreparedStatement note = c.prepareStatement(table.sql(c).note())) {
+            for (TaskResult r : unsure) {
+                Current row = current.get(r.id());
+                if (row == null) {
+                    current.put(r.id(), new Current(r.node(), r.status(), r.task().attempt(), moves(r.task())));
+                    rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
+                            r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
+                } else if (!r.status().isFinal()) {
+                    continue; // a RUNNING notice from a node that no longer holds the task: its result will say more
+                } else if (row.status().isFinal()) {
+                    String moves = row.withDuplicate(r);
+                    if (moves != null) {
+                        note.setString(1, cut(moves, MAX_MOVES_CHARS));
+                        DbTime.set(note, 2, now);
+                        note.setString(3, r.id());
+                        note.addBatch();
+                        duplicates++;
+                    }
+                } else if (r.node() == null || r.task().attempt() >= row.attempts()) {
+                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the latest attempt after all
+                    any.addBatch();
+                } else {
+                    bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now);
+                    any.addBatch();
+                }
+            }
+            any.executeBatch();
+            note.executeBatch();
+        }
+        table.insert(c, rows);
+        return duplicates;
+    }
+
+    /**
+     * Keeps whole, in TaskOutputs, each result longer than the Result column holds (a photo tile's
+     * candidate windows); the first one stored stays.
+     */
+    void storeLongOutputs(Connection c, List<TaskResult> finals) throws SQLException {
+        List<TaskResult> longOnes = finals.stream()
+                .filter(r -> r.result() != null && r.result().length() > MAX_RESULT_CHARS).toList();
+        if (longOnes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(table.sql(c).insertOutput())) {
+            for (TaskResult r : longOnes) {
+                ps.setString(1, r.id());
+                ps.setString(2, r.result());
+                ps.setString(3, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}
