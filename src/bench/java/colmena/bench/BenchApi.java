@@ -42,6 +42,8 @@ final class BenchApi {
             Option.value("rows", null, "1000000", "N", "rows written to TaskHistory before the run"),
             Option.value("rate", null, "200", "N", "requests per second to each endpoint"),
             Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"),
+            Option.value("max-age", null, "250ms", "DURATION", "how old the shared node list and newest page of tasks may be, "
+                    + "as colmena api's --nodes-max-age (whose default this is); 0 reads them for every request"),
             Option.value("write-rate", null, "0", "N", "tasks a second written to TaskHistory meanwhile (PENDING, "
                     + "then DONE), as a coordinator under a burst writes them; 0 for none"));
     static final double TARGET_P99_MS = 20;
@@ -61,6 +63,7 @@ final class BenchApi {
         int rate = flags.integer("rate", 1, 10_000);
         int seconds = flags.integer("seconds", 1, 3_600);
         int writeRate = flags.integer("write-rate", 0, 1_000_000);
+        java.time.Duration maxAge = flags.duration("max-age", java.time.Duration.ZERO, java.time.Duration.ofSeconds(10));
 
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
         ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
@@ -84,7 +87,7 @@ final class BenchApi {
                         "--db", lab.dbUrl, "--rate", Integer.toString(writeRate));
                 awaitLine(lab.log("writer"), HistoryWriter.STARTED, writer);
             }
-            api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0), lab.redis, lab.db);
+            api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0).withNodesMaxAge(maxAge), lab.redis, lab.db);
             api.start();
             String base = "http://127.0.0.1:" + api.port();
             // No executor of ours: with one, every completion goes through another thread pool. The
@@ -106,7 +109,7 @@ final class BenchApi {
                 System.out.printf(Locale.ROOT, "Concurrent writer, in a process of its own serving the H2 file: %,d tasks "
                         + "stored DONE (asked %,d/s; two transactions a batch, PENDING then DONE, every 100 ms)%n", written, writeRate);
             }
-            print(all, nodeCount, online.size(), rows, before, Usage.now());
+            print(all, nodeCount, online.size(), rows, maxAge, before, Usage.now());
             return all.stream().allMatch(f -> f.met(TARGET_P99_MS)) ? 0 : 1;
         } finally {
             beats.shutdownNow();
@@ -264,13 +267,14 @@ final class BenchApi {
         return OpenLoad.drive(client, name, request, rate, WARMUP_SECONDS, seconds);
     }
 
-    private static void print(List<OpenLoad.Figures> all, int nodeCount, int onlineCount, int rows, Usage before, Usage after) {
+    private static void print(List<OpenLoad.Figures> all, int nodeCount, int onlineCount, int rows, java.time.Duration maxAge, Usage before, Usage after) {
         int cpus = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", cpus,
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        System.out.printf(Locale.ROOT, "Setup: %d nodes (%d online), %,d TaskHistory rows, H2 file database, bundled Redis%n",
-                nodeCount, onlineCount, rows);
+        System.out.printf(Locale.ROOT, "Setup: %d nodes (%d online), %,d TaskHistory rows, H2 file database, bundled Redis; "
+                + "node list and newest page shared for %s%n", nodeCount, onlineCount, rows,
+                maxAge.isZero() ? "no time (read for each request)" : "at most " + colmena.log.Durations.format(maxAge));
         double busy = (after.cpuNs() - before.cpuNs()) / (double) (after.wallNs() - before.wallNs()) / cpus;
         System.out.printf(Locale.ROOT, "During the load (warm-up included): this process (API and load generator) used "
                 + "%.0f%% of the CPUs; load average %.1f → %.1f%n%n", 100 * busy, before.loadAverage(), after.loadAverage());

@@ -108,7 +108,7 @@ final class ApiRoutes {
     }
 
     private void tasks(Router router, Cancels cancels) {
-        TasksApi tasks = new TasksApi(connections, store, new Nodes(redis));
+        TasksApi tasks = new TasksApi(connections, store, new Nodes(redis), config.nodesMaxAge(), background);
         TaskSubmitApi submits = new TaskSubmitApi(connections, store, new TaskQueue(redis), config.maxUnplaced());
         TaskCancelApi taskCancels = new TaskCancelApi(connections, store, cancels, audit);
         TaskCsvApi csv = new TaskCsvApi(connections, store, audit);

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * current one, so readers arriving steadily never wait for a read; a reader that finds it older
  * than {@code maxAge} (or {@link #invalidate invalidated}) reads at once, and readers arriving
  * meanwhile wait for that one read instead of starting their own. With {@code maxAge} zero every
- * call reads.
+ * call gets a value read after it was made: callers that arrive while a read is under way share the
+ * one read that starts when it ends, so reads never run side by side however many ask.
  */
 final class ReadAhead<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
@@ -57,11 +58,16 @@ final class ReadAhead<T> {
         }
         synchronized (reading) {
             r = current;
-            if (isFresh(r, nanoClock.getAsLong())) {
+            if (isFresh(r, nanoClock.getAsLong()) || startedSince(r, now)) {
                 return r.value(); // read by whoever held the lock before
             }
             return readNow();
         }
+    }
+
+    /** Whether {@code r} was read, still valid, from a moment after {@code askedNanos}: as fresh as the caller asked. */
+    private boolean startedSince(Reading<T> r, long askedNanos) {
+        return r != null && r.generation() == generation.get() && r.atNanos() - askedNanos > 0;
     }
 
     /** The next {@link #get} reads again (after a change this process made itself). */

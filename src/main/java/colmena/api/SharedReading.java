@@ -83,6 +83,23 @@ final class SharedReading<K, V> {
         return await(shared(key));
     }
 
+    /**
+     * The value for {@code key} without waiting for a read when one is kept, however quick the last
+     * read was: a kept value no longer fresh is served, and one background read replaces it. Only
+     * the first call for a key waits. For readers that must not wait, such as a page read ahead
+     * for many requests, whose answer says how old the value is ({@link #ageMs}).
+     */
+    V getKept(K key) throws Exception {
+        Value<V> kept = values.get(key);
+        if (kept == null) {
+            return await(shared(key));
+        }
+        if (nanoClock.getAsLong() - kept.freshUntilNanos() >= 0) {
+            readInBackground(key);
+        }
+        return kept.value();
+    }
+
     /** How old the value served for {@code key} is, in milliseconds; 0 when none is kept. */
     long ageMs(K key) {
         Value<V> kept = values.get(key);

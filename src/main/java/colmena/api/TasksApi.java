@@ -13,6 +13,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -41,19 +45,92 @@ final class TasksApi {
      * every request of every open dashboard to do it again.
      */
     private final SharedReading<TaskQuery, Long> totals;
+    /**
+     * The newest page of each filter, as sent: every open dashboard asks for it every few seconds,
+     * and under a burst of results reading and writing it for each of them would take the CPU the
+     * writes need. Shared for at most {@code maxAge} like the nodes' figures (with none, each
+     * request reads, but requests arriving while a read is under way share the next one).
+     */
+    private final ConcurrentHashMap<TaskQuery, ReadAhead<Written>> newest = new ConcurrentHashMap<>();
+    private final long maxAgeNanos;
+    private final Executor background;
 
-    TasksApi(ConnectionPool db, TaskHistoryStore store, Nodes nodes) {
+    /** A page's answer, written once for everyone who asks: as JSON and gzipped. */
+    private record Written(byte[] json, byte[] gzip) {
+    }
+
+    /** Filters whose newest page is kept at most; past it the kept ones are dropped and read again as asked. */
+    static final int MAX_NEWEST = 64;
+
+    TasksApi(ConnectionPool db, TaskHistoryStore store, Nodes nodes, Duration maxAge, Executor background) {
         this.nodes = nodes;
         this.db = db;
         this.store = store;
         this.totals = new SharedReading<>("task-counts", Duration.ZERO, f -> db.use(c -> store.count(c, f)));
+        this.maxAgeNanos = maxAge.toNanos();
+        this.background = background;
     }
 
     /** {@code GET /api/tasks} */
     Object list(Request r) throws Exception {
         TaskQuery q = query(r.query(), QUERY, TaskQuery.DEFAULT_LIMIT, TaskQuery.MAX_LIMIT);
+        if (q.beforeRowId() != null || q.offset() > 0) {
+            return page(q, true);
+        }
+        Written w;
+        try {
+            w = newestPage(q).get();
+        } catch (UncheckedSql e) {
+            throw e.getCause();
+        }
+        boolean gzip = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
+        return Response.json(gzip ? w.gzip() : w.json(), gzip);
+    }
+
+    private ReadAhead<Written> newestPage(TaskQuery q) {
+        ReadAhead<Written> kept = newest.get(q);
+        if (kept != null) {
+            return kept;
+        }
+        if (newest.size() >= MAX_NEWEST) {
+            newest.clear();
+        }
+        return newest.computeIfAbsent(q, k -> new ReadAhead<>(() -> {
+            try {
+                // Shared for a while, the page does not wait for a recount either: it says the total's age.
+                byte[] json = Json.API.toJson(page(k, maxAgeNanos == 0)).getBytes(StandardCharsets.UTF_8);
+                return new Written(json, NodesApi.gzip(json));
+            } catch (SQLException e) {
+                throw new UncheckedSql(e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, maxAgeNanos, System::nanoTime, background));
+    }
+
+    /** A database error carried out of a {@link ReadAhead} read to the request that waited for it. */
+    private static final class UncheckedSql extends RuntimeException {
+        UncheckedSql(SQLException e) {
+            super(e);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    /**
+     * One page of rows, with its filters' total, as {@code GET /api/tasks} answers it.
+     *
+     * @param waitForTotal whether a total no longer fresh may be waited for ({@link SharedReading#get}),
+     *                     or the kept one is given with its age ({@link SharedReading#getKept})
+     */
+    private Map<String, Object> page(TaskQuery q, boolean waitForTotal) throws Exception {
         TaskQuery filters = q.filters();
-        long total = totals.get(filters);
+        long total = waitForTotal ? totals.get(filters) : totals.getKept(filters);
         TaskPage page = db.use(c -> store.page(c, q, total));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasks", withProgress(page.tasks()));

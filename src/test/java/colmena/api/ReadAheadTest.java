@@ -138,4 +138,34 @@ class ReadAheadTest {
         clock.addAndGet(MAX_AGE);
         assertEquals(3, r.get(), "too old now: read at once");
     }
+
+    @Test
+    void withNoMaximumAgeCallersArrivingDuringAReadShareTheNextOne() throws Exception {
+        java.util.concurrent.Semaphore finish = new java.util.concurrent.Semaphore(0);
+        ReadAhead<Integer> r = new ReadAhead<>(() -> {
+            int n = reads.incrementAndGet();
+            finish.acquireUninterruptibly();
+            return n;
+        }, 0, System::nanoTime, background::add);
+        int[] got = new int[4];
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int me = i;
+            callers.add(new Thread(() -> got[me] = r.get()));
+        }
+        callers.get(0).start();
+        colmena.support.Eventually.within(java.time.Duration.ofSeconds(5), "the first read under way", () -> reads.get() == 1);
+        for (Thread t : callers.subList(1, 4)) {
+            t.start();
+        }
+        colmena.support.Eventually.within(java.time.Duration.ofSeconds(5), "the other three waiting for it",
+                () -> callers.subList(1, 4).stream().allMatch(t -> t.getState() == Thread.State.BLOCKED));
+        finish.release(100);
+        for (Thread t : callers) {
+            t.join(5_000);
+        }
+        assertEquals(1, got[0]);
+        assertEquals(List.of(2, 2, 2), List.of(got[1], got[2], got[3]), "read after they asked, once for all three");
+        assertEquals(2, reads.get(), "two reads for four callers, never two at once");
+    }
 }

@@ -73,6 +73,22 @@ class SharedReadingTest {
     }
 
     @Test
+    void aKeptValueIsServedWithoutWaitingHoweverQuickTheLastRead() throws Exception {
+        SharedReading<String, Integer> r = counting(Duration.ZERO);
+        assertEquals(1, r.getKept("all"), "the first read is waited for");
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(21)); // past ten times its 2 ms
+        assertEquals(1, r.getKept("all"), "stale, served at once");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reads.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(2, reads.get(), "one background read replaces it");
+        colmena.support.Eventually.within(Duration.ofSeconds(10), "the background read's value served",
+                () -> get(r, "all") == 2);
+        assertEquals(2, reads.get(), "and no other read");
+    }
+
+    @Test
     void concurrentRequestsShareOneRead() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -113,6 +129,14 @@ class SharedReadingTest {
         SQLException e = assertThrows(SQLException.class, () -> r.get("all"));
         assertEquals("database unreachable", e.getMessage());
         assertEquals(42, r.get("all"), "read again: the failure was not kept");
+    }
+
+    private static int get(SharedReading<String, Integer> r, String key) {
+        try {
+            return r.getKept(key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int get(SharedReading<String, Integer> r) {
