@@ -140,6 +140,10 @@ final class MetricsApi {
         out.family("colmena_coordinator_duplicate_runs_total", "counter",
                 "results from a node that had lost its task, after it was done elsewhere (since the coordinator started)")
                 .sample(report.duplicateRuns());
+        out.family("colmena_coordinator_pending_rows_written_total", "counter",
+                "placements written to TaskHistory as PENDING because their task had not ended a moment after it was "
+                        + "placed (a task that ends sooner costs one row write; since the coordinator started)")
+                .sample(report.placementsWritten());
         if (report.database() != null) {
             out.family("colmena_coordinator_database_writable", "gauge", "1 while the coordinator's writes to TaskHistory work")
                     .sample(report.database().writable() ? 1 : 0);

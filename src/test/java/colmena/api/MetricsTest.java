@@ -95,6 +95,12 @@ class MetricsTest {
             assertEquals(40.0, value(families, "colmena_tasks", "colmena_tasks", Map.of("type", "sleep", "status", "DONE")));
             assertEquals(10.0, value(families, "colmena_tasks", "colmena_tasks", Map.of("type", "primes", "status", "DONE")));
             assertEquals(1.0, value(families, "colmena_coordinator_working", "colmena_coordinator_working", Map.of()));
+            assertEquals("counter", families.get("colmena_coordinator_pending_rows_written").get("type").getAsString());
+            double pendingRows = value(families, "colmena_coordinator_pending_rows_written",
+                    "colmena_coordinator_pending_rows_written_total", Map.of());
+            assertTrue(pendingRows >= 0 && pendingRows <= 50, "at most one PENDING row a task: " + pendingRows);
+            JsonObject coordinator = Json.GSON.fromJson(get(base + "/api/summary").body(), JsonObject.class).getAsJsonObject("coordinator");
+            assertEquals(coordinator.get("placementsWritten").getAsDouble(), pendingRows, "the figure /api/summary gives");
 
             JsonObject wait = families.get("colmena_task_wait_to_place_seconds");
             assertEquals("histogram", wait.get("type").getAsString());
