@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every Redis key Colmena uses, written once. The first three are the paper's and are a contract
- * with other machines and scripts; the rest are Colmena's own.
+ * with other machines and scripts; the rest are Colmena's own. Longer than our files usually are
+ * because it is that one list: every key is found, and can be changed, here.
  *
  * <pre>
  * In a namespace (--namespace NAME) every key below starts with NAME: ("7a:node:nodo1:stats");

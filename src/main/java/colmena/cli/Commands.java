@@ -40,7 +40,10 @@ public final class Commands {
     private Commands() {
     }
 
-    /** Runs a command line and returns the exit code. */
+    /**
+     * Runs a command line and returns the exit code. A little over forty lines: its switch is the
+     * table of subcommands, one line each, and reads best whole.
+     */
     public static int run(String[] args) {
         configureLogging();
         if (args.length == 0) {
