@@ -44,6 +44,8 @@ final class BenchApi {
             Option.value("seconds", null, "20", "N", "measured seconds, after a 5 s warm-up at the same rate"),
             Option.value("max-age", null, "250ms", "DURATION", "how old the shared node list and newest page of tasks may be, "
                     + "as colmena api's --nodes-max-age (whose default this is); 0 reads them for every request"),
+            Option.flag("filtered", null, "also a page filtered by status, one by node and type, and GET /api/summary, "
+                    + "each at the same rate"),
             Option.value("write-rate", null, "0", "N", "tasks a second written to TaskHistory meanwhile (PENDING, "
                     + "then DONE), as a coordinator under a burst writes them; 0 for none"));
     static final double TARGET_P99_MS = 20;
@@ -63,10 +65,11 @@ final class BenchApi {
         int rate = flags.integer("rate", 1, 10_000);
         int seconds = flags.integer("seconds", 1, 3_600);
         int writeRate = flags.integer("write-rate", 0, 1_000_000);
+        boolean filtered = flags.bool("filtered");
         java.time.Duration maxAge = flags.duration("max-age", java.time.Duration.ZERO, java.time.Duration.ofSeconds(10));
 
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
-        ExecutorService load = Executors.newFixedThreadPool(2, Threads.named("bench-load", true));
+        ExecutorService load = Executors.newFixedThreadPool(5, Threads.named("bench-load", true));
         ApiServer api = null;
         Process writer = null;
         Lab lab = Lab.start("api");
@@ -98,12 +101,16 @@ final class BenchApi {
 
             System.out.printf(Locale.ROOT, "Load: %d requests/s to each endpoint, %d s warm-up + %d s measured%n",
                     rate, WARMUP_SECONDS, seconds);
-            CompletableFuture<OpenLoad.Figures> nodesRun = CompletableFuture.supplyAsync(
-                    () -> drive(client, "GET /api/nodes", URI.create(base + "/api/nodes"), rate, seconds), load);
-            CompletableFuture<OpenLoad.Figures> tasksRun = CompletableFuture.supplyAsync(
-                    () -> drive(client, "GET /api/tasks?limit=50", URI.create(base + "/api/tasks?limit=50"), rate, seconds), load);
+            List<String> paths = filtered
+                    ? List.of("/api/nodes", "/api/tasks?limit=50", "/api/tasks?status=FAILED&limit=50",
+                            "/api/tasks?node=" + nodeId(1) + "&type=primes&limit=50", "/api/summary")
+                    : List.of("/api/nodes", "/api/tasks?limit=50");
+            List<CompletableFuture<OpenLoad.Figures>> runs = new ArrayList<>();
+            for (String path : paths) {
+                runs.add(CompletableFuture.supplyAsync(() -> drive(client, "GET " + path, URI.create(base + path), rate, seconds), load));
+            }
             Usage before = Usage.now();
-            List<OpenLoad.Figures> all = List.of(nodesRun.join(), tasksRun.join());
+            List<OpenLoad.Figures> all = runs.stream().map(CompletableFuture::join).toList();
             if (writer != null) {
                 long written = stopWriter(writer, lab.log("writer"));
                 System.out.printf(Locale.ROOT, "Concurrent writer, in a process of its own serving the H2 file: %,d tasks "
@@ -278,10 +285,10 @@ final class BenchApi {
         double busy = (after.cpuNs() - before.cpuNs()) / (double) (after.wallNs() - before.wallNs()) / cpus;
         System.out.printf(Locale.ROOT, "During the load (warm-up included): this process (API and load generator) used "
                 + "%.0f%% of the CPUs; load average %.1f → %.1f%n%n", 100 * busy, before.loadAverage(), after.loadAverage());
-        System.out.printf(Locale.ROOT, "%-24s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
+        System.out.printf(Locale.ROOT, "%-50s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
                 "sent/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p99 ≤ " + (int) TARGET_P99_MS + " ms");
         for (OpenLoad.Figures f : all) {
-            System.out.printf(Locale.ROOT, "%-24s %8d %6d %8.1f %8.2f %8.2f %8.2f %8.2f %8.2f  %s%n", f.name(),
+            System.out.printf(Locale.ROOT, "%-50s %8d %6d %8.1f %8.2f %8.2f %8.2f %8.2f %8.2f  %s%n", f.name(),
                     f.requests(), f.errors(), f.sentPerSecond(), f.ms(0.50), f.ms(0.90), f.ms(0.99), f.ms(0.999),
                     f.ms(1.0), f.met(TARGET_P99_MS) ? "yes" : "NO");
         }
