@@ -270,12 +270,17 @@ public final class TaskQueue {
     }
 
     /**
-     * Applies {@code moves} to messages at the head of {@code source}, in order, stopping at the
-     * first that is not there or whose guard key is gone.
+     * Carries out {@code outcomes} on messages at the head of {@code source}, in order, stopping at
+     * the first that is not there, or that {@link Outcome#placeOn places on} a node that has stopped
+     * reporting.
      *
-     * @return how many were moved
+     * @return how many were carried out
      */
-    public int moveFromHead(String source, List<Move> moves) {
+    public int moveFromHead(String source, List<? extends Outcome> outcomes) {
+        List<Move> moves = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            moves.add((Move) o); // Move is the one kind of Outcome
+        }
         return scripts.move(source, "head", moves);
     }
 
@@ -285,7 +290,7 @@ public final class TaskQueue {
      *
      * @return how many were moved
      */
-    public int moveFromAnywhere(String source, List<Move> moves) {
+    int moveFromAnywhere(String source, List<Move> moves) {
         return scripts.moveFromAnywhere(source, moves);
     }
 
@@ -400,7 +405,7 @@ public final class TaskQueue {
     }
 
     /** The text kept on the dead-letter list for {@code raw}. */
-    public static String deadLetterEntry(String source, String raw, String reason) {
+    static String deadLetterEntry(String source, String raw, String reason) {
         return DeadLetters.entry(source, raw, reason);
     }
 

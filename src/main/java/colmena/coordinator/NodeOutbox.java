@@ -1,7 +1,7 @@
 package colmena.coordinator;
 
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
+import colmena.broker.Outcome;
 import colmena.broker.NodeCredentials;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
@@ -131,19 +131,19 @@ final class NodeOutbox {
             }
         }
         Map<String, TaskHistoryStore.Holder> holders = db.inTransaction(c -> store.holders(c, List.copyOf(taskIds)));
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Outcome> moves = new ArrayList<>(raws.size());
         long now = System.currentTimeMillis();
         for (String raw : raws) {
             TaskResult r = read.get(raw);
             String refused = r == null ? "unreadable result" : refusal(nodeId, r, holders.get(r.id()), now);
             if (refused == null) {
-                moves.add(Move.append(raw, RedisKeys.resultsQueue(), raw));
+                moves.add(Outcome.passOn(raw));
                 waitingSinceMs.remove(r.id());
             } else if (refused.isEmpty()) {
                 break; // waits for its placement to be recorded; those behind it keep their order
             } else {
                 LOG.warn("Result from node {} refused: {}", nodeId, refused);
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, refused)));
+                moves.add(Outcome.deadLetter(raw, source, refused));
                 if (r != null) {
                     waitingSinceMs.remove(r.id());
                 }
@@ -181,9 +181,9 @@ final class NodeOutbox {
     private int gatherDeadLetters(String nodeId) {
         String source = RedisKeys.nodeDeadLetter(nodeId);
         List<String> raws = queue.head(source, BATCH);
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Outcome> moves = new ArrayList<>(raws.size());
         for (String raw : raws) {
-            moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, "dead letter from node " + nodeId)));
+            moves.add(Outcome.deadLetter(raw, source, "dead letter from node " + nodeId));
         }
         return queue.moveFromHead(source, moves);
     }
