@@ -103,7 +103,8 @@ public final class TaskQueue {
         return scripts.now();
     }
 
-    public Redis redis() {
+    /** The connection, for the broker's own classes; every other caller asks through a verb. */
+    Redis redis() {
         return scripts.redis;
     }
 
@@ -197,6 +198,11 @@ public final class TaskQueue {
         placing.delay(tasks, dueMs);
     }
 
+    /** How many tasks wait in {@code tasks:submitted} for a coordinator to take them. */
+    public long waitingToBePlaced() {
+        return placing.waitingToBePlaced();
+    }
+
     /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
     public int releaseDue(int max) {
         return placing.releaseDue(max);
@@ -252,6 +258,18 @@ public final class TaskQueue {
     /** Tasks waiting for a retry. */
     public long delayedCount() {
         return placing.delayedCount();
+    }
+
+    /** What a {@link #confined} node has sent and the coordinator has not yet moved on. */
+    public record Outbox(long results, long deadLetters) {
+    }
+
+    /**
+     * How many results and dead letters each node has in its own lists ({@code node:<id>:results},
+     * {@code node:<id>:deadletter}), in the order of {@code nodeIds}, in one round trip.
+     */
+    public List<Outbox> outboxes(List<String> nodeIds) {
+        return replies.outboxes(nodeIds);
     }
 
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
