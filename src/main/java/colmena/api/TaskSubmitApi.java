@@ -147,7 +147,7 @@ final class TaskSubmitApi {
         if (maxUnplaced <= 0) {
             return;
         }
-        long waiting = queue.redis().call(j -> j.llen(RedisKeys.submitted()));
+        long waiting = queue.waitingToBePlaced();
         if (waiting + count > maxUnplaced) {
             throw new ApiException(503, waiting + " tasks are waiting to be placed (at most " + maxUnplaced
                     + ", --max-unplaced); nothing was queued: try again in a few seconds, and check that a coordinator runs",

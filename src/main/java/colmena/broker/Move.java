@@ -1,8 +1,9 @@
 package colmena.broker;
 
 /**
- * One step of a task's journey for {@link TaskQueue#move}: take {@code raw} out of the source list
- * and, only if it was still there, send {@code payload} on.
+ * One step of a task's journey, as lua/move.lua reads it: take {@code raw} out of the source list
+ * and, only if it was still there, send {@code payload} on. Private to the broker: callers outside
+ * it name an {@link Outcome}, and each verb of {@link TaskQueue} builds its own moves.
  *
  * @param raw     the exact text found in the source list
  * @param op      where the payload goes
@@ -10,9 +11,9 @@ package colmena.broker;
  * @param payload the text to push
  * @param guard   a key that must exist for the move to happen (and for any after it), or null
  */
-public record Move(String raw, Op op, String dest, String payload, String guard) {
+record Move(String raw, Op op, String dest, String payload, String guard) implements Outcome {
 
-    public enum Op {
+    enum Op {
         /** RPUSH to dest: join the back of a queue. */
         APPEND("R"),
         /**
@@ -34,24 +35,29 @@ public record Move(String raw, Op op, String dest, String payload, String guard)
         }
     }
 
-    public static Move append(String raw, String dest, String payload) {
+    @Override
+    public boolean placesOnNode() {
+        return op == Op.ENQUEUE;
+    }
+
+    static Move append(String raw, String dest, String payload) {
         return new Move(raw, Op.APPEND, dest, payload, null);
     }
 
     /** Into a node's queue by priority, only while that node's stats key says it is alive. */
-    public static Move toNode(String raw, String nodeId, String payload) {
+    static Move toNode(String raw, String nodeId, String payload) {
         return new Move(raw, Op.ENQUEUE, RedisKeys.nodeTasks(nodeId), payload, RedisKeys.nodeStats(nodeId));
     }
 
-    public static Move prepend(String raw, String dest, String payload) {
+    static Move prepend(String raw, String dest, String payload) {
         return new Move(raw, Op.PREPEND, dest, payload, null);
     }
 
-    public static Move drop(String raw) {
+    static Move drop(String raw) {
         return new Move(raw, Op.DROP, "", "", null);
     }
 
-    public static Move deadLetter(String raw, String entry) {
+    static Move deadLetter(String raw, String entry) {
         return new Move(raw, Op.DEAD_LETTER, "", entry, null);
     }
 }

@@ -247,6 +247,11 @@ public final class Nodes {
         return sample != null && sample.length >= 3;
     }
 
+    /** The ids in the registry (nodes seen and not forgotten), as stored: the caller checks each is valid. */
+    public Set<String> registered() {
+        return redis.call(j -> j.smembers(RedisKeys.nodes()));
+    }
+
     /** Whether the node is in the registry (seen and not forgotten). */
     public boolean isKnown(String nodeId) {
         return redis.call(j -> j.sismember(RedisKeys.nodes(), RedisKeys.validNodeId(nodeId)));

@@ -60,6 +60,11 @@ final class Placing {
         scripts.redis.call(j -> j.zadd(RedisKeys.delayed(), members));
     }
 
+    /** {@link TaskQueue#waitingToBePlaced}. */
+    long waitingToBePlaced() {
+        return scripts.redis.call(j -> j.llen(RedisKeys.submitted()));
+    }
+
     /** {@link TaskQueue#releaseDue}. */
     int releaseDue(int max) {
         List<String> keys = List.of(RedisKeys.delayed(), RedisKeys.submitted());

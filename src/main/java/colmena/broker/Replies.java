@@ -1,6 +1,7 @@
 package colmena.broker;
 
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,26 @@ final class Replies {
     /** {@link TaskQueue#takeResults}. */
     List<String> takeResults(int max, Duration wait) {
         return scripts.take(RedisKeys.resultsQueue(), RedisKeys.storing(), max, wait);
+    }
+
+    /** {@link TaskQueue#outboxes}. */
+    List<TaskQueue.Outbox> outboxes(List<String> nodeIds) {
+        List<Response<Long>> results = new ArrayList<>(nodeIds.size());
+        List<Response<Long>> dead = new ArrayList<>(nodeIds.size());
+        scripts.redis.call(j -> {
+            Pipeline p = j.pipelined();
+            for (String id : nodeIds) {
+                results.add(p.llen(RedisKeys.nodeResults(id)));
+                dead.add(p.llen(RedisKeys.nodeDeadLetter(id)));
+            }
+            p.sync();
+            return null;
+        });
+        List<TaskQueue.Outbox> out = new ArrayList<>(nodeIds.size());
+        for (int i = 0; i < nodeIds.size(); i++) {
+            out.add(new TaskQueue.Outbox(results.get(i).get(), dead.get(i).get()));
+        }
+        return out;
     }
 
     /** {@link TaskQueue#reply}. */

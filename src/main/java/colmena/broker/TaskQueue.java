@@ -103,7 +103,8 @@ public final class TaskQueue {
         return scripts.now();
     }
 
-    public Redis redis() {
+    /** The connection, for the broker's own classes; every other caller asks through a verb. */
+    Redis redis() {
         return scripts.redis;
     }
 
@@ -197,6 +198,11 @@ public final class TaskQueue {
         placing.delay(tasks, dueMs);
     }
 
+    /** How many tasks wait in {@code tasks:submitted} for a coordinator to take them. */
+    public long waitingToBePlaced() {
+        return placing.waitingToBePlaced();
+    }
+
     /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
     public int releaseDue(int max) {
         return placing.releaseDue(max);
@@ -254,6 +260,18 @@ public final class TaskQueue {
         return placing.delayedCount();
     }
 
+    /** What a {@link #confined} node has sent and the coordinator has not yet moved on. */
+    public record Outbox(long results, long deadLetters) {
+    }
+
+    /**
+     * How many results and dead letters each node has in its own lists ({@code node:<id>:results},
+     * {@code node:<id>:deadletter}), in the order of {@code nodeIds}, in one round trip.
+     */
+    public List<Outbox> outboxes(List<String> nodeIds) {
+        return replies.outboxes(nodeIds);
+    }
+
     /** Moves up to {@code max} results into {@code results:storing}; the caller drops them once stored. */
     public List<String> takeResults(int max, Duration wait) {
         return replies.takeResults(max, wait);
@@ -270,12 +288,17 @@ public final class TaskQueue {
     }
 
     /**
-     * Applies {@code moves} to messages at the head of {@code source}, in order, stopping at the
-     * first that is not there or whose guard key is gone.
+     * Carries out {@code outcomes} on messages at the head of {@code source}, in order, stopping at
+     * the first that is not there, or that {@link Outcome#placeOn places on} a node that has stopped
+     * reporting.
      *
-     * @return how many were moved
+     * @return how many were carried out
      */
-    public int moveFromHead(String source, List<Move> moves) {
+    public int moveFromHead(String source, List<? extends Outcome> outcomes) {
+        List<Move> moves = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            moves.add((Move) o); // Move is the one kind of Outcome
+        }
         return scripts.move(source, "head", moves);
     }
 
@@ -285,7 +308,7 @@ public final class TaskQueue {
      *
      * @return how many were moved
      */
-    public int moveFromAnywhere(String source, List<Move> moves) {
+    int moveFromAnywhere(String source, List<Move> moves) {
         return scripts.moveFromAnywhere(source, moves);
     }
 
@@ -400,7 +423,7 @@ public final class TaskQueue {
     }
 
     /** The text kept on the dead-letter list for {@code raw}. */
-    public static String deadLetterEntry(String source, String raw, String reason) {
+    static String deadLetterEntry(String source, String raw, String reason) {
         return DeadLetters.entry(source, raw, reason);
     }
 

@@ -1,6 +1,7 @@
 package colmena.coordinator;
 
 import colmena.broker.RedisKeys;
+import colmena.broker.NodeCredentials;
 import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
@@ -95,7 +96,8 @@ public final class Coordinator {
     public void start() {
         TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
         PendingRows pending = new PendingRows();
-        NodeOutbox outbox = new NodeOutbox(queue, store, new DbSession(database), pending);
+        NodeOutbox outbox = new NodeOutbox(queue, new Nodes(redis), new NodeCredentials(redis), store,
+                new DbSession(database), pending);
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts(),
                 stats.waitedToPlace(), pending, outbox::confined);
         durability = Durability.of(database);

@@ -1,8 +1,9 @@
 package colmena.coordinator;
 
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
 import colmena.broker.NodeCredentials;
+import colmena.broker.Nodes;
+import colmena.broker.Outcome;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
@@ -10,8 +11,6 @@ import colmena.store.TaskHistoryStore;
 import colmena.task.TaskResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -50,6 +49,7 @@ final class NodeOutbox {
     static final long UNWRITTEN_GRACE_MS = 5_000;
 
     private final TaskQueue queue;
+    private final Nodes registry;
     private final NodeCredentials credentials;
     private final TaskHistoryStore store;
     private final DbSession db;
@@ -63,10 +63,16 @@ final class NodeOutbox {
     private boolean noAcl;
     private final Map<String, Long> waitingSinceMs = new HashMap<>();
 
-    NodeOutbox(TaskQueue queue, TaskHistoryStore store, DbSession db, PendingRows pending) {
+    /**
+     * @param nodes       the registry, whose nodes are looked at too
+     * @param credentials the nodes' Redis users, read to know which nodes are confined
+     */
+    NodeOutbox(TaskQueue queue, Nodes nodes, NodeCredentials credentials, TaskHistoryStore store, DbSession db,
+               PendingRows pending) {
         this.pending = pending;
         this.queue = queue;
-        this.credentials = new NodeCredentials(queue.redis());
+        this.registry = nodes;
+        this.credentials = credentials;
         this.store = store;
         this.db = db;
     }
@@ -93,23 +99,13 @@ final class NodeOutbox {
             return 0;
         }
         List<String> ids = nodes;
-        List<Response<Long>> results = new ArrayList<>(ids.size());
-        List<Response<Long>> dead = new ArrayList<>(ids.size());
-        queue.redis().call(j -> {
-            Pipeline p = j.pipelined();
-            for (String id : ids) {
-                results.add(p.llen(RedisKeys.nodeResults(id)));
-                dead.add(p.llen(RedisKeys.nodeDeadLetter(id)));
-            }
-            p.sync();
-            return null;
-        });
+        List<TaskQueue.Outbox> sent = queue.outboxes(ids);
         int moved = 0;
         for (int i = 0; i < ids.size(); i++) {
-            if (results.get(i).get() > 0) {
+            if (sent.get(i).results() > 0) {
                 moved += gatherResults(ids.get(i));
             }
-            if (dead.get(i).get() > 0) {
+            if (sent.get(i).deadLetters() > 0) {
                 moved += gatherDeadLetters(ids.get(i));
             }
         }
@@ -131,19 +127,19 @@ final class NodeOutbox {
             }
         }
         Map<String, TaskHistoryStore.Holder> holders = db.inTransaction(c -> store.holders(c, List.copyOf(taskIds)));
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Outcome> moves = new ArrayList<>(raws.size());
         long now = System.currentTimeMillis();
         for (String raw : raws) {
             TaskResult r = read.get(raw);
             String refused = r == null ? "unreadable result" : refusal(nodeId, r, holders.get(r.id()), now);
             if (refused == null) {
-                moves.add(Move.append(raw, RedisKeys.resultsQueue(), raw));
+                moves.add(Outcome.passOn(raw));
                 waitingSinceMs.remove(r.id());
             } else if (refused.isEmpty()) {
                 break; // waits for its placement to be recorded; those behind it keep their order
             } else {
                 LOG.warn("Result from node {} refused: {}", nodeId, refused);
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, refused)));
+                moves.add(Outcome.deadLetter(raw, source, refused));
                 if (r != null) {
                     waitingSinceMs.remove(r.id());
                 }
@@ -181,9 +177,9 @@ final class NodeOutbox {
     private int gatherDeadLetters(String nodeId) {
         String source = RedisKeys.nodeDeadLetter(nodeId);
         List<String> raws = queue.head(source, BATCH);
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Outcome> moves = new ArrayList<>(raws.size());
         for (String raw : raws) {
-            moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(source, raw, "dead letter from node " + nodeId)));
+            moves.add(Outcome.deadLetter(raw, source, "dead letter from node " + nodeId));
         }
         return queue.moveFromHead(source, moves);
     }
@@ -204,7 +200,7 @@ final class NodeOutbox {
         credentialed = noAcl ? List.of() : credentials.nodes();
         confined = Set.copyOf(credentialed);
         TreeSet<String> all = new TreeSet<>(credentialed);
-        for (String id : queue.redis().call(j -> j.smembers(RedisKeys.nodes()))) {
+        for (String id : registry.registered()) {
             if (RedisKeys.isValidNodeId(id)) {
                 all.add(id);
             }

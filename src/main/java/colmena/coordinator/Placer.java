@@ -2,7 +2,7 @@ package colmena.coordinator;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
+import colmena.broker.Outcome;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.log.Glyphs;
@@ -119,7 +119,7 @@ final class Placer {
     }
 
     /** What to do with each task of a batch ({@code moves}, in order) and the tasks placed on a node. */
-    private record Plan(List<Move> moves, List<TaskMessage> placed) {
+    private record Plan(List<Outcome> moves, List<TaskMessage> placed) {
     }
 
     private void readNodesIfChanged() {
@@ -161,7 +161,7 @@ final class Placer {
      * (too many attempts, bad parameters) are failed at once, the rest are placed.
      */
     private Plan plan(List<String> raws) {
-        List<Move> moves = new ArrayList<>(raws.size());
+        List<Outcome> moves = new ArrayList<>(raws.size());
         List<TaskMessage> placed = new ArrayList<>(raws.size());
         for (String raw : raws) {
             TaskMessage task;
@@ -169,7 +169,7 @@ final class Placer {
                 task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
                 LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.submitted(), RedisKeys.deadLetter(), e.getMessage());
-                moves.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.submitted(), raw, e.getMessage())));
+                moves.add(Outcome.deadLetter(raw, RedisKeys.submitted(), e.getMessage()));
                 continue;
             }
             String refusal;
@@ -180,7 +180,7 @@ final class Placer {
             }
             if (refusal != null) {
                 long now = System.currentTimeMillis();
-                moves.add(Move.append(raw, RedisKeys.resultsQueue(), Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));
+                moves.add(Outcome.failAtOnce(raw, Json.write(TaskResult.failed(task, null, refusal, 0, now, 0))));
                 continue;
             }
             Placement.Choice choice = policy.choose(nodes);
@@ -189,7 +189,7 @@ final class Placer {
                     : choice.reason() + "; priority " + task.priority() + " (ahead of lower priorities queued there)";
             TaskMessage onNode = task.placedOn(choice.node().id(), why);
             placed.add(onNode);
-            moves.add(Move.toNode(raw, onNode.node(), Json.placed(raw, onNode)));
+            moves.add(Outcome.placeOn(raw, onNode.node(), Json.placed(raw, onNode)));
         }
         return new Plan(moves, placed);
     }
@@ -198,7 +198,7 @@ final class Placer {
     private static List<PendingRows.Entry> unmoved(Plan plan, List<PendingRows.Entry> noted, int moved) {
         int reached = 0;
         for (int i = 0; i < moved; i++) {
-            if (plan.moves().get(i).op() == Move.Op.ENQUEUE) {
+            if (plan.moves().get(i).placesOnNode()) {
                 reached++;
             }
         }
@@ -219,8 +219,7 @@ final class Placer {
     private void logSent(Plan plan, int moved) {
         int shown = 0;
         for (int i = 0; i < moved && shown < plan.placed().size(); i++) {
-            Move m = plan.moves().get(i);
-            if (m.op() == Move.Op.ENQUEUE) {
+            if (plan.moves().get(i).placesOnNode()) {
                 TaskMessage t = plan.placed().get(shown++);
                 lines.info("Task '{}' {}{} sent to node {}", t.type(), Glyphs.ellipsis(), t.shortId(), t.node());
             }

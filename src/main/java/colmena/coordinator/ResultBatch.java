@@ -1,9 +1,8 @@
 package colmena.coordinator;
 
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
+import colmena.broker.Outcome;
 import colmena.broker.RedisKeys;
-import colmena.broker.TaskQueue;
 import colmena.task.TaskResult;
 import org.slf4j.Logger;
 
@@ -13,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /** A batch of results as read: its results, what to do with each raw message once stored, and the replies waited for. */
-record ResultBatch(List<TaskResult> results, List<Move> drops, Map<String, List<String>> replies) {
+record ResultBatch(List<TaskResult> results, List<Outcome> drops, Map<String, List<String>> replies) {
 
     /** Reads each raw result; an unreadable one goes to the dead letters, with a line in {@code log}. */
     static ResultBatch read(List<String> raws, Logger log) {
         List<TaskResult> results = new ArrayList<>(raws.size());
-        List<Move> drops = new ArrayList<>(raws.size());
+        List<Outcome> drops = new ArrayList<>(raws.size());
         Map<String, List<String>> replies = new LinkedHashMap<>();
         for (String raw : raws) {
             try {
@@ -27,11 +26,11 @@ record ResultBatch(List<TaskResult> results, List<Move> drops, Map<String, List<
                 if (r.status().isFinal() && r.task().replyTo() != null && !RetryPolicy.retries(r)) {
                     replies.computeIfAbsent(r.task().replyTo(), k -> new ArrayList<>()).add(raw);
                 }
-                drops.add(Move.drop(raw));
+                drops.add(Outcome.dropStored(raw));
             } catch (MalformedMessageException e) {
                 log.warn("Unreadable result in {} moved to {}: {}", RedisKeys.resultsQueue(), RedisKeys.deadLetter(),
                         e.getMessage());
-                drops.add(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, e.getMessage())));
+                drops.add(Outcome.deadLetter(raw, RedisKeys.resultsQueue(), e.getMessage()));
             }
         }
         return new ResultBatch(results, drops, replies);

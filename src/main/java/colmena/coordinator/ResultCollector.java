@@ -2,7 +2,7 @@ package colmena.coordinator;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
-import colmena.broker.Move;
+import colmena.broker.Outcome;
 import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.log.Outage;
@@ -62,7 +62,7 @@ final class ResultCollector {
     /** Placements whose PENDING rows this collector writes, between batches of results. */
     private final PendingRows pending;
 
-    private record Committed(long atMs, List<Move> drops) {
+    private record Committed(long atMs, List<Outcome> drops) {
     }
 
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
@@ -149,7 +149,7 @@ final class ResultCollector {
             LOG.error("Task {} stored FAILED: {}", r.id(), why);
             Map<String, List<String>> replies = r.task().replyTo() == null ? Map.of()
                     : Map.of(r.task().replyTo(), List.of(Json.write(failed)));
-            ResultBatch batch = new ResultBatch(List.of(failed), List.of(Move.drop(raw)), replies);
+            ResultBatch batch = new ResultBatch(List.of(failed), List.of(Outcome.dropStored(raw)), replies);
             committed(batch.drops());
             after.stored(batch, batch.results());
             return 1;
@@ -159,7 +159,7 @@ final class ResultCollector {
             }
             LOG.error("Result of task {} moved to {}: TaskHistory refuses it even as FAILED ({})", r.id(),
                     RedisKeys.deadLetter(), Outage.reason(again));
-            committed(List.of(Move.deadLetter(raw, TaskQueue.deadLetterEntry(RedisKeys.resultsQueue(), raw, why))));
+            committed(List.of(Outcome.deadLetter(raw, RedisKeys.resultsQueue(), why)));
             return 0;
         }
     }
@@ -199,7 +199,7 @@ final class ResultCollector {
     }
 
     /** What to do with the raw messages of a committed transaction, once it is durable ({@link #dropDurable}). */
-    private void committed(List<Move> drops) {
+    private void committed(List<Outcome> drops) {
         committed.add(new Committed(System.currentTimeMillis(), drops));
         tracked += drops.size();
     }
@@ -215,7 +215,7 @@ final class ResultCollector {
     void dropDurable() throws SQLException {
         long upTo = durability.durableUpTo(db);
         lastDurableMs = System.currentTimeMillis();
-        List<Move> drops = new ArrayList<>();
+        List<Outcome> drops = new ArrayList<>();
         int batches = 0;
         for (Committed c : committed) {
             if (c.atMs() > upTo) {

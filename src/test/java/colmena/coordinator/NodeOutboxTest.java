@@ -1,5 +1,7 @@
 package colmena.coordinator;
 
+import colmena.broker.NodeCredentials;
+import colmena.broker.Nodes;
 import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.store.TaskHistoryStore;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class NodeOutboxTest {
     private final Redis unused = Redis.connect("redis://127.0.0.1:1", 1); // never connected
     private final PendingRows pending = new PendingRows();
-    private final NodeOutbox outbox = new NodeOutbox(new TaskQueue(unused), new TaskHistoryStore(), null, pending);
+    private final NodeOutbox outbox = new NodeOutbox(new TaskQueue(unused), new Nodes(unused),
+            new NodeCredentials(unused), new TaskHistoryStore(), null, pending);
     private static final TaskResult DONE_ON_PC1 = new TaskResult(TaskMessage.submit("t1", "sleep", Map.of("ms", 1), 0, null),
             "pc1", TaskStatus.DONE, "1", null, 1, 2, 1);
 
