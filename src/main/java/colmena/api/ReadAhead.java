@@ -11,10 +11,13 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A value read at most {@code maxAge} ago, shared by every request. Once the current reading is
- * half that old, the next request starts a new read in the background and is answered from the
- * current one, so readers arriving steadily never wait for a read; a reader that finds it older
- * than {@code maxAge} (or {@link #invalidate invalidated}) reads at once, and readers arriving
+ * A value read at most {@code maxAge} ago, shared by every request — or, when reading it took
+ * long, at most {@link #COST_FACTOR} times as long as the read took, so a read that grows slow (a
+ * page of a long history the cache no longer holds) is made less often instead of by every
+ * request in turn. Once the current reading is half that old, the next request starts a new read
+ * in the background and is answered from the current one, so readers arriving steadily never wait
+ * for a read; a reader that finds it older than that (or {@link #invalidate invalidated}) reads at
+ * once, and readers arriving
  * meanwhile wait for that one read instead of starting their own. With {@code maxAge} zero every
  * call gets a value read after it was made: callers that arrive while a read is under way share the
  * one read that starts when it ends, so reads never run side by side however many ask.
@@ -22,8 +25,11 @@ import java.util.function.Supplier;
 final class ReadAhead<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
 
-    private record Reading<T>(T value, long atNanos, long generation) {
+    private record Reading<T>(T value, long atNanos, long generation, long servedForNanos) {
     }
+
+    /** A reading that took long is served for this many times as long as it took, if that is longer than {@code maxAge}. */
+    static final int COST_FACTOR = 10;
 
     private final Supplier<T> read;
     private final long maxAgeNanos;
@@ -51,7 +57,7 @@ final class ReadAhead<T> {
         Reading<T> r = current;
         long now = nanoClock.getAsLong();
         if (isFresh(r, now)) {
-            if (now - r.atNanos() > maxAgeNanos / 2) {
+            if (now - r.atNanos() > r.servedForNanos() / 2) {
                 readInBackground();
             }
             return r.value();
@@ -76,7 +82,7 @@ final class ReadAhead<T> {
     }
 
     private boolean isFresh(Reading<T> r, long now) {
-        return r != null && maxAgeNanos > 0 && r.generation() == generation.get() && now - r.atNanos() <= maxAgeNanos;
+        return r != null && maxAgeNanos > 0 && r.generation() == generation.get() && now - r.atNanos() <= r.servedForNanos();
     }
 
     /** Reads, and keeps the value unless it was invalidated meanwhile; call holding {@link #reading}. */
@@ -86,7 +92,8 @@ final class ReadAhead<T> {
         T value = read.get();
         Reading<T> before = current;
         if (gen == generation.get() && (before == null || before.atNanos() <= at)) {
-            current = new Reading<>(value, at, gen);
+            long took = nanoClock.getAsLong() - at;
+            current = new Reading<>(value, at, gen, Math.max(maxAgeNanos, took > Long.MAX_VALUE / COST_FACTOR ? Long.MAX_VALUE : COST_FACTOR * took));
         }
         return value;
     }
@@ -101,7 +108,7 @@ final class ReadAhead<T> {
                     synchronized (reading) {
                         Reading<T> r = current;
                         long now = nanoClock.getAsLong();
-                        if (!isFresh(r, now) || now - r.atNanos() > maxAgeNanos / 2) {
+                        if (!isFresh(r, now) || now - r.atNanos() > r.servedForNanos() / 2) {
                             readNow();
                         }
                     }

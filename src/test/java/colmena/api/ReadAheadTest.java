@@ -168,4 +168,22 @@ class ReadAheadTest {
         assertEquals(List.of(2, 2, 2), List.of(got[1], got[2], got[3]), "read after they asked, once for all three");
         assertEquals(2, reads.get(), "two reads for four callers, never two at once");
     }
+
+    @Test
+    void aSlowReadIsServedForTenTimesAsLongAsItTook() {
+        long took = MAX_AGE; // each read moves the clock on by this
+        ReadAhead<Integer> r = readAhead(MAX_AGE, () -> {
+            clock.addAndGet(took);
+            return reads.incrementAndGet();
+        });
+        assertEquals(1, r.get());
+        clock.addAndGet(ReadAhead.COST_FACTOR * took / 2 - took); // half of ten times, counted from the read's start
+        assertEquals(1, r.get(), "fresh for ten times the read's length, not its maximum age");
+        assertTrue(background.isEmpty(), "not yet half that old");
+        clock.addAndGet(1);
+        assertEquals(1, r.get(), "past half: served, and read again in the background");
+        assertEquals(1, background.size());
+        clock.addAndGet(ReadAhead.COST_FACTOR * took / 2);
+        assertEquals(2, r.get(), "older than ten times: read at once");
+    }
 }
