@@ -40,7 +40,7 @@ final class ApiCommand {
                     "most tasks waiting for a coordinator to place them; beyond it POST /api/tasks answers 503 (0: no bound)"),
             Option.flag("no-auth", "COLMENA_NO_AUTH", "no login at all: anyone who reaches the port is admin (single-user laptop only)"),
             Option.value("nodes-max-age", "COLMENA_NODES_MAX_AGE", "250ms", "DURATION",
-                    "the nodes' figures, and the newest page of each task list filter, are shared by all requests for at most this long, read again ahead of time; 0 reads them for every request"),
+                    "the nodes' figures, and the newest page of each task list filter, are shared by all requests for at most this long (or ten times as long as a slow read took), read again ahead of time; 0 reads them for every request"),
             // How the API faces the network: WebSecurity.
             Option.flag("tls", "COLMENA_TLS", "serve HTTPS; without --tls-keystore a self-signed certificate is made on "
                     + "first start (under --data-dir) and its fingerprint printed"),
