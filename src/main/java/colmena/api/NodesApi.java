@@ -5,9 +5,6 @@ import colmena.broker.NodeView;
 import colmena.broker.Nodes;
 import colmena.broker.RedisKeys;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The node endpoints: list every known node with its metrics and alerts, one node with its
@@ -40,7 +35,7 @@ final class NodesApi {
      * is large, and every dashboard polls it). Kept compact, since it outlives
      * many requests: views are made from it when asked for.
      */
-    record Reading(List<NodeView> nodes, Map<String, List<Alerts.Alert>> alerts, byte[] listJson, byte[] listGzip) {
+    record Reading(List<NodeView> nodes, Map<String, List<Alerts.Alert>> alerts, Response.Written list) {
         List<Alerts.Alert> alertsOf(String id) {
             return alerts.getOrDefault(id, List.of());
         }
@@ -82,9 +77,7 @@ final class NodesApi {
             throw ApiException.badRequest("range needs history=true");
         }
         if (h.equals("false")) {
-            Reading now = readings.get();
-            boolean gzip = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
-            return Response.json(gzip ? now.listGzip() : now.listJson(), gzip);
+            return readings.get().list().to(r);
         }
         List<NodeJson> out = views();
         if (!out.isEmpty()) {
@@ -184,22 +177,7 @@ final class NodesApi {
         StringBuilder text = new StringBuilder(1_024 + 600 * out.size());
         Json.API.toJson(new NodeJson.Listing(at, out), text);
         byte[] json = text.toString().getBytes(StandardCharsets.UTF_8);
-        return new Reading(List.copyOf(all), Map.copyOf(raised), json, gzip(json));
-    }
-
-    /** Gzipped quickly: the list is written a few times a second, and its text repeats itself anyway. */
-    static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 8 + 64);
-        try (GZIPOutputStream z = new GZIPOutputStream(out, 8_192) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        }) {
-            z.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // not from memory
-        }
-        return out.toByteArray();
+        return new Reading(List.copyOf(all), Map.copyOf(raised), Response.Written.of(json));
     }
 
     /** {@code GET /api/nodes/{id}} */

@@ -15,27 +15,24 @@ final class OpenApiDoc {
     static final String RESOURCE = "/colmena/openapi.json";
     static final int MAX_AGE_SECONDS = 300;
 
-    private final byte[] json;
-    private final byte[] gzip;
+    private final Response.Written document;
 
     OpenApiDoc() {
         try (InputStream in = OpenApiDoc.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath; rebuild the jar");
             }
-            json = in.readAllBytes();
+            document = Response.Written.of(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
-        gzip = NodesApi.gzip(json);
     }
 
     /** The document as JSON, gzipped when the client accepts it. */
     Object document(Request r) {
-        boolean gzipped = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
         r.exchange().getResponseHeaders().set("Cache-Control", "public, max-age=" + MAX_AGE_SECONDS);
         // A shared cache must not hand the gzipped copy to a client that did not ask for it.
         r.exchange().getResponseHeaders().set("Vary", "Accept-Encoding");
-        return Response.json(gzipped ? gzip : json, gzipped);
+        return document.to(r);
     }
 }

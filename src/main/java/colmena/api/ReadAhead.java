@@ -17,10 +17,10 @@ import java.util.function.Supplier;
  * request in turn. Once the current reading is half that old, the next request starts a new read
  * in the background and is answered from the current one, so readers arriving steadily never wait
  * for a read; a reader that finds it older than that (or {@link #invalidate invalidated}) reads at
- * once, and readers arriving
- * meanwhile wait for that one read instead of starting their own. With {@code maxAge} zero every
- * call gets a value read after it was made: callers that arrive while a read is under way share the
- * one read that starts when it ends, so reads never run side by side however many ask.
+ * once, and readers arriving meanwhile wait for that one read instead of starting their own. With
+ * {@code maxAge} zero every call gets a value read after it was made: callers that arrive while a
+ * read is under way share the one read that starts when it ends, so reads never run side by side
+ * however many ask.
  */
 final class ReadAhead<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadAhead.class);
@@ -93,7 +93,7 @@ final class ReadAhead<T> {
         Reading<T> before = current;
         if (gen == generation.get() && (before == null || before.atNanos() <= at)) {
             long took = nanoClock.getAsLong() - at;
-            current = new Reading<>(value, at, gen, Math.max(maxAgeNanos, took > Long.MAX_VALUE / COST_FACTOR ? Long.MAX_VALUE : COST_FACTOR * took));
+            current = new Reading<>(value, at, gen, Math.max(maxAgeNanos, COST_FACTOR * took));
         }
         return value;
     }

@@ -29,6 +29,34 @@ record Response(int status, String contentType, String disposition, byte[] bytes
         return new Response(200, "application/json; charset=utf-8", null, utf8, null, gzipped ? "gzip" : null);
     }
 
+    /** JSON written once for many requests: its text, and the same {@link #gzip gzipped}. */
+    record Written(byte[] json, byte[] gzip) {
+        static Written of(byte[] json) {
+            return new Written(json, Response.gzip(json));
+        }
+
+        /** The answer to {@code r}: gzipped when its {@code Accept-Encoding} allows it. */
+        Response to(Request r) {
+            boolean gzipped = acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
+            return Response.json(gzipped ? gzip : json, gzipped);
+        }
+    }
+
+    /** Gzipped quickly, for answers written a few times a second whose text repeats itself anyway. */
+    static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 8 + 64);
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out, 8_192) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            z.write(bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not from memory
+        }
+        return out.toByteArray();
+    }
+
     /** Bodies shorter than this are sent as they are: gzip would save next to nothing. */
     static final int GZIP_MIN_BYTES = 1024;
 

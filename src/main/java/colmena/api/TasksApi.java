@@ -51,13 +51,9 @@ final class TasksApi {
      * writes need. Shared for at most {@code maxAge} like the nodes' figures (with none, each
      * request reads, but requests arriving while a read is under way share the next one).
      */
-    private final ConcurrentHashMap<TaskQuery, ReadAhead<Written>> newest = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TaskQuery, ReadAhead<Response.Written>> newest = new ConcurrentHashMap<>();
     private final long maxAgeNanos;
     private final Executor background;
-
-    /** A page's answer, written once for everyone who asks: as JSON and gzipped. */
-    private record Written(byte[] json, byte[] gzip) {
-    }
 
     /** Filters whose newest page is kept at most; past it the kept ones are dropped and read again as asked. */
     static final int MAX_NEWEST = 64;
@@ -77,18 +73,15 @@ final class TasksApi {
         if (q.beforeRowId() != null || q.offset() > 0) {
             return page(q, true);
         }
-        Written w;
         try {
-            w = newestPage(q).get();
+            return newestPage(q).get().to(r);
         } catch (UncheckedSql e) {
             throw e.getCause();
         }
-        boolean gzip = Response.acceptsGzip(r.exchange().getRequestHeaders().getFirst("Accept-Encoding"));
-        return Response.json(gzip ? w.gzip() : w.json(), gzip);
     }
 
-    private ReadAhead<Written> newestPage(TaskQuery q) {
-        ReadAhead<Written> kept = newest.get(q);
+    private ReadAhead<Response.Written> newestPage(TaskQuery q) {
+        ReadAhead<Response.Written> kept = newest.get(q);
         if (kept != null) {
             return kept;
         }
@@ -98,8 +91,7 @@ final class TasksApi {
         return newest.computeIfAbsent(q, k -> new ReadAhead<>(() -> {
             try {
                 // Shared for a while, the page does not wait for a recount either: it says the total's age.
-                byte[] json = Json.API.toJson(page(k, maxAgeNanos == 0)).getBytes(StandardCharsets.UTF_8);
-                return new Written(json, NodesApi.gzip(json));
+                return Response.Written.of(Json.API.toJson(page(k, maxAgeNanos == 0)).getBytes(StandardCharsets.UTF_8));
             } catch (SQLException e) {
                 throw new UncheckedSql(e);
             } catch (RuntimeException e) {
