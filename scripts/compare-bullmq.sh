@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
 # Colmena's throughput beside BullMQ's, in the same minutes: alternates `colmena bench throughput`
 # and ../shared/peers/bullmq-throughput.sh (BullMQ 6.7, one Node worker at concurrency 50) RUNS
-# times each (default 3) and prints every figure, the medians and their ratio. Needs dist/colmena.jar
+# times each (default 3) and prints every figure, the medians and their ratio.
+# `compare-bullmq.sh RUNS latency` does the same for latency at 500 tasks/s: `colmena bench latency`
+# against BullMQ's own latency run (add() one at a time, `run.sh latency` from a writable copy),
+# and prints the p50 and p99 of each. Needs dist/colmena.jar
 # (./start-all.sh builds it, or ./mvnw -q package -DskipTests) and node; the peer script installs
 # Debian's redis-server if missing. Only ratios measured in the same minutes mean anything on a
 # shared machine, so run it on a quiet one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+mode=${2:-throughput}
 peer=${PEER:-../shared/peers/bullmq-throughput.sh}
 [ -f dist/colmena.jar ] || { echo "dist/colmena.jar is missing: ./mvnw -q package -DskipTests" >&2; exit 2; }
 [ -x "$peer" ] || [ -f "$peer" ] || { echo "no peer script at $peer (set PEER=...)" >&2; exit 2; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+if [ "$mode" = latency ]; then
+  peers=$(cd "$(dirname "$peer")" && pwd)
+  command -v node >/dev/null || { echo "needs node (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+  command -v redis-server >/dev/null || { echo "needs redis-server on the PATH (run $peer once: it installs it)" >&2; exit 2; }
+  work=${TMPDIR:-/tmp}/colmena-peers-latency; rm -rf "$work"; mkdir -p "$work"
+  cp -r "$peers/bullmq" "$peers/lib.sh" "$peers/stats.py" "$work/"; chmod -R u+w "$work"
+  c50=(); c99=(); b50=(); b99=()
+  for i in $(seq 1 "$runs"); do
+    line=$( (java -jar dist/colmena.jar bench latency 2>/dev/null || true) | tee >(cat >&2) | grep 'submission to stored')
+    c50+=("$(sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p' <<<"$line")"); c99+=("$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
+    line=$( (cd "$work/bullmq" && RUNS=1 PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1)
+    b50+=("$(sed -n 's/.*p50=\([0-9.]*\) ms.*/\1/p' <<<"$line")"); b99+=("$(sed -n 's/.*p99=\([0-9.]*\) ms.*/\1/p' <<<"$line")")
+    echo "round $i: colmena p50 ${c50[-1]:-?} ms p99 ${c99[-1]:-?} ms, bullmq p50 ${b50[-1]:-?} ms p99 ${b99[-1]:-?} ms"
+  done
+  echo "medians: colmena p50 $(median "${c50[@]}") ms p99 $(median "${c99[@]}") ms (reply after the TaskHistory commit), bullmq p50 $(median "${b50[@]}") ms p99 $(median "${b99[@]}") ms"
+  exit 0
+fi
 colmena=(); bullmq=()
 for i in $(seq 1 "$runs"); do
   # The bench exits 1 while its own target is not met: its figure counts all the same.
@@ -20,7 +42,6 @@ for i in $(seq 1 "$runs"); do
   echo "round $i: colmena ${c:-?} tasks/s, bullmq ${b:-?} jobs/s"
   colmena+=("${c:-0}"); bullmq+=("${b:-0}")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mc=$(median "${colmena[@]}"); mb=$(median "${bullmq[@]}")
 echo "medians: colmena ${mc} tasks/s (every task stored DONE in TaskHistory), bullmq ${mb} jobs/s (nothing stored)"
 awk -v c="$mc" -v b="$mb" 'BEGIN { if (b > 0) printf "ratio: %.2fx BullMQ (target 3x)\n", c / b }'

@@ -85,6 +85,12 @@ final class BenchThroughput {
             System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
             System.out.printf(Locale.ROOT, "  %.2f Redis commands per task (INFO commandstats)%n", run.commands / (double) n);
+            Pipeline.Cpu cpu = run.cpu;
+            System.out.printf(Locale.ROOT, "  CPU per task: coordinator %.0f µs, agents %.0f µs, Redis %.0f µs, this bench "
+                    + "(submits, counts) %.0f µs; %.0f µs in all, %.0f%% of the machine's %d processors over the run%n",
+                    cpu.coordinator() / 1e3 / n, cpu.agents() / 1e3 / n, cpu.redis() / 1e3 / n, cpu.bench() / 1e3 / n,
+                    cpu.total() / 1e3 / n, 100 * cpu.total() / (run.seconds * 1e9 * Runtime.getRuntime().availableProcessors()),
+                    Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "  TaskHistory rows stored DONE: %,d of %,d%n", done, n + warmup);
             long twice = p.placementsWritten();
             System.out.printf(Locale.ROOT, "  TaskHistory writes: %,d tasks written once (their row whole, with the result), %,d twice "
@@ -107,11 +113,12 @@ final class BenchThroughput {
     }
 
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
-    private record Run(double submitSeconds, double seconds, long commands, int n) {
+    private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu) {
         /** @param rowsBefore rows stored DONE before this run */
         static Run of(Pipeline p, TaskQueue queue, int n, long rowsBefore, long firstMinute) throws Exception {
             long storedBefore = p.storedFinal(firstMinute);
             long commandsBefore = p.redisCommands();
+            Pipeline.Cpu cpuBefore = p.cpu();
             long t0 = System.nanoTime();
             for (int sent = 0; sent < n; sent += 10_000) {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, n - sent), null);
@@ -135,7 +142,8 @@ final class BenchThroughput {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n);
+            Pipeline.Cpu cpu = p.cpu().minus(cpuBefore);
+            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n, cpu);
         }
 
         double perSecond() {

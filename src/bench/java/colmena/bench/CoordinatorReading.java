@@ -8,10 +8,11 @@ import java.time.Duration;
 
 /**
  * The coordinator's histograms as written to {@code coordinator:stats} ({@code sinceStart}), read by
- * {@code bench scale}; or the difference of two readings: what happened between them.
+ * {@code bench scale} and {@code bench latency}; or the difference of two readings: what happened between them.
  */
 record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot placement, LatencyHistogram.Snapshot batch,
-                          LatencyHistogram.Snapshot nodesRead, long batchTasks) {
+                          LatencyHistogram.Snapshot nodesRead, long batchTasks, LatencyHistogram.Snapshot waitedToPlace,
+                          LatencyHistogram.Snapshot storeDelay) {
     static CoordinatorReading now(Lab lab) {
         CoordinatorReport r = CoordinatorReport.read(lab.redis);
         if (r == null) {
@@ -19,7 +20,8 @@ record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot pl
         }
         CoordinatorReport.SinceStart since = r.sinceStart();
         return new CoordinatorReading(r.atMs(), r.liveNodes(), since.placementNs().snapshot(), since.batchNs().snapshot(),
-                since.nodesReadNs().snapshot(), since.batchTasks());
+                since.nodesReadNs().snapshot(), since.batchTasks(), since.waitedToPlaceNs().snapshot(),
+                since.storeDelayNs().snapshot());
     }
 
     /** The first reading written after {@code afterMs} (the coordinator writes one a second). */
@@ -38,6 +40,7 @@ record CoordinatorReading(long atMs, int liveNodes, LatencyHistogram.Snapshot pl
 
     CoordinatorReading minus(CoordinatorReading earlier) {
         return new CoordinatorReading(atMs, liveNodes, placement.minus(earlier.placement), batch.minus(earlier.batch),
-                nodesRead.minus(earlier.nodesRead), batchTasks - earlier.batchTasks);
+                nodesRead.minus(earlier.nodesRead), batchTasks - earlier.batchTasks,
+                waitedToPlace.minus(earlier.waitedToPlace), storeDelay.minus(earlier.storeDelay));
     }
 }

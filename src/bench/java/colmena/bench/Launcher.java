@@ -28,7 +28,8 @@ public final class Launcher {
 
     /**
      * Starts {@code java [jvmOptions] -cp <this class path> colmena.Main args...}, its output
-     * appended to {@code log}.
+     * appended to {@code log}. With the environment variable {@code COLMENA_BENCH_JFR} set to a
+     * folder, each process also writes a flight recording there, named after its log.
      */
     public static Process start(Path log, List<String> jvmOptions, String... args) throws IOException {
         return start(log, List.of(), jvmOptions, args);
@@ -46,6 +47,12 @@ public final class Launcher {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java").toString());
         cmd.addAll(jvmOptions);
+        String recordings = System.getenv("COLMENA_BENCH_JFR");
+        if (recordings != null && !recordings.isBlank()) {
+            // A flight recording of each started process, named after its log: where its CPU goes.
+            cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(recordings).toAbsolutePath().resolve(log.getFileName() + ".jfr"));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("colmena.Main");

@@ -20,11 +20,11 @@ final class Pipeline implements AutoCloseable {
 
     static Pipeline start(String name, int agents) throws Exception {
         Pipeline p = new Pipeline(Lab.start(name));
-        p.processes.add(Launcher.start(p.lab.log("coordinator"), List.of("-XX:+UseSerialGC", "-Xmx1g"), "coordinator",
-                "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl));
+        p.processes.add(Launcher.start(p.lab.log("coordinator"), javaOptions("COLMENA_JAVA_OPTS", "-XX:+UseSerialGC -Xmx1g"),
+                "coordinator", "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl));
         for (int i = 1; i <= agents; i++) {
-            p.processes.add(Launcher.start(p.lab.log("nodo" + i), List.of("-XX:+UseSerialGC", "-Xmx512m"), "agent",
-                    "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
+            p.processes.add(Launcher.start(p.lab.log("nodo" + i), javaOptions("COLMENA_AGENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx512m"),
+                    "agent", "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (p.lab.redis.call(j -> j.scard(RedisKeys.nodes())) < agents
@@ -37,6 +37,16 @@ final class Pipeline implements AutoCloseable {
         }
         Thread.sleep(1_500); // the coordinator has read the nodes
         return p;
+    }
+
+    /**
+     * The Java options of a started process: those of the environment variable {@code name} when set
+     * (the same variables {@code start-all.sh} reads), else {@code otherwise}.
+     */
+    private static List<String> javaOptions(String name, String otherwise) {
+        String set = System.getenv(name);
+        String options = set == null || set.isBlank() ? otherwise : set;
+        return List.of(options.trim().split("\\s+"));
     }
 
     long rows(BenchSql.Rows which) throws Exception {
@@ -69,6 +79,34 @@ final class Pipeline implements AutoCloseable {
         CoordinatorReading.next(lab, System.currentTimeMillis());
         String raw = lab.redis.call(j -> j.get(RedisKeys.coordinatorStats()));
         return com.google.gson.JsonParser.parseString(raw).getAsJsonObject().get("placementsWritten").getAsLong();
+    }
+
+    /** CPU time the parts have used so far, in nanoseconds. */
+    record Cpu(long coordinator, long agents, long redis, long bench) {
+        Cpu minus(Cpu before) {
+            return new Cpu(coordinator - before.coordinator, agents - before.agents, redis - before.redis,
+                    bench - before.bench);
+        }
+
+        long total() {
+            return coordinator + agents + redis + bench;
+        }
+    }
+
+    /** What each part has spent of the machine's processors so far (the bench's own JVM submits and counts). */
+    Cpu cpu() {
+        long agents = 0;
+        for (int i = 1; i < processes.size(); i++) {
+            agents += cpuNanos(processes.get(i).toHandle());
+        }
+        long redis = ProcessHandle.of(lab.redisServer.pid()).map(Pipeline::cpuNanos).orElse(0L);
+        long bench = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return new Cpu(cpuNanos(processes.get(0).toHandle()), agents, redis, bench);
+    }
+
+    private static long cpuNanos(ProcessHandle h) {
+        return h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     /** Redis commands served so far (the sum of INFO commandstats). */
