@@ -113,7 +113,7 @@ export const DICT = {
     colStatus: 'Estado', colResult: 'Resultado / error', colDuration: 'Duración', colAttempts: 'Intentos',
     colWhy: '¿Por qué aquí?', moved: 'movida {n}×', runAgain: 'ejecutada {n} veces', noTasks: 'No hay tareas que mostrar.',
     times: 'enviada {sub} · empezó {start} · terminó {end}',
-    showing: 'Mostrando {from}–{to} de {total}', newest: '⇤ Más nuevas', newer: '← Anteriores', older: 'Siguientes →',
+    showing: 'Mostrando {from}–{to} de {total}', showingCounting: 'Mostrando {from}–{to} (contando el total…)', newest: '⇤ Más nuevas', newer: '← Anteriores', older: 'Siguientes →',
     apiError: 'Error de la API: {msg}', unreachableShort: 'la API no responde', footer: 'Los mismos datos en JSON:',
 
     // login and session
@@ -352,7 +352,7 @@ export const DICT = {
     colStatus: 'Status', colResult: 'Result / error', colDuration: 'Duration', colAttempts: 'Attempts',
     colWhy: 'Why here?', moved: 'moved {n}×', runAgain: 'run {n} times', noTasks: 'No tasks to show.',
     times: 'submitted {sub} · started {start} · finished {end}',
-    showing: 'Showing {from}–{to} of {total}', newest: '⇤ Newest', newer: '← Newer', older: 'Older →',
+    showing: 'Showing {from}–{to} of {total}', showingCounting: 'Showing {from}–{to} (counting the total…)', newest: '⇤ Newest', newer: '← Newer', older: 'Older →',
     apiError: 'API error: {msg}', unreachableShort: 'the API does not answer', footer: 'The same data as JSON:',
 
     // login and session

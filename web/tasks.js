@@ -100,7 +100,8 @@ export function renderTasks(page) {
   $('tasks-empty').hidden = tasks.length > 0;
   const from = state.cursorStack.length * PAGE_SIZE;
   $('page-info').textContent = tasks.length
-    ? t('showing', { from: fmtNumber(from + 1, 0), to: fmtNumber(from + tasks.length, 0), total: fmtNumber(page.total, 0) }) : '';
+    ? t(page.total == null ? 'showingCounting' : 'showing',
+      { from: fmtNumber(from + 1, 0), to: fmtNumber(from + tasks.length, 0), total: fmtNumber(page.total ?? 0, 0) }) : '';
   $('newer').disabled = state.cursorStack.length === 0;
   $('newest').disabled = state.cursorStack.length === 0;
   $('newest').hidden = state.cursorStack.length < 2;

@@ -100,6 +100,40 @@ final class SharedReading<K, V> {
         return kept.value();
     }
 
+    /**
+     * As {@link #getKept}, but when no value is kept yet the first read runs in the background and
+     * is waited for at most {@code firstWait}: null when it has not ended by then (it goes on and is
+     * kept for the next call). For answers that can say "still counting" rather than keep someone
+     * waiting for seconds on a count over millions of rows.
+     */
+    V getKeptWithin(K key, Duration firstWait) throws Exception {
+        if (values.containsKey(key)) {
+            return getKept(key);
+        }
+        CompletableFuture<Value<V>> first = new CompletableFuture<>();
+        CompletableFuture<Value<V>> other = reading.putIfAbsent(key, first);
+        if (other != null) {
+            first = other;
+        } else {
+            CompletableFuture<Value<V>> mine = first;
+            try {
+                background.execute(() -> readInto(key, mine));
+            } catch (RejectedExecutionException e) {
+                readInto(key, mine); // closed, or many keys waiting: read here, as get would
+            }
+        }
+        try {
+            return await(first.copy().orTimeout(Math.max(1, firstWait.toNanos()), TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Whether a value is kept for {@code key}. */
+    boolean has(K key) {
+        return values.containsKey(key);
+    }
+
     /** How old the value served for {@code key} is, in milliseconds; 0 when none is kept. */
     long ageMs(K key) {
         Value<V> kept = values.get(key);

@@ -57,6 +57,11 @@ final class TasksApi {
 
     /** Filters whose newest page is kept at most; past it the kept ones are dropped and read again as asked. */
     static final int MAX_NEWEST = 64;
+    /**
+     * How long a page waits for the first count of its filters: over millions of rows a count takes
+     * seconds, so past this the page is answered without its total, and the count goes on.
+     */
+    static final Duration FIRST_COUNT_WAIT = Duration.ofMillis(300);
 
     TasksApi(ConnectionPool db, TaskHistoryStore store, Nodes nodes, Duration maxAge, Executor background) {
         this.nodes = nodes;
@@ -122,11 +127,12 @@ final class TasksApi {
      */
     private Map<String, Object> page(TaskQuery q, boolean waitForTotal) throws Exception {
         TaskQuery filters = q.filters();
-        long total = waitForTotal ? totals.get(filters) : totals.getKept(filters);
-        TaskPage page = db.use(c -> store.page(c, q, total));
+        Long total = !totals.has(filters) ? totals.getKeptWithin(filters, FIRST_COUNT_WAIT)
+                : waitForTotal ? totals.get(filters) : totals.getKept(filters);
+        TaskPage page = db.use(c -> store.page(c, q, total == null ? -1 : total));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasks", withProgress(page.tasks()));
-        out.put("total", page.total());
+        out.put("total", total); // null: a new filter's first count is still under way
         out.put("totalAgeMs", totals.ageMs(filters));
         out.put("limit", q.limit());
         out.put("nextCursor", page.nextCursor() == null ? "" : Long.toString(page.nextCursor()));

@@ -135,7 +135,7 @@ public final class TaskHistoryStore {
         return reads.count(c, q);
     }
 
-    /** One page of rows matching {@code q}, newest first, with {@code total} as the page's count of all matches. */
+    /** One page of rows matching {@code q}, newest first, with {@code total} as the page's count of all matches (-1: not known yet). */
     public TaskPage page(Connection c, TaskQuery q, long total) throws SQLException {
         return reads.page(c, q, total);
     }

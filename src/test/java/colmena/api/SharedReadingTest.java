@@ -146,4 +146,39 @@ class SharedReadingTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aFirstReadThatTakesLongIsNotWaitedForPastTheGivenTimeAndIsKeptWhenItEnds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger slowReads = new AtomicInteger();
+        SharedReading<String, Integer> r = new SharedReading<>("test-counts", Duration.ZERO, key -> {
+            release.await(10, TimeUnit.SECONDS);
+            return 40 + slowReads.incrementAndGet();
+        });
+        try {
+            long t0 = System.nanoTime();
+            assertEquals(null, r.getKeptWithin("all", Duration.ofMillis(100)), "not counted yet");
+            assertEquals(null, r.getKeptWithin("all", Duration.ofMillis(50)), "the same read, still under way");
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(waitedMs >= 140 && waitedMs < 5_000, "waited " + waitedMs + " ms for two calls of 100 and 50 ms");
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!r.has("all") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(41, r.getKeptWithin("all", Duration.ofMillis(100)), "kept once the background read ended");
+            assertEquals(1, slowReads.get(), "one read for all three calls");
+        } finally {
+            release.countDown();
+            r.close();
+        }
+    }
+
+    @Test
+    void aQuickFirstReadIsWaitedFor() throws Exception {
+        SharedReading<String, Integer> r = counting(Duration.ZERO);
+        assertEquals(1, r.getKeptWithin("all", Duration.ofSeconds(5)));
+        assertTrue(r.has("all"));
+        assertEquals(1, reads.get());
+    }
 }
