@@ -36,7 +36,8 @@ if not defined COLMENA_DEMO_RATE set "COLMENA_DEMO_RATE=1"
 if not defined COLMENA_WAIT_FOR_REDIS set "COLMENA_WAIT_FOR_REDIS=60s"
 set "UTF8=-Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8"
 set "AGENT_JAVA=-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1 %UTF8%"
-set "SERVICE_JAVA=-XX:+UseSerialGC -Xmx512m %UTF8%"
+rem A young generation of 32 MB for the API and the coordinator: see start-all.sh.
+set "SERVICE_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m %UTF8%"
 set "PARTS=redis api coordinator nodo1 nodo2"
 set "STOP_ORDER=nodo1 nodo2 coordinator api redis"
 

@@ -47,7 +47,10 @@ final class BenchApi {
             Option.flag("filtered", null, "also a page filtered by status, one by node and type, and GET /api/summary, "
                     + "each at the same rate"),
             Option.value("write-rate", null, "0", "N", "tasks a second written to TaskHistory meanwhile (PENDING, "
-                    + "then DONE), as a coordinator under a burst writes them; 0 for none"));
+                    + "then DONE), as a coordinator under a burst writes them; 0 for none"),
+            Option.flag("api-process", null, "run the API as a process of its own, as start-all does, with start-all's "
+                    + "Java options (COLMENA_JAVA_OPTS, else " + ApiProcess.START_ALL_OPTIONS + "), serving the H2 file; "
+                    + "else it runs in this process beside the load generator"));
     static final double TARGET_P99_MS = 20;
     static final int WARMUP_SECONDS = 5;
     static final int BATCH_ROWS = 5_000;
@@ -71,6 +74,7 @@ final class BenchApi {
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(Threads.named("bench-beat", true));
         ExecutorService load = Executors.newFixedThreadPool(5, Threads.named("bench-load", true));
         ApiServer api = null;
+        ApiProcess apiProcess = null;
         Process writer = null;
         Lab lab = Lab.start("api");
         try {
@@ -90,9 +94,15 @@ final class BenchApi {
                         "--db", lab.dbUrl, "--rate", Integer.toString(writeRate));
                 awaitLine(lab.log("writer"), HistoryWriter.STARTED, writer);
             }
-            api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0).withNodesMaxAge(maxAge), lab.redis, lab.db);
-            api.start();
-            String base = "http://127.0.0.1:" + api.port();
+            String base;
+            if (flags.bool("api-process")) {
+                apiProcess = ApiProcess.start(lab, maxAge);
+                base = apiProcess.base();
+            } else {
+                api = new ApiServer(ApiServer.Config.local(lab.redisUrl(), 0).withNodesMaxAge(maxAge), lab.redis, lab.db);
+                api.start();
+                base = "http://127.0.0.1:" + api.port();
+            }
             // No executor of ours: with one, every completion goes through another thread pool. The
             // completions the JDK hands to CompletableFuture's default executor run on the common
             // pool, which Main sizes for the benchmarks (else a thread per request on 2 CPUs).
@@ -114,7 +124,14 @@ final class BenchApi {
                 runs.add(CompletableFuture.supplyAsync(() -> drive(client, "GET " + path, URI.create(base + path), rate, seconds), load));
             }
             Usage before = Usage.now();
+            long apiCpuBefore = apiProcess == null ? 0 : apiProcess.cpuNanos();
             List<OpenLoad.Figures> all = runs.stream().map(CompletableFuture::join).toList();
+            if (apiProcess != null) {
+                double busy = (apiProcess.cpuNanos() - apiCpuBefore) / (double) (System.nanoTime() - before.wallNs())
+                        / Runtime.getRuntime().availableProcessors();
+                System.out.printf(Locale.ROOT, "The API process (%s) used %.0f%% of the CPUs during the load%n",
+                        String.join(" ", apiProcess.options()), 100 * busy);
+            }
             if (writer != null) {
                 long written = stopWriter(writer, lab.log("writer"));
                 System.out.printf(Locale.ROOT, "Concurrent writer, in a process of its own serving the H2 file: %,d tasks "
@@ -131,6 +148,9 @@ final class BenchApi {
             try {
                 if (api != null) {
                     api.stop();
+                }
+                if (apiProcess != null) {
+                    apiProcess.close();
                 }
             } finally {
                 lab.close();
@@ -257,7 +277,7 @@ final class BenchApi {
     /** Checks what the API shows before the run: every node, and the rows written (more, with the writer at work). */
     private static void check(HttpClient client, String base, int nodeCount, int rows, boolean writing) throws Exception {
         int shownNodes = get(client, base + "/api/nodes").getAsJsonArray("nodes").size();
-        JsonObject t = get(client, base + "/api/tasks?limit=50");
+        JsonObject t = withTotal(client, base + "/api/tasks?limit=50");
         long total = t.get("total").getAsLong();
         if (shownNodes != nodeCount || t.getAsJsonArray("tasks").size() != Math.min(50, total)
                 || (writing ? total < rows : total != rows)) {
@@ -272,10 +292,31 @@ final class BenchApi {
     private static void firstAnswers(HttpClient client, String base, List<String> paths) throws Exception {
         for (String path : paths) {
             long start = System.nanoTime();
-            get(client, base + path);
-            System.out.printf(Locale.ROOT, "  first answer to GET %s: %,.0f ms (its counts over the whole history)%n",
-                    path, (System.nanoTime() - start) / 1e6);
+            JsonObject first = get(client, base + path);
+            double firstMs = (System.nanoTime() - start) / 1e6;
+            if (first.has("total") && first.get("total").isJsonNull()) {
+                withTotal(client, base + path);
+                System.out.printf(Locale.ROOT, "  first answer to GET %s: %,.0f ms, without its total; the total counted "
+                        + "after %,.0f ms%n", path, firstMs, (System.nanoTime() - start) / 1e6);
+            } else {
+                System.out.printf(Locale.ROOT, "  first answer to GET %s: %,.0f ms (its counts over the whole history)%n",
+                        path, firstMs);
+            }
         }
+    }
+
+    /** The page at {@code uri} once it has its total: a filter's first count goes on after its first page. */
+    private static JsonObject withTotal(HttpClient client, String uri) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        JsonObject page = get(client, uri);
+        while (page.get("total").isJsonNull()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(uri + " had no total after 5 minutes");
+            }
+            Thread.sleep(100);
+            page = get(client, uri);
+        }
+        return page;
     }
 
     private static JsonObject get(HttpClient client, String uri) throws Exception {
@@ -308,6 +349,11 @@ final class BenchApi {
             System.out.printf(Locale.ROOT, "%-50s %8d %6d %8.1f %8.2f %8.2f %8.2f %8.2f %8.2f  %s%n", f.name(),
                     f.requests(), f.errors(), f.sentPerSecond(), f.ms(0.50), f.ms(0.90), f.ms(0.99), f.ms(0.999),
                     f.ms(1.0), f.met(TARGET_P99_MS) ? "yes" : "NO");
+        }
+        for (OpenLoad.Figures f : all) {
+            if (f.firstError() != null) {
+                System.out.printf(Locale.ROOT, "  %s: first error: %s%n", f.name(), f.firstError());
+            }
         }
     }
 }

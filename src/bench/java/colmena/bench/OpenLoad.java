@@ -35,7 +35,7 @@ final class OpenLoad {
     }
 
     /** The figures of one endpoint; {@code latenciesNs} holds one entry per 200 answer of the measured window, sorted. */
-    record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs) {
+    record Figures(String name, int requests, int errors, double sentPerSecond, long[] latenciesNs, String firstError) {
         /** The nearest-rank percentile {@code p} (0 to 1) in milliseconds; NaN when nothing answered. */
         double ms(double p) {
             return nearestRankMs(latenciesNs, p);
@@ -58,6 +58,7 @@ final class OpenLoad {
         long[] latencies = new long[measured]; // each slot written once, read after every answer is in
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         List<CompletableFuture<?>> pending = new ArrayList<>(measured);
         long t0 = System.nanoTime() + 50_000_000L;
         long firstSent = 0;
@@ -76,11 +77,13 @@ final class OpenLoad {
                     latencies[ok.getAndIncrement()] = latency;
                 } else {
                     errors.incrementAndGet();
+                    firstError.compareAndSet(null, failure != null ? String.valueOf(failure)
+                            : "HTTP " + response.statusCode());
                 }
             }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        return figures(name, rate, measured, errors.get(), latencies, ok.get(), firstSent, lastSent);
+        return figures(name, rate, measured, errors.get(), latencies, ok.get(), firstSent, lastSent, firstError.get());
     }
 
     /**
@@ -97,6 +100,7 @@ final class OpenLoad {
         long[] latencies = new long[measured];
         int ok = 0;
         int errors = 0;
+        String firstError = null;
         byte[] sink = new byte[64 * 1024];
         long t0 = System.nanoTime() + 50_000_000L;
         long firstSent = 0;
@@ -113,7 +117,11 @@ final class OpenLoad {
                 c.setConnectTimeout(30_000);
                 c.setReadTimeout(30_000);
                 headers.forEach(c::setRequestProperty);
-                answered = c.getResponseCode() == 200;
+                int status = c.getResponseCode();
+                answered = status == 200;
+                if (!answered && k >= warmup && firstError == null) {
+                    firstError = "HTTP " + status;
+                }
                 try (InputStream in = answered ? c.getInputStream() : c.getErrorStream()) {
                     while (in != null && in.read(sink) >= 0) {
                         // read to the end, so the connection is kept for the next request
@@ -121,6 +129,9 @@ final class OpenLoad {
                 }
             } catch (IOException e) {
                 answered = false;
+                if (k >= warmup && firstError == null) {
+                    firstError = e.toString();
+                }
             }
             long latency = System.nanoTime() - scheduled;
             if (k >= warmup) {
@@ -131,7 +142,7 @@ final class OpenLoad {
                 }
             }
         }
-        return figures(name, rate, measured, errors, latencies, ok, firstSent, lastSent);
+        return figures(name, rate, measured, errors, latencies, ok, firstSent, lastSent, firstError);
     }
 
     /** Waits until {@code scheduled} (System.nanoTime) and returns it. */
@@ -144,10 +155,10 @@ final class OpenLoad {
 
     /** The figures of a measured window: the first {@code ok} latencies sorted, and the rate actually sent. */
     private static Figures figures(String name, int rate, int measured, int errors, long[] latencies, int ok,
-                                   long firstSent, long lastSent) {
+                                   long firstSent, long lastSent, String firstError) {
         long[] done = Arrays.copyOf(latencies, ok);
         Arrays.sort(done);
         double sentPerSecond = measured < 2 ? rate : (measured - 1) / ((lastSent - firstSent) / 1e9);
-        return new Figures(name, measured, errors, sentPerSecond, done);
+        return new Figures(name, measured, errors, sentPerSecond, done, firstError);
     }
 }
