@@ -17,7 +17,10 @@ import java.util.function.Supplier;
  * request in turn. Once the current reading is half that old, the next request starts a new read
  * in the background and is answered from the current one, so readers arriving steadily never wait
  * for a read; a reader that finds it older than that (or {@link #invalidate invalidated}) reads at
- * once, and readers arriving meanwhile wait for that one read instead of starting their own. With
+ * once, and readers arriving meanwhile wait for that one read instead of starting their own —
+ * unless the current reading took long to read: then it is served once more while one background
+ * read replaces it, so a slow read never holds up every request (a page of millions of rows that
+ * nobody asked for in a while). With
  * {@code maxAge} zero every call gets a value read after it was made: callers that arrive while a
  * read is under way share the one read that starts when it ends, so reads never run side by side
  * however many ask.
@@ -62,6 +65,12 @@ final class ReadAhead<T> {
             }
             return r.value();
         }
+        if (tookLong(r)) {
+            // Too old, but reading it again takes long (a page of millions of rows): every handler
+            // would wait for that read. It is served once more while one background read replaces it.
+            readInBackground();
+            return r.value();
+        }
         synchronized (reading) {
             r = current;
             if (isFresh(r, nanoClock.getAsLong()) || startedSince(r, now)) {
@@ -79,6 +88,11 @@ final class ReadAhead<T> {
     /** The next {@link #get} reads again (after a change this process made itself). */
     void invalidate() {
         generation.incrementAndGet();
+    }
+
+    /** Whether {@code r}, still valid, took longer to read than {@code maxAge} allows for ({@link #COST_FACTOR}). */
+    private boolean tookLong(Reading<T> r) {
+        return r != null && maxAgeNanos > 0 && r.generation() == generation.get() && r.servedForNanos() > maxAgeNanos;
     }
 
     private boolean isFresh(Reading<T> r, long now) {

@@ -184,6 +184,26 @@ class ReadAheadTest {
         assertEquals(1, r.get(), "past half: served, and read again in the background");
         assertEquals(1, background.size());
         clock.addAndGet(ReadAhead.COST_FACTOR * took / 2);
-        assertEquals(2, r.get(), "older than ten times: read at once");
+        assertEquals(1, r.get(), "older than ten times: served once more, as its read takes long");
+        assertEquals(1, r.get());
+        assertEquals(1, background.size(), "one read in the background replaces it (the one asked for at half its age)");
+        assertEquals(1, reads.get(), "no caller waited for a read");
+        runBackground();
+        assertEquals(2, r.get(), "the background read's value");
+    }
+
+    @Test
+    void aQuickReadingOlderThanItsAgeIsReadAgainWhileASlowOneIsNotWaitedFor() {
+        ReadAhead<Integer> quick = readAhead(MAX_AGE);
+        quick.get();
+        clock.addAndGet(MAX_AGE + 1);
+        assertEquals(2, quick.get(), "a quick read is made at once");
+        ReadAhead<Integer> slow = readAhead(MAX_AGE, () -> {
+            clock.addAndGet(MAX_AGE);
+            return 100 + reads.incrementAndGet();
+        });
+        assertEquals(103, slow.get());
+        slow.invalidate();
+        assertEquals(104, slow.get(), "an invalidated reading is read at once, however slow");
     }
 }
