@@ -52,7 +52,8 @@ class StartOrderTest {
                 Launcher.stop(agent, 20);
                 assertEquals(0, agent.exitValue(), "a stop through its stop file is a clean exit: " + read(log));
                 assertFalse(Files.exists(pidFile), "the pid file is removed on exit");
-                assertFalse((boolean) client.call(j -> j.exists(RedisKeys.nodeStats("early"))), "its shutdown ran: offline at once");
+                assertFalse((boolean) client.call(j -> j.exists(RedisKeys.nodeStats("early"))),
+                        "its shutdown ran: offline at once; its log: " + read(log));
             }
         } finally {
             Launcher.kill(agent);

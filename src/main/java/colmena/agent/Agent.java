@@ -206,16 +206,32 @@ public final class Agent {
                 LOG.warn("{} results could not be sent; their tasks stay in {} and will run again",
                         loop.sender().unsent(), RedisKeys.nodeInflight(config.nodeId()));
             }
-            try {
-                nodes.leave(config.nodeId());
-            } catch (RuntimeException e) {
-                LOG.warn("Could not remove {} ({}); it expires by itself", RedisKeys.nodeStats(config.nodeId()),
-                        Outage.reason(e));
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        leave(); // even when the stop was interrupted: a node that stops must not look online
         LOG.info("Agent '{}' stopped", config.nodeId());
+    }
+
+    /**
+     * Goes offline at once: removes this node's stats key, trying again twice if Redis does not
+     * answer in time (a loaded machine), since otherwise the node looks online until the key
+     * expires.
+     */
+    private void leave() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                nodes.leave(config.nodeId());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    LOG.warn("Could not remove {} ({}); it expires by itself", RedisKeys.nodeStats(config.nodeId()),
+                            Outage.reason(e));
+                    return;
+                }
+                Threads.sleep(200);
+            }
+        }
     }
 
     /** Hands the unfinished tasks back to this node's queue; where Redis fails, they stay in flight for the coordinator. */
