@@ -30,8 +30,7 @@ final class ApiProcess implements AutoCloseable {
 
     /** Starts it and waits up to a minute for {@code /api/health} to answer 200. */
     static ApiProcess start(Lab lab, Duration maxAge) throws Exception {
-        String set = System.getenv("COLMENA_JAVA_OPTS");
-        List<String> options = List.of((set == null || set.isBlank() ? START_ALL_OPTIONS : set).trim().split("\\s+"));
+        List<String> options = Pipeline.javaOptions("COLMENA_JAVA_OPTS", START_ALL_OPTIONS);
         int port = Lab.freePort();
         Process p = Launcher.start(lab.log("api"), options, "api", "--no-auth", "--port", Integer.toString(port),
                 "--redis", lab.redisUrl(), "--db", lab.dbUrl, "--nodes-max-age", maxAge.toMillis() + "ms");
@@ -67,7 +66,7 @@ final class ApiProcess implements AutoCloseable {
 
     /** CPU time the process has used so far, in nanoseconds. */
     long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return Pipeline.cpuNanos(process.toHandle());
     }
 
     @Override

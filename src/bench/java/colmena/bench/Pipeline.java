@@ -43,7 +43,7 @@ final class Pipeline implements AutoCloseable {
      * The Java options of a started process: those of the environment variable {@code name} when set
      * (the same variables {@code start-all.sh} reads), else {@code otherwise}.
      */
-    private static List<String> javaOptions(String name, String otherwise) {
+    static List<String> javaOptions(String name, String otherwise) {
         String set = System.getenv(name);
         String options = set == null || set.isBlank() ? otherwise : set;
         return List.of(options.trim().split("\\s+"));
@@ -105,7 +105,7 @@ final class Pipeline implements AutoCloseable {
         return new Cpu(cpuNanos(processes.get(0).toHandle()), agents, redis, bench);
     }
 
-    private static long cpuNanos(ProcessHandle h) {
+    static long cpuNanos(ProcessHandle h) {
         return h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 

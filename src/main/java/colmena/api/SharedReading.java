@@ -107,25 +107,20 @@ final class SharedReading<K, V> {
      * waiting for seconds on a count over millions of rows.
      */
     V getKeptWithin(K key, Duration firstWait) throws Exception {
-        if (values.containsKey(key)) {
+        if (has(key)) {
             return getKept(key);
         }
-        CompletableFuture<Value<V>> first = new CompletableFuture<>();
-        CompletableFuture<Value<V>> other = reading.putIfAbsent(key, first);
-        if (other != null) {
-            first = other;
-        } else {
-            CompletableFuture<Value<V>> mine = first;
-            try {
-                background.execute(() -> readInto(key, mine));
-            } catch (RejectedExecutionException e) {
-                readInto(key, mine); // closed, or many keys waiting: read here, as get would
-            }
+        readInBackground(key);
+        CompletableFuture<Value<V>> first = reading.get(key);
+        if (first == null) { // read already, or the background refused it: as getKept
+            return getKept(key);
         }
         try {
             return await(first.copy().orTimeout(Math.max(1, firstWait.toNanos()), TimeUnit.NANOSECONDS));
         } catch (java.util.concurrent.TimeoutException e) {
             return null;
+        } catch (java.util.concurrent.CancellationException e) {
+            return getKept(key); // the background refused it after all
         }
     }
 

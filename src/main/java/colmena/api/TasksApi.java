@@ -127,8 +127,7 @@ final class TasksApi {
      */
     private Map<String, Object> page(TaskQuery q, boolean waitForTotal) throws Exception {
         TaskQuery filters = q.filters();
-        Long total = !totals.has(filters) ? totals.getKeptWithin(filters, FIRST_COUNT_WAIT)
-                : waitForTotal ? totals.get(filters) : totals.getKept(filters);
+        Long total = waitForTotal && totals.has(filters) ? totals.get(filters) : totals.getKeptWithin(filters, FIRST_COUNT_WAIT);
         TaskPage page = db.use(c -> store.page(c, q, total == null ? -1 : total));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tasks", withProgress(page.tasks()));
