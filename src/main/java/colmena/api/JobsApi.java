@@ -66,10 +66,12 @@ final class JobsApi {
      */
     Object upload(Request r) throws Exception {
         String kind = r.query().getOrDefault("kind", "photo");
+        // The body is read before a wrong kind is refused: an answer sent while a photo is still
+        // being sent closes the connection under it, and the sender sees a reset, not the reason.
+        byte[] bytes = r.rawBody(kind.equals("cascade") ? MAX_CASCADE_BYTES : Blobs.MAX_BYTES);
         if (!kind.equals("photo") && !kind.equals("cascade")) {
             throw ApiException.badField("kind must be photo or cascade, got \"" + kind + "\"", "kind");
         }
-        byte[] bytes = r.rawBody(kind.equals("cascade") ? MAX_CASCADE_BYTES : Blobs.MAX_BYTES);
         if (bytes.length == 0) {
             throw ApiException.badField("the upload is empty: send the file's bytes as the request body", "file");
         }
