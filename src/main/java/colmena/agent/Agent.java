@@ -57,6 +57,8 @@ public final class Agent {
     private final List<Thread> threads = new ArrayList<>();
     private InstallationWatch installation;
     private volatile boolean stopped;
+    /** Whether this run has shown the node online: only then does stopping take it offline. */
+    private boolean joined;
     private volatile Runnable onLoginRefused = () -> { };
 
     public Agent(Config config, Redis redis) {
@@ -100,7 +102,10 @@ public final class Agent {
      *
      * @throws IllegalStateException when another live agent already uses this id
      */
-    public void start() {
+    public synchronized void start() {
+        if (stopped) {
+            return; // stopped before it began: the process is exiting
+        }
         waitForOldSelf();
         NodeSampler sampler = new NodeSampler(config.nodeId(), config.workers(), config.interval().toMillis(),
                 Path.of("").toAbsolutePath());
@@ -108,6 +113,7 @@ public final class Agent {
                 () -> loop == null ? Map.of() : loop.progress(), config.interval().toMillis(), redisOutage,
                 this::loginRefused);
         nodes.rejoin(config.nodeId());
+        joined = true;
         heartbeat.beat();
         recoverInflight();
         loop = new TaskLoop(config.nodeId(), config.workers(), config.taskTimeout().toMillis(), queue, redisOutage,
@@ -183,12 +189,19 @@ public final class Agent {
         onLoginRefused.run();
     }
 
-    /** Stops in order: no new work, running tasks finish within the grace period, the rest handed back. */
+    /**
+     * Stops in order: no new work, running tasks finish within the grace period, the rest handed
+     * back, the node offline. A stop asked for while {@link #start} runs waits for it to end; one
+     * after a start refused (another agent online under this id) touches nothing of that agent's.
+     */
     public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
+        if (!joined) {
+            return;
+        }
         LOG.info("Agent '{}' stopping: taking no more tasks", config.nodeId());
         if (installation != null) {
             installation.stop();

@@ -11,6 +11,7 @@ import colmena.config.UsageException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 
 /** {@code colmena agent}: one node. */
 final class AgentCommand {
@@ -46,16 +47,17 @@ final class AgentCommand {
             // From another thread: the shutdown hook (requeueing this node's tasks) joins the dying one.
             new Thread(() -> System.exit(VITAL_THREAD_DIED), "colmena-exit").start();
         });
-        try {
-            agent.start();
-        } catch (IllegalStateException e) {
-            redis.close();
-            throw new StartupException(e.getMessage());
-        }
-        Startup.runUntilStopped(() -> {
+        // Before the start: a stop file found or Ctrl+C while it starts must still take the node offline.
+        CountDownLatch stopped = Startup.stopOnExit(() -> {
             agent.stop();
             redis.close();
         });
+        try {
+            agent.start();
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage());
+        }
+        Startup.awaitStop(stopped);
         return 0;
     }
 

@@ -159,6 +159,15 @@ final class Startup {
      * running {@code onStop} in a shutdown hook.
      */
     static void runUntilStopped(Runnable onStop) {
+        awaitStop(stopOnExit(onStop));
+    }
+
+    /**
+     * Runs {@code onStop} in a shutdown hook from now on, so a stop that comes while the process is
+     * still starting (a stop file found, Ctrl+C) runs it too; the returned latch opens once it has
+     * run. {@code onStop} must cope with a start that has not finished or not begun.
+     */
+    static CountDownLatch stopOnExit(Runnable onStop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -167,6 +176,11 @@ final class Startup {
                 stopped.countDown();
             }
         }, "colmena-shutdown"));
+        return stopped;
+    }
+
+    /** Blocks until the shutdown hook of {@link #stopOnExit} has run. */
+    static void awaitStop(CountDownLatch stopped) {
         try {
             stopped.await();
         } catch (InterruptedException e) {
