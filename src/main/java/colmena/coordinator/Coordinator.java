@@ -143,23 +143,6 @@ public final class Coordinator {
         return claim.refusal();
     }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
     /** Stops the loops, lets their current step end, and gives up the lease so a standby takes over at once. */
     public void stop() {
         running = false;
