@@ -1,5 +1,7 @@
 package colmena.broker;
 
+import colmena.task.Names;
+
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,7 +56,6 @@ public final class RedisKeys {
     public static final Set<String> RESERVED_NAMESPACES = Set.of(
             "node", "nodes", "results", "tasks", "deadletter", "coordinator", "colmena", "reply", "session", "blob");
     private static final String REPLY = "reply:";
-    private static final String UUID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     /**
      * The prefix every key carries: "" for the default namespace (the paper's names, unprefixed),
@@ -62,8 +63,6 @@ public final class RedisKeys {
      */
     private static volatile String prefix = "";
 
-    /** A node id is what a user types: short, and nothing that could reach into another key. */
-    public static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** A blob's name: the SHA-256 of its bytes in lower-case hex. */
     public static final String BLOB_HASH_REGEX = "[0-9a-f]{64}";
     private static final Pattern BLOB_HASH = Pattern.compile(BLOB_HASH_REGEX);
@@ -287,11 +286,15 @@ public final class RedisKeys {
 
     /** Whether {@code key} names a reply list of this namespace, the only key a message may ask Colmena to write. */
     public static boolean isReply(String key) {
-        return key != null && key.startsWith(prefix + REPLY) && key.substring(prefix.length() + REPLY.length()).matches(UUID_REGEX);
+        return key != null && key.startsWith(prefix + REPLY) && Names.lowercaseUuid(key.substring(prefix.length() + REPLY.length()));
     }
 
+    /**
+     * A node id is what a user types: 1 to 64 letters, digits, '.', '_' or '-', a letter or digit
+     * first; short, and nothing that could reach into another key.
+     */
     public static boolean isValidNodeId(String nodeId) {
-        return nodeId != null && NODE_ID.matcher(nodeId).matches();
+        return Names.plain(nodeId, 64, "._-", true);
     }
 
     /**

@@ -5,7 +5,6 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisKeys;
 import com.google.gson.JsonParseException;
 
-import java.util.regex.Pattern;
 
 /**
  * The checks that turn queue text into a {@link TaskMessage} or a {@link TaskResult} (through
@@ -13,9 +12,6 @@ import java.util.regex.Pattern;
  * half-used: the caller dead-letters it with the reason given here.
  */
 final class MessageCheck {
-    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-    /** What a task type may look like (a type not known is FAILED later; this keeps it storable). */
-    private static final Pattern TASK_TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Times must fit SQL Server's DATETIME2 (up to year 9999). */
     static final long LATEST_MS = 253_402_300_799_999L;
 
@@ -59,10 +55,10 @@ final class MessageCheck {
     }
 
     private static void identity(TaskMessage task) throws MalformedMessageException {
-        if (task.id() == null || !TASK_ID.matcher(task.id()).matches()) {
+        if (task.id() == null || !Names.plain(task.id(), 64, "-", false)) {
             throw new MalformedMessageException("task id missing or invalid: \"" + task.id() + "\"");
         }
-        if (task.type() == null || !TASK_TYPE.matcher(task.type()).matches()) {
+        if (task.type() == null || !Names.plain(task.type(), 64, "._-", false)) {
             throw new MalformedMessageException("task " + task.id() + " has no type, or one that is not 1 to 64 "
                     + "letters, digits, '.', '_' or '-'");
         }
