@@ -42,11 +42,14 @@ final class ResultWrites {
         for (TaskResult r : latestPerTask(results)) {
             (r.status().isFinal() ? finals : running).add(r);
         }
-        // The usual case, one statement each: RUNNING on the node that holds it, final on a row not yet final.
+        // A RUNNING notice, one statement: its row was written with it, PENDING on the node that holds the task.
         List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now));
-        unsure.addAll(recordFinals(c, finals, now));
+        // A final result usually has no row yet (a task that ended soon after its placement is written once,
+        // whole): one look-up of the batch's rows, then each inserted or updated, beats an UPDATE finding nothing.
+        unsure.addAll(finals);
+        int duplicates = unsure.isEmpty() ? 0 : settle(c, unsure, now, 1);
         storeLongOutputs(c, finals);
-        return unsure.isEmpty() ? 0 : settle(c, unsure, now);
+        return duplicates;
     }
 
     /** Each task's latest result in the batch: a final one over a RUNNING notice. */
@@ -78,32 +81,21 @@ final class ResultWrites {
         }
     }
 
-    /** Stores final results on rows of the same attempt not yet final; returns those that matched no such row. */
-    List<TaskResult> recordFinals(Connection c, List<TaskResult> finals, long now) throws SQLException {
-        if (finals.isEmpty()) {
-            return List.of();
-        }
-        try (PreparedStatement ps = c.prepareStatement(table.sql(c).finish())) {
-            for (TaskResult r : finals) {
-                bindFinish(ps, r, r.task().attempt(), moves(r.task()), now);
-                ps.setInt(13, r.task().attempt());
-                ps.addBatch();
-            }
-            return unmatched(finals, ps.executeBatch());
-        }
-    }
-
     /**
      * Results that did not fit their row as expected, decided against what each row says now: no
      * row yet (inserted whole), a RUNNING notice from a node that lost the task (ignored), a run
      * after the outcome was stored (noted as a duplicate), or a late or latest result on a row not
-     * yet final (stored, keeping the row's attempts and moves as needed).
+     * yet final (stored, keeping the row's attempts and moves as needed). A row made final by
+     * another writer between the look-up and the update (a cancel, say) is looked up again once,
+     * so the result is noted beside the outcome that stands rather than dropped.
      *
+     * @param pass 1, or 2 for the results whose row changed under the first pass
      * @return how many duplicate runs were noted
      */
-    int settle(Connection c, List<TaskResult> unsure, long now) throws SQLException {
+    int settle(Connection c, List<TaskResult> unsure, long now, int pass) throws SQLException {
         Map<String, Current> current = table.current(c, unsure.stream().map(TaskResult::id).toList());
         List<Row> rows = new ArrayList<>();
+        List<TaskResult> updated = new ArrayList<>();
         int duplicates = 0;
         try (PreparedStatement any = c.prepareStatement(table.sql(c).finishAny()); PreparedStatement note = c.prepareStatement(table.sql(c).note())) {
             for (TaskResult r : unsure) {
@@ -126,15 +118,20 @@ final class ResultWrites {
                 } else if (r.node() == null || r.task().attempt() >= row.attempts()) {
                     bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the latest attempt after all
                     any.addBatch();
+                    updated.add(r);
                 } else {
                     bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now);
                     any.addBatch();
+                    updated.add(r);
                 }
             }
-            any.executeBatch();
+            List<TaskResult> changedMeanwhile = updated.isEmpty() ? List.of() : unmatched(updated, any.executeBatch());
             note.executeBatch();
+            table.insert(c, rows);
+            if (!changedMeanwhile.isEmpty() && pass == 1) {
+                duplicates += settle(c, changedMeanwhile, now, 2);
+            }
         }
-        table.insert(c, rows);
         return duplicates;
     }
 

@@ -30,16 +30,6 @@ public abstract class TaskHistorySql {
                 + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ?";
     }
 
-    /**
-     * A final result of the task's latest attempt (the 12th parameter: that attempt): the common
-     * case, one statement. (Not checked by node: a task moved between queues keeps its attempt,
-     * and its new node may report before the move is recorded.) A result of an earlier attempt
-     * comes from a node that lost the task.
-     */
-    public String finish() {
-        return finishAny() + " AND Attempts <= ?";
-    }
-
     /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
     public String finishAny() {
         return "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
