@@ -5,7 +5,6 @@ import colmena.broker.MalformedMessageException;
 import colmena.broker.RedisKeys;
 import com.google.gson.JsonParseException;
 
-
 /**
  * The checks that turn queue text into a {@link TaskMessage} or a {@link TaskResult} (through
  * {@link TaskMessage#read} and {@link TaskResult#read}). A message that fails one is never
