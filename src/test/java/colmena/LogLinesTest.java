@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-
 /**
  * The coordinator's log says what the README shows, in the paper's words: a line for each task sent
  * to a node and for each result stored.

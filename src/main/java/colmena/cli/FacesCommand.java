@@ -1,6 +1,5 @@
 package colmena.cli;
 
-
 import colmena.broker.Json;
 import colmena.config.Flags;
 import colmena.config.Option;

@@ -164,9 +164,6 @@ final class ResultCollector {
         }
     }
 
-
-
-
     /** Stores one batch in one transaction, then answers waiters and counts and logs what was stored. */
     private int storeBatch(List<String> raws) throws SQLException {
         ResultBatch batch = ResultBatch.read(raws, LOG);
@@ -204,8 +201,6 @@ final class ResultCollector {
         tracked += drops.size();
     }
 
-
-
     /**
      * Makes what this collector committed durable (a checkpoint on the connection that committed
      * it) and drops it from the head of results:storing.
@@ -240,8 +235,6 @@ final class ResultCollector {
         }
         tracked -= drops.size();
     }
-
-
 
     /** Placements written PENDING since start (on their own, or with a RUNNING notice). */
     long placementsWritten() {

@@ -89,7 +89,6 @@ final class Schema {
     /** Indexes that {@code sql/schema.sql} no longer has and no query reads: each is dropped where found. */
     static final List<RetiredIndex> RETIRED_INDEXES = List.of(new RetiredIndex("TaskHistory", "IX_TaskHistory_FinishedAt"));
 
-
     private void dropRetiredIndexes(Connection c) throws SQLException {
         for (RetiredIndex r : RETIRED_INDEXES) {
             try {
@@ -149,7 +148,6 @@ final class Schema {
             new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
             new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
 
-
     private void addMissingColumns(Connection c) throws SQLException {
         for (AddedColumn a : ADDED_COLUMNS) {
             if (columnExists(c, a.table(), a.column())) {
@@ -173,7 +171,6 @@ final class Schema {
 
     /** Row ids H2 hands out between two writes of its sequence; SQL Server keeps 1,000 too. */
     static final int H2_ID_CACHE = 1_000;
-
 
     /**
      * Has H2 hand out TaskHistory's row ids from a cache of {@link #H2_ID_CACHE}, so that the

@@ -54,7 +54,6 @@ class JsonGzipTest {
         assertFalse(me.headers().firstValue("Content-Encoding").isPresent());
     }
 
-
     private static JsonObject withoutCountAge(String json) {
         JsonObject o = JsonParser.parseString(json).getAsJsonObject();
         o.remove("totalAgeMs");
