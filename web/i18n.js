@@ -184,8 +184,8 @@ export const DICT = {
     jobProgressText: '{pct} % · {done} de {total} franjas terminadas',
     stripRunning: 'Franja en la fila {row} de {file}, en {node}', stripProgressLabel: 'Progreso de la franja en la fila {row}',
     jobCancel: 'Cancelar el trabajo', jobCancelYes: 'Sí, cancelarlo', jobCancelNo: 'No',
-    jobCancelConfirm: '¿Cancelar las {n} franjas sin terminar de este trabajo? Las fotos ya terminadas conservan su resultado.',
-    jobCancelling: 'Cancelando {n} franjas…', jobCancelRefused: 'No se canceló: {msg}',
+    jobCancelConfirm: '¿Cancelar la franja sin terminar de este trabajo? Las fotos ya terminadas conservan su resultado.|¿Cancelar las {n} franjas sin terminar de este trabajo? Las fotos ya terminadas conservan su resultado.',
+    jobCancelling: 'Cancelando {n} franja…|Cancelando {n} franjas…', jobCancelRefused: 'No se canceló: {msg}',
 
     // what the API gives as codes: statuses, task types, parameter names, the history of a task
     status_PENDING: 'PENDIENTE', status_RUNNING: 'EN CURSO', status_DONE: 'HECHA', status_FAILED: 'FALLIDA',
@@ -423,8 +423,8 @@ export const DICT = {
     jobProgressText: '{pct} % · {done} of {total} strips finished',
     stripRunning: 'Strip at row {row} of {file}, on {node}', stripProgressLabel: 'Progress of the strip at row {row}',
     jobCancel: 'Cancel the job', jobCancelYes: 'Yes, cancel it', jobCancelNo: 'No',
-    jobCancelConfirm: 'Cancel the {n} unfinished strips of this job? Photos already done keep their results.',
-    jobCancelling: 'Cancelling {n} strips…', jobCancelRefused: 'Not cancelled: {msg}',
+    jobCancelConfirm: 'Cancel the unfinished strip of this job? Photos already done keep their results.|Cancel the {n} unfinished strips of this job? Photos already done keep their results.',
+    jobCancelling: 'Cancelling {n} strip…|Cancelling {n} strips…', jobCancelRefused: 'Not cancelled: {msg}',
 
     // what the API gives as codes: statuses, task types, parameter names, the history of a task
     status_PENDING: 'PENDING', status_RUNNING: 'RUNNING', status_DONE: 'DONE', status_FAILED: 'FAILED',
