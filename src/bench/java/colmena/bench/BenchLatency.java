@@ -16,6 +16,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +53,9 @@ final class BenchLatency {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>(n));
+            // Each measured task as {latency ns, submitted ms, reply ms}: which ones a collector's pause held up.
+            List<long[]> spans = Collections.synchronizedList(new ArrayList<>(n));
+            List<GcPauses.Pause> ownPauses = GcPauses.watchThisJvm();
             // Where each task's time went, in milliseconds of the wall clock (one machine, one clock):
             // submitted to started (placing, the node's queue, its take), the run, finished to the reply
             // (sending the result, storing it, the commit and the reply).
@@ -81,6 +87,7 @@ final class BenchLatency {
                         Long sentMs = sentAtMs.remove(result.id());
                         if (sent != null && replies.incrementAndGet() > skipped) {
                             latencies.add(now - sent);
+                            spans.add(new long[] {now - sent, sentMs, nowMs});
                             stages.add(sentMs, result, nowMs);
                         }
                     }
@@ -119,6 +126,13 @@ final class BenchLatency {
                     p50, OpenLoad.nearestRankMs(sorted, 0.90), p99, OpenLoad.nearestRankMs(sorted, 0.999),
                     OpenLoad.nearestRankMs(sorted, 1.0));
             stages.print();
+            List<GcPauses.Pause> pauses = new ArrayList<>(p.gcPauses());
+            synchronized (ownPauses) {
+                pauses.addAll(ownPauses);
+            }
+            synchronized (spans) {
+                printPauses(spans, pauses);
+            }
             CoordinatorReading after = CoordinatorReading.next(p.lab, System.currentTimeMillis());
             if (before != null && after != null) {
                 CoordinatorReading seen = after.minus(before);
@@ -134,6 +148,69 @@ final class BenchLatency {
                     met ? "met" : "NOT met");
             return met ? 0 : 1;
         }
+    }
+
+    /**
+     * The collectors' pauses during the measured tasks, and how many of the slowest 1 % were under
+     * way while one of the processes was paused, beside the same share of all tasks: when the slowest
+     * overlap pauses far more often than tasks at large, the pauses are the tail.
+     */
+    private static void printPauses(List<long[]> spans, List<GcPauses.Pause> pauses) {
+        if (spans.isEmpty()) {
+            return;
+        }
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (long[] t : spans) {
+            from = Math.min(from, t[1]);
+            to = Math.max(to, t[2]);
+        }
+        Map<String, long[]> byProcess = new TreeMap<>(); // count, longest ms, total ms
+        List<GcPauses.Pause> inWindow = new ArrayList<>();
+        for (GcPauses.Pause g : pauses) {
+            if (g.overlaps(from, to)) {
+                inWindow.add(g);
+                long[] f = byProcess.computeIfAbsent(g.process(), k -> new long[3]);
+                f[0]++;
+                f[1] = Math.max(f[1], g.ms());
+                f[2] += g.ms();
+            }
+        }
+        StringBuilder line = new StringBuilder();
+        byProcess.forEach((name, f) -> line.append(line.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %d (longest %d ms, %d ms in all)", name, f[0], f[1], f[2])));
+        System.out.printf(Locale.ROOT, "  collector pauses while measuring: %s%n", line.length() == 0 ? "none" : line);
+        List<long[]> slowest = new ArrayList<>(spans);
+        slowest.sort((a, b) -> Long.compare(b[0], a[0]));
+        slowest = slowest.subList(0, Math.max(1, slowest.size() / 100));
+        Map<String, Integer> heldBy = new TreeMap<>();
+        int held = 0;
+        for (long[] t : slowest) {
+            boolean any = false;
+            for (String name : pausedDuring(inWindow, t[1], t[2])) {
+                heldBy.merge(name, 1, Integer::sum);
+                any = true;
+            }
+            held += any ? 1 : 0;
+        }
+        int heldAll = 0;
+        for (long[] t : spans) {
+            heldAll += pausedDuring(inWindow, t[1], t[2]).isEmpty() ? 0 : 1;
+        }
+        System.out.printf(Locale.ROOT, "  the slowest 1%% (%d tasks): %d under way during a pause%s; of all tasks, %.1f%%%n",
+                slowest.size(), held, heldBy.isEmpty() ? "" : " " + heldBy.toString().replace('=', ' ').replace('{', '(').replace('}', ')'),
+                100.0 * heldAll / spans.size());
+    }
+
+    /** The processes paused at some moment between {@code fromMs} and {@code toMs}. */
+    private static Set<String> pausedDuring(List<GcPauses.Pause> pauses, long fromMs, long toMs) {
+        Set<String> out = new TreeSet<>();
+        for (GcPauses.Pause g : pauses) {
+            if (g.overlaps(fromMs, toMs)) {
+                out.add(g.process());
+            }
+        }
+        return out;
     }
 
     /** Each task's time split in three, in whole milliseconds: to its start, its run, from its end to the reply. */

@@ -3,6 +3,7 @@ package colmena.bench;
 import colmena.broker.RedisKeys;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
 final class Pipeline implements AutoCloseable {
     final Lab lab;
     private final List<Process> processes = new ArrayList<>();
+    /** The name of each started process, in the order of {@link #processes}. */
+    private final List<String> names = new ArrayList<>();
 
     private Pipeline(Lab lab) {
         this.lab = lab;
@@ -20,11 +23,11 @@ final class Pipeline implements AutoCloseable {
 
     static Pipeline start(String name, int agents) throws Exception {
         Pipeline p = new Pipeline(Lab.start(name));
-        p.processes.add(Launcher.start(p.lab.log("coordinator"), javaOptions("COLMENA_JAVA_OPTS", "-XX:+UseSerialGC -Xmx1g"),
-                "coordinator", "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl));
+        p.launch("coordinator", javaOptions("COLMENA_JAVA_OPTS", "-XX:+UseSerialGC -Xmx1g"),
+                "coordinator", "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl);
         for (int i = 1; i <= agents; i++) {
-            p.processes.add(Launcher.start(p.lab.log("nodo" + i), javaOptions("COLMENA_AGENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx512m"),
-                    "agent", "--id", "nodo" + i, "--redis", p.lab.redisUrl()));
+            p.launch("nodo" + i, javaOptions("COLMENA_AGENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx512m"),
+                    "agent", "--id", "nodo" + i, "--redis", p.lab.redisUrl());
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (p.lab.redis.call(j -> j.scard(RedisKeys.nodes())) < agents
@@ -37,6 +40,27 @@ final class Pipeline implements AutoCloseable {
         }
         Thread.sleep(1_500); // the coordinator has read the nodes
         return p;
+    }
+
+    /** Starts one part, its collector's pauses logged beside its log ({@link #gcPauses()}). */
+    private void launch(String name, List<String> javaOptions, String... args) throws IOException {
+        List<String> options = new ArrayList<>(javaOptions);
+        options.add(GcPauses.logOption(gcLog(name)));
+        processes.add(Launcher.start(lab.log(name), options, args));
+        names.add(name);
+    }
+
+    private Path gcLog(String name) {
+        return lab.log(name).resolveSibling(name + ".gc.log");
+    }
+
+    /** Every collector pause of the started parts so far, each named after its part. */
+    List<GcPauses.Pause> gcPauses() throws IOException {
+        List<GcPauses.Pause> all = new ArrayList<>();
+        for (String name : names) {
+            all.addAll(GcPauses.read(name, gcLog(name)));
+        }
+        return all;
     }
 
     /**
