@@ -53,7 +53,8 @@ final class BenchLatency {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>(n));
-            // Each measured task as {latency ns, submitted ms, reply ms}: which ones a collector's pause held up.
+            // Each measured task as {latency ns, submitted ms, reply ms, started ms, finished ms}: which
+            // ones a collector's pause held up, and where the slowest spent their time.
             List<long[]> spans = Collections.synchronizedList(new ArrayList<>(n));
             List<GcPauses.Pause> ownPauses = GcPauses.watchThisJvm();
             // Where each task's time went, in milliseconds of the wall clock (one machine, one clock):
@@ -87,7 +88,7 @@ final class BenchLatency {
                         Long sentMs = sentAtMs.remove(result.id());
                         if (sent != null && replies.incrementAndGet() > skipped) {
                             latencies.add(now - sent);
-                            spans.add(new long[] {now - sent, sentMs, nowMs});
+                            spans.add(new long[] {now - sent, sentMs, nowMs, result.startedAtMs(), result.finishedAtMs()});
                             stages.add(sentMs, result, nowMs);
                         }
                     }
@@ -200,6 +201,12 @@ final class BenchLatency {
         System.out.printf(Locale.ROOT, "  the slowest 1%% (%d tasks): %d under way during a pause%s; of all tasks, %.1f%%%n",
                 slowest.size(), held, heldBy.isEmpty() ? "" : " " + heldBy.toString().replace('=', ' ').replace('{', '(').replace('}', ')'),
                 100.0 * heldAll / spans.size());
+        long[] toStart = slowest.stream().filter(t -> t[3] > 0 && t[4] > 0).mapToLong(t -> t[3] - t[1]).sorted().toArray();
+        long[] toReply = slowest.stream().filter(t -> t[3] > 0 && t[4] > 0).mapToLong(t -> t[2] - t[4]).sorted().toArray();
+        if (toStart.length > 0) {
+            System.out.printf(Locale.ROOT, "  the slowest 1%%, median of each side: submitted to started %d ms, finished to reply %d ms%n",
+                    OpenLoad.nearestRank(toStart, 0.5), OpenLoad.nearestRank(toReply, 0.5));
+        }
     }
 
     /** The processes paused at some moment between {@code fromMs} and {@code toMs}. */
