@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 
 /**
  * {@code colmena bench latency}: at a steady rate, one {@code sleep ms=0} task at a time, the time
@@ -52,15 +53,8 @@ final class BenchLatency {
             String reply = RedisKeys.newReply(UUID.randomUUID());
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             Map<String, Long> sentAtMs = new ConcurrentHashMap<>();
-            List<Long> latencies = Collections.synchronizedList(new ArrayList<>(n));
-            // Each measured task as {latency ns, submitted ms, reply ms, started ms, finished ms}: which
-            // ones a collector's pause held up, and where the slowest spent their time.
-            List<long[]> spans = Collections.synchronizedList(new ArrayList<>(n));
+            List<Span> spans = Collections.synchronizedList(new ArrayList<>(n));
             List<GcPauses.Pause> ownPauses = GcPauses.watchThisJvm();
-            // Where each task's time went, in milliseconds of the wall clock (one machine, one clock):
-            // submitted to started (placing, the node's queue, its take), the run, finished to the reply
-            // (sending the result, storing it, the commit and the reply).
-            Stages stages = new Stages();
             AtomicInteger replies = new AtomicInteger();
             Thread reader = new Thread(() -> {
                 while (replies.get() < n && !Thread.currentThread().isInterrupted()) {
@@ -87,9 +81,7 @@ final class BenchLatency {
                         Long sent = sentAt.remove(result.id());
                         Long sentMs = sentAtMs.remove(result.id());
                         if (sent != null && replies.incrementAndGet() > skipped) {
-                            latencies.add(now - sent);
-                            spans.add(new long[] {now - sent, sentMs, nowMs, result.startedAtMs(), result.finishedAtMs()});
-                            stages.add(sentMs, result, nowMs);
+                            spans.add(new Span(now - sent, sentMs, nowMs, result.startedAtMs(), result.finishedAtMs()));
                         }
                     }
                 }
@@ -113,10 +105,11 @@ final class BenchLatency {
             }
             reader.join(120_000);
             reader.interrupt();
-            long[] sorted;
-            synchronized (latencies) {
-                sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            List<Span> measured;
+            synchronized (spans) {
+                measured = new ArrayList<>(spans);
             }
+            long[] sorted = measured.stream().mapToLong(Span::latencyNs).sorted().toArray();
             long stored = p.rows(BenchSql.Rows.DONE);
             double p50 = OpenLoad.nearestRankMs(sorted, 0.50);
             double p99 = OpenLoad.nearestRankMs(sorted, 0.99);
@@ -126,14 +119,12 @@ final class BenchLatency {
                     + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
                     p50, OpenLoad.nearestRankMs(sorted, 0.90), p99, OpenLoad.nearestRankMs(sorted, 0.999),
                     OpenLoad.nearestRankMs(sorted, 1.0));
-            stages.print();
+            printStages(measured);
             List<GcPauses.Pause> pauses = new ArrayList<>(p.gcPauses());
             synchronized (ownPauses) {
                 pauses.addAll(ownPauses);
             }
-            synchronized (spans) {
-                printPauses(spans, pauses);
-            }
+            printPauses(measured, pauses);
             CoordinatorReading after = CoordinatorReading.next(p.lab, System.currentTimeMillis());
             if (before != null && after != null) {
                 CoordinatorReading seen = after.minus(before);
@@ -156,15 +147,15 @@ final class BenchLatency {
      * way while one of the processes was paused, beside the same share of all tasks: when the slowest
      * overlap pauses far more often than tasks at large, the pauses are the tail.
      */
-    private static void printPauses(List<long[]> spans, List<GcPauses.Pause> pauses) {
+    private static void printPauses(List<Span> spans, List<GcPauses.Pause> pauses) {
         if (spans.isEmpty()) {
             return;
         }
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
-        for (long[] t : spans) {
-            from = Math.min(from, t[1]);
-            to = Math.max(to, t[2]);
+        for (Span t : spans) {
+            from = Math.min(from, t.submittedMs());
+            to = Math.max(to, t.repliedMs());
         }
         Map<String, long[]> byProcess = new TreeMap<>(); // count, longest ms, total ms
         List<GcPauses.Pause> inWindow = new ArrayList<>();
@@ -181,70 +172,80 @@ final class BenchLatency {
         byProcess.forEach((name, f) -> line.append(line.length() == 0 ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%s %d (longest %d ms, %d ms in all)", name, f[0], f[1], f[2])));
         System.out.printf(Locale.ROOT, "  collector pauses while measuring: %s%n", line.length() == 0 ? "none" : line);
-        List<long[]> slowest = new ArrayList<>(spans);
-        slowest.sort((a, b) -> Long.compare(b[0], a[0]));
+        List<Span> slowest = new ArrayList<>(spans);
+        slowest.sort((a, b) -> Long.compare(b.latencyNs(), a.latencyNs()));
         slowest = slowest.subList(0, Math.max(1, slowest.size() / 100));
         Map<String, Integer> heldBy = new TreeMap<>();
         int held = 0;
-        for (long[] t : slowest) {
-            boolean any = false;
-            for (String name : pausedDuring(inWindow, t[1], t[2])) {
-                heldBy.merge(name, 1, Integer::sum);
-                any = true;
-            }
-            held += any ? 1 : 0;
+        for (Span t : slowest) {
+            Set<String> paused = pausedDuring(inWindow, t);
+            paused.forEach(name -> heldBy.merge(name, 1, Integer::sum));
+            held += paused.isEmpty() ? 0 : 1;
         }
         int heldAll = 0;
-        for (long[] t : spans) {
-            heldAll += pausedDuring(inWindow, t[1], t[2]).isEmpty() ? 0 : 1;
+        for (Span t : spans) {
+            heldAll += pausedDuring(inWindow, t).isEmpty() ? 0 : 1;
         }
         System.out.printf(Locale.ROOT, "  the slowest 1%% (%d tasks): %d under way during a pause%s; of all tasks, %.1f%%%n",
                 slowest.size(), held, heldBy.isEmpty() ? "" : " " + heldBy.toString().replace('=', ' ').replace('{', '(').replace('}', ')'),
                 100.0 * heldAll / spans.size());
-        long[] toStart = slowest.stream().filter(t -> t[3] > 0 && t[4] > 0).mapToLong(t -> t[3] - t[1]).sorted().toArray();
-        long[] toReply = slowest.stream().filter(t -> t[3] > 0 && t[4] > 0).mapToLong(t -> t[2] - t[4]).sorted().toArray();
+        long[] toStart = slowest.stream().filter(Span::timed).mapToLong(Span::toStartMs).sorted().toArray();
+        long[] toReply = slowest.stream().filter(Span::timed).mapToLong(Span::toReplyMs).sorted().toArray();
         if (toStart.length > 0) {
             System.out.printf(Locale.ROOT, "  the slowest 1%%, median of each side: submitted to started %d ms, finished to reply %d ms%n",
                     OpenLoad.nearestRank(toStart, 0.5), OpenLoad.nearestRank(toReply, 0.5));
         }
     }
 
-    /** The processes paused at some moment between {@code fromMs} and {@code toMs}. */
-    private static Set<String> pausedDuring(List<GcPauses.Pause> pauses, long fromMs, long toMs) {
+    /** The processes paused at some moment while {@code task} was under way. */
+    private static Set<String> pausedDuring(List<GcPauses.Pause> pauses, Span task) {
         Set<String> out = new TreeSet<>();
         for (GcPauses.Pause g : pauses) {
-            if (g.overlaps(fromMs, toMs)) {
+            if (g.overlaps(task.submittedMs(), task.repliedMs())) {
                 out.add(g.process());
             }
         }
         return out;
     }
 
-    /** Each task's time split in three, in whole milliseconds: to its start, its run, from its end to the reply. */
-    private static final class Stages {
-        private final List<long[]> rows = Collections.synchronizedList(new ArrayList<>());
-
-        void add(long submittedMs, TaskResult r, long repliedMs) {
-            if (r.startedAtMs() > 0 && r.finishedAtMs() > 0) {
-                rows.add(new long[] {r.startedAtMs() - submittedMs, r.finishedAtMs() - r.startedAtMs(),
-                        repliedMs - r.finishedAtMs()});
-            }
+    /**
+     * One measured task: its latency (from when it was due, nanoseconds) and, on the wall clock (one
+     * machine, one clock), when it was submitted, started, finished and its reply came.
+     */
+    private record Span(long latencyNs, long submittedMs, long repliedMs, long startedMs, long finishedMs) {
+        /** Whether its node said when it started and finished. */
+        boolean timed() {
+            return startedMs > 0 && finishedMs > 0;
         }
 
-        void print() {
-            String[] names = {"submitted to started (placing, queue, take)", "running", "finished to reply (send, store, commit)"};
-            synchronized (rows) {
-                if (rows.isEmpty()) {
-                    return;
-                }
-                System.out.printf(Locale.ROOT, "  where the time went (whole ms, wall clock):%n");
-                for (int k = 0; k < names.length; k++) {
-                    final int stage = k;
-                    long[] sorted = rows.stream().mapToLong(a -> a[stage]).sorted().toArray();
-                    System.out.printf(Locale.ROOT, "    %-44s p50 %d ms, p99 %d ms, max %d ms%n", names[k],
-                            OpenLoad.nearestRank(sorted, 0.50), OpenLoad.nearestRank(sorted, 0.99), sorted[sorted.length - 1]);
-                }
-            }
+        /** Placing, the node's queue, its take. */
+        long toStartMs() {
+            return startedMs - submittedMs;
+        }
+
+        long runMs() {
+            return finishedMs - startedMs;
+        }
+
+        /** Sending the result, storing it, the commit and the reply. */
+        long toReplyMs() {
+            return repliedMs - finishedMs;
+        }
+    }
+
+    /** Each task's time split in three, in whole milliseconds: to its start, its run, from its end to the reply. */
+    private static void printStages(List<Span> spans) {
+        List<Span> timed = spans.stream().filter(Span::timed).toList();
+        if (timed.isEmpty()) {
+            return;
+        }
+        String[] names = {"submitted to started (placing, queue, take)", "running", "finished to reply (send, store, commit)"};
+        List<ToLongFunction<Span>> stages = List.of(Span::toStartMs, Span::runMs, Span::toReplyMs);
+        System.out.printf(Locale.ROOT, "  where the time went (whole ms, wall clock):%n");
+        for (int k = 0; k < names.length; k++) {
+            long[] sorted = timed.stream().mapToLong(stages.get(k)).sorted().toArray();
+            System.out.printf(Locale.ROOT, "    %-44s p50 %d ms, p99 %d ms, max %d ms%n", names[k],
+                    OpenLoad.nearestRank(sorted, 0.50), OpenLoad.nearestRank(sorted, 0.99), sorted[sorted.length - 1]);
         }
     }
 }
