@@ -15,6 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 JAR=dist/colmena.jar
+# Class-data sharing: each part maps the classes it needs, parsed and verified, from this archive
+# (`colmena cds` builds it, about 15 s, after each build); the API answers ~25 % sooner.
+# COLMENA_CDS=off starts without it.
+ARCHIVE=dist/colmena.jsa
 RUN_DIR=.run
 LOG_DIR=logs
 API_PORT=${COLMENA_API_PORT:-8000}
@@ -140,6 +144,22 @@ launch() { # name, java options, arguments...
   echo $! >"$RUN_DIR/$name.pid"
 }
 
+# Sets CDS to the Java option that starts a part from the archive, building the archive first when
+# no JVM can start from it (none yet, a new build of the jar, another Java); empty if that fails.
+CDS=""
+archive() {
+  [[ ${COLMENA_CDS:-on} != off ]] || return 0
+  if ! java -XX:SharedArchiveFile="$ARCHIVE" -Xshare:on -jar "$JAR" version >/dev/null 2>&1; then
+    say "Building $ARCHIVE (class-data sharing: the parts start sooner; once per build, about 15 s; log: $LOG_DIR/cds.log)..."
+    if ! java -jar "$JAR" cds >"$LOG_DIR/cds.log" 2>&1; then
+      say "Could not build $ARCHIVE; the parts start without it. The end of $LOG_DIR/cds.log:"
+      say "$(tail -n 5 "$LOG_DIR/cds.log")"
+      return 0
+    fi
+  fi
+  CDS="-XX:SharedArchiveFile=$ARCHIVE"
+}
+
 start() {
   command -v java >/dev/null || die "java not found; install JDK 17 or newer"
   local v; v=$(java -version 2>&1 | head -n1 | sed -E 's/.*version "([0-9]+).*/\1/')
@@ -162,13 +182,15 @@ start() {
 $(tail -n 15 "$LOG_DIR/build.log")"
   fi
 
+  archive
+
   local host port; host=$(redis_host); port=$(redis_port)
   if answers "$host" "$port"; then
     local who; who=$(port_owner "$port")
     say "Redis already answering at $host:$port${who:+ ($who)}; using it"
   elif [[ $host == 127.0.0.1 || $host == localhost ]]; then
     say "Starting Redis on $host:$port (logs/redis.log)"
-    launch redis "-Xmx64m" redis --port "$port"
+    launch redis "-Xmx64m $CDS" redis --port "$port"
     local waited=0
     until answers "$host" "$port"; do
       running "$(pid_of redis)" || die "Redis stopped while starting; the end of $LOG_DIR/redis.log:
@@ -191,12 +213,12 @@ $(last_lines redis 5)"
   fi
   say "Starting the API on port $API_PORT (logs/api.log)"
   # shellcheck disable=SC2086
-  launch api "$SERVICE_JAVA" api
+  launch api "$SERVICE_JAVA $CDS" api
   say "Starting the coordinator, demo load $DEMO_RATE tasks/s (logs/coordinator.log)"
-  launch coordinator "$SERVICE_JAVA" coordinator --demo-rate "$DEMO_RATE"
+  launch coordinator "$SERVICE_JAVA $CDS" coordinator --demo-rate "$DEMO_RATE"
   for a in $AGENTS; do
     say "Starting agent $a (logs/$a.log)"
-    launch "$a" "$AGENT_JAVA" agent --id "$a"
+    launch "$a" "$AGENT_JAVA $CDS" agent --id "$a"
   done
 
   local waited=0

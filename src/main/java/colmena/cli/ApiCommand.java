@@ -110,7 +110,7 @@ final class ApiCommand {
     }
 
     /** The API server, not yet started; on failure Redis is closed and the reason said. */
-    private static ApiServer server(ApiServer.Config config, Redis redis, Database db) {
+    static ApiServer server(ApiServer.Config config, Redis redis, Database db) {
         try {
             return new ApiServer(config, redis, db);
         } catch (IOException e) {

@@ -31,6 +31,7 @@ public final class Commands {
               installation show which installation the database and Redis belong to; --name renames it
               node         add a PC (its own Redis credential, the line to run there), remove one, list them
               admin        admin reset-password: a new password for the admin account (on the database's machine)
+              cds          build dist/colmena.jsa, the class-data sharing archive the start scripts start every part from
               bench        benchmarks: api, failover, soak, throughput, latency, footprint, placement, scale, faces, simulate
               version      print the version
 
@@ -66,6 +67,7 @@ public final class Commands {
                 case "node" -> NodeCommand.run(rest);
                 case "admin" -> AdminCommand.run(rest);
                 case "bench" -> bench(rest);
+                case "cds" -> ClassArchiveCommand.run(rest);
                 case "version", "--version" -> {
                     System.out.println("colmena " + version());
                     yield 0;
@@ -75,7 +77,7 @@ public final class Commands {
                     yield 0;
                 }
                 default -> throw new UsageException("unknown command \"" + command
-                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, node, installation, admin, bench, version");
+                        + "\"; commands: agent, coordinator, api, submit, cancel, faces, filter, redis, node, installation, admin, cds, bench, version");
             };
         } catch (UsageException e) {
             System.err.println("colmena " + command + ": " + e.getMessage());
@@ -159,7 +161,7 @@ public final class Commands {
 
     private static boolean isCommand(String c) {
         return switch (c) {
-            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "node", "installation", "admin", "bench" -> true;
+            case "agent", "coordinator", "api", "submit", "cancel", "faces", "filter", "redis", "node", "installation", "admin", "cds", "bench" -> true;
             default -> false;
         };
     }
