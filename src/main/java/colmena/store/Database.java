@@ -34,9 +34,12 @@ public final class Database {
     private final String url;
     private final SqlDialect dialect;
     private final Properties credentials;
+    /** The H2 file this URL shares with other processes, opened in turn with them; null for any other database. */
+    private final Path sharedFile;
 
     private Database(String url, String user, String password) {
         this.url = url.startsWith("jdbc:sqlserver:") ? SqlServerDialect.withDefaults(url) : url;
+        this.sharedFile = H2Local.sharedFile(url);
         this.dialect = SqlDialect.forUrl(url);
         this.credentials = new Properties();
         if (user != null) {
@@ -124,7 +127,8 @@ public final class Database {
         long deadline = System.nanoTime() + OPEN_RACE_WAIT_MS * 1_000_000L;
         while (true) {
             try {
-                return DriverManager.getConnection(url, credentials);
+                return sharedFile == null ? DriverManager.getConnection(url, credentials)
+                        : H2Local.connectInTurn(sharedFile, OPEN_RACE_WAIT_MS, () -> DriverManager.getConnection(url, credentials));
             } catch (SQLException e) {
                 boolean transient_ = url.startsWith("jdbc:h2:") && (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
                         || e.getErrorCode() == H2_ERROR_OPENING_DATABASE);

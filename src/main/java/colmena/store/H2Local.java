@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -106,6 +108,84 @@ public final class H2Local {
         }
         LOG.info("Made a password for the H2 database in {} (readable by this user only)", secret);
         return pw;
+    }
+
+    /** A connection attempt, as {@link java.sql.DriverManager#getConnection} makes it. */
+    interface Connect {
+        Connection get() throws SQLException;
+    }
+
+    /** Threads of this JVM take their turn here; processes by a lock on a file beside the database. */
+    private static final Object TURN_IN_THIS_JVM = new Object();
+
+    /**
+     * Whether an H2 URL shares its file with other processes ({@code AUTO_SERVER=TRUE}): the first
+     * to open it serves it to the rest. Null for any other URL.
+     */
+    static Path sharedFile(String url) {
+        Path file = databaseFile(url);
+        return file != null && url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE") ? file : null;
+    }
+
+    /** The file processes lock, in turn, to open the shared database at {@code file}. */
+    static Path turnFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".open.lock");
+    }
+
+    /**
+     * Connects to the shared database at {@code file} in turn with every other process of this
+     * machine. When two processes open it at the same moment (start-all starts the API and the
+     * coordinator together) the second finds H2's lock file before the first has written its
+     * server's address there; H2 then waits for that lock file to age and rewrites it, 4 to 5 s in
+     * all, before it connects to the first as a client. Taken in turn, the second opens the file
+     * only once the first serves it, and becomes its client at once. Waits at most
+     * {@code waitMs} for the turn; a folder where the turn cannot be taken opens without it.
+     */
+    static Connection connectInTurn(Path file, long waitMs, Connect connect) throws SQLException {
+        synchronized (TURN_IN_THIS_JVM) {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(turnFile(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                LOG.debug("Opening {} without taking turns ({})", file, e.toString());
+                return connect.get();
+            }
+            try {
+                await(channel, waitMs);
+                return connect.get();
+            } finally {
+                try {
+                    channel.close(); // gives the turn up
+                } catch (IOException e) {
+                    LOG.debug("Closing {}: {}", turnFile(file), e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * The lock on {@code channel}, held until it closes, once no other process holds it; null
+     * after {@code waitMs}, or when this file system cannot lock.
+     */
+    private static FileLock await(FileChannel channel, long waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (true) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException e) {
+                return null;
+            }
+            if (lock != null || System.nanoTime() > deadline) {
+                return lock;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     /** Gives {@code sa} the generated password, on a connection made with the old, empty one. */

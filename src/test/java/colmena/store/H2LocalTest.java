@@ -94,4 +94,58 @@ class H2LocalTest {
         SQLException e = assertThrows(SQLException.class, () -> Database.open(url, null, null));
         assertTrue(e.getMessage().contains("refuses both the password in") && e.getMessage().contains("--db-password"), e.getMessage());
     }
+
+    /**
+     * Processes open the shared file in turn (a lock on colmena.open.lock beside it), so one that
+     * comes while another is opening it waits for that one to serve it rather than H2's 4-5 s of
+     * lock-file ageing. The turn is held only while a connection is made, and given up after.
+     */
+    @Test
+    void connectionsToTheSharedFileAreMadeInTurnAndTheTurnIsGivenUp() throws Exception {
+        Path dir = TestDatabase.freshDir();
+        Path file = dir.resolve("colmena");
+        assertEquals(file, H2Local.sharedFile(Database.defaultUrl(dir)));
+        assertEquals(null, H2Local.sharedFile("jdbc:h2:file:" + file + ";MODE=MSSQLServer"), "not shared without AUTO_SERVER");
+        assertEquals(null, H2Local.sharedFile("jdbc:sqlserver://localhost;databaseName=colmena"));
+        Path turn = H2Local.turnFile(file);
+        boolean[] heldWhileConnecting = {false};
+        try (Connection c = H2Local.connectInTurn(file, 1_000, () -> {
+            try {
+                heldWhileConnecting[0] = heldByThisJvm(turn);
+            } catch (java.io.IOException e) {
+                throw new SQLException(e);
+            }
+            return DriverManager.getConnection("jdbc:h2:mem:turn");
+        })) {
+            assertTrue(c.isValid(1));
+        }
+        assertTrue(heldWhileConnecting[0], "the turn was not held while connecting");
+        assertTrue(!heldByThisJvm(turn), "the turn was kept after connecting");
+        // A failed attempt gives the turn up too.
+        assertThrows(SQLException.class, () -> H2Local.connectInTurn(file, 1_000, () -> {
+            throw new SQLException("refused");
+        }));
+        assertTrue(!heldByThisJvm(turn), "the turn was kept after a failed attempt");
+    }
+
+    @Test
+    void aFolderWhereNoTurnCanBeTakenStillConnects() throws Exception {
+        Path file = TestDatabase.freshDir().resolve("no-such-folder").resolve("colmena");
+        try (Connection c = H2Local.connectInTurn(file, 1_000, () -> DriverManager.getConnection("jdbc:h2:mem:noturn"))) {
+            assertTrue(c.isValid(1));
+        }
+    }
+
+    /** Whether a lock on {@code file} is held in this JVM: locking it again here is then refused. */
+    private static boolean heldByThisJvm(Path file) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock != null) {
+                lock.release();
+            }
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        }
+    }
 }
