@@ -201,14 +201,15 @@ rem Class-data sharing: each part maps the classes it needs, parsed and verified
 rem dist\colmena.jsa ("colmena cds" builds it, about 15 s, after each build); the API answers about
 rem a quarter sooner. Sets CDS to the Java option for it, building the archive when no JVM can start
 rem from it (none yet, a new build of the jar, another Java); empty if that fails or COLMENA_CDS=off.
-rem The jar is named as :launch names it, dist/colmena.jar: the archive records the path.
+rem The jar is named as :launch names it, dist/colmena.jar: the archive records the path. "call
+rem java", as in :check_java: a java.cmd shim would otherwise not return.
 :archive
 set "CDS="
 if /i "%COLMENA_CDS%"=="off" exit /b 0
-java -XX:SharedArchiveFile=dist/colmena.jsa -Xshare:on -jar dist/colmena.jar version >nul 2>nul
+call java -XX:SharedArchiveFile=dist/colmena.jsa -Xshare:on -jar dist/colmena.jar version >nul 2>nul
 if not errorlevel 1 goto archive_ok
 echo Building dist\colmena.jsa ^(class-data sharing: the parts start sooner; once per build, about 15 s^)...
-java -jar dist/colmena.jar cds >"%LOGS%\cds.log" 2>&1
+call java -jar dist/colmena.jar cds >"%LOGS%\cds.log" 2>&1
 if not errorlevel 1 goto archive_ok
 echo Could not build dist\colmena.jsa; the parts start without it. Its log: "%CD%\%LOGS%\cds.log"
 exit /b 0
