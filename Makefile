@@ -17,7 +17,7 @@ help:
 # starts every part from (a training run of about 15 s; start-all builds it too when missing).
 build:
 	$(MVNW) -q -DskipTests package
-	java -jar dist/colmena.jar cds
+	java -jar dist/colmena.jar cds || echo "make build: no dist/colmena.jsa (see above); the parts start without it, a little slower"
 	@ls -l dist/colmena.jar dist/colmena.jsa
 
 # The whole test suite, as CI runs it.

@@ -198,8 +198,8 @@ echo https://maven.apache.org/guides/mini/guide-proxies.html
 exit /b 1
 
 rem Class-data sharing: each part maps the classes it needs, parsed and verified, from
-rem dist\colmena.jsa ("colmena cds" builds it, about 15 s, after each build); the API answers about
-rem a quarter sooner. Sets CDS to the Java option for it, building the archive when no JVM can start
+rem dist\colmena.jsa ("colmena cds" builds it, about 15 s, after each build); the API and the agents
+rem start about a third sooner. Sets CDS to the Java option for it, building the archive when no JVM can start
 rem from it (none yet, a new build of the jar, another Java); empty if that fails or COLMENA_CDS=off.
 rem The jar is named as :launch names it, dist/colmena.jar: the archive records the path. "call
 rem java", as in :check_java: a java.cmd shim would otherwise not return.

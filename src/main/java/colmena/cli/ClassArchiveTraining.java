@@ -60,14 +60,9 @@ final class ClassArchiveTraining {
     private ClassArchiveTraining() {
     }
 
-    static int run() throws InterruptedException {
+    /** Runs the training in {@code work}, a folder of its own that the caller deletes after. */
+    static int run(Path work) throws InterruptedException {
         ClassArchiveTraining t = new ClassArchiveTraining();
-        Path work;
-        try {
-            work = Files.createTempDirectory("colmena-cds-");
-        } catch (IOException e) {
-            throw new StartupException("cannot make a temporary folder for the training run (" + e.getMessage() + ")");
-        }
         try {
             t.start(work);
             t.use();
@@ -77,7 +72,6 @@ final class ClassArchiveTraining {
             throw new StartupException("training run: " + e);
         } finally {
             t.stopAll();
-            deleteTree(work);
         }
     }
 
@@ -255,17 +249,19 @@ final class ClassArchiveTraining {
         System.out.println(PROGRESS + line);
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and what it holds, as far as it can. */
+    static void deleteTree(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
+                    p.toFile().setWritable(true);
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            System.out.println("(could not delete the training folder " + dir + ": " + e.getMessage() + ")");
+            System.out.println("(could not delete all of the training folder " + dir + ": " + e.getMessage() + ")");
         }
     }
 }

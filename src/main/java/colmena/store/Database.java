@@ -117,6 +117,8 @@ public final class Database {
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
     /** Long enough for a busy machine: H2 waits 4 s per try for a lock file to age, and processes race for it. */
     private static final long OPEN_RACE_WAIT_MS = 30_000;
+    /** At most this long for another process that is opening the shared H2 file ({@link H2Local#connectInTurn}). */
+    private static final long TURN_WAIT_MS = 5_000;
 
     /**
      * A new connection. Two processes opening the shared H2 file at the same moment can find it
@@ -128,7 +130,7 @@ public final class Database {
         while (true) {
             try {
                 return sharedFile == null ? DriverManager.getConnection(url, credentials)
-                        : H2Local.connectInTurn(sharedFile, OPEN_RACE_WAIT_MS, () -> DriverManager.getConnection(url, credentials));
+                        : H2Local.connectInTurn(sharedFile, TURN_WAIT_MS, () -> DriverManager.getConnection(url, credentials));
             } catch (SQLException e) {
                 boolean transient_ = url.startsWith("jdbc:h2:") && (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
                         || e.getErrorCode() == H2_ERROR_OPENING_DATABASE);

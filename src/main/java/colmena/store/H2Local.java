@@ -18,7 +18,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps the shared H2 database to this machine. The process that opens it first serves it to the
@@ -115,8 +119,10 @@ public final class H2Local {
         Connection get() throws SQLException;
     }
 
-    /** Threads of this JVM take their turn here; processes by a lock on a file beside the database. */
-    private static final Object TURN_IN_THIS_JVM = new Object();
+    /** Threads of this JVM take their turn by a lock per database file; processes by a lock on a file beside it. */
+    private static final Map<Path, ReentrantLock> TURNS_IN_THIS_JVM = new ConcurrentHashMap<>();
+    /** The files this JVM has connected to: the race is at the first opening, later connections skip the turn. */
+    private static final Set<Path> CONNECTED = ConcurrentHashMap.newKeySet();
 
     /**
      * Whether an H2 URL shares its file with other processes ({@code AUTO_SERVER=TRUE}): the first
@@ -124,7 +130,8 @@ public final class H2Local {
      */
     static Path sharedFile(String url) {
         Path file = databaseFile(url);
-        return file != null && url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE") ? file : null;
+        return file != null && url.toUpperCase(java.util.Locale.ROOT).contains(";AUTO_SERVER=TRUE")
+                ? file.toAbsolutePath().normalize() : null;
     }
 
     /** The file processes lock, in turn, to open the shared database at {@code file}. */
@@ -133,48 +140,72 @@ public final class H2Local {
     }
 
     /**
-     * Connects to the shared database at {@code file} in turn with every other process of this
-     * machine. When two processes open it at the same moment (start-all starts the API and the
-     * coordinator together) the second finds H2's lock file before the first has written its
-     * server's address there; H2 then waits for that lock file to age and rewrites it, 4 to 5 s in
-     * all, before it connects to the first as a client. Taken in turn, the second opens the file
-     * only once the first serves it, and becomes its client at once. Waits at most
-     * {@code waitMs} for the turn; a folder where the turn cannot be taken opens without it.
+     * Makes this JVM's first connection to the shared database at {@code file} in turn with every
+     * other process of this machine. When two processes open it at the same moment (start-all
+     * starts the API and the coordinator together) the second finds H2's lock file before the
+     * first has written its server's address there; H2 then waits for that lock file to age and
+     * rewrites it, 4 to 5 s in all, before it connects to the first as a client. Taken in turn, the
+     * second opens the file only once the first serves it, and becomes its client at once. Waits
+     * at most {@code waitMs} in all for the turn, then connects without it, as it would without a
+     * turn (so does a folder where no turn can be taken). Later connections of this JVM skip it.
      */
     static Connection connectInTurn(Path file, long waitMs, Connect connect) throws SQLException {
-        synchronized (TURN_IN_THIS_JVM) {
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(turnFile(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                LOG.debug("Opening {} without taking turns ({})", file, e.toString());
-                return connect.get();
+        if (CONNECTED.contains(file)) {
+            return connect.get();
+        }
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        ReentrantLock inThisJvm = TURNS_IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+        boolean ours;
+        try {
+            ours = inThisJvm.tryLock(waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to open " + file);
+        }
+        try {
+            Connection c = ours ? connectHoldingTurn(file, deadline, connect) : connect.get();
+            CONNECTED.add(file);
+            return c;
+        } finally {
+            if (ours) {
+                inThisJvm.unlock();
             }
+        }
+    }
+
+    private static Connection connectHoldingTurn(Path file, long deadline, Connect connect) throws SQLException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(turnFile(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            LOG.debug("Opening {} without taking turns ({})", file, e.toString());
+            return connect.get();
+        }
+        try {
+            await(channel, deadline, file);
+            return connect.get();
+        } finally {
             try {
-                await(channel, waitMs);
-                return connect.get();
-            } finally {
-                try {
-                    channel.close(); // gives the turn up
-                } catch (IOException e) {
-                    LOG.debug("Closing {}: {}", turnFile(file), e.toString());
-                }
+                channel.close(); // gives the turn up
+            } catch (IOException e) {
+                LOG.debug("Closing {}: {}", turnFile(file), e.toString());
             }
         }
     }
 
     /**
      * The lock on {@code channel}, held until it closes, once no other process holds it; null
-     * after {@code waitMs}, or when this file system cannot lock.
+     * after {@code deadline}, or when this file system cannot lock.
      */
-    private static FileLock await(FileChannel channel, long waitMs) {
-        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+    private static FileLock await(FileChannel channel, long deadline, Path file) throws SQLException {
         while (true) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (IOException e) {
                 return null;
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // this JVM holds it under another name for the same file: wait as for a process
             }
             if (lock != null || System.nanoTime() > deadline) {
                 return lock;
@@ -183,9 +214,14 @@ public final class H2Local {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return null;
+                throw new SQLException("interrupted while waiting to open " + file);
             }
         }
+    }
+
+    /** Forgets which files this JVM has connected to (tests of the turn). */
+    static void forgetConnections() {
+        CONNECTED.clear();
     }
 
     /** Gives {@code sa} the generated password, on a connection made with the old, empty one. */

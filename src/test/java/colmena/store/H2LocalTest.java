@@ -103,11 +103,12 @@ class H2LocalTest {
     @Test
     void connectionsToTheSharedFileAreMadeInTurnAndTheTurnIsGivenUp() throws Exception {
         Path dir = TestDatabase.freshDir();
-        Path file = dir.resolve("colmena");
+        Path file = dir.resolve("colmena").toAbsolutePath().normalize();
         assertEquals(file, H2Local.sharedFile(Database.defaultUrl(dir)));
         assertEquals(null, H2Local.sharedFile("jdbc:h2:file:" + file + ";MODE=MSSQLServer"), "not shared without AUTO_SERVER");
         assertEquals(null, H2Local.sharedFile("jdbc:sqlserver://localhost;databaseName=colmena"));
         Path turn = H2Local.turnFile(file);
+        H2Local.forgetConnections();
         boolean[] heldWhileConnecting = {false};
         try (Connection c = H2Local.connectInTurn(file, 1_000, () -> {
             try {
@@ -121,7 +122,17 @@ class H2LocalTest {
         }
         assertTrue(heldWhileConnecting[0], "the turn was not held while connecting");
         assertTrue(!heldByThisJvm(turn), "the turn was kept after connecting");
+        // Once this JVM has connected, the race is over: later connections do not wait for the turn.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(turn, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = ch.lock()) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+                try (Connection again = H2Local.connectInTurn(file, 60_000, () -> DriverManager.getConnection("jdbc:h2:mem:turn"))) {
+                    assertTrue(again.isValid(1));
+                }
+            }, "a later connection waited for the turn");
+        }
         // A failed attempt gives the turn up too.
+        H2Local.forgetConnections();
         assertThrows(SQLException.class, () -> H2Local.connectInTurn(file, 1_000, () -> {
             throw new SQLException("refused");
         }));
@@ -129,8 +140,17 @@ class H2LocalTest {
     }
 
     @Test
+    void theDatabaseOpensTheSharedFileInTurn() throws Exception {
+        Path dir = TestDatabase.freshDir();
+        H2Local.forgetConnections();
+        Database.open(Database.defaultUrl(dir), null, null);
+        assertTrue(Files.exists(dir.resolve("colmena.open.lock")), "no turn was taken to open " + dir.resolve("colmena"));
+    }
+
+    @Test
     void aFolderWhereNoTurnCanBeTakenStillConnects() throws Exception {
         Path file = TestDatabase.freshDir().resolve("no-such-folder").resolve("colmena");
+        H2Local.forgetConnections();
         try (Connection c = H2Local.connectInTurn(file, 1_000, () -> DriverManager.getConnection("jdbc:h2:mem:noturn"))) {
             assertTrue(c.isValid(1));
         }
