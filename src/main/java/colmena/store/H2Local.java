@@ -121,8 +121,6 @@ public final class H2Local {
 
     /** Threads of this JVM take their turn by a lock per database file; processes by a lock on a file beside it. */
     private static final Map<Path, ReentrantLock> TURNS_IN_THIS_JVM = new ConcurrentHashMap<>();
-    /** The files this JVM has connected to: the race is at the first opening, later connections skip the turn. */
-    private static final Set<Path> CONNECTED = ConcurrentHashMap.newKeySet();
 
     /**
      * Whether an H2 URL shares its file with other processes ({@code AUTO_SERVER=TRUE}): the first
@@ -140,19 +138,20 @@ public final class H2Local {
     }
 
     /**
-     * Makes this JVM's first connection to the shared database at {@code file} in turn with every
-     * other process of this machine. When two processes open it at the same moment (start-all
+     * Connects to the shared database at {@code file} in turn with every other process of this
+     * machine. When two processes open it at the same moment (start-all
      * starts the API and the coordinator together) the second finds H2's lock file before the
      * first has written its server's address there; H2 then waits for that lock file to age and
      * rewrites it, 4 to 5 s in all, before it connects to the first as a client. Taken in turn, the
      * second opens the file only once the first serves it, and becomes its client at once. Waits
      * at most {@code waitMs} in all for the turn, then connects without it, as it would without a
-     * turn (so does a folder where no turn can be taken). Later connections of this JVM skip it.
+     * turn (so does a folder where no turn can be taken). Every connection takes the turn, not
+     * only a process's first: H2 closes the file when its last connection closes (right after
+     * {@link Database#open} checks the schema, say) and the next connection opens it again,
+     * racing as at the start. A turn costs a file lock; a connection made while the file is
+     * served is quick, so the turn is short.
      */
     static Connection connectInTurn(Path file, long waitMs, Connect connect) throws SQLException {
-        if (CONNECTED.contains(file)) {
-            return connect.get();
-        }
         long deadline = System.nanoTime() + waitMs * 1_000_000L;
         ReentrantLock inThisJvm = TURNS_IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
         boolean ours;
@@ -163,9 +162,7 @@ public final class H2Local {
             throw new SQLException("interrupted while waiting to open " + file);
         }
         try {
-            Connection c = ours ? connectHoldingTurn(file, deadline, connect) : connect.get();
-            CONNECTED.add(file);
-            return c;
+            return ours ? connectHoldingTurn(file, deadline, connect) : connect.get();
         } finally {
             if (ours) {
                 inThisJvm.unlock();
@@ -217,11 +214,6 @@ public final class H2Local {
                 throw new SQLException("interrupted while waiting to open " + file);
             }
         }
-    }
-
-    /** Forgets which files this JVM has connected to (tests of the turn). */
-    static void forgetConnections() {
-        CONNECTED.clear();
     }
 
     /** Gives {@code sa} the generated password, on a connection made with the old, empty one. */
