@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code colmena cds}: builds the class-data sharing archive the start scripts start every part
@@ -111,7 +113,7 @@ final class ClassArchiveCommand {
             dump(classPath, classList, partial);
         } finally {
             deleteQuietly(classList);
-            ClassArchiveTraining.deleteTree(work); // what a training run that was killed left
+            deleteTree(work); // the training's Redis and H2 files, or what a killed training left
         }
         check(classPath, partial);
         move(partial, out);
@@ -306,6 +308,20 @@ final class ClassArchiveCommand {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // left behind; the next run deletes it first
+        }
+    }
+
+    /** Deletes the training's folder and what it holds, as far as it can; says so when something stays. */
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        if (Files.exists(dir)) {
+            System.out.println("(could not delete all of the training folder " + dir + ")");
         }
     }
 }

@@ -17,30 +17,26 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The run {@link ClassArchiveCommand} archives the classes of: a whole Colmena in this one JVM, on
  * a Redis of its own on a free loopback port and an H2 database in a temporary folder, used as a
  * class uses it. The dashboard's files, a login, every task type, 2,000 quick tasks, a face job on
  * a drawn photo, the task list, the summary, the CSV export and the metrics, all through the REST
- * API; then everything is stopped and the folder deleted. Nothing of the real installation is
+ * API; then everything is stopped (the caller deletes the folder). Nothing of the real installation is
  * touched. Its output lines starting {@link #PROGRESS} are shown to the user.
  */
 final class ClassArchiveTraining {
@@ -247,21 +243,5 @@ final class ClassArchiveTraining {
 
     private static void progress(String line) {
         System.out.println(PROGRESS + line);
-    }
-
-    /** Deletes {@code dir} and what it holds, as far as it can. */
-    static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    p.toFile().setWritable(true);
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.out.println("(could not delete all of the training folder " + dir + ": " + e.getMessage() + ")");
-        }
     }
 }

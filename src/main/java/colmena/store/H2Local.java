@@ -191,21 +191,21 @@ public final class H2Local {
     }
 
     /**
-     * The lock on {@code channel}, held until it closes, once no other process holds it; null
-     * after {@code deadline}, or when this file system cannot lock.
+     * Takes the lock on {@code channel}, held until it closes, once no other process holds it;
+     * gives up at {@code deadline}, or at once when this file system cannot lock.
      */
-    private static FileLock await(FileChannel channel, long deadline, Path file) throws SQLException {
+    private static void await(FileChannel channel, long deadline, Path file) throws SQLException {
         while (true) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (IOException e) {
-                return null;
+                return;
             } catch (java.nio.channels.OverlappingFileLockException e) {
                 lock = null; // this JVM holds it under another name for the same file: wait as for a process
             }
             if (lock != null || System.nanoTime() > deadline) {
-                return lock;
+                return;
             }
             try {
                 Thread.sleep(20);
