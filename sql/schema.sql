@@ -13,6 +13,10 @@ GO
 -- waiting behind the coordinator's writes. Colmena warns at start when this is off.
 ALTER DATABASE DistributedSystem SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE;
 GO
+-- Lets `colmena admin recount` count TaskHistory again while the coordinator goes on writing:
+-- it reads a snapshot, so rows written meanwhile are counted once.
+ALTER DATABASE DistributedSystem SET ALLOW_SNAPSHOT_ISOLATION ON;
+GO
 USE DistributedSystem;
 GO
 
@@ -46,6 +50,21 @@ GO
 CREATE INDEX IX_TaskHistory_NodeID ON TaskHistory (NodeID, ID);
 GO
 CREATE INDEX IX_TaskHistory_TaskType ON TaskHistory (TaskType, ID);
+GO
+
+-- How many TaskHistory rows there are by node, type and status, kept as TaskHistory is written:
+-- every write of a task's row adds, in the same transaction, a row here with what it changed (+1
+-- for the new status, -1 for the old). Counts are the sums of N, so the task list's totals and the
+-- summary read this small table instead of counting millions of rows. Writers only ever add rows;
+-- a coordinator folds them into one row per node, type and status every few seconds. Rows edited
+-- by hand in TaskHistory are not counted here: `colmena history recount` counts again.
+CREATE TABLE TaskCounts (
+    ID           BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
+    NodeID       NVARCHAR(64)   COLLATE Latin1_General_BIN2 NULL,
+    TaskType     NVARCHAR(64)   NOT NULL,
+    Status       VARCHAR(16)    NOT NULL,
+    N            BIGINT         NOT NULL
+);
 GO
 
 -- Who may use the API and the dashboard. Role is viewer, operator or admin. PasswordHash is a

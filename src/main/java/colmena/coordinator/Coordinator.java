@@ -44,6 +44,8 @@ public final class Coordinator {
     /** Blocking takes return this often when idle, so loops notice a lost lease or a stop. */
     static final Duration TAKE_WAIT = Duration.ofMillis(500);
 
+    /** Between two folds of TaskCounts' rows of changes. */
+    static final Duration FOLD_EVERY = Duration.ofSeconds(5);
     /** Rows retention deletes per transaction: short enough not to hold the placer and the collector up. */
     public static final int RETENTION_BATCH_ROWS = 1_000;
     /** Between two batches of one retention pass. */
@@ -119,6 +121,8 @@ public final class Coordinator {
             DbSession session = new DbSession(database);
             threads.add(Threads.start("colmena-retention", () -> loops.retentionLoop(retention, session)));
         }
+        DbSession folds = new DbSession(database);
+        threads.add(Threads.start("colmena-counts", () -> loops.foldLoop(folds)));
         if (config.demoRate() > 0) {
             DemoLoad demo = new DemoLoad(queue, config.demoRate());
             threads.add(Threads.start("colmena-demo", () -> loops.demoLoop(demo)));

@@ -4,7 +4,9 @@ import colmena.broker.Redis;
 import colmena.broker.TaskQueue;
 import colmena.log.Outage;
 import colmena.store.DbSession;
+import colmena.store.HistoryCounts;
 import colmena.store.Retention;
+import colmena.store.SqlDialect;
 import colmena.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,6 +169,31 @@ final class CoordinatorLoops {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /**
+     * Folds TaskCounts' rows of changes into one per node, type and status every
+     * {@link Coordinator#FOLD_EVERY} while this coordinator leads, so that the task list's totals
+     * sum a few rows. A failure is logged once until a fold works again.
+     */
+    void foldLoop(DbSession session) {
+        boolean failing = false;
+        while (running.getAsBoolean()) {
+            Threads.sleep(Coordinator.FOLD_EVERY.toMillis());
+            if (!isLeader.getAsBoolean()) {
+                continue;
+            }
+            try {
+                session.inTransaction(c -> HistoryCounts.fold(c, SqlDialect.of(c)));
+                failing = false;
+            } catch (SQLException | RuntimeException e) {
+                if (!failing) {
+                    LOG.warn("Could not fold TaskCounts ({}); the task list's totals stay right, only slower to sum; "
+                            + "trying again every {} s", Outage.reason(e), Coordinator.FOLD_EVERY.toSeconds());
+                }
+                failing = true;
             }
         }
     }

@@ -8,6 +8,11 @@ public final class H2Dialect extends SqlDialect {
     }
 
     @Override
+    public int snapshotIsolation() {
+        return 6; // org.h2.engine.Constants.TRANSACTION_SNAPSHOT
+    }
+
+    @Override
     public String name() {
         return "H2";
     }

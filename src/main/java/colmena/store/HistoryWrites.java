@@ -38,41 +38,76 @@ final class HistoryWrites {
     }
 
     /** {@link TaskHistoryStore#recordPlaced}. */
-    void recordPlaced(Connection c, List<TaskMessage> placed) throws SQLException {
+    void recordPlaced(Connection c, List<TaskMessage> placed, CountChanges counts) throws SQLException {
         if (placed.isEmpty()) {
             return;
         }
         long now = clock.getAsLong();
         // Most placed tasks are new: one look-up of which rows exist replaces an UPDATE per task.
-        Set<String> existing = table.existing(c, placed.stream().map(TaskMessage::id).toList());
-        List<TaskMessage> again = new ArrayList<>();
+        Map<String, Current> existing = table.current(c, placed.stream().map(TaskMessage::id).distinct().toList());
+        Map<String, TaskMessage> again = new java.util.LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
+        java.util.Set<String> added = new java.util.HashSet<>();
         for (TaskMessage t : placed) {
-            if (existing.contains(t.id())) {
-                again.add(t);
-            } else if (existing.add(t.id())) {
+            if (existing.containsKey(t.id())) {
+                again.put(t.id(), t); // the last placement of a task in the batch stands
+            } else if (added.add(t.id())) {
                 rows.add(new Row(t, t.node(), TaskStatus.PENDING, null, null, 0, 0, null, now));
             }
         }
-        if (!again.isEmpty()) {
+        placeAgain(c, again, existing, now, counts);
+        table.insert(c, rows, counts);
+    }
+
+    /**
+     * Rows of tasks placed again, back to PENDING on their new node if not final: each only if it
+     * still says what it was looked up as, else looked up again (its count changes as read).
+     */
+    private void placeAgain(Connection c, Map<String, TaskMessage> again, Map<String, Current> rows, long now,
+                            CountChanges counts) throws SQLException {
+        for (int pass = 1; pass <= ResultWrites.SETTLE_PASSES && !again.isEmpty(); pass++) {
+            if (pass > 1) {
+                rows = table.current(c, List.copyOf(again.keySet()));
+            }
+            List<TaskMessage> sent = new ArrayList<>();
+            List<Current> was = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(table.sql(c).placeAgain())) {
-                for (TaskMessage t : again) {
+                for (TaskMessage t : again.values()) {
+                    Current row = rows.get(t.id());
+                    if (row == null || row.status().isFinal()) {
+                        continue; // final: placing it again changes nothing; gone: deleted by hand
+                    }
                     ps.setString(1, t.node());
                     ps.setString(2, cut(t.reason(), MAX_REASON_CHARS));
                     ps.setString(3, moves(t));
                     ps.setInt(4, t.attempt());
                     DbTime.set(ps, 5, now);
                     ps.setString(6, t.id());
+                    TaskRows.bindAsLookedUp(ps, 7, row);
                     ps.addBatch();
+                    sent.add(t);
+                    was.add(row);
                 }
-                ps.executeBatch();
+                Map<String, TaskMessage> changedMeanwhile = new java.util.LinkedHashMap<>();
+                if (!sent.isEmpty()) {
+                    int[] changed = ps.executeBatch();
+                    for (int i = 0; i < changed.length; i++) {
+                        TaskMessage t = sent.get(i);
+                        Current row = was.get(i);
+                        if (changed[i] == 1) {
+                            counts.moved(row.type(), row.node(), row.status(), t.node(), TaskStatus.PENDING);
+                        } else {
+                            changedMeanwhile.put(t.id(), t);
+                        }
+                    }
+                }
+                again = changedMeanwhile;
             }
         }
-        table.insert(c, rows);
     }
 
     /** {@link TaskHistoryStore#recordSubmitted}. */
-    void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
+    void recordSubmitted(Connection c, List<TaskMessage> submitted, CountChanges counts) throws SQLException {
         Set<String> existing = table.existing(c, submitted.stream().map(TaskMessage::id).toList());
         long now = clock.getAsLong();
         List<Row> rows = new ArrayList<>();
@@ -81,23 +116,42 @@ final class HistoryWrites {
                 rows.add(new Row(t, null, TaskStatus.PENDING, null, null, 0, 0, null, now));
             }
         }
-        table.insert(c, rows);
+        table.insert(c, rows, counts);
     }
 
     /** {@link TaskHistoryStore#forgetSubmitted}. */
-    void forgetSubmitted(Connection c, List<String> taskIds) throws SQLException {
+    void forgetSubmitted(Connection c, List<String> taskIds, CountChanges counts) throws SQLException {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        List<String> ids = taskIds.stream().distinct().toList();
+        Map<String, Current> rows = table.current(c, ids); // each row's type, which never changes
+        List<Current> sent = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(table.sql(c).forgetSubmitted())) {
-            for (String id : taskIds) {
+            for (String id : ids) {
+                Current row = rows.get(id);
+                if (row == null) {
+                    continue;
+                }
                 ps.setString(1, id);
                 ps.addBatch();
+                sent.add(row);
             }
-            ps.executeBatch();
+            if (sent.isEmpty()) {
+                return;
+            }
+            int[] deleted = ps.executeBatch();
+            for (int i = 0; i < deleted.length; i++) {
+                if (deleted[i] == 1) {
+                    counts.removed(null, sent.get(i).type(), TaskStatus.PENDING.name()); // its condition: PENDING on no node
+                }
+            }
         }
     }
 
     /** {@link TaskHistoryStore#recordRetries}. */
-    Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next)
-            throws SQLException {
+    Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next,
+                          CountChanges counts) throws SQLException {
         List<TaskMessage> retried = new ArrayList<>();
         List<TaskResult> stored = new ArrayList<>();
         List<TaskResult> stale = new ArrayList<>();
@@ -106,6 +160,8 @@ final class HistoryWrites {
         }
         Map<String, Current> rows = table.current(c, failed.stream().map(TaskResult::id).distinct().toList());
         long now = clock.getAsLong();
+        List<TaskResult> sent = new ArrayList<>();
+        List<Current> was = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(table.sql(c).retry())) {
             for (TaskResult r : failed) {
                 Current row = rows.get(r.id());
@@ -120,28 +176,41 @@ final class HistoryWrites {
                     TaskMessage again = next.apply(r);
                     if (row == null) {
                         table.insert(c, List.of(new Row(again, r.node(), TaskStatus.PENDING, null, r.error(), r.startedAtMs(),
-                                r.finishedAtMs(), r.durationMs(), now)));
+                                r.finishedAtMs(), r.durationMs(), now)), counts);
                     } else {
-                        bindRetry(ps, r, again, now);
+                        bindRetry(ps, r, again, now, row);
                         ps.addBatch();
+                        sent.add(r);
+                        was.add(row);
                     }
                     retried.add(again);
-                    rows.put(r.id(), new Current(r.node(), TaskStatus.PENDING, again.attempt(), moves(again)));
+                    rows.put(r.id(), new Current(r.node(), TaskStatus.PENDING, again.attempt(), moves(again),
+                            row == null ? r.task().type() : row.type()));
                 }
             }
-            ps.executeBatch();
+            if (!sent.isEmpty()) {
+                int[] changed = ps.executeBatch();
+                for (int i = 0; i < changed.length; i++) {
+                    if (changed[i] == 1) {
+                        Current row = was.get(i);
+                        counts.moved(row.type(), row.node(), row.status(), sent.get(i).node(), TaskStatus.PENDING);
+                    }
+                }
+            }
         }
         return new Retries(retried, stored, stale);
     }
 
     /** Binds {@code retry()}: the failed run's row back to PENDING at the attempt of {@code again}. */
-    private static void bindRetry(PreparedStatement ps, TaskResult r, TaskMessage again, long now) throws SQLException {
+    private static void bindRetry(PreparedStatement ps, TaskResult r, TaskMessage again, long now, Current row)
+            throws SQLException {
         ps.setString(1, r.node());
         ps.setString(2, cut(r.error(), MAX_RESULT_CHARS));
         ps.setInt(3, again.attempt());
         ps.setString(4, moves(again));
         DbTime.set(ps, 5, now);
         ps.setString(6, r.id());
-        ps.setInt(7, r.task().attempt());
+        TaskRows.bindAsLookedUp(ps, 7, row);
+        ps.setInt(9, r.task().attempt());
     }
 }

@@ -3,6 +3,7 @@ package colmena.store;
 import colmena.store.TaskRows.Current;
 import colmena.store.TaskRows.Row;
 import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,7 @@ final class ResultWrites {
     }
 
     /** {@link TaskHistoryStore#recordResults}. */
-    int recordResults(Connection c, List<TaskResult> results) throws SQLException {
+    int recordResults(Connection c, List<TaskResult> results, CountChanges counts) throws SQLException {
         if (results.isEmpty()) {
             return 0;
         }
@@ -43,11 +44,11 @@ final class ResultWrites {
             (r.status().isFinal() ? finals : running).add(r);
         }
         // A RUNNING notice, one statement: its row was written with it, PENDING on the node that holds the task.
-        List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now));
+        List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now, counts));
         // A final result usually has no row yet (a task that ended soon after its placement is written once,
         // whole): one look-up of the batch's rows, then each inserted or updated, beats an UPDATE finding nothing.
         unsure.addAll(finals);
-        int duplicates = unsure.isEmpty() ? 0 : settle(c, unsure, now, 1);
+        int duplicates = unsure.isEmpty() ? 0 : settle(c, unsure, now, counts);
         storeLongOutputs(c, finals);
         return duplicates;
     }
@@ -65,7 +66,7 @@ final class ResultWrites {
     }
 
     /** Marks rows PENDING on the reporting node as RUNNING; returns the notices that matched no such row. */
-    List<TaskResult> recordStarts(Connection c, List<TaskResult> running, long now) throws SQLException {
+    List<TaskResult> recordStarts(Connection c, List<TaskResult> running, long now, CountChanges counts) throws SQLException {
         if (running.isEmpty()) {
             return List.of();
         }
@@ -75,33 +76,59 @@ final class ResultWrites {
                 DbTime.set(ps, 2, now);
                 ps.setString(3, r.id());
                 ps.setString(4, r.node());
+                ps.setString(5, r.task().type());
                 ps.addBatch();
             }
-            return unmatched(running, ps.executeBatch());
+            int[] changed = ps.executeBatch();
+            for (int i = 0; i < changed.length; i++) {
+                if (changed[i] == 1) {
+                    TaskResult r = running.get(i);
+                    counts.moved(r.task().type(), r.node(), TaskStatus.PENDING, r.node(), TaskStatus.RUNNING);
+                }
+            }
+            return unmatched(running, changed);
         }
+    }
+
+    /** Times the results whose row changed between its look-up and its update are looked up again, at most. */
+    static final int SETTLE_PASSES = 4;
+
+    /** {@link #settle(Connection, List, long, int, CountChanges)}, looking up again while rows change meanwhile. */
+    int settle(Connection c, List<TaskResult> unsure, long now, CountChanges counts) throws SQLException {
+        int duplicates = 0;
+        List<TaskResult> left = unsure;
+        for (int pass = 1; pass <= SETTLE_PASSES && !left.isEmpty(); pass++) {
+            List<TaskResult> changedMeanwhile = new ArrayList<>();
+            duplicates += settle(c, left, now, changedMeanwhile, counts);
+            left = changedMeanwhile;
+        }
+        return duplicates;
     }
 
     /**
      * Results that did not fit their row as expected, decided against what each row says now: no
      * row yet (inserted whole), a RUNNING notice from a node that lost the task (ignored), a run
      * after the outcome was stored (noted as a duplicate), or a late or latest result on a row not
-     * yet final (stored, keeping the row's attempts and moves as needed). A row made final by
-     * another writer between the look-up and the update (a cancel, say) is looked up again once,
-     * so the result is noted beside the outcome that stands rather than dropped.
+     * yet final (stored, keeping the row's attempts and moves as needed). A row is only updated if it
+     * still says what the look-up read (so its count changes exactly as read); a row changed by
+     * another writer between the two (a cancel, a placement elsewhere) leaves its result in
+     * {@code changedMeanwhile}, to be looked up again, so the result is stored or noted beside the
+     * outcome that stands rather than dropped.
      *
-     * @param pass 1, or 2 for the results whose row changed under the first pass
      * @return how many duplicate runs were noted
      */
-    int settle(Connection c, List<TaskResult> unsure, long now, int pass) throws SQLException {
+    private int settle(Connection c, List<TaskResult> unsure, long now, List<TaskResult> changedMeanwhile,
+                       CountChanges counts) throws SQLException {
         Map<String, Current> current = table.current(c, unsure.stream().map(TaskResult::id).toList());
         List<Row> rows = new ArrayList<>();
         List<TaskResult> updated = new ArrayList<>();
+        List<Current> was = new ArrayList<>();
         int duplicates = 0;
         try (PreparedStatement any = c.prepareStatement(table.sql(c).finishAny()); PreparedStatement note = c.prepareStatement(table.sql(c).note())) {
             for (TaskResult r : unsure) {
                 Current row = current.get(r.id());
                 if (row == null) {
-                    current.put(r.id(), new Current(r.node(), r.status(), r.task().attempt(), moves(r.task())));
+                    current.put(r.id(), new Current(r.node(), r.status(), r.task().attempt(), moves(r.task()), r.task().type()));
                     rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
                             r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
                 } else if (!r.status().isFinal()) {
@@ -116,21 +143,31 @@ final class ResultWrites {
                         duplicates++;
                     }
                 } else if (r.node() == null || r.task().attempt() >= row.attempts()) {
-                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now); // the latest attempt after all
+                    bindFinish(any, r, r.task().attempt(), moves(r.task()), now, row); // the latest attempt after all
                     any.addBatch();
                     updated.add(r);
+                    was.add(row);
                 } else {
-                    bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now);
+                    bindFinish(any, r, row.attempts(), cut(row.withLate(r), MAX_MOVES_CHARS), now, row);
                     any.addBatch();
                     updated.add(r);
+                    was.add(row);
                 }
             }
-            List<TaskResult> changedMeanwhile = updated.isEmpty() ? List.of() : unmatched(updated, any.executeBatch());
-            note.executeBatch();
-            table.insert(c, rows);
-            if (!changedMeanwhile.isEmpty() && pass == 1) {
-                duplicates += settle(c, changedMeanwhile, now, 2);
+            if (!updated.isEmpty()) {
+                int[] changed = any.executeBatch();
+                for (int i = 0; i < changed.length; i++) {
+                    TaskResult r = updated.get(i);
+                    if (changed[i] == 1) {
+                        Current row = was.get(i);
+                        counts.moved(row.type(), row.node(), row.status(), r.node(), r.status());
+                    } else {
+                        changedMeanwhile.add(r);
+                    }
+                }
             }
+            note.executeBatch();
+            table.insert(c, rows, counts);
         }
         return duplicates;
     }

@@ -151,12 +151,25 @@ public final class Retention {
             }
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.deleteTasksById(rows.size()))) {
-            for (int i = 0; i < rows.size(); i++) {
-                ps.setLong(i + 1, rows.get(i).rowId());
+        // One row per statement of a batch: each one's count is known, and TaskCounts loses exactly those.
+        CountChanges counts = new CountChanges();
+        int deleted = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql.deleteTaskById())) {
+            for (TaskRecord row : rows) {
+                ps.setLong(1, row.rowId());
+                ps.addBatch();
             }
-            return ps.executeUpdate();
+            int[] changed = ps.executeBatch();
+            for (int i = 0; i < changed.length; i++) {
+                if (changed[i] == 1) {
+                    TaskRecord row = rows.get(i);
+                    counts.removed(row.node(), row.type(), row.status().name()); // read final, and a final row keeps its status
+                    deleted++;
+                }
+            }
         }
+        counts.write(c, sql);
+        return deleted;
     }
 
     /** The CSV file rows deleted on {@code day} (UTC) are appended to. */

@@ -36,7 +36,10 @@ final class Schema {
     }
 
     void createMissingTables(Connection c) throws SQLException {
-        createTablesAndTheirIndexes(c);
+        List<String> created = createTablesAndTheirIndexes(c);
+        if (created.contains("taskcounts") && !created.contains("taskhistory")) {
+            countHistory(c);
+        }
         addMissingColumns(c);
         dropRetiredIndexes(c);
         if (dialect instanceof H2Dialect h2) {
@@ -56,7 +59,7 @@ final class Schema {
     }
 
     /** Runs each table of {@code sql/schema.sql} that does not exist yet, and the indexes of the tables it made. */
-    private void createTablesAndTheirIndexes(Connection c) throws SQLException {
+    private List<String> createTablesAndTheirIndexes(Connection c) throws SQLException {
         List<String> created = new ArrayList<>();
         for (String batch : schemaBatches()) {
             Matcher table = CREATE_TABLE.matcher(batch);
@@ -80,6 +83,21 @@ final class Schema {
                 }
             }
         }
+        return created;
+    }
+
+    /**
+     * Fills TaskCounts, just made, for a TaskHistory made by an earlier version: one count of the
+     * whole table (a minute or more for tens of millions of rows), said in the log.
+     */
+    private void countHistory(Connection c) throws SQLException {
+        LOG.info("Counting TaskHistory by node, type and status, once, for the task list's totals (TaskCounts is new "
+                + "in this version; a large history takes a while)");
+        long started = System.nanoTime();
+        HistoryCounts.Recount r = HistoryCounts.recount(c, dialect);
+        LOG.info("Counted {} rows of TaskHistory in {} s{}", r.rows(), (System.nanoTime() - started) / 1_000_000_000,
+                r.exact() ? "" : "; SQL Server's ALLOW_SNAPSHOT_ISOLATION is off, so a task written meanwhile may be "
+                        + "counted twice: run `colmena admin recount` with the coordinator stopped if totals look wrong");
     }
 
     /** An index that {@code sql/schema.sql} no longer has, on its table. */

@@ -50,6 +50,13 @@ public abstract class SqlDialect extends AccountAndJobSql {
     /** Writes what was committed to the database's file; null where a commit is already durable. */
     public abstract String checkpoint();
 
+    /**
+     * The JDBC isolation level under which every read of a transaction sees the database as it was
+     * when the transaction began (H2's and SQL Server's SNAPSHOT; SQL Server needs
+     * ALLOW_SNAPSHOT_ISOLATION on).
+     */
+    public abstract int snapshotIsolation();
+
     /** The cheapest statement that proves the connection answers. */
     public String alive() {
         return "SELECT 1";

@@ -54,6 +54,11 @@ public final class SqlServerDialect extends SqlDialect {
     }
 
     @Override
+    public int snapshotIsolation() {
+        return 4096; // SQLServerConnection.TRANSACTION_SNAPSHOT
+    }
+
+    @Override
     public String name() {
         return "SQL Server";
     }

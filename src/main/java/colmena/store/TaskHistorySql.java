@@ -22,19 +22,27 @@ public abstract class TaskHistorySql {
 
     public String placeAgain() {
         return "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
-                + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
+                + "Moves = ?, Attempts = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp();
     }
 
     public String start() {
         return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
-                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ?";
+                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ? AND TaskType = ?";
+    }
+
+    /**
+     * The condition that a row still says what it said when it was looked up (its status, then its
+     * node, '' for none): a write under it changes exactly the count it was looked up with.
+     */
+    private String asLookedUp() {
+        return "Status = " + key(16) + " AND COALESCE(NodeID, '') = ?";
     }
 
     /** A final result for a row not yet final, from anywhere (the coordinator's own verdict, or a late node). */
     public String finishAny() {
         return "UPDATE TaskHistory SET Status = ?, NodeID = ?, Result = ?, Error = ?, "
                 + "StartedAt = ?, FinishedAt = ?, DurationMs = ?, Attempts = ?, Moves = ?, [Timestamp] = ?, "
-                + "Reason = COALESCE(?, Reason) WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING')";
+                + "Reason = COALESCE(?, Reason) WHERE TaskId = " + key(64) + " AND " + asLookedUp();
     }
 
     public String note() {
@@ -58,7 +66,7 @@ public abstract class TaskHistorySql {
 
     public String retry() {
         return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
-                + "Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND Status IN ('PENDING', 'RUNNING') AND Attempts = ?";
+                + "Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
     }
 
     /** Rewrites the newest row's time stamp with itself: a write that changes nothing. */
@@ -73,7 +81,7 @@ public abstract class TaskHistorySql {
     }
 
     public String currentRows(int count) {
-        return "SELECT TaskId, NodeID, Status, Attempts, Moves FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
+        return "SELECT TaskId, NodeID, Status, Attempts, Moves, TaskType FROM TaskHistory WHERE TaskId IN (" + keys(count, 64) + ")";
     }
 
     public String taskById() {
@@ -84,7 +92,7 @@ public abstract class TaskHistorySql {
      * Rows matching {@code q}, counted; the filter's values are appended to {@code args}.
      */
     public String countTasks(TaskQuery q, List<Object> args) {
-        return "SELECT " + countRows() + " FROM TaskHistory" + where(q, args);
+        return "SELECT COALESCE(SUM(N), 0) FROM TaskCounts" + where(q, args);
     }
 
     /**
@@ -120,11 +128,33 @@ public abstract class TaskHistorySql {
     }
 
     public String countByTypeAndStatus() {
-        return "SELECT TaskType, Status, " + countRows() + " FROM TaskHistory GROUP BY TaskType, Status";
+        return "SELECT TaskType, Status, SUM(N) FROM TaskCounts GROUP BY TaskType, Status HAVING SUM(N) <> 0";
     }
 
     public String countByStatus() {
-        return "SELECT Status, " + countRows() + " FROM TaskHistory GROUP BY Status";
+        return "SELECT Status, SUM(N) FROM TaskCounts GROUP BY Status HAVING SUM(N) <> 0";
+    }
+
+    // ---- TaskCounts: TaskHistory's rows counted as they are written ------------------------------
+
+    /** A change of the count of one node, type and status, written with the change of TaskHistory it counts. */
+    public String addCount() {
+        return "INSERT INTO TaskCounts (NodeID, TaskType, Status, N) VALUES (?, ?, ?, ?)";
+    }
+
+    /** Every row of TaskCounts, to fold into one per node, type and status. */
+    public String countRowsToFold() {
+        return "SELECT ID, NodeID, TaskType, Status, N FROM TaskCounts";
+    }
+
+    /** Deletes the rows of TaskCounts that a fold has summed, by row id. */
+    public String deleteCountRows(int count) {
+        return "DELETE FROM TaskCounts WHERE ID IN (" + marks(count) + ")";
+    }
+
+    /** TaskHistory counted whole, by node, type and status: what TaskCounts sums to. */
+    public String countHistoryByKey() {
+        return "SELECT NodeID, TaskType, Status, " + countRows() + " FROM TaskHistory GROUP BY NodeID, TaskType, Status";
     }
 
     /** Unfinished rows after a row id (first parameter), oldest first, at most the second parameter. */
@@ -134,11 +164,6 @@ public abstract class TaskHistorySql {
     }
 
     // ---- TaskHistory: size and retention -------------------------------------------------------
-
-    /** Every row of TaskHistory, counted. */
-    public String countHistory() {
-        return "SELECT " + countRows() + " FROM TaskHistory";
-    }
 
     /** The bytes TaskHistory and its indexes take, where the database can tell; null where it cannot. */
     public abstract String historyBytes();
@@ -168,8 +193,8 @@ public abstract class TaskHistorySql {
     }
 
     /** Deletes final rows by row id (a row made unfinished again since it was read stays). */
-    public String deleteTasksById(int count) {
-        return "DELETE FROM TaskHistory WHERE ID IN (" + marks(count) + ") AND Status IN ('DONE', 'FAILED', 'CANCELLED')";
+    public String deleteTaskById() {
+        return "DELETE FROM TaskHistory WHERE ID = ? AND Status IN ('DONE', 'FAILED', 'CANCELLED')";
     }
 
     public String deleteOutputs(int count) {

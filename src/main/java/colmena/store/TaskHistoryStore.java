@@ -22,6 +22,7 @@ public final class TaskHistoryStore {
     private final HistoryWrites writes;
     private final ResultWrites resultWrites;
     private final HistoryReads reads;
+    private final TaskRows table;
 
     /** Reads the time of each write on this machine's clock; processes give theirs Redis's ({@link #TaskHistoryStore(java.util.function.LongSupplier)}). */
     public TaskHistoryStore() {
@@ -39,6 +40,7 @@ public final class TaskHistoryStore {
      */
     public TaskHistoryStore(java.util.function.LongSupplier clock, SqlDialect dialect) {
         TaskRows rows = new TaskRows(dialect);
+        this.table = rows;
         this.writes = new HistoryWrites(clock, rows);
         this.resultWrites = new ResultWrites(clock, rows);
         this.reads = new HistoryReads(rows);
@@ -54,7 +56,9 @@ public final class TaskHistoryStore {
      * not yet final (a task placed again after its node was lost).
      */
     public void recordPlaced(Connection c, List<TaskMessage> placed) throws SQLException {
-        writes.recordPlaced(c, placed);
+        CountChanges counts = new CountChanges();
+        writes.recordPlaced(c, placed, counts);
+        counts.write(c, table.sql(c));
     }
 
     /**
@@ -63,12 +67,16 @@ public final class TaskHistoryStore {
      * coordinator places them. Tasks already recorded are left as they are.
      */
     public void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
-        writes.recordSubmitted(c, submitted);
+        CountChanges counts = new CountChanges();
+        writes.recordSubmitted(c, submitted, counts);
+        counts.write(c, table.sql(c));
     }
 
     /** Removes rows of tasks that were recorded as submitted but never reached Redis (the submitter was told so). */
     public void forgetSubmitted(Connection c, List<String> taskIds) throws SQLException {
-        writes.forgetSubmitted(c, taskIds);
+        CountChanges counts = new CountChanges();
+        writes.forgetSubmitted(c, taskIds, counts);
+        counts.write(c, table.sql(c));
     }
 
     /**
@@ -84,7 +92,10 @@ public final class TaskHistoryStore {
      * @return how many such duplicate runs were noted
      */
     public int recordResults(Connection c, List<TaskResult> results) throws SQLException {
-        return resultWrites.recordResults(c, results);
+        CountChanges counts = new CountChanges();
+        int duplicates = resultWrites.recordResults(c, results, counts);
+        counts.write(c, table.sql(c));
+        return duplicates;
     }
 
     /**
@@ -97,7 +108,10 @@ public final class TaskHistoryStore {
      */
     public Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next)
             throws SQLException {
-        return writes.recordRetries(c, failed, next);
+        CountChanges counts = new CountChanges();
+        Retries retries = writes.recordRetries(c, failed, next, counts);
+        counts.write(c, table.sql(c));
+        return retries;
     }
 
     /** Where a task is as TaskHistory knows it: the node it was last placed on, and the moves before. */

@@ -47,13 +47,15 @@ final class TaskRows {
                        long startedAtMs, long finishedAtMs, Long durationMs, long now) {
     }
 
-    void insert(Connection c, List<Row> rows) throws SQLException {
+    /** Inserts rows whole, each counted in {@code counts}. */
+    void insert(Connection c, List<Row> rows, CountChanges counts) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(sql(c).insertTask())) {
             for (Row r : rows) {
                 TaskMessage t = r.task();
+                counts.added(r.node(), t.type(), r.status());
                 ps.setString(1, t.id());
                 ps.setString(2, r.node());
                 ps.setString(3, t.type());
@@ -76,7 +78,7 @@ final class TaskRows {
     }
 
     /** What a row says now, for a result that did not fit it: where the task is, and its history. */
-    record Current(String node, TaskStatus status, int attempts, String moves) {
+    record Current(String node, TaskStatus status, int attempts, String moves, String type) {
         private static final java.time.format.DateTimeFormatter CLOCK =
                 java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
@@ -126,7 +128,8 @@ final class TaskRows {
                         } catch (IllegalArgumentException | NullPointerException e) {
                             status = TaskStatus.FAILED; // written by hand: treated as final, never overwritten
                         }
-                        found.put(rs.getString(1), new Current(rs.getString(2), status, rs.getInt(4), rs.getString(5)));
+                        found.put(rs.getString(1), new Current(rs.getString(2), status, rs.getInt(4), rs.getString(5),
+                                rs.getString(6)));
                     }
                 }
             }
@@ -153,7 +156,8 @@ final class TaskRows {
         return found;
     }
 
-    static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, long now)
+    /** Binds {@code finishAny()}: {@code r} stored on a row that still says what {@code row} says. */
+    static void bindFinish(PreparedStatement ps, TaskResult r, int attempts, String moves, long now, Current row)
             throws SQLException {
         ps.setString(1, r.status().name());
         ps.setString(2, r.node());
@@ -167,6 +171,13 @@ final class TaskRows {
         DbTime.set(ps, 10, now);
         ps.setString(11, cut(r.task().reason(), MAX_REASON_CHARS)); // the row may not have it: a placement not written
         ps.setString(12, r.id());
+        bindAsLookedUp(ps, 13, row);
+    }
+
+    /** Binds the condition that the row still says what {@code row} says, at {@code first} and the next index. */
+    static void bindAsLookedUp(PreparedStatement ps, int first, Current row) throws SQLException {
+        ps.setString(first, row.status().name());
+        ps.setString(first + 1, row.node() == null ? "" : row.node());
     }
 
     /** The results a batch statement matched no row for. */
