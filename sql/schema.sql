@@ -57,13 +57,22 @@ GO
 -- for the new status, -1 for the old). Counts are the sums of N, so the task list's totals and the
 -- summary read this small table instead of counting millions of rows. Writers only ever add rows;
 -- a coordinator folds them into one row per node, type and status every few seconds. Rows edited
--- by hand in TaskHistory are not counted here: `colmena history recount` counts again.
+-- by hand in TaskHistory are not counted here: `colmena admin recount` counts again.
 CREATE TABLE TaskCounts (
     ID           BIGINT IDENTITY(1,1) NOT NULL PRIMARY KEY,
     NodeID       NVARCHAR(64)   COLLATE Latin1_General_BIN2 NULL,
     TaskType     NVARCHAR(64)   NOT NULL,
     Status       VARCHAR(16)    NOT NULL,
     N            BIGINT         NOT NULL
+);
+GO
+
+-- When TaskHistory was last counted whole into TaskCounts (one row, Slot 1). Without it TaskCounts
+-- does not yet hold the rows written before it existed, and the next process to open the database
+-- counts them; two recounts at once both write this row, so one of them gives way.
+CREATE TABLE TaskCountsState (
+    Slot         INT            NOT NULL PRIMARY KEY,
+    CountedAt    DATETIME2(3)   NOT NULL
 );
 GO
 

@@ -48,6 +48,8 @@ final class BenchApi {
                     + "each at the same rate"),
             Option.value("write-rate", null, "0", "N", "tasks a second written to TaskHistory meanwhile (PENDING, "
                     + "then DONE), as a coordinator under a burst writes them; 0 for none"),
+            Option.value("history", null, null, "DIR", "keep TaskHistory's database in DIR and use it again in later runs "
+                    + "(written with --rows rows when DIR holds none; then --rows must say how many it holds)"),
             Option.flag("api-process", null, "run the API as a process of its own, as start-all does, with start-all's "
                     + "Java options (COLMENA_JAVA_OPTS, else " + ApiProcess.START_ALL_OPTIONS + "), serving the H2 file; "
                     + "else it runs in this process beside the load generator"));
@@ -76,13 +78,19 @@ final class BenchApi {
         ApiServer api = null;
         ApiProcess apiProcess = null;
         Process writer = null;
-        Lab lab = Lab.start("api");
+        java.nio.file.Path historyDir = flags.string("history") == null ? null : java.nio.file.Path.of(flags.string("history"));
+        boolean reuse = historyDir != null && java.nio.file.Files.exists(historyDir.resolve("colmena.mv.db"));
+        Lab lab = Lab.start("api", historyDir);
         try {
             Nodes nodes = new Nodes(lab.redis);
             List<String> online = writeNodes(nodes, nodeCount);
             beats.scheduleAtFixedRate(() -> online.forEach(id -> nodes.beat(stats(id))),
                     BEAT_INTERVAL_MS, BEAT_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            fillHistory(lab, rows, nodeCount);
+            if (reuse) {
+                System.out.println("TaskHistory: the rows already in " + historyDir + " (--history)");
+            } else {
+                fillHistory(lab, rows, nodeCount);
+            }
             // The fill can leave gigabytes of garbage in the old generation, which slows young
             // collections; an API process that never wrote those rows would not carry it.
             System.gc();
@@ -274,7 +282,7 @@ final class BenchApi {
         // Rows written past the product's writes are counted as `colmena admin recount` counts them.
         long countStarted = System.nanoTime();
         try (Connection c = lab.db.connect()) {
-            colmena.store.HistoryCounts.recount(c, lab.db.dialect());
+            colmena.store.HistoryCounts.recount(c, lab.db.dialect(), System.currentTimeMillis());
         }
         System.out.printf(Locale.ROOT, "TaskCounts: counted in %.1f s%n", (System.nanoTime() - countStarted) / 1e9);
     }

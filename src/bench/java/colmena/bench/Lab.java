@@ -42,9 +42,14 @@ public final class Lab implements AutoCloseable {
     }
 
     static Lab start(String name) throws IOException, SQLException {
+        return start(name, null);
+    }
+
+    /** @param dbDir the database's folder, kept after the run; null: one in the lab's temporary folder */
+    static Lab start(String name, Path dbDir) throws IOException, SQLException {
         Path dir = tempDir("colmena-bench-" + name);
         BundledRedis server = startRedis(dir.resolve("redis"));
-        String dbUrl = Database.defaultUrl(dir.resolve("db"));
+        String dbUrl = Database.defaultUrl(dbDir != null ? dbDir : dir.resolve("db"));
         Database db = Database.open(dbUrl, null, null);
         return new Lab(dir, server, Redis.connect(server.url(), 16), dbUrl, db);
     }

@@ -64,7 +64,7 @@ final class AdminCommand {
         System.out.println("Counting TaskHistory in " + db.describe() + "...");
         colmena.store.HistoryCounts.Recount r;
         try (java.sql.Connection c = db.connect()) {
-            r = colmena.store.HistoryCounts.recount(c, db.dialect());
+            r = colmena.store.HistoryCounts.recount(c, db.dialect(), System.currentTimeMillis());
         } catch (SQLException e) {
             throw new StartupException("cannot count TaskHistory in " + db.describe() + " (" + e.getMessage() + ")");
         }

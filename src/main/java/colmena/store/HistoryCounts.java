@@ -14,7 +14,7 @@ import java.util.List;
  * ({@link CountChanges}); {@link #fold} sums them into one row per node, type and status, and
  * {@link #recount} counts TaskHistory itself again (after rows were edited by hand, or for a
  * database made before TaskCounts existed). Each runs in a transaction of its own on the
- * connection it is given, and leaves it as it found it.
+ * connection it is given (committing one left open), and leaves its settings as it found them.
  */
 public final class HistoryCounts {
     private static final int IN_CHUNK = 500;
@@ -54,51 +54,86 @@ public final class HistoryCounts {
     }
 
     /**
-     * Counts TaskHistory again and makes TaskCounts say so. Under snapshot isolation (H2; SQL
-     * Server with ALLOW_SNAPSHOT_ISOLATION on) this is exact while the coordinator goes on
-     * writing: the rows of changes read with the snapshot are replaced by the count of the same
-     * snapshot, and changes committed after it stay, to be added. Without it (SQL Server with
-     * snapshots off) a change committed during the count may be counted twice; {@code exact} says
-     * which it was.
+     * Counts TaskHistory again and makes TaskCounts say so, adding to it, for each node, type and
+     * status, the difference between the count and what TaskCounts sums to. Under snapshot
+     * isolation (H2; SQL Server with ALLOW_SNAPSHOT_ISOLATION on) this is exact while the
+     * coordinator goes on writing and folding: both sides are read from one snapshot, changes
+     * committed after it are in TaskCounts and in TaskHistory alike, and a fold never changes a
+     * sum. Without it (SQL Server with snapshots off) a change committed during the count may be
+     * counted twice; {@code exact} says which it was. The count is noted in TaskCountsState in the
+     * same transaction: of two recounts at once, one gives way (an error, nothing changed).
      *
      * @return the rows counted, and whether the count was exact
      */
-    public static Recount recount(Connection c, SqlDialect sql) throws SQLException {
-        boolean exact = true;
+    public static Recount recount(Connection c, SqlDialect sql, long nowMs) throws SQLException {
         try {
-            return recount(c, sql, sql.snapshotIsolation());
+            return recount(c, sql, sql.snapshotIsolation(), nowMs);
         } catch (SQLException e) {
-            if (!(sql instanceof SqlServerDialect)) {
+            if (!(sql instanceof SqlServerDialect) || e.getErrorCode() != SQL_SERVER_SNAPSHOT_OFF) {
                 throw e;
             }
-            exact = false; // error 3952: ALLOW_SNAPSHOT_ISOLATION is off
         }
-        Recount r = recount(c, sql, -1);
-        return new Recount(r.rows(), exact);
+        return recount(c, sql, -1, nowMs);
     }
+
+    /** SQL Server's error for a snapshot transaction in a database with ALLOW_SNAPSHOT_ISOLATION off. */
+    static final int SQL_SERVER_SNAPSHOT_OFF = 3952;
 
     /** What {@link #recount} found. */
     public record Recount(long rows, boolean exact) {
     }
 
-    private static Recount recount(Connection c, SqlDialect sql, int isolation) throws SQLException {
+    /**
+     * Counts TaskHistory whole if no count of it was ever noted (a database made before TaskCounts
+     * existed, or one whose first count was cut short); a fresh database is counted in an instant.
+     *
+     * @return the count, or null if one was noted already
+     */
+    static Recount countIfNeverCounted(Connection c, SqlDialect sql, long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.countedWhole()); ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && rs.getLong(1) > 0) {
+                return null;
+            }
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
+        return recount(c, sql, nowMs);
+    }
+
+    private static Recount recount(Connection c, SqlDialect sql, int isolation, long nowMs) throws SQLException {
         return inTransaction(c, isolation, () -> {
-            List<CountRow> rows = read(c, sql);
-            CountChanges counted = new CountChanges();
+            noteCounted(c, sql, nowMs); // first: a second recount at once gives way here, before its long count
+            CountChanges correction = new CountChanges();
+            try (PreparedStatement ps = c.prepareStatement(sql.countsByKey()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    correction.add(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), -rs.getLong(4));
+                }
+            }
             long total = 0;
             try (PreparedStatement ps = c.prepareStatement(sql.countHistoryByKey()); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    counted.add(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4));
+                    correction.add(new Key(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4));
                     total += rs.getLong(4);
                 }
             }
-            if (!delete(c, sql, rows)) {
-                throw new SQLException("TaskCounts changed under the recount (another recount or fold at the same time); "
-                        + "run it again");
-            }
-            counted.write(c, sql);
-            return new Recount(total, true);
+            correction.write(c, sql);
+            return new Recount(total, isolation >= 0);
         });
+    }
+
+    private static void noteCounted(Connection c, SqlDialect sql, long nowMs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.noteCountedAgain())) {
+            DbTime.set(ps, 1, nowMs);
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.noteCountedFirst())) {
+            DbTime.set(ps, 1, nowMs);
+            ps.executeUpdate();
+        }
     }
 
     private static List<CountRow> read(Connection c, SqlDialect sql) throws SQLException {
@@ -130,7 +165,10 @@ public final class HistoryCounts {
         T run() throws SQLException;
     }
 
-    /** Runs {@code work} in a transaction of its own, at {@code isolation} (-1: the connection's), and commits. */
+    /**
+     * Runs {@code work} in a transaction of its own, at {@code isolation} (-1: the connection's),
+     * and commits; a transaction the caller left open on {@code c} is committed first.
+     */
     private static <T> T inTransaction(Connection c, int isolation, Work<T> work) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         int isolationBefore = c.getTransactionIsolation();

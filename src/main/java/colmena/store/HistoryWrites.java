@@ -29,6 +29,7 @@ import static colmena.store.TaskRows.unmatched;
  * is on {@link TaskHistoryStore}.
  */
 final class HistoryWrites {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskHistoryStore.class);
     private final LongSupplier clock;
     private final TaskRows table;
 
@@ -103,6 +104,11 @@ final class HistoryWrites {
                 }
                 again = changedMeanwhile;
             }
+        }
+        if (!again.isEmpty()) {
+            LOG.warn("{} placement(s) not stored: their rows changed under each of {} look-ups (another coordinator "
+                    + "writing the same tasks?), e.g. {}", again.size(), ResultWrites.SETTLE_PASSES,
+                    again.values().iterator().next().describe());
         }
     }
 

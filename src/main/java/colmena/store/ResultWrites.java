@@ -24,6 +24,7 @@ import static colmena.store.TaskRows.unmatched;
 
 /** {@link TaskHistoryStore#recordResults}: what agents said, stored on the tasks' rows. */
 final class ResultWrites {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskHistoryStore.class);
     private final LongSupplier clock;
     private final TaskRows table;
 
@@ -101,6 +102,10 @@ final class ResultWrites {
             List<TaskResult> changedMeanwhile = new ArrayList<>();
             duplicates += settle(c, left, now, changedMeanwhile, counts);
             left = changedMeanwhile;
+        }
+        if (!left.isEmpty()) {
+            LOG.warn("{} result(s) not stored: their rows changed under each of {} look-ups (another coordinator writing "
+                    + "the same tasks?), e.g. {}", left.size(), SETTLE_PASSES, left.get(0).task().describe());
         }
         return duplicates;
     }

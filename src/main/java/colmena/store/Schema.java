@@ -36,10 +36,8 @@ final class Schema {
     }
 
     void createMissingTables(Connection c) throws SQLException {
-        List<String> created = createTablesAndTheirIndexes(c);
-        if (created.contains("taskcounts") && !created.contains("taskhistory")) {
-            countHistory(c);
-        }
+        createTablesAndTheirIndexes(c);
+        countHistoryIfNeverCounted(c);
         addMissingColumns(c);
         dropRetiredIndexes(c);
         if (dialect instanceof H2Dialect h2) {
@@ -59,7 +57,7 @@ final class Schema {
     }
 
     /** Runs each table of {@code sql/schema.sql} that does not exist yet, and the indexes of the tables it made. */
-    private List<String> createTablesAndTheirIndexes(Connection c) throws SQLException {
+    private void createTablesAndTheirIndexes(Connection c) throws SQLException {
         List<String> created = new ArrayList<>();
         for (String batch : schemaBatches()) {
             Matcher table = CREATE_TABLE.matcher(batch);
@@ -83,21 +81,29 @@ final class Schema {
                 }
             }
         }
-        return created;
     }
 
     /**
-     * Fills TaskCounts, just made, for a TaskHistory made by an earlier version: one count of the
-     * whole table (a minute or more for tens of millions of rows), said in the log.
+     * Counts TaskHistory into TaskCounts if that was never done: a database made by an earlier
+     * version (one count of the whole table, a minute or more for tens of millions of rows, said in
+     * the log), or a fresh one (an instant). A failure leaves it to the next process that opens the
+     * database, and this one goes on: another process may be counting at this moment.
      */
-    private void countHistory(Connection c) throws SQLException {
-        LOG.info("Counting TaskHistory by node, type and status, once, for the task list's totals (TaskCounts is new "
-                + "in this version; a large history takes a while)");
+    private void countHistoryIfNeverCounted(Connection c) {
         long started = System.nanoTime();
-        HistoryCounts.Recount r = HistoryCounts.recount(c, dialect);
-        LOG.info("Counted {} rows of TaskHistory in {} s{}", r.rows(), (System.nanoTime() - started) / 1_000_000_000,
-                r.exact() ? "" : "; SQL Server's ALLOW_SNAPSHOT_ISOLATION is off, so a task written meanwhile may be "
-                        + "counted twice: run `colmena admin recount` with the coordinator stopped if totals look wrong");
+        try {
+            HistoryCounts.Recount r = HistoryCounts.countIfNeverCounted(c, dialect, System.currentTimeMillis());
+            if (r == null || r.rows() == 0) {
+                return;
+            }
+            LOG.info("Counted {} rows of TaskHistory by node, type and status in {} s, once, for the task list's totals "
+                            + "(TaskCounts is new in this version){}", r.rows(), (System.nanoTime() - started) / 1_000_000_000,
+                    r.exact() ? "" : "; SQL Server's ALLOW_SNAPSHOT_ISOLATION is off, so a task written meanwhile may be "
+                            + "counted twice: run `colmena admin recount` with the coordinator stopped if totals look wrong");
+        } catch (SQLException e) {
+            LOG.warn("Could not count TaskHistory for the task list's totals ({}); another process may be counting it now. "
+                    + "If totals stay wrong, run `colmena admin recount`", e.getMessage());
+        }
     }
 
     /** An index that {@code sql/schema.sql} no longer has, on its table. */

@@ -100,28 +100,60 @@ public abstract class TaskHistorySql {
      * {@code maxRows}; every value is appended to {@code args} in order.
      */
     public String pageTasks(TaskQuery q, int maxRows, List<Object> args) {
-        String where = where(q, args);
+        String lead = indexRead(q);
+        String where = where(q, args, lead);
         if (q.beforeRowId() != null) {
             where += " AND ID < ?";
             args.add(q.beforeRowId());
         }
         args.add(q.offset());
         args.add(maxRows);
-        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory" + where + " ORDER BY ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+        return "SELECT " + TASK_COLUMNS + " FROM TaskHistory" + where + " ORDER BY "
+                + (lead == null ? "" : lead + " DESC, ") + "ID DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    /**
+     * The column whose index a page of {@code q} is read in (null: the row ids'): a rare status's,
+     * then the node's, then the status DONE's, then the type's.
+     *
+     * <p>A page is read newest first in that index's order, {@code ORDER BY lead DESC, ID DESC}:
+     * the column equals one value in every row, so that is the order of ID, but H2 then reads the
+     * index in its order and stops at the page's last row, where {@code ORDER BY ID} alone had it
+     * read every matching row and sort them (a page of the 200,000 FAILED rows of 10,000,000 took
+     * 0.6 s instead of 9 ms). The other filters are written so that no index can serve them
+     * ({@code COALESCE(col, '') = ?}, the same rows), else H2 might read another filter's index
+     * and sort again.
+     */
+    static String indexRead(TaskQuery q) {
+        if (q.status() != null && q.status() != colmena.task.TaskStatus.DONE) {
+            return "Status";
+        } else if (q.node() != null) {
+            return "NodeID";
+        } else if (q.status() != null) {
+            return "Status";
+        } else if (q.type() != null) {
+            return "TaskType";
+        }
+        return null;
     }
 
     private String where(TaskQuery q, List<Object> args) {
+        return where(q, args, "*");
+    }
+
+    /** The filters of {@code q}; only {@code indexed}'s (a column, or "*" for all) as an index can serve them. */
+    private String where(TaskQuery q, List<Object> args, String indexed) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (q.node() != null) {
-            where.append(" AND NodeID = ?");
+            where.append(" AND ").append(column("NodeID", indexed)).append(" = ?");
             args.add(q.node());
         }
         if (q.status() != null) {
-            where.append(" AND Status = ").append(key(16));
+            where.append(" AND ").append(column("Status", indexed)).append(" = ").append(key(16));
             args.add(q.status().name());
         }
         if (q.type() != null) {
-            where.append(" AND TaskType = ?");
+            where.append(" AND ").append(column("TaskType", indexed)).append(" = ?");
             args.add(q.type());
         }
         return where.toString();
@@ -135,6 +167,11 @@ public abstract class TaskHistorySql {
         return "SELECT Status, SUM(N) FROM TaskCounts GROUP BY Status HAVING SUM(N) <> 0";
     }
 
+    /** {@code name} as a filter compares it: itself where an index may serve it, else in an expression no index serves. */
+    private static String column(String name, String indexed) {
+        return indexed.equals("*") || indexed.equals(name) ? name : "COALESCE(" + name + ", '')";
+    }
+
     // ---- TaskCounts: TaskHistory's rows counted as they are written ------------------------------
 
     /** A change of the count of one node, type and status, written with the change of TaskHistory it counts. */
@@ -145,6 +182,25 @@ public abstract class TaskHistorySql {
     /** Every row of TaskCounts, to fold into one per node, type and status. */
     public String countRowsToFold() {
         return "SELECT ID, NodeID, TaskType, Status, N FROM TaskCounts";
+    }
+
+    /** TaskCounts summed by node, type and status. */
+    public String countsByKey() {
+        return "SELECT NodeID, TaskType, Status, SUM(N) FROM TaskCounts GROUP BY NodeID, TaskType, Status";
+    }
+
+    /** Whether TaskHistory was ever counted whole into TaskCounts: 1 or 0. */
+    public String countedWhole() {
+        return "SELECT " + countRows() + " FROM TaskCountsState WHERE Slot = 1";
+    }
+
+    /** Notes the time of a count of the whole history (the first parameter); 0 rows: none was noted yet. */
+    public String noteCountedAgain() {
+        return "UPDATE TaskCountsState SET CountedAt = ? WHERE Slot = 1";
+    }
+
+    public String noteCountedFirst() {
+        return "INSERT INTO TaskCountsState (Slot, CountedAt) VALUES (1, ?)";
     }
 
     /** Deletes the rows of TaskCounts that a fold has summed, by row id. */
