@@ -71,8 +71,8 @@ final class AdminCommand {
         System.out.printf(java.util.Locale.ROOT, "TaskHistory holds %,d rows; the task list's totals now say so (%.1f s).%n",
                 r.rows(), (System.nanoTime() - started) / 1e9);
         if (!r.exact()) {
-            System.out.println("SQL Server's ALLOW_SNAPSHOT_ISOLATION is off: a task written during the count may be counted "
-                    + "twice. Run it again with the coordinator stopped, or turn it on (see docs/sqlserver.md).");
+            System.out.println("SQL Server's ALLOW_SNAPSHOT_ISOLATION is off: a task written or deleted during the count may "
+                    + "be counted wrong. Run it again with the coordinator stopped, or turn it on (see docs/sqlserver.md).");
         }
         return 0;
     }

@@ -60,7 +60,7 @@ public final class HistoryCounts {
      * coordinator goes on writing and folding: both sides are read from one snapshot, changes
      * committed after it are in TaskCounts and in TaskHistory alike, and a fold never changes a
      * sum. Without it (SQL Server with snapshots off) a change committed during the count may be
-     * counted twice; {@code exact} says which it was. The count is noted in TaskCountsState in the
+     * counted twice, or a row deleted meanwhile missed; {@code exact} says which it was. The count is noted in TaskCountsState in the
      * same transaction: of two recounts at once, one gives way (an error, nothing changed).
      *
      * @return the rows counted, and whether the count was exact
@@ -83,23 +83,26 @@ public final class HistoryCounts {
     public record Recount(long rows, boolean exact) {
     }
 
-    /**
-     * Counts TaskHistory whole if no count of it was ever noted (a database made before TaskCounts
-     * existed, or one whose first count was cut short); a fresh database is counted in an instant.
-     *
-     * @return the count, or null if one was noted already
-     */
-    static Recount countIfNeverCounted(Connection c, SqlDialect sql, long nowMs) throws SQLException {
+    /** Whether a count of the whole of TaskHistory was ever noted in TaskCountsState. */
+    static boolean countedWhole(Connection c, SqlDialect sql) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.countedWhole()); ResultSet rs = ps.executeQuery()) {
-            if (rs.next() && rs.getLong(1) > 0) {
-                return null;
-            }
+            return rs.next() && rs.getLong(1) > 0;
         } finally {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
         }
-        return recount(c, sql, nowMs);
+    }
+
+    /** Whether TaskHistory holds any row. */
+    static boolean anyHistory(Connection c, SqlDialect sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.rowIdRange()); ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getObject(1) != null;
+        } finally {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        }
     }
 
     private static Recount recount(Connection c, SqlDialect sql, int isolation, long nowMs) throws SQLException {
@@ -177,6 +180,7 @@ public final class HistoryCounts {
         }
         c.setAutoCommit(false);
         boolean done = false;
+        boolean broken = false;
         try {
             if (isolation >= 0) {
                 c.setTransactionIsolation(isolation);
@@ -190,16 +194,18 @@ public final class HistoryCounts {
                 try {
                     c.rollback();
                 } catch (SQLException ignored) {
-                    // the connection is broken; the caller hears of the first error
+                    broken = true; // the caller hears of the work's error
                 }
             }
             try {
-                if (c.getTransactionIsolation() != isolationBefore) {
-                    c.setTransactionIsolation(isolationBefore);
+                if (!broken) { // else nothing more is sent: setting either could commit half of the work
+                    if (c.getTransactionIsolation() != isolationBefore) {
+                        c.setTransactionIsolation(isolationBefore);
+                    }
+                    c.setAutoCommit(autoCommit);
                 }
-                c.setAutoCommit(autoCommit);
             } catch (SQLException ignored) {
-                // as above
+                // the connection is broken; the caller hears of the work's error
             }
         }
     }

@@ -92,17 +92,31 @@ final class Schema {
     private void countHistoryIfNeverCounted(Connection c) {
         long started = System.nanoTime();
         try {
-            HistoryCounts.Recount r = HistoryCounts.countIfNeverCounted(c, dialect, System.currentTimeMillis());
-            if (r == null || r.rows() == 0) {
+            if (HistoryCounts.countedWhole(c, dialect)) {
                 return;
             }
-            LOG.info("Counted {} rows of TaskHistory by node, type and status in {} s, once, for the task list's totals "
-                            + "(TaskCounts is new in this version){}", r.rows(), (System.nanoTime() - started) / 1_000_000_000,
-                    r.exact() ? "" : "; SQL Server's ALLOW_SNAPSHOT_ISOLATION is off, so a task written meanwhile may be "
-                            + "counted twice: run `colmena admin recount` with the coordinator stopped if totals look wrong");
+            boolean fresh = !HistoryCounts.anyHistory(c, dialect);
+            if (!fresh) {
+                LOG.info("Counting TaskHistory by node, type and status, once, for the task list's totals (a database "
+                        + "from before TaskCounts, or whose first count was cut short; a large history takes a while)");
+            }
+            HistoryCounts.Recount r = HistoryCounts.recount(c, dialect, System.currentTimeMillis());
+            if (!fresh) {
+                LOG.info("Counted {} rows of TaskHistory in {} s{}", r.rows(), (System.nanoTime() - started) / 1_000_000_000,
+                        r.exact() ? "" : "; SQL Server's ALLOW_SNAPSHOT_ISOLATION is off, so a task written or deleted "
+                                + "meanwhile may be counted wrong: run `colmena admin recount` with the coordinator stopped");
+            }
         } catch (SQLException e) {
-            LOG.warn("Could not count TaskHistory for the task list's totals ({}); another process may be counting it now. "
-                    + "If totals stay wrong, run `colmena admin recount`", e.getMessage());
+            try {
+                if (HistoryCounts.countedWhole(c, dialect)) {
+                    LOG.debug("Another process counted TaskHistory at the same time ({})", e.getMessage());
+                    return;
+                }
+            } catch (SQLException again) {
+                // reported below
+            }
+            LOG.warn("Could not count TaskHistory for the task list's totals ({}); the next process to open the database "
+                    + "tries again, or run `colmena admin recount`", e.getMessage());
         }
     }
 

@@ -114,7 +114,7 @@ public abstract class TaskHistorySql {
 
     /**
      * The column whose index a page of {@code q} is read in (null: the row ids'): a rare status's,
-     * then the node's, then the status DONE's, then the type's.
+     * then the node's, then the type's, then the status DONE's.
      *
      * <p>A page is read newest first in that index's order, {@code ORDER BY lead DESC, ID DESC}:
      * the column equals one value in every row, so that is the order of ID, but H2 then reads the
@@ -129,10 +129,10 @@ public abstract class TaskHistorySql {
             return "Status";
         } else if (q.node() != null) {
             return "NodeID";
+        } else if (q.type() != null) {
+            return "TaskType"; // before DONE, which most rows are: a type with few DONE rows would read nearly all
         } else if (q.status() != null) {
             return "Status";
-        } else if (q.type() != null) {
-            return "TaskType";
         }
         return null;
     }

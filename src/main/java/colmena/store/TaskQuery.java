@@ -9,6 +9,12 @@ import colmena.task.TaskStatus;
  * @param offset      rows to skip, for plain paging; 0 when a cursor is used
  */
 public record TaskQuery(String node, TaskStatus status, String type, Long beforeRowId, int offset, int limit) {
+    /** A blank node or type is no filter (never one matching rows with no node). */
+    public TaskQuery {
+        node = node == null || node.isBlank() ? null : node;
+        type = type == null || type.isBlank() ? null : type;
+    }
+
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
 

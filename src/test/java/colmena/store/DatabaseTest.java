@@ -41,7 +41,7 @@ class DatabaseTest {
     void theAccessControlAndJobTablesAreInTheSchema() {
         List<String> tables = Database.schemaBatches().stream().filter(b -> b.startsWith("CREATE TABLE"))
                 .map(b -> b.substring("CREATE TABLE ".length(), b.indexOf(' ', "CREATE TABLE ".length()))).toList();
-        assertEquals(List.of("TaskHistory", "TaskCounts", "Users", "ApiTokens", "ApiSecrets", "AuditLog", "TaskOutputs", "Jobs", "JobPhotos",
+        assertEquals(List.of("TaskHistory", "TaskCounts", "TaskCountsState", "Users", "ApiTokens", "ApiSecrets", "AuditLog", "TaskOutputs", "Jobs", "JobPhotos",
                 "JobTasks", "Installation"), tables);
     }
 
