@@ -49,10 +49,6 @@ final class CountChanges {
         changes.merge(key, n, Long::sum);
     }
 
-    boolean isEmpty() {
-        return changes.values().stream().allMatch(n -> n == 0);
-    }
-
     /** The sum of the changes per key, zeros left out. */
     Map<Key, Long> sums() {
         Map<Key, Long> out = new HashMap<>();

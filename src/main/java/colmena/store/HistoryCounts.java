@@ -83,28 +83,6 @@ public final class HistoryCounts {
     public record Recount(long rows, boolean exact) {
     }
 
-    /** Whether a count of the whole of TaskHistory was ever noted in TaskCountsState. */
-    static boolean countedWhole(Connection c, SqlDialect sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.countedWhole()); ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getLong(1) > 0;
-        } finally {
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
-    }
-
-    /** Whether TaskHistory holds any row. */
-    static boolean anyHistory(Connection c, SqlDialect sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.rowIdRange()); ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getObject(1) != null;
-        } finally {
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
-    }
-
     private static Recount recount(Connection c, SqlDialect sql, int isolation, long nowMs) throws SQLException {
         return inTransaction(c, isolation, () -> {
             noteCounted(c, sql, nowMs); // first: a second recount at once gives way here, before its long count

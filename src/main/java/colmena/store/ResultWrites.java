@@ -94,7 +94,7 @@ final class ResultWrites {
     /** Times the results whose row changed between its look-up and its update are looked up again, at most. */
     static final int SETTLE_PASSES = 4;
 
-    /** {@link #settle(Connection, List, long, int, CountChanges)}, looking up again while rows change meanwhile. */
+    /** {@link #settle(Connection, List, long, List, CountChanges)}, looking up again while rows change meanwhile. */
     int settle(Connection c, List<TaskResult> unsure, long now, CountChanges counts) throws SQLException {
         int duplicates = 0;
         List<TaskResult> left = unsure;

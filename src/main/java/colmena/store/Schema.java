@@ -92,10 +92,10 @@ final class Schema {
     private void countHistoryIfNeverCounted(Connection c) {
         long started = System.nanoTime();
         try {
-            if (HistoryCounts.countedWhole(c, dialect)) {
+            if (countedWhole(c)) {
                 return;
             }
-            boolean fresh = !HistoryCounts.anyHistory(c, dialect);
+            boolean fresh = count(c, dialect.rowIdRange()) == 0; // MIN(ID): NULL, read as 0, when empty; ids start at 1
             if (!fresh) {
                 LOG.info("Counting TaskHistory by node, type and status, once, for the task list's totals (a database "
                         + "from before TaskCounts, or whose first count was cut short; a large history takes a while)");
@@ -108,7 +108,7 @@ final class Schema {
             }
         } catch (SQLException e) {
             try {
-                if (HistoryCounts.countedWhole(c, dialect)) {
+                if (countedWhole(c)) {
                     LOG.debug("Another process counted TaskHistory at the same time ({})", e.getMessage());
                     return;
                 }
@@ -118,6 +118,11 @@ final class Schema {
             LOG.warn("Could not count TaskHistory for the task list's totals ({}); the next process to open the database "
                     + "tries again, or run `colmena admin recount`", e.getMessage());
         }
+    }
+
+    /** Whether a count of the whole of TaskHistory was ever noted in TaskCountsState. */
+    private boolean countedWhole(Connection c) throws SQLException {
+        return count(c, dialect.countedWhole()) > 0;
     }
 
     /** An index that {@code sql/schema.sql} no longer has, on its table. */

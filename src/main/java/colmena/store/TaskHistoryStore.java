@@ -46,6 +46,19 @@ public final class TaskHistoryStore {
         this.reads = new HistoryReads(rows);
     }
 
+    /** Writes of TaskHistory that note what they change in its counts. */
+    private interface CountedWrite<T> {
+        T run(CountChanges counts) throws SQLException;
+    }
+
+    /** Runs {@code write} and writes the counts it changed into TaskCounts, in the caller's transaction. */
+    private <T> T counted(Connection c, CountedWrite<T> write) throws SQLException {
+        CountChanges counts = new CountChanges();
+        T out = write.run(counts);
+        counts.write(c, table.sql(c));
+        return out;
+    }
+
     public static final int MAX_RESULT_CHARS = 2_000;
     public static final int MAX_MOVES_CHARS = 4_000;
     public static final int MAX_PARAMS_CHARS = 1_000;
@@ -56,9 +69,10 @@ public final class TaskHistoryStore {
      * not yet final (a task placed again after its node was lost).
      */
     public void recordPlaced(Connection c, List<TaskMessage> placed) throws SQLException {
-        CountChanges counts = new CountChanges();
-        writes.recordPlaced(c, placed, counts);
-        counts.write(c, table.sql(c));
+        counted(c, counts -> {
+            writes.recordPlaced(c, placed, counts);
+            return null;
+        });
     }
 
     /**
@@ -67,16 +81,18 @@ public final class TaskHistoryStore {
      * coordinator places them. Tasks already recorded are left as they are.
      */
     public void recordSubmitted(Connection c, List<TaskMessage> submitted) throws SQLException {
-        CountChanges counts = new CountChanges();
-        writes.recordSubmitted(c, submitted, counts);
-        counts.write(c, table.sql(c));
+        counted(c, counts -> {
+            writes.recordSubmitted(c, submitted, counts);
+            return null;
+        });
     }
 
     /** Removes rows of tasks that were recorded as submitted but never reached Redis (the submitter was told so). */
     public void forgetSubmitted(Connection c, List<String> taskIds) throws SQLException {
-        CountChanges counts = new CountChanges();
-        writes.forgetSubmitted(c, taskIds, counts);
-        counts.write(c, table.sql(c));
+        counted(c, counts -> {
+            writes.forgetSubmitted(c, taskIds, counts);
+            return null;
+        });
     }
 
     /**
@@ -92,10 +108,7 @@ public final class TaskHistoryStore {
      * @return how many such duplicate runs were noted
      */
     public int recordResults(Connection c, List<TaskResult> results) throws SQLException {
-        CountChanges counts = new CountChanges();
-        int duplicates = resultWrites.recordResults(c, results, counts);
-        counts.write(c, table.sql(c));
-        return duplicates;
+        return counted(c, counts -> resultWrites.recordResults(c, results, counts));
     }
 
     /**
@@ -108,10 +121,7 @@ public final class TaskHistoryStore {
      */
     public Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next)
             throws SQLException {
-        CountChanges counts = new CountChanges();
-        Retries retries = writes.recordRetries(c, failed, next, counts);
-        counts.write(c, table.sql(c));
-        return retries;
+        return counted(c, counts -> writes.recordRetries(c, failed, next, counts));
     }
 
     /** Where a task is as TaskHistory knows it: the node it was last placed on, and the moves before. */
