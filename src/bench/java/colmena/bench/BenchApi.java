@@ -52,7 +52,10 @@ final class BenchApi {
                     + "(written with --rows rows when DIR holds none; then --rows must say how many it holds)"),
             Option.flag("api-process", null, "run the API as a process of its own, as start-all does, with start-all's "
                     + "Java options (COLMENA_JAVA_OPTS, else " + ApiProcess.START_ALL_OPTIONS + "), serving the H2 file; "
-                    + "else it runs in this process beside the load generator"));
+                    + "else it runs in this process beside the load generator"),
+            Option.flag("jdk-client", null, "send the load with the JDK's HttpClient, a thread per endpoint, as this "
+                    + "benchmark did before (it costs about as much CPU as the API it measures); else from one thread "
+                    + "over plain kept-alive connections"));
     static final double TARGET_P99_MS = 20;
     static final int WARMUP_SECONDS = 5;
     static final int BATCH_ROWS = 5_000;
@@ -127,13 +130,21 @@ final class BenchApi {
                     ? List.of("/api/nodes", "/api/tasks?limit=50", "/api/tasks?status=FAILED&limit=50",
                             "/api/tasks?node=" + nodeId(1) + "&type=primes&limit=50", "/api/summary")
                     : List.of("/api/nodes", "/api/tasks?limit=50");
-            List<CompletableFuture<OpenLoad.Figures>> runs = new ArrayList<>();
-            for (String path : paths) {
-                runs.add(CompletableFuture.supplyAsync(() -> drive(client, "GET " + path, URI.create(base + path), rate, seconds), load));
-            }
+            List<HttpLoad.Target> targets = paths.stream().map(p -> new HttpLoad.Target("GET " + p, p)).toList();
+            URI server = URI.create(base);
             Usage before = Usage.now();
             long apiCpuBefore = apiProcess == null ? 0 : apiProcess.cpuNanos();
-            List<OpenLoad.Figures> all = runs.stream().map(CompletableFuture::join).toList();
+            List<OpenLoad.Figures> all;
+            if (flags.bool("jdk-client")) {
+                List<CompletableFuture<OpenLoad.Figures>> runs = new ArrayList<>();
+                for (String path : paths) {
+                    runs.add(CompletableFuture.supplyAsync(() -> drive(client, "GET " + path, URI.create(base + path), rate, seconds), load));
+                }
+                all = runs.stream().map(CompletableFuture::join).toList();
+            } else {
+                all = HttpLoad.drive(new java.net.InetSocketAddress(server.getHost(), server.getPort()),
+                        targets, rate, WARMUP_SECONDS, seconds);
+            }
             if (apiProcess != null) {
                 double busy = (apiProcess.cpuNanos() - apiCpuBefore) / (double) (System.nanoTime() - before.wallNs())
                         / Runtime.getRuntime().availableProcessors();
@@ -145,7 +156,10 @@ final class BenchApi {
                 System.out.printf(Locale.ROOT, "Concurrent writer, in a process of its own serving the H2 file: %,d tasks "
                         + "stored DONE (asked %,d/s; two transactions a batch, PENDING then DONE, every 100 ms)%n", written, writeRate);
             }
-            print(all, nodeCount, online.size(), rows, maxAge, before, Usage.now());
+            String generator = flags.bool("jdk-client") ? "the load generator, the JDK's HttpClient"
+                    : "the load generator, one thread over kept-alive connections";
+            print(all, nodeCount, online.size(), rows, maxAge, before, Usage.now(),
+                    apiProcess == null ? "the API and " + generator : generator);
             return all.stream().allMatch(f -> f.met(TARGET_P99_MS)) ? 0 : 1;
         } finally {
             beats.shutdownNow();
@@ -346,7 +360,8 @@ final class BenchApi {
         return OpenLoad.drive(client, name, request, rate, WARMUP_SECONDS, seconds);
     }
 
-    private static void print(List<OpenLoad.Figures> all, int nodeCount, int onlineCount, int rows, java.time.Duration maxAge, Usage before, Usage after) {
+    private static void print(List<OpenLoad.Figures> all, int nodeCount, int onlineCount, int rows, java.time.Duration maxAge,
+                              Usage before, Usage after, String thisProcess) {
         int cpus = Runtime.getRuntime().availableProcessors();
         System.out.printf(Locale.ROOT, "%nMachine: %d CPUs, %s %s, Java %s, max heap %d MiB%n", cpus,
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
@@ -355,8 +370,8 @@ final class BenchApi {
                 + "node list and newest page shared for %s%n", nodeCount, onlineCount, rows,
                 maxAge.isZero() ? "no time (read for each request)" : "at most " + colmena.log.Durations.format(maxAge));
         double busy = (after.cpuNs() - before.cpuNs()) / (double) (after.wallNs() - before.wallNs()) / cpus;
-        System.out.printf(Locale.ROOT, "During the load (warm-up included): this process (API and load generator) used "
-                + "%.0f%% of the CPUs; load average %.1f → %.1f%n%n", 100 * busy, before.loadAverage(), after.loadAverage());
+        System.out.printf(Locale.ROOT, "During the load (warm-up included): this process (%s) used "
+                + "%.0f%% of the CPUs; load average %.1f → %.1f%n%n", thisProcess, 100 * busy, before.loadAverage(), after.loadAverage());
         System.out.printf(Locale.ROOT, "%-50s %8s %6s %8s %8s %8s %8s %8s %8s  %s%n", "endpoint", "requests", "errors",
                 "sent/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p99 ≤ " + (int) TARGET_P99_MS + " ms");
         for (OpenLoad.Figures f : all) {

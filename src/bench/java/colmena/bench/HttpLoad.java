@@ -1,0 +1,428 @@
+package colmena.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A steady open-loop load of plain HTTP/1.1 GETs on several endpoints at once, from one thread
+ * and one selector, over connections kept alive: the cheapest load this JVM can make, so that on
+ * a machine of two cores the figures measure the server rather than the load generator. (The
+ * JDK's HttpClient, which {@link OpenLoad#drive} uses, took about a core at 1,000 requests/s,
+ * as much as the API it measured.)
+ *
+ * <p>Each request is due at its scheduled time whether or not earlier ones have answered, and its
+ * latency runs from that time to the last byte of the answer (no coordinated omission): a request
+ * that finds every connection of its endpoint busy waits for one, or for a new one, and that wait
+ * counts. The selector waits whole milliseconds, shorter waits are parked in slices of 0.1 ms,
+ * so a figure may be that much late, never early.
+ */
+final class HttpLoad {
+    /** One endpoint: its name in the figures and the path it asks for. */
+    record Target(String name, String path) {
+    }
+
+    /** Connections per endpoint at most; beyond them requests wait for a free one (and the wait counts). */
+    static final int MAX_CONNECTIONS = 128;
+    /** An answer that takes longer is an error, and its connection is closed. */
+    static final long TIMEOUT_NS = 30_000_000_000L;
+
+    private HttpLoad() {
+    }
+
+    /**
+     * Sends {@code rate} requests a second to each target for the warm-up and then the measured
+     * window; returns once every measured request has answered, failed or timed out.
+     */
+    static List<OpenLoad.Figures> drive(InetSocketAddress server, List<Target> targets, int rate,
+                                        int warmupSeconds, int seconds) throws IOException {
+        return drive(server, targets, rate, warmupSeconds, seconds, TIMEOUT_NS);
+    }
+
+    /** As above, an answer taking longer than {@code timeoutNs} counting as an error. */
+    static List<OpenLoad.Figures> drive(InetSocketAddress server, List<Target> targets, int rate,
+                                        int warmupSeconds, int seconds, long timeoutNs) throws IOException {
+        try (Selector selector = Selector.open()) {
+            long periodNs = 1_000_000_000L / rate;
+            long t0 = System.nanoTime() + 50_000_000L;
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                // Spread over the period, so the endpoints' requests do not all fall due together.
+                endpoints.add(new Endpoint(targets.get(i), server, t0 + i * periodNs / targets.size(), periodNs,
+                        warmupSeconds * rate, seconds * rate, timeoutNs));
+            }
+            while (true) {
+                long now = System.nanoTime();
+                long next = Long.MAX_VALUE;
+                for (Endpoint e : endpoints) {
+                    e.sendDue(now, selector);
+                    e.expire(now);
+                    next = Math.min(next, e.nextEventNs());
+                }
+                if (endpoints.stream().allMatch(Endpoint::finished)) {
+                    break;
+                }
+                long waitNs = Math.min(next - System.nanoTime(), 1_000_000_000L);
+                if (waitNs >= 1_000_000L) {
+                    selector.select(waitNs / 1_000_000L);
+                } else if (waitNs > 0) {
+                    // select() waits whole milliseconds: a shorter wait is parked in slices, looking
+                    // for answers between them, so an answer is timed within about 0.1 ms.
+                    if (selector.selectNow() == 0) {
+                        LockSupport.parkNanos(Math.min(waitNs, 100_000L));
+                    }
+                } else {
+                    selector.selectNow();
+                }
+                long at = System.nanoTime();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((Connection) key.attachment()).ready(key, at);
+                }
+                selector.selectedKeys().clear();
+            }
+            return endpoints.stream().map(Endpoint::figures).toList();
+        }
+    }
+
+    /** One target's schedule, connections and figures. */
+    private static final class Endpoint {
+        final Target target;
+        final InetSocketAddress server;
+        final byte[] request;
+        final long firstNs;
+        final long periodNs;
+        final long timeoutNs;
+        final int warmup;
+        final int measured;
+        final long[] latencies;
+        int ok;
+        int errors;
+        String firstError;
+        /** The next request's number (0 is the warm-up's first). */
+        int next;
+        /** Requests due and not yet sent (all connections busy): their numbers, oldest first. */
+        final ArrayDeque<Integer> waiting = new ArrayDeque<>();
+        final ArrayDeque<Connection> idle = new ArrayDeque<>();
+        final List<Connection> open = new ArrayList<>();
+        /** Requests of the measured window answered, failed or timed out. */
+        int measuredDone;
+        long firstSentNs;
+        long lastSentNs;
+
+        Endpoint(Target target, InetSocketAddress server, long firstNs, long periodNs, int warmup, int measured,
+                 long timeoutNs) {
+            this.target = target;
+            this.timeoutNs = timeoutNs;
+            this.server = server;
+            this.firstNs = firstNs;
+            this.periodNs = periodNs;
+            this.warmup = warmup;
+            this.measured = measured;
+            this.latencies = new long[measured];
+            this.request = ("GET " + target.path() + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+                    + "\r\nUser-Agent: colmena-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        long scheduled(int k) {
+            return firstNs + k * periodNs;
+        }
+
+        boolean finished() {
+            return next == warmup + measured && measuredDone == measured;
+        }
+
+        /** When this endpoint next needs the loop: its next request, or the oldest timeout. */
+        long nextEventNs() {
+            long t = next < warmup + measured ? scheduled(next) : Long.MAX_VALUE;
+            for (Connection c : open) {
+                if (c.busy) {
+                    t = Math.min(t, scheduled(c.number) + timeoutNs);
+                }
+            }
+            return t;
+        }
+
+        void sendDue(long now, Selector selector) {
+            while (next < warmup + measured && scheduled(next) <= now) {
+                waiting.add(next++);
+            }
+            while (!waiting.isEmpty()) {
+                Connection c = idle.poll();
+                if (c == null) {
+                    if (open.size() >= MAX_CONNECTIONS) {
+                        return;
+                    }
+                    try {
+                        c = new Connection(this, selector);
+                    } catch (IOException e) {
+                        done(waiting.poll(), now, false, "cannot connect: " + e);
+                        continue;
+                    }
+                    open.add(c);
+                }
+                int k = waiting.poll();
+                if (k >= warmup) {
+                    lastSentNs = System.nanoTime();
+                    firstSentNs = k == warmup ? lastSentNs : firstSentNs;
+                }
+                c.send(k);
+            }
+        }
+
+        /** Closes connections whose answer is overdue, counting their requests as failed. */
+        void expire(long now) {
+            for (Connection c : List.copyOf(open)) {
+                if (c.busy && now - scheduled(c.number) > timeoutNs) {
+                    c.fail(now, "no answer within " + colmena.log.Durations.format(java.time.Duration.ofNanos(timeoutNs)));
+                }
+            }
+        }
+
+        void done(int k, long at, boolean answered, String error) {
+            if (k < warmup) {
+                return;
+            }
+            measuredDone++;
+            if (answered) {
+                latencies[ok++] = at - scheduled(k);
+            } else {
+                errors++;
+                if (firstError == null) {
+                    firstError = error;
+                }
+            }
+        }
+
+        void closed(Connection c) {
+            open.remove(c);
+            idle.remove(c);
+        }
+
+        OpenLoad.Figures figures() {
+            for (Connection c : List.copyOf(open)) {
+                c.close();
+            }
+            long[] done = Arrays.copyOf(latencies, ok);
+            Arrays.sort(done);
+            double sentPerSecond = measured < 2 || lastSentNs == firstSentNs ? 0
+                    : (measured - 1) / ((lastSentNs - firstSentNs) / 1e9);
+            return new OpenLoad.Figures(target.name(), measured, errors, sentPerSecond, done, firstError);
+        }
+    }
+
+    /** One kept-alive connection, one request at a time, and the reading of its answer. */
+    private static final class Connection {
+        private static final int HEAD = 0;
+        private static final int BODY = 1;
+        private static final int CHUNK_SIZE = 2;
+        private static final int CHUNK_DATA = 3;
+        private static final int CHUNK_END = 4;
+        private static final int TRAILER = 5;
+
+        final Endpoint endpoint;
+        final SocketChannel channel;
+        final SelectionKey key;
+        boolean connected;
+        boolean busy;
+        int number;
+        ByteBuffer out;
+        final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+        /** The answer's head and chunk-size lines as read so far. */
+        final StringBuilder line = new StringBuilder();
+        int state;
+        int status;
+        long remaining;
+        boolean chunked;
+        boolean closeAfter;
+
+        Connection(Endpoint endpoint, Selector selector) throws IOException {
+            this.endpoint = endpoint;
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connected = channel.connect(endpoint.server);
+            key = channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, this);
+        }
+
+        void send(int k) {
+            number = k;
+            busy = true;
+            state = HEAD;
+            line.setLength(0);
+            status = 0;
+            remaining = -1;
+            chunked = false;
+            closeAfter = false;
+            out = ByteBuffer.wrap(endpoint.request);
+            if (connected) {
+                write(System.nanoTime());
+            }
+        }
+
+        void ready(SelectionKey k, long at) {
+            try {
+                if (k.isValid() && k.isConnectable()) {
+                    channel.finishConnect();
+                    connected = true;
+                    key.interestOps(0);
+                    if (busy) {
+                        write(at);
+                    }
+                    return;
+                }
+                if (k.isValid() && k.isWritable()) {
+                    write(at);
+                }
+                if (k.isValid() && k.isReadable()) {
+                    read(at);
+                }
+            } catch (IOException e) {
+                fail(at, e.toString());
+            }
+        }
+
+        private void write(long at) {
+            try {
+                channel.write(out);
+                key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            } catch (IOException e) {
+                fail(at, e.toString());
+            }
+        }
+
+        private void read(long at) throws IOException {
+            int n = channel.read(in);
+            if (n < 0) {
+                fail(at, "the server closed the connection before answering");
+                return;
+            }
+            in.flip();
+            boolean whole = parse();
+            in.compact();
+            if (whole) {
+                busy = false;
+                key.interestOps(0);
+                endpoint.done(number, at, status == 200, "HTTP " + status);
+                if (closeAfter) {
+                    close();
+                } else {
+                    endpoint.idle.add(this);
+                }
+            }
+        }
+
+        /** Reads what {@link #in} holds of the answer; true once it is whole. */
+        private boolean parse() throws IOException {
+            while (in.hasRemaining()) {
+                switch (state) {
+                    case HEAD, CHUNK_SIZE, CHUNK_END, TRAILER -> {
+                        char c = (char) (in.get() & 0xff);
+                        if (c != '\n') {
+                            if (c != '\r') {
+                                line.append(c);
+                            }
+                            continue;
+                        }
+                        String l = line.toString();
+                        line.setLength(0);
+                        if (state == HEAD) {
+                            if (!head(l)) {
+                                continue;
+                            }
+                            if (status == 204 || status == 304) {
+                                return true;
+                            } else if (chunked) {
+                                state = CHUNK_SIZE;
+                            } else if (remaining > 0) {
+                                state = BODY;
+                            } else if (remaining == 0) {
+                                return true;
+                            } else {
+                                throw new IOException("an answer without Content-Length or chunks");
+                            }
+                        } else if (state == CHUNK_SIZE) {
+                            int semi = l.indexOf(';');
+                            remaining = Long.parseLong((semi < 0 ? l : l.substring(0, semi)).strip(), 16);
+                            state = remaining == 0 ? TRAILER : CHUNK_DATA;
+                        } else if (state == CHUNK_END) {
+                            state = CHUNK_SIZE;
+                        } else if (l.isEmpty()) { // TRAILER: its blank line ends the answer
+                            return true;
+                        }
+                    }
+                    case BODY, CHUNK_DATA -> {
+                        int take = (int) Math.min(remaining, in.remaining());
+                        in.position(in.position() + take);
+                        remaining -= take;
+                        if (remaining == 0) {
+                            if (state == BODY) {
+                                return true;
+                            }
+                            state = CHUNK_END;
+                        }
+                    }
+                    default -> throw new IllegalStateException("state " + state);
+                }
+            }
+            return false;
+        }
+
+        /** One line of the answer's head; true at the blank line that ends it. */
+        private boolean head(String l) throws IOException {
+            if (status == 0) {
+                String[] parts = l.split(" ", 3);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                    throw new IOException("not an HTTP answer: " + l);
+                }
+                status = Integer.parseInt(parts[1]);
+                closeAfter = parts[0].equals("HTTP/1.0");
+                return false;
+            }
+            if (l.isEmpty()) {
+                return true;
+            }
+            int colon = l.indexOf(':');
+            if (colon > 0) {
+                String name = l.substring(0, colon).strip();
+                String value = l.substring(colon + 1).strip();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    remaining = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+                } else if (name.equalsIgnoreCase("Connection")) {
+                    closeAfter = value.equalsIgnoreCase("close");
+                }
+            }
+            return false;
+        }
+
+        /** Closes the connection; a request under way on it counts as failed with {@code error}. */
+        void fail(long at, String error) {
+            if (busy) {
+                busy = false;
+                endpoint.done(number, at, false, error);
+            }
+            close();
+        }
+
+        void close() {
+            key.cancel();
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing: nothing more to do
+            }
+            endpoint.closed(this);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package colmena.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench api}'s load generator against the JDK's own HTTP server on loopback. */
+class HttpLoadTest {
+    private HttpServer server;
+    private ExecutorService executor;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private InetSocketAddress start(int threads) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        executor = Executors.newFixedThreadPool(threads);
+        server.setExecutor(executor);
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getAddress().getPort());
+    }
+
+    private static void answer(HttpExchange x, int status, byte[] body, boolean chunked) throws IOException {
+        x.getRequestBody().readAllBytes();
+        x.sendResponseHeaders(status, chunked ? 0 : body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            for (int at = 0; at < body.length; at += 4096) { // in pieces, so a chunked answer has many chunks
+                out.write(body, at, Math.min(4096, body.length - at));
+                out.flush();
+            }
+        }
+    }
+
+    @Test
+    void answersOfEveryShapeAreReadWholeAndCountedByStatus() throws Exception {
+        InetSocketAddress address = start(4);
+        byte[] big = new byte[200_000];
+        Arrays.fill(big, (byte) 'x');
+        AtomicInteger fixedCalls = new AtomicInteger();
+        AtomicInteger closeCalls = new AtomicInteger();
+        server.createContext("/fixed", x -> {
+            fixedCalls.incrementAndGet();
+            answer(x, 200, "0123456789".getBytes(), false);
+        });
+        server.createContext("/chunked", x -> answer(x, 200, big, true));
+        server.createContext("/empty", x -> answer(x, 200, new byte[0], false));
+        server.createContext("/busy", x -> answer(x, 503, "{\"error\":\"busy\"}".getBytes(), false));
+        server.createContext("/close", x -> {
+            closeCalls.incrementAndGet();
+            x.getResponseHeaders().set("Connection", "close");
+            answer(x, 200, big, false);
+        });
+        server.start();
+
+        List<OpenLoad.Figures> figures = HttpLoad.drive(address, List.of(
+                new HttpLoad.Target("fixed", "/fixed"), new HttpLoad.Target("chunked", "/chunked"),
+                new HttpLoad.Target("empty", "/empty"), new HttpLoad.Target("busy", "/busy"),
+                new HttpLoad.Target("close", "/close")), 40, 1, 1);
+
+        for (OpenLoad.Figures f : figures) {
+            assertEquals(40, f.requests(), f.name());
+        }
+        for (OpenLoad.Figures f : List.of(figures.get(0), figures.get(1), figures.get(2), figures.get(4))) {
+            assertEquals(0, f.errors(), f.name() + ": " + f.firstError());
+            assertEquals(40, f.latenciesNs().length, f.name());
+            assertNull(f.firstError(), f.name());
+            assertTrue(f.latenciesNs()[0] > 0, f.name());
+            assertTrue(f.sentPerSecond() > 30 && f.sentPerSecond() < 50, f.name() + " sent " + f.sentPerSecond() + "/s");
+        }
+        OpenLoad.Figures busy = figures.get(3);
+        assertEquals(40, busy.errors());
+        assertEquals(0, busy.latenciesNs().length);
+        assertEquals("HTTP 503", busy.firstError());
+        // Warm-up and measured window: 80 requests each, no more, no fewer.
+        assertEquals(80, fixedCalls.get());
+        assertEquals(80, closeCalls.get());
+    }
+
+    @Test
+    void aStallCountsForEveryRequestDueDuringItNotOnlyTheOneItHeld() throws Exception {
+        InetSocketAddress address = start(1); // one handler: requests queue behind a stalled one
+        AtomicBoolean stalled = new AtomicBoolean();
+        AtomicInteger calls = new AtomicInteger();
+        server.createContext("/", x -> {
+            // The first request of the measured window (the 51st) holds the only handler for 400 ms.
+            if (calls.incrementAndGet() == 51 && stalled.compareAndSet(false, true)) {
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            answer(x, 200, "ok".getBytes(), false);
+        });
+        server.start();
+
+        OpenLoad.Figures f = HttpLoad.drive(address, List.of(new HttpLoad.Target("stall", "/")), 50, 1, 2).get(0);
+
+        assertTrue(stalled.get());
+        assertEquals(0, f.errors(), f.firstError());
+        assertEquals(100, f.latenciesNs().length);
+        long slow = Arrays.stream(f.latenciesNs()).filter(ns -> ns >= 100_000_000L).count();
+        // At 50 requests/s, about 20 fall due during the 400 ms: each waited behind the stall, and
+        // its latency runs from when it was due. A generator that waited for each answer before
+        // sending the next would show one slow request.
+        assertTrue(slow >= 12, "requests of 100 ms or more: " + slow + " in " + Arrays.toString(f.latenciesNs()));
+        assertTrue(f.ms(1.0) >= 390, "the longest: " + f.ms(1.0) + " ms");
+    }
+
+    @Test
+    void aServerThatIsNotThereGivesErrorsThatSaySo() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        } // closed: connections to it are refused
+        OpenLoad.Figures f = HttpLoad.drive(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                List.of(new HttpLoad.Target("gone", "/")), 20, 1, 1).get(0);
+        assertEquals(20, f.requests());
+        assertEquals(20, f.errors());
+        assertEquals(0, f.latenciesNs().length);
+        assertTrue(f.firstError().contains("Connection refused"), f.firstError());
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutEveryRequest() throws Exception {
+        // Listening, so connections are made (in its backlog), but nothing ever reads or answers.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 500, InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            OpenLoad.Figures f = HttpLoad.drive(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()),
+                    List.of(new HttpLoad.Target("silent", "/")), 20, 1, 1, 300_000_000L).get(0);
+            assertEquals(20, f.errors());
+            assertEquals(0, f.latenciesNs().length);
+            assertEquals("no answer within 300ms", f.firstError());
+            assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "gave up on time");
+        }
+    }
+}
