@@ -29,17 +29,39 @@ final class PendingRows {
     static final long DELAY_MS = 1_000;
     /** How long at most, while results wait to be stored (they go first: writing them ends most of these). */
     static final long LATEST_MS = 10_000;
-    /** How many placements may wait unwritten at most; beyond it the oldest are written even while results wait. */
-    static final int MAX_UNWRITTEN = 50_000;
+    /**
+     * How many placements may wait unwritten at most; beyond it the oldest are written even while
+     * results wait. Each takes about 700 bytes of heap (its task message, kept for a Redis that
+     * comes back empty), so at most a quarter of the heap: 150,000 from a heap of 420 MB up
+     * (start-all gives 512 MB), fewer in a smaller one. A burst of 100,000 tasks on two nodes then
+     * has every row written once; at 50,000, as before, 23,000–28,000 of them were written twice
+     * (PENDING, then DONE).
+     */
+    static final int MAX_UNWRITTEN = maxUnwritten(Runtime.getRuntime().maxMemory());
+
+    /** The cap on unwritten placements for a heap of {@code maxHeapBytes}. */
+    static int maxUnwritten(long maxHeapBytes) {
+        return (int) Math.max(10_000, Math.min(150_000, maxHeapBytes / 4 / 700));
+    }
 
     /** A placement and when its row falls due. */
     record Entry(TaskMessage task, long dueAtMs) {
     }
 
+    private final int maxUnwritten;
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
     /** Every entry made, in the order its row falls due: those due at once, and the rest (oldest first). */
     private final ConcurrentLinkedQueue<Entry> atOnce = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Entry> later = new ConcurrentLinkedQueue<>();
+
+    PendingRows() {
+        this(MAX_UNWRITTEN);
+    }
+
+    /** With at most {@code maxUnwritten} placements left unwritten while results wait. */
+    PendingRows(int maxUnwritten) {
+        this.maxUnwritten = maxUnwritten;
+    }
 
     /** Tasks about to be moved to their nodes; each replaces any placement of the same task kept before. */
     List<Entry> placed(List<TaskMessage> tasks, long nowMs, java.util.function.Predicate<String> dueAtOnce) {
@@ -87,7 +109,7 @@ final class PendingRows {
     List<Entry> due(long nowMs, int max, boolean resultsWaiting) {
         List<Entry> out = new ArrayList<>();
         takeDue(atOnce, nowMs, max, out);
-        long by = resultsWaiting && byId.size() <= MAX_UNWRITTEN ? nowMs - (LATEST_MS - DELAY_MS) : nowMs;
+        long by = resultsWaiting && byId.size() <= maxUnwritten ? nowMs - (LATEST_MS - DELAY_MS) : nowMs;
         takeDue(later, by, max, out);
         return out;
     }
