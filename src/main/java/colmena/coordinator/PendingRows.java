@@ -9,12 +9,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Placements not yet written to TaskHistory. A task that finishes soon after it is placed costs
  * one row write, its result stored whole; one still unfinished {@link #DELAY_MS} after its
- * placement (or, while results wait to be stored, {@link #LATEST_MS}, or once more than
- * {@link #MAX_UNWRITTEN} wait) is written PENDING on its node by the {@link ResultCollector}, on
+ * placement (or, while results wait to be stored, {@link #LATEST_MS}, or once the waiting
+ * placements hold more than {@link #BUDGET_BYTES}) is written PENDING on its node by the {@link ResultCollector}, on
  * the thread that stores results, so a placement and a result are never written at once. Until
  * then the task is in Redis (a node's queue or in-flight list) and here: a Redis that comes back
  * empty gets these back from here ({@link Recovery}); only if this coordinator dies as well before
@@ -30,37 +31,84 @@ final class PendingRows {
     /** How long at most, while results wait to be stored (they go first: writing them ends most of these). */
     static final long LATEST_MS = 10_000;
     /**
-     * How many placements may wait unwritten at most; beyond it the oldest are written even while
-     * results wait. Each takes about 700 bytes of heap (its task message, kept for a Redis that
-     * comes back empty), so at most a quarter of the heap: 150,000 from a heap of 420 MB up
-     * (start-all gives 512 MB), fewer in a smaller one. A burst of 100,000 tasks on two nodes then
-     * has every row written once; at 50,000, as before, 23,000–28,000 of them were written twice
-     * (PENDING, then DONE).
+     * How much heap the placements waiting unwritten may hold while results wait: a quarter of the
+     * heap (128 MB of start-all's 512 MB). Past it the oldest are written even while results wait.
+     * A placement of a small task holds about 700 bytes (a placed sleep task measured 669, its
+     * message in the map and the queue), so 128 MB is about 190,000 of them, and a burst of 100,000
+     * tasks on two nodes has nearly every row written once; with the count of 50,000 this replaced,
+     * 23,000–28,000 of them were written twice (PENDING, then DONE). A task with more parameters (a
+     * face-detection tile, a filter) holds two to three times as much, and is counted so ({@link #bytes}).
      */
-    static final int MAX_UNWRITTEN = maxUnwritten(Runtime.getRuntime().maxMemory());
+    static final long BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
-    /** The cap on unwritten placements for a heap of {@code maxHeapBytes}. */
-    static int maxUnwritten(long maxHeapBytes) {
-        return (int) Math.max(10_000, Math.min(150_000, maxHeapBytes / 4 / 700));
+    /** A placement and when its row falls due, and about how much heap it holds. */
+    record Entry(TaskMessage task, long dueAtMs, int bytes) {
+        Entry(TaskMessage task, long dueAtMs) {
+            this(task, dueAtMs, PendingRows.bytes(task));
+        }
     }
 
-    /** A placement and when its row falls due. */
-    record Entry(TaskMessage task, long dueAtMs) {
-    }
-
-    private final int maxUnwritten;
+    private final long budgetBytes;
+    /** What the entries in the two queues hold, stale ones included (they go as the queues are read). */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
     /** Every entry made, in the order its row falls due: those due at once, and the rest (oldest first). */
     private final ConcurrentLinkedQueue<Entry> atOnce = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Entry> later = new ConcurrentLinkedQueue<>();
 
     PendingRows() {
-        this(MAX_UNWRITTEN);
+        this(BUDGET_BYTES);
     }
 
-    /** With at most {@code maxUnwritten} placements left unwritten while results wait. */
-    PendingRows(int maxUnwritten) {
-        this.maxUnwritten = maxUnwritten;
+    /** With at most about {@code budgetBytes} of placements left unwritten while results wait. */
+    PendingRows(long budgetBytes) {
+        this.budgetBytes = budgetBytes;
+    }
+
+    /**
+     * About how many bytes of heap a kept placement holds: its message (strings are one byte a
+     * character here, as Java keeps Latin-1 text, plus a header each), its parameters, and the map
+     * and queue nodes that hold it. Calibrated against a measured small task (669 bytes).
+     */
+    static int bytes(TaskMessage t) {
+        long n = 120 + text(t.id()) + text(t.type()) + text(t.node()) + text(t.reason()) + text(t.replyTo())
+                + value(t.params(), 0) + value(t.moves(), 0);
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    private static long text(String s) {
+        return s == null ? 0 : 48 + s.length();
+    }
+
+    private static long value(Object v, int depth) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            return text(s);
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return 16;
+        }
+        if (depth > 4) {
+            return 256;
+        }
+        if (v instanceof java.util.Map<?, ?> m && m.isEmpty() || v instanceof Collection<?> c && c.isEmpty()) {
+            return 16;
+        }
+        long n = 64;
+        if (v instanceof java.util.Map<?, ?> m) {
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                n += 40 + value(e.getKey(), depth + 1) + value(e.getValue(), depth + 1);
+            }
+        } else if (v instanceof Collection<?> c) {
+            for (Object o : c) {
+                n += 8 + value(o, depth + 1);
+            }
+        } else {
+            n += 192;
+        }
+        return n;
     }
 
     /** Tasks about to be moved to their nodes; each replaces any placement of the same task kept before. */
@@ -70,7 +118,7 @@ final class PendingRows {
             boolean now = dueAtOnce.test(t.node());
             Entry e = new Entry(t, now ? nowMs : nowMs + DELAY_MS);
             byId.put(t.id(), e);
-            (now ? atOnce : later).add(e);
+            queue(now ? atOnce : later, e);
             added.add(e);
         }
         return added;
@@ -81,7 +129,7 @@ final class PendingRows {
         for (TaskMessage t : tasks) {
             Entry e = new Entry(t, nowMs);
             byId.put(t.id(), e);
-            atOnce.add(e);
+            queue(atOnce, e);
         }
     }
 
@@ -109,25 +157,41 @@ final class PendingRows {
     List<Entry> due(long nowMs, int max, boolean resultsWaiting) {
         List<Entry> out = new ArrayList<>();
         takeDue(atOnce, nowMs, max, out);
-        long by = resultsWaiting && byId.size() <= maxUnwritten ? nowMs - (LATEST_MS - DELAY_MS) : nowMs;
+        long by = resultsWaiting && queuedBytes.get() <= budgetBytes ? nowMs - (LATEST_MS - DELAY_MS) : nowMs;
         takeDue(later, by, max, out);
         return out;
     }
 
+    private void queue(ConcurrentLinkedQueue<Entry> q, Entry e) {
+        queuedBytes.addAndGet(e.bytes());
+        q.add(e);
+    }
+
+    /** Takes the entries due by {@code nowMs} from the head of {@code q}, and drops stale ones there whenever they fall due. */
     private void takeDue(ConcurrentLinkedQueue<Entry> q, long nowMs, int max, List<Entry> out) {
-        for (Entry e = q.peek(); e != null && out.size() < max && e.dueAtMs() <= nowMs; e = q.peek()) {
+        for (Entry e = q.peek(); e != null && out.size() < max; e = q.peek()) {
+            boolean current = byId.get(e.task().id()) == e; // else stored since, or placed again
+            if (current && e.dueAtMs() > nowMs) {
+                break;
+            }
             q.poll();
-            if (byId.get(e.task().id()) == e) { // else stored since, or placed again
+            queuedBytes.addAndGet(-e.bytes());
+            if (current) {
                 out.add(e);
             }
         }
+    }
+
+    /** About how much heap the kept placements hold. */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** Placements taken by {@link #due} whose rows could not be written: due again at once. */
     void retry(Collection<Entry> entries) {
         for (Entry e : entries) {
             if (byId.get(e.task().id()) == e) {
-                atOnce.add(e);
+                queue(atOnce, e);
             }
         }
     }

@@ -128,13 +128,19 @@ final class Recovery {
         }
         Set<String> there = present == null ? present() : present;
         List<String> lost = new ArrayList<>();
+        int restored = 0;
         for (TaskMessage t : placed) {
             if (!there.contains(t.id()) && again.add(t.id())) {
                 lost.add(Json.write(t.requeued(note)));
             }
+            if (lost.size() == BATCH) { // a page at a time: there may be a hundred thousand
+                queue.submit(lost);
+                restored += lost.size();
+                lost.clear();
+            }
         }
         queue.submit(lost);
-        return lost.size();
+        return restored + lost.size();
     }
 
     @SuppressWarnings("unchecked")
