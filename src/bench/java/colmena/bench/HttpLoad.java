@@ -216,7 +216,7 @@ final class HttpLoad {
         void expire(long now) {
             for (Connection c : List.copyOf(open)) {
                 if (c.busy && now - scheduled(c.number) > timeoutNs) {
-                    c.fail(now, "no answer within " + colmena.log.Durations.format(java.time.Duration.ofNanos(timeoutNs)));
+                    c.timeOut(now, "no answer within " + colmena.log.Durations.format(java.time.Duration.ofNanos(timeoutNs)));
                 }
             }
         }
@@ -473,6 +473,15 @@ final class HttpLoad {
                 if (!(reused && !answering && endpoint.retry(number))) {
                     endpoint.done(number, at, false, error);
                 }
+            }
+            close();
+        }
+
+        /** The answer is overdue: an error, not a connection the server closed, so not sent again. */
+        void timeOut(long at, String error) {
+            if (busy) {
+                busy = false;
+                endpoint.done(number, at, false, error);
             }
             close();
         }

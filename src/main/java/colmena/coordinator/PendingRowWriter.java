@@ -48,6 +48,9 @@ final class PendingRowWriter {
                 throw e;
             }
             writeEach(due);
+        } catch (RuntimeException e) {
+            pending.retry(due); // due again, not dropped from the due order
+            throw e;
         }
         pending.forget(due);
         return due.size();

@@ -200,6 +200,69 @@ class HttpLoadTest {
         }
     }
 
+    /**
+     * A server that answers the first request on each connection and none after it: those time
+     * out and count as errors. A timed-out request is not sent again (only one whose kept-alive
+     * connection the server closed before any answer byte is worth a second try): a second try
+     * would open a connection of its own and close it at once, its deadline long past.
+     */
+    @Test
+    void aTimedOutRequestIsAnErrorAndIsNotSentAgain() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger received = new AtomicInteger();
+            AtomicInteger accepted = new AtomicInteger();
+            AtomicInteger answered = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!raw.isClosed()) {
+                    try {
+                        java.net.Socket s = raw.accept();
+                        accepted.incrementAndGet();
+                        Thread t = new Thread(() -> answerFirstOnly(s, received, answered));
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            OpenLoad.Figures f = HttpLoad.drive(new InetSocketAddress(InetAddress.getLoopbackAddress(), raw.getLocalPort()),
+                    List.of(new HttpLoad.Target("first only", "/")), 10, 1, 2, 500_000_000L).get(0);
+            assertTrue(f.errors() > 0, "no request timed out");
+            assertEquals(20, f.errors() + f.latenciesNs().length);
+            assertEquals("no answer within 500ms", f.firstError());
+            Thread.sleep(300); // the last connections reach the server
+            assertEquals(30, received.get(), "each request sent once: 10 of the warm-up, 20 measured");
+            assertEquals(answered.get(), accepted.get(), "every connection opened carried an answered request");
+        }
+    }
+
+    private static void answerFirstOnly(java.net.Socket s, AtomicInteger received, AtomicInteger answered) {
+        try (s) {
+            java.io.InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            for (int n = 0; ; n++) {
+                int matched = 0;
+                while (matched < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                }
+                received.incrementAndGet();
+                if (n == 0) {
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
+                    out.flush();
+                    answered.incrementAndGet();
+                }
+            }
+        } catch (IOException e) {
+            // closed by the load when it gave up
+        }
+    }
+
     private static void serveOnce(java.net.Socket s, AtomicInteger served) {
         try (s) {
             java.io.InputStream in = s.getInputStream();
