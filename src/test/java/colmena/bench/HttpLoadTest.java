@@ -178,20 +178,7 @@ class HttpLoadTest {
     void answersInPiecesAndConnectionsClosedWhileIdleAreNoErrors() throws Exception {
         try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             AtomicInteger served = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (!raw.isClosed()) {
-                    try {
-                        java.net.Socket s = raw.accept();
-                        Thread t = new Thread(() -> serveOnce(s, served));
-                        t.setDaemon(true);
-                        t.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            acceptEach(raw, s -> serveOnce(s, served));
             OpenLoad.Figures f = HttpLoad.drive(new InetSocketAddress(InetAddress.getLoopbackAddress(), raw.getLocalPort()),
                     List.of(new HttpLoad.Target("raw", "/")), 20, 1, 2).get(0);
             assertEquals(0, f.errors(), f.firstError());
@@ -212,21 +199,10 @@ class HttpLoadTest {
             AtomicInteger received = new AtomicInteger();
             AtomicInteger accepted = new AtomicInteger();
             AtomicInteger answered = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (!raw.isClosed()) {
-                    try {
-                        java.net.Socket s = raw.accept();
-                        accepted.incrementAndGet();
-                        Thread t = new Thread(() -> answerFirstOnly(s, received, answered));
-                        t.setDaemon(true);
-                        t.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
+            acceptEach(raw, s -> {
+                accepted.incrementAndGet();
+                answerFirstOnly(s, received, answered);
             });
-            acceptor.setDaemon(true);
-            acceptor.start();
             OpenLoad.Figures f = HttpLoad.drive(new InetSocketAddress(InetAddress.getLoopbackAddress(), raw.getLocalPort()),
                     List.of(new HttpLoad.Target("first only", "/")), 10, 1, 2, 500_000_000L).get(0);
             assertTrue(f.errors() > 0, "no request timed out");
@@ -242,15 +218,7 @@ class HttpLoadTest {
         try (s) {
             java.io.InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
-            for (int n = 0; ; n++) {
-                int matched = 0;
-                while (matched < 4) {
-                    int b = in.read();
-                    if (b < 0) {
-                        return;
-                    }
-                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-                }
+            for (int n = 0; readHead(in); n++) {
                 received.incrementAndGet();
                 if (n == 0) {
                     out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes());
@@ -265,14 +233,8 @@ class HttpLoadTest {
 
     private static void serveOnce(java.net.Socket s, AtomicInteger served) {
         try (s) {
-            java.io.InputStream in = s.getInputStream();
-            int matched = 0;
-            while (matched < 4) { // up to the blank line that ends the request's head
-                int b = in.read();
-                if (b < 0) {
-                    return;
-                }
-                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+            if (!readHead(s.getInputStream())) {
+                return;
             }
             OutputStream out = s.getOutputStream();
             byte[] answer = ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -286,5 +248,36 @@ class HttpLoadTest {
         } catch (IOException | InterruptedException e) {
             // the test's load sees it
         }
+    }
+
+    /** Serves each connection {@code raw} accepts on a thread of its own, until it is closed. */
+    private static void acceptEach(java.net.ServerSocket raw, java.util.function.Consumer<java.net.Socket> serve) {
+        Thread acceptor = new Thread(() -> {
+            while (!raw.isClosed()) {
+                try {
+                    java.net.Socket s = raw.accept();
+                    Thread t = new Thread(() -> serve.accept(s));
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Reads a request's head, up to the blank line that ends it; false at the end of the stream. */
+    private static boolean readHead(java.io.InputStream in) throws IOException {
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                return false;
+            }
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return true;
     }
 }
