@@ -130,8 +130,6 @@ final class BenchApi {
                     ? List.of("/api/nodes", "/api/tasks?limit=50", "/api/tasks?status=FAILED&limit=50",
                             "/api/tasks?node=" + nodeId(1) + "&type=primes&limit=50", "/api/summary")
                     : List.of("/api/nodes", "/api/tasks?limit=50");
-            List<HttpLoad.Target> targets = paths.stream().map(p -> new HttpLoad.Target("GET " + p, p)).toList();
-            URI server = URI.create(base);
             Usage before = Usage.now();
             long apiCpuBefore = apiProcess == null ? 0 : apiProcess.cpuNanos();
             List<OpenLoad.Figures> all;
@@ -142,8 +140,9 @@ final class BenchApi {
                 }
                 all = runs.stream().map(CompletableFuture::join).toList();
             } else {
+                URI server = URI.create(base);
                 all = HttpLoad.drive(new java.net.InetSocketAddress(server.getHost(), server.getPort()),
-                        targets, rate, WARMUP_SECONDS, seconds);
+                        paths.stream().map(p -> new HttpLoad.Target("GET " + p, p)).toList(), rate, WARMUP_SECONDS, seconds);
             }
             if (apiProcess != null) {
                 double busy = (apiProcess.cpuNanos() - apiCpuBefore) / (double) (System.nanoTime() - before.wallNs())

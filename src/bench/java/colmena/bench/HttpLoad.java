@@ -10,7 +10,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -77,8 +76,7 @@ final class HttpLoad {
             long next = Long.MAX_VALUE;
             for (Endpoint e : endpoints) {
                 e.sendDue(now, selector);
-                e.expire(now);
-                next = Math.min(next, e.nextEventNs());
+                next = Math.min(next, Math.min(e.nextScheduledNs(), e.expire(now)));
             }
             if (endpoints.stream().allMatch(Endpoint::finished)) {
                 break;
@@ -152,15 +150,9 @@ final class HttpLoad {
             return next == warmup + measured && measuredDone == measured;
         }
 
-        /** When this endpoint next needs the loop: its next request, or the oldest timeout. */
-        long nextEventNs() {
-            long t = next < warmup + measured ? scheduled(next) : Long.MAX_VALUE;
-            for (Connection c : open) {
-                if (c.busy) {
-                    t = Math.min(t, scheduled(c.number) + timeoutNs);
-                }
-            }
-            return t;
+        /** When this endpoint's next request is due (Long.MAX_VALUE once all are). */
+        long nextScheduledNs() {
+            return next < warmup + measured ? scheduled(next) : Long.MAX_VALUE;
         }
 
         void sendDue(long now, Selector selector) {
@@ -212,13 +204,26 @@ final class HttpLoad {
             }
         }
 
-        /** Closes connections whose answer is overdue, counting their requests as failed. */
-        void expire(long now) {
+        /**
+         * Closes connections whose answer is overdue, counting their requests as failed (an error,
+         * not a connection the server closed, so not sent again).
+         *
+         * @return when the next answer still awaited falls overdue (Long.MAX_VALUE if none is)
+         */
+        long expire(long now) {
+            long nextDeadline = Long.MAX_VALUE;
             for (Connection c : List.copyOf(open)) {
-                if (c.busy && now - scheduled(c.number) > timeoutNs) {
-                    c.timeOut(now, "no answer within " + colmena.log.Durations.format(java.time.Duration.ofNanos(timeoutNs)));
+                if (!c.busy) {
+                    continue;
+                }
+                long deadline = scheduled(c.number) + timeoutNs;
+                if (now > deadline) {
+                    c.fail(now, "no answer within " + colmena.log.Durations.format(java.time.Duration.ofNanos(timeoutNs)), false);
+                } else {
+                    nextDeadline = Math.min(nextDeadline, deadline);
                 }
             }
+            return nextDeadline;
         }
 
         void done(int k, long at, boolean answered, String error) {
@@ -242,12 +247,8 @@ final class HttpLoad {
         }
 
         OpenLoad.Figures figures() {
-            closeAll();
-            long[] done = Arrays.copyOf(latencies, ok);
-            Arrays.sort(done);
-            double sentPerSecond = measured < 2 || lastSentNs == firstSentNs ? 0
-                    : (measured - 1) / ((lastSentNs - firstSentNs) / 1e9);
-            return new OpenLoad.Figures(target.name(), measured, errors, sentPerSecond, done, firstError);
+            return OpenLoad.figures(target.name(), (int) (1_000_000_000L / periodNs), measured, errors, latencies, ok,
+                    firstSentNs, lastSentNs, firstError);
         }
     }
 
@@ -309,7 +310,7 @@ final class HttpLoad {
                 try {
                     write();
                 } catch (IOException | RuntimeException e) {
-                    fail(System.nanoTime(), e.toString()); // a kept-alive connection the server closed: sent again once
+                    fail(System.nanoTime(), e.toString(), true); // a kept-alive connection the server closed: sent again once
                 }
             }
         }
@@ -334,7 +335,7 @@ final class HttpLoad {
                     read();
                 }
             } catch (IOException | RuntimeException e) {
-                fail(System.nanoTime(), e.toString());
+                fail(System.nanoTime(), e.toString(), true);
             }
         }
 
@@ -352,7 +353,7 @@ final class HttpLoad {
                 return;
             }
             if (n < 0) {
-                fail(System.nanoTime(), "the server closed the connection before answering");
+                fail(System.nanoTime(), "the server closed the connection before answering", true);
                 return;
             }
             answering |= n > 0;
@@ -466,22 +467,17 @@ final class HttpLoad {
             return false;
         }
 
-        /** Closes the connection; a request under way on it counts as failed with {@code error}. */
-        void fail(long at, String error) {
+        /**
+         * Closes the connection; a request under way on it fails with {@code error}, or, if
+         * {@code mayRetry} and the connection was kept alive and no byte of the answer came (the
+         * server had closed it meanwhile), is sent once more ({@link Endpoint#retry}).
+         */
+        void fail(long at, String error, boolean mayRetry) {
             if (busy) {
                 busy = false;
-                if (!(reused && !answering && endpoint.retry(number))) {
+                if (!(mayRetry && reused && !answering && endpoint.retry(number))) {
                     endpoint.done(number, at, false, error);
                 }
-            }
-            close();
-        }
-
-        /** The answer is overdue: an error, not a connection the server closed, so not sent again. */
-        void timeOut(long at, String error) {
-            if (busy) {
-                busy = false;
-                endpoint.done(number, at, false, error);
             }
             close();
         }

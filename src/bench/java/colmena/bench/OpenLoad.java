@@ -154,7 +154,7 @@ final class OpenLoad {
     }
 
     /** The figures of a measured window: the first {@code ok} latencies sorted, and the rate actually sent. */
-    private static Figures figures(String name, int rate, int measured, int errors, long[] latencies, int ok,
+    static Figures figures(String name, int rate, int measured, int errors, long[] latencies, int ok,
                                    long firstSent, long lastSent, String firstError) {
         long[] done = Arrays.copyOf(latencies, ok);
         Arrays.sort(done);

@@ -93,22 +93,21 @@ final class PendingRows {
         if (depth > 4) {
             return 256;
         }
-        if (v instanceof java.util.Map<?, ?> m && m.isEmpty() || v instanceof Collection<?> c && c.isEmpty()) {
-            return 16;
-        }
-        long n = 64;
         if (v instanceof java.util.Map<?, ?> m) {
+            long n = m.isEmpty() ? 16 : 64;
             for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
                 n += 40 + value(e.getKey(), depth + 1) + value(e.getValue(), depth + 1);
             }
-        } else if (v instanceof Collection<?> c) {
+            return n;
+        }
+        if (v instanceof Collection<?> c) {
+            long n = c.isEmpty() ? 16 : 64;
             for (Object o : c) {
                 n += 8 + value(o, depth + 1);
             }
-        } else {
-            n += 192;
+            return n;
         }
-        return n;
+        return 256;
     }
 
     /** Tasks about to be moved to their nodes; each replaces any placement of the same task kept before. */
