@@ -99,6 +99,11 @@ class OnboardingBrowserTest {
         assertEquals("page-title", browser.script("return document.activeElement.id;").getAsString(), "focus kept on the page");
         browser.open(page);
         Page.waitFor("the dashboard again", () -> visible("#main"));
+        // The way back sits below the cards and the task list: clicked before their data arrives,
+        // the click lands where the button was a moment before it moved down (a full-suite run
+        // missed it so, on a busy machine).
+        Page.waitFor("a card and rows again", () -> !browser.findAll(".node-card[data-node=\"nodo1\"]").isEmpty()
+                && !browser.findAll("tr.task-row").isEmpty());
         Page.waitFor("the way back to the guide", () -> visible("#guide-show"));
         assertFalse(visible("#guide"), "dismissed is remembered");
         browser.click(browser.findAll("#guide-show").get(0));
