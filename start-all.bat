@@ -38,6 +38,8 @@ set "UTF8=-Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encodin
 set "AGENT_JAVA=-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1 %UTF8%"
 rem A young generation of 32 MB for the API and the coordinator: see start-all.sh.
 set "SERVICE_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m %UTF8%"
+rem The coordinator compiled by C1 alone: see start-all.sh.
+set "COORDINATOR_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m -XX:TieredStopAtLevel=1 %UTF8%"
 set "PARTS=redis api coordinator nodo1 nodo2"
 set "STOP_ORDER=nodo1 nodo2 coordinator api redis"
 
@@ -86,6 +88,7 @@ call :build
 if errorlevel 1 goto failed
 call :archive
 set "SERVICE_JAVA=%SERVICE_JAVA% %CDS%"
+set "COORDINATOR_JAVA=%COORDINATOR_JAVA% %CDS%"
 set "AGENT_JAVA=%AGENT_JAVA% %CDS%"
 
 call :port_owner %COLMENA_REDIS_PORT%
@@ -103,7 +106,7 @@ if not defined COLMENA_DB_URL echo TaskHistory for the API and the coordinator: 
 echo Starting the API on port %COLMENA_API_PORT% ^(logs\api.log^)
 call :launch api "%SERVICE_JAVA%" api
 echo Starting the coordinator, demo load %COLMENA_DEMO_RATE% tasks/s ^(logs\coordinator.log^)
-call :launch coordinator "%SERVICE_JAVA%" coordinator --demo-rate %COLMENA_DEMO_RATE%
+call :launch coordinator "%COORDINATOR_JAVA%" coordinator --demo-rate %COLMENA_DEMO_RATE%
 for %%a in (nodo1 nodo2) do (
   echo Starting agent %%a ^(logs\%%a.log^)
   call :launch %%a "%AGENT_JAVA%" agent --id %%a

@@ -15,9 +15,6 @@ import java.util.List;
  * that also generates the load.
  */
 final class ApiProcess implements AutoCloseable {
-    /** start-all's Java options for the API and the coordinator, unless COLMENA_JAVA_OPTS says otherwise. */
-    static final String START_ALL_OPTIONS = "-XX:+UseSerialGC -Xmx512m -Xmn32m";
-
     private final Process process;
     private final int port;
     private final List<String> options;
@@ -30,7 +27,7 @@ final class ApiProcess implements AutoCloseable {
 
     /** Starts it and waits up to a minute for {@code /api/health} to answer 200. */
     static ApiProcess start(Lab lab, Duration maxAge) throws Exception {
-        List<String> options = Pipeline.javaOptions("COLMENA_JAVA_OPTS", START_ALL_OPTIONS);
+        List<String> options = StartAllJvm.api();
         int port = Lab.freePort();
         Process p = Launcher.start(lab.log("api"), options, "api", "--no-auth", "--port", Integer.toString(port),
                 "--redis", lab.redisUrl(), "--db", lab.dbUrl, "--nodes-max-age", maxAge.toMillis() + "ms");

@@ -51,7 +51,7 @@ final class BenchApi {
             Option.value("history", null, null, "DIR", "keep TaskHistory's database in DIR and use it again in later runs "
                     + "(written with --rows rows when DIR holds none; then --rows must say how many it holds)"),
             Option.flag("api-process", null, "run the API as a process of its own, as start-all does, with start-all's "
-                    + "Java options (COLMENA_JAVA_OPTS, else " + ApiProcess.START_ALL_OPTIONS + "), serving the H2 file; "
+                    + "Java options (COLMENA_JAVA_OPTS, else " + StartAllJvm.API + "), serving the H2 file; "
                     + "else it runs in this process beside the load generator"),
             Option.flag("jdk-client", null, "send the load with the JDK's HttpClient, a thread per endpoint, as this "
                     + "benchmark did before (it costs about as much CPU as the API it measures); else from one thread "
@@ -101,7 +101,7 @@ final class BenchApi {
             if (writeRate > 0) {
                 // The writer in a process of its own that serves the H2 file, as the coordinator does
                 // beside the API; this process has closed its connections, so the API reads over TCP.
-                writer = Launcher.start(lab.log("writer"), List.of("-Xmx1g"), "bench", "history-writer",
+                writer = Launcher.start(lab.log("writer"), StartAllJvm.coordinator(), "bench", "history-writer",
                         "--db", lab.dbUrl, "--rate", Integer.toString(writeRate));
                 awaitLine(lab.log("writer"), HistoryWriter.STARTED, writer);
             }

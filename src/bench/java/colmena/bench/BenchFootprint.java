@@ -18,7 +18,7 @@ final class BenchFootprint {
     static final List<Option> OPTIONS = List.of(
             Option.value("seconds", null, "60", "S", "how long to watch the idle agent (after 10 s to settle)"));
     /** The agent JVM options of start-all.sh. */
-    static final List<String> AGENT_JVM = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
+    static final List<String> AGENT_JVM = List.of(StartAllJvm.AGENT.split(" "));
     static final double TARGET_CPU_PERCENT = 1.0;
     static final long TARGET_RSS_MB = 64;
 

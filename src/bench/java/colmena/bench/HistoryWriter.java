@@ -103,7 +103,9 @@ final class HistoryWriter implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            failure = e;
+            if (running) { // once stopped, H2's own shutdown hook may close the database under the last batch
+                failure = e;
+            }
         }
     }
 

@@ -23,10 +23,10 @@ final class Pipeline implements AutoCloseable {
 
     static Pipeline start(String name, int agents) throws Exception {
         Pipeline p = new Pipeline(Lab.start(name));
-        p.launch("coordinator", javaOptions("COLMENA_JAVA_OPTS", "-XX:+UseSerialGC -Xmx1g"),
+        p.launch("coordinator", StartAllJvm.coordinator(),
                 "coordinator", "--redis", p.lab.redisUrl(), "--db", p.lab.dbUrl);
         for (int i = 1; i <= agents; i++) {
-            p.launch("nodo" + i, javaOptions("COLMENA_AGENT_JAVA_OPTS", "-XX:+UseSerialGC -Xmx512m"),
+            p.launch("nodo" + i, StartAllJvm.agent(),
                     "agent", "--id", "nodo" + i, "--redis", p.lab.redisUrl());
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -68,9 +68,13 @@ final class Pipeline implements AutoCloseable {
      * (the same variables {@code start-all.sh} reads), else {@code otherwise}.
      */
     static List<String> javaOptions(String name, String otherwise) {
+        return javaOptions(name, List.of(otherwise.trim().split("\\s+")));
+    }
+
+    /** As {@link #javaOptions(String, String)}, with the options otherwise already split. */
+    static List<String> javaOptions(String name, List<String> otherwise) {
         String set = System.getenv(name);
-        String options = set == null || set.isBlank() ? otherwise : set;
-        return List.of(options.trim().split("\\s+"));
+        return set == null || set.isBlank() ? otherwise : List.of(set.trim().split("\\s+"));
     }
 
     long rows(BenchSql.Rows which) throws Exception {

@@ -1,0 +1,36 @@
+package colmena.bench;
+
+import java.util.List;
+
+/**
+ * The Java options {@code start-all.sh} and {@code start-all.bat} give each part, so that the
+ * benchmarks measure the processes a classroom runs ({@code StartAllJvmTest} checks both scripts
+ * say the same). The environment variables the scripts read override them here too.
+ */
+final class StartAllJvm {
+    /** The API: a young generation of 32 MB, so a collection does not copy much of H2's page cache churn. */
+    static final String API = "-XX:+UseSerialGC -Xmx512m -Xmn32m";
+    /**
+     * The coordinator: the API's, compiled by C1 alone. C2 spent 40-55 % of a core for the first
+     * minute compiling H2 and Jedis, and at a steady 500 tasks/s that competition for the two
+     * cores set the latency's tail (docs/BENCHMARKS.md).
+     */
+    static final String COORDINATOR = API + " -XX:TieredStopAtLevel=1";
+    /** An agent: small, compiled by C1 alone. */
+    static final String AGENT = "-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1";
+
+    private StartAllJvm() {
+    }
+
+    static List<String> api() {
+        return Pipeline.javaOptions("COLMENA_JAVA_OPTS", API);
+    }
+
+    static List<String> coordinator() {
+        return Pipeline.javaOptions("COLMENA_COORDINATOR_JAVA_OPTS", Pipeline.javaOptions("COLMENA_JAVA_OPTS", COORDINATOR));
+    }
+
+    static List<String> agent() {
+        return Pipeline.javaOptions("COLMENA_AGENT_JAVA_OPTS", AGENT);
+    }
+}
