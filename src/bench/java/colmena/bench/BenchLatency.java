@@ -90,9 +90,13 @@ final class BenchLatency {
             reader.start();
             long t0 = System.nanoTime();
             CoordinatorReading before = null;
+            Map<String, ThreadCpu> cpuBefore = Map.of();
+            long cpuFromNs = 0;
             for (int i = 0; i < n; i++) {
                 if (i == skipped) {
                     before = CoordinatorReading.now(p.lab);
+                    cpuBefore = p.threadCpu();
+                    cpuFromNs = System.nanoTime();
                 }
                 long due = OpenLoad.waitForSlot(t0 + i * period);
                 String id = TaskIds.next();
@@ -105,6 +109,8 @@ final class BenchLatency {
             }
             reader.join(120_000);
             reader.interrupt();
+            Map<String, ThreadCpu> cpuSpent = spentSince(p.threadCpu(), cpuBefore);
+            long cpuWallNs = System.nanoTime() - cpuFromNs;
             List<Span> measured;
             synchronized (spans) {
                 measured = new ArrayList<>(spans);
@@ -120,6 +126,7 @@ final class BenchLatency {
                     p50, OpenLoad.nearestRankMs(sorted, 0.90), p99, OpenLoad.nearestRankMs(sorted, 0.999),
                     OpenLoad.nearestRankMs(sorted, 1.0));
             printStages(measured);
+            printCpu(cpuSpent, cpuWallNs);
             List<GcPauses.Pause> pauses = new ArrayList<>(p.gcPauses());
             synchronized (ownPauses) {
                 pauses.addAll(ownPauses);
@@ -140,6 +147,30 @@ final class BenchLatency {
                     met ? "met" : "NOT met");
             return met ? 0 : 1;
         }
+    }
+
+    private static Map<String, ThreadCpu> spentSince(Map<String, ThreadCpu> now, Map<String, ThreadCpu> before) {
+        Map<String, ThreadCpu> spent = new java.util.LinkedHashMap<>();
+        now.forEach((part, cpu) -> spent.put(part, cpu.minus(before.getOrDefault(part, ThreadCpu.NONE))));
+        return spent;
+    }
+
+    /**
+     * What each part spent of the processors while the tasks were measured, and how much of it its
+     * JIT compilers took: on two cores shared by five processes, a compiler at work is a core the
+     * hops between submission and reply wait for. Linux only (read from {@code /proc}).
+     */
+    private static void printCpu(Map<String, ThreadCpu> spent, long wallNs) {
+        long hz = 100; // USER_HZ, the unit of /proc's ticks on every Linux this runs on
+        double seconds = wallNs / 1e9;
+        if (spent.values().stream().allMatch(c -> c.ticks() == 0) || seconds <= 0) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        spent.forEach((part, cpu) -> line.append(line.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+                "%s %.0f%% (compiling %.0f%%)", part, 100.0 * cpu.ticks() / hz / seconds,
+                100.0 * cpu.compilerTicks() / hz / seconds)));
+        System.out.printf(Locale.ROOT, "  CPU while measuring, in %% of one core: %s%n", line);
     }
 
     /**

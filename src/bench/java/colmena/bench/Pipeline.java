@@ -133,6 +133,15 @@ final class Pipeline implements AutoCloseable {
         return new Cpu(cpuNanos(processes.get(0).toHandle()), agents, redis, bench);
     }
 
+    /** Each started part's CPU so far as its threads spent it, in the order they were started, by name. */
+    java.util.Map<String, ThreadCpu> threadCpu() {
+        java.util.Map<String, ThreadCpu> parts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < processes.size(); i++) {
+            parts.put(names.get(i), ThreadCpu.of(processes.get(i).pid()));
+        }
+        return parts;
+    }
+
     static long cpuNanos(ProcessHandle h) {
         return h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
