@@ -40,6 +40,12 @@ rem A young generation of 32 MB for the API and the coordinator: see start-all.s
 set "SERVICE_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m %UTF8%"
 rem The coordinator compiled by C1 alone: see start-all.sh.
 set "COORDINATOR_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m -XX:TieredStopAtLevel=1 %UTF8%"
+rem As in start-all.sh: COLMENA_JAVA_OPTS replaces the options of the API and the coordinator,
+rem COLMENA_COORDINATOR_JAVA_OPTS then the coordinator's, COLMENA_AGENT_JAVA_OPTS the agents'.
+if defined COLMENA_JAVA_OPTS set "SERVICE_JAVA=%COLMENA_JAVA_OPTS% %UTF8%"
+if defined COLMENA_JAVA_OPTS set "COORDINATOR_JAVA=%COLMENA_JAVA_OPTS% %UTF8%"
+if defined COLMENA_COORDINATOR_JAVA_OPTS set "COORDINATOR_JAVA=%COLMENA_COORDINATOR_JAVA_OPTS% %UTF8%"
+if defined COLMENA_AGENT_JAVA_OPTS set "AGENT_JAVA=%COLMENA_AGENT_JAVA_OPTS% %UTF8%"
 set "PARTS=redis api coordinator nodo1 nodo2"
 set "STOP_ORDER=nodo1 nodo2 coordinator api redis"
 

@@ -31,8 +31,8 @@ AGENTS=${COLMENA_AGENTS:-"nodo1 nodo2"}
 # 0.3-1 s behind it under load (docs/BENCHMARKS.md, bench api --api-process).
 AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1"}
 SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn32m"}
-# The coordinator compiled by C1 alone: C2 took 40-55 % of a core for its first minute, and at a
-# steady 500 tasks/s that set the latency's tail on two cores (docs/BENCHMARKS.md).
+# The coordinator compiled by C1 alone: at a steady 500 tasks/s C2 took 40-56 % of a core for the
+# coordinator's first 20-30 s, and that set the latency's tail on two cores (docs/BENCHMARKS.md).
 COORDINATOR_JAVA=${COLMENA_COORDINATOR_JAVA_OPTS:-${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn32m -XX:TieredStopAtLevel=1"}}
 # How long the parts wait for Redis at start (the jar's own --wait-for-redis), and this script for the API.
 export COLMENA_WAIT_FOR_REDIS=${COLMENA_WAIT_FOR_REDIS:-60s}

@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +59,7 @@ class StartAllBatArchiveTest {
 
     /** Runs the :archive subroutine of start-all.bat three times (the third with COLMENA_CDS=off) with {@code java} as given. */
     private String run(String javaBat) throws Exception {
-        assumeTrue(onPath("wine"), "wine is not on the PATH (apt-get install wine wine64; .ci/run installs it)");
+        assumeTrue(WineCmd.available(), "wine is not on the PATH (apt-get install wine wine64; .ci/run installs it)");
         String bat = Files.readString(Path.of("start-all.bat"), StandardCharsets.UTF_8).replace("\r\n", "\n");
         int from = bat.indexOf("\n:archive\n") + 1;
         int ok = bat.indexOf("\n:archive_ok\n", from);
@@ -84,37 +82,7 @@ class StartAllBatArchiveTest {
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("bin"));
         Files.write(dir.resolve("dist").resolve("colmena.jar"), new byte[0]);
-        Files.writeString(dir.resolve("drive.bat"), crlf(driver));
-        Files.writeString(dir.resolve("bin").resolve("java.bat"), crlf(javaBat));
-        Path prefix = Path.of("target", "wine", "prefix").toAbsolutePath();
-        Files.createDirectories(prefix.getParent());
-        String win = "Z:" + dir.toAbsolutePath().toString().replace('/', '\\');
-        ProcessBuilder pb = new ProcessBuilder("wine", "cmd.exe", "/c",
-                "set PATH=" + win + "\\bin;%PATH% && cd /d " + win + " && drive.bat").redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("WINEPREFIX", prefix.toString());
-        env.put("WINEDEBUG", "-all");
-        env.put("WINEDLLOVERRIDES", "mscoree,mshtml=");
-        env.remove("DISPLAY");
-        env.remove("COLMENA_CDS");
-        Process p = pb.start();
-        byte[] output = p.getInputStream().readAllBytes(); // ends when cmd.exe does
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "wine cmd.exe did not end");
-        String out = new String(output, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String crlf(String s) {
-        return s.replace("\r\n", "\n").replace("\n", "\r\n");
-    }
-
-    private static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
+        Files.writeString(dir.resolve("bin").resolve("java.bat"), WineCmd.crlf(javaBat));
+        return WineCmd.run(dir, driver);
     }
 }

@@ -90,13 +90,11 @@ final class BenchLatency {
             reader.start();
             long t0 = System.nanoTime();
             CoordinatorReading before = null;
-            Map<String, ThreadCpu> cpuBefore = Map.of();
-            long cpuFromNs = 0;
+            Map<String, ThreadCpu> cpuBefore = skipped == 0 ? p.threadCpu() : Map.of();
+            long cpuFromNs = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 if (i == skipped) {
                     before = CoordinatorReading.now(p.lab);
-                    cpuBefore = p.threadCpu();
-                    cpuFromNs = System.nanoTime();
                 }
                 long due = OpenLoad.waitForSlot(t0 + i * period);
                 String id = TaskIds.next();
@@ -106,6 +104,10 @@ final class BenchLatency {
                 sentAt.put(id, due);
                 sentAtMs.put(id, System.currentTimeMillis());
                 queue.submit(List.of(task));
+                if (i == skipped - 1) { // read after a submission, not just before one that is timed
+                    cpuBefore = p.threadCpu();
+                    cpuFromNs = System.nanoTime();
+                }
             }
             reader.join(120_000);
             reader.interrupt();

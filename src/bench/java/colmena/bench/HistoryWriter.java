@@ -103,9 +103,23 @@ final class HistoryWriter implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            if (running) { // once stopped, H2's own shutdown hook may close the database under the last batch
+            // Once stopped, or once the JVM is exiting, H2's own shutdown hook may have closed the
+            // database under the last batch (the hooks run at once, in no order): not a failure.
+            if (running && !exiting()) {
                 failure = e;
             }
+        }
+    }
+
+    /** Whether this JVM has begun to exit (it then takes no more shutdown hooks). */
+    private static boolean exiting() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 

@@ -5,15 +5,16 @@ import java.util.List;
 /**
  * The Java options {@code start-all.sh} and {@code start-all.bat} give each part, so that the
  * benchmarks measure the processes a classroom runs ({@code StartAllJvmTest} checks both scripts
- * say the same). The environment variables the scripts read override them here too.
+ * say the same). The environment variables the scripts read override them here too (start-all.bat
+ * reads them as start-all.sh does).
  */
 final class StartAllJvm {
     /** The API: a young generation of 32 MB, so a collection does not copy much of H2's page cache churn. */
     static final String API = "-XX:+UseSerialGC -Xmx512m -Xmn32m";
     /**
-     * The coordinator: the API's, compiled by C1 alone. C2 spent 40-55 % of a core for the first
-     * minute compiling H2 and Jedis, and at a steady 500 tasks/s that competition for the two
-     * cores set the latency's tail (docs/BENCHMARKS.md).
+     * The coordinator: the API's, compiled by C1 alone. At a steady 500 tasks/s C2 spent 40-56 %
+     * of a core for the coordinator's first 20-30 s compiling H2 and Jedis, and that competition
+     * for the two cores set the latency's tail (docs/BENCHMARKS.md).
      */
     static final String COORDINATOR = API + " -XX:TieredStopAtLevel=1";
     /** An agent: small, compiled by C1 alone. */

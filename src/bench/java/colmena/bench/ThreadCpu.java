@@ -43,7 +43,9 @@ record ThreadCpu(Map<Long, Line> threads) {
         Map<Long, Line> spent = new HashMap<>();
         threads.forEach((tid, now) -> {
             Line then = before.threads.get(tid);
-            spent.put(tid, new Line(now.name(), now.ticks() - (then == null ? 0 : then.ticks())));
+            // A thread id used again by a thread started since counts whole.
+            long earlier = then == null || then.ticks() > now.ticks() ? 0 : then.ticks();
+            spent.put(tid, new Line(now.name(), now.ticks() - earlier));
         });
         return new ThreadCpu(spent);
     }
