@@ -86,9 +86,11 @@ final class BenchThroughput {
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
             System.out.printf(Locale.ROOT, "  %.2f Redis commands per task (INFO commandstats)%n", run.commands / (double) n);
             Pipeline.Cpu cpu = run.cpu;
-            System.out.printf(Locale.ROOT, "  CPU per task: coordinator %.0f µs, agents %.0f µs, Redis %.0f µs, this bench "
+            System.out.printf(Locale.ROOT, "  CPU per task: coordinator %.0f µs%s, agents %.0f µs, Redis %.0f µs, this bench "
                     + "(submits, counts) %.0f µs; %.0f µs in all, %.0f%% of the machine's %d processors over the run%n",
-                    cpu.coordinator() / 1e3 / n, cpu.agents() / 1e3 / n, cpu.redis() / 1e3 / n, cpu.bench() / 1e3 / n,
+                    cpu.coordinator() / 1e3 / n, run.coordinatorCompiling() > 0 ? String.format(Locale.ROOT,
+                            " (its JIT compilers %.0f µs of it)", run.coordinatorCompiling() * cpu.coordinator() / 1e3 / n) : "",
+                    cpu.agents() / 1e3 / n, cpu.redis() / 1e3 / n, cpu.bench() / 1e3 / n,
                     cpu.total() / 1e3 / n, 100 * cpu.total() / (run.seconds * 1e9 * Runtime.getRuntime().availableProcessors()),
                     Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "  TaskHistory rows stored DONE: %,d of %,d%n", done, n + warmup);
@@ -113,12 +115,15 @@ final class BenchThroughput {
     }
 
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
-    private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu) {
+    /** @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown) */
+    private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu,
+                       double coordinatorCompiling) {
         /** @param rowsBefore rows stored DONE before this run */
         static Run of(Pipeline p, TaskQueue queue, int n, long rowsBefore, long firstMinute) throws Exception {
             long storedBefore = p.storedFinal(firstMinute);
             long commandsBefore = p.redisCommands();
             Pipeline.Cpu cpuBefore = p.cpu();
+            ThreadCpu threadsBefore = p.threadCpu().get("coordinator");
             long t0 = System.nanoTime();
             for (int sent = 0; sent < n; sent += 10_000) {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, n - sent), null);
@@ -143,7 +148,9 @@ final class BenchThroughput {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Pipeline.Cpu cpu = p.cpu().minus(cpuBefore);
-            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n, cpu);
+            ThreadCpu threads = p.threadCpu().get("coordinator").minus(threadsBefore);
+            double compiling = threads.ticks() > 0 ? (double) threads.compilerTicks() / threads.ticks() : 0;
+            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n, cpu, compiling);
         }
 
         double perSecond() {
