@@ -158,6 +158,9 @@ public final class Coordinator {
                 Thread.currentThread().interrupt();
             }
         }
+        if (collector != null) {
+            collector.close();
+        }
         if (collector != null && isLeader() && threads.stream().noneMatch(Thread::isAlive)) {
             try {
                 // What was stored leaves results:storing now, rather than being stored again by the next coordinator.

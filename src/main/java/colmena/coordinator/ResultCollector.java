@@ -27,7 +27,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing},
+ * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing} (the
+ * next batch ahead, while results queue up: {@link ResultTaker}),
  * writes them in one transaction, answers any {@code reply:<uuid>} list at once, and drops them
  * from Redis only once the database says the commit is on disk ({@link Durability}). A coordinator
  * that dies in between leaves them in results:storing, and storing them again is harmless.
@@ -45,6 +46,7 @@ final class ResultCollector {
     private final ThrottledLog lines = new ThrottledLog(LOG, 20, "result lines");
     private final PendingRowWriter pendingRows;
     private final AfterCommit after;
+    private final ResultTaker taker;
     /** After a start or a failure, what is in results:storing is stored again, from its head. */
     private boolean recover = true;
     /**
@@ -56,6 +58,8 @@ final class ResultCollector {
     /** Runs that ended after their task's outcome was stored (a node cut off, then back), since start. */
     private final LongAdder duplicateRuns = new LongAdder();
     private final LongAdder placementsWritten = new LongAdder();
+    /** Times results:storing did not hold, at its head, what this collector had stored. */
+    private final LongAdder misreads = new LongAdder();
 
     /** When the last checkpoint ran. */
     private long lastDurableMs;
@@ -75,6 +79,7 @@ final class ResultCollector {
         this.durability = durability;
         this.pendingRows = new PendingRowWriter(store, db, pending, LOG);
         this.after = new AfterCommit(queue, storeDelay, lines, LOG);
+        this.taker = new ResultTaker(queue, BATCH, LOG);
     }
 
     /**
@@ -86,6 +91,7 @@ final class ResultCollector {
      */
     int drainOnce(Duration wait) throws SQLException {
         List<String> raws = List.of();
+        ResultBatch read = null;
         if (recover) {
             List<String> all = queue.pending(RedisKeys.storing());
             // What this collector committed is at the head; after it, what an earlier pass or
@@ -94,11 +100,13 @@ final class ResultCollector {
             recover = !raws.isEmpty();
         }
         if (raws.isEmpty()) {
-            raws = queue.takeResults(BATCH, committed.isEmpty() || wait.compareTo(DROP_WAIT) < 0 ? wait : DROP_WAIT);
+            ResultTaker.Taken taken = taker.next(committed.isEmpty() || wait.compareTo(DROP_WAIT) < 0 ? wait : DROP_WAIT, wait);
+            raws = taken.raws();
+            read = taken.batch();
         }
         int stored = 0;
         if (!raws.isEmpty()) {
-            stored = store(raws);
+            stored = read == null ? store(raws) : storeRead(raws, read);
         }
         placementsWritten.add(pendingRows.write(raws.size() == BATCH));
         // A checkpoint at most every H2_INTERVAL_MS while busy, and as soon as there is a pause.
@@ -116,8 +124,13 @@ final class ResultCollector {
      * so one result cannot hold up all the others.
      */
     private int store(List<String> raws) throws SQLException {
+        return storeRead(raws, ResultBatch.read(raws, LOG));
+    }
+
+    /** {@link #store(List)}, with {@code raws} read already. */
+    private int storeRead(List<String> raws, ResultBatch read) throws SQLException {
         try {
-            return storeBatch(raws);
+            return storeBatch(read);
         } catch (SQLException e) {
             if (!DbErrors.refused(e)) {
                 throw e;
@@ -165,8 +178,7 @@ final class ResultCollector {
     }
 
     /** Stores one batch in one transaction, then answers waiters and counts and logs what was stored. */
-    private int storeBatch(List<String> raws) throws SQLException {
-        ResultBatch batch = ResultBatch.read(raws, LOG);
+    private int storeBatch(ResultBatch batch) throws SQLException {
         List<TaskResult> failedToRetry = batch.results().stream().filter(RetryPolicy::retries).toList();
         List<TaskResult> others = failedToRetry.isEmpty() ? batch.results()
                 : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
@@ -227,6 +239,7 @@ final class ResultCollector {
             // results:storing is not what this collector thinks (emptied by hand, or another
             // coordinator at work): start again from what is there.
             LOG.warn("{} did not hold the results this coordinator stored; reading it again", RedisKeys.storing());
+            misreads.increment();
             recoverNext();
             return;
         }
@@ -246,8 +259,24 @@ final class ResultCollector {
         return duplicateRuns.sum();
     }
 
+    /** Times results:storing did not hold what this collector had stored, since start. */
+    long misreads() {
+        return misreads.sum();
+    }
+
+    /** Whether the next batch is being taken ahead, or was and waits. */
+    boolean takingAhead() {
+        return taker.takingAhead();
+    }
+
+    /** Stops taking results ahead. */
+    void close() {
+        taker.close();
+    }
+
     /** After a failure: forget what was committed (it may not be on disk) and store results:storing again. */
     void recoverNext() {
+        taker.forget(); // what it took is in results:storing, and read from there
         recover = true;
         committed.clear();
         tracked = 0;
