@@ -107,6 +107,12 @@ final class MessageCheck {
             throw new MalformedMessageException("message of " + raw.length() + " characters; the limit is "
                     + TaskMessage.MAX_MESSAGE_CHARS);
         }
+        // Colmena's own messages are read by hand; anything else, and every error, by Gson.
+        Object plain = type == TaskMessage.class ? MessageReader.task(raw)
+                : type == TaskResult.class ? MessageReader.result(raw) : null;
+        if (plain != null) {
+            return type.cast(plain);
+        }
         try {
             T value = Json.GSON.fromJson(raw, type);
             if (value == null) {
