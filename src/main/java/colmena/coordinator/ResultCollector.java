@@ -184,15 +184,23 @@ final class ResultCollector {
                 : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
         TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
         List<TaskMessage> started = pending.startedOn(batch.results());
+        java.util.Set<String> startedIds = new java.util.HashSet<>();
+        started.forEach(t -> startedIds.add(t.id()));
+        // Placed by this coordinator and not yet written: most likely no row yet (see recordResults).
+        java.util.function.Predicate<String> noRowYet = id -> pending.nodeOf(id) != null && !startedIds.contains(id);
         int duplicates = db.inTransaction(c -> {
             store.recordPlaced(c, started); // so that a RUNNING notice finds its row on its node
             retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
             List<TaskResult> toStore = others;
+            java.util.function.Predicate<String> fresh = noRowYet;
             if (!retries[0].stored().isEmpty()) {
                 toStore = new ArrayList<>(others);
                 toStore.addAll(retries[0].stored());
+                java.util.Set<String> retried = new java.util.HashSet<>();
+                retries[0].stored().forEach(r -> retried.add(r.id()));
+                fresh = noRowYet.and(id -> !retried.contains(id)); // their rows were just updated
             }
-            return store.recordResults(c, toStore);
+            return store.recordResults(c, toStore, fresh);
         });
         pending.stored(batch.results());
         placementsWritten.add(started.size());

@@ -49,6 +49,11 @@ final class CountChanges {
         changes.merge(key, n, Long::sum);
     }
 
+    /** Adds every change of {@code other}. */
+    void addAll(CountChanges other) {
+        other.changes.forEach(this::add);
+    }
+
     /** The sum of the changes per key, zeros left out. */
     Map<Key, Long> sums() {
         Map<Key, Long> out = new HashMap<>();

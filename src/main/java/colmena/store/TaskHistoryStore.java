@@ -108,7 +108,18 @@ public final class TaskHistoryStore {
      * @return how many such duplicate runs were noted
      */
     public int recordResults(Connection c, List<TaskResult> results) throws SQLException {
-        return counted(c, counts -> resultWrites.recordResults(c, results, counts));
+        return recordResults(c, results, id -> false);
+    }
+
+    /**
+     * {@link #recordResults(Connection, List)}, told which tasks most likely have no row yet (their
+     * placement noted by this coordinator and not written): their final results are inserted
+     * without looking their rows up first. Should a row exist after all, that insert is undone and
+     * they are stored as the others are, so {@code noRowYet} only saves time when it is right.
+     */
+    public int recordResults(Connection c, List<TaskResult> results, java.util.function.Predicate<String> noRowYet)
+            throws SQLException {
+        return counted(c, counts -> resultWrites.recordResults(c, results, noRowYet, counts));
     }
 
     /**

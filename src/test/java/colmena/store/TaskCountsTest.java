@@ -117,6 +117,17 @@ class TaskCountsTest {
             store.recordResults(c, List.of(TaskResult.done(a.movedTo("nodo2", "x", "y"), "nodo2", "1", T0 + 1, T0 + 6, 5),
                     TaskResult.done(c1, "nodo1", "8", T0 + 1, T0 + 5, 4)));
             assertCountsTrue(c, store, "duplicate runs after the outcome");
+            // Results said to have no row yet (inserted at once), one of which has a row after all: the
+            // insert is undone and both are stored by looking their rows up.
+            TaskMessage e1 = task("cnt-e", "fib").placedOn("nodo1", "least loaded");
+            store.recordResults(c, List.of(TaskResult.done(e1, "nodo1", "8", T0 + 1, T0 + 5, 4),
+                    TaskResult.done(s1.placedOn("nodo1", "least loaded"), "nodo1", "2", T0 + 1, T0 + 5, 4)), id -> true);
+            assertCountsTrue(c, store, "results said to have no row, one of which has");
+            assertEquals(TaskStatus.DONE, store.get(c, "cnt-s1").status());
+            assertEquals(TaskStatus.DONE, store.get(c, "cnt-e").status());
+            TaskMessage e2 = task("cnt-e2", "fib").placedOn("nodo1", "least loaded");
+            store.recordResults(c, List.of(TaskResult.done(e2, "nodo1", "8", T0 + 1, T0 + 5, 4)), id -> true);
+            assertCountsTrue(c, store, "a result with no row, said so");
             store.recordPlaced(c, List.of(c1.placedOn("nodo3", "again")));
             assertCountsTrue(c, store, "a final row placed again");
             TaskHistoryStore.Retries r = store.recordRetries(c, List.of(TaskResult.failed(b, "nodo2", "boom", T0 + 1, T0 + 2, 1),
