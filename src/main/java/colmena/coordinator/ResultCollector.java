@@ -22,9 +22,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Stores results in TaskHistory, a batch at a time: takes them into {@code results:storing} (the
@@ -184,23 +187,20 @@ final class ResultCollector {
                 : batch.results().stream().filter(r -> !RetryPolicy.retries(r)).toList();
         TaskHistoryStore.Retries[] retries = new TaskHistoryStore.Retries[1];
         List<TaskMessage> started = pending.startedOn(batch.results());
-        java.util.Set<String> startedIds = new java.util.HashSet<>();
+        Set<String> startedIds = new HashSet<>();
         started.forEach(t -> startedIds.add(t.id()));
-        // Placed by this coordinator and not yet written: most likely no row yet (see recordResults).
-        java.util.function.Predicate<String> noRowYet = id -> pending.nodeOf(id) != null && !startedIds.contains(id);
+        // Placed by this coordinator and not yet written (and no RUNNING notice writing it now): most likely no row.
+        Predicate<String> noRowYet = id -> pending.nodeOf(id) != null && !startedIds.contains(id);
         int duplicates = db.inTransaction(c -> {
+            List<TaskResult> rest = store.insertFresh(c, others, noRowYet); // first: see its contract
             store.recordPlaced(c, started); // so that a RUNNING notice finds its row on its node
             retries[0] = store.recordRetries(c, failedToRetry, RetryPolicy::next);
-            List<TaskResult> toStore = others;
-            java.util.function.Predicate<String> fresh = noRowYet;
+            List<TaskResult> toStore = rest;
             if (!retries[0].stored().isEmpty()) {
-                toStore = new ArrayList<>(others);
+                toStore = new ArrayList<>(rest);
                 toStore.addAll(retries[0].stored());
-                java.util.Set<String> retried = new java.util.HashSet<>();
-                retries[0].stored().forEach(r -> retried.add(r.id()));
-                fresh = noRowYet.and(id -> !retried.contains(id)); // their rows were just updated
             }
-            return store.recordResults(c, toStore, fresh);
+            return store.recordResults(c, toStore);
         });
         pending.stored(batch.results());
         placementsWritten.add(started.size());

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 final class ResultTaker implements AutoCloseable {
     /** A batch at least this large means results are queueing: the next one is taken ahead. */
     static final int AHEAD_FROM = 100;
+    /** How long {@link #forget} waits for a take under way: far longer than any take's own wait. */
+    private static final Duration FORGET_WAIT = Duration.ofSeconds(10);
 
     /** A batch as taken: the raw messages, in results:storing, and what was read from them. */
     record Taken(List<String> raws, ResultBatch batch) {
@@ -39,8 +41,8 @@ final class ResultTaker implements AutoCloseable {
     private final int max;
     private final Logger log;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.named("colmena-results-take", true));
-    /** The take under way on {@link #thread}, or null. */
-    private Future<Taken> ahead;
+    /** The take under way on {@link #thread}, or null (read by {@link #close} from another thread). */
+    private volatile Future<Taken> ahead;
 
     ResultTaker(TaskQueue queue, int max, Logger log) {
         this.queue = queue;
@@ -106,11 +108,13 @@ final class ResultTaker implements AutoCloseable {
             return;
         }
         try {
-            f.get();
+            f.get(FORGET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // The take failed: it moved nothing, or what it moved is in results:storing.
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            // The take failed or never ran: it moved nothing, or what it moved is in results:storing.
+        } catch (TimeoutException e) {
+            // Only while stopping (a take is bounded by its wait): what it moves stays in results:storing.
         }
     }
 
@@ -122,6 +126,10 @@ final class ResultTaker implements AutoCloseable {
     /** Stops the taking thread; a take under way ends within its wait, what it moved stays in results:storing. */
     @Override
     public void close() {
+        Future<Taken> f = ahead;
+        if (f != null) {
+            f.cancel(true);
+        }
         thread.shutdownNow();
     }
 }

@@ -55,6 +55,28 @@ public final class DbErrors {
     private static final java.util.Set<Integer> SQL_SERVER_REFUSALS = java.util.Set.of(8152, 2628, 547, 2627, 2601, 515,
             8115, 245, 8114, 241);
 
+    /** SQL Server's codes for a row whose key is taken: a unique constraint, a unique index. */
+    private static final java.util.Set<Integer> SQL_SERVER_DUPLICATE_KEY = java.util.Set.of(2627, 2601);
+
+    /**
+     * Whether the statement failed because a row with the same unique key exists (SQLState 23505,
+     * H2's and the standard's; SQL Server's 2627 and 2601), here or in a batch's chained errors.
+     */
+    public static boolean duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s) {
+                if ("23505".equals(s.getSQLState()) || (SQL_SERVER_DUPLICATE_KEY.contains(s.getErrorCode())
+                        && String.valueOf(s.getClass().getName()).contains("sqlserver"))) {
+                    return true;
+                }
+                if (s.getNextException() != null && s.getNextException() != s && duplicateKey(s.getNextException())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the database refused the statement's values (too long, a constraint, a NULL where
      * none may be, a number out of range): the same write fails the same way again, however long

@@ -10,9 +10,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -24,7 +27,7 @@ import static colmena.store.TaskRows.cut;
 import static colmena.store.TaskRows.moves;
 import static colmena.store.TaskRows.unmatched;
 
-/** {@link TaskHistoryStore#recordResults}: what agents said, stored on the tasks' rows. */
+/** {@link TaskHistoryStore#recordResults} and {@link TaskHistoryStore#insertFresh}: what agents said, stored on the tasks' rows. */
 final class ResultWrites {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskHistoryStore.class);
     private final LongSupplier clock;
@@ -36,74 +39,81 @@ final class ResultWrites {
     }
 
     /** {@link TaskHistoryStore#recordResults}. */
-    /**
-     * After results inserted at once met a row (tasks recorded when submitted through the API, say),
-     * this many batches look every row up before inserting at once is tried again.
-     */
-    static final int FRESH_PAUSE_BATCHES = 64;
-    private final java.util.concurrent.atomic.AtomicInteger freshPaused = new java.util.concurrent.atomic.AtomicInteger();
-
-    int recordResults(Connection c, List<TaskResult> results, Predicate<String> noRowYet, CountChanges counts)
-            throws SQLException {
+    int recordResults(Connection c, List<TaskResult> results, CountChanges counts) throws SQLException {
         if (results.isEmpty()) {
             return 0;
-        }
-        if (freshPaused.get() > 0) {
-            freshPaused.decrementAndGet();
-            noRowYet = id -> false;
         }
         long now = clock.getAsLong();
         List<TaskResult> running = new ArrayList<>();
         List<TaskResult> finals = new ArrayList<>();
-        List<TaskResult> fresh = new ArrayList<>();
         for (TaskResult r : latestPerTask(results)) {
-            if (!r.status().isFinal()) {
-                running.add(r);
-            } else {
-                (noRowYet.test(r.id()) ? fresh : finals).add(r);
-            }
+            (r.status().isFinal() ? finals : running).add(r);
         }
         // A RUNNING notice, one statement: its row was written with it, PENDING on the node that holds the task.
         List<TaskResult> unsure = new ArrayList<>(recordStarts(c, running, now, counts));
         // A final result usually has no row yet (a task that ended soon after its placement is written once,
-        // whole): those the caller knows to have none are inserted at once; for the others one look-up of the
-        // batch's rows, then each inserted or updated, beats an UPDATE finding nothing.
-        if (!insertFresh(c, fresh, now, counts)) {
-            finals.addAll(fresh);
-        }
+        // whole): one look-up of the batch's rows, then each inserted or updated, beats an UPDATE finding nothing.
         unsure.addAll(finals);
         int duplicates = unsure.isEmpty() ? 0 : settle(c, unsure, now, counts);
         storeLongOutputs(c, finals);
-        storeLongOutputs(c, fresh);
         return duplicates;
     }
 
     /**
-     * Inserts the rows of final results whose tasks should have none yet, all or nothing: when one
-     * turns out to have a row after all (a cancel, another coordinator), or any insert fails, what was
-     * inserted is undone and false returned, for the results to be stored by looking their rows up.
+     * After results inserted at once met a row (tasks recorded when submitted through the API, say),
+     * this many batches go by {@link #recordResults} alone before inserting at once is tried again.
      */
-    private boolean insertFresh(Connection c, List<TaskResult> fresh, long now, CountChanges counts) throws SQLException {
-        if (fresh.isEmpty()) {
-            return true;
+    static final int FRESH_PAUSE_BATCHES = 64;
+    private final AtomicInteger freshPaused = new AtomicInteger();
+
+    /** {@link TaskHistoryStore#insertFresh}. */
+    List<TaskResult> insertFresh(Connection c, List<TaskResult> results, Predicate<String> noRowYet, CountChanges counts)
+            throws SQLException {
+        if (results.isEmpty() || freshPaused.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            return results;
         }
-        List<Row> rows = new ArrayList<>(fresh.size());
-        for (TaskResult r : fresh) {
-            rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(), r.finishedAtMs(),
-                    r.startedAtMs() > 0 ? r.durationMs() : null, now));
+        long now = clock.getAsLong();
+        List<TaskResult> fresh = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        for (TaskResult r : latestPerTask(results)) {
+            if (r.status().isFinal() && noRowYet.test(r.id())) {
+                fresh.add(r);
+                rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
+                        r.finishedAtMs(), r.startedAtMs() > 0 ? r.durationMs() : null, now));
+            }
+        }
+        if (fresh.isEmpty()) {
+            return results;
         }
         CountChanges added = new CountChanges();
         Savepoint before = c.setSavepoint();
         try {
             table.insert(c, rows, added);
         } catch (SQLException e) {
-            c.rollback(before);
+            if (!DbErrors.duplicateKey(e)) {
+                throw e;
+            }
+            try {
+                c.rollback(before);
+            } catch (SQLException r) {
+                r.addSuppressed(e);
+                throw r;
+            }
             freshPaused.set(FRESH_PAUSE_BATCHES);
             LOG.debug("Results inserted at once met a row after all ({}); looking their rows up", e.getMessage());
-            return false;
+            return results;
         }
         counts.addAll(added);
-        return true;
+        storeLongOutputs(c, fresh);
+        Set<String> inserted = new HashSet<>();
+        fresh.forEach(r -> inserted.add(r.id()));
+        List<TaskResult> rest = new ArrayList<>(results.size() - fresh.size());
+        for (TaskResult r : results) {
+            if (!inserted.contains(r.id())) {
+                rest.add(r); // a RUNNING notice of a task inserted whole is said by its row already
+            }
+        }
+        return rest;
     }
 
     /** Each task's latest result in the batch: a final one over a RUNNING notice. */

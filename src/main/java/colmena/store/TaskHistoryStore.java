@@ -108,18 +108,22 @@ public final class TaskHistoryStore {
      * @return how many such duplicate runs were noted
      */
     public int recordResults(Connection c, List<TaskResult> results) throws SQLException {
-        return recordResults(c, results, id -> false);
+        return counted(c, counts -> resultWrites.recordResults(c, results, counts));
     }
 
     /**
-     * {@link #recordResults(Connection, List)}, told which tasks most likely have no row yet (their
-     * placement noted by this coordinator and not written): their final results are inserted
-     * without looking their rows up first. Should a row exist after all, that insert is undone and
-     * they are stored as the others are, so {@code noRowYet} only saves time when it is right.
+     * Inserts whole, without looking their rows up, the rows of the final results whose tasks most
+     * likely have none yet ({@code noRowYet}: placed by this coordinator and not yet written), and
+     * returns the results left for {@link #recordResults}. Call it first in its transaction: should
+     * one of those tasks have a row after all (a task recorded when submitted through the API, a
+     * cancel, a task placed again), the inserts are undone to a savepoint and every result is
+     * returned; and should the database end the whole transaction on that refusal (SQL Server with
+     * XACT_ABORT on), nothing written before it is lost. After such a miss the next batches skip
+     * this ({@link ResultWrites#FRESH_PAUSE_BATCHES}). Any other failure is thrown.
      */
-    public int recordResults(Connection c, List<TaskResult> results, java.util.function.Predicate<String> noRowYet)
+    public List<TaskResult> insertFresh(Connection c, List<TaskResult> results, java.util.function.Predicate<String> noRowYet)
             throws SQLException {
-        return counted(c, counts -> resultWrites.recordResults(c, results, noRowYet, counts));
+        return counted(c, counts -> resultWrites.insertFresh(c, results, noRowYet, counts));
     }
 
     /**

@@ -427,16 +427,27 @@ final class MessageReader {
                     }
                     int v = 0;
                     for (int k = 0; k < 4; k++) {
-                        int d = Character.digit(s.charAt(i++), 16);
-                        if (d < 0) {
-                            throw giveUp();
-                        }
+                        int d = hex(s.charAt(i++));
                         v = v * 16 + d;
                     }
                     sb.append((char) v);
                 }
                 default -> throw giveUp();
             }
+        }
+        throw giveUp();
+    }
+
+    /** An ASCII hexadecimal digit's value, as Gson reads {@code \\u} escapes (Character.digit takes other scripts' digits too). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
         }
         throw giveUp();
     }

@@ -52,7 +52,11 @@ class DbErrorsTest {
             java.sql.BatchUpdateException inBatch = new java.sql.BatchUpdateException("batch failed", new int[0]);
             inBatch.setNextException(twice);
             assertEquals(true, DbErrors.refused(inBatch), "a batch whose statement was refused");
+            assertEquals(true, DbErrors.duplicateKey(twice), "a key taken");
+            assertEquals(true, DbErrors.duplicateKey(inBatch), "a key taken, in a batch");
+            assertEquals(false, DbErrors.duplicateKey(tooLong), "refused, but no key taken");
         }
+        assertEquals(false, DbErrors.duplicateKey(new SQLException("Connection refused", "08001")));
         assertEquals(false, DbErrors.refused(new SQLException("Connection refused", "08001")));
         assertEquals(false, DbErrors.refused(new SQLException("No space left on device")));
     }

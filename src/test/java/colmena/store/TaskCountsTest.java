@@ -117,17 +117,28 @@ class TaskCountsTest {
             store.recordResults(c, List.of(TaskResult.done(a.movedTo("nodo2", "x", "y"), "nodo2", "1", T0 + 1, T0 + 6, 5),
                     TaskResult.done(c1, "nodo1", "8", T0 + 1, T0 + 5, 4)));
             assertCountsTrue(c, store, "duplicate runs after the outcome");
-            // Results said to have no row yet (inserted at once), one of which has a row after all: the
-            // insert is undone and both are stored by looking their rows up.
+            // Results said to have no row yet, inserted at once: a RUNNING notice of one of them in the same
+            // batch is left out (its row says more), the others left for recordResults.
             TaskMessage e1 = task("cnt-e", "fib").placedOn("nodo1", "least loaded");
-            store.recordResults(c, List.of(TaskResult.done(e1, "nodo1", "8", T0 + 1, T0 + 5, 4),
-                    TaskResult.done(s1.placedOn("nodo1", "least loaded"), "nodo1", "2", T0 + 1, T0 + 5, 4)), id -> true);
-            assertCountsTrue(c, store, "results said to have no row, one of which has");
-            assertEquals(TaskStatus.DONE, store.get(c, "cnt-s1").status());
-            assertEquals(TaskStatus.DONE, store.get(c, "cnt-e").status());
-            TaskMessage e2 = task("cnt-e2", "fib").placedOn("nodo1", "least loaded");
-            store.recordResults(c, List.of(TaskResult.done(e2, "nodo1", "8", T0 + 1, T0 + 5, 4)), id -> true);
+            TaskMessage e2 = task("cnt-e2", "fib").placedOn("nodo2", "least loaded");
+            List<TaskResult> rest = store.insertFresh(c, List.of(TaskResult.running(e1, "nodo1", T0 + 1),
+                    TaskResult.done(e1, "nodo1", "8", T0 + 1, T0 + 5, 4), TaskResult.running(e2, "nodo2", T0 + 1)),
+                    id -> id.equals("cnt-e"));
+            assertEquals(List.of(TaskResult.running(e2, "nodo2", T0 + 1)), rest);
+            store.recordResults(c, rest);
             assertCountsTrue(c, store, "a result with no row, said so");
+            assertEquals(TaskStatus.DONE, store.get(c, "cnt-e").status());
+            // ... one of which has a row after all: undone, every result left for recordResults.
+            TaskMessage e3 = task("cnt-e3", "fib").placedOn("nodo1", "least loaded");
+            List<TaskResult> both = List.of(TaskResult.done(e3, "nodo1", "8", T0 + 1, T0 + 5, 4),
+                    TaskResult.done(s1.placedOn("nodo1", "least loaded"), "nodo1", "2", T0 + 1, T0 + 5, 4));
+            assertEquals(both, store.insertFresh(c, both, id -> true));
+            assertCountsTrue(c, store, "results said to have no row, one of which has: nothing written");
+            assertEquals(null, store.get(c, "cnt-e3"), "its insert undone");
+            store.recordResults(c, both);
+            assertCountsTrue(c, store, "the same results, stored by looking their rows up");
+            assertEquals(TaskStatus.DONE, store.get(c, "cnt-s1").status());
+            assertEquals(TaskStatus.DONE, store.get(c, "cnt-e3").status());
             store.recordPlaced(c, List.of(c1.placedOn("nodo3", "again")));
             assertCountsTrue(c, store, "a final row placed again");
             TaskHistoryStore.Retries r = store.recordRetries(c, List.of(TaskResult.failed(b, "nodo2", "boom", T0 + 1, T0 + 2, 1),

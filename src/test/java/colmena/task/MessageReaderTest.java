@@ -12,6 +12,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -109,6 +110,10 @@ class MessageReaderTest {
             assertNull(MessageReader.task(odd), odd);
         }
         assertNull(MessageReader.result("{\"status\":\"done\"}"), "a status name Gson maps to null");
+        // Digits of other scripts are no hexadecimal digits to Gson: it refuses the escape.
+        String fullWidth = base + ",\"node\":\"\\u\uFF10\uFF10\uFF14\uFF11\"}";
+        assertNull(MessageReader.task(fullWidth), fullWidth);
+        assertThrows(RuntimeException.class, () -> Json.GSON.fromJson(fullWidth, TaskMessage.class));
     }
 
     @Test
