@@ -101,6 +101,7 @@ final class ResultCollector {
             // another coordinator left there.
             raws = all.size() <= tracked ? List.of() : all.subList(tracked, Math.min(all.size(), tracked + BATCH));
             recover = !raws.isEmpty();
+            read = ResultBatch.read(raws, LOG);
         }
         if (raws.isEmpty()) {
             ResultTaker.Taken taken = taker.next(committed.isEmpty() || wait.compareTo(DROP_WAIT) < 0 ? wait : DROP_WAIT, wait);
@@ -109,7 +110,7 @@ final class ResultCollector {
         }
         int stored = 0;
         if (!raws.isEmpty()) {
-            stored = read == null ? store(raws) : storeRead(raws, read);
+            stored = storeRead(raws, read);
         }
         placementsWritten.add(pendingRows.write(raws.size() == BATCH));
         // A checkpoint at most every H2_INTERVAL_MS while busy, and as soon as there is a pause.

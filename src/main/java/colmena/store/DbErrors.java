@@ -63,18 +63,7 @@ public final class DbErrors {
      * H2's and the standard's; SQL Server's 2627 and 2601), here or in a batch's chained errors.
      */
     public static boolean duplicateKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException s) {
-                if ("23505".equals(s.getSQLState()) || (SQL_SERVER_DUPLICATE_KEY.contains(s.getErrorCode())
-                        && String.valueOf(s.getClass().getName()).contains("sqlserver"))) {
-                    return true;
-                }
-                if (s.getNextException() != null && s.getNextException() != s && duplicateKey(s.getNextException())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return anySqlError(e, s -> "23505".equals(s.getSQLState()) || (SQL_SERVER_DUPLICATE_KEY.contains(s.getErrorCode()) && fromSqlServer(s)));
     }
 
     /**
@@ -83,16 +72,26 @@ public final class DbErrors {
      * one waits, unlike an outage. Standard SQLState classes 22 and 23, or SQL Server's codes.
      */
     public static boolean refused(Throwable e) {
+        return anySqlError(e, s -> {
+            String state = s.getSQLState();
+            return (state != null && (state.startsWith("22") || state.startsWith("23")))
+                    || (SQL_SERVER_REFUSALS.contains(s.getErrorCode()) && fromSqlServer(s));
+        });
+    }
+
+    /** Whether the error comes from mssql-jdbc, whose vendor codes are SQL Server's. */
+    private static boolean fromSqlServer(java.sql.SQLException s) {
+        return s.getClass().getName().contains("sqlserver");
+    }
+
+    /** Whether {@code test} holds for an SQL error in {@code e}'s causes or in a batch's chained errors. */
+    private static boolean anySqlError(Throwable e, java.util.function.Predicate<java.sql.SQLException> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.sql.SQLException s) {
-                String state = s.getSQLState();
-                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                if (test.test(s)) {
                     return true;
                 }
-                if (SQL_SERVER_REFUSALS.contains(s.getErrorCode()) && String.valueOf(s.getClass().getName()).contains("sqlserver")) {
-                    return true;
-                }
-                if (s.getNextException() != null && s.getNextException() != s && refused(s.getNextException())) {
+                if (s.getNextException() != null && s.getNextException() != s && anySqlError(s.getNextException(), test)) {
                     return true;
                 }
             }

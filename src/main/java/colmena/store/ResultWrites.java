@@ -78,8 +78,7 @@ final class ResultWrites {
         for (TaskResult r : latestPerTask(results)) {
             if (r.status().isFinal() && noRowYet.test(r.id())) {
                 fresh.add(r);
-                rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
-                        r.finishedAtMs(), r.startedAtMs() > 0 ? r.durationMs() : null, now));
+                rows.add(Row.of(r, now));
             }
         }
         if (fresh.isEmpty()) {
@@ -196,8 +195,7 @@ final class ResultWrites {
                 Current row = current.get(r.id());
                 if (row == null) {
                     current.put(r.id(), new Current(r.node(), r.status(), r.task().attempt(), moves(r.task()), r.task().type()));
-                    rows.add(new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(),
-                            r.finishedAtMs(), r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now));
+                    rows.add(Row.of(r, now));
                 } else if (!r.status().isFinal()) {
                     continue; // a RUNNING notice from a node that no longer holds the task: its result will say more
                 } else if (row.status().isFinal()) {

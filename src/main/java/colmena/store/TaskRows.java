@@ -45,6 +45,11 @@ final class TaskRows {
     /** A row written whole: the task, where it is, its outcome so far, and the time of the write. */
     record Row(TaskMessage task, String node, TaskStatus status, String result, String error,
                        long startedAtMs, long finishedAtMs, Long durationMs, long now) {
+        /** The whole row of a task with none yet, from what its node said (a duration only for a final run that started). */
+        static Row of(colmena.task.TaskResult r, long now) {
+            return new Row(r.task(), r.node(), r.status(), r.result(), r.error(), r.startedAtMs(), r.finishedAtMs(),
+                    r.status().isFinal() && r.startedAtMs() > 0 ? r.durationMs() : null, now);
+        }
     }
 
     /** Inserts rows whole, each counted in {@code counts}. */
