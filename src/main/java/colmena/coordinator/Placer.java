@@ -221,7 +221,9 @@ final class Placer {
         for (int i = 0; i < moved && shown < plan.placed().size(); i++) {
             if (plan.moves().get(i).placesOnNode()) {
                 TaskMessage t = plan.placed().get(shown++);
-                lines.info("Task '{}' {}{} sent to node {}", t.type(), Glyphs.ellipsis(), t.shortId(), t.node());
+                if (lines.take()) { // the short id is made only for a line printed
+                    LOG.info("Task '{}' {}{} sent to node {}", t.type(), Glyphs.ellipsis(), t.shortId(), t.node());
+                }
             }
         }
     }

@@ -22,6 +22,17 @@ public final class ThrottledLog {
     }
 
     public void info(String format, Object... args) {
+        if (take()) {
+            log.info(format, args);
+        }
+    }
+
+    /**
+     * Whether the next line may be printed, counted as printed or skipped (with the summary of
+     * the last second's skipped lines printed first): a caller whose arguments cost something to
+     * make makes them only when this says yes, and then logs the line itself.
+     */
+    public boolean take() {
         boolean print;
         long summary = 0;
         synchronized (this) {
@@ -42,8 +53,6 @@ public final class ThrottledLog {
         if (summary > 0) {
             log.info("… and {} more {} in the last second", summary, what);
         }
-        if (print) {
-            log.info(format, args);
-        }
+        return print;
     }
 }

@@ -18,12 +18,21 @@ public final class DbTime {
 
     /** Binds {@code t} (null: SQL NULL). */
     public static void set(PreparedStatement ps, int index, Instant t) throws SQLException {
-        ps.setObject(index, t == null ? null : LocalDateTime.ofInstant(t, ZoneOffset.UTC), java.sql.Types.TIMESTAMP);
+        // Not LocalDateTime.ofInstant: for a ZoneOffset it makes a new ZoneRules each call, and the
+        // storing thread binds three or four times per row.
+        ps.setObject(index, t == null ? null : LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC),
+                java.sql.Types.TIMESTAMP);
     }
 
     /** Binds epoch milliseconds; 0 or less is SQL NULL (a time not known). */
     public static void set(PreparedStatement ps, int index, long epochMs) throws SQLException {
-        set(ps, index, epochMs > 0 ? Instant.ofEpochMilli(epochMs) : null);
+        ps.setObject(index, epochMs > 0 ? utc(epochMs) : null, java.sql.Types.TIMESTAMP);
+    }
+
+    /** Epoch milliseconds as the UTC date and time stored. */
+    static LocalDateTime utc(long epochMs) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000L), (int) Math.floorMod(epochMs, 1000L) * 1_000_000,
+                ZoneOffset.UTC);
     }
 
     public static Instant get(ResultSet rs, int column) throws SQLException {

@@ -45,4 +45,19 @@ class DbTimeTest {
             TimeZone.setDefault(before);
         }
     }
+
+    @Test
+    void epochMillisecondsBecomeTheSameUtcTimeAsTheJdksOwnConversion() {
+        java.util.Random random = new java.util.Random(7);
+        long[] fixed = {1, 999, 1000, 1001, 1_796_398_351_159L, 253_402_300_799_999L, -1, -1000, -1001};
+        for (long ms : fixed) {
+            assertEquals(java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC), DbTime.utc(ms),
+                    "at " + ms + " ms");
+        }
+        for (int i = 0; i < 10_000; i++) {
+            long ms = random.nextLong() % 253_402_300_799_999L;
+            assertEquals(java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(ms), java.time.ZoneOffset.UTC), DbTime.utc(ms),
+                    "at " + ms + " ms");
+        }
+    }
 }
