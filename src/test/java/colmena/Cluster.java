@@ -45,9 +45,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Coordinator startCoordinator(String policy) {
+        return startCoordinator(policy, Coordinator.HOLD_BACK_AT);
+    }
+
+    /** @param holdBackAt how many placed tasks may wait for their rows before placement holds back */
+    public Coordinator startCoordinator(String policy, int holdBackAt) {
         Redis own = pool();
         Coordinator c = new Coordinator(new Coordinator.Config(redisUrl, null, null, null,
-                Placement.named(policy), 0, 3), own, db);
+                Placement.named(policy), 0, 3).withHoldBackAt(holdBackAt), own, db);
         c.start();
         coordinators.add(c);
         return c;

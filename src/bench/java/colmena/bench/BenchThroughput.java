@@ -84,6 +84,7 @@ final class BenchThroughput {
             }
             System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
+            run.phases.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "  %.2f Redis commands per task (INFO commandstats)%n", run.commands / (double) n);
             Pipeline.Cpu cpu = run.cpu;
             System.out.printf(Locale.ROOT, "  CPU per task: coordinator %.0f µs%s, agents %.0f µs, Redis %.0f µs, this bench "
@@ -117,7 +118,7 @@ final class BenchThroughput {
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
     /** @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown) */
     private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu,
-                       double coordinatorCompiling) {
+                       double coordinatorCompiling, List<String> phases) {
         /** @param rowsBefore rows stored DONE before this run */
         static Run of(Pipeline p, TaskQueue queue, int n, long rowsBefore, long firstMinute) throws Exception {
             long storedBefore = p.storedFinal(firstMinute);
@@ -132,10 +133,12 @@ final class BenchThroughput {
             long deadline = t0 + 30L * 60 * 1_000_000_000L;
             // The coordinator counts each batch in Redis once its rows are committed; reading that
             // count costs nothing beside the run, unlike counting rows in the database it writes to.
-            while (p.storedFinal(firstMinute) < storedBefore + n) {
+            RunPhases phases = new RunPhases(t0, n);
+            for (long stored; (stored = p.storedFinal(firstMinute) - storedBefore) < n; ) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
                 }
+                phases.sample(p.lab.redis, stored);
                 Thread.sleep(20);
             }
             // The count may run ahead of the rows (a task run twice is counted twice): the clock
@@ -150,7 +153,8 @@ final class BenchThroughput {
             Pipeline.Cpu cpu = p.cpu().minus(cpuBefore);
             ThreadCpu threads = p.threadCpu().get("coordinator").minus(threadsBefore);
             double compiling = threads.ticks() > 0 ? (double) threads.compilerTicks() / threads.ticks() : 0;
-            return new Run(submitSeconds, seconds, p.redisCommands() - commandsBefore, n, cpu, compiling);
+            long commands = p.redisCommands() - commandsBefore - (long) RunPhases.COMMANDS_PER_SAMPLE * phases.samples();
+            return new Run(submitSeconds, seconds, commands, n, cpu, compiling, phases.describe(submitSeconds, seconds));
         }
 
         double perSecond() {

@@ -23,6 +23,9 @@ final class CoordinatorCommand {
                     "also submit R operation-intensive tasks a second, as the paper's coordinator did"),
             Option.value("max-attempts", "COLMENA_MAX_ATTEMPTS", "3", "N",
                     "a task placed this many times without finishing is FAILED"),
+            Option.value("hold-back-at", "COLMENA_HOLD_BACK_AT", Integer.toString(Coordinator.HOLD_BACK_AT), "N",
+                    "placement holds back while this many placed tasks wait for their TaskHistory rows (results "
+                    + "come faster than they are stored); the rest wait in tasks:submitted"),
             Option.value("keep-days", "COLMENA_KEEP_DAYS", "365", "N",
                     "delete finished TaskHistory rows last changed more than N days ago (0: keep them)"),
             Option.value("keep-rows", "COLMENA_KEEP_ROWS", "5000000", "N",
@@ -74,6 +77,6 @@ final class CoordinatorCommand {
         }
         return new Coordinator.Config(flags.string("redis"), Startup.dbUrl(flags), flags.string("db-user"),
                 flags.string("db-password"), policy, flags.decimal("demo-rate", 0, 10_000),
-                flags.integer("max-attempts", 1, 100), retention);
+                flags.integer("max-attempts", 1, 100), retention, flags.integer("hold-back-at", 1, 10_000_000));
     }
 }

@@ -53,15 +53,39 @@ public final class Coordinator {
     /** Between two retention passes (the first comes one {@link #RETENTION_FIRST} after taking the lead). */
     static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
     static final Duration RETENTION_FIRST = Duration.ofSeconds(30);
+    /**
+     * How many placed tasks may wait for their TaskHistory rows before placement holds back, by
+     * default: about 14 MB of placements of small tasks ({@link PendingRows#BUDGET_BYTES}).
+     */
+    public static final int HOLD_BACK_AT = 20_000;
     static final Retention.Policy KEEP_ALL = new Retention.Policy(0, 0, RETENTION_BATCH_ROWS, null);
 
-    /** @param retention what TaskHistory keeps ({@link Retention.Policy#enabled()} false: everything) */
+    /**
+     * @param retention what TaskHistory keeps ({@link Retention.Policy#enabled()} false: everything)
+     * @param holdBackAt how many placed tasks may wait for their rows before placement holds back
+     *                   ({@link #HOLD_BACK_AT} by default)
+     */
     public record Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
-                         double demoRate, int maxAttempts, Retention.Policy retention) {
+                         double demoRate, int maxAttempts, Retention.Policy retention, int holdBackAt) {
+        public Config {
+            if (holdBackAt < 1) {
+                throw new IllegalArgumentException("holdBackAt must be at least 1, not " + holdBackAt);
+            }
+        }
+
+        public Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
+                      double demoRate, int maxAttempts, Retention.Policy retention) {
+            this(redisUrl, dbUrl, dbUser, dbPassword, policy, demoRate, maxAttempts, retention, HOLD_BACK_AT);
+        }
+
         /** With the history kept whole. */
         public Config(String redisUrl, String dbUrl, String dbUser, String dbPassword, Placement policy,
                       double demoRate, int maxAttempts) {
             this(redisUrl, dbUrl, dbUser, dbPassword, policy, demoRate, maxAttempts, KEEP_ALL);
+        }
+
+        public Config withHoldBackAt(int tasks) {
+            return new Config(redisUrl, dbUrl, dbUser, dbPassword, policy, demoRate, maxAttempts, retention, tasks);
         }
     }
 
@@ -101,7 +125,7 @@ public final class Coordinator {
         NodeOutbox outbox = new NodeOutbox(queue, new Nodes(redis), new NodeCredentials(redis), store,
                 new DbSession(database), pending);
         Placer placer = new Placer(queue, monitor, new TimedPlacement(config.policy(), stats), store, new DbSession(database), config.maxAttempts(),
-                stats.waitedToPlace(), pending, outbox::confined);
+                stats.waitedToPlace(), pending, outbox::confined, config.holdBackAt());
         durability = Durability.of(database);
         collector = new ResultCollector(queue, store, new DbSession(database), durability, stats.storeDelay(), pending);
         claim.start();

@@ -52,14 +52,33 @@ final class Placer {
     private long nodesVersion = -1;
 
     private final LatencyHistogram waited;
+    /**
+     * How many placed tasks may wait for their rows at once (placed, not yet in TaskHistory)
+     * before this holds back ({@link Coordinator#HOLD_BACK_AT} by default). Past it the storing
+     * thread is behind: placing more only lengthens the results waiting to be stored, and their
+     * placements, held in memory, fall due and are written PENDING, a second write per task (a
+     * burst of 500,000 sleep tasks had 382,030 of them written twice, and went at 55 % of the pace
+     * it kept held back). Held back, the tasks wait in tasks:submitted, where a later one of higher
+     * priority still goes ahead of them.
+     */
+    private final int mostUnwritten;
+    /** How long the placer waits, held back, before it looks again. */
+    static final long HELD_BACK_MS = 5;
+    /** When this spell of holding back began ({@link System#nanoTime()}), 0 while not holding back. */
+    private long heldBackSinceNanos;
     /** Retries whose back-off has passed are moved to tasks:submitted this often. */
     static final long RELEASE_EVERY_MS = 200;
     private long releasedAtNanos;
 
-    /** @param waited where each placed task's wait, from its submission to its placement, is counted */
+    /**
+     * @param waited        where each placed task's wait, from its submission to its placement, is counted
+     * @param mostUnwritten how many placed tasks may wait for their rows before this holds back
+     */
     Placer(TaskQueue queue, NodeMonitor monitor, Placement policy, TaskHistoryStore store, DbSession db,
-           int maxAttempts, LatencyHistogram waited, PendingRows pending, java.util.function.Predicate<String> confined) {
+           int maxAttempts, LatencyHistogram waited, PendingRows pending, java.util.function.Predicate<String> confined,
+           int mostUnwritten) {
         this.waited = waited;
+        this.mostUnwritten = mostUnwritten;
         this.pending = pending;
         this.confined = confined;
         this.queue = queue;
@@ -85,7 +104,12 @@ final class Placer {
             return recordWaiting(wait);
         }
         sayNodesBack();
-        Batch batch = nextBatch(wait);
+        int room = room();
+        if (room == 0 && !recover) {
+            Threads.sleep(HELD_BACK_MS);
+            return 0;
+        }
+        Batch batch = nextBatch(room, wait);
         if (!batch.leftovers()) {
             readNodesIfChanged(); // they may have been read again while this waited (perhaps one was lost)
             if (nodes.isEmpty()) {
@@ -144,8 +168,31 @@ final class Placer {
         }
     }
 
-    /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else newly submitted tasks. */
-    private Batch nextBatch(Duration wait) {
+    /**
+     * How many tasks may be taken now: none while {@link #mostUnwritten}
+     * placed tasks wait for their rows, else up to a batch that does not pass it. The first
+     * hold-back of a spell is logged, and its end once half the room is free again.
+     */
+    private int room() {
+        int unwritten = pending.size();
+        if (heldBackSinceNanos != 0 && unwritten <= mostUnwritten / 2) {
+            LOG.info("Placing at full pace again: {} placed tasks wait for their rows (held back for {} ms)", unwritten,
+                    (System.nanoTime() - heldBackSinceNanos) / 1_000_000);
+            heldBackSinceNanos = 0;
+        }
+        if (unwritten < mostUnwritten) {
+            return Math.min(BATCH, mostUnwritten - unwritten);
+        }
+        if (heldBackSinceNanos == 0) {
+            heldBackSinceNanos = System.nanoTime();
+            LOG.info("Holding back placement: {} placed tasks wait for their rows to be stored (at most {}, --hold-back-at); "
+                    + "the others wait in {}", unwritten, mostUnwritten, RedisKeys.submitted());
+        }
+        return 0;
+    }
+
+    /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else up to {@code room} newly submitted tasks. */
+    private Batch nextBatch(int room, Duration wait) {
         if (recover) {
             List<String> leftovers = queue.head(RedisKeys.placing(), BATCH);
             recover = !leftovers.isEmpty();
@@ -153,7 +200,7 @@ final class Placer {
                 return new Batch(leftovers, true);
             }
         }
-        return new Batch(queue.takeSubmitted(BATCH, wait), false);
+        return new Batch(room == 0 ? List.of() : queue.takeSubmitted(room, wait), false);
     }
 
     /**
