@@ -5,7 +5,10 @@ import colmena.support.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,45 +18,71 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Placement holds back while {@code --hold-back-at} placed tasks wait for their TaskHistory rows:
- * the rest wait in tasks:submitted, and go once those rows are written (PENDING, a second after
- * placement, or DONE); none is lost or run twice. A real Redis, H2, a coordinator and an agent.
+ * Placement holds back while {@code --hold-back-at} placed tasks wait for their TaskHistory rows
+ * and results wait to be stored: the rest wait in tasks:submitted, and go once the storing thread
+ * catches up; none is lost or run twice. A real Redis, H2 (paused with {@code SET EXCLUSIVE 1},
+ * which makes the coordinator's statements wait), a coordinator and an agent.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HoldBackTest {
     @Test
-    void theTasksPastTheLimitWaitInSubmittedUntilThePlacedOnesHaveRows() throws Exception {
+    void theTasksPastTheLimitWaitInSubmittedWhileResultsWaitToBeStored() throws Exception {
         try (Cluster cluster = new Cluster()) {
-            cluster.startAgent("nodo1", 1);
+            cluster.startAgent("nodo1", 4);
             Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
             cluster.startCoordinator("least-loaded", 4);
             // A first task, so that the coordinator places on nodo1 (with no node yet it records
             // what it takes as waiting, and places that later as leftovers of tasks:placing).
             cluster.submit("sleep", Map.of("ms", 0), 1);
             Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
-            List<String> ids = cluster.submit("sleep", Map.of("ms", 1_500), 10);
 
-            // No result comes before 1.5 s, and a placement's row falls due a second after it
-            // (PendingRows.DELAY_MS), or once its task is RUNNING: until then at most four of the
-            // ten are taken beyond those with a row. A coordinator without the limit takes all ten
-            // in one batch at once.
-            boolean heldBack = false;
-            for (int i = 0; i < 16; i++) {
-                long taken = 10 - cluster.redis.call(j -> j.llen(RedisKeys.submitted())); // before the rows: conservative
-                long rows = TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory") - 1;
-                assertTrue(taken - rows <= 4, taken + " taken from tasks:submitted, only " + rows + " of them with a row");
-                heldBack |= taken < 10;
-                Thread.sleep(50);
+            try (Connection pause = cluster.db.connect(); Statement s = pause.createStatement()) {
+                s.execute("SET EXCLUSIVE 1"); // the storing thread's statements wait from now on
+                List<String> ids = new ArrayList<>(cluster.submit("sleep", Map.of("ms", 0), 4));
+                Eventually.within(Duration.ofSeconds(20), "their four results waiting to be stored",
+                        () -> resultsWaiting(cluster) == 4);
+                Thread.sleep(100); // the placer looks every 5 ms while at the limit
+                ids.addAll(cluster.submit("sleep", Map.of("ms", 0), 26));
+                Thread.sleep(1_500);
+                assertEquals(26L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())),
+                        "the other 26 wait in tasks:submitted while the four wait for their rows");
+                assertEquals(4L, resultsWaiting(cluster), "and no more ran");
+                s.execute("SET EXCLUSIVE 0");
+
+                Eventually.within(Duration.ofSeconds(60), "all 31 DONE", () -> done(cluster) == 31);
+                assertEquals(31, TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory"), "one row each");
+                assertEquals(30, new HashSet<>(ids).size());
+                assertEquals(0L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())));
+                assertEquals(31L, cluster.done("nodo1"), "each ran once");
             }
-            assertTrue(heldBack, "some were held back in tasks:submitted");
-
-            Eventually.within(Duration.ofSeconds(60), "all eleven DONE", () -> done(cluster) == 11);
-            assertEquals(11, TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory"), "one row each");
-            assertEquals(10, new HashSet<>(ids).size());
-            assertEquals(11, TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory WHERE Attempts = 1"),
-                    "each run once");
-            assertEquals(0L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())));
         }
+    }
+
+    /**
+     * Long tasks are placed on past the limit: no result waits to be stored, so the storing thread
+     * is not behind and nothing waits for their rows (written PENDING a second after placement).
+     * Held back, six of these ten would wait for four of those rows.
+     */
+    @Test
+    void longTasksArePlacedOnPastTheLimit() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startAgent("nodo1", 1);
+            Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
+            cluster.startCoordinator("least-loaded", 4);
+            cluster.submit("sleep", Map.of("ms", 0), 1);
+            Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
+
+            cluster.submit("sleep", Map.of("ms", 3_000), 10);
+            Eventually.within(Duration.ofSeconds(10), "all ten placed", () -> cluster.redis.call(j -> j.llen(RedisKeys.submitted())) == 0
+                    && cluster.redis.call(j -> j.llen(RedisKeys.placing())) == 0);
+            long rows = TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory") - 1;
+            assertTrue(rows < 6, "placed before their rows were written (" + rows + " of them had one)");
+            Eventually.within(Duration.ofSeconds(60), "all eleven DONE", () -> done(cluster) == 11);
+        }
+    }
+
+    private static long resultsWaiting(Cluster cluster) {
+        return cluster.redis.call(j -> j.llen(RedisKeys.resultsQueue()) + j.llen(RedisKeys.storing()));
     }
 
     private static long done(Cluster cluster) {

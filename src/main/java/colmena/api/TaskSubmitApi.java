@@ -150,7 +150,8 @@ final class TaskSubmitApi {
         long waiting = queue.waitingToBePlaced();
         if (waiting + count > maxUnplaced) {
             throw new ApiException(503, waiting + " tasks are waiting to be placed (at most " + maxUnplaced
-                    + ", --max-unplaced); nothing was queued: try again in a few seconds, and check that a coordinator runs",
+                    + ", --max-unplaced); nothing was queued: try again in a few seconds (a coordinator places them as fast as it stores "
+                    + "the results of those before; if none runs, start one)",
                     Map.of("retryAfterSeconds", FULL_RETRY_SECONDS, "waiting", waiting, "maxUnplaced", maxUnplaced));
         }
     }

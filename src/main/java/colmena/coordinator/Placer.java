@@ -54,18 +54,22 @@ final class Placer {
     private final LatencyHistogram waited;
     /**
      * How many placed tasks may wait for their rows at once (placed, not yet in TaskHistory)
-     * before this holds back ({@link Coordinator#HOLD_BACK_AT} by default). Past it the storing
-     * thread is behind: placing more only lengthens the results waiting to be stored, and their
-     * placements, held in memory, fall due and are written PENDING, a second write per task (a
-     * burst of 500,000 sleep tasks had 382,030 of them written twice, and went at 55 % of the pace
-     * it kept held back). Held back, the tasks wait in tasks:submitted, where a later one of higher
-     * priority still goes ahead of them.
+     * while results wait to be stored, before this holds back ({@link Coordinator#HOLD_BACK_AT}
+     * by default). Then the storing thread is behind: placing more only lengthens the results
+     * waiting, and their placements, held in memory, fall due and are written PENDING, a second
+     * write per task (a burst of 500,000 sleep tasks had 382,030 of them written twice, and went
+     * at 55 % of the pace it kept held back). Held back, the tasks wait in tasks:submitted in
+     * their order: one of higher priority submitted meanwhile waits its turn there (it goes ahead
+     * only in a node's queue), as long as the storing thread takes to catch up.
      */
     private final int mostUnwritten;
     /** How long the placer waits, held back, before it looks again. */
     static final long HELD_BACK_MS = 5;
+    private static final Duration HELD_BACK = Duration.ofMillis(HELD_BACK_MS);
     /** When this spell of holding back began ({@link System#nanoTime()}), 0 while not holding back. */
     private long heldBackSinceNanos;
+    /** When placement last held back. */
+    private long heldBackLastNanos;
     /** Retries whose back-off has passed are moved to tasks:submitted this often. */
     static final long RELEASE_EVERY_MS = 200;
     private long releasedAtNanos;
@@ -105,11 +109,12 @@ final class Placer {
         }
         sayNodesBack();
         int room = room();
-        if (room == 0 && !recover) {
+        if (room == 0) { // leftovers in tasks:placing wait too: they have no placement to write yet
             Threads.sleep(HELD_BACK_MS);
             return 0;
         }
-        Batch batch = nextBatch(room, wait);
+        // At the limit, results may start to wait at any moment: look again soon rather than wait long.
+        Batch batch = nextBatch(room, pending.size() >= mostUnwritten ? HELD_BACK : wait);
         if (!batch.leftovers()) {
             readNodesIfChanged(); // they may have been read again while this waited (perhaps one was lost)
             if (nodes.isEmpty()) {
@@ -169,32 +174,47 @@ final class Placer {
     }
 
     /**
-     * How many tasks may be taken now: none while {@link #mostUnwritten}
-     * placed tasks wait for their rows, else up to a batch that does not pass it. The first
-     * hold-back of a spell is logged, and its end once half the room is free again.
+     * How many tasks may be taken now: none while {@link #mostUnwritten} placed tasks wait for
+     * their rows and results wait to be stored (at least {@link #resultsBehind} of them: the
+     * storing thread is behind), else a batch, one that does not pass the limit while below it.
+     * With only the first condition the tasks are long ones, whose rows are written PENDING a
+     * second after placement: they are placed on. A spell of holding back is logged as it begins,
+     * and as it ends, once placement has gone on for a second.
      */
     private int room() {
         int unwritten = pending.size();
-        if (heldBackSinceNanos != 0 && unwritten <= mostUnwritten / 2) {
-            LOG.info("Placing at full pace again: {} placed tasks wait for their rows (held back for {} ms)", unwritten,
-                    (System.nanoTime() - heldBackSinceNanos) / 1_000_000);
-            heldBackSinceNanos = 0;
-        }
-        if (unwritten < mostUnwritten) {
-            return Math.min(BATCH, mostUnwritten - unwritten);
+        long now = System.nanoTime();
+        if (unwritten < mostUnwritten || resultsWaiting() < resultsBehind()) {
+            if (heldBackSinceNanos != 0 && now - heldBackLastNanos > 1_000_000_000L) {
+                LOG.info("Placing on: {} placed tasks wait for their rows (held back for {} ms)", unwritten,
+                        (heldBackLastNanos - heldBackSinceNanos) / 1_000_000);
+                heldBackSinceNanos = 0;
+            }
+            return unwritten < mostUnwritten ? Math.min(BATCH, mostUnwritten - unwritten) : BATCH;
         }
         if (heldBackSinceNanos == 0) {
-            heldBackSinceNanos = System.nanoTime();
-            LOG.info("Holding back placement: {} placed tasks wait for their rows to be stored (at most {}, --hold-back-at); "
-                    + "the others wait in {}", unwritten, mostUnwritten, RedisKeys.submitted());
+            heldBackSinceNanos = now;
+            LOG.info("Holding back placement: {} placed tasks wait for their rows and results wait to be stored "
+                    + "(--hold-back-at {}); the others wait in {}", unwritten, mostUnwritten, RedisKeys.submitted());
         }
+        heldBackLastNanos = now;
         return 0;
     }
 
-    /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else up to {@code room} newly submitted tasks. */
+    /** Results waiting to be stored that mean the storing thread is behind: a batch, or the limit if smaller. */
+    private int resultsBehind() {
+        return Math.min(BATCH, mostUnwritten);
+    }
+
+    /** Results waiting to be stored: taken by the collector and not yet dropped, or not yet taken. */
+    private long resultsWaiting() {
+        return queue.length(RedisKeys.resultsQueue()) + queue.length(RedisKeys.storing());
+    }
+
+    /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else newly submitted tasks; up to {@code room}. */
     private Batch nextBatch(int room, Duration wait) {
         if (recover) {
-            List<String> leftovers = queue.head(RedisKeys.placing(), BATCH);
+            List<String> leftovers = room == 0 ? List.of() : queue.head(RedisKeys.placing(), room);
             recover = !leftovers.isEmpty();
             if (recover) {
                 return new Batch(leftovers, true);
