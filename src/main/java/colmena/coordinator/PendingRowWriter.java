@@ -48,8 +48,8 @@ final class PendingRowWriter {
                 throw e;
             }
             writeEach(due);
-        } catch (RuntimeException e) {
-            pending.retry(due); // due again, not dropped from the due order
+        } catch (RuntimeException | Error e) {
+            pending.retry(due); // due again, not dropped from the due order (nor counted for ever: Placer.room)
             throw e;
         }
         pending.forget(due);
