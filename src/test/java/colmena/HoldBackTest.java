@@ -28,13 +28,7 @@ class HoldBackTest {
     @Test
     void theTasksPastTheLimitWaitInSubmittedWhileResultsWaitToBeStored() throws Exception {
         try (Cluster cluster = new Cluster()) {
-            cluster.startAgent("nodo1", 4);
-            Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
-            cluster.startCoordinator("least-loaded", 4);
-            // A first task, so that the coordinator places on nodo1 (with no node yet it records
-            // what it takes as waiting, and places that later as leftovers of tasks:placing).
-            cluster.submit("sleep", Map.of("ms", 0), 1);
-            Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
+            placingOnNodo1(cluster, 4);
 
             try (Connection pause = cluster.db.connect(); Statement s = pause.createStatement()) {
                 s.execute("SET EXCLUSIVE 1"); // the storing thread's statements wait from now on
@@ -61,24 +55,34 @@ class HoldBackTest {
     /**
      * Long tasks are placed on past the limit: no result waits to be stored, so the storing thread
      * is not behind and nothing waits for their rows (written PENDING a second after placement).
-     * Held back, six of these ten would wait for four of those rows.
+     * Held back, six of these ten would wait for rows of the first four (PENDING, or RUNNING for
+     * the four running: at most four rows before all ten are placed).
      */
     @Test
     void longTasksArePlacedOnPastTheLimit() throws Exception {
         try (Cluster cluster = new Cluster()) {
-            cluster.startAgent("nodo1", 1);
-            Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
-            cluster.startCoordinator("least-loaded", 4);
-            cluster.submit("sleep", Map.of("ms", 0), 1);
-            Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
+            placingOnNodo1(cluster, 4);
 
-            cluster.submit("sleep", Map.of("ms", 3_000), 10);
+            cluster.submit("sleep", Map.of("ms", 2_000), 10);
             Eventually.within(Duration.ofSeconds(10), "all ten placed", () -> cluster.redis.call(j -> j.llen(RedisKeys.submitted())) == 0
                     && cluster.redis.call(j -> j.llen(RedisKeys.placing())) == 0);
             long rows = TestDatabase.count(cluster.db, "SELECT COUNT(*) FROM TaskHistory") - 1;
             assertTrue(rows < 6, "placed before their rows were written (" + rows + " of them had one)");
             Eventually.within(Duration.ofSeconds(60), "all eleven DONE", () -> done(cluster) == 11);
         }
+    }
+
+    /**
+     * An agent nodo1 of {@code workers} workers, a coordinator holding back at 4, and a first task
+     * done, so that the coordinator places on nodo1 (with no node yet it records what it takes as
+     * waiting, and places that later as leftovers of tasks:placing).
+     */
+    private static void placingOnNodo1(Cluster cluster, int workers) {
+        cluster.startAgent("nodo1", workers);
+        Eventually.within(Duration.ofSeconds(20), "nodo1 online", () -> cluster.online("nodo1"));
+        cluster.startCoordinator("least-loaded", 4);
+        cluster.submit("sleep", Map.of("ms", 0), 1);
+        Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
     }
 
     private static long resultsWaiting(Cluster cluster) {
