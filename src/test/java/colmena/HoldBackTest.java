@@ -30,6 +30,8 @@ class HoldBackTest {
         try (Cluster cluster = new Cluster()) {
             placingOnNodo1(cluster, 4);
 
+            // The first task's result leaves results:storing once its commit is checkpointed.
+            Eventually.within(Duration.ofSeconds(20), "no result waiting", () -> resultsWaiting(cluster) == 0);
             try (Connection pause = cluster.db.connect(); Statement s = pause.createStatement()) {
                 s.execute("SET EXCLUSIVE 1"); // the storing thread's statements wait from now on
                 List<String> ids = new ArrayList<>(cluster.submit("sleep", Map.of("ms", 0), 4));
