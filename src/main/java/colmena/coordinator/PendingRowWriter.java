@@ -36,7 +36,7 @@ final class PendingRowWriter {
      * @throws SQLException when TaskHistory cannot be written; those placements are due again
      */
     int write(boolean resultsWaiting) throws SQLException {
-        List<PendingRows.Entry> due = pending.due(System.currentTimeMillis(), Placer.BATCH, resultsWaiting);
+        List<PendingRows.Entry> due = pending.due(PendingRows.clockMs(), Placer.BATCH, resultsWaiting);
         if (due.isEmpty()) {
             return 0;
         }

@@ -60,6 +60,15 @@ final class PendingRows {
         this(BUDGET_BYTES);
     }
 
+    /**
+     * The clock placements fall due by, in milliseconds: a monotonic one. With the wall clock, a
+     * PC's clock set back (by a time sync, or by hand) would hold every placement's row back by as
+     * much, and with them placement itself, while results wait ({@link Placer}'s hold-back).
+     */
+    static long clockMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
     /** With at most about {@code budgetBytes} of placements left unwritten while results wait. */
     PendingRows(long budgetBytes) {
         this.budgetBytes = budgetBytes;

@@ -128,7 +128,7 @@ final class Placer {
         recover = true;
         Plan plan = plan(batch.raws());
         // Noted before the move: a result stored the moment after finds the placement to forget.
-        List<PendingRows.Entry> noted = pending.placed(plan.placed(), System.currentTimeMillis(), confined);
+        List<PendingRows.Entry> noted = pending.placed(plan.placed(), PendingRows.clockMs(), confined);
         int moved = queue.moveFromHead(RedisKeys.placing(), plan.moves());
         pending.forget(unmoved(plan, noted, moved));
         recordWaits(plan.placed());

@@ -62,7 +62,7 @@ final class Rebalancer {
                         summary(t));
             }
         }
-        pending.moved(moved, System.currentTimeMillis());
+        pending.moved(moved, PendingRows.clockMs());
         return moved.size();
     }
 
