@@ -31,18 +31,18 @@ class HoldBackTest {
             placingOnNodo1(cluster, 4);
 
             // The first task's result leaves results:storing once its commit is checkpointed.
-            Eventually.within(Duration.ofSeconds(20), "no result waiting", () -> resultsWaiting(cluster) == 0);
+            Eventually.within(Duration.ofSeconds(20), "no result waiting", () -> cluster.queue.waitingToBeStored() == 0);
             try (Connection pause = cluster.db.connect(); Statement s = pause.createStatement()) {
                 s.execute("SET EXCLUSIVE 1"); // the storing thread's statements wait from now on
                 List<String> ids = new ArrayList<>(cluster.submit("sleep", Map.of("ms", 0), 4));
                 Eventually.within(Duration.ofSeconds(20), "their four results waiting to be stored",
-                        () -> resultsWaiting(cluster) == 4);
+                        () -> cluster.queue.waitingToBeStored() == 4);
                 Thread.sleep(100); // the placer looks every 5 ms while at the limit
                 ids.addAll(cluster.submit("sleep", Map.of("ms", 0), 26));
                 Thread.sleep(1_500);
                 assertEquals(26L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())),
                         "the other 26 wait in tasks:submitted while the four wait for their rows");
-                assertEquals(4L, resultsWaiting(cluster), "and no more ran");
+                assertEquals(4L, cluster.queue.waitingToBeStored(), "and no more ran");
                 s.execute("SET EXCLUSIVE 0");
 
                 Eventually.within(Duration.ofSeconds(60), "all 31 DONE", () -> done(cluster) == 31);
@@ -85,10 +85,6 @@ class HoldBackTest {
         cluster.startCoordinator("least-loaded", 4);
         cluster.submit("sleep", Map.of("ms", 0), 1);
         Eventually.within(Duration.ofSeconds(30), "the first task DONE", () -> done(cluster) == 1);
-    }
-
-    private static long resultsWaiting(Cluster cluster) {
-        return cluster.redis.call(j -> j.llen(RedisKeys.resultsQueue()) + j.llen(RedisKeys.storing()));
     }
 
     private static long done(Cluster cluster) {

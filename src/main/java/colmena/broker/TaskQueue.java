@@ -203,6 +203,11 @@ public final class TaskQueue {
         return placing.waitingToBePlaced();
     }
 
+    /** Results waiting to be stored: not yet taken by a collector ({@code results:queue}), or taken and not yet dropped. */
+    public long waitingToBeStored() {
+        return scripts.redis.call(j -> j.llen(RedisKeys.resultsQueue()) + j.llen(RedisKeys.storing()));
+    }
+
     /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
     public int releaseDue(int max) {
         return placing.releaseDue(max);

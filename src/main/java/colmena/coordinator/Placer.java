@@ -64,8 +64,7 @@ final class Placer {
      */
     private final int mostUnwritten;
     /** How long the placer waits, held back, before it looks again. */
-    static final long HELD_BACK_MS = 5;
-    private static final Duration HELD_BACK = Duration.ofMillis(HELD_BACK_MS);
+    private static final Duration HELD_BACK = Duration.ofMillis(5);
     /** When this spell of holding back began ({@link System#nanoTime()}), 0 while not holding back. */
     private long heldBackSinceNanos;
     /** When placement last held back. */
@@ -108,13 +107,14 @@ final class Placer {
             return recordWaiting(wait);
         }
         sayNodesBack();
-        int room = room();
+        int unwritten = pending.size();
+        int room = room(unwritten);
         if (room == 0) { // leftovers in tasks:placing wait too: they have no placement to write yet
-            Threads.sleep(HELD_BACK_MS);
+            Threads.sleep(HELD_BACK.toMillis());
             return 0;
         }
         // At the limit, results may start to wait at any moment: look again soon rather than wait long.
-        Batch batch = nextBatch(room, pending.size() >= mostUnwritten ? HELD_BACK : wait);
+        Batch batch = nextBatch(room, unwritten >= mostUnwritten ? HELD_BACK : wait);
         if (!batch.leftovers()) {
             readNodesIfChanged(); // they may have been read again while this waited (perhaps one was lost)
             if (nodes.isEmpty()) {
@@ -174,17 +174,17 @@ final class Placer {
     }
 
     /**
-     * How many tasks may be taken now: none while {@link #mostUnwritten} placed tasks wait for
-     * their rows and results wait to be stored (at least {@link #resultsBehind} of them: the
-     * storing thread is behind), else a batch, one that does not pass the limit while below it.
+     * How many tasks may be taken now, {@code unwritten} placed tasks waiting for their rows: none
+     * while {@link #mostUnwritten} do and results wait to be stored (at least {@link
+     * #resultsBehind} of them: the storing thread is behind), else a batch, one that does not pass
+     * the limit while below it.
      * With only the first condition the tasks are long ones, whose rows are written PENDING a
      * second after placement: they are placed on. A spell of holding back is logged as it begins,
      * and as it ends, once placement has gone on for a second.
      */
-    private int room() {
-        int unwritten = pending.size();
+    private int room(int unwritten) {
         long now = System.nanoTime();
-        if (unwritten < mostUnwritten || resultsWaiting() < resultsBehind()) {
+        if (unwritten < mostUnwritten || queue.waitingToBeStored() < resultsBehind()) {
             if (heldBackSinceNanos != 0 && now - heldBackLastNanos > 1_000_000_000L) {
                 LOG.info("Placing on: {} placed tasks wait for their rows (held back for {} ms)", unwritten,
                         (heldBackLastNanos - heldBackSinceNanos) / 1_000_000);
@@ -204,11 +204,6 @@ final class Placer {
     /** Results waiting to be stored that mean the storing thread is behind: a batch, or the limit if smaller. */
     private int resultsBehind() {
         return Math.min(BATCH, mostUnwritten);
-    }
-
-    /** Results waiting to be stored: taken by the collector and not yet dropped, or not yet taken. */
-    private long resultsWaiting() {
-        return queue.length(RedisKeys.resultsQueue()) + queue.length(RedisKeys.storing());
     }
 
     /** Leftovers in tasks:placing first (after a failure or another coordinator's death), else newly submitted tasks; up to {@code room}. */
