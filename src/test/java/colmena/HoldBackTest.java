@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,47 @@ class HoldBackTest {
                 assertEquals(30, new HashSet<>(ids).size());
                 assertEquals(0L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())));
                 assertEquals(31L, cluster.done("nodo1"), "each ran once");
+            }
+        }
+    }
+
+    /**
+     * A task of a higher priority submitted while placement holds back is taken before the tasks
+     * that wait in tasks:submitted: it waits in the list of its priority, which the placer takes
+     * first, so it starts before any of them on a one-worker agent. Taken after them (tried), it
+     * started after the one the worker took first: on the node's queue it still went ahead of the
+     * rest.
+     */
+    @Test
+    void aHigherPriorityTaskGoesAheadOfTheTasksHeldBack() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            placingOnNodo1(cluster, 1);
+
+            Eventually.within(Duration.ofSeconds(20), "no result waiting", () -> cluster.queue.waitingToBeStored() == 0);
+            String urgent;
+            List<String> held;
+            try (Connection pause = cluster.db.connect(); Statement s = pause.createStatement()) {
+                s.execute("SET EXCLUSIVE 1");
+                cluster.submit("sleep", Map.of("ms", 5), 4);
+                Eventually.within(Duration.ofSeconds(20), "their four results waiting to be stored",
+                        () -> cluster.queue.waitingToBeStored() == 4);
+                Thread.sleep(100);
+                held = cluster.submit("sleep", Map.of("ms", 5), 26);
+                urgent = cluster.queue.submitNew("sleep", Map.of("ms", 5), 1, null, 0, 9).get(0);
+                Thread.sleep(500);
+                assertEquals(26L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted())), "26 held back");
+                assertEquals(1L, (long) cluster.redis.call(j -> j.llen(RedisKeys.submitted(9))), "and the urgent one");
+                s.execute("SET EXCLUSIVE 0");
+            }
+            Eventually.within(Duration.ofSeconds(60), "all 32 DONE", () -> done(cluster) == 32);
+            try (Connection c = cluster.db.connect(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM TaskHistory t WHERE t.StartedAt < (SELECT u.StartedAt FROM TaskHistory u WHERE u.TaskId = ?) "
+                            + "AND t.TaskId IN (" + String.join(", ", held.stream().map(id -> "'" + id + "'").toList()) + ")")) {
+                ps.setString(1, urgent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(0, rs.getInt(1), "tasks held back that started before the priority-9 one");
+                }
             }
         }
     }

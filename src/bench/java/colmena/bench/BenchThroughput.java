@@ -15,6 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code colmena bench throughput}: what Colmena costs per task. Tasks that do nothing
@@ -39,30 +44,46 @@ final class BenchThroughput {
      * What the database allows, measured after the run on a fresh file beside the benchmark's: the
      * coordinator's own statements (TaskHistoryStore) for {@code n} tasks that end before their
      * placement is written, each batch's rows written once, whole, in one commit, as the collector
-     * does.
+     * does; by {@code threads} threads at once, each on a connection of its own, taking batches in
+     * turn (the collector is one: {@link #run} shows what a second would give).
      */
-    static double databaseAlone(Lab lab, int warmup, int n) throws SQLException {
-        Database db = Database.open(
-                Database.defaultUrl(lab.dir.resolve("db-alone")), null, null);
-        writeResults(db, warmup);
+    static double databaseAlone(Lab lab, String dir, int warmup, int n, int threads) throws Exception {
+        Database db = Database.open(Database.defaultUrl(lab.dir.resolve(dir)), null, null);
+        writeResults(db, warmup, 1);
         long t0 = System.nanoTime();
-        writeResults(db, n);
+        writeResults(db, n, threads);
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static void writeResults(Database db, int n) throws SQLException {
+    private static void writeResults(Database db, int n, int threads) throws Exception {
         TaskHistoryStore store = new TaskHistoryStore();
-        long now = System.currentTimeMillis();
-        try (DbSession session = new DbSession(db)) {
-            for (int done = 0; done < n; done += BATCH) {
-                List<TaskResult> results = new ArrayList<>();
-                for (int i = done; i < Math.min(n, done + BATCH); i++) {
-                    TaskMessage t = TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", 0), now, null)
-                            .placedOn("nodo" + (1 + i % 2), "nodo" + (1 + i % 2) + ": 3 queued, 1 running, 1 cores, cpu 50%");
-                    results.add(TaskResult.done(t, t.node(), "slept 0 ms", now, now, 0));
+        AtomicInteger next = new AtomicInteger();
+        Callable<Void> writer = () -> {
+            try (DbSession session = new DbSession(db)) {
+                for (int done; (done = next.getAndAdd(BATCH)) < n; ) {
+                    long now = System.currentTimeMillis();
+                    List<TaskResult> results = new ArrayList<>();
+                    for (int i = done; i < Math.min(n, done + BATCH); i++) {
+                        TaskMessage t = TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", 0), now, null)
+                                .placedOn("nodo" + (1 + i % 2), "nodo" + (1 + i % 2) + ": 3 queued, 1 running, 1 cores, cpu 50%");
+                        results.add(TaskResult.done(t, t.node(), "slept 0 ms", now, now, 0));
+                    }
+                    session.inTransaction(c -> store.recordResults(c, results));
                 }
-                session.inTransaction(c -> store.recordResults(c, results));
             }
+            return null;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                running.add(pool.submit(writer));
+            }
+            for (Future<Void> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -98,10 +119,15 @@ final class BenchThroughput {
             long twice = p.placementsWritten();
             System.out.printf(Locale.ROOT, "  TaskHistory writes: %,d tasks written once (their row whole, with the result), %,d twice "
                     + "(PENDING first: not ended a moment after placement)%n", Math.max(0, n + warmup - twice), twice);
-            double ceiling = databaseAlone(p.lab, Math.min(warmup, 20_000), Math.min(n, 100_000));
+            int aloneWarmup = Math.min(warmup, 20_000);
+            int aloneTasks = Math.min(n, 100_000);
+            double ceiling = databaseAlone(p.lab, "db-alone", aloneWarmup, aloneTasks, 1);
             System.out.printf(Locale.ROOT, "  TaskHistory alone (each row written once, whole, in batches of %,d, "
                     + "one thread, nothing else running): %,.0f tasks/s; the pipeline reached %.0f%% of it%n",
                     BATCH, ceiling, 100 * rate / ceiling);
+            double two = databaseAlone(p.lab, "db-alone-2", aloneWarmup, aloneTasks, 2);
+            System.out.printf(Locale.ROOT, "  TaskHistory alone, two threads at once (a connection each, batches in turn): "
+                    + "%,.0f tasks/s, %.2f× one thread (why the coordinator stores on one)%n", two, two / ceiling);
             double handoff = RedisHandoff.perSecond(p.lab.redis, 5);
             System.out.printf(Locale.ROOT, "  Redis alone, a plain hand-off (LPUSH + BRPOP, one message each, 2 producers and "
                     + "2 consumers, same Redis, same minutes): %,.0f messages/s; the pipeline reached %.0f%% of it%n",

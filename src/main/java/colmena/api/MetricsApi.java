@@ -11,6 +11,7 @@ import colmena.store.TaskHistoryStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -115,8 +116,9 @@ final class MetricsApi {
             }
         }
         PromText.Family lists = out.family("colmena_queue_length", "gauge",
-                "messages waiting in Colmena's shared Redis lists: submitted, results to store, dead letters");
-        List<String> keys = List.of(RedisKeys.submitted(), RedisKeys.resultsQueue(), RedisKeys.deadLetter());
+                "messages waiting in Colmena's shared Redis lists: submitted (one list per priority), results to store, dead letters");
+        List<String> keys = new ArrayList<>(RedisKeys.submittedInOrder());
+        keys.addAll(List.of(RedisKeys.resultsQueue(), RedisKeys.deadLetter()));
         for (String key : keys) {
             lists.sample(redis.call(j -> j.llen(key)), "queue", key);
         }

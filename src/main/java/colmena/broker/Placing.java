@@ -2,12 +2,15 @@ package colmena.broker;
 
 import colmena.task.TaskMessage;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,6 +25,8 @@ final class Placing {
      * Its contract: lua/release_due.lua.
      */
     private static final Script RELEASE_DUE = Script.load("checks", "release_due");
+    /** Appends tasks to the list of one priority, waking the placer. Its contract: lua/submit_lane.lua. */
+    private static final Script SUBMIT_LANE = Script.load("checks", "submit_lane");
 
     private final QueueScripts scripts;
 
@@ -31,21 +36,68 @@ final class Placing {
 
     /** {@link TaskQueue#submit}. */
     void submit(List<String> encodedTasks) {
+        Map<String, List<String>> byList = new LinkedHashMap<>();
+        for (String raw : encodedTasks) {
+            byList.computeIfAbsent(RedisKeys.submitted(priorityOf(raw)), k -> new ArrayList<>()).add(raw);
+        }
+        List<String> others = new ArrayList<>();
         scripts.redis.call(j -> {
             Pipeline p = j.pipelined();
-            for (int i = 0; i < encodedTasks.size(); i += QueueScripts.PUSH_CHUNK) {
-                List<String> chunk = encodedTasks.subList(i,
-                        Math.min(encodedTasks.size(), i + QueueScripts.PUSH_CHUNK));
-                p.rpush(RedisKeys.submitted(), chunk.toArray(new String[0]));
+            for (Map.Entry<String, List<String>> list : byList.entrySet()) {
+                if (!list.getKey().equals(RedisKeys.submitted())) {
+                    others.add(list.getKey());
+                    continue;
+                }
+                List<String> tasks = list.getValue();
+                for (int i = 0; i < tasks.size(); i += QueueScripts.PUSH_CHUNK) {
+                    p.rpush(RedisKeys.submitted(), tasks.subList(i, Math.min(tasks.size(), i + QueueScripts.PUSH_CHUNK))
+                            .toArray(new String[0]));
+                }
             }
             p.sync();
             return null;
         });
+        for (String key : others) {
+            List<String> tasks = byList.get(key);
+            for (int i = 0; i < tasks.size(); i += QueueScripts.PUSH_CHUNK) {
+                submitToLane(key, tasks.subList(i, Math.min(tasks.size(), i + QueueScripts.PUSH_CHUNK)));
+            }
+        }
+    }
+
+    /**
+     * A task's priority as submitted: the default for one that says none (read without parsing
+     * it whole), or that cannot be read (the placer dead-letters it).
+     */
+    static int priorityOf(String raw) {
+        if (!raw.contains("\"priority\"")) {
+            return TaskMessage.DEFAULT_PRIORITY;
+        }
+        try {
+            return priorityOf(TaskMessage.read(raw));
+        } catch (MalformedMessageException e) {
+            return TaskMessage.DEFAULT_PRIORITY;
+        }
+    }
+
+    /** A task's priority, the default for one out of range (made by hand: the placer says so). */
+    private static int priorityOf(TaskMessage task) {
+        int p = task.priorityOrDefault();
+        return p >= 0 && p <= TaskMessage.MAX_PRIORITY ? p : TaskMessage.DEFAULT_PRIORITY;
+    }
+
+    /** Appends tasks to the list of a priority other than the default, waking a placer waiting on tasks:submitted. */
+    private void submitToLane(String lane, List<String> tasks) {
+        List<String> args = new ArrayList<>(tasks.size() + 1);
+        args.add(TaskQueue.WAKE_PLACER);
+        args.addAll(tasks);
+        scripts.redis.call(j -> SUBMIT_LANE.run(j, List.of(lane, RedisKeys.submitted()), args));
     }
 
     /** {@link TaskQueue#takeSubmitted}. */
     List<String> takeSubmitted(int max, Duration wait) {
-        return scripts.take(RedisKeys.submitted(), RedisKeys.placing(), max, wait);
+        return scripts.take(RedisKeys.submittedInOrder(), RedisKeys.submitted(), TaskQueue.WAKE_PLACER, RedisKeys.placing(),
+                max, wait);
     }
 
     /** {@link TaskQueue#delay}. */
@@ -62,13 +114,30 @@ final class Placing {
 
     /** {@link TaskQueue#waitingToBePlaced}. */
     long waitingToBePlaced() {
-        return scripts.redis.call(j -> j.llen(RedisKeys.submitted()));
+        return scripts.redis.call(j -> {
+            Pipeline p = j.pipelined();
+            List<Response<Long>> lengths = new ArrayList<>();
+            for (String key : RedisKeys.submittedInOrder()) {
+                lengths.add(p.llen(key));
+            }
+            Response<String> head = p.lindex(RedisKeys.submitted(), 0);
+            p.sync();
+            long n = TaskQueue.WAKE_PLACER.equals(head.get()) ? -1 : 0; // a wake-up is no task
+            for (Response<Long> l : lengths) {
+                n += l.get();
+            }
+            return n;
+        });
     }
 
     /** {@link TaskQueue#releaseDue}. */
     int releaseDue(int max) {
-        List<String> keys = List.of(RedisKeys.delayed(), RedisKeys.submitted());
-        List<String> args = List.of(Long.toString(scripts.now()), Integer.toString(max));
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.delayed()));
+        for (int p = 0; p <= TaskMessage.MAX_PRIORITY; p++) {
+            keys.add(RedisKeys.submitted(p));
+        }
+        List<String> args = List.of(Long.toString(scripts.now()), Integer.toString(max),
+                Integer.toString(TaskMessage.DEFAULT_PRIORITY));
         return (int) (long) scripts.redis.call(j -> (Long) RELEASE_DUE.run(j, keys, args));
     }
 
@@ -77,20 +146,33 @@ final class Placing {
         return scripts.redis.call(j -> j.zcard(RedisKeys.delayed()));
     }
 
-    /** {@link TaskQueue#requeueForPlacement}. */
+    /**
+     * {@link TaskQueue#requeueForPlacement}. Sent back to tasks:submitted, a task of another
+     * priority goes to the list of its priority (and a placer waiting is woken).
+     */
     int requeueForPlacement(String list, String dest, UnaryOperator<TaskMessage> again) {
         List<String> held = scripts.pending(list);
         List<Move> moves = new ArrayList<>(held.size());
+        Set<String> lanes = new HashSet<>();
         // Prepended from the newest back, so they keep their order.
         for (int i = held.size() - 1; i >= 0; i--) {
             String raw = held.get(i);
             try {
-                moves.add(Move.prepend(raw, dest, Json.write(again.apply(TaskMessage.read(raw)))));
+                TaskMessage task = again.apply(TaskMessage.read(raw));
+                String to = dest.equals(RedisKeys.submitted()) ? RedisKeys.submitted(priorityOf(task)) : dest;
+                if (!to.equals(dest)) {
+                    lanes.add(to);
+                }
+                moves.add(Move.prepend(raw, to, Json.write(task)));
             } catch (MalformedMessageException e) {
                 moves.add(Move.deadLetter(raw, DeadLetters.entry(list, raw, e.getMessage())));
             }
         }
-        return scripts.moveFromAnywhere(list, moves);
+        int moved = scripts.moveFromAnywhere(list, moves);
+        for (String lane : lanes) {
+            submitToLane(lane, List.of());
+        }
+        return moved;
     }
 
     /** {@link TaskQueue#lastQueued}. */

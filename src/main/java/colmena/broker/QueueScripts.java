@@ -152,7 +152,16 @@ final class QueueScripts {
      * waiting up to {@code wait} when there are none.
      */
     List<String> take(String source, String inflight, int max, Duration wait) {
-        List<String> got = takeNow(source, inflight, max);
+        return take(List.of(source), source, null, inflight, max, wait);
+    }
+
+    /**
+     * Moves up to {@code max} messages from the heads of {@code sources} in turn to
+     * {@code inflight}, dropping any equal to {@code wakeUp} (null: none), waiting up to {@code wait}
+     * for {@code waitOn} (one of them) when there are none.
+     */
+    List<String> take(List<String> sources, String waitOn, String wakeUp, String inflight, int max, Duration wait) {
+        List<String> got = takeNow(sources, wakeUp, inflight, max);
         if (!got.isEmpty() || wait.isZero()) {
             return got;
         }
@@ -160,14 +169,14 @@ final class QueueScripts {
             // Waits for the list to be non-empty without taking anything: moving its last element
             // to its own tail changes nothing. The timeout lets the caller notice a shutdown.
             double seconds = Math.max(0.01, wait.toMillis() / 1000.0);
-            String woke = redis.call(j -> j.blmove(source, source, ListDirection.RIGHT, ListDirection.RIGHT, seconds));
-            return woke == null ? List.of() : takeNow(source, inflight, max);
+            String woke = redis.call(j -> j.blmove(waitOn, waitOn, ListDirection.RIGHT, ListDirection.RIGHT, seconds));
+            return woke == null ? List.of() : takeNow(sources, wakeUp, inflight, max);
         }
-        return poll(source, inflight, max, System.nanoTime() + wait.toNanos());
+        return poll(sources, wakeUp, inflight, max, System.nanoTime() + wait.toNanos());
     }
 
     /** Takes every {@link #POLL_MS} until something comes or the deadline ({@link System#nanoTime}) passes. */
-    private List<String> poll(String source, String inflight, int max, long deadline) {
+    private List<String> poll(List<String> sources, String wakeUp, String inflight, int max, long deadline) {
         while (System.nanoTime() < deadline) {
             try {
                 Thread.sleep(POLL_MS);
@@ -175,7 +184,7 @@ final class QueueScripts {
                 Thread.currentThread().interrupt();
                 return List.of();
             }
-            List<String> got = takeNow(source, inflight, max);
+            List<String> got = takeNow(sources, wakeUp, inflight, max);
             if (!got.isEmpty()) {
                 return got;
             }
@@ -200,15 +209,23 @@ final class QueueScripts {
     }
 
     @SuppressWarnings("unchecked")
-    private List<String> takeNow(String source, String inflight, int max) {
+    private List<String> takeNow(List<String> sources, String wakeUp, String inflight, int max) {
         if (plain()) {
-            return takePlain(source, inflight, max);
+            if (sources.size() != 1 || wakeUp != null) {
+                throw new IllegalStateException("an agent's queue takes from one list");
+            }
+            return takePlain(sources.get(0), inflight, max);
         }
-        List<String> keys = List.of(source, inflight, deadLetterKey, RedisKeys.leader(), RedisKeys.installation());
+        List<String> keys = new ArrayList<>(4 + sources.size());
+        keys.addAll(List.of(sources.get(0), inflight, deadLetterKey, RedisKeys.leader(), RedisKeys.installation()));
+        keys.addAll(sources.subList(1, sources.size()));
         List<String> fenced = fenceArgs();
-        List<String> args = List.of(Integer.toString(max), Integer.toString(TaskQueue.MAX_MESSAGE_BYTES),
+        List<String> args = new ArrayList<>(List.of(Integer.toString(max), Integer.toString(TaskQueue.MAX_MESSAGE_BYTES),
                 Integer.toString(TaskQueue.DEAD_LETTER_MAX), Long.toString(System.currentTimeMillis()),
-                Integer.toString(TaskQueue.DEAD_LETTER_RAW_CHARS), fenced.get(0), fenced.get(1));
+                Integer.toString(TaskQueue.DEAD_LETTER_RAW_CHARS), fenced.get(0), fenced.get(1)));
+        if (wakeUp != null) {
+            args.add(wakeUp);
+        }
         Object out = runFenced(TAKE, keys, args);
         return out == null ? List.of() : (List<String>) out;
     }

@@ -1,7 +1,9 @@
 package colmena.broker;
 
 import colmena.task.Names;
+import colmena.task.TaskMessage;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,7 +33,9 @@ import java.util.regex.Pattern;
  * node:&lt;id&gt;:deadletter        list    agent with its own credential  its dead letters, until the coordinator moves them
  * nodes                      set     agent                          every node ever seen (until forgotten)
  * nodes:drained              set     API / CLI                      nodes that get no new work
- * tasks:submitted            list    API / CLI (RPUSH)              tasks waiting to be placed
+ * tasks:submitted            list    API / CLI (RPUSH)              tasks waiting to be placed (priority 5, the default)
+ * tasks:submitted:&lt;p&gt;        list    API / CLI (RPUSH)              tasks of priority p (0-9, not 5) waiting to be placed:
+ *                                                                    9 first, then 8, 7, 6, tasks:submitted, 4 ... 0
  * deadletter                 list    anyone (LPUSH, trimmed)        messages that could not be read, with why
  * coordinator:leader         string  coordinator (SET NX PX)        the lease of the working coordinator
  * coordinator:stats          string  coordinator, every second (TTL) placement and node-reading timings, JSON
@@ -121,8 +125,29 @@ public final class RedisKeys {
         return key("results:storing");
     }
 
+    /** Tasks of the default priority (5), or of none, waiting to be placed. */
     public static String submitted() {
         return key("tasks:submitted");
+    }
+
+    /**
+     * Where a task of priority {@code priority} (0–9) waits to be placed: {@link #submitted()} for
+     * the default, 5; {@code tasks:submitted:<priority>} for the others.
+     */
+    public static String submitted(int priority) {
+        if (priority < 0 || priority > TaskMessage.MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority " + priority + " is not 0 to " + TaskMessage.MAX_PRIORITY);
+        }
+        return priority == TaskMessage.DEFAULT_PRIORITY ? submitted() : key("tasks:submitted:" + priority);
+    }
+
+    /** Every list of tasks waiting to be placed, in the order they are taken: priority 9 first, 0 last. */
+    public static List<String> submittedInOrder() {
+        List<String> lists = new ArrayList<>(TaskMessage.MAX_PRIORITY + 1);
+        for (int p = TaskMessage.MAX_PRIORITY; p >= 0; p--) {
+            lists.add(submitted(p));
+        }
+        return lists;
     }
 
     /** Submitted tasks the coordinator has taken and not yet moved to a node. */

@@ -110,7 +110,16 @@ public final class TaskQueue {
 
     // ---- submitting ----------------------------------------------------------------------
 
-    /** Appends already-encoded tasks to {@code tasks:submitted}, a thousand per round trip. */
+    /**
+     * What wakes a placer waiting on an empty {@code tasks:submitted} when a task arrives in the
+     * list of another priority: put there only while that list is empty, and dropped when taken.
+     */
+    static final String WAKE_PLACER = "{\"wake\":\"placer\"}";
+
+    /**
+     * Appends already-encoded tasks to the list of their priority ({@link RedisKeys#submitted(int)}:
+     * {@code tasks:submitted} for the default), a thousand per round trip.
+     */
     public void submit(List<String> encodedTasks) {
         placing.submit(encodedTasks);
     }
@@ -181,8 +190,8 @@ public final class TaskQueue {
     }
 
     /**
-     * Moves up to {@code max} submitted tasks into {@code tasks:placing}, waiting up to
-     * {@code wait} when there are none. The caller must then {@link #moveFromHead} each one on (or leave
+     * Moves up to {@code max} submitted tasks into {@code tasks:placing}, the highest priority
+     * first ({@link RedisKeys#submittedInOrder}), waiting up to {@code wait} when there are none. The caller must then {@link #moveFromHead} each one on (or leave
      * them for the next leader to find with {@link #pending(String)}).
      */
     public List<String> takeSubmitted(int max, Duration wait) {
@@ -198,7 +207,7 @@ public final class TaskQueue {
         placing.delay(tasks, dueMs);
     }
 
-    /** How many tasks wait in {@code tasks:submitted} for a coordinator to take them. */
+    /** How many tasks wait in {@code tasks:submitted} and the lists of other priorities for a coordinator to take them. */
     public long waitingToBePlaced() {
         return placing.waitingToBePlaced();
     }
@@ -208,7 +217,7 @@ public final class TaskQueue {
         return scripts.redis.call(j -> j.llen(RedisKeys.resultsQueue()) + j.llen(RedisKeys.storing()));
     }
 
-    /** Moves retries that are due to {@code tasks:submitted}; returns how many. */
+    /** Moves retries that are due to the list of their priority ({@code tasks:submitted} for the default); returns how many. */
     public int releaseDue(int max) {
         return placing.releaseDue(max);
     }
@@ -383,7 +392,8 @@ public final class TaskQueue {
      * Sends every task in {@code list} to the head of {@code dest} to be placed again, keeping their
      * order ahead of newer submissions, each as {@code again} rewrites it (a note, an attempt spent);
      * an unreadable one goes to the dead-letter list, saying why. A task that has left the list
-     * meanwhile is skipped.
+     * meanwhile is skipped. With {@code dest} {@code tasks:submitted}, a task of another priority
+     * goes to the head of the list of its priority instead.
      *
      * @return how many were moved
      */

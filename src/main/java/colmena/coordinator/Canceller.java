@@ -104,7 +104,9 @@ final class Canceller {
         int taken = 0;
         // Where each may wait: [list, node it belongs to or null].
         List<String[]> lists = new ArrayList<>();
-        lists.add(new String[] {RedisKeys.submitted(), null});
+        for (String submitted : RedisKeys.submittedInOrder()) {
+            lists.add(new String[] {submitted, null});
+        }
         lists.add(new String[] {RedisKeys.placing(), null});
         lists.add(new String[] {RedisKeys.delayed(), null});
         for (NodeLoad n : monitor.liveNodes()) {
