@@ -4,7 +4,7 @@
 -- goes to the dead-letter list KEYS[3] instead (kept to ARGV[3] entries; ARGV[4] the time in epoch
 -- ms, ARGV[5] how many characters of it are kept) and counts towards the batch, so a batch may
 -- come back smaller than what is waiting. A message equal to ARGV[8] (the placer's wake-up, when
--- given) is dropped and counts too. With a fence (ARGV[6] holder, ARGV[7] installation; KEYS[4]
+-- given) is dropped and does not count, so a batch of one is never only the wake-up. With a fence (ARGV[6] holder, ARGV[7] installation; KEYS[4]
 -- the lease, KEYS[5] the installation stamp), nothing is taken unless that holder has the lease
 -- of that installation. Returns the messages taken, in order.
 local fenced = fenceProblem(KEYS[4], KEYS[5], ARGV[6], ARGV[7])
@@ -19,8 +19,8 @@ local function takeFrom(source)
   local vals = redis.call('LRANGE', source, 0, n - 1)
   if #vals == 0 then return end
   redis.call('LTRIM', source, #vals, -1)
-  n = n - #vals
   for _, v in ipairs(vals) do
+    if v ~= wake then n = n - 1 end
     if #v > maxBytes then
       redis.call('LPUSH', KEYS[3], cjson.encode({source = source,
         reason = 'message of ' .. #v .. ' bytes; the limit is ' .. maxBytes,

@@ -127,7 +127,7 @@ final class BenchThroughput {
                     BATCH, ceiling, 100 * rate / ceiling);
             double two = databaseAlone(p.lab, "db-alone-2", aloneWarmup, aloneTasks, 2);
             System.out.printf(Locale.ROOT, "  TaskHistory alone, two threads at once (a connection each, batches in turn): "
-                    + "%,.0f tasks/s, %.2f× one thread (why the coordinator stores on one)%n", two, two / ceiling);
+                    + "%,.0f tasks/s, %.2f× one thread (the coordinator stores on one)%n", two, two / ceiling);
             double handoff = RedisHandoff.perSecond(p.lab.redis, 5);
             System.out.printf(Locale.ROOT, "  Redis alone, a plain hand-off (LPUSH + BRPOP, one message each, 2 producers and "
                     + "2 consumers, same Redis, same minutes): %,.0f messages/s; the pipeline reached %.0f%% of it%n",

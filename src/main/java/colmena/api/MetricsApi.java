@@ -4,6 +4,7 @@ import colmena.broker.NodeView;
 import colmena.coordinator.CoordinatorReport;
 import colmena.broker.Redis;
 import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
 import colmena.metrics.LatencyHistogram;
 import colmena.metrics.NodeStats;
 import colmena.store.ConnectionPool;
@@ -120,7 +121,8 @@ final class MetricsApi {
         List<String> keys = new ArrayList<>(RedisKeys.submittedInOrder());
         keys.addAll(List.of(RedisKeys.resultsQueue(), RedisKeys.deadLetter()));
         for (String key : keys) {
-            lists.sample(redis.call(j -> j.llen(key)), "queue", key);
+            lists.sample(redis.call(j -> j.llen(key)) - (key.equals(RedisKeys.submitted()) ? TaskQueue.wakeUps(redis) : 0),
+                    "queue", key);
         }
     }
 

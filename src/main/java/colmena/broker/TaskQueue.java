@@ -116,6 +116,11 @@ public final class TaskQueue {
      */
     static final String WAKE_PLACER = "{\"wake\":\"placer\"}";
 
+    /** 1 when {@code tasks:submitted} holds a wake-up ({@link #WAKE_PLACER}, at its head), which is no task; else 0. */
+    public static long wakeUps(Redis redis) {
+        return WAKE_PLACER.equals(redis.call(j -> j.lindex(RedisKeys.submitted(), 0))) ? 1 : 0;
+    }
+
     /**
      * Appends already-encoded tasks to the list of their priority ({@link RedisKeys#submitted(int)}:
      * {@code tasks:submitted} for the default), a thousand per round trip.

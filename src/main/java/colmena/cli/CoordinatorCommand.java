@@ -25,7 +25,7 @@ final class CoordinatorCommand {
                     "a task placed this many times without finishing is FAILED"),
             Option.value("hold-back-at", "COLMENA_HOLD_BACK_AT", Integer.toString(Coordinator.HOLD_BACK_AT), "N",
                     "placement holds back while this many placed tasks wait for their TaskHistory rows and at least "
-                    + "1,000 results (or N, if fewer) wait to be stored; the rest wait in tasks:submitted"),
+                    + "1,000 results (or N, if fewer) wait to be stored; the rest wait in tasks:submitted (and tasks:submitted:<priority>)"),
             Option.value("keep-days", "COLMENA_KEEP_DAYS", "365", "N",
                     "delete finished TaskHistory rows last changed more than N days ago (0: keep them)"),
             Option.value("keep-rows", "COLMENA_KEEP_ROWS", "5000000", "N",

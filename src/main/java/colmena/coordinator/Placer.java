@@ -58,9 +58,9 @@ final class Placer {
      * by default). Then the storing thread is behind: placing more only lengthens the results
      * waiting, and their placements, held in memory, fall due and are written PENDING, a second
      * write per task (a burst of 500,000 sleep tasks had 382,030 of them written twice, and went
-     * at 55 % of the pace it kept held back). Held back, the tasks wait in tasks:submitted in
-     * their order: one of higher priority submitted meanwhile waits its turn there (it goes ahead
-     * only in a node's queue), as long as the storing thread takes to catch up.
+     * at 55 % of the pace it kept held back). Held back, the tasks wait in tasks:submitted (and the
+     * lists of other priorities) in their order; one of higher priority submitted meanwhile is
+     * taken first once placement goes on ({@link RedisKeys#submittedInOrder}).
      */
     private final int mostUnwritten;
     /** How long the placer waits, held back, before it looks again. */
@@ -69,7 +69,7 @@ final class Placer {
     private long heldBackSinceNanos;
     /** When placement last held back. */
     private long heldBackLastNanos;
-    /** Retries whose back-off has passed are moved to tasks:submitted this often. */
+    /** Retries whose back-off has passed are moved to the lists of their priority (tasks:submitted:…) this often. */
     static final long RELEASE_EVERY_MS = 200;
     private long releasedAtNanos;
 
@@ -230,8 +230,8 @@ final class Placer {
             try {
                 task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
-                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.submitted(), RedisKeys.deadLetter(), e.getMessage());
-                moves.add(Outcome.deadLetter(raw, RedisKeys.submitted(), e.getMessage()));
+                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.placing(), RedisKeys.deadLetter(), e.getMessage());
+                moves.add(Outcome.deadLetter(raw, RedisKeys.placing(), e.getMessage()));
                 continue;
             }
             String refusal;
@@ -290,7 +290,7 @@ final class Placer {
         }
     }
 
-    /** Moves retries whose back-off has passed to tasks:submitted, at most every {@link #RELEASE_EVERY_MS}. */
+    /** Moves retries whose back-off has passed to be placed again, at most every {@link #RELEASE_EVERY_MS}. */
     private void releaseDueRetries() {
         long now = System.nanoTime();
         if (now - releasedAtNanos < RELEASE_EVERY_MS * 1_000_000L) {

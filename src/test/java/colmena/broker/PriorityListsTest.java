@@ -93,6 +93,14 @@ class PriorityListsTest {
     }
 
     @Test
+    void aTakeOfOneIsNeverOnlyTheWakeUp() {
+        queue.submit(List.of(task("low", 2)));
+        assertEquals(List.of(TaskQueue.WAKE_PLACER), list(RedisKeys.submitted()), "tasks:submitted, taken before priority 2, holds the wake-up");
+        assertEquals(List.of(task("low", 2)), queue.takeSubmitted(1, Duration.ZERO));
+        assertEquals(List.of(), list(RedisKeys.submitted()));
+    }
+
+    @Test
     void retriesAndRequeuedTasksGoBackToTheListOfTheirPriority() {
         TaskMessage urgent = TaskMessage.submit("u", "sleep", Map.of("ms", 0), 1, null).withPriority(8);
         TaskMessage plain = TaskMessage.submit("p", "sleep", Map.of("ms", 0), 1, null);
