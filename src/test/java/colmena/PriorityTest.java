@@ -78,4 +78,38 @@ class PriorityTest {
             assertTrue(doneBefore < 200, "it did not wait for the flood: " + doneBefore + " of 200 were done");
         }
     }
+
+    /**
+     * A higher priority's result joins the results waiting to be stored at their head, so it is
+     * stored next rather than after them: with H2 paused ({@code SET EXCLUSIVE 1}), results wait, and
+     * a priority-9 task's result, reported after 30 others still in results:queue, is first there.
+     */
+    @Test
+    void aHigherPrioritysResultIsStoredBeforeTheResultsWaiting() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            cluster.startAgent("prio", 2);
+            Eventually.within(Duration.ofSeconds(20), "prio online", () -> cluster.online("prio"));
+            cluster.startCoordinator("least-loaded");
+            cluster.submit("sleep", Map.of("ms", 0), 1);
+            Eventually.within(Duration.ofSeconds(20), "the first DONE", () -> cluster.rows("Status = 'DONE'") == 1);
+            Eventually.within(Duration.ofSeconds(20), "no result waiting", () -> cluster.queue.waitingToBeStored() == 0);
+            try (java.sql.Connection pause = cluster.db.connect(); java.sql.Statement s = pause.createStatement()) {
+                s.execute("SET EXCLUSIVE 1");
+                cluster.submit("sleep", Map.of("ms", 0), 30);
+                // The coordinator takes one batch ahead into results:storing; what comes after waits in results:queue.
+                Eventually.within(Duration.ofSeconds(20), "30 results waiting", () -> cluster.queue.waitingToBeStored() == 30);
+                Thread.sleep(300);
+                cluster.submit("sleep", Map.of("ms", 0), 30);
+                Eventually.within(Duration.ofSeconds(20), "30 more in results:queue",
+                        () -> cluster.queue.length(RedisKeys.resultsQueue()) >= 30);
+                String urgent = cluster.queue.submitNew("sleep", Map.of("ms", 0), 1, null, 0, 9).get(0);
+                Eventually.within(Duration.ofSeconds(20), "the urgent one's result waiting",
+                        () -> cluster.queue.waitingToBeStored() == 61);
+                String head = cluster.queue.pending(RedisKeys.resultsQueue()).get(0);
+                assertTrue(head.contains(urgent), "the head of results:queue is the urgent one's result: " + head);
+                s.execute("SET EXCLUSIVE 0");
+                Eventually.within(Duration.ofSeconds(30), "all 62 DONE", () -> cluster.rows("Status = 'DONE'") == 62);
+            }
+        }
+    }
 }

@@ -130,7 +130,8 @@ final class HeldTasks {
         for (Held h : held.values()) {
             if (!h.noticed && !h.finished && h.started() && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
                 h.noticed = true;
-                out.add(TaskQueue.Report.running(h.task.id(), Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs))));
+                out.add(TaskQueue.Report.running(h.task.id(), Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs)),
+                        h.task.priorityOrDefault()));
             }
         }
         return out;

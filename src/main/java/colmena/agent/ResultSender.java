@@ -41,7 +41,8 @@ final class ResultSender implements Runnable {
 
     /** Queues a result for sending; blocks while {@link #CAPACITY} results already wait. */
     void send(String rawTask, TaskResult result) throws InterruptedException {
-        waiting.put(TaskQueue.Report.result(result.id(), rawTask, Json.write(result)));
+        waiting.put(TaskQueue.Report.result(result.id(), rawTask, Json.write(result),
+                result.task().priorityOrDefault()));
     }
 
     @Override

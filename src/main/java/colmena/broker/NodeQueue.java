@@ -39,11 +39,16 @@ final class NodeQueue {
             });
             return;
         }
-        List<String> args = new ArrayList<>(1 + results.size() * 2);
+        List<String> args = new ArrayList<>(2 + results.size() * 2);
         args.add(Integer.toString(finishedCount));
-        for (TaskQueue.Report r : results) {
-            args.add(r.isFinal() ? r.rawTask() : "");
-            args.add(r.resultJson());
+        args.add(Long.toString(results.stream().filter(TaskQueue.Report::ahead).count()));
+        for (boolean ahead : new boolean[] {true, false}) { // those that go ahead first, as finish.lua wants them
+            for (TaskQueue.Report r : results) {
+                if (r.ahead() == ahead) {
+                    args.add(r.isFinal() ? r.rawTask() : "");
+                    args.add(r.resultJson());
+                }
+            }
         }
         List<String> keys = List.of(RedisKeys.nodeInflight(nodeId), scripts.resultsKey, RedisKeys.nodeDone(nodeId));
         scripts.redis.call(j -> FINISH.run(j, keys, args));

@@ -26,6 +26,11 @@ public sealed interface Outcome permits Move {
         return Move.append(raw, RedisKeys.resultsQueue(), raw);
     }
 
+    /** The same, at the head of {@code results:queue}, to be stored before those waiting (a task of a higher priority). */
+    static Outcome passOnAhead(String raw) {
+        return Move.prepend(raw, RedisKeys.resultsQueue(), raw);
+    }
+
     /** A result stored in TaskHistory (durably) is done with: it leaves {@code results:storing}, nothing more. */
     static Outcome dropStored(String raw) {
         return Move.drop(raw);

@@ -45,7 +45,8 @@ final class PlainMoves {
 
     /**
      * Results out: each final result's task leaves {@code inflight}, all results join
-     * {@code results}, and the node's done count grows, in one transaction.
+     * {@code results} (those that go ahead at its head), and the node's done count grows, in one
+     * transaction.
      */
     static void finish(Jedis j, String inflight, String results, String doneKey, List<TaskQueue.Report> batch,
                        int finishedCount) {
@@ -55,7 +56,11 @@ final class PlainMoves {
                 t.lrem(inflight, 1, f.rawTask());
             }
         }
-        List<String> texts = batch.stream().map(TaskQueue.Report::resultJson).toList();
+        List<String> ahead = batch.stream().filter(TaskQueue.Report::ahead).map(TaskQueue.Report::resultJson).toList();
+        for (int i = ahead.size() - 1; i >= 0; i--) {
+            t.lpush(results, ahead.get(i)); // at the head, in their order
+        }
+        List<String> texts = batch.stream().filter(r -> !r.ahead()).map(TaskQueue.Report::resultJson).toList();
         for (int i = 0; i < texts.size(); i += 1_000) {
             t.rpush(results, texts.subList(i, Math.min(texts.size(), i + 1_000)).toArray(new String[0]));
         }

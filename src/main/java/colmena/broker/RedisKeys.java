@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * key                        type    written by                     meaning
  * node:&lt;id&gt;:stats             string  agent, every interval (TTL)    latest metrics; expiry = node gone
  * node:&lt;id&gt;:tasks             list    coordinator (RPUSH)            tasks placed on the node, oldest first
- * results:queue              list    agents (RPUSH)                 results (and RUNNING notices) to store
+ * results:queue              list    agents (RPUSH)                 results (and RUNNING notices) to store; a priority
+ *                                    (LPUSH above priority 5)       above 5 joins at the head, to be stored first
  * node:&lt;id&gt;:inflight          list    agent (atomic move from tasks) tasks the node has taken and not finished
  * node:&lt;id&gt;:last              string  agent, every interval          latest metrics, kept after the node goes
  * node:&lt;id&gt;:history           list    agent (LPUSH, trimmed)         compact metric samples, newest first

@@ -358,16 +358,23 @@ public final class TaskQueue {
      * which leaves the task there ({@code rawTask} null).
      *
      * @param taskId the task's id, so the sender can say which tasks are done with
+     * @param ahead  whether it joins the results at their head, to be stored before those waiting:
+     *               a task of a priority above the default's
      */
-    public record Report(String taskId, String rawTask, String resultJson) {
+    public record Report(String taskId, String rawTask, String resultJson, boolean ahead) {
+        /** A report of a task of the default priority. */
+        public Report(String taskId, String rawTask, String resultJson) {
+            this(taskId, rawTask, resultJson, false);
+        }
+
         /** A final result (DONE, FAILED or CANCELLED) for the task whose in-flight text is {@code rawTask}. */
-        public static Report result(String taskId, String rawTask, String resultJson) {
-            return new Report(taskId, rawTask, resultJson);
+        public static Report result(String taskId, String rawTask, String resultJson, int priority) {
+            return new Report(taskId, rawTask, resultJson, priority > TaskMessage.DEFAULT_PRIORITY);
         }
 
         /** A RUNNING notice: the task stays in flight. */
-        public static Report running(String taskId, String resultJson) {
-            return new Report(taskId, null, resultJson);
+        public static Report running(String taskId, String resultJson, int priority) {
+            return new Report(taskId, null, resultJson, priority > TaskMessage.DEFAULT_PRIORITY);
         }
 
         /** Whether this ends the task's stay in the in-flight list. */

@@ -8,6 +8,7 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.store.DbSession;
 import colmena.store.TaskHistoryStore;
+import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +134,7 @@ final class NodeOutbox {
             TaskResult r = read.get(raw);
             String refused = r == null ? "unreadable result" : refusal(nodeId, r, holders.get(r.id()), now);
             if (refused == null) {
-                moves.add(Outcome.passOn(raw));
+                moves.add(r.task().priorityOrDefault() > TaskMessage.DEFAULT_PRIORITY ? Outcome.passOnAhead(raw) : Outcome.passOn(raw));
                 waitingSinceMs.remove(r.id());
             } else if (refused.isEmpty()) {
                 break; // waits for its placement to be recorded; those behind it keep their order

@@ -55,9 +55,12 @@ class ConfinedQueueTest {
         assertEquals(1, lrange(RedisKeys.nodeDeadLetter("pc1")).size(), "the oversized one, with the reason");
         assertTrue(lrange(RedisKeys.nodeDeadLetter("pc1")).get(0).contains("the limit is"));
 
-        queue.finish("pc1", List.of(new TaskQueue.Report("a", "a", "result-a"), new TaskQueue.Report("b", null, "running-b")), 1);
+        control.call(j -> j.rpush(RedisKeys.nodeResults("pc1"), "waiting"));
+        queue.finish("pc1", List.of(new TaskQueue.Report("a", "a", "result-a"), new TaskQueue.Report("b", null, "running-b", true)), 1);
         assertEquals(List.of("b", "c"), lrange(RedisKeys.nodeInflight("pc1")));
-        assertEquals(List.of("result-a", "running-b"), lrange(RedisKeys.nodeResults("pc1")));
+        assertEquals(List.of("running-b", "waiting", "result-a"), lrange(RedisKeys.nodeResults("pc1")),
+                "a higher priority's report at the head");
+        control.call(j -> j.lrem(RedisKeys.nodeResults("pc1"), 1, "waiting"));
         assertEquals("1", control.call(j -> j.get(RedisKeys.nodeDone("pc1"))));
         assertEquals(List.of(), lrange(RedisKeys.resultsQueue()), "nothing in the shared queue");
 

@@ -148,6 +148,17 @@ class TaskQueueTest {
     }
 
     @Test
+    void resultsOfAHigherPriorityJoinTheResultsAtTheirHeadInTheirOrder() {
+        redis.call(j -> j.rpush("node:a:inflight", "t0", "t1", "t2", "t3"));
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(), "waiting"));
+        queue.finish("a", List.of(new TaskQueue.Report("0", "t0", "res0"), new TaskQueue.Report("1", "t1", "res1", true),
+                new TaskQueue.Report("2", "t2", "res2"), new TaskQueue.Report("3", null, "running3", true)), 3);
+        assertEquals(List.of("res1", "running3", "waiting", "res0", "res2"), list(RedisKeys.resultsQueue()));
+        assertEquals(List.of("t3"), list("node:a:inflight"));
+        assertEquals("3", redis.call(j -> j.get(RedisKeys.nodeDone("a"))));
+    }
+
+    @Test
     void finishingWhenResultsQueueIsNotAListFailsWithoutTouchingTheInFlightList() {
         redis.call(j -> j.rpush("node:a:inflight", "t0", "t1"));
         redis.call(j -> j.set(RedisKeys.resultsQueue(), "not a list"));
