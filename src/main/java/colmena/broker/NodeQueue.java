@@ -41,10 +41,13 @@ final class NodeQueue {
         }
         List<String> args = new ArrayList<>(2 + results.size() * 2);
         args.add(Integer.toString(finishedCount));
-        args.add(Long.toString(results.stream().filter(TaskQueue.Report::ahead).count()));
+        // Ahead only into results:queue: a node's own results list is read from its head by the
+        // coordinator (NodeOutbox), which puts those of a higher priority ahead itself.
+        boolean shared = !scripts.isConfined();
+        args.add(Long.toString(shared ? results.stream().filter(TaskQueue.Report::ahead).count() : 0));
         for (boolean ahead : new boolean[] {true, false}) { // those that go ahead first, as finish.lua wants them
             for (TaskQueue.Report r : results) {
-                if (r.ahead() == ahead) {
+                if ((shared && r.ahead()) == ahead) {
                     args.add(r.isFinal() ? r.rawTask() : "");
                     args.add(r.resultJson());
                 }

@@ -45,8 +45,7 @@ final class PlainMoves {
 
     /**
      * Results out: each final result's task leaves {@code inflight}, all results join
-     * {@code results} (those that go ahead at its head), and the node's done count grows, in one
-     * transaction.
+     * {@code results}, and the node's done count grows, in one transaction.
      */
     static void finish(Jedis j, String inflight, String results, String doneKey, List<TaskQueue.Report> batch,
                        int finishedCount) {
@@ -56,11 +55,9 @@ final class PlainMoves {
                 t.lrem(inflight, 1, f.rawTask());
             }
         }
-        List<String> ahead = batch.stream().filter(TaskQueue.Report::ahead).map(TaskQueue.Report::resultJson).toList();
-        for (int i = ahead.size() - 1; i >= 0; i--) {
-            t.lpush(results, ahead.get(i)); // at the head, in their order
-        }
-        List<String> texts = batch.stream().filter(r -> !r.ahead()).map(TaskQueue.Report::resultJson).toList();
+        // In their order, even those of a higher priority: the coordinator reads this list from its
+        // head and puts those ahead in results:queue itself (NodeOutbox).
+        List<String> texts = batch.stream().map(TaskQueue.Report::resultJson).toList();
         for (int i = 0; i < texts.size(); i += 1_000) {
             t.rpush(results, texts.subList(i, Math.min(texts.size(), i + 1_000)).toArray(new String[0]));
         }

@@ -134,6 +134,8 @@ final class NodeOutbox {
             TaskResult r = read.get(raw);
             String refused = r == null ? "unreadable result" : refusal(nodeId, r, holders.get(r.id()), now);
             if (refused == null) {
+                // A higher priority's result goes ahead of those waiting to be stored (of one pass's,
+                // the last ahead comes first; a RUNNING notice stored after its task's result is ignored).
                 moves.add(r.task().priorityOrDefault() > TaskMessage.DEFAULT_PRIORITY ? Outcome.passOnAhead(raw) : Outcome.passOn(raw));
                 waitingSinceMs.remove(r.id());
             } else if (refused.isEmpty()) {

@@ -139,6 +139,7 @@ final class ResultWrites {
                 ps.setString(3, r.id());
                 ps.setString(4, r.node());
                 ps.setString(5, r.task().type());
+                ps.setInt(6, r.task().attempt()); // a late notice of an attempt before does not start a retry's row
                 ps.addBatch();
             }
             int[] changed = ps.executeBatch();

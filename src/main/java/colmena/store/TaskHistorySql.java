@@ -27,7 +27,7 @@ public abstract class TaskHistorySql {
 
     public String start() {
         return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
-                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ? AND TaskType = ?";
+                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ? AND TaskType = ? AND Attempts = ?";
     }
 
     /**

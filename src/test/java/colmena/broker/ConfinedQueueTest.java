@@ -58,8 +58,8 @@ class ConfinedQueueTest {
         control.call(j -> j.rpush(RedisKeys.nodeResults("pc1"), "waiting"));
         queue.finish("pc1", List.of(new TaskQueue.Report("a", "a", "result-a"), new TaskQueue.Report("b", null, "running-b", true)), 1);
         assertEquals(List.of("b", "c"), lrange(RedisKeys.nodeInflight("pc1")));
-        assertEquals(List.of("running-b", "waiting", "result-a"), lrange(RedisKeys.nodeResults("pc1")),
-                "a higher priority's report at the head");
+        assertEquals(List.of("waiting", "result-a", "running-b"), lrange(RedisKeys.nodeResults("pc1")),
+                "in order, a higher priority's report too: the coordinator reads this list from its head");
         control.call(j -> j.lrem(RedisKeys.nodeResults("pc1"), 1, "waiting"));
         assertEquals("1", control.call(j -> j.get(RedisKeys.nodeDone("pc1"))));
         assertEquals(List.of(), lrange(RedisKeys.resultsQueue()), "nothing in the shared queue");

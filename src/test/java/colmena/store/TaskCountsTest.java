@@ -162,6 +162,36 @@ class TaskCountsTest {
         }
     }
 
+    /**
+     * A RUNNING notice of an attempt before (stored late: results of a higher priority join the
+     * results at their head, so a notice may come after its task's FAILED result) leaves the retry's
+     * PENDING row, on the same node, as it is; the retry's own notice starts it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "sqlserver"})
+    void aLateNoticeOfAnAttemptBeforeDoesNotStartTheRetry(String dialect) throws Exception {
+        Database db = TestDatabase.fresh();
+        TaskHistoryStore store = store(dialect);
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            TaskMessage first = task("late-a", "fib").placedOn("nodo1", "least loaded");
+            store.recordPlaced(c, List.of(first));
+            TaskHistoryStore.Retries r = store.recordRetries(c, List.of(TaskResult.failed(first, "nodo1", "boom", T0 + 1, T0 + 2, 1)),
+                    f -> f.task().retried("failed on nodo1"));
+            assertEquals(1, r.retried().size());
+            TaskMessage retry = r.retried().get(0);
+            assertEquals(2, retry.attempt());
+            assertEquals(TaskStatus.PENDING, store.get(c, "late-a").status());
+
+            store.recordResults(c, List.of(TaskResult.running(first, "nodo1", T0 + 1)));
+            assertEquals(TaskStatus.PENDING, store.get(c, "late-a").status(), "the first attempt's late notice changed nothing");
+            assertCountsTrue(c, store, "a late notice");
+            store.recordResults(c, List.of(TaskResult.running(retry.placedOn("nodo1", "again"), "nodo1", T0 + 3)));
+            assertEquals(TaskStatus.RUNNING, store.get(c, "late-a").status(), "the retry's own notice");
+            assertCountsTrue(c, store, "the retry's notice");
+        }
+    }
+
     @Test
     void aRolledBackWriteLeavesNoCount() throws Exception {
         Database db = TestDatabase.fresh();
