@@ -145,7 +145,7 @@ public final class TaskQueue {
         return submitNew(type, params, count, replyTo, retries, TaskMessage.DEFAULT_PRIORITY);
     }
 
-    /** The same, at a priority (0–9, higher first among the tasks queued on a node). */
+    /** The same, at a priority (0–9, higher first: placed, run and stored). */
     public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries, int priority) {
         List<TaskMessage> tasks = newTasks(type, params, count, replyTo, now());
