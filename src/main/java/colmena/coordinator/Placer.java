@@ -230,8 +230,9 @@ final class Placer {
             try {
                 task = TaskMessage.read(raw);
             } catch (MalformedMessageException e) {
-                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.placing(), RedisKeys.deadLetter(), e.getMessage());
-                moves.add(Outcome.deadLetter(raw, RedisKeys.placing(), e.getMessage()));
+                // Named after where it was submitted (tasks:submitted, or a list of another priority, read the same).
+                LOG.warn("Unreadable task in {} moved to {}: {}", RedisKeys.submitted(), RedisKeys.deadLetter(), e.getMessage());
+                moves.add(Outcome.deadLetter(raw, RedisKeys.submitted(), e.getMessage()));
                 continue;
             }
             String refusal;
