@@ -121,8 +121,7 @@ final class MetricsApi {
         List<String> keys = new ArrayList<>(RedisKeys.submittedInOrder());
         keys.addAll(List.of(RedisKeys.resultsQueue(), RedisKeys.deadLetter()));
         for (String key : keys) {
-            lists.sample(redis.call(j -> j.llen(key)) - (key.equals(RedisKeys.submitted()) ? TaskQueue.wakeUps(redis) : 0),
-                    "queue", key);
+            lists.sample(TaskQueue.messagesIn(redis, key), "queue", key);
         }
     }
 

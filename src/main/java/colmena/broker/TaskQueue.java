@@ -2,6 +2,8 @@ package colmena.broker;
 
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,9 +118,15 @@ public final class TaskQueue {
      */
     static final String WAKE_PLACER = "{\"wake\":\"placer\"}";
 
-    /** 1 when {@code tasks:submitted} holds a wake-up ({@link #WAKE_PLACER}, at its head), which is no task; else 0. */
-    public static long wakeUps(Redis redis) {
-        return WAKE_PLACER.equals(redis.call(j -> j.lindex(RedisKeys.submitted(), 0))) ? 1 : 0;
+    /** How many messages list {@code key} holds, a wake-up ({@link #WAKE_PLACER}, at the head of tasks:submitted) not counted. */
+    public static long messagesIn(Redis redis, String key) {
+        return redis.call(j -> {
+            Pipeline p = j.pipelined();
+            Response<Long> length = p.llen(key);
+            Response<String> head = p.lindex(key, 0);
+            p.sync();
+            return length.get() - (WAKE_PLACER.equals(head.get()) ? 1 : 0);
+        });
     }
 
     /**
@@ -145,7 +153,7 @@ public final class TaskQueue {
         return submitNew(type, params, count, replyTo, retries, TaskMessage.DEFAULT_PRIORITY);
     }
 
-    /** The same, at a priority (0–9, higher first: placed, run and stored). */
+    /** The same, at a priority (0–9, higher placed and run first, above 5 stored first). */
     public List<String> submitNew(String type, Map<String, Object> params, int count, String replyTo,
                                   int retries, int priority) {
         List<TaskMessage> tasks = newTasks(type, params, count, replyTo, now());

@@ -39,7 +39,7 @@ final class SubmitCommand {
             Option.value("count", null, "1", "N", "how many tasks (1 to " + MAX_COUNT + ")"),
             Option.value("retries", null, "0", "N", "try a run that FAILED again up to N times (0 to "
                     + TaskMessage.MAX_RETRIES + "), waiting 1 s, 2 s, 4 s… (with jitter) in between"),
-            Option.value("priority", null, "5", "0-9", "higher is placed, run and stored first"),
+            Option.value("priority", null, "5", "0-9", "higher is placed and run first (above 5, stored first too)"),
             Option.flag("wait", null, "wait for the results and print them (exit codes below)"),
             Option.value("timeout", null, "10m", "DURATION", "with --wait, give up after this long (exit 3)"),
             Settings.WAIT_FOR_REDIS,

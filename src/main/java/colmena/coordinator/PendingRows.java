@@ -212,7 +212,7 @@ final class PendingRows {
         List<TaskMessage> out = new ArrayList<>();
         for (TaskResult r : results) {
             Entry e = r.status() == TaskStatus.RUNNING ? byId.get(r.id()) : null;
-            if (e != null && java.util.Objects.equals(e.task().node(), r.node()) && e.task().attempt() == r.task().attempt()) {
+            if (e != null && java.util.Objects.equals(e.task().node(), r.node()) && e.task().attempt() <= r.task().attempt()) {
                 out.add(e.task());
             }
         }

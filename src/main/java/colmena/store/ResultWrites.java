@@ -136,10 +136,13 @@ final class ResultWrites {
             for (TaskResult r : running) {
                 DbTime.set(ps, 1, r.startedAtMs());
                 DbTime.set(ps, 2, now);
-                ps.setString(3, r.id());
-                ps.setString(4, r.node());
-                ps.setString(5, r.task().type());
-                ps.setInt(6, r.task().attempt()); // a late notice of an attempt before does not start a retry's row
+                ps.setInt(3, r.task().attempt());
+                ps.setString(4, r.id());
+                ps.setString(5, r.node());
+                ps.setString(6, r.task().type());
+                // A late notice of an attempt before does not start a retry's row; one of a later
+                // attempt (an agent with its own credential that restarted and ran its tasks again) does.
+                ps.setInt(7, r.task().attempt());
                 ps.addBatch();
             }
             int[] changed = ps.executeBatch();

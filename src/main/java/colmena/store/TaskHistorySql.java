@@ -26,8 +26,8 @@ public abstract class TaskHistorySql {
     }
 
     public String start() {
-        return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ? "
-                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ? AND TaskType = ? AND Attempts = ?";
+        return "UPDATE TaskHistory SET Status = 'RUNNING', StartedAt = ?, [Timestamp] = ?, Attempts = ? "
+                + "WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID = ? AND TaskType = ? AND Attempts <= ?";
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param replyTo      a {@code reply:<uuid>} list to send the stored result to, or null
  * @param retries      how many times a run that FAILED is tried again (opt-in; null or 0: never)
  * @param failures     how many runs have FAILED and been tried again so far (null: none)
- * @param priority     0 to 9, higher first: placed, run and stored (null: {@link #DEFAULT_PRIORITY})
+ * @param priority     0 to 9, higher placed and run first, above 5 stored first (null: {@link #DEFAULT_PRIORITY})
  */
 public record TaskMessage(String id, String type, Map<String, Object> params, int attempt, long submittedAtMs,
                           String node, String reason, List<String> moves, String replyTo, Integer retries,

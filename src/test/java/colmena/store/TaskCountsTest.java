@@ -189,6 +189,16 @@ class TaskCountsTest {
             store.recordResults(c, List.of(TaskResult.running(retry.placedOn("nodo1", "again"), "nodo1", T0 + 3)));
             assertEquals(TaskStatus.RUNNING, store.get(c, "late-a").status(), "the retry's own notice");
             assertCountsTrue(c, store, "the retry's notice");
+
+            // An agent with its own credential that restarted runs its tasks again at the next
+            // attempt, on the same node, with no new placement: its notice starts the row.
+            TaskMessage placed = task("late-b", "fib").placedOn("nodo2", "least loaded");
+            store.recordPlaced(c, List.of(placed));
+            TaskMessage again = placed.movedAway("nodo2 restarted while holding it");
+            assertEquals(2, again.attempt());
+            store.recordResults(c, List.of(TaskResult.running(again, "nodo2", T0 + 4)));
+            assertEquals(TaskStatus.RUNNING, store.get(c, "late-b").status(), "a notice of a later attempt");
+            assertCountsTrue(c, store, "a later attempt's notice");
         }
     }
 
