@@ -1,5 +1,6 @@
 package colmena.bench;
 
+import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
@@ -10,11 +11,11 @@ import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -128,6 +129,12 @@ final class BenchThroughput {
             double two = databaseAlone(p.lab, "db-alone-2", aloneWarmup, aloneTasks, 2);
             System.out.printf(Locale.ROOT, "  TaskHistory alone, two threads at once (a connection each, batches in turn): "
                     + "%,.0f tasks/s, %.2f× one thread (the coordinator stores on one)%n", two, two / ceiling);
+            int burst = Math.min(n, 100_000);
+            Behind high = behindBurst(p, queue, burst, TaskMessage.MAX_PRIORITY);
+            Behind plain = behindBurst(p, queue, burst, TaskMessage.DEFAULT_PRIORITY);
+            System.out.printf(Locale.ROOT, "  one task submitted right after a burst of %,d, until its result is stored and its "
+                    + "reply sent: at priority %d %,.0f ms (%,d tasks still waiting to be placed then), at priority %d %,.0f ms%n",
+                    burst, TaskMessage.MAX_PRIORITY, high.ms(), high.stillWaiting(), TaskMessage.DEFAULT_PRIORITY, plain.ms());
             double handoff = RedisHandoff.perSecond(p.lab.redis, 5);
             System.out.printf(Locale.ROOT, "  Redis alone, a plain hand-off (LPUSH + BRPOP, one message each, 2 producers and "
                     + "2 consumers, same Redis, same minutes): %,.0f messages/s; the pipeline reached %.0f%% of it%n",
@@ -139,6 +146,39 @@ final class BenchThroughput {
                     System.getProperty("os.name"), System.getProperty("java.version"));
             return done == n + warmup && rate >= TARGET_PER_SECOND ? 0 : 1;
         }
+    }
+
+    /** How long a task submitted behind a burst took, and how many of the burst still waited to be placed when it was stored. */
+    private record Behind(double ms, long stillWaiting) {
+    }
+
+    /**
+     * Submits a burst of {@code n} sleep(0) tasks, then at once one of {@code priority} that asks
+     * for a reply, and times it from its submission to its reply (sent once its row is committed);
+     * then waits for the burst to be stored, so that what is measured next runs on a quiet pipeline.
+     */
+    private static Behind behindBurst(Pipeline p, TaskQueue queue, int n, int priority) throws Exception {
+        long rowsBefore = p.rows(BenchSql.Rows.DONE);
+        for (int sent = 0; sent < n; sent += 10_000) {
+            queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, n - sent), null);
+        }
+        String reply = RedisKeys.newReply(UUID.randomUUID());
+        long t0 = System.nanoTime();
+        queue.submitNew("sleep", Map.of("ms", 0), 1, reply, 0, priority);
+        List<String> got = p.lab.redis.call(j -> j.blpop(120, reply));
+        if (got == null || got.isEmpty()) {
+            throw new IllegalStateException("no reply within 120 s for a task behind a burst; see " + p.lab.dir);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+        long waiting = queue.waitingToBePlaced();
+        long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
+        while (p.rows(BenchSql.Rows.DONE) < rowsBefore + n + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a burst not all stored after 30 minutes; see " + p.lab.dir);
+            }
+            Thread.sleep(50);
+        }
+        return new Behind(ms, waiting);
     }
 
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
