@@ -40,29 +40,23 @@ final class Placing {
         for (String raw : encodedTasks) {
             byList.computeIfAbsent(RedisKeys.submitted(priorityOf(raw)), k -> new ArrayList<>()).add(raw);
         }
-        List<String> others = new ArrayList<>();
-        scripts.redis.call(j -> {
-            Pipeline p = j.pipelined();
-            for (Map.Entry<String, List<String>> list : byList.entrySet()) {
-                if (!list.getKey().equals(RedisKeys.submitted())) {
-                    others.add(list.getKey());
-                    continue;
-                }
-                List<String> tasks = list.getValue();
-                for (int i = 0; i < tasks.size(); i += QueueScripts.PUSH_CHUNK) {
-                    p.rpush(RedisKeys.submitted(), tasks.subList(i, Math.min(tasks.size(), i + QueueScripts.PUSH_CHUNK))
+        List<String> plain = byList.remove(RedisKeys.submitted());
+        if (plain != null) { // the usual case: all in one round trip
+            scripts.redis.call(j -> {
+                Pipeline p = j.pipelined();
+                for (int i = 0; i < plain.size(); i += QueueScripts.PUSH_CHUNK) {
+                    p.rpush(RedisKeys.submitted(), plain.subList(i, Math.min(plain.size(), i + QueueScripts.PUSH_CHUNK))
                             .toArray(new String[0]));
                 }
-            }
-            p.sync();
-            return null;
-        });
-        for (String key : others) {
-            List<String> tasks = byList.get(key);
-            for (int i = 0; i < tasks.size(); i += QueueScripts.PUSH_CHUNK) {
-                submitToLane(key, tasks.subList(i, Math.min(tasks.size(), i + QueueScripts.PUSH_CHUNK)));
-            }
+                p.sync();
+                return null;
+            });
         }
+        byList.forEach((lane, tasks) -> {
+            for (int i = 0; i < tasks.size(); i += QueueScripts.PUSH_CHUNK) {
+                submitToLane(lane, tasks.subList(i, Math.min(tasks.size(), i + QueueScripts.PUSH_CHUNK)));
+            }
+        });
     }
 
     /**
@@ -114,15 +108,23 @@ final class Placing {
 
     /** {@link TaskQueue#waitingToBePlaced}. */
     long waitingToBePlaced() {
-        return scripts.redis.call(j -> {
+        return messagesIn(scripts.redis, RedisKeys.submittedInOrder());
+    }
+
+    /**
+     * {@link TaskQueue#messagesIn}: the lengths of {@code lists} in one round trip, less a wake-up
+     * ({@link TaskQueue#WAKE_PLACER}) at the head of tasks:submitted, which is no task.
+     */
+    static long messagesIn(Redis redis, List<String> lists) {
+        return redis.call(j -> {
             Pipeline p = j.pipelined();
-            List<Response<Long>> lengths = new ArrayList<>();
-            for (String key : RedisKeys.submittedInOrder()) {
+            List<Response<Long>> lengths = new ArrayList<>(lists.size());
+            for (String key : lists) {
                 lengths.add(p.llen(key));
             }
-            Response<String> head = p.lindex(RedisKeys.submitted(), 0);
+            Response<String> head = lists.contains(RedisKeys.submitted()) ? p.lindex(RedisKeys.submitted(), 0) : null;
             p.sync();
-            long n = TaskQueue.WAKE_PLACER.equals(head.get()) ? -1 : 0; // a wake-up is no task
+            long n = head != null && TaskQueue.WAKE_PLACER.equals(head.get()) ? -1 : 0;
             for (Response<Long> l : lengths) {
                 n += l.get();
             }

@@ -2,8 +2,6 @@ package colmena.broker;
 
 import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,13 +118,7 @@ public final class TaskQueue {
 
     /** How many messages list {@code key} holds, a wake-up ({@link #WAKE_PLACER}, at the head of tasks:submitted) not counted. */
     public static long messagesIn(Redis redis, String key) {
-        return redis.call(j -> {
-            Pipeline p = j.pipelined();
-            Response<Long> length = p.llen(key);
-            Response<String> head = p.lindex(key, 0);
-            p.sync();
-            return length.get() - (WAKE_PLACER.equals(head.get()) ? 1 : 0);
-        });
+        return Placing.messagesIn(redis, List.of(key));
     }
 
     /**
