@@ -293,9 +293,16 @@ exit /b 1
 rem Waits up to 120 s for the API to answer HTTP, saying so; fails naming a part that died.
 :wait_api
 set /a WAITED=0
+if not defined UPGRADED set /a UPGRADED=0
 :wait_api_loop
 call :http_answers http://127.0.0.1:%COLMENA_API_PORT%/api/health
 if not errorlevel 1 exit /b 0
+call :upgrading_database
+if errorlevel 1 goto wait_api_counted
+call :upgrade_wait
+if errorlevel 1 exit /b 1
+goto wait_api_loop
+:wait_api_counted
 if %WAITED% GEQ 5 (
   call :check_alive
   if errorlevel 1 exit /b 1
@@ -325,6 +332,12 @@ for %%a in (nodo1 nodo2) do (
   findstr /c:"Agent '%%a' started" "%LOGS%\%%a.log" >nul 2>nul || set "PENDING=%%a"
 )
 if not defined PENDING goto wait_ready_settle
+call :upgrading_database
+if errorlevel 1 goto wait_ready_counted
+call :upgrade_wait
+if errorlevel 1 exit /b 1
+goto wait_ready_loop
+:wait_ready_counted
 if %WAITED% GEQ 60 (
   echo The %PENDING% part did not say it works within 60 s; the end of "%CD%\%LOGS%\%PENDING%.log":
   call :tail "%LOGS%\%PENDING%.log"
@@ -340,6 +353,48 @@ if errorlevel 1 exit /b 1
 call :sleep1
 call :check_alive
 exit /b
+
+rem Whether the API or the coordinator is adding a column to TaskHistory, once, after an upgrade
+rem (errorlevel 0: it is): H2 copies the table to do it, about half a minute per million rows, and
+rem the time it takes counts towards no limit above.
+:upgrading_database
+call :upgrading_part api
+if not errorlevel 1 exit /b 0
+call :upgrading_part coordinator
+if errorlevel 1 exit /b 1
+exit /b 0
+
+rem Whether logs\%1.log says a column is being added: more "Adding column" lines than "Added column"
+rem ones (wine's find, which the tests run, has no /c; its findstr finds nothing).
+:upgrading_part
+set /a UPGRADE_ADDING=0
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| find "Adding column"') do set /a UPGRADE_ADDING+=1
+set /a UPGRADE_ADDED=0
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| find "Added column"') do set /a UPGRADE_ADDED+=1
+if %UPGRADE_ADDING% GTR %UPGRADE_ADDED% exit /b 0
+exit /b 1
+call :upgrading_part coordinator
+if errorlevel 1 exit /b 1
+exit /b 0
+
+rem Whether the last line of logs\%1.log about adding a column says it is being added.
+:upgrading_part
+set "UPGRADE_LAST="
+for /f "delims=" %%l in ('findstr /c:"Adding column" /c:"Added column" "%LOGS%\%1.log" 2^>nul') do set "UPGRADE_LAST=%%l"
+if not defined UPGRADE_LAST exit /b 1
+set "UPGRADE_REST=%UPGRADE_LAST:Adding column=%"
+if "%UPGRADE_REST%"=="%UPGRADE_LAST%" exit /b 1
+exit /b 0
+
+rem A second more of upgrading, said every 10 s; errorlevel 1 if a part stopped meanwhile.
+:upgrade_wait
+set /a SHOW=UPGRADED %% 10
+if %SHOW%==0 echo Upgrading the database, once: adding a column to TaskHistory ^(%UPGRADED% s; see "%CD%\%LOGS%\coordinator.log"^)...
+set /a UPGRADED+=1
+call :sleep1
+call :check_alive
+if errorlevel 1 exit /b 1
+exit /b 0
 
 rem Whether %1 answers HTTP: curl.exe (Windows 10 and later), else PowerShell.
 :http_answers

@@ -103,6 +103,26 @@ ready_line() {
   esac
 }
 
+# Whether the API or the coordinator is adding a column to TaskHistory, once, after an upgrade:
+# H2 copies the table to do it (about half a minute per million rows here), and the time it takes
+# counts towards no limit below.
+upgrading_database() {
+  local p adding added
+  for p in api coordinator; do
+    adding=$(grep -c "Adding column" "$LOG_DIR/$p.log" 2>/dev/null)
+    added=$(grep -c "Added column" "$LOG_DIR/$p.log" 2>/dev/null)
+    (( ${adding:-0} > ${added:-0} )) && return 0
+  done
+  return 1
+}
+
+UPGRADE_TENTHS=0
+upgrade_wait() { # a tenth of a second more of upgrading, said every 10 s
+  (( UPGRADE_TENTHS % 100 == 0 )) && say "Upgrading the database, once: adding a column to TaskHistory ($((UPGRADE_TENTHS / 10)) s; see $LOG_DIR/coordinator.log)..."
+  UPGRADE_TENTHS=$((UPGRADE_TENTHS + 1))
+  check_alive
+}
+
 # Waits until every part started has said it works, failing as soon as one of them stops; then
 # watches them all for SETTLE_SECONDS more, so a part that dies right after starting (a database
 # lock, a refused Redis password) is named here rather than found later on the dashboard.
@@ -117,6 +137,10 @@ wait_ready() {
       [[ -z $line ]] || grep -qE "$line" "$LOG_DIR/$p.log" 2>/dev/null || pending="$pending $p"
     done
     [[ -n $pending ]] || break
+    if upgrading_database; then
+      sleep 0.1; upgrade_wait
+      continue
+    fi
     [[ $waited -lt $((READY_WAIT_SECONDS * 10)) ]] || die "not working within $READY_WAIT_SECONDS s:$pending; see $LOG_DIR/"
     (( waited > 0 && waited % 50 == 0 )) && say "Waiting for:$pending ($((waited / 10)) s)..."
     sleep 0.1; waited=$((waited + 1))
@@ -230,6 +254,10 @@ $(last_lines redis 5)"
   # The API logs its address last, after the admin password on a first start.
   until grep -q "listening on" "$LOG_DIR/api.log" 2>/dev/null && answers 127.0.0.1 "$API_PORT"; do
     (( waited % 10 == 0 )) && check_alive
+    if upgrading_database; then
+      sleep 0.1; upgrade_wait
+      continue
+    fi
     [[ $waited -lt $((API_WAIT_SECONDS * 10)) ]] \
       || die "the API did not answer on port $API_PORT within $API_WAIT_SECONDS s; the end of $LOG_DIR/api.log:
 $(last_lines api 5)"

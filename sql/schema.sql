@@ -23,6 +23,9 @@ GO
 -- One row per task, updated as it moves: PENDING when placed on a node, RUNNING once the node
 -- has been at it for a moment, then DONE or FAILED. ID, NodeID, TaskType, Result and Timestamp
 -- are the paper's columns; Timestamp is the time of the row's latest change. Times are UTC.
+-- Priority is the task's, 0 to 9 (5 unless it was submitted with another); NULL in rows written
+-- before the column existed, read as 5. It is last so that a table made by an earlier version,
+-- which gains it at the next start, has its columns in the same order.
 -- Task and node ids compare exactly (a binary collation), as they do in Redis and on H2: under
 -- SQL Server's usual case-insensitive collation 'Nodo1' would find 'nodo1's rows.
 CREATE TABLE TaskHistory (
@@ -42,6 +45,7 @@ CREATE TABLE TaskHistory (
     FinishedAt   DATETIME2(3)   NULL,
     DurationMs   BIGINT         NULL,
     [Timestamp]  DATETIME2(3)   NOT NULL,
+    Priority     TINYINT        NULL,
     CONSTRAINT UQ_TaskHistory_TaskId UNIQUE (TaskId)
 );
 GO

@@ -53,6 +53,7 @@ export function renderDetail() {
     ['colWhy', fmtReason(task)],
     ['detailMoves', (task.moves || []).length ? fmtMoves(task).join('\n') : t('detailNoMoves')],
     ['colAttempts', String(task.attempts ?? '—')],
+    ['detailPriority', String(task.priority ?? 5)],
     ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
       task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
     ['detailSubmitted', fmtTime(task.submittedAt)],

@@ -132,7 +132,13 @@ function taskRow(task) {
   open.dataset.task = task.id;
   open.title = t('detailOpen', { id: task.id });
   idCell.append(open);
-  cell('task-type', 'colType', fmtType(task.type)).dataset.type = task.type;
+  const typeCell = cell('task-type', 'colType', fmtType(task.type));
+  typeCell.dataset.type = task.type;
+  if (task.priority != null && task.priority !== 5) {
+    const mark = el('span', 'priority-mark' + (task.priority > 5 ? ' priority-high' : ''), t('priorityMark', { p: task.priority }));
+    mark.title = t('priorityTitle', { p: task.priority });
+    typeCell.append(' ', mark);
+  }
   const params = fmtParams(task.params);
   cell('mono params', 'colParams', shorten(params, 40), params.length > 40 ? params : null);
   cell('task-node', 'colNode', task.node || '—');

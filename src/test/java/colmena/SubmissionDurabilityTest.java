@@ -100,13 +100,42 @@ class SubmissionDurabilityTest {
         }
     }
 
+    @Test
+    void tasksAcknowledgedAtAPriorityComeBackAtThatPriorityFromAnEmptiedRedis() throws Exception {
+        try (Cluster cluster = new Cluster()) {
+            ApiServer api = new ApiServer(ApiServer.Config.local(cluster.redisUrl, 0), cluster.redis, cluster.db);
+            api.start();
+            try {
+                Set<String> acknowledged = submit(api, 1, 60);
+                Set<String> urgent = submit(api, 1, 10, ",\"priority\":9");
+                acknowledged.addAll(urgent);
+                assertEquals(10, cluster.rows("Priority = 9"), "recorded at their priority before the answer");
+                cluster.redis.call(j -> j.flushAll());
+                cluster.startCoordinator("least-loaded");
+                cluster.startAgent("nodo1", 1);
+                allDone(cluster, acknowledged);
+                assertEquals(10, cluster.rows("Priority = 9 AND Reason LIKE '%priority 9%'"),
+                        "placed again at priority 9, not at the default: " + cluster.state());
+                assertEquals(60, cluster.rows("Priority = 5 AND Reason NOT LIKE '%priority%'"));
+            } finally {
+                api.stop();
+            }
+        }
+    }
+
     /** Posts {@code requests} submissions of {@code count} tasks; returns the acknowledged ids. */
     private static Set<String> submit(ApiServer api, int requests, int count) throws Exception {
+        return submit(api, requests, count, "");
+    }
+
+    /** The same, with more fields of the submission ({@code ,"priority":9}). */
+    private static Set<String> submit(ApiServer api, int requests, int count, String more) throws Exception {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < requests; i++) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/tasks"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"params\":{\"ms\":5},\"count\":" + count + "}"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"sleep\",\"params\":{\"ms\":5},\"count\":" + count
+                            + more + "}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, r.statusCode(), r.body());
             JsonObject body = Json.GSON.fromJson(r.body(), JsonObject.class);

@@ -79,6 +79,17 @@ public final class DbErrors {
         });
     }
 
+    /** H2's code for a lock not granted within LOCK_TIMEOUT. */
+    static final int H2_LOCK_TIMEOUT = 50200;
+    /** SQL Server's code for a lock not granted within SET LOCK_TIMEOUT. */
+    static final int SQL_SERVER_LOCK_TIMEOUT = 1222;
+
+    /** Whether the statement gave up waiting for a lock another connection holds (H2's 50200, SQL Server's 1222). */
+    public static boolean lockTimeout(Throwable e) {
+        return anySqlError(e, s -> fromSqlServer(s) ? s.getErrorCode() == SQL_SERVER_LOCK_TIMEOUT
+                : s.getErrorCode() == H2_LOCK_TIMEOUT);
+    }
+
     /** Whether the error comes from mssql-jdbc, whose vendor codes are SQL Server's. */
     private static boolean fromSqlServer(java.sql.SQLException s) {
         return s.getClass().getName().contains("sqlserver");

@@ -106,7 +106,8 @@ final class HistoryReads {
                     Instant submitted = DbTime.get(rs, "SubmittedAt");
                     out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
                             Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(), rs.getString("NodeID"), null,
-                            moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null));
+                            moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null)
+                            .withPriority(TaskRows.priority(rs)));
                 }
             }
         }

@@ -189,20 +189,43 @@ final class Schema {
     /** Columns added after their table was first released; both H2 and SQL Server take {@code ALTER TABLE t ADD c def}. */
     static final List<AddedColumn> ADDED_COLUMNS = List.of(
             new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
-            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"));
+            new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"),
+            new AddedColumn("TaskHistory", "Priority", "TINYINT NULL"));
+
+    /** How long a process waits for another that is adding a column to a large table (H2 copies the table). */
+    static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
 
     private void addMissingColumns(Connection c) throws SQLException {
         for (AddedColumn a : ADDED_COLUMNS) {
             if (columnExists(c, a.table(), a.column())) {
                 continue;
             }
-            try (Statement s = c.createStatement()) {
-                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
-                LOG.info("Added column {}.{} to a database made by an earlier version", a.table(), a.column());
-            } catch (SQLException e) {
-                // Another process may have added it a moment ago; only then is this fine.
-                if (!columnExists(c, a.table(), a.column())) {
-                    throw e;
+            long started = System.nanoTime();
+            boolean large = dialect instanceof H2Dialect && a.table().equals("TaskHistory");
+            // Each "Adding" line is followed by an "Added" one: start-all waits without a limit in between.
+            // H2 writes the table anew to add a column: a large history takes minutes, once.
+            LOG.info("Adding column {}.{} to a database made by an earlier version{}", a.table(), a.column(),
+                    large ? " (once; H2 copies the table to do it, which takes a while for a large history)" : "");
+            while (true) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
+                    if (!c.getAutoCommit()) {
+                        c.commit();
+                    }
+                    LOG.info("Added column {}.{} to a database made by an earlier version{}", a.table(), a.column(),
+                            large ? " in " + (System.nanoTime() - started) / 1_000_000_000 + " s" : "");
+                    break;
+                } catch (SQLException e) {
+                    // Another process may have added it a moment ago, or be adding it now: only then is this fine.
+                    if (columnExists(c, a.table(), a.column())) {
+                        LOG.info("Added column {}.{}: another process added it", a.table(), a.column());
+                        break;
+                    }
+                    if (!DbErrors.lockTimeout(e) || System.nanoTime() - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
+                        throw e;
+                    }
+                    LOG.info("Waiting for another process that is adding column {}.{} ({} s so far)", a.table(),
+                            a.column(), (System.nanoTime() - started) / 1_000_000_000);
                 }
             }
         }

@@ -76,6 +76,7 @@ final class TaskRows {
                 DbTime.set(ps, 13, r.finishedAtMs());
                 ps.setObject(14, r.durationMs());
                 DbTime.set(ps, 15, r.now());
+                ps.setInt(16, t.priorityOrDefault());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -196,7 +197,7 @@ final class TaskRows {
         return out;
     }
 
-    /** The row under {@code rs}'s cursor; a status not one of ours reads as FAILED. */
+    /** The row under {@code rs}'s cursor; a status not one of ours reads as FAILED, no priority as the default. */
     static TaskRecord read(ResultSet rs) throws SQLException {
         String moves = rs.getString("Moves");
         long duration = rs.getLong("DurationMs");
@@ -211,8 +212,17 @@ final class TaskRows {
                 rs.getString("TaskType"), rs.getString("Params"), status, rs.getString("Result"),
                 rs.getString("Error"), rs.getString("Reason"),
                 moves == null || moves.isEmpty() ? List.of() : Arrays.asList(moves.split("\n")),
-                rs.getInt("Attempts"), DbTime.get(rs, "SubmittedAt"), DbTime.get(rs, "StartedAt"),
+                rs.getInt("Attempts"), priority(rs), DbTime.get(rs, "SubmittedAt"), DbTime.get(rs, "StartedAt"),
                 DbTime.get(rs, "FinishedAt"), durationMs, DbTime.get(rs, "Timestamp"));
+    }
+
+    /**
+     * The row's priority: the default for a row written before TaskHistory had the column (NULL),
+     * or for one edited by hand to a priority there is none of.
+     */
+    static int priority(ResultSet rs) throws SQLException {
+        int p = rs.getInt("Priority");
+        return rs.wasNull() || p < 0 || p > TaskMessage.MAX_PRIORITY ? TaskMessage.DEFAULT_PRIORITY : p;
     }
 
     static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

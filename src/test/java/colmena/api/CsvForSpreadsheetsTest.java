@@ -42,7 +42,8 @@ class CsvForSpreadsheetsTest {
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("ID;TaskId;NodeID;TaskType;"), lines.get(0));
         String[] row = lines.get(1).split(";");
-        assertEquals(16, row.length, lines.get(1));
+        assertEquals(17, row.length, lines.get(1));
+        assertEquals("5", row[16], "the priority, last: " + lines.get(1));
         assertTrue(row[11].matches("\"\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\""), "local submitted time: " + row[11]);
         String today = LocalDate.now(ZoneId.of("Europe/Madrid")).toString();
         assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains("colmena-tasks-" + today + ".csv"),

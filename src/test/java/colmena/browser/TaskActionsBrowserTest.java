@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The user features on the dashboard, in real Chromium: a task submitted from the form with a
- * priority and retries carries them (its reason says the priority), and the task's detail cancels
+ * priority and retries carries them (its reason says the priority, its row is marked with it and
+ * its detail shows it), and the task's detail cancels
  * it while it runs, so it ends CANCELLED; axe-core finds nothing to fix in the dialog.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -57,11 +58,19 @@ class TaskActionsBrowserTest {
         browser.click(browser.findAll("#submit-button").get(0));
         Page.waitFor("the task RUNNING", () -> cluster.rows("Status = 'RUNNING'") == 1);
         assertEquals(1, cluster.rows("Reason LIKE '%priority 8%'"), "the priority reached the task");
+        assertEquals(1, cluster.rows("Priority = 8"), "and its row in TaskHistory");
 
         Page.waitFor("its row", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
+        Page.waitFor("its priority marked beside its type", () -> browser.script(
+                "const m = document.querySelector('tr.task-row td.task-type .priority-mark');"
+                        + "return !!m && /\\b8\\b/.test(m.textContent) && /\\b8\\b/.test(m.title);").getAsBoolean());
         browser.clickOn("tr.task-row button.task-open");
         Page.waitFor("the dialog with a cancel button", () -> browser.script(
                 "return document.getElementById('task-detail').open && !document.getElementById('detail-cancel').hidden;").getAsBoolean());
+        assertTrue(browser.script("const dts = [...document.querySelectorAll('#detail-list dt')];"
+                + "const dt = dts.find(d => /^(Prioridad|Priority)$/.test(d.textContent));"
+                + "return !!dt && dt.nextElementSibling.textContent === '8';").getAsBoolean(),
+                "the detail says its priority: " + browser.text(browser.findAll("#detail-list").get(0)));
         List<String> found = Axe.violations(browser);
         assertTrue(found.isEmpty(), "task detail with its cancel button:\n" + String.join("\n", found));
         browser.click(browser.findAll("#detail-cancel").get(0));

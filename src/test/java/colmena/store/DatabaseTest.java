@@ -28,7 +28,7 @@ class DatabaseTest {
         assertTrue(table >= 0, "no CREATE TABLE TaskHistory batch in " + batches);
         String create = batches.get(table);
         for (String column : List.of("ID", "TaskId", "NodeID", "TaskType", "Params", "Status", "Result", "Error",
-                "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs", "[Timestamp]")) {
+                "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs", "[Timestamp]", "Priority")) {
             assertTrue(create.contains("\n    " + column + " "), "column " + column + " missing from\n" + create);
         }
 
@@ -78,6 +78,70 @@ class DatabaseTest {
                      + "WHERE UPPER(TABLE_NAME) = 'TASKHISTORY' AND UPPER(COLUMN_NAME) = 'ID'")) {
             assertTrue(rs.next());
             assertEquals(1_000, rs.getLong(1), "IDENTITY cache; at H2's default of 32 every 32nd row stores the whole file");
+        }
+    }
+
+    @Test
+    void anH2DatabaseFromAnEarlierVersionGainsThePriorityColumnItsRowsReadingAsTheDefault(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        olderTaskHistory(db);
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE TaskHistory SET Status = 'PENDING' WHERE TaskId = 'old-1'");
+        }
+
+        Database.open(Database.defaultUrl(dir), null, null);
+        TaskHistoryStore store = new TaskHistoryStore();
+        try (java.sql.Connection c = db.connect()) {
+            assertEquals(5, store.get(c, "old-1").priority(), "a row from before the column: the default");
+            store.recordSubmitted(c, List.of(colmena.task.TaskMessage.submit("new-9", "sleep", java.util.Map.of("ms", 5),
+                    System.currentTimeMillis(), null).withPriority(9)));
+            assertEquals(9, store.get(c, "new-9").priority());
+            java.util.Map<String, Integer> unfinished = new java.util.HashMap<>();
+            for (colmena.task.TaskMessage t : store.unfinished(c, 0, 10, new long[1])) {
+                unfinished.put(t.id(), t.priorityOrDefault());
+            }
+            assertEquals(java.util.Map.of("old-1", 5, "new-9", 9), unfinished, "what Redis gets back after it lost its data");
+        }
+    }
+
+    @Test
+    void aProcessStartingWhileAnotherHoldsTaskHistoryWaitsToAddTheColumnInsteadOfFailing(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        olderTaskHistory(db);
+        // Another process's open transaction on TaskHistory (as one adding the column would hold it for minutes).
+        try (java.sql.Connection other = db.connect()) {
+            other.setAutoCommit(false);
+            try (java.sql.Statement s = other.createStatement()) {
+                s.execute("UPDATE TaskHistory SET Attempts = 2 WHERE TaskId = 'old-1'");
+            }
+            String quickToGiveUp = Database.defaultUrl(dir).replace("LOCK_TIMEOUT=10000", "LOCK_TIMEOUT=300");
+            assertTrue(quickToGiveUp.contains("LOCK_TIMEOUT=300"), quickToGiveUp);
+            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Database.open(quickToGiveUp, null, null);
+                } catch (java.sql.SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(1_500); // five lock timeouts
+            assertFalse(opening.isDone(), "gave up while TaskHistory was held: " + (opening.isCompletedExceptionally()
+                    ? opening.handle((d, e) -> e).join() : "opened without the column"));
+            other.commit();
+            opening.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        try (java.sql.Connection c = db.connect()) {
+            assertEquals(5, new TaskHistoryStore().get(c, "old-1").priority());
+        }
+    }
+
+    /** TaskHistory as an earlier version made it, without Priority, with one DONE row. */
+    private static void olderTaskHistory(Database db) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE TaskHistory DROP COLUMN Priority");
+            s.execute("INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Attempts, SubmittedAt, [Timestamp]) "
+                    + "VALUES ('old-1', 'nodo1', 'sleep', '{\"ms\":5}', 'DONE', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
         }
     }
 

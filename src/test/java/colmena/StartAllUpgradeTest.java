@@ -1,0 +1,98 @@
+package colmena;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * How start-all tells that the API or the coordinator is adding a column to TaskHistory (H2
+ * copies the table, minutes for millions of rows), so that the time it takes counts towards no
+ * limit: the very text of start-all.sh's {@code upgrading_database} run by bash, and of
+ * start-all.bat's {@code :upgrading_database} run by wine's cmd.exe, against the log lines the
+ * database writes ({@code colmena.store.Schema}).
+ */
+class StartAllUpgradeTest {
+    private static final String ADDING = "21:29:47.102 INFO colmena.store.Database - Adding column TaskHistory.Priority to "
+            + "a database made by an earlier version (once; H2 copies the table to do it, which takes a while for a "
+            + "large history)";
+    private static final String ADDED = "21:30:21.480 INFO colmena.store.Database - Added column TaskHistory.Priority "
+            + "to a database made by an earlier version in 34 s";
+    private static final String OTHER = "21:29:46.900 INFO colmena.api.ApiServer - Opening the database";
+
+    @TempDir
+    Path dir;
+
+    /** The cases, each the API's then the coordinator's log (null: no log yet), and whether it is upgrading. */
+    private static final List<Case> CASES = List.of(
+            new Case(null, null, false),
+            new Case(OTHER, OTHER, false),
+            new Case(OTHER + "\n" + ADDING, null, true),
+            new Case(OTHER, ADDING, true),
+            new Case(ADDING + "\n" + ADDED + "\n" + OTHER, OTHER, false),
+            new Case(ADDING + "\n" + ADDED, ADDING, true));
+
+    record Case(String api, String coordinator, boolean upgrading) {
+    }
+
+    @Test
+    void startAllShWaitsWhileALogSaysAColumnIsBeingAdded() throws Exception {
+        String script = Files.readString(Path.of("start-all.sh"), StandardCharsets.UTF_8);
+        int from = script.indexOf("\nupgrading_database() {\n") + 1;
+        int to = script.indexOf("\n}\n", from) + 3;
+        assertTrue(from > 0 && to > from, "start-all.sh has no upgrading_database function");
+        for (Case c : CASES) {
+            Path logs = logs(c);
+            Process p = new ProcessBuilder("bash", "-c", script.substring(from, to)
+                    + "LOG_DIR=\"$1\"; if upgrading_database; then echo yes; else echo no; fi", "bash", logs.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(c.upgrading() ? "yes" : "no", out, c.toString());
+        }
+    }
+
+    @Test
+    void startAllBatWaitsWhileALogSaysAColumnIsBeingAdded() throws Exception {
+        assumeTrue(WineCmd.available(), "wine is not on the PATH (apt-get install wine wine64; .ci/run installs it)");
+        String bat = Files.readString(Path.of("start-all.bat"), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        int from = bat.indexOf("\n:upgrading_database\n") + 1;
+        int part = bat.indexOf("\n:upgrading_part\n", from);
+        int to = bat.indexOf("exit /b 1\n", part) + "exit /b 1\n".length(); // the end of :upgrading_part
+        assertTrue(from > 0 && part > from && to > part, "start-all.bat has no :upgrading_database subroutine");
+        StringBuilder driver = new StringBuilder("@echo off\n");
+        for (int i = 0; i < CASES.size(); i++) {
+            logs(CASES.get(i), dir.resolve("case" + i));
+            driver.append("set \"LOGS=case").append(i).append("\"\ncall :upgrading_database\n")
+                    .append("if errorlevel 1 (echo case").append(i).append("=no) else echo case").append(i).append("=yes\n");
+        }
+        driver.append("exit /b 0\n\n").append(bat, from, to);
+        String out = WineCmd.run(dir, driver.toString());
+        for (int i = 0; i < CASES.size(); i++) {
+            assertTrue(out.contains("case" + i + "=" + (CASES.get(i).upgrading() ? "yes" : "no")), CASES.get(i) + "\n" + out);
+        }
+    }
+
+    private Path logs(Case c) throws Exception {
+        return logs(c, Files.createTempDirectory(dir, "logs"));
+    }
+
+    private static Path logs(Case c, Path logs) throws Exception {
+        Files.createDirectories(logs);
+        if (c.api() != null) {
+            Files.writeString(logs.resolve("api.log"), c.api().replace("\n", System.lineSeparator()) + System.lineSeparator());
+        }
+        if (c.coordinator() != null) {
+            Files.writeString(logs.resolve("coordinator.log"), c.coordinator() + "\n");
+        }
+        return logs;
+    }
+}
