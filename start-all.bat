@@ -364,27 +364,17 @@ call :upgrading_part coordinator
 if errorlevel 1 exit /b 1
 exit /b 0
 
-rem Whether logs\%1.log says a column is being added: more "Adding column" lines than "Added column"
-rem ones (wine's find, which the tests run, has no /c; its findstr finds nothing).
+rem Whether logs\%1.log says a column is being added: more "Adding column" lines than lines that end
+rem one ("Added column", "Could not add column"). Windows' own find.exe: another find (Git's, MSYS)
+rem may come first on the PATH; wine's has no /c, and its findstr finds nothing.
 :upgrading_part
 set /a UPGRADE_ADDING=0
-for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| find "Adding column"') do set /a UPGRADE_ADDING+=1
-set /a UPGRADE_ADDED=0
-for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| find "Added column"') do set /a UPGRADE_ADDED+=1
-if %UPGRADE_ADDING% GTR %UPGRADE_ADDED% exit /b 0
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Adding column"') do set /a UPGRADE_ADDING+=1
+set /a UPGRADE_ENDED=0
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Added column"') do set /a UPGRADE_ENDED+=1
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not add column"') do set /a UPGRADE_ENDED+=1
+if %UPGRADE_ADDING% GTR %UPGRADE_ENDED% exit /b 0
 exit /b 1
-call :upgrading_part coordinator
-if errorlevel 1 exit /b 1
-exit /b 0
-
-rem Whether the last line of logs\%1.log about adding a column says it is being added.
-:upgrading_part
-set "UPGRADE_LAST="
-for /f "delims=" %%l in ('findstr /c:"Adding column" /c:"Added column" "%LOGS%\%1.log" 2^>nul') do set "UPGRADE_LAST=%%l"
-if not defined UPGRADE_LAST exit /b 1
-set "UPGRADE_REST=%UPGRADE_LAST:Adding column=%"
-if "%UPGRADE_REST%"=="%UPGRADE_LAST%" exit /b 1
-exit /b 0
 
 rem A second more of upgrading, said every 10 s; errorlevel 1 if a part stopped meanwhile.
 :upgrade_wait

@@ -105,13 +105,14 @@ ready_line() {
 
 # Whether the API or the coordinator is adding a column to TaskHistory, once, after an upgrade:
 # H2 copies the table to do it (about half a minute per million rows here), and the time it takes
-# counts towards no limit below.
+# counts towards no limit below. Each "Adding column" line in a log is ended by an "Added column"
+# or a "Could not add column" one.
 upgrading_database() {
-  local p adding added
+  local p adding ended
   for p in api coordinator; do
-    adding=$(grep -c "Adding column" "$LOG_DIR/$p.log" 2>/dev/null)
-    added=$(grep -c "Added column" "$LOG_DIR/$p.log" 2>/dev/null)
-    (( ${adding:-0} > ${added:-0} )) && return 0
+    adding=$(grep -c "Adding column" "$LOG_DIR/$p.log" 2>/dev/null || true) # grep -c: 0, and status 1, for none
+    ended=$(grep -cE "Added column|Could not add column" "$LOG_DIR/$p.log" 2>/dev/null || true)
+    (( ${adding:-0} > ${ended:-0} )) && return 0
   done
   return 1
 }

@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * copies the table, minutes for millions of rows), so that the time it takes counts towards no
  * limit: the very text of start-all.sh's {@code upgrading_database} run by bash, and of
  * start-all.bat's {@code :upgrading_database} run by wine's cmd.exe, against the log lines the
- * database writes ({@code colmena.store.Schema}).
+ * database writes ({@code colmena.store.Schema}): a column is being added while a log has more
+ * "Adding column" lines than lines that end one ("Added column", "Could not add column"), as when
+ * a process failed once, was started again and is adding it now.
  */
 class StartAllUpgradeTest {
     private static final String ADDING = "21:29:47.102 INFO colmena.store.Database - Adding column TaskHistory.Priority to "
@@ -26,6 +28,8 @@ class StartAllUpgradeTest {
             + "large history)";
     private static final String ADDED = "21:30:21.480 INFO colmena.store.Database - Added column TaskHistory.Priority "
             + "to a database made by an earlier version in 34 s";
+    private static final String FAILED = "21:29:57.102 WARN colmena.store.Database - Could not add column "
+            + "TaskHistory.Priority (Timeout trying to lock table \"TaskHistory\"; SQL statement: ...)";
     private static final String OTHER = "21:29:46.900 INFO colmena.api.ApiServer - Opening the database";
 
     @TempDir
@@ -38,7 +42,9 @@ class StartAllUpgradeTest {
             new Case(OTHER + "\n" + ADDING, null, true),
             new Case(OTHER, ADDING, true),
             new Case(ADDING + "\n" + ADDED + "\n" + OTHER, OTHER, false),
-            new Case(ADDING + "\n" + ADDED, ADDING, true));
+            new Case(ADDING + "\n" + ADDED, ADDING, true),
+            new Case(ADDING + "\n" + FAILED + "\n" + ADDING + "\n" + ADDED, OTHER, false),
+            new Case(ADDING + "\n" + FAILED + "\n" + ADDING, null, true));
 
     record Case(String api, String coordinator, boolean upgrading) {
     }
@@ -51,7 +57,7 @@ class StartAllUpgradeTest {
         assertTrue(from > 0 && to > from, "start-all.sh has no upgrading_database function");
         for (Case c : CASES) {
             Path logs = logs(c);
-            Process p = new ProcessBuilder("bash", "-c", script.substring(from, to)
+            Process p = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + script.substring(from, to)
                     + "LOG_DIR=\"$1\"; if upgrading_database; then echo yes; else echo no; fi", "bash", logs.toString())
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

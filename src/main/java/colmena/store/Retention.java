@@ -177,11 +177,33 @@ public final class Retention {
         return dir.resolve("taskhistory-" + day + ".csv");
     }
 
+    /**
+     * The file rows deleted on {@code day} go to: the day's file, or when an earlier version began
+     * it with other columns (its first line is not this version's header), the next one that has
+     * this version's columns or none yet: {@code taskhistory-<day>-2.csv}, {@code -3}…
+     */
+    static Path exportFileWithTheseColumns(Path dir, LocalDate day) throws IOException {
+        String header = String.join(",", HistoryCsv.HEADER);
+        Path file = exportFile(dir, day);
+        for (int n = 2; Files.exists(file) && Files.size(file) > 0 && !header.equals(firstLine(file)); n++) {
+            file = dir.resolve("taskhistory-" + day + "-" + n + ".csv");
+        }
+        return file;
+    }
+
+    private static String firstLine(Path file) throws IOException {
+        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return r.readLine();
+        }
+    }
+
     /** Appends {@code rows} to the day's file and forces them to the disk before anything is deleted. */
     private void export(List<TaskRecord> rows) {
-        Path file = exportFile(policy.exportDir(), LocalDate.ofInstant(Instant.ofEpochMilli(clock.getAsLong()), ZoneOffset.UTC));
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(clock.getAsLong()), ZoneOffset.UTC);
+        Path file = exportFile(policy.exportDir(), day);
         try {
             Files.createDirectories(policy.exportDir());
+            file = exportFileWithTheseColumns(policy.exportDir(), day);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 boolean fresh = ch.size() == 0;

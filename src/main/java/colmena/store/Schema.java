@@ -200,33 +200,70 @@ final class Schema {
             if (columnExists(c, a.table(), a.column())) {
                 continue;
             }
-            long started = System.nanoTime();
-            boolean large = dialect instanceof H2Dialect && a.table().equals("TaskHistory");
-            // Each "Adding" line is followed by an "Added" one: start-all waits without a limit in between.
-            // H2 writes the table anew to add a column: a large history takes minutes, once.
+            // Each "Adding column" line is ended by an "Added column" or a "Could not add column" one:
+            // start-all waits without its time limits in between (H2 copies a table to add a column to
+            // it, minutes for a large history).
             LOG.info("Adding column {}.{} to a database made by an earlier version{}", a.table(), a.column(),
-                    large ? " (once; H2 copies the table to do it, which takes a while for a large history)" : "");
-            while (true) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
-                    if (!c.getAutoCommit()) {
-                        c.commit();
-                    }
-                    LOG.info("Added column {}.{} to a database made by an earlier version{}", a.table(), a.column(),
-                            large ? " in " + (System.nanoTime() - started) / 1_000_000_000 + " s" : "");
-                    break;
-                } catch (SQLException e) {
-                    // Another process may have added it a moment ago, or be adding it now: only then is this fine.
-                    if (columnExists(c, a.table(), a.column())) {
-                        LOG.info("Added column {}.{}: another process added it", a.table(), a.column());
-                        break;
-                    }
-                    if (!DbErrors.lockTimeout(e) || System.nanoTime() - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
-                        throw e;
-                    }
-                    LOG.info("Waiting for another process that is adding column {}.{} ({} s so far)", a.table(),
-                            a.column(), (System.nanoTime() - started) / 1_000_000_000);
+                    dialect instanceof H2Dialect && a.table().equals("TaskHistory")
+                            ? " (once; H2 copies the table to do it, which takes a while for a large history)" : "");
+            try {
+                addColumn(c, a);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Could not add column {}.{} ({})", a.table(), a.column(), e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Adds the column, or finds that another process did. A lock held on the table (another
+     * process adding the column, or a transaction left open elsewhere) is waited for, saying so
+     * every 10 s, for up to {@link #ADD_COLUMN_WAIT_MS}; any other error is thrown.
+     */
+    private void addColumn(Connection c, AddedColumn a) throws SQLException {
+        long started = System.nanoTime();
+        long said = started;
+        while (true) {
+            SQLException failed;
+            try (Statement s = c.createStatement()) {
+                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
+                if (!c.getAutoCommit()) {
+                    c.commit();
                 }
+                LOG.info("Added column {}.{} to a database made by an earlier version in {} s", a.table(), a.column(),
+                        (System.nanoTime() - started) / 1_000_000_000);
+                return;
+            } catch (SQLException e) {
+                failed = e;
+            }
+            boolean exists;
+            try {
+                exists = columnExists(c, a.table(), a.column());
+            } catch (SQLException e) {
+                if (!DbErrors.lockTimeout(e)) {
+                    throw e;
+                }
+                exists = false; // the catalog is locked too while the column is added (SQL Server): wait on
+            }
+            if (exists) {
+                LOG.info("Added column {}.{}: another process added it", a.table(), a.column());
+                return;
+            }
+            long now = System.nanoTime();
+            if (!DbErrors.lockTimeout(failed) || now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
+                throw failed;
+            }
+            if (now - said >= 10_000_000_000L) {
+                said = now;
+                LOG.info("Waiting to add column {}.{}: a lock is held on {} (another process adding it, or a "
+                        + "transaction left open elsewhere; {} s so far)", a.table(), a.column(), a.table(),
+                        (now - started) / 1_000_000_000);
+            }
+            try {
+                Thread.sleep(1_000); // a lock timeout of 0 must not make this spin
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed;
             }
         }
     }

@@ -144,6 +144,35 @@ class RetentionTest {
     }
 
     @Test
+    void aDaysFileBegunWithOtherColumnsIsLeftAsItIsAndTheRowsGoToTheNextFile(@TempDir Path dir) throws Exception {
+        Database db = TestDatabase.fresh();
+        finished(db, "t", 5, T0);
+        Path out = Files.createDirectories(dir.resolve("exports"));
+        LocalDate day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(T0), ZoneOffset.UTC);
+        // As the version before TaskHistory kept priorities wrote it that day: one column fewer.
+        String before = String.join(",", HistoryCsv.HEADER.subList(0, HistoryCsv.HEADER.size() - 1)) + "\r\n"
+                + "1,\"old-1\",\"nodo1\"\r\n";
+        Files.writeString(Retention.exportFile(out, day), before);
+        Retention r = new Retention(new Retention.Policy(0, 2, 10, out), () -> T0);
+
+        try (DbSession s = new DbSession(db)) {
+            assertEquals(3, r.pass(s, () -> true, 0));
+        }
+
+        assertEquals(before, Files.readString(Retention.exportFile(out, day)), "the earlier file, untouched");
+        List<String> lines = Files.readAllLines(out.resolve("taskhistory-" + day + "-2.csv"), StandardCharsets.UTF_8);
+        assertEquals(String.join(",", HistoryCsv.HEADER), lines.get(0));
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.get(1).endsWith(",5"), "with the priority: " + lines.get(1));
+
+        finished(db, "u", 3, T0);
+        try (DbSession s = new DbSession(db)) {
+            assertEquals(3, r.pass(s, () -> true, 0));
+        }
+        assertEquals(7, Files.readAllLines(out.resolve("taskhistory-" + day + "-2.csv")).size(), "the next pass appends there");
+    }
+
+    @Test
     void anExportThatCannotBeWrittenDeletesNothing(@TempDir Path dir) throws Exception {
         Database db = TestDatabase.fresh();
         finished(db, "t", 6, T0);
