@@ -102,8 +102,9 @@ public final class Database {
             }
             first = db.connect();
         }
+        Path file = H2Local.databaseFile(url);
         try (Connection c = first) {
-            new Schema(db.dialect).createMissingTables(c);
+            new Schema(db.dialect, file == null ? null : H2Local.upgradeLockFile(file)).createMissingTables(c);
         }
         return db;
     }

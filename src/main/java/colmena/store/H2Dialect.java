@@ -29,6 +29,15 @@ public final class H2Dialect extends SqlDialect {
         return COLLATE.matcher(batch).replaceAll("");
     }
 
+    /**
+     * With IF NOT EXISTS, which H2 checks once it holds the table: a second process that waited
+     * while the first copied the table to add the column adds nothing, instead of copying it again.
+     */
+    @Override
+    public String addColumn(String table, String column, String definition) {
+        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " " + definition;
+    }
+
     @Override
     public String checkpoint() {
         return "CHECKPOINT";

@@ -60,6 +60,15 @@ public final class H2Local {
         return Path.of(semi < 0 ? rest : rest.substring(0, semi));
     }
 
+    /**
+     * The file whose lock the processes that open the database at {@code file} take in turn to
+     * add a column ({@link Schema}): H2 fails, and may leave a half-made copy of the table, when
+     * two connections alter one table at the same time.
+     */
+    static Path upgradeLockFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".upgrade.lock");
+    }
+
     /** Where the password of the database at {@code file} is kept. */
     public static Path passwordFile(Path file) {
         return file.resolveSibling(file.getFileName() + ".db-password");

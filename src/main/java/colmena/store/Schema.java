@@ -2,6 +2,10 @@ package colmena.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,9 +34,16 @@ final class Schema {
     private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
     private final SqlDialect dialect;
+    /** The lock file taken to add columns, on an H2 file database; null: none (SQL Server serializes them itself). */
+    private final Path upgradeLock;
 
     Schema(SqlDialect dialect) {
+        this(dialect, null);
+    }
+
+    Schema(SqlDialect dialect, Path upgradeLock) {
         this.dialect = dialect;
+        this.upgradeLock = upgradeLock;
     }
 
     void createMissingTables(Connection c) throws SQLException {
@@ -196,9 +207,103 @@ final class Schema {
     static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
 
     private void addMissingColumns(Connection c) throws SQLException {
+        List<AddedColumn> missing = new ArrayList<>();
         for (AddedColumn a : ADDED_COLUMNS) {
+            if (!columnExists(c, a.table(), a.column())) {
+                missing.add(a);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (upgradeLock == null) {
+            addColumns(c, missing);
+            return;
+        }
+        // One process at a time: H2 fails when two connections alter one table at once.
+        try (FileChannel ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = takeInTurn(ch, missing.get(0))) {
+            addColumns(c, missing);
+        } catch (IOException e) {
+            throw new SQLException("cannot take " + upgradeLock + " to add columns (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The upgrade lock files this JVM holds: a second FileChannel.tryLock of one file in one JVM throws. */
+    private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The lock of {@code ch}, once no other process (or thread) holds it, saying every 10 s what
+     * is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}.
+     */
+    private FileLock takeInTurn(FileChannel ch, AddedColumn first) throws IOException, SQLException {
+        long started = System.nanoTime();
+        long said = started;
+        Path key = upgradeLock.toAbsolutePath().normalize();
+        while (true) {
+            if (HELD_HERE.add(key)) {
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (IOException | RuntimeException e) {
+                    HELD_HERE.remove(key);
+                    throw e;
+                }
+                if (lock != null) {
+                    return new HeldLock(lock, key);
+                }
+                HELD_HERE.remove(key);
+            }
+            long now = System.nanoTime();
+            if (now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
+                throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
+                        + " minutes while adding columns; start again once it has finished");
+            }
+            if (said == started || now - said >= 10_000_000_000L) { // at once, then every 10 s
+                LOG.info("Waiting for another process that is adding column {}.{} ({} s so far)", first.table(),
+                        first.column(), (now - started) / 1_000_000_000);
+                said = now;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for " + upgradeLock, e);
+            }
+        }
+    }
+
+    /** A file lock that also frees its place in {@link #HELD_HERE}. */
+    private static final class HeldLock extends FileLock {
+        private final FileLock lock;
+        private final Path key;
+
+        HeldLock(FileLock lock, Path key) {
+            super(lock.channel(), lock.position(), lock.size(), lock.isShared());
+            this.lock = lock;
+            this.key = key;
+        }
+
+        @Override
+        public boolean isValid() {
+            return lock.isValid();
+        }
+
+        @Override
+        public void release() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                HELD_HERE.remove(key);
+            }
+        }
+    }
+
+    /** Adds each column, or finds that another process did; the columns were missing a moment ago. */
+    private void addColumns(Connection c, List<AddedColumn> columns) throws SQLException {
+        for (AddedColumn a : columns) {
             if (columnExists(c, a.table(), a.column())) {
-                continue;
+                continue; // another process added it while this one waited for the lock
             }
             // Each "Adding column" line is ended by an "Added column" or a "Could not add column" one:
             // start-all waits without its time limits in between (H2 copies a table to add a column to

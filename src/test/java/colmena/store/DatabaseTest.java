@@ -136,6 +136,51 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void processesOpeningAnOlderDatabaseAtOnceAddTheColumnInTurn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        TaskHistoryStore store = new TaskHistoryStore();
+        int rows = 150_000; // enough for H2's copy of the table to take a while
+        try (DbSession session = new DbSession(db)) {
+            for (int done = 0; done < rows; done += 1_000) {
+                long now = System.currentTimeMillis();
+                List<colmena.task.TaskResult> results = new java.util.ArrayList<>();
+                for (int i = done; i < done + 1_000; i++) {
+                    colmena.task.TaskMessage t = colmena.task.TaskMessage.submit("t-" + i, "sleep", java.util.Map.of("ms", 0),
+                            now, null).placedOn("nodo1", "nodo1: 0 queued");
+                    results.add(colmena.task.TaskResult.done(t, "nodo1", "0", now, now, 0));
+                }
+                session.inTransaction(c -> store.recordResults(c, results));
+            }
+        }
+        olderTaskHistory(db);
+
+        // As start-all starts the API and the coordinator: both open the file at the same moment.
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+        List<java.util.concurrent.CompletableFuture<Database>> opening = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            opening.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    together.await();
+                    return Database.open(Database.defaultUrl(dir), null, null);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }));
+        }
+        for (java.util.concurrent.CompletableFuture<Database> f : opening) {
+            f.get(120, java.util.concurrent.TimeUnit.SECONDS); // H2 failed one or both when they altered the table at once
+        }
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(Priority) FROM TaskHistory")) {
+            assertTrue(rs.next());
+            assertEquals(rows + 1, rs.getLong(1), "every row kept");
+            assertEquals(0, rs.getLong(2), "rows written before the column have none");
+        }
+        assertEquals(5, store.get(db.connect(), "t-7").priority());
+    }
+
     /** TaskHistory as an earlier version made it, without Priority, with one DONE row. */
     private static void olderTaskHistory(Database db) throws java.sql.SQLException {
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
