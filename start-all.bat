@@ -373,13 +373,14 @@ for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\
 set /a UPGRADE_ENDED=0
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Added column"') do set /a UPGRADE_ENDED+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not add column"') do set /a UPGRADE_ENDED+=1
+set "UPGRADING_PART=%1"
 if %UPGRADE_ADDING% GTR %UPGRADE_ENDED% exit /b 0
 exit /b 1
 
 rem A second more of upgrading, said every 10 s; errorlevel 1 if a part stopped meanwhile.
 :upgrade_wait
 set /a SHOW=UPGRADED %% 10
-if %SHOW%==0 echo Upgrading the database, once: adding a column to TaskHistory ^(%UPGRADED% s; see "%CD%\%LOGS%\coordinator.log"^)...
+if %SHOW%==0 echo Upgrading the database, once: adding a column to TaskHistory ^(%UPGRADED% s; see "%CD%\%LOGS%\%UPGRADING_PART%.log"^)...
 set /a UPGRADED+=1
 call :sleep1
 call :check_alive

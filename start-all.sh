@@ -112,14 +112,14 @@ upgrading_database() {
   for p in api coordinator; do
     adding=$(grep -c "Adding column" "$LOG_DIR/$p.log" 2>/dev/null || true) # grep -c: 0, and status 1, for none
     ended=$(grep -cE "Added column|Could not add column" "$LOG_DIR/$p.log" 2>/dev/null || true)
-    (( ${adding:-0} > ${ended:-0} )) && return 0
+    (( ${adding:-0} > ${ended:-0} )) && UPGRADING_PART=$p && return 0
   done
   return 1
 }
 
 UPGRADE_TENTHS=0
 upgrade_wait() { # a tenth of a second more of upgrading, said every 10 s
-  (( UPGRADE_TENTHS % 100 == 0 )) && say "Upgrading the database, once: adding a column to TaskHistory ($((UPGRADE_TENTHS / 10)) s; see $LOG_DIR/coordinator.log)..."
+  (( UPGRADE_TENTHS % 100 == 0 )) && say "Upgrading the database, once: adding a column to TaskHistory ($((UPGRADE_TENTHS / 10)) s; see $LOG_DIR/${UPGRADING_PART:-coordinator}.log)..."
   UPGRADE_TENTHS=$((UPGRADE_TENTHS + 1))
   check_alive
 }
