@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -221,45 +222,52 @@ final class Schema {
             return;
         }
         // One process at a time: H2 fails when two connections alter one table at once.
-        try (FileChannel ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = takeInTurn(ch, missing.get(0))) {
-            addColumns(c, missing);
+        try (FileChannel ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = takeInTurn(ch, missing.get(0));
+            try {
+                addColumns(c, missing);
+            } finally {
+                try {
+                    lock.release();
+                } finally {
+                    IN_THIS_JVM.unlock();
+                }
+            }
         } catch (IOException e) {
             throw new SQLException("cannot take " + upgradeLock + " to add columns (" + e.getMessage() + ")", e);
         }
     }
 
-    /** The upgrade lock files this JVM holds: a second FileChannel.tryLock of one file in one JVM throws. */
-    private static final java.util.Set<Path> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Held with an upgrade lock file: a second FileChannel.tryLock of one file in one JVM throws instead of waiting. */
+    private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
 
     /**
-     * The lock of {@code ch}, once no other process (or thread) holds it, saying every 10 s what
-     * is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}.
+     * The lock of {@code ch}, with {@link #IN_THIS_JVM}, once no other process (or thread) holds
+     * them, saying at once and every 10 s what is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}.
      */
     private FileLock takeInTurn(FileChannel ch, AddedColumn first) throws IOException, SQLException {
         long started = System.nanoTime();
         long said = started;
-        Path key = upgradeLock.toAbsolutePath().normalize();
         while (true) {
-            if (HELD_HERE.add(key)) {
-                FileLock lock;
+            if (IN_THIS_JVM.tryLock()) {
+                FileLock lock = null;
                 try {
                     lock = ch.tryLock();
-                } catch (IOException | RuntimeException e) {
-                    HELD_HERE.remove(key);
-                    throw e;
+                } finally {
+                    if (lock == null) {
+                        IN_THIS_JVM.unlock();
+                    }
                 }
                 if (lock != null) {
-                    return new HeldLock(lock, key);
+                    return lock;
                 }
-                HELD_HERE.remove(key);
             }
             long now = System.nanoTime();
             if (now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
                 throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
                         + " minutes while adding columns; start again once it has finished");
             }
-            if (said == started || now - said >= 10_000_000_000L) { // at once, then every 10 s
+            if (said == started || now - said >= 10_000_000_000L) {
                 LOG.info("Waiting for another process that is adding column {}.{} ({} s so far)", first.table(),
                         first.column(), (now - started) / 1_000_000_000);
                 said = now;
@@ -269,32 +277,6 @@ final class Schema {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for " + upgradeLock, e);
-            }
-        }
-    }
-
-    /** A file lock that also frees its place in {@link #HELD_HERE}. */
-    private static final class HeldLock extends FileLock {
-        private final FileLock lock;
-        private final Path key;
-
-        HeldLock(FileLock lock, Path key) {
-            super(lock.channel(), lock.position(), lock.size(), lock.isShared());
-            this.lock = lock;
-            this.key = key;
-        }
-
-        @Override
-        public boolean isValid() {
-            return lock.isValid();
-        }
-
-        @Override
-        public void release() throws IOException {
-            try {
-                lock.release();
-            } finally {
-                HELD_HERE.remove(key);
             }
         }
     }
