@@ -64,6 +64,8 @@ public final class Retention {
 
     private final Policy policy;
     private final LongSupplier clock;
+    /** The file rows were last exported to, for the log (null: none yet). */
+    private volatile Path exportedTo;
 
     /** @param clock now, epoch milliseconds (the clock the rows' times were written with) */
     public Retention(Policy policy, LongSupplier clock) {
@@ -191,8 +193,10 @@ public final class Retention {
         return file;
     }
 
+    /** The file's first line; bytes that are not UTF-8 (a file saved by a spreadsheet) read as U+FFFD. */
     private static String firstLine(Path file) throws IOException {
-        try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             return r.readLine();
         }
     }
@@ -204,6 +208,7 @@ public final class Retention {
         try {
             Files.createDirectories(policy.exportDir());
             file = exportFileWithTheseColumns(policy.exportDir(), day);
+            exportedTo = file;
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 boolean fresh = ch.size() == 0;
@@ -246,8 +251,7 @@ public final class Retention {
         }
         if (deleted > 0) {
             LOG.info("Retention: deleted {} finished rows of TaskHistory ({}){}", deleted, policy.describe(),
-                    policy.exportDir() == null ? "" : "; they are in " + exportFile(policy.exportDir(),
-                            LocalDate.ofInstant(Instant.ofEpochMilli(clock.getAsLong()), ZoneOffset.UTC)));
+                    exportedTo == null ? "" : "; they are in " + exportedTo);
         }
         return deleted;
     }

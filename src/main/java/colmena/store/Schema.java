@@ -3,7 +3,6 @@ package colmena.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
@@ -221,46 +220,55 @@ final class Schema {
             addColumns(c, missing);
             return;
         }
-        // One process at a time: H2 fails when two connections alter one table at once.
-        try (FileChannel ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock lock = takeInTurn(ch, missing.get(0));
+        // One process at a time: H2 failed when two connections altered one table at once. The
+        // JVM's own lock first: a second lock of one file in one JVM throws instead of waiting, and
+        // closing any channel of the file drops this JVM's lock on it.
+        IN_THIS_JVM.lock();
+        try {
+            FileChannel ch;
             try {
+                ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                LOG.warn("Adding columns without taking turns with other processes: cannot open {} ({})", upgradeLock,
+                        e.toString());
+                addColumns(c, missing);
+                return;
+            }
+            try {
+                takeInTurn(ch, missing.get(0));
                 addColumns(c, missing);
             } finally {
                 try {
-                    lock.release();
-                } finally {
-                    IN_THIS_JVM.unlock();
+                    ch.close(); // gives the turn up
+                } catch (IOException e) {
+                    LOG.debug("Closing {}: {}", upgradeLock, e.toString());
                 }
             }
-        } catch (IOException e) {
-            throw new SQLException("cannot take " + upgradeLock + " to add columns (" + e.getMessage() + ")", e);
+        } finally {
+            IN_THIS_JVM.unlock();
         }
     }
 
-    /** Held with an upgrade lock file: a second FileChannel.tryLock of one file in one JVM throws instead of waiting. */
+    /** Held while this JVM adds columns to a database: see {@link #addMissingColumns}. */
     private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
 
     /**
-     * The lock of {@code ch}, with {@link #IN_THIS_JVM}, once no other process (or thread) holds
-     * them, saying at once and every 10 s what is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}.
+     * Takes the lock of {@code ch}, held until it closes, once no other process holds it, saying
+     * at once and every 10 s what is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}; goes on
+     * without it, saying so, on a file system that cannot lock.
      */
-    private FileLock takeInTurn(FileChannel ch, AddedColumn first) throws IOException, SQLException {
+    private void takeInTurn(FileChannel ch, AddedColumn first) throws SQLException {
         long started = System.nanoTime();
         long said = started;
         while (true) {
-            if (IN_THIS_JVM.tryLock()) {
-                FileLock lock = null;
-                try {
-                    lock = ch.tryLock();
-                } finally {
-                    if (lock == null) {
-                        IN_THIS_JVM.unlock();
-                    }
+            try {
+                if (ch.tryLock() != null) {
+                    return;
                 }
-                if (lock != null) {
-                    return lock;
-                }
+            } catch (IOException e) {
+                LOG.warn("Adding columns without taking turns with other processes: cannot lock {} ({})", upgradeLock,
+                        e.toString());
+                return;
             }
             long now = System.nanoTime();
             if (now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {

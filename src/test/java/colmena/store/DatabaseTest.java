@@ -156,10 +156,17 @@ class DatabaseTest {
         }
         olderTaskHistory(db);
 
-        // As start-all starts the API and the coordinator: both open the file at the same moment.
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+        // As start-all starts the API and the coordinator: they open the file at the same moment.
+        // Two processes (the lock file) and two threads of this one (the JVM's own lock).
+        List<Process> processes = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), OpenDatabaseMain.class.getName(), Database.defaultUrl(dir))
+                    .redirectErrorStream(true).start());
+        }
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         List<java.util.concurrent.CompletableFuture<Database>> opening = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             opening.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     together.await();
@@ -170,7 +177,12 @@ class DatabaseTest {
             }));
         }
         for (java.util.concurrent.CompletableFuture<Database> f : opening) {
-            f.get(120, java.util.concurrent.TimeUnit.SECONDS); // H2 failed one or both when they altered the table at once
+            f.get(120, java.util.concurrent.TimeUnit.SECONDS); // H2 failed one or more when they altered the table at once
+        }
+        for (Process p : processes) {
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+            assertEquals(0, p.exitValue(), out);
         }
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(Priority) FROM TaskHistory")) {
@@ -178,7 +190,9 @@ class DatabaseTest {
             assertEquals(rows + 1, rs.getLong(1), "every row kept");
             assertEquals(0, rs.getLong(2), "rows written before the column have none");
         }
-        assertEquals(5, store.get(db.connect(), "t-7").priority());
+        try (java.sql.Connection c = db.connect()) {
+            assertEquals(5, store.get(c, "t-7").priority());
+        }
     }
 
     /** TaskHistory as an earlier version made it, without Priority, with one DONE row. */
