@@ -128,7 +128,7 @@ public final class H2Local {
         Connection get() throws SQLException;
     }
 
-    /** Threads of this JVM take their turn by a lock per database file; processes by a lock on a file beside it. */
+    /** Threads of this JVM take their turn by a lock per lock file; processes by a lock on the file itself. */
     private static final Map<Path, ReentrantLock> TURNS_IN_THIS_JVM = new ConcurrentHashMap<>();
 
     /**
@@ -161,41 +161,64 @@ public final class H2Local {
      * served is quick, so the turn is short.
      */
     static Connection connectInTurn(Path file, long waitMs, Connect connect) throws SQLException {
-        long deadline = System.nanoTime() + waitMs * 1_000_000L;
-        ReentrantLock inThisJvm = TURNS_IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+        return inTurn(turnFile(file), waitMs, null, turn -> connect.get());
+    }
+
+    /** How a turn at a lock file went. */
+    enum Turn {
+        /** Held until the work ends: no other process of this machine, nor thread of this JVM, holds it. */
+        TAKEN,
+        /** Not taken: the lock file cannot be made or locked in its folder. */
+        UNLOCKABLE,
+        /** Not taken: others held it for the whole wait. */
+        TIMED_OUT
+    }
+
+    /** Work done at a turn, told how the turn went. */
+    interface TurnWork<T> {
+        T run(Turn turn) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} holding the lock of {@code lockFile}, in turn with every other process of
+     * this machine and thread of this JVM: waits at most {@code waitMs} for it, and runs it without
+     * the turn after that, or at once where no turn can be taken, telling it which. While it waits
+     * it says so at once and every 10 s ({@code Waiting for <waitingFor> (10 s so far)}), unless
+     * {@code waitingFor} is null.
+     */
+    static <T> T inTurn(Path lockFile, long waitMs, String waitingFor, TurnWork<T> work) throws SQLException {
+        long started = System.nanoTime();
+        ReentrantLock inThisJvm = TURNS_IN_THIS_JVM.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+                f -> new ReentrantLock());
         boolean ours;
         try {
             ours = inThisJvm.tryLock(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting to open " + file);
+            throw new SQLException("interrupted while waiting for the turn at " + lockFile);
+        }
+        if (!ours) {
+            return work.run(Turn.TIMED_OUT);
         }
         try {
-            return ours ? connectHoldingTurn(file, deadline, connect) : connect.get();
-        } finally {
-            if (ours) {
-                inThisJvm.unlock();
-            }
-        }
-    }
-
-    private static Connection connectHoldingTurn(Path file, long deadline, Connect connect) throws SQLException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(turnFile(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            LOG.debug("Opening {} without taking turns ({})", file, e.toString());
-            return connect.get();
-        }
-        try {
-            await(channel, deadline, file);
-            return connect.get();
-        } finally {
+            FileChannel channel;
             try {
-                channel.close(); // gives the turn up
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             } catch (IOException e) {
-                LOG.debug("Closing {}: {}", turnFile(file), e.toString());
+                LOG.debug("Without taking turns at {} ({})", lockFile, e.toString());
+                return work.run(Turn.UNLOCKABLE);
             }
+            try {
+                return work.run(await(channel, started, started + waitMs * 1_000_000L, lockFile, waitingFor));
+            } finally {
+                try {
+                    channel.close(); // gives the turn up
+                } catch (IOException e) {
+                    LOG.debug("Closing {}: {}", lockFile, e.toString());
+                }
+            }
+        } finally {
+            inThisJvm.unlock();
         }
     }
 
@@ -203,24 +226,34 @@ public final class H2Local {
      * Takes the lock on {@code channel}, held until it closes, once no other process holds it;
      * gives up at {@code deadline}, or at once when this file system cannot lock.
      */
-    private static void await(FileChannel channel, long deadline, Path file) throws SQLException {
+    private static Turn await(FileChannel channel, long started, long deadline, Path lockFile, String waitingFor)
+            throws SQLException {
+        long said = 0;
         while (true) {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (IOException e) {
-                return;
+                LOG.debug("Without taking turns at {} ({})", lockFile, e.toString());
+                return Turn.UNLOCKABLE;
             } catch (java.nio.channels.OverlappingFileLockException e) {
                 lock = null; // this JVM holds it under another name for the same file: wait as for a process
             }
-            if (lock != null || System.nanoTime() > deadline) {
-                return;
+            long now = System.nanoTime();
+            if (lock != null) {
+                return Turn.TAKEN;
+            } else if (now > deadline) {
+                return Turn.TIMED_OUT;
+            }
+            if (waitingFor != null && (said == 0 || now - said >= 10_000_000_000L)) {
+                LOG.info("Waiting for {} ({} s so far)", waitingFor, (now - started) / 1_000_000_000);
+                said = now;
             }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting to open " + file);
+                throw new SQLException("interrupted while waiting for the turn at " + lockFile);
             }
         }
     }

@@ -2,9 +2,7 @@ package colmena.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -220,73 +217,20 @@ final class Schema {
             addColumns(c, missing);
             return;
         }
-        // One process at a time: H2 failed when two connections altered one table at once. The
-        // JVM's own lock first: a second lock of one file in one JVM throws instead of waiting, and
-        // closing any channel of the file drops this JVM's lock on it.
-        IN_THIS_JVM.lock();
-        try {
-            FileChannel ch;
-            try {
-                ch = FileChannel.open(upgradeLock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                LOG.warn("Adding columns without taking turns with other processes: cannot open {} ({})", upgradeLock,
-                        e.toString());
-                addColumns(c, missing);
-                return;
-            }
-            try {
-                takeInTurn(ch, missing.get(0));
-                addColumns(c, missing);
-            } finally {
-                try {
-                    ch.close(); // gives the turn up
-                } catch (IOException e) {
-                    LOG.debug("Closing {}: {}", upgradeLock, e.toString());
-                }
-            }
-        } finally {
-            IN_THIS_JVM.unlock();
-        }
-    }
-
-    /** Held while this JVM adds columns to a database: see {@link #addMissingColumns}. */
-    private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
-
-    /**
-     * Takes the lock of {@code ch}, held until it closes, once no other process holds it, saying
-     * at once and every 10 s what is waited for, for up to {@link #ADD_COLUMN_WAIT_MS}; goes on
-     * without it, saying so, on a file system that cannot lock.
-     */
-    private void takeInTurn(FileChannel ch, AddedColumn first) throws SQLException {
-        long started = System.nanoTime();
-        long said = started;
-        while (true) {
-            try {
-                if (ch.tryLock() != null) {
-                    return;
-                }
-            } catch (IOException e) {
-                LOG.warn("Adding columns without taking turns with other processes: cannot lock {} ({})", upgradeLock,
-                        e.toString());
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
-                throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
-                        + " minutes while adding columns; start again once it has finished");
-            }
-            if (said == started || now - said >= 10_000_000_000L) {
-                LOG.info("Waiting for another process that is adding column {}.{} ({} s so far)", first.table(),
-                        first.column(), (now - started) / 1_000_000_000);
-                said = now;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting for " + upgradeLock, e);
-            }
-        }
+        // One process at a time: H2 failed when two connections altered one table at once.
+        AddedColumn first = missing.get(0);
+        H2Local.inTurn(upgradeLock, ADD_COLUMN_WAIT_MS, "another process that is adding column " + first.table() + "."
+                + first.column(), turn -> {
+                    if (turn == H2Local.Turn.TIMED_OUT) {
+                        throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
+                                + " minutes while adding columns; start again once it has finished");
+                    } else if (turn == H2Local.Turn.UNLOCKABLE) {
+                        LOG.warn("Adding columns without taking turns with other processes: {} cannot be locked here",
+                                upgradeLock);
+                    }
+                    addColumns(c, missing);
+                    return null;
+                });
     }
 
     /** Adds each column, or finds that another process did; the columns were missing a moment ago. */
