@@ -76,8 +76,7 @@ final class Placing {
 
     /** A task's priority, the default for one out of range (made by hand: the placer says so). */
     private static int priorityOf(TaskMessage task) {
-        int p = task.priorityOrDefault();
-        return p >= 0 && p <= TaskMessage.MAX_PRIORITY ? p : TaskMessage.DEFAULT_PRIORITY;
+        return TaskMessage.knownPriority(task.priorityOrDefault());
     }
 
     /** Appends tasks to the list of a priority other than the default, waking a placer waiting on tasks:submitted. */

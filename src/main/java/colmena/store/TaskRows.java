@@ -222,7 +222,7 @@ final class TaskRows {
      */
     static int priority(ResultSet rs) throws SQLException {
         int p = rs.getInt("Priority");
-        return rs.wasNull() || p < 0 || p > TaskMessage.MAX_PRIORITY ? TaskMessage.DEFAULT_PRIORITY : p;
+        return rs.wasNull() ? TaskMessage.DEFAULT_PRIORITY : TaskMessage.knownPriority(p);
     }
 
     static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

@@ -53,6 +53,14 @@ public record TaskMessage(String id, String type, Map<String, Object> params, in
         return priority == null ? DEFAULT_PRIORITY : priority;
     }
 
+    /**
+     * {@code p} if it is a priority (0–9), else the default: for a priority not checked on its way
+     * in (a task or a TaskHistory row made by hand).
+     */
+    public static int knownPriority(int p) {
+        return p >= 0 && p <= MAX_PRIORITY ? p : DEFAULT_PRIORITY;
+    }
+
     /** The same task with priority {@code p} (0–9; the default is not written). */
     public TaskMessage withPriority(int p) {
         return new TaskMessage(id, type, params, attempt, submittedAtMs, node, reason, moves, replyTo, retries, failures,
