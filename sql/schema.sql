@@ -24,8 +24,11 @@ GO
 -- has been at it for a moment, then DONE or FAILED. ID, NodeID, TaskType, Result and Timestamp
 -- are the paper's columns; Timestamp is the time of the row's latest change. Times are UTC.
 -- Priority is the task's, 0 to 9 (5 unless it was submitted with another); NULL in rows written
--- before the column existed, read as 5. It is last so that a table made by an earlier version,
--- which gains it at the next start, has its columns in the same order.
+-- before the column existed, read as 5. Retries is how many times a FAILED run is tried again
+-- (submit --retries), Failures how many runs have FAILED and been tried again so far; NULL in
+-- rows written before they existed, read as 0. They are last, in the order they came, so that a
+-- table made by an earlier version, which gains them at the next start, has its columns in the
+-- same order.
 -- Task and node ids compare exactly (a binary collation), as they do in Redis and on H2: under
 -- SQL Server's usual case-insensitive collation 'Nodo1' would find 'nodo1's rows.
 CREATE TABLE TaskHistory (
@@ -46,6 +49,8 @@ CREATE TABLE TaskHistory (
     DurationMs   BIGINT         NULL,
     [Timestamp]  DATETIME2(3)   NOT NULL,
     Priority     TINYINT        NULL,
+    Retries      TINYINT        NULL,
+    Failures     TINYINT        NULL,
     CONSTRAINT UQ_TaskHistory_TaskId UNIQUE (TaskId)
 );
 GO

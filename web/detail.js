@@ -54,6 +54,7 @@ export function renderDetail() {
     ['detailMoves', (task.moves || []).length ? fmtMoves(task).join('\n') : t('detailNoMoves')],
     ['colAttempts', String(task.attempts ?? '—')],
     ['detailPriority', String(task.priority ?? 5)],
+    ...(task.retries > 0 ? [['detailRetries', t('detailRetriesUsed', { used: task.failures ?? 0, asked: task.retries })]] : []),
     ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
       task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
     ['detailSubmitted', fmtTime(task.submittedAt)],

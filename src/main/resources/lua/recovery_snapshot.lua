@@ -1,10 +1,14 @@
--- Every task id in every list a task can be in, read in one atomic step: the shared lists
--- KEYS[1..n-1], then for each node in the registry set KEYS[n] the lists whose names are
--- ARGV[i] .. id .. ARGV[i + 1] for each pair of ARGV. A list holds tasks ({"id": ...}) or results
--- ({"task": {"id": ...}}); a text that is not JSON names no task.
+-- Every task id in every list a task can be in, read in one atomic step: the shared lists (and
+-- the sorted set of retries waiting out their back-off) KEYS[1..n-1], then for each node in the
+-- registry set KEYS[n] the lists whose names are ARGV[i] .. id .. ARGV[i + 1] for each pair of
+-- ARGV. A list holds tasks ({"id": ...}) or results ({"task": {"id": ...}}); a text that is not
+-- JSON names no task, and a key of another type none.
 local ids = {}
 local function scan(key)
-  for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
+  local t = redis.call('TYPE', key)
+  t = type(t) == 'table' and t.ok or t
+  local values = t == 'zset' and redis.call('ZRANGE', key, 0, -1) or t == 'list' and redis.call('LRANGE', key, 0, -1) or {}
+  for _, v in ipairs(values) do
     local ok, m = pcall(cjson.decode, v)
     if ok and type(m) == 'table' then
       local task = type(m.task) == 'table' and m.task or m

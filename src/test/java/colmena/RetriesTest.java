@@ -80,6 +80,42 @@ class RetriesTest {
         }
     }
 
+    @Test
+    void aTaskWaitingForItsRetryWhenRedisLosesItsDataKeepsTheRetriesItHasLeft() throws Exception {
+        try (Cluster cluster = new Cluster(); Redis own = Redis.connect(cluster.redisUrl, 8)) {
+            cluster.startCoordinator("least-loaded");
+            Agent strict = agent("strict3", Duration.ofMillis(200), cluster, own);
+            String id = cluster.queue.submitNew("sleep", Map.of("ms", 1_000), 1, null, 3).get(0);
+            Eventually.within(Duration.ofSeconds(20), "the first run failed and is waiting; " + cluster.state(),
+                    () -> row(cluster, id).moves != null && row(cluster, id).moves.contains("retry 1 of 3"));
+            strict.stop(); // it waits for its retry, or to be placed, with no node to go to
+            cluster.redis.call(j -> j.flushAll());
+            Agent again = agent("strict4", Duration.ofMillis(200), cluster, own);
+            try {
+                Eventually.within(Duration.ofSeconds(60), "FAILED; " + cluster.state(),
+                        () -> cluster.rows("Status = 'FAILED'") == 1);
+                Row r = row(cluster, id);
+                assertTrue(r.moves.contains("Redis lost it"), "put back from TaskHistory: " + r.moves);
+                assertEquals(4, r.attempts, "the first run and its three retries, two of them after Redis lost it: " + r.moves);
+                assertTrue(r.moves.contains("attempt 3 FAILED on strict4") && r.moves.contains("retry 3 of 3"), r.moves);
+                assertEquals(List.of(3, 3), retriesAndFailures(cluster, id));
+            } finally {
+                again.stop();
+            }
+        }
+    }
+
+    private static List<Integer> retriesAndFailures(Cluster cluster, String id) throws java.sql.SQLException {
+        try (Connection c = cluster.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT Retries, Failures FROM TaskHistory WHERE TaskId = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                return List.of(rs.getInt(1), rs.getInt(2));
+            }
+        }
+    }
+
     private static Agent agent(String id, Duration taskTimeout, Cluster cluster, Redis own) {
         Agent a = new Agent(new Agent.Config(id, cluster.redisUrl, Cluster.FAST_INTERVAL, 1, taskTimeout,
                 Duration.ofSeconds(2)), own);

@@ -146,7 +146,8 @@ final class Recovery {
     @SuppressWarnings("unchecked")
     private Set<String> present() {
         List<String> keys = new ArrayList<>(RedisKeys.submittedInOrder());
-        keys.addAll(List.of(RedisKeys.placing(), RedisKeys.resultsQueue(), RedisKeys.storing(), RedisKeys.nodes()));
+        keys.addAll(List.of(RedisKeys.placing(), RedisKeys.resultsQueue(), RedisKeys.storing(), RedisKeys.delayed(),
+                RedisKeys.nodes()));
         List<String> nodeLists = new ArrayList<>(RedisKeys.around(RedisKeys::nodeTasks));
         nodeLists.addAll(RedisKeys.around(RedisKeys::nodeInflight));
         List<String> ids = (List<String>) SNAPSHOT.run(redis, keys, nodeLists);

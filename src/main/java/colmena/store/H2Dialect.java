@@ -1,5 +1,7 @@
 package colmena.store;
 
+import java.util.List;
+
 /** The statements of the embedded H2 database (MSSQLServer mode) that differ from SQL Server's. */
 public final class H2Dialect extends SqlDialect {
     public static final H2Dialect INSTANCE = new H2Dialect();
@@ -30,12 +32,17 @@ public final class H2Dialect extends SqlDialect {
     }
 
     /**
-     * With IF NOT EXISTS, which H2 checks once it holds the table: a second process that waited
-     * while the first copied the table to add the column adds nothing, instead of copying it again.
+     * One column with IF NOT EXISTS, which H2 checks once it holds the table: a second process
+     * that waited while the first copied the table to add the column adds nothing, instead of
+     * copying it again. Several in parentheses, H2's form for one copy of the table for all
+     * (which takes no IF NOT EXISTS: they are added in turns, see {@link Schema}).
      */
     @Override
-    public String addColumn(String table, String column, String definition) {
-        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " " + definition;
+    public List<String> addColumns(String table, List<String[]> columns) {
+        if (columns.size() == 1) {
+            return List.of("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + columns.get(0)[0] + " " + columns.get(0)[1]);
+        }
+        return List.of("ALTER TABLE " + table + " ADD (" + String.join(", ", columns.stream().map(d -> d[0] + " " + d[1]).toList()) + ")");
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.function.Function;
 public final class HistoryCsv {
     public static final List<String> HEADER = List.of("ID", "TaskId", "NodeID", "TaskType", "Params", "Status",
             "Result", "Error", "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs",
-            "Timestamp", "Priority");
+            "Timestamp", "Priority", "Retries", "Failures");
 
     private HistoryCsv() {
     }
@@ -27,7 +27,7 @@ public final class HistoryCsv {
         Object[] cells = {t.rowId(), t.id(), t.node(), t.type(), t.params(), t.status(), t.result(), t.error(),
                 t.reason(), String.join(" | ", t.moves()), t.attempts(), time.apply(t.submittedAt()),
                 time.apply(t.startedAt()), time.apply(t.finishedAt()), t.durationMs(), time.apply(t.timestamp()),
-                t.priority()};
+                t.priority(), t.retries(), t.failures()};
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {
                 w.write(separator);

@@ -104,10 +104,14 @@ final class HistoryReads {
                     lastRowId[0] = rs.getLong("ID");
                     String moves = rs.getString("Moves");
                     Instant submitted = DbTime.get(rs, "SubmittedAt");
+                    int retries = TaskRows.retries(rs);
+                    int failures = Math.min(retries, TaskRows.failures(rs));
+                    int priority = TaskRows.priority(rs);
                     out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
-                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(), rs.getString("NodeID"), null,
-                            moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")), null)
-                            .withPriority(TaskRows.priority(rs)));
+                            Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(),
+                            rs.getString("NodeID"), null, moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")),
+                            null, retries == 0 ? null : retries, failures == 0 ? null : failures,
+                            priority == TaskMessage.DEFAULT_PRIORITY ? null : priority));
                 }
             }
         }

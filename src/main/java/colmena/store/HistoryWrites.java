@@ -215,8 +215,9 @@ final class HistoryWrites {
         ps.setInt(3, again.attempt());
         ps.setString(4, moves(again));
         DbTime.set(ps, 5, now);
-        ps.setString(6, r.id());
-        TaskRows.bindAsLookedUp(ps, 7, row);
-        ps.setInt(9, r.task().attempt());
+        ps.setInt(6, again.failuresSoFar());
+        ps.setString(7, r.id());
+        TaskRows.bindAsLookedUp(ps, 8, row);
+        ps.setInt(10, r.task().attempt());
     }
 }

@@ -10,8 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -198,7 +200,9 @@ final class Schema {
     static final List<AddedColumn> ADDED_COLUMNS = List.of(
             new AddedColumn("Users", "SessionEpoch", "INT NOT NULL DEFAULT 0"),
             new AddedColumn("ApiTokens", "ExpiresAt", "DATETIME2(3) NULL"),
-            new AddedColumn("TaskHistory", "Priority", "TINYINT NULL"));
+            new AddedColumn("TaskHistory", "Priority", "TINYINT NULL"),
+            new AddedColumn("TaskHistory", "Retries", "TINYINT NULL"),
+            new AddedColumn("TaskHistory", "Failures", "TINYINT NULL"));
 
     /** How long a process waits for another that is adding a column to a large table (H2 copies the table). */
     static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
@@ -218,9 +222,8 @@ final class Schema {
             return;
         }
         // One process at a time: H2 failed when two connections altered one table at once.
-        AddedColumn first = missing.get(0);
-        H2Local.inTurn(upgradeLock, ADD_COLUMN_WAIT_MS, "another process that is adding column " + first.table() + "."
-                + first.column(), turn -> {
+        H2Local.inTurn(upgradeLock, ADD_COLUMN_WAIT_MS, "another process that is adding "
+                + (missing.size() == 1 ? "column " : "columns ") + names(missing), turn -> {
                     if (turn == H2Local.Turn.TIMED_OUT) {
                         throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
                                 + " minutes while adding columns; start again once it has finished");
@@ -233,70 +236,96 @@ final class Schema {
                 });
     }
 
-    /** Adds each column, or finds that another process did; the columns were missing a moment ago. */
+    /**
+     * Adds the columns, or finds that another process did; they were missing a moment ago. The
+     * columns of one table are added together: H2 copies the table for each statement, and adds
+     * them all in one (see {@link SqlDialect#addColumns}).
+     */
     private void addColumns(Connection c, List<AddedColumn> columns) throws SQLException {
+        Map<String, List<AddedColumn>> byTable = new LinkedHashMap<>();
         for (AddedColumn a : columns) {
-            if (columnExists(c, a.table(), a.column())) {
-                continue; // another process added it while this one waited for the lock
+            if (!columnExists(c, a.table(), a.column())) { // another process may have added it while this one waited
+                byTable.computeIfAbsent(a.table(), t -> new ArrayList<>()).add(a);
             }
+        }
+        for (List<AddedColumn> missing : byTable.values()) {
+            String names = names(missing);
             // Each "Adding column" line is ended by an "Added column" or a "Could not add column" one:
             // start-all waits without its time limits in between (H2 copies a table to add a column to
             // it, minutes for a large history).
-            LOG.info("Adding column {}.{} to a database made by an earlier version{}", a.table(), a.column(),
-                    dialect instanceof H2Dialect && a.table().equals("TaskHistory")
+            LOG.info("Adding {} {} to a database made by an earlier version{}", missing.size() == 1 ? "column" : "columns",
+                    names, dialect instanceof H2Dialect && missing.get(0).table().equals("TaskHistory")
                             ? " (once; H2 copies the table to do it, which takes a while for a large history)" : "");
             try {
-                addColumn(c, a);
+                addColumns(c, missing, names);
             } catch (SQLException | RuntimeException e) {
-                LOG.warn("Could not add column {}.{} ({})", a.table(), a.column(), e.getMessage());
+                LOG.warn("Could not add {} {} ({})", missing.size() == 1 ? "column" : "columns", names, e.getMessage());
                 throw e;
             }
         }
     }
 
+    /** {@code Table.A} or {@code Table.A, Table.B}. */
+    private static String names(List<AddedColumn> columns) {
+        return String.join(", ", columns.stream().map(a -> a.table() + "." + a.column()).toList());
+    }
+
     /**
-     * Adds the column, or finds that another process did. A lock held on the table (another
-     * process adding the column, or a transaction left open elsewhere) is waited for, saying so
-     * every 10 s, for up to {@link #ADD_COLUMN_WAIT_MS}; any other error is thrown.
+     * Adds columns of one table, or finds that another process did. A lock held
+     * on the table (another process adding them, or a transaction left open elsewhere) is waited
+     * for, saying so every 10 s, for up to {@link #ADD_COLUMN_WAIT_MS}; any other error is thrown.
      */
-    private void addColumn(Connection c, AddedColumn a) throws SQLException {
+    private void addColumns(Connection c, List<AddedColumn> columns, String names) throws SQLException {
+        String table = columns.get(0).table();
+        String what = columns.size() == 1 ? "column" : "columns";
+        List<AddedColumn> left = columns;
         long started = System.nanoTime();
         long said = started;
         while (true) {
             SQLException failed;
             try (Statement s = c.createStatement()) {
-                s.execute(dialect.addColumn(a.table(), a.column(), a.definition()));
+                for (String statement : dialect.addColumns(table, left.stream().map(a -> new String[] {a.column(), a.definition()}).toList())) {
+                    s.execute(statement);
+                }
                 if (!c.getAutoCommit()) {
                     c.commit();
                 }
-                LOG.info("Added column {}.{} to a database made by an earlier version in {} s", a.table(), a.column(),
+                LOG.info("Added {} {} to a database made by an earlier version in {} s", what, names,
                         (System.nanoTime() - started) / 1_000_000_000);
                 return;
             } catch (SQLException e) {
                 failed = e;
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
             }
-            boolean exists;
+            List<AddedColumn> missing = new ArrayList<>();
             try {
-                exists = columnExists(c, a.table(), a.column());
+                for (AddedColumn a : left) {
+                    if (!columnExists(c, a.table(), a.column())) {
+                        missing.add(a);
+                    }
+                }
             } catch (SQLException e) {
                 if (!DbErrors.lockTimeout(e)) {
                     throw e;
                 }
-                exists = false; // the catalog is locked too while the column is added (SQL Server): wait on
+                missing = left; // the catalog is locked too while a column is added (SQL Server): wait on
             }
-            if (exists) {
-                LOG.info("Added column {}.{}: another process added it", a.table(), a.column());
+            if (missing.isEmpty()) {
+                LOG.info("Added {} {}: another process added {}", what, names, columns.size() == 1 ? "it" : "them");
                 return;
             }
+            left = missing;
             long now = System.nanoTime();
             if (!DbErrors.lockTimeout(failed) || now - started > ADD_COLUMN_WAIT_MS * 1_000_000L) {
                 throw failed;
             }
             if (now - said >= 10_000_000_000L) {
                 said = now;
-                LOG.info("Waiting to add column {}.{}: a lock is held on {} (another process adding it, or a "
-                        + "transaction left open elsewhere; {} s so far)", a.table(), a.column(), a.table(),
-                        (now - started) / 1_000_000_000);
+                LOG.info("Waiting to add {} {}: a lock is held on {} (another process adding {}, or a "
+                        + "transaction left open elsewhere; {} s so far)", what, names, table,
+                        columns.size() == 1 ? "it" : "them", (now - started) / 1_000_000_000);
             }
             try {
                 Thread.sleep(1_000); // a lock timeout of 0 must not make this spin

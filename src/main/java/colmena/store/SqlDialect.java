@@ -74,9 +74,14 @@ public abstract class SqlDialect extends AccountAndJobSql {
                 + "WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(COLUMN_NAME) = UPPER(?)";
     }
 
-    /** Adds a column; {@code table}, {@code column} and {@code definition} come from code, never from input. */
-    public String addColumn(String table, String column, String definition) {
-        return "ALTER TABLE " + table + " ADD " + column + " " + definition;
+    /**
+     * The statements that add columns to one table, each column given as its name and definition
+     * (all of it from code, never from input): on SQL Server one statement per column, each only a
+     * change of the catalog for a nullable column (H2 in its MSSQLServer mode, which the tests run
+     * these on, does not take T-SQL's {@code ADD a ..., b ...}).
+     */
+    public List<String> addColumns(String table, List<String[]> columns) {
+        return columns.stream().map(d -> "ALTER TABLE " + table + " ADD " + d[0] + " " + d[1]).toList();
     }
 
     /** How many indexes called ? exist on the table called ? (one parameter each). */

@@ -18,7 +18,7 @@ public abstract class TaskHistorySql {
     // ---- TaskHistory: writing ------------------------------------------------------------------
 
     public static final String TASK_COLUMNS = "ID, TaskId, NodeID, TaskType, Params, Status, Result, Error, Reason, "
-            + "Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp], Priority";
+            + "Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp], Priority, Retries, Failures";
 
     public String placeAgain() {
         return "UPDATE TaskHistory SET NodeID = ?, Status = 'PENDING', Reason = ?, "
@@ -51,8 +51,8 @@ public abstract class TaskHistorySql {
 
     public String insertTask() {
         return "INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, "
-                + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp], Priority) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "Result, Error, Reason, Moves, Attempts, SubmittedAt, StartedAt, FinishedAt, DurationMs, [Timestamp], Priority, "
+                + "Retries, Failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
 
     public String insertOutput() {
@@ -66,7 +66,7 @@ public abstract class TaskHistorySql {
 
     public String retry() {
         return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
-                + "Moves = ?, [Timestamp] = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
+                + "Moves = ?, [Timestamp] = ?, Failures = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
     }
 
     /** Rewrites the newest row's time stamp with itself: a write that changes nothing. */
@@ -215,7 +215,8 @@ public abstract class TaskHistorySql {
 
     /** Unfinished rows after a row id (first parameter), oldest first, at most the second parameter. */
     public String unfinished() {
-        return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves, Priority FROM TaskHistory "
+        return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves, Priority, Retries, Failures "
+                + "FROM TaskHistory "
                 + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
     }
 

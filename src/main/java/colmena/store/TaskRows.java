@@ -77,6 +77,8 @@ final class TaskRows {
                 ps.setObject(14, r.durationMs());
                 DbTime.set(ps, 15, r.now());
                 ps.setInt(16, t.priorityOrDefault());
+                ps.setInt(17, t.retriesAsked());
+                ps.setInt(18, t.failuresSoFar());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -212,7 +214,7 @@ final class TaskRows {
                 rs.getString("TaskType"), rs.getString("Params"), status, rs.getString("Result"),
                 rs.getString("Error"), rs.getString("Reason"),
                 moves == null || moves.isEmpty() ? List.of() : Arrays.asList(moves.split("\n")),
-                rs.getInt("Attempts"), priority(rs), DbTime.get(rs, "SubmittedAt"), DbTime.get(rs, "StartedAt"),
+                rs.getInt("Attempts"), priority(rs), retries(rs), failures(rs), DbTime.get(rs, "SubmittedAt"), DbTime.get(rs, "StartedAt"),
                 DbTime.get(rs, "FinishedAt"), durationMs, DbTime.get(rs, "Timestamp"));
     }
 
@@ -223,6 +225,19 @@ final class TaskRows {
     static int priority(ResultSet rs) throws SQLException {
         int p = rs.getInt("Priority");
         return rs.wasNull() ? TaskMessage.DEFAULT_PRIORITY : TaskMessage.knownPriority(p);
+    }
+
+    /**
+     * The retries the row's task asked for: none for a row written before TaskHistory had the
+     * column (NULL), and at most {@link TaskMessage#MAX_RETRIES} whatever was written by hand.
+     */
+    static int retries(ResultSet rs) throws SQLException {
+        return Math.max(0, Math.min(TaskMessage.MAX_RETRIES, rs.getInt("Retries")));
+    }
+
+    /** The runs of the row's task that FAILED and were tried again: none for a row written before TaskHistory had the column. */
+    static int failures(ResultSet rs) throws SQLException {
+        return Math.max(0, Math.min(TaskMessage.MAX_RETRIES, rs.getInt("Failures")));
     }
 
     static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

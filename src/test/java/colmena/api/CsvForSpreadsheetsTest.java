@@ -42,8 +42,9 @@ class CsvForSpreadsheetsTest {
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("ID;TaskId;NodeID;TaskType;"), lines.get(0));
         String[] row = lines.get(1).split(";");
-        assertEquals(17, row.length, lines.get(1));
-        assertEquals("5", row[16], "the priority, last: " + lines.get(1));
+        assertEquals(19, row.length, lines.get(1));
+        assertEquals(List.of("5", "0", "0"), List.of(row[16], row[17], row[18]),
+                "the priority, retries and failures, last: " + lines.get(1));
         assertTrue(row[11].matches("\"\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\""), "local submitted time: " + row[11]);
         String today = LocalDate.now(ZoneId.of("Europe/Madrid")).toString();
         assertTrue(r.headers().firstValue("Content-Disposition").orElse("").contains("colmena-tasks-" + today + ".csv"),

@@ -58,7 +58,7 @@ class TaskActionsBrowserTest {
         browser.click(browser.findAll("#submit-button").get(0));
         Page.waitFor("the task RUNNING", () -> cluster.rows("Status = 'RUNNING'") == 1);
         assertEquals(1, cluster.rows("Reason LIKE '%priority 8%'"), "the priority reached the task");
-        assertEquals(1, cluster.rows("Priority = 8"), "and its row in TaskHistory");
+        assertEquals(1, cluster.rows("Priority = 8 AND Retries = 2 AND Failures = 0"), "and its row in TaskHistory");
 
         Page.waitFor("its row", () -> !browser.findAll("tr.task-row button.task-open").isEmpty());
         Page.waitFor("its priority marked beside its type", () -> browser.script(
@@ -71,6 +71,10 @@ class TaskActionsBrowserTest {
                 + "const dt = dts.find(d => /^(Prioridad|Priority)$/.test(d.textContent));"
                 + "return !!dt && dt.nextElementSibling.textContent === '8';").getAsBoolean(),
                 "the detail says its priority: " + browser.text(browser.findAll("#detail-list").get(0)));
+        assertTrue(browser.script("const dts = [...document.querySelectorAll('#detail-list dt')];"
+                + "const dt = dts.find(d => /^(Reintentos|Retries)$/.test(d.textContent));"
+                + "return !!dt && /^0 (de|of) 2 /.test(dt.nextElementSibling.textContent);").getAsBoolean(),
+                "the detail says its retries: " + browser.text(browser.findAll("#detail-list").get(0)));
         List<String> found = Axe.violations(browser);
         assertTrue(found.isEmpty(), "task detail with its cancel button:\n" + String.join("\n", found));
         browser.click(browser.findAll("#detail-cancel").get(0));

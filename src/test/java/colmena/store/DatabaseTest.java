@@ -28,7 +28,7 @@ class DatabaseTest {
         assertTrue(table >= 0, "no CREATE TABLE TaskHistory batch in " + batches);
         String create = batches.get(table);
         for (String column : List.of("ID", "TaskId", "NodeID", "TaskType", "Params", "Status", "Result", "Error",
-                "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs", "[Timestamp]", "Priority")) {
+                "Reason", "Moves", "Attempts", "SubmittedAt", "StartedAt", "FinishedAt", "DurationMs", "[Timestamp]", "Priority", "Retries", "Failures")) {
             assertTrue(create.contains("\n    " + column + " "), "column " + column + " missing from\n" + create);
         }
 
@@ -82,10 +82,10 @@ class DatabaseTest {
     }
 
     @Test
-    void anH2DatabaseFromAnEarlierVersionGainsThePriorityColumnItsRowsReadingAsTheDefault(
+    void anH2DatabaseFromBeforePrioritiesGainsTheThreeColumnsItsRowsReadingAsTheDefaults(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Database db = Database.open(Database.defaultUrl(dir), null, null);
-        olderTaskHistory(db);
+        olderTaskHistory(db, "Priority", "Retries", "Failures");
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("UPDATE TaskHistory SET Status = 'PENDING' WHERE TaskId = 'old-1'");
         }
@@ -93,15 +93,35 @@ class DatabaseTest {
         Database.open(Database.defaultUrl(dir), null, null);
         TaskHistoryStore store = new TaskHistoryStore();
         try (java.sql.Connection c = db.connect()) {
-            assertEquals(5, store.get(c, "old-1").priority(), "a row from before the column: the default");
+            TaskRecord old = store.get(c, "old-1");
+            assertEquals(List.of(5, 0, 0), List.of(old.priority(), old.retries(), old.failures()),
+                    "a row from before the columns: the defaults");
             store.recordSubmitted(c, List.of(colmena.task.TaskMessage.submit("new-9", "sleep", java.util.Map.of("ms", 5),
-                    System.currentTimeMillis(), null).withPriority(9)));
-            assertEquals(9, store.get(c, "new-9").priority());
-            java.util.Map<String, Integer> unfinished = new java.util.HashMap<>();
+                    System.currentTimeMillis(), null).withPriority(9).withRetries(3)));
+            TaskRecord fresh = store.get(c, "new-9");
+            assertEquals(List.of(9, 3, 0), List.of(fresh.priority(), fresh.retries(), fresh.failures()));
+            java.util.Map<String, List<Integer>> unfinished = new java.util.HashMap<>();
             for (colmena.task.TaskMessage t : store.unfinished(c, 0, 10, new long[1])) {
-                unfinished.put(t.id(), t.priorityOrDefault());
+                unfinished.put(t.id(), List.of(t.priorityOrDefault(), t.retriesAsked(), t.failuresSoFar()));
             }
-            assertEquals(java.util.Map.of("old-1", 5, "new-9", 9), unfinished, "what Redis gets back after it lost its data");
+            assertEquals(java.util.Map.of("old-1", List.of(5, 0, 0), "new-9", List.of(9, 3, 0)), unfinished,
+                    "what Redis gets back after it lost its data");
+        }
+    }
+
+    @Test
+    void anH2DatabaseOfTheVersionBeforeGainsRetriesAndFailuresKeepingItsPriorities(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Database db = Database.open(Database.defaultUrl(dir), null, null);
+        olderTaskHistory(db, "Retries", "Failures");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE TaskHistory SET Priority = 8 WHERE TaskId = 'old-1'");
+        }
+
+        Database.open(Database.defaultUrl(dir), null, null);
+        try (java.sql.Connection c = db.connect()) {
+            TaskRecord old = new TaskHistoryStore().get(c, "old-1");
+            assertEquals(List.of(8, 0, 0), List.of(old.priority(), old.retries(), old.failures()));
         }
     }
 
@@ -195,10 +215,17 @@ class DatabaseTest {
         }
     }
 
-    /** TaskHistory as an earlier version made it, without Priority, with one DONE row. */
+    /** TaskHistory as an earlier version made it, without Priority, Retries and Failures, with one DONE row. */
     private static void olderTaskHistory(Database db) throws java.sql.SQLException {
+        olderTaskHistory(db, "Priority", "Retries", "Failures");
+    }
+
+    /** TaskHistory as an earlier version made it, without these columns, with one DONE row. */
+    private static void olderTaskHistory(Database db, String... without) throws java.sql.SQLException {
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE TaskHistory DROP COLUMN Priority");
+            for (String column : without) {
+                s.execute("ALTER TABLE TaskHistory DROP COLUMN " + column);
+            }
             s.execute("INSERT INTO TaskHistory (TaskId, NodeID, TaskType, Params, Status, Attempts, SubmittedAt, [Timestamp]) "
                     + "VALUES ('old-1', 'nodo1', 'sleep', '{\"ms\":5}', 'DONE', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
         }

@@ -149,8 +149,8 @@ class RetentionTest {
         finished(db, "t", 5, T0);
         Path out = Files.createDirectories(dir.resolve("exports"));
         LocalDate day = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(T0), ZoneOffset.UTC);
-        // As the version before TaskHistory kept priorities wrote it that day: one column fewer.
-        String before = String.join(",", HistoryCsv.HEADER.subList(0, HistoryCsv.HEADER.size() - 1)) + "\r\n"
+        // As the version before TaskHistory kept retries wrote it that day: two columns fewer.
+        String before = String.join(",", HistoryCsv.HEADER.subList(0, HistoryCsv.HEADER.size() - 2)) + "\r\n"
                 + "1,\"old-1\",\"nodo1\"\r\n";
         Files.writeString(Retention.exportFile(out, day), before);
         Retention r = new Retention(new Retention.Policy(0, 2, 10, out), () -> T0);
@@ -163,7 +163,7 @@ class RetentionTest {
         List<String> lines = Files.readAllLines(out.resolve("taskhistory-" + day + "-2.csv"), StandardCharsets.UTF_8);
         assertEquals(String.join(",", HistoryCsv.HEADER), lines.get(0));
         assertEquals(4, lines.size(), lines.toString());
-        assertTrue(lines.get(1).endsWith(",5"), "with the priority: " + lines.get(1));
+        assertTrue(lines.get(1).endsWith(",5,0,0"), "with the priority, retries and failures: " + lines.get(1));
 
         finished(db, "u", 3, T0);
         try (DbSession s = new DbSession(db)) {

@@ -194,6 +194,26 @@ class SqlServerDialectOnH2Test {
     }
 
     @Test
+    void columnsAreAddedWithTheSqlServerStatements() throws SQLException {
+        List<String> statements = SqlServerDialect.INSTANCE.addColumns("Later",
+                List.of(new String[] {"Retries", "TINYINT NULL"}, new String[] {"Failures", "TINYINT NULL"}));
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE Later (ID INT NOT NULL)");
+            s.execute("INSERT INTO Later VALUES (1)");
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT ID, Retries, Failures FROM Later")) {
+                assertTrue(rs.next());
+                assertEquals(1, rs.getInt(1));
+                assertNull(rs.getObject(2));
+                assertNull(rs.getObject(3));
+            }
+            s.execute("DROP TABLE Later");
+        }
+    }
+
+    @Test
     void sqlServerUrlsGetTypesAndTimeoutsUnlessTheySetThemThemselves() {
         String url = SqlServerDialect.withDefaults("jdbc:sqlserver://pc;databaseName=DistributedSystem;lockTimeout=500;");
         assertTrue(url.startsWith("jdbc:sqlserver://pc;databaseName=DistributedSystem;lockTimeout=500;"), url);
