@@ -183,8 +183,8 @@ public final class H2Local {
      * Runs {@code work} holding the lock of {@code lockFile}, in turn with every other process of
      * this machine and thread of this JVM: waits at most {@code waitMs} for it, and runs it without
      * the turn after that, or at once where no turn can be taken, telling it which. While it waits
-     * it says so at once and every 10 s ({@code Waiting for <waitingFor> (10 s so far)}), unless
-     * {@code waitingFor} is null.
+     * it says so after 1 s and every 10 s ({@code Waiting for <waitingFor> (10 s so far)}), unless
+     * {@code waitingFor} is null: a turn of a moment, as at most starts, goes unsaid.
      */
     static <T> T inTurn(Path lockFile, long waitMs, String waitingFor, TurnWork<T> work) throws SQLException {
         long started = System.nanoTime();
@@ -245,7 +245,7 @@ public final class H2Local {
             } else if (now > deadline) {
                 return Turn.TIMED_OUT;
             }
-            if (waitingFor != null && (said == 0 || now - said >= 10_000_000_000L)) {
+            if (waitingFor != null && (said == 0 ? now - started >= 1_000_000_000L : now - said >= 10_000_000_000L)) {
                 LOG.info("Waiting for {} ({} s so far)", waitingFor, (now - started) / 1_000_000_000);
                 said = now;
             }

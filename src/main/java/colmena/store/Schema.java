@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * The tables of {@code sql/schema.sql}, brought to what this version expects each time a
  * {@link Database} opens: missing tables created (with their indexes), missing columns added,
  * retired indexes dropped, and H2's row-id cache set. Safe when several processes open the same
- * database at once: each step that finds its work done by another process meanwhile goes on.
+ * database at once: on an H2 file they take turns at it, and each step that finds its work done by
+ * another process meanwhile (on SQL Server, or a folder that cannot be locked) goes on.
  */
 final class Schema {
     /** Logs as the database it belongs to. */
@@ -45,10 +46,34 @@ final class Schema {
         this.upgradeLock = upgradeLock;
     }
 
+    /**
+     * Brings the tables up to date. On an H2 file database, processes take turns at it, under the
+     * lock file {@code upgradeLock}: H2 failed when two connections altered one table at once, and
+     * a process reading the catalog while another altered a table could find the table missing for
+     * a moment (H2 copies a table to add a column, then drops the old one and renames the copy).
+     * A process waits up to {@link #ADD_COLUMN_WAIT_MS} for another, saying so every 10 s.
+     */
     void createMissingTables(Connection c) throws SQLException {
+        if (upgradeLock == null) {
+            bringUpToDate(c, null);
+            return;
+        }
+        H2Local.inTurn(upgradeLock, ADD_COLUMN_WAIT_MS, "another process that is bringing the database up to date",
+                turn -> {
+                    if (turn == H2Local.Turn.TIMED_OUT) {
+                        throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
+                                + " minutes while bringing the database up to date; start again once it has finished");
+                    }
+                    bringUpToDate(c, turn);
+                    return null;
+                });
+    }
+
+    /** @param turn how the turn at the upgrade lock went; null where processes take none (SQL Server, memory) */
+    private void bringUpToDate(Connection c, H2Local.Turn turn) throws SQLException {
         createTablesAndTheirIndexes(c);
         countHistoryIfNeverCounted(c);
-        addMissingColumns(c);
+        addMissingColumns(c, turn);
         dropRetiredIndexes(c);
         if (dialect instanceof H2Dialect h2) {
             try {
@@ -207,7 +232,7 @@ final class Schema {
     /** How long a process waits for another that is adding a column to a large table (H2 copies the table). */
     static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
 
-    private void addMissingColumns(Connection c) throws SQLException {
+    private void addMissingColumns(Connection c, H2Local.Turn turn) throws SQLException {
         List<AddedColumn> missing = new ArrayList<>();
         for (AddedColumn a : ADDED_COLUMNS) {
             if (!columnExists(c, a.table(), a.column())) {
@@ -217,23 +242,10 @@ final class Schema {
         if (missing.isEmpty()) {
             return;
         }
-        if (upgradeLock == null) {
-            addColumns(c, missing);
-            return;
+        if (turn == H2Local.Turn.UNLOCKABLE) {
+            LOG.warn("Adding columns without taking turns with other processes: {} cannot be locked here", upgradeLock);
         }
-        // One process at a time: H2 failed when two connections altered one table at once.
-        H2Local.inTurn(upgradeLock, ADD_COLUMN_WAIT_MS, "another process that is adding "
-                + (missing.size() == 1 ? "column " : "columns ") + names(missing), turn -> {
-                    if (turn == H2Local.Turn.TIMED_OUT) {
-                        throw new SQLException("another process held " + upgradeLock + " for " + ADD_COLUMN_WAIT_MS / 60_000
-                                + " minutes while adding columns; start again once it has finished");
-                    } else if (turn == H2Local.Turn.UNLOCKABLE) {
-                        LOG.warn("Adding columns without taking turns with other processes: {} cannot be locked here",
-                                upgradeLock);
-                    }
-                    addColumns(c, missing);
-                    return null;
-                });
+        addColumns(c, missing);
     }
 
     /**

@@ -157,6 +157,29 @@ class DatabaseTest {
     }
 
     @Test
+    void aProcessOpeningTheDatabaseWaitsForAnotherBringingItUpToDate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Database.open(Database.defaultUrl(dir), null, null);
+        java.nio.file.Path lock = dir.resolve("colmena.upgrade.lock");
+        assertTrue(java.nio.file.Files.exists(lock), "the turn is taken at " + lock);
+        // As another process altering a table holds it: until it is done, the catalog may say a table is missing.
+        try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = other.lock()) {
+            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Database.open(Database.defaultUrl(dir), null, null);
+                } catch (java.sql.SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(1_500);
+            assertFalse(opening.isDone(), "opened while another process held the turn");
+            held.release();
+            opening.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void processesOpeningAnOlderDatabaseAtOnceAddTheColumnInTurn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         Database db = Database.open(Database.defaultUrl(dir), null, null);
