@@ -33,6 +33,8 @@ final class TaskPhrases {
     static final String NODE = "([A-Za-z0-9._-]+)";
     private static final String AT = "(\\d{2}:\\d{2}:\\d{2}|an unknown time)";
     private static final String NUM = "(\\d+(?:\\.\\d+)?)";
+    /** A task type's name. */
+    private static final String TYPE = "([a-z0-9-]+)";
 
     /** The values given as JSON numbers; every other value (a node's name, a time of day) is a string. */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("queued", "running", "cores", "rate", "held",
@@ -77,7 +79,22 @@ final class TaskPhrases {
             Phrase.of("gave_up", "gave up after (\\d+) attempts(?:; last: (.*))?", "attempts", "last"),
             Phrase.of("timeout", "ran past its timeout of (\\d+) ms", "ms"),
             Phrase.of("out_of_memory", "ran out of memory on " + NODE, "node"),
-            Phrase.of("stack_overflow", "stack overflow"));
+            Phrase.of("stack_overflow", "stack overflow"),
+            // A task's parameters refused where it was placed or run (task.TaskParams, task.TaskTypes): one sent
+            // straight into Redis, or by an older colmena, skips the API's check; the API's own answers carry these codes.
+            Phrase.of("param_min", TYPE + ": (\\w+) must be at least (-?\\d+), got (-?\\d+)", "type", "param", "min", "got"),
+            Phrase.of("param_max", TYPE + ": (\\w+) must be at most (-?\\d+), got (-?\\d+)", "type", "param", "max", "got"),
+            Phrase.of("param_required", TYPE + ": (\\w+) is required \\(.*\\)", "type", "param"),
+            Phrase.of("param_not_whole", TYPE + ": (\\w+) must be a whole number, got (.*)", "type", "param", "got"),
+            Phrase.of("param_pattern", TYPE + ": (\\w+) must be .*, got (.*)", "type", "param", "got"),
+            Phrase.of("param_unknown", "unknown parameter \"(\\w+)\" for " + TYPE + "; known: (.*)", "param", "type", "known"),
+            Phrase.of("type_unknown", "unknown task type \"(.*)\"; known types: (.*)", "type", "known"),
+            // The memory a matrix-multiply needs, refused by its agent (task.HeapBudget).
+            Phrase.of("memory_too_big", "(.+?) needs (\\d+) MB of memory; this agent lets tasks use (\\d+) MB \\(its heap is "
+                    + "(\\d+) MB, -Xmx\\): choose a smaller (\\w+), or start the agent with a larger -Xmx",
+                    "what", "mb", "limit", "heap", "param"),
+            Phrase.of("memory_busy", "(.+?) needs (\\d+) MB of memory and the tasks running on this agent hold (\\d+) of its "
+                    + "(\\d+) MB; try again later", "what", "mb", "held", "limit"));
 
     /** A reason as its parts: the placement's rule first, then what was added after it; null for none. */
     static JsonElement reason(String reason) {

@@ -9,9 +9,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import colmena.task.HeapBudget;
+import colmena.task.InvalidTaskException;
+import colmena.task.Param;
+import colmena.task.TaskParams;
+import colmena.task.TaskType;
+import colmena.task.TaskTypes;
+
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sentences of a task's history come back as codes with their values, and unknown ones as text. */
@@ -107,6 +115,49 @@ class TaskPhrasesTest {
         JsonObject gaveUp = TaskPhrases.error("gave up after 3 attempts; last: nodo1 restarted at 10:11:12 while holding it")
                 .getAsJsonObject();
         assertEquals("nodo1", values(gaveUp.get("lastCode"), "restarted").get("node").getAsString());
+    }
+
+    @Test
+    void aParameterRefusedWherePlacedOrRunComesWithTheCodeTheApiGivesIt() {
+        Class<InvalidTaskException> refusal = InvalidTaskException.class;
+        List<InvalidTaskException> refused = new java.util.ArrayList<>(List.of(
+                assertThrows(refusal, () -> TaskTypes.check("primes", java.util.Map.of("n", -5))),
+                assertThrows(refusal, () -> TaskTypes.check("primes", java.util.Map.of("n", 1_000_000_000_000L))),
+                assertThrows(refusal, () -> TaskTypes.check("primes", java.util.Map.of("n", 1.5))),
+                assertThrows(refusal, () -> TaskTypes.check("primes", java.util.Map.of("bogus", 1))),
+                assertThrows(refusal, () -> TaskTypes.check("no-such-type", java.util.Map.of()))));
+        for (TaskType type : TaskTypes.all()) {
+            for (Param p : type.params()) {
+                if (p.isText()) {
+                    refused.add(assertThrows(refusal, () -> TaskParams.check(type, java.util.Map.of())));
+                    refused.add(assertThrows(refusal, () -> TaskParams.check(type, java.util.Map.of(p.name(), "!! not it"))));
+                }
+            }
+        }
+        List<String> codes = refused.stream().map(InvalidTaskException::code).distinct().sorted().toList();
+        assertEquals(List.of("param_max", "param_min", "param_not_whole", "param_pattern", "param_required", "param_unknown",
+                "type_unknown"), codes, "each way a parameter is refused, from the code that refuses it");
+        for (InvalidTaskException e : refused) {
+            JsonElement code = TaskPhrases.error(e.getMessage());
+            assertTrue(code.isJsonObject(), "no code for " + e.getMessage());
+            assertEquals(e.code(), code.getAsJsonObject().get("code").getAsString(), e.getMessage());
+        }
+        assertEquals("-5", values(TaskPhrases.error(refused.get(0).getMessage()), "param_min").get("got").getAsString());
+    }
+
+    @Test
+    void theMemoryATaskIsRefusedComesWithItsCode() throws Exception {
+        long limit = HeapBudget.limitBytes();
+        InvalidTaskException tooBig = assertThrows(InvalidTaskException.class,
+                () -> HeapBudget.reserve("matrix-multiply n=1500", "n", limit + 1, 0).close());
+        assertEquals("n", values(TaskPhrases.error(tooBig.getMessage()), "memory_too_big").get("param").getAsString(),
+                tooBig.getMessage());
+        try (HeapBudget.Reservation most = HeapBudget.reserve("matrix-multiply n=1000", "n", limit * 3 / 4, 0)) {
+            InvalidTaskException busy = assertThrows(InvalidTaskException.class,
+                    () -> HeapBudget.reserve("matrix-multiply n=1001", "n", limit / 2, 0).close());
+            assertEquals("matrix-multiply n=1001", values(TaskPhrases.error(busy.getMessage()), "memory_busy").get("what")
+                    .getAsString(), busy.getMessage());
+        }
     }
 
     @Test

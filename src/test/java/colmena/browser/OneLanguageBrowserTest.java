@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A dashboard full of what a class sees (nodes, tasks DONE, FAILED after a retry, CANCELLED,
+ * A dashboard full of what a class sees (nodes, tasks DONE, FAILED after a retry or for a parameter, CANCELLED,
  * RUNNING and PENDING, tasks moved off a node that stopped, audit entries, a task's detail open)
  * is written in one language: on the Spanish screen no visible text is an English sentence of the
  * dictionary or one of the API's English sentences (reasons, moves, errors, audit details), and on
@@ -71,6 +71,9 @@ class OneLanguageBrowserTest {
         Agent nodo3 = cluster.startAgent("nodo3", 1, Duration.ofMillis(200));
         submit("{\"type\":\"primes\",\"params\":{\"n\":1000},\"count\":4}");
         Eventually.within(Duration.ofSeconds(30), "4 DONE", () -> cluster.rows("Status = 'DONE'") == 4);
+        // Sent straight into Redis (as an older colmena could): the coordinator refuses its parameter.
+        cluster.submit("primes", java.util.Map.of("n", -5), 1);
+        Eventually.within(Duration.ofSeconds(30), "the refused one FAILED", () -> cluster.rows("Status = 'FAILED'") == 2);
         // Long tasks, some on nodo3; it stops: what it ran is interrupted, what it held goes back.
         submit("{\"type\":\"sleep\",\"params\":{\"ms\":4000},\"count\":6}");
         Eventually.within(Duration.ofSeconds(30), "nodo3 running one", () -> cluster.rows("NodeID = 'nodo3' AND Status = 'RUNNING'") == 1);
@@ -161,6 +164,7 @@ class OneLanguageBrowserTest {
             });
         }
         assertTrue(out.stream().anyMatch(s -> s.contains("FAILED on estricto")), "the API gave the retry's sentence: " + out);
+        assertTrue(out.contains("primes: n must be at least 2, got -5"), "the API gave the refused parameter's sentence: " + out);
         return out;
     }
 
