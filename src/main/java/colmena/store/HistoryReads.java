@@ -105,7 +105,7 @@ final class HistoryReads {
                     String moves = rs.getString("Moves");
                     Instant submitted = DbTime.get(rs, "SubmittedAt");
                     int retries = TaskRows.retries(rs);
-                    int failures = Math.min(retries, TaskRows.failures(rs));
+                    int failures = TaskRows.failures(rs);
                     int priority = TaskRows.priority(rs);
                     out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
                             Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(),

@@ -215,9 +215,10 @@ final class HistoryWrites {
         ps.setInt(3, again.attempt());
         ps.setString(4, moves(again));
         DbTime.set(ps, 5, now);
-        ps.setInt(6, again.failuresSoFar());
-        ps.setString(7, r.id());
-        TaskRows.bindAsLookedUp(ps, 8, row);
-        ps.setInt(10, r.task().attempt());
+        ps.setInt(6, again.retriesAsked()); // a row written before TaskHistory kept them has none yet
+        ps.setInt(7, again.failuresSoFar());
+        ps.setString(8, r.id());
+        TaskRows.bindAsLookedUp(ps, 9, row);
+        ps.setInt(11, r.task().attempt());
     }
 }

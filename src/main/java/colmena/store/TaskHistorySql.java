@@ -66,7 +66,7 @@ public abstract class TaskHistorySql {
 
     public String retry() {
         return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
-                + "Moves = ?, [Timestamp] = ?, Failures = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
+                + "Moves = ?, [Timestamp] = ?, Retries = ?, Failures = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
     }
 
     /** Rewrites the newest row's time stamp with itself: a write that changes nothing. */

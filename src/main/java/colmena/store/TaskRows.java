@@ -235,9 +235,12 @@ final class TaskRows {
         return Math.max(0, Math.min(TaskMessage.MAX_RETRIES, rs.getInt("Retries")));
     }
 
-    /** The runs of the row's task that FAILED and were tried again: none for a row written before TaskHistory had the column. */
+    /**
+     * The runs of the row's task that FAILED and were tried again: none for a row written before
+     * TaskHistory had the column, and never more than its {@link #retries}.
+     */
     static int failures(ResultSet rs) throws SQLException {
-        return Math.max(0, Math.min(TaskMessage.MAX_RETRIES, rs.getInt("Failures")));
+        return Math.max(0, Math.min(retries(rs), rs.getInt("Failures")));
     }
 
     static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

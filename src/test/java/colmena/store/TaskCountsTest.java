@@ -163,6 +163,34 @@ class TaskCountsTest {
     }
 
     /**
+     * A retry writes the retries asked for and the failures so far, also on a row written before
+     * TaskHistory kept them (NULL), so that a task put back from TaskHistory keeps what it has left.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "sqlserver"})
+    void aRetryWritesItsRetriesAndFailuresEvenOnARowFromBeforeTheColumns(String dialect) throws Exception {
+        Database db = TestDatabase.fresh();
+        TaskHistoryStore store = store(dialect);
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            TaskMessage first = task("retry-a", "fib").withRetries(3).placedOn("nodo1", "least loaded");
+            store.recordPlaced(c, List.of(first));
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("UPDATE TaskHistory SET Retries = NULL, Failures = NULL WHERE TaskId = 'retry-a'");
+            }
+            assertEquals(List.of(0, 0), List.of(store.get(c, "retry-a").retries(), store.get(c, "retry-a").failures()));
+            TaskHistoryStore.Retries r = store.recordRetries(c, List.of(TaskResult.failed(first, "nodo1", "boom", T0 + 1, T0 + 2, 1)),
+                    f -> f.task().retried("failed on nodo1"));
+            assertEquals(1, r.retried().size());
+            assertEquals(List.of(3, 1), List.of(store.get(c, "retry-a").retries(), store.get(c, "retry-a").failures()));
+            TaskMessage back = store.unfinished(c, 0, 10, new long[1]).stream().filter(t -> t.id().equals("retry-a"))
+                    .findFirst().orElseThrow();
+            assertEquals(List.of(3, 1, 2), List.of(back.retriesAsked(), back.failuresSoFar(), back.attempt()),
+                    "what Redis gets back after it lost its data");
+        }
+    }
+
+    /**
      * A RUNNING notice of an attempt before (stored late: results of a higher priority join the
      * results at their head, so a notice may come after its task's FAILED result) leaves the retry's
      * PENDING row, on the same node, as it is; the retry's own notice starts it.
