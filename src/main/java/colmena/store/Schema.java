@@ -34,7 +34,7 @@ final class Schema {
     private static final Pattern GO = Pattern.compile("^\\s*GO\\s*$", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
     private final SqlDialect dialect;
-    /** The lock file taken to add columns, on an H2 file database; null: none (SQL Server serializes them itself). */
+    /** The lock file taken to bring an H2 file database up to date; null: none (SQL Server serializes its changes itself). */
     private final Path upgradeLock;
 
     Schema(SqlDialect dialect) {
@@ -51,7 +51,9 @@ final class Schema {
      * lock file {@code upgradeLock}: H2 failed when two connections altered one table at once, and
      * a process reading the catalog while another altered a table could find the table missing for
      * a moment (H2 copies a table to add a column, then drops the old one and renames the copy).
-     * A process waits up to {@link #ADD_COLUMN_WAIT_MS} for another, saying so every 10 s.
+     * A process waits up to {@link #ADD_COLUMN_WAIT_MS} for another, saying so after 1 s and every
+     * 10 s; if that one dies meanwhile, its lock goes with it and H2 moves the database to a process
+     * still connected (AUTO_SERVER), so the wait ends and this one goes on.
      */
     void createMissingTables(Connection c) throws SQLException {
         if (upgradeLock == null) {
@@ -229,7 +231,10 @@ final class Schema {
             new AddedColumn("TaskHistory", "Retries", "TINYINT NULL"),
             new AddedColumn("TaskHistory", "Failures", "TINYINT NULL"));
 
-    /** How long a process waits for another that is adding a column to a large table (H2 copies the table). */
+    /**
+     * How long a process waits for another that is bringing the database up to date: adding a
+     * column to a large table (H2 copies the table), or counting it once.
+     */
     static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
 
     private void addMissingColumns(Connection c, H2Local.Turn turn) throws SQLException {

@@ -180,6 +180,40 @@ class DatabaseTest {
     }
 
     @Test
+    void aProcessWaitingForItsTurnGoesOnWhenTheProcessItWaitedForDies(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Database.open(Database.defaultUrl(dir), null, null); // made, and closed again with this JVM's last connection
+        Process holder = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldUpgradeTurnMain.class.getName(), Database.defaultUrl(dir))
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line == null || !line.startsWith("holding"); line = out.readLine()) {
+                assertTrue(line != null, "the holder ended before it held the turn");
+            }
+            // This process reaches the database through the holder (H2's AUTO_SERVER), then waits for its turn.
+            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Database.open(Database.defaultUrl(dir), null, null);
+                } catch (java.sql.SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(1_500);
+            assertFalse(opening.isDone(), "opened while another process held the turn");
+            holder.destroyForcibly().waitFor(); // as a student closing the window mid-upgrade
+            Database db = opening.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM TaskHistory")) {
+                assertTrue(rs.next());
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
     void processesOpeningAnOlderDatabaseAtOnceAddTheColumnInTurn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         Database db = Database.open(Database.defaultUrl(dir), null, null);
