@@ -354,9 +354,9 @@ call :sleep1
 call :check_alive
 exit /b
 
-rem Whether the API or the coordinator is adding a column to TaskHistory, once, after an upgrade
-rem (errorlevel 0: it is): H2 copies the table to do it, about half a minute per million rows, and
-rem the time it takes counts towards no limit above.
+rem Whether the API or the coordinator is bringing TaskHistory up to date, once, after an upgrade
+rem (errorlevel 0: it is): adding columns (H2 copies the table to do it, about a quarter of a minute
+rem per million rows) or counting it for the first time; the time it takes counts towards no limit above.
 :upgrading_database
 call :upgrading_part api
 if not errorlevel 1 exit /b 0
@@ -364,15 +364,19 @@ call :upgrading_part coordinator
 if errorlevel 1 exit /b 1
 exit /b 0
 
-rem Whether logs\%1.log says a column is being added: more "Adding column" lines than lines that end
-rem one ("Added column", "Could not add column"). Windows' own find.exe: another find (Git's, MSYS)
-rem may come first on the PATH; wine's has no /c, and its findstr finds nothing.
+rem Whether logs\%1.log says TaskHistory is being brought up to date: more "Adding column" and
+rem "Counting TaskHistory by node" lines than lines that end one ("Added column", "Could not add
+rem column", "rows of TaskHistory in", "Could not count TaskHistory"). Windows' own find.exe: another
+rem find (Git's, MSYS) may come first on the PATH; wine's has no /c, and its findstr finds nothing.
 :upgrading_part
 set /a UPGRADE_ADDING=0
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Adding column"') do set /a UPGRADE_ADDING+=1
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Counting TaskHistory by node"') do set /a UPGRADE_ADDING+=1
 set /a UPGRADE_ENDED=0
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Added column"') do set /a UPGRADE_ENDED+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not add column"') do set /a UPGRADE_ENDED+=1
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "rows of TaskHistory in"') do set /a UPGRADE_ENDED+=1
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not count TaskHistory"') do set /a UPGRADE_ENDED+=1
 set "UPGRADING_PART=%1"
 if %UPGRADE_ADDING% GTR %UPGRADE_ENDED% exit /b 0
 exit /b 1
@@ -380,7 +384,7 @@ exit /b 1
 rem A second more of upgrading, said every 10 s; errorlevel 1 if a part stopped meanwhile.
 :upgrade_wait
 set /a SHOW=UPGRADED %% 10
-if %SHOW%==0 echo Upgrading the database, once: adding a column to TaskHistory ^(%UPGRADED% s; see "%CD%\%LOGS%\%UPGRADING_PART%.log"^)...
+if %SHOW%==0 echo Upgrading the database, once: bringing TaskHistory up to date ^(%UPGRADED% s; see "%CD%\%LOGS%\%UPGRADING_PART%.log"^)...
 set /a UPGRADED+=1
 call :sleep1
 call :check_alive

@@ -103,15 +103,17 @@ ready_line() {
   esac
 }
 
-# Whether the API or the coordinator is adding a column to TaskHistory, once, after an upgrade:
-# H2 copies the table to do it (about half a minute per million rows here), and the time it takes
-# counts towards no limit below. Each "Adding column" line in a log is ended by an "Added column"
-# or a "Could not add column" one.
+# Whether the API or the coordinator is bringing TaskHistory up to date, once, after an upgrade:
+# adding columns (H2 copies the table to do it, about a quarter of a minute per million rows here)
+# or counting it for the first time; the time it takes counts towards no limit below. Each
+# "Adding column" line in a log is ended by an "Added column" or a "Could not add column" one, and
+# each "Counting TaskHistory by node" line by a "Counted N rows of TaskHistory in" or a "Could not
+# count TaskHistory" one.
 upgrading_database() {
   local p adding ended
   for p in api coordinator; do
-    adding=$(grep -c "Adding column" "$LOG_DIR/$p.log" 2>/dev/null || true) # grep -c: 0, and status 1, for none
-    ended=$(grep -cE "Added column|Could not add column" "$LOG_DIR/$p.log" 2>/dev/null || true)
+    adding=$(grep -cE "Adding column|Counting TaskHistory by node" "$LOG_DIR/$p.log" 2>/dev/null || true) # grep -c: 0, and status 1, for none
+    ended=$(grep -cE "Added column|Could not add column|rows of TaskHistory in|Could not count TaskHistory" "$LOG_DIR/$p.log" 2>/dev/null || true)
     (( ${adding:-0} > ${ended:-0} )) && UPGRADING_PART=$p && return 0
   done
   return 1
@@ -119,7 +121,7 @@ upgrading_database() {
 
 UPGRADE_TENTHS=0
 upgrade_wait() { # a tenth of a second more of upgrading, said every 10 s
-  (( UPGRADE_TENTHS % 100 == 0 )) && say "Upgrading the database, once: adding a column to TaskHistory ($((UPGRADE_TENTHS / 10)) s; see $LOG_DIR/${UPGRADING_PART:-coordinator}.log)..."
+  (( UPGRADE_TENTHS % 100 == 0 )) && say "Upgrading the database, once: bringing TaskHistory up to date ($((UPGRADE_TENTHS / 10)) s; see $LOG_DIR/${UPGRADING_PART:-coordinator}.log)..."
   UPGRADE_TENTHS=$((UPGRADE_TENTHS + 1))
   check_alive
 }

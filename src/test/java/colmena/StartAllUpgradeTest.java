@@ -14,22 +14,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * How start-all tells that the API or the coordinator is adding a column to TaskHistory (H2
- * copies the table, minutes for millions of rows), so that the time it takes counts towards no
- * limit: the very text of start-all.sh's {@code upgrading_database} run by bash, and of
- * start-all.bat's {@code :upgrading_database} run by wine's cmd.exe, against the log lines the
- * database writes ({@code colmena.store.Schema}): a column is being added while a log has more
- * "Adding column" lines than lines that end one ("Added column", "Could not add column"), as when
- * a process failed once, was started again and is adding it now.
+ * How start-all tells that the API or the coordinator is bringing TaskHistory up to date (H2
+ * copies the table to add columns, and a first count reads it whole: minutes for millions of
+ * rows), so that the time it takes counts towards no limit: the very text of start-all.sh's
+ * {@code upgrading_database} run by bash, and of start-all.bat's {@code :upgrading_database} run by
+ * wine's cmd.exe, against the log lines the database writes ({@code colmena.store.Schema}): it is
+ * at it while a log has more "Adding column" and "Counting TaskHistory by node" lines than lines
+ * that end one, as when a process failed once, was started again and is adding them now.
  */
 class StartAllUpgradeTest {
-    private static final String ADDING = "21:29:47.102 INFO colmena.store.Database - Adding column TaskHistory.Priority to "
-            + "a database made by an earlier version (once; H2 copies the table to do it, which takes a while for a "
-            + "large history)";
-    private static final String ADDED = "21:30:21.480 INFO colmena.store.Database - Added column TaskHistory.Priority "
-            + "to a database made by an earlier version in 34 s";
+    private static final String ADDING = "21:29:47.102 INFO colmena.store.Database - Adding columns TaskHistory.Retries, "
+            + "TaskHistory.Failures to a database made by an earlier version (once; H2 copies the table to do it, which "
+            + "takes a while for a large history)";
+    private static final String ADDED = "21:30:21.480 INFO colmena.store.Database - Added columns TaskHistory.Retries, "
+            + "TaskHistory.Failures to a database made by an earlier version in 34 s";
     private static final String FAILED = "21:29:57.102 WARN colmena.store.Database - Could not add column "
             + "TaskHistory.Priority (Timeout trying to lock table \"TaskHistory\"; SQL statement: ...)";
+    private static final String COUNTING = "21:29:47.300 INFO colmena.store.Database - Counting TaskHistory by node, type "
+            + "and status, once, for the task list's totals (a database from before TaskCounts, or whose first count was "
+            + "cut short; a large history takes a while)";
+    private static final String COUNTED = "21:30:40.012 INFO colmena.store.Database - Counted 2500000 rows of TaskHistory "
+            + "in 52 s";
+    private static final String NOT_COUNTED = "21:30:40.012 WARN colmena.store.Database - Could not count TaskHistory for "
+            + "the task list's totals (Timeout trying to lock table); the next process to open the database tries again, "
+            + "or run `colmena admin recount`";
     private static final String OTHER = "21:29:46.900 INFO colmena.api.ApiServer - Opening the database";
 
     @TempDir
@@ -44,7 +52,11 @@ class StartAllUpgradeTest {
             new Case(ADDING + "\n" + ADDED + "\n" + OTHER, OTHER, false),
             new Case(ADDING + "\n" + ADDED, ADDING, true),
             new Case(ADDING + "\n" + FAILED + "\n" + ADDING + "\n" + ADDED, OTHER, false),
-            new Case(ADDING + "\n" + FAILED + "\n" + ADDING, null, true));
+            new Case(ADDING + "\n" + FAILED + "\n" + ADDING, null, true),
+            new Case(OTHER, COUNTING, true),
+            new Case(COUNTING + "\n" + COUNTED, OTHER, false),
+            new Case(COUNTING + "\n" + COUNTED + "\n" + ADDING, null, true),
+            new Case(COUNTING + "\n" + NOT_COUNTED, null, false));
 
     record Case(String api, String coordinator, boolean upgrading) {
     }
