@@ -372,6 +372,8 @@ rem find (Git's, MSYS) may come first on the PATH; wine's has no /c, and its fin
 set /a UPGRADE_ADDING=0
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Adding column"') do set /a UPGRADE_ADDING+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Counting TaskHistory by node"') do set /a UPGRADE_ADDING+=1
+rem Most starts have nothing to bring up to date: spare the other four reads of the log (a process each).
+if %UPGRADE_ADDING%==0 exit /b 1
 set /a UPGRADE_ENDED=0
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Added column"') do set /a UPGRADE_ENDED+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not add column"') do set /a UPGRADE_ENDED+=1
