@@ -84,8 +84,9 @@ class StartAllUpgradeTest {
         String bat = Files.readString(Path.of("start-all.bat"), StandardCharsets.UTF_8).replace("\r\n", "\n");
         int from = bat.indexOf("\n:upgrading_database\n") + 1;
         int part = bat.indexOf("\n:upgrading_part\n", from);
-        int to = bat.indexOf("exit /b 1\n", part) + "exit /b 1\n".length(); // the end of :upgrading_part
-        assertTrue(from > 0 && part > from && to > part, "start-all.bat has no :upgrading_database subroutine");
+        int last = bat.indexOf("\nif %UPGRADE_ADDING% GTR %UPGRADE_ENDED%", part);
+        int to = bat.indexOf("exit /b 1\n", last) + "exit /b 1\n".length(); // the end of :upgrading_part
+        assertTrue(from > 0 && part > from && last > part && to > last, "start-all.bat has no :upgrading_database subroutine");
         StringBuilder driver = new StringBuilder("@echo off\n");
         for (int i = 0; i < CASES.size(); i++) {
             logs(CASES.get(i), dir.resolve("case" + i));
