@@ -138,13 +138,7 @@ class DatabaseTest {
             }
             String quickToGiveUp = Database.defaultUrl(dir).replace("LOCK_TIMEOUT=10000", "LOCK_TIMEOUT=300");
             assertTrue(quickToGiveUp.contains("LOCK_TIMEOUT=300"), quickToGiveUp);
-            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Database.open(quickToGiveUp, null, null);
-                } catch (java.sql.SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Database> opening = opening(quickToGiveUp);
             Thread.sleep(1_500); // five lock timeouts
             assertFalse(opening.isDone(), "gave up while TaskHistory was held: " + (opening.isCompletedExceptionally()
                     ? opening.handle((d, e) -> e).join() : "opened without the column"));
@@ -165,13 +159,7 @@ class DatabaseTest {
         // As another process altering a table holds it: until it is done, the catalog may say a table is missing.
         try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE);
              java.nio.channels.FileLock held = other.lock()) {
-            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Database.open(Database.defaultUrl(dir), null, null);
-                } catch (java.sql.SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Database> opening = opening(Database.defaultUrl(dir));
             Thread.sleep(1_500);
             assertFalse(opening.isDone(), "opened while another process held the turn");
             held.release();
@@ -193,13 +181,7 @@ class DatabaseTest {
                 assertTrue(line != null, "the holder ended before it held the turn");
             }
             // This process reaches the database through the holder (H2's AUTO_SERVER), then waits for its turn.
-            java.util.concurrent.CompletableFuture<Database> opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Database.open(Database.defaultUrl(dir), null, null);
-                } catch (java.sql.SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Database> opening = opening(Database.defaultUrl(dir));
             Thread.sleep(1_500);
             assertFalse(opening.isDone(), "opened while another process held the turn");
             holder.destroyForcibly().waitFor(); // as a student closing the window mid-upgrade
@@ -270,6 +252,17 @@ class DatabaseTest {
         try (java.sql.Connection c = db.connect()) {
             assertEquals(5, store.get(c, "t-7").priority());
         }
+    }
+
+    /** {@link Database#open} of {@code url}, on another thread. */
+    private static java.util.concurrent.CompletableFuture<Database> opening(String url) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Database.open(url, null, null);
+            } catch (java.sql.SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     /** TaskHistory as an earlier version made it, without Priority, Retries and Failures, with one DONE row. */
