@@ -9,6 +9,7 @@ import { fmtDuration, fmtTime } from './format.js';
 import { $, el, progressLine, renderPanelError, setProgress } from './dom.js';
 import { errorText, getJson, request, upload } from './api.js';
 import { addSource, pollNow } from './poll.js';
+import { fmtPhotoError } from './phrases.js';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/bmp', 'image/gif'];
 
@@ -316,7 +317,7 @@ function updateFigure(fig, job, ph) {
   const [canvas, cap, legend, link] = fig.children;
   const nodes = [...new Set(ph.tiles.filter((x) => x.node).map((x) => x.node))];
   cap.textContent = ph.status === 'done' ? doneCaption(job, ph, nodes)
-    : ph.status === 'failed' ? t('photoFailed', { file: ph.file, msg: ph.error || '' })
+    : ph.status === 'failed' ? t('photoFailed', { file: ph.file, msg: fmtPhotoError(ph) })
       : t('photoRunning', { file: ph.file, done: ph.tiles.filter((x) => x.status === 'DONE').length, total: ph.tiles.length });
   cap.classList.toggle('photo-failed', ph.status === 'failed');
   link.hidden = ph.status !== 'done';

@@ -88,6 +88,15 @@ export function fmtMoves(task) {
 /** The error of a FAILED or CANCELLED task: Colmena's own in the reader's words, a task's own as it came. */
 export function fmtError(task) { return fmtErrorCode(task.errorCode, task.error); }
 
+/** Why a photo of a job failed, in the reader's words: its strip's failure (with the strip's own error), or the merging. */
+export function fmtPhotoError(photo) {
+  const code = photo.errorCode;
+  if (!code || !code.code) return String(photo.error ?? '');
+  const v = phraseVars(code.values);
+  if (code.code !== 'merge_failed') v.error = fmtErrorCode(code.errorCode, code.values.error);
+  return known('err_' + code.code, v, String(photo.error ?? ''));
+}
+
 function fmtErrorCode(code, text) {
   if (code && code.code === 'cancelled') {
     return code.values && code.values.by ? t('errCancelledBy', { by: fmtUser(code.values.by), at: atTime(code.values.at) }) : t('errCancelled');

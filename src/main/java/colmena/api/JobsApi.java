@@ -1,6 +1,7 @@
 package colmena.api;
 
 import colmena.broker.Blobs;
+import colmena.broker.Json;
 import colmena.broker.RedisKeys;
 import colmena.image.Cascades;
 import colmena.filters.FilterSpec;
@@ -16,6 +17,7 @@ import colmena.vision.InvalidCascadeException;
 import colmena.vision.InvalidImageException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
@@ -242,9 +244,19 @@ final class JobsApi {
         return Response.json(202, Map.of("id", v.id(), "cancelling", o.cancelling().size()));
     }
 
-    /** {@code GET /api/jobs/{id}}: progress, and each photo with its tiles and faces. */
+    /**
+     * {@code GET /api/jobs/{id}}: progress, and each photo with its tiles and faces; a failed
+     * photo's {@code error} also as a code ({@code errorCode}) for a page to write in its reader's
+     * language.
+     */
     Object one(Request r) throws Exception {
-        return job(r);
+        JsonObject out = Json.API.toJsonTree(job(r)).getAsJsonObject();
+        for (JsonElement photo : out.getAsJsonArray("photos")) {
+            JsonObject p = photo.getAsJsonObject();
+            p.add("errorCode", p.has("error") && !p.get("error").isJsonNull()
+                    ? TaskPhrases.photoError(p.get("error").getAsString()) : JsonNull.INSTANCE);
+        }
+        return out;
     }
 
     private JobView.View job(Request r) throws Exception {

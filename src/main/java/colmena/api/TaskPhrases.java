@@ -96,6 +96,31 @@ final class TaskPhrases {
             Phrase.of("memory_busy", "(.+?) needs (\\d+) MB of memory and the tasks running on this agent hold (\\d+) of its "
                     + "(\\d+) MB; try again later", "what", "mb", "held", "limit"));
 
+    /** Why a photo of a job failed (jobs.JobView): one of its strips, or the merging of them. */
+    private static final List<Phrase> PHOTO_ERRORS = List.of(
+            Phrase.of("strip_failed_on", "the strip at row (\\d+) failed on " + NODE + ": (.*)", "row", "node", "error"),
+            Phrase.of("strip_failed", "the strip at row (\\d+) failed: (.*)", "row", "error"),
+            Phrase.of("strip_cancelled", "the strip at row (\\d+) was (.*)", "row", "error"),
+            Phrase.of("merge_failed", "merging the strips failed: (.*)", "error"));
+
+    /**
+     * A failed photo's error as its code and values, with the strip's own error as a code too
+     * ({@code errorCode}, as {@link #error} gives it) when Colmena gave it; null for a text of another kind.
+     */
+    static JsonElement photoError(String error) {
+        if (error == null || error.isEmpty()) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = whole(PHOTO_ERRORS, error);
+        if ("text".equals(o.get("code").getAsString())) {
+            return JsonNull.INSTANCE;
+        }
+        if (!"merge_failed".equals(o.get("code").getAsString())) {
+            o.add("errorCode", error(o.getAsJsonObject("values").get("error").getAsString()));
+        }
+        return o;
+    }
+
     /** A reason as its parts: the placement's rule first, then what was added after it; null for none. */
     static JsonElement reason(String reason) {
         if (reason == null || reason.isEmpty()) {

@@ -161,6 +161,21 @@ class TaskPhrasesTest {
     }
 
     @Test
+    void aPhotosErrorComesWithItsCodeAndItsStripsErrorWithItsOwn() {
+        JsonObject failed = TaskPhrases.photoError("the strip at row 195 failed on nodo2: ran past its timeout of 200 ms")
+                .getAsJsonObject();
+        assertEquals("nodo2", values(failed, "strip_failed_on").get("node").getAsString());
+        assertEquals(200, values(failed.get("errorCode"), "timeout").get("ms").getAsInt());
+        JsonObject own = TaskPhrases.photoError("the strip at row 0 failed: IllegalStateException: no").getAsJsonObject();
+        assertEquals("0", values(own, "strip_failed").get("row").getAsString());
+        assertTrue(own.get("errorCode").isJsonNull(), "a task's own error stays text");
+        assertEquals("cancelled", TaskPhrases.photoError("the strip at row 389 was cancelled by ana at 10:11:12").getAsJsonObject()
+                .getAsJsonObject("errorCode").get("code").getAsString());
+        values(TaskPhrases.photoError("merging the strips failed: strip 3 is missing"), "merge_failed");
+        assertTrue(TaskPhrases.photoError("truncated or corrupt JPEG").isJsonNull());
+    }
+
+    @Test
     void aRetrysErrorComesWithItsCodeWhenColmenaGaveIt() {
         JsonObject retry = TaskPhrases.moves(List.of("attempt 1 FAILED on nodo1 at 10:11:12 (ran past its timeout of 200 ms); retry 1 of 1 in 0.9 s"))
                 .get(0).getAsJsonObject();

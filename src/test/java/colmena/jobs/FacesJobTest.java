@@ -207,6 +207,11 @@ public class FacesJobTest {
             JsonObject photo = done.getAsJsonArray("photos").get(0).getAsJsonObject();
             assertEquals("failed", photo.get("status").getAsString());
             assertTrue(photo.get("error").getAsString().contains("expired"), photo.toString());
+            JsonObject code = photo.getAsJsonObject("errorCode"); // for a page to say it in its reader's language
+            assertEquals("strip_failed_on", code.get("code").getAsString(), photo.toString());
+            assertEquals(0, code.getAsJsonObject("values").get("row").getAsInt(), photo.toString());
+            assertEquals("nodo1", code.getAsJsonObject("values").get("node").getAsString(), photo.toString());
+            assertTrue(code.getAsJsonObject("values").get("error").getAsString().contains("expired"), photo.toString());
         } finally {
             if (!restarted) {
                 nodo1 = cluster.startAgent("nodo1", 1);
