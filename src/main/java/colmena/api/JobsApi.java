@@ -88,7 +88,10 @@ final class JobsApi {
                 var cascade = Cascades.parse(bytes);
                 out.put("window", List.of(cascade.windowWidth(), cascade.windowHeight()));
             }
-        } catch (InvalidImageException | InvalidCascadeException e) {
+        } catch (InvalidImageException e) {
+            throw e.code() == null ? ApiException.badField(e.getMessage(), "file")
+                    : new ApiException(400, e.getMessage(), Map.of("field", "file", "code", e.code(), "values", e.values()));
+        } catch (InvalidCascadeException e) {
             throw ApiException.badField(e.getMessage(), "file");
         }
         String hash = blobs.put(bytes);

@@ -101,7 +101,12 @@ final class TaskPhrases {
             Phrase.of("strip_failed_on", "the strip at row (\\d+) failed on " + NODE + ": (.*)", "row", "node", "error"),
             Phrase.of("strip_failed", "the strip at row (\\d+) failed: (.*)", "row", "error"),
             Phrase.of("strip_cancelled", "the strip at row (\\d+) was (.*)", "row", "error"),
-            Phrase.of("merge_failed", "merging the strips failed: (.*)", "error"));
+            Phrase.of("merge_failed", "merging the strips failed: (.*)", "error"),
+            // A photo that could not be read when its job was made (vision.ImageGuard, as its upload's refusals say it).
+            Phrase.of("image_corrupt", "truncated or corrupt ([A-Z]+)(?: \\(.*\\))?", "format"),
+            Phrase.of("image_empty", "empty input: not an image \\(.*\\)"),
+            Phrase.of("image_format", "not an image \\(.*\\); this is (\\w+)", "format"),
+            Phrase.of("image_not_image", "not an image \\(.*\\)"));
 
     /**
      * A failed photo's error as its code and values, with the strip's own error as a code too
@@ -115,7 +120,7 @@ final class TaskPhrases {
         if ("text".equals(o.get("code").getAsString())) {
             return JsonNull.INSTANCE;
         }
-        if (!"merge_failed".equals(o.get("code").getAsString())) {
+        if (o.get("code").getAsString().startsWith("strip_")) {
             o.add("errorCode", error(o.getAsJsonObject("values").get("error").getAsString()));
         }
         return o;

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -69,7 +70,8 @@ public final class ImageGuard {
                 || (long) width * height > MAX_PIXELS) {
             throw new InvalidImageException(String.format(Locale.ROOT,
                     "image is %,d × %,d pixels; the limit is %,d pixels a side and %,d megapixels",
-                    width, height, MAX_SIDE, MAX_PIXELS / 1_000_000));
+                    width, height, MAX_SIDE, MAX_PIXELS / 1_000_000), "image_too_large",
+                    Map.of("width", width, "height", height, "side", MAX_SIDE, "megapixels", MAX_PIXELS / 1_000_000));
         }
         return new Header(format, width, height);
     }
@@ -80,17 +82,17 @@ public final class ImageGuard {
 
     private static <T> T withReader(byte[] bytes, ReaderWork<T> work) {
         if (bytes == null || bytes.length == 0) {
-            throw new InvalidImageException("empty input: " + NOT_AN_IMAGE);
+            throw new InvalidImageException("empty input: " + NOT_AN_IMAGE, "image_empty", Map.of());
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new InvalidImageException(NOT_AN_IMAGE);
+                throw new InvalidImageException(NOT_AN_IMAGE, "image_not_image", Map.of());
             }
             ImageReader reader = readers.next();
             String format = reader.getFormatName().toLowerCase(Locale.ROOT);
             if (!FORMATS.contains(format)) {
-                throw new InvalidImageException(NOT_AN_IMAGE + "; this is " + format);
+                throw new InvalidImageException(NOT_AN_IMAGE + "; this is " + format, "image_format", Map.of("format", format));
             }
             try {
                 reader.setInput(in, true, true);
@@ -100,7 +102,8 @@ public final class ImageGuard {
             } catch (IOException | RuntimeException e) {
                 // The JDK's readers throw assorted runtime exceptions on corrupt data, not only IOException.
                 throw new InvalidImageException("truncated or corrupt " + format.toUpperCase(Locale.ROOT)
-                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), "image_corrupt",
+                        Map.of("format", format.toUpperCase(Locale.ROOT)));
             } finally {
                 reader.dispose();
             }

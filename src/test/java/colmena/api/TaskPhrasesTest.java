@@ -172,7 +172,9 @@ class TaskPhrasesTest {
         assertEquals("cancelled", TaskPhrases.photoError("the strip at row 389 was cancelled by ana at 10:11:12").getAsJsonObject()
                 .getAsJsonObject("errorCode").get("code").getAsString());
         values(TaskPhrases.photoError("merging the strips failed: strip 3 is missing"), "merge_failed");
-        assertTrue(TaskPhrases.photoError("truncated or corrupt JPEG").isJsonNull());
+        assertEquals("PNG", values(TaskPhrases.photoError("truncated or corrupt PNG (Error reading PNG metadata)"), "image_corrupt")
+                .get("format").getAsString());
+        assertTrue(TaskPhrases.photoError("the photo went missing").isJsonNull(), "a text of another kind");
     }
 
     @Test

@@ -155,6 +155,9 @@ public class FacesJobTest {
         JsonObject half = photos.get(0).getAsJsonObject();
         assertEquals("failed", half.get("status").getAsString());
         assertTrue(half.get("error").getAsString().contains("truncated or corrupt JPEG"), half.toString());
+        assertEquals("JPEG", half.getAsJsonObject("errorCode").getAsJsonObject("values").get("format").getAsString(), half.toString());
+        assertEquals("image_corrupt", half.getAsJsonObject("errorCode").get("code").getAsString(), half.toString());
+        assertTrue(photos.get(1).getAsJsonObject().get("errorCode").isJsonNull());
         assertEquals("done", photos.get(1).getAsJsonObject().get("status").getAsString());
         assertEquals(409, get("/api/jobs/" + made.get("id").getAsString() + "/photos/0/annotated").statusCode());
     }
@@ -165,9 +168,20 @@ public class FacesJobTest {
         assertError(postRaw("/api/blobs", "hello, not an image".getBytes()), 400, "file", "not an image");
         assertError(postRaw("/api/blobs", new byte[0]), 400, "file", "empty");
         assertError(postRaw("/api/blobs", pngHeader(100_000, 100_000)), 400, "file", "100,000 × 100,000 pixels");
+        // Each also as a code, for the page to say it in its reader's language.
+        assertEquals("image_not_image", code(postRaw("/api/blobs", "hello, not an image".getBytes())).get("code").getAsString());
+        JsonObject tooLarge = code(postRaw("/api/blobs", pngHeader(100_000, 100_000)));
+        assertEquals("image_too_large", tooLarge.get("code").getAsString());
+        assertEquals(100_000, tooLarge.getAsJsonObject("values").get("width").getAsInt());
         assertError(postRaw("/api/blobs?kind=cascade", "<opencv_storage/>".getBytes()), 400, "file", "");
         assertError(postRaw("/api/blobs?kind=video", resource("astronaut.png")), 400, "kind", "photo or cascade");
         assertEquals(blobs, blobCount(), "no blob was stored");
+    }
+
+    /** The body of a refusal, as JSON. */
+    private static JsonObject code(java.net.http.HttpResponse<String> r) {
+        assertEquals(400, r.statusCode(), r.body());
+        return Json.GSON.fromJson(r.body(), JsonObject.class);
     }
 
     @Test
