@@ -366,7 +366,8 @@ exit /b 0
 
 rem Whether logs\%1.log says TaskHistory is being brought up to date: more "Adding column" and
 rem "Counting TaskHistory by node" lines than lines that end one ("Added column", "Could not add
-rem column", "rows of TaskHistory in", "Could not count TaskHistory"). Windows' own find.exe: another
+rem column", "rows of TaskHistory in", "Could not count TaskHistory", "counted TaskHistory at the
+rem same time"). Windows' own find.exe: another
 rem find (Git's, MSYS) may come first on the PATH; wine's has no /c, and its findstr finds nothing.
 :upgrading_part
 set /a UPGRADE_ADDING=0
@@ -379,6 +380,7 @@ for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not add column"') do set /a UPGRADE_ENDED+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "rows of TaskHistory in"') do set /a UPGRADE_ENDED+=1
 for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "Could not count TaskHistory"') do set /a UPGRADE_ENDED+=1
+for /f "delims=" %%l in ('type "%LOGS%\%1.log" 2^>nul ^| "%SystemRoot%\System32\find.exe" "counted TaskHistory at the same time"') do set /a UPGRADE_ENDED+=1
 set "UPGRADING_PART=%1"
 if %UPGRADE_ADDING% GTR %UPGRADE_ENDED% exit /b 0
 exit /b 1

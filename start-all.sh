@@ -107,13 +107,13 @@ ready_line() {
 # adding columns (H2 copies the table to do it, about a quarter of a minute per million rows here)
 # or counting it for the first time; the time it takes counts towards no limit below. Each
 # "Adding column" line in a log is ended by an "Added column" or a "Could not add column" one, and
-# each "Counting TaskHistory by node" line by a "Counted N rows of TaskHistory in" or a "Could not
-# count TaskHistory" one.
+# each "Counting TaskHistory by node" line by a "Counted N rows of TaskHistory in", a "Could not
+# count TaskHistory" or an "Another process counted TaskHistory at the same time" one.
 upgrading_database() {
   local p adding ended
   for p in api coordinator; do
     adding=$(grep -cE "Adding column|Counting TaskHistory by node" "$LOG_DIR/$p.log" 2>/dev/null || true) # grep -c: 0, and status 1, for none
-    ended=$(grep -cE "Added column|Could not add column|rows of TaskHistory in|Could not count TaskHistory" "$LOG_DIR/$p.log" 2>/dev/null || true)
+    ended=$(grep -cE "Added column|Could not add column|rows of TaskHistory in|Could not count TaskHistory|counted TaskHistory at the same time" "$LOG_DIR/$p.log" 2>/dev/null || true)
     (( ${adding:-0} > ${ended:-0} )) && UPGRADING_PART=$p && return 0
   done
   return 1

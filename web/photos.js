@@ -27,7 +27,7 @@ const photos = {
   chosen: [],          // File objects waiting to be sent
   sending: false,
   status: null,        // msg() shown under the upload controls
-  errors: [],          // { file, text } per photo refused at upload
+  errors: [],          // { file, reason } per photo refused at upload; reason() says why in the page's language
   jobs: null,          // GET /api/jobs answer
   jobsError: null,
   current: null,       // GET /api/jobs/{id} answer of the job shown
@@ -125,11 +125,11 @@ async function sendPhotos() {
       const f = photos.chosen[i];
       photos.status = msg('photosUploading', { i: i + 1, n: photos.chosen.length, file: f.name });
       renderPhotos();
-      if (f.size === 0) { photos.errors.push({ file: f.name, text: t('photoEmpty') }); continue; }
-      if (f.size > PHOTO_MAX_BYTES) { photos.errors.push({ file: f.name, text: t('photoTooBig', { mb: PHOTO_MAX_BYTES / 1048576 }) }); continue; }
+      if (f.size === 0) { photos.errors.push({ file: f.name, reason: () => t('photoEmpty') }); continue; }
+      if (f.size > PHOTO_MAX_BYTES) { photos.errors.push({ file: f.name, reason: () => t('photoTooBig', { mb: PHOTO_MAX_BYTES / 1048576 }) }); continue; }
       const res = await upload(f);
       if (res.ok) refs.push({ blob: res.body.hash, name: f.name });
-      else photos.errors.push({ file: f.name, text: errorText(res) });
+      else photos.errors.push({ file: f.name, reason: () => errorText(res) }); // said again in a language chosen later
     }
     if (!refs.length) { photos.status = msg('photosNoneSent'); return; }
     const res = await request('POST', '/api/jobs', jobBody(refs, $('photo-filter').value));
@@ -193,7 +193,7 @@ export function renderPhotos() {
   $('photo-send').disabled = photos.sending || !photos.chosen.length;
   $('photo-status').textContent = photos.status ? tr(photos.status) : '';
   const errs = $('photo-errors');
-  errs.replaceChildren(...photos.errors.map((e) => el('li', null, t('photoRefused', { file: e.file, msg: e.text }))));
+  errs.replaceChildren(...photos.errors.map((e) => el('li', null, t('photoRefused', { file: e.file, msg: e.reason() }))));
   errs.hidden = !photos.errors.length;
   renderPanelError('photos-error', photos.jobsError);
   renderJobList();

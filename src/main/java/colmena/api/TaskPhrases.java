@@ -38,7 +38,8 @@ final class TaskPhrases {
 
     /** The values given as JSON numbers; every other value (a node's name, a time of day) is a string. */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("queued", "running", "cores", "rate", "held",
-            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes", "ms");
+            "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes", "ms",
+            "mb", "limit", "heap", "min", "max", "got");
 
     /** Placement's reasons (coordinator.Placement), then the suffixes added after them. */
     private static final List<Phrase> REASONS = List.of(
@@ -80,14 +81,17 @@ final class TaskPhrases {
             Phrase.of("timeout", "ran past its timeout of (\\d+) ms", "ms"),
             Phrase.of("out_of_memory", "ran out of memory on " + NODE, "node"),
             Phrase.of("stack_overflow", "stack overflow"),
+            // Cancelled on its node (agent.TaskLoop, agent.Workers).
+            Phrase.of("cancelled_stopped", "cancelled: stopped on " + NODE + " at " + AT, "node", "at"),
+            Phrase.of("cancelled_waiting", "cancelled before it started on " + NODE, "node"),
             // A task's parameters refused where it was placed or run (task.TaskParams, task.TaskTypes): one sent
             // straight into Redis, or by an older colmena, skips the API's check; the API's own answers carry these codes.
             Phrase.of("param_min", TYPE + ": (\\w+) must be at least (-?\\d+), got (-?\\d+)", "type", "param", "min", "got"),
             Phrase.of("param_max", TYPE + ": (\\w+) must be at most (-?\\d+), got (-?\\d+)", "type", "param", "max", "got"),
             Phrase.of("param_required", TYPE + ": (\\w+) is required \\(.*\\)", "type", "param"),
             Phrase.of("param_not_whole", TYPE + ": (\\w+) must be a whole number, got (.*)", "type", "param", "got"),
-            Phrase.of("param_pattern", TYPE + ": (\\w+) must be .*, got (.*)", "type", "param", "got"),
-            Phrase.of("param_unknown", "unknown parameter \"(\\w+)\" for " + TYPE + "; known: (.*)", "param", "type", "known"),
+            Phrase.of("param_pattern", TYPE + ": (\\w+) must be .*?, got (.*)", "type", "param", "got"),
+            Phrase.of("param_unknown", "unknown parameter \"(.*)\" for " + TYPE + "; known: (.*)", "param", "type", "known"),
             Phrase.of("type_unknown", "unknown task type \"(.*)\"; known types: (.*)", "type", "known"),
             // The memory a matrix-multiply needs, refused by its agent (task.HeapBudget).
             Phrase.of("memory_too_big", "(.+?) needs (\\d+) MB of memory; this agent lets tasks use (\\d+) MB \\(its heap is "
@@ -209,9 +213,9 @@ final class TaskPhrases {
             if ("an unknown time".equals(v)) {
                 v = "";
             }
-            if (NUMBERS.contains(p.groups.get(i)) && v.matches("\\d{1,9}")) {
+            if (NUMBERS.contains(p.groups.get(i)) && v.matches("-?\\d{1,9}")) {
                 values.addProperty(p.groups.get(i), Integer.parseInt(v));
-            } else if (NUMBERS.contains(p.groups.get(i)) && v.matches("\\d{1,9}\\.\\d+")) {
+            } else if (NUMBERS.contains(p.groups.get(i)) && v.matches("-?\\d{1,9}\\.\\d+")) {
                 values.addProperty(p.groups.get(i), Double.parseDouble(v));
             } else {
                 values.addProperty(p.groups.get(i), v);

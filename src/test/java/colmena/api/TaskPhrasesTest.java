@@ -111,6 +111,10 @@ class TaskPhrasesTest {
         assertEquals(3, values(TaskPhrases.error("gave up after 3 attempts; last: nodo1 restarted at 10:11:12 while holding it"),
                 "gave_up").get("attempts").getAsInt());
         assertTrue(TaskPhrases.error("java.lang.ArithmeticException: / by zero").isJsonNull());
+        assertEquals("10:11:12", values(TaskPhrases.error("cancelled: stopped on nodo1 at 10:11:12"), "cancelled_stopped")
+                .get("at").getAsString());
+        assertEquals("nodo2", values(TaskPhrases.error("cancelled before it started on nodo2"), "cancelled_waiting")
+                .get("node").getAsString());
         assertEquals(200, values(TaskPhrases.error("ran past its timeout of 200 ms"), "timeout").get("ms").getAsInt());
         JsonObject gaveUp = TaskPhrases.error("gave up after 3 attempts; last: nodo1 restarted at 10:11:12 while holding it")
                 .getAsJsonObject();

@@ -67,5 +67,12 @@ class PhotosBrowserTest {
             List<String> jobs = browser.findAll("#job-list .job-item");
             return jobs.size() == 1 && browser.text(jobs.get(0)).contains("1 face");
         });
+        // The refusal is said again in a language chosen after it.
+        browser.click(browser.findAll("button[data-lang=\"es\"]").get(0));
+        Page.waitFor("the refusal in Spanish", () -> {
+            List<String> errors = browser.findAll("#photo-errors li");
+            return !errors.isEmpty() && browser.text(errors.get(0)).contains("homework.png: no es una imagen");
+        });
+        browser.click(browser.findAll("button[data-lang=\"en\"]").get(0));
     }
 }

@@ -190,7 +190,7 @@ class ProgressBrowserTest {
                 .anyMatch(c -> c.matches("(?s).*: failed — the strip at row \\d+ was cancelled by \\S+ at \\d\\d:\\d\\d:\\d\\d.*")));
         browser.click(browser.findAll("button[data-lang=\"es\"]").get(0));
         Page.waitFor("a failed photo, in Spanish", () -> browser.texts("#job-photos .photo-caption.photo-failed").stream()
-                .anyMatch(c -> c.matches("(?s).*: falló — la franja de la fila \\d+: cancelada por \\S+ a las \\d\\d:\\d\\d:\\d\\d.*")));
+                .anyMatch(c -> c.matches("(?s).*: falló — la franja de la fila \\d+ fue cancelada por \\S+ a las \\d\\d:\\d\\d:\\d\\d.*")));
         assertTrue(browser.texts("#job-photos .photo-caption").stream().noneMatch(c -> c.contains("the strip")),
                 String.join("\n", browser.texts("#job-photos .photo-caption")));
         english();
