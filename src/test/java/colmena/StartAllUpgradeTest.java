@@ -35,6 +35,8 @@ class StartAllUpgradeTest {
             + "cut short; a large history takes a while)";
     private static final String COUNTED = "21:30:40.012 INFO colmena.store.Database - Counted 2500000 rows of TaskHistory "
             + "in 52 s";
+    private static final String COUNTED_ELSEWHERE = "21:30:40.012 INFO colmena.store.Database - Another process counted "
+            + "TaskHistory at the same time (Violation of PRIMARY KEY constraint)";
     private static final String NOT_COUNTED = "21:30:40.012 WARN colmena.store.Database - Could not count TaskHistory for "
             + "the task list's totals (Timeout trying to lock table); the next process to open the database tries again, "
             + "or run `colmena admin recount`";
@@ -56,7 +58,8 @@ class StartAllUpgradeTest {
             new Case(OTHER, COUNTING, true),
             new Case(COUNTING + "\n" + COUNTED, OTHER, false),
             new Case(COUNTING + "\n" + COUNTED + "\n" + ADDING, null, true),
-            new Case(COUNTING + "\n" + NOT_COUNTED, null, false));
+            new Case(COUNTING + "\n" + NOT_COUNTED, null, false),
+            new Case(OTHER, COUNTING + "\n" + COUNTED_ELSEWHERE, false));
 
     record Case(String api, String coordinator, boolean upgrading) {
     }
