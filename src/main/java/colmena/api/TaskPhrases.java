@@ -81,6 +81,8 @@ final class TaskPhrases {
             Phrase.of("timeout", "ran past its timeout of (\\d+) ms", "ms"),
             Phrase.of("out_of_memory", "ran out of memory on " + NODE, "node"),
             Phrase.of("stack_overflow", "stack overflow"),
+            // A photo's strip gone from Redis before it ran (broker.Blobs): its job waited longer than strips are kept.
+            Phrase.of("blob_missing", "blob ([0-9a-f]{12})… is not in Redis: it expired or was never uploaded", "blob"),
             // Cancelled on its node (agent.TaskLoop, agent.Workers).
             Phrase.of("cancelled_stopped", "cancelled: stopped on " + NODE + " at " + AT, "node", "at"),
             Phrase.of("cancelled_waiting", "cancelled before it started on " + NODE, "node"),

@@ -226,6 +226,7 @@ public class FacesJobTest {
             assertEquals(0, code.getAsJsonObject("values").get("row").getAsInt(), photo.toString());
             assertEquals("nodo1", code.getAsJsonObject("values").get("node").getAsString(), photo.toString());
             assertTrue(code.getAsJsonObject("values").get("error").getAsString().contains("expired"), photo.toString());
+            assertEquals("blob_missing", code.getAsJsonObject("errorCode").get("code").getAsString(), photo.toString());
         } finally {
             if (!restarted) {
                 nodo1 = cluster.startAgent("nodo1", 1);
