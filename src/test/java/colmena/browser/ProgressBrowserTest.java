@@ -185,12 +185,15 @@ class ProgressBrowserTest {
         Page.waitFor("no 'Cancelling…' left under the finished job", () -> browser.text(browser.findAll("#job-cancel-status").get(0)).isEmpty());
         scrollTo("#job-view");
         browser.screenshot(Path.of("target", "progress-job-cancelled.png"));
-        // A photo with a cancelled strip failed: why, in the page's language.
+        // A photo with a cancelled strip failed: why, in the page's language. Its first cancelled strip
+        // was cancelled waiting (by the user), running (stopped on its node) or queued on a node.
         Page.waitFor("a failed photo, in English", () -> browser.texts("#job-photos .photo-caption.photo-failed").stream()
-                .anyMatch(c -> c.matches("(?s).*: failed — the strip at row \\d+ was cancelled by \\S+ at \\d\\d:\\d\\d:\\d\\d.*")));
+                .anyMatch(c -> c.matches("(?s).*: failed — the strip at row \\d+ was cancelled"
+                        + "(?: by \\S+ at \\d\\d:\\d\\d:\\d\\d|: stopped on \\S+ at \\d\\d:\\d\\d:\\d\\d| before it started on \\S+)")));
         browser.click(browser.findAll("button[data-lang=\"es\"]").get(0));
         Page.waitFor("a failed photo, in Spanish", () -> browser.texts("#job-photos .photo-caption.photo-failed").stream()
-                .anyMatch(c -> c.matches("(?s).*: falló — la franja de la fila \\d+ fue cancelada por \\S+ a las \\d\\d:\\d\\d:\\d\\d.*")));
+                .anyMatch(c -> c.matches("(?s).*: falló — la franja de la fila \\d+ fue cancelada"
+                        + "(?: por \\S+ a las \\d\\d:\\d\\d:\\d\\d|: detenida en \\S+ a las \\d\\d:\\d\\d:\\d\\d| antes de empezar en \\S+)")));
         assertTrue(browser.texts("#job-photos .photo-caption").stream().noneMatch(c -> c.contains("the strip")),
                 String.join("\n", browser.texts("#job-photos .photo-caption")));
         english();
