@@ -17,7 +17,6 @@ import colmena.vision.InvalidCascadeException;
 import colmena.vision.InvalidImageException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
@@ -253,11 +252,11 @@ final class JobsApi {
      * language.
      */
     Object one(Request r) throws Exception {
-        JsonObject out = Json.API.toJsonTree(job(r)).getAsJsonObject();
-        for (JsonElement photo : out.getAsJsonArray("photos")) {
-            JsonObject p = photo.getAsJsonObject();
-            p.add("errorCode", p.has("error") && !p.get("error").isJsonNull()
-                    ? TaskPhrases.photoError(p.get("error").getAsString()) : JsonNull.INSTANCE);
+        JobView.View v = job(r);
+        JsonObject out = Json.API.toJsonTree(v).getAsJsonObject();
+        JsonArray photos = out.getAsJsonArray("photos");
+        for (int i = 0; i < photos.size(); i++) {
+            photos.get(i).getAsJsonObject().add("errorCode", TaskPhrases.photoError(v.photos().get(i).error()));
         }
         return out;
     }

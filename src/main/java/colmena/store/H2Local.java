@@ -62,8 +62,8 @@ public final class H2Local {
 
     /**
      * The file whose lock the processes that open the database at {@code file} take in turn to
-     * add a column ({@link Schema}): H2 fails, and may leave a half-made copy of the table, when
-     * two connections alter one table at the same time.
+     * bring its schema up to date ({@link Schema}): H2 fails, and may leave a half-made copy of the
+     * table, when two connections alter one table at the same time.
      */
     static Path upgradeLockFile(Path file) {
         return file.resolveSibling(file.getFileName() + ".upgrade.lock");

@@ -238,33 +238,20 @@ final class Schema {
      */
     static final long ADD_COLUMN_WAIT_MS = 30 * 60_000L;
 
+    /**
+     * Adds the columns the tables lack, or finds that another process did (where no turns can be
+     * taken). The columns of one table are added together: H2 copies the table for each statement,
+     * and adds them all in one (see {@link SqlDialect#addColumns}).
+     */
     private void addMissingColumns(Connection c, H2Local.Turn turn) throws SQLException {
-        List<AddedColumn> missing = new ArrayList<>();
+        Map<String, List<AddedColumn>> byTable = new LinkedHashMap<>();
         for (AddedColumn a : ADDED_COLUMNS) {
             if (!columnExists(c, a.table(), a.column())) {
-                missing.add(a);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        if (turn == H2Local.Turn.UNLOCKABLE) {
-            LOG.warn("Adding columns without taking turns with other processes: {} cannot be locked here", upgradeLock);
-        }
-        addColumns(c, missing);
-    }
-
-    /**
-     * Adds the columns, or finds that another process did; they were missing a moment ago. The
-     * columns of one table are added together: H2 copies the table for each statement, and adds
-     * them all in one (see {@link SqlDialect#addColumns}).
-     */
-    private void addColumns(Connection c, List<AddedColumn> columns) throws SQLException {
-        Map<String, List<AddedColumn>> byTable = new LinkedHashMap<>();
-        for (AddedColumn a : columns) {
-            if (!columnExists(c, a.table(), a.column())) { // another process may have added it while this one waited
                 byTable.computeIfAbsent(a.table(), t -> new ArrayList<>()).add(a);
             }
+        }
+        if (!byTable.isEmpty() && turn == H2Local.Turn.UNLOCKABLE) {
+            LOG.warn("Adding columns without taking turns with other processes: {} cannot be locked here", upgradeLock);
         }
         for (List<AddedColumn> missing : byTable.values()) {
             String names = names(missing);
