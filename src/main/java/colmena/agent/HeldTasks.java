@@ -7,6 +7,7 @@ import colmena.broker.TaskQueue;
 import colmena.log.Outage;
 import colmena.metrics.NodeStats;
 import colmena.task.TaskContext;
+import colmena.task.MessageWriter;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 
@@ -130,7 +131,7 @@ final class HeldTasks {
         for (Held h : held.values()) {
             if (!h.noticed && !h.finished && h.started() && now - h.startedNanos > RUNNING_NOTICE_MS * 1_000_000L) {
                 h.noticed = true;
-                out.add(TaskQueue.Report.running(h.task.id(), Json.write(TaskResult.running(h.task, nodeId, h.startedAtMs)),
+                out.add(TaskQueue.Report.running(h.task.id(), MessageWriter.result(TaskResult.running(h.task, nodeId, h.startedAtMs)),
                         h.task.priorityOrDefault()));
             }
         }

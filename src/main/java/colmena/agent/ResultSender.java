@@ -1,8 +1,8 @@
 package colmena.agent;
 
-import colmena.broker.Json;
 import colmena.broker.TaskQueue;
 import colmena.log.Outage;
+import colmena.task.MessageWriter;
 import colmena.task.TaskResult;
 
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class ResultSender implements Runnable {
 
     /** Queues a result for sending; blocks while {@link #CAPACITY} results already wait. */
     void send(String rawTask, TaskResult result) throws InterruptedException {
-        waiting.put(TaskQueue.Report.result(result.id(), rawTask, Json.write(result),
+        waiting.put(TaskQueue.Report.result(result.id(), rawTask, MessageWriter.result(result),
                 result.task().priorityOrDefault()));
     }
 

@@ -219,11 +219,15 @@ final class Workers {
     }
 
     private void logResult(Held h, TaskResult result) {
+        // The line's parts are made only when it is printed: at full speed most are skipped.
+        if (!taskLines.take()) {
+            return;
+        }
         if (result.status() == TaskStatus.DONE) {
-            taskLines.info("{} task {}{} {} on {} in {} ms {} {}", Glyphs.check(), Glyphs.ellipsis(), h.task.shortId(),
+            LOG.info("{} task {}{} {} on {} in {} ms {} {}", Glyphs.check(), Glyphs.ellipsis(), h.task.shortId(),
                     h.task.describe(), nodeId, result.durationMs(), Glyphs.arrow(), shown(result.result()));
         } else {
-            taskLines.info("{} task {}{} {} on {} {}: {}", Glyphs.cross(), Glyphs.ellipsis(), h.task.shortId(),
+            LOG.info("{} task {}{} {} on {} {}: {}", Glyphs.cross(), Glyphs.ellipsis(), h.task.shortId(),
                     h.task.describe(), nodeId, result.status() == TaskStatus.CANCELLED ? "cancelled" : "failed",
                     result.error());
         }

@@ -1,5 +1,6 @@
 package colmena.broker;
 
+import colmena.task.MessageWriter;
 import colmena.task.TaskMessage;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -91,9 +92,11 @@ public final class Json {
     public static String placed(String raw, TaskMessage placed) {
         if (raw.endsWith("}") && !raw.contains("\"node\"") && !raw.contains("\"reason\"") && placed.node() != null) {
             StringBuilder sb = new StringBuilder(raw.length() + 120).append(raw, 0, raw.length() - 1)
-                    .append(",\"node\":").append(GSON.toJson(placed.node()));
+                    .append(",\"node\":");
+            MessageWriter.string(sb, placed.node());
             if (placed.reason() != null) {
-                sb.append(",\"reason\":").append(GSON.toJson(placed.reason()));
+                sb.append(",\"reason\":");
+                MessageWriter.string(sb, placed.reason());
             }
             return sb.append('}').toString();
         }

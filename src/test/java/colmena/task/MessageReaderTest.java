@@ -130,7 +130,8 @@ class MessageReaderTest {
         assertEquals(fast, TaskMessage.read(raw));
     }
 
-    private static TaskMessage task(Random rnd) {
+    /** A task with every kind of field Colmena writes, each at times missing or odd. */
+    static TaskMessage task(Random rnd) {
         Map<String, Object> params = new LinkedHashMap<>();
         int count = rnd.nextInt(4);
         for (int k = 0; k < count; k++) {
@@ -153,7 +154,7 @@ class MessageReaderTest {
                 rnd.nextBoolean() ? null : rnd.nextInt(10) - 1);
     }
 
-    private static TaskResult result(Random rnd, TaskMessage task) {
+    static TaskResult result(Random rnd, TaskMessage task) {
         TaskStatus[] all = TaskStatus.values();
         return new TaskResult(rnd.nextInt(20) == 0 ? null : task, rnd.nextBoolean() ? null : text(rnd),
                 rnd.nextInt(10) == 0 ? null : all[rnd.nextInt(all.length)], rnd.nextBoolean() ? null : text(rnd),
@@ -162,7 +163,7 @@ class MessageReaderTest {
     }
 
     /** Some text, at times with the characters JSON escapes, non-Latin ones and surrogate pairs. */
-    private static String text(Random rnd) {
+    static String text(Random rnd) {
         StringBuilder sb = new StringBuilder();
         for (int k = rnd.nextInt(12); k > 0; k--) {
             sb.append(rnd.nextInt(4) == 0 ? ODD.charAt(rnd.nextInt(ODD.length())) : (char) ('a' + rnd.nextInt(26)));
