@@ -35,11 +35,11 @@ if not defined COLMENA_REDIS_URL set "COLMENA_REDIS_URL=redis://127.0.0.1:%COLME
 if not defined COLMENA_DEMO_RATE set "COLMENA_DEMO_RATE=1"
 if not defined COLMENA_WAIT_FOR_REDIS set "COLMENA_WAIT_FOR_REDIS=60s"
 set "UTF8=-Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8"
-set "AGENT_JAVA=-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1 %UTF8%"
+rem Agents and the coordinator compiled by C1 then C2, as Java does by default: see start-all.sh.
+set "AGENT_JAVA=-XX:+UseSerialGC -Xms8m -Xmx256m %UTF8%"
 rem A young generation of 32 MB for the API, 128 MB for the coordinator: see start-all.sh.
 set "SERVICE_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn32m %UTF8%"
-rem The coordinator compiled by C1 alone, its young generation 128 MB: see start-all.sh.
-set "COORDINATOR_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn128m -XX:TieredStopAtLevel=1 %UTF8%"
+set "COORDINATOR_JAVA=-XX:+UseSerialGC -Xmx512m -Xmn128m %UTF8%"
 rem As in start-all.sh: COLMENA_JAVA_OPTS replaces the options of the API and the coordinator,
 rem COLMENA_COORDINATOR_JAVA_OPTS then the coordinator's, COLMENA_AGENT_JAVA_OPTS the agents'.
 if defined COLMENA_JAVA_OPTS set "SERVICE_JAVA=%COLMENA_JAVA_OPTS% %UTF8%"

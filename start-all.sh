@@ -29,13 +29,14 @@ AGENTS=${COLMENA_AGENTS:-"nodo1 nodo2"}
 # A young generation of 32 MB for the API: with the default (a third of the
 # heap) each collection copies what H2's page cache churned, and the dashboard's requests waited
 # 0.3-1 s behind it under load (docs/BENCHMARKS.md, bench api --api-process).
-AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1"}
+# Agents and the coordinator are compiled as Java does by default, by C1 then C2: C1 alone made an
+# agent's face detection 45 % slower (bench faces) and the coordinator's steady work a third
+# costlier; C2's compiling takes the first minute or two under heavy load (docs/BENCHMARKS.md).
+AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx256m"}
 SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn32m"}
-# The coordinator compiled by C1 alone: at a steady 500 tasks/s C2 took 40-56 % of a core for the
-# coordinator's first 20-30 s, and that set the latency's tail on two cores. Its young generation
-# is 128 MB: it allocates about 1 GB/s at full speed, and with 32 MB it stopped every 22 ms
-# (docs/BENCHMARKS.md).
-COORDINATOR_JAVA=${COLMENA_COORDINATOR_JAVA_OPTS:-${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn128m -XX:TieredStopAtLevel=1"}}
+# The coordinator's young generation is 128 MB: it allocates about 1 GB/s at full speed, and with
+# 32 MB it stopped every 22 ms (docs/BENCHMARKS.md).
+COORDINATOR_JAVA=${COLMENA_COORDINATOR_JAVA_OPTS:-${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn128m"}}
 # How long the parts wait for Redis at start (the jar's own --wait-for-redis), and this script for the API.
 export COLMENA_WAIT_FOR_REDIS=${COLMENA_WAIT_FOR_REDIS:-60s}
 WAIT_SECONDS=60

@@ -17,7 +17,7 @@ java -XX:SharedArchiveFile=dist/colmena.jsa -Xshare:on -jar dist/colmena.jar ver
 command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
   || { echo "redis-server and redis-cli are needed (apt-get install redis-server)" >&2; exit 2; }
 SERVICE_JAVA="-XX:+UseSerialGC -Xmx512m -Xmn32m"
-AGENT_JAVA="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1"
+AGENT_JAVA="-XX:+UseSerialGC -Xms8m -Xmx256m"
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 

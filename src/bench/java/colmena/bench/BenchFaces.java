@@ -112,11 +112,11 @@ final class BenchFaces {
         try (Lab lab = Lab.start("faces")) {
             List<Process> processes = new ArrayList<>();
             try {
-                processes.add(Launcher.start(lab.log("coordinator"), List.of("-XX:+UseSerialGC", "-Xmx512m"),
+                processes.add(Launcher.start(lab.log("coordinator"), StartAllJvm.coordinator(),
                         "coordinator", "--redis", lab.redisUrl(), "--db", lab.dbUrl));
                 for (int i = 1; i <= agents; i++) {
                     processes.add(Launcher.startPinned(lab.log("nodo" + i), Integer.toString(i - 1),
-                            List.of("-XX:+UseSerialGC", "-Xmx512m"), "agent", "--id", "nodo" + i, "--redis",
+                            StartAllJvm.agent(), "agent", "--id", "nodo" + i, "--redis",
                             lab.redisUrl(), "--workers", "1"));
                 }
                 awaitUp(lab, agents);

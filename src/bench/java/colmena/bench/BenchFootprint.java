@@ -17,8 +17,8 @@ import java.util.Locale;
 final class BenchFootprint {
     static final List<Option> OPTIONS = List.of(
             Option.value("seconds", null, "60", "S", "how long to watch the idle agent (after 10 s to settle)"));
-    /** The agent JVM options of start-all.sh. */
-    static final List<String> AGENT_JVM = List.of(StartAllJvm.AGENT.split(" "));
+    /** The agent JVM options of start-all.sh (or of COLMENA_AGENT_JAVA_OPTS, as start-all reads it). */
+    static final List<String> AGENT_JVM = StartAllJvm.agent();
     static final double TARGET_CPU_PERCENT = 1.0;
     static final long TARGET_RSS_MB = 64;
 

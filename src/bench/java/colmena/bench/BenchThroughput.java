@@ -31,9 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BenchThroughput {
     static final List<Option> OPTIONS = List.of(
             Option.value("tasks", null, "100000", "N", "tasks to measure"),
-            Option.value("warmup", null, "20000", "N", "tasks run first and not measured (the JVMs compile the hot paths)"),
+            Option.value("warmup", null, "20000", "N", "tasks run first, cold, and not measured: their rate is the cold rate"),
+            Option.value("settle", null, "1000000", "N", "then at most this many more, in batches of 50,000, until the JIT "
+                    + "compilers take under 5 % of the coordinator's and agents' processor time (0: none)"),
             Option.value("agents", null, "2", "N", "agent processes"));
     static final double TARGET_PER_SECOND = 20_000;
+    /** Tasks in each batch of the settling runs. */
+    static final int SETTLE_BATCH = 50_000;
+    /** The JIT compilers' share of the coordinator's and agents' processor time under which their code is taken as settled. */
+    static final double SETTLED_COMPILING = 0.05;
 
     /** The coordinator's batch size for both writes. */
     static final int BATCH = 1_000;
@@ -90,19 +96,40 @@ final class BenchThroughput {
 
     static int run(Flags flags) throws Exception {
         int n = flags.integer("tasks", 1, 10_000_000);
-        int warmup = flags.integer("warmup", 0, 10_000_000);
+        int cold = flags.integer("warmup", 0, 10_000_000);
+        int settleMax = flags.integer("settle", 0, 10_000_000);
         int agents = flags.integer("agents", 1, 16);
         try (Pipeline p = Pipeline.start("throughput", agents)) {
             TaskQueue queue = new TaskQueue(p.lab.redis);
             long firstMinute = System.currentTimeMillis() / 60_000 - 1;
-            Run warm = warmup == 0 ? null : Run.of(p, queue, warmup, 0, firstMinute);
+            Run warm = cold == 0 ? null : Run.of(p, queue, cold, 0, firstMinute);
+            // The JVMs compile the hot paths by C1 at once, then by C2 over a minute or two of heavy
+            // load: the measured run starts once the compilers have (nearly) finished, so it shows
+            // the steady rate; the cold rate is the first run's.
+            int settled = 0;
+            double settleSeconds = 0;
+            double compiling = 1;
+            while (settled < settleMax && compiling >= SETTLED_COMPILING) {
+                Run r = Run.of(p, queue, Math.min(SETTLE_BATCH, settleMax - settled), cold + settled, firstMinute);
+                settled += r.n;
+                settleSeconds += r.seconds;
+                compiling = r.compilingAll;
+            }
+            int warmup = cold + settled;
             Run run = Run.of(p, queue, n, warmup, firstMinute);
             long done = p.rows(BenchSql.Rows.DONE);
             double rate = run.perSecond();
             System.out.printf(Locale.ROOT, "Throughput: sleep(ms=0) tasks, %d agents, one coordinator, H2 file database%n", agents);
             if (warm != null) {
-                System.out.printf(Locale.ROOT, "  warm-up: %,d tasks in %.2f s, %,.0f tasks/s (the JVMs compile the hot paths meanwhile)%n",
-                        warmup, warm.seconds, warm.perSecond());
+                System.out.printf(Locale.ROOT, "  cold: the first %,d tasks in %.2f s, %,.0f tasks/s (the JVMs compile the hot paths meanwhile)%n",
+                        cold, warm.seconds, warm.perSecond());
+            }
+            if (settled > 0) {
+                System.out.printf(Locale.ROOT, "  settling: %,d more in %.2f s, %,.0f tasks/s, until the JIT compilers took %s%% "
+                                + "of the coordinator's and agents' processor time (%.1f%% in the last %,d)%n",
+                        settled, settleSeconds, settled / settleSeconds, compiling < SETTLED_COMPILING ? "under "
+                                + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
+                        100 * compiling, Math.min(SETTLE_BATCH, settled));
             }
             System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
@@ -183,14 +210,15 @@ final class BenchThroughput {
 
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
     /** @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown) */
+    /** @param compilingAll the share of the started parts' CPU (coordinator and agents) their JIT compilers took (0 where unknown) */
     private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu,
-                       double coordinatorCompiling, List<String> phases) {
+                       double coordinatorCompiling, double compilingAll, List<String> phases) {
         /** @param rowsBefore rows stored DONE before this run */
         static Run of(Pipeline p, TaskQueue queue, int n, long rowsBefore, long firstMinute) throws Exception {
             long storedBefore = p.storedFinal(firstMinute);
             long commandsBefore = p.redisCommands();
             Pipeline.Cpu cpuBefore = p.cpu();
-            ThreadCpu threadsBefore = p.threadCpu().get("coordinator");
+            Map<String, ThreadCpu> threadsBefore = p.threadCpu();
             long t0 = System.nanoTime();
             for (int sent = 0; sent < n; sent += 10_000) {
                 queue.submitNew("sleep", Map.of("ms", 0), Math.min(10_000, n - sent), null);
@@ -208,19 +236,41 @@ final class BenchThroughput {
                 Thread.sleep(20);
             }
             // The count may run ahead of the rows (a task run twice is counted twice): the clock
-            // stops only once the database holds every row.
-            while (p.rows(BenchSql.Rows.DONE) < rowsBefore + n) {
+            // stops only once the database holds every row. It stops when the count that finds
+            // them all starts (a statement sees what was committed before it began), so the run is
+            // not charged for the bench's own counting of 100,000 rows, nor is the coordinator's
+            // processor time, which serves that count.
+            long seen;
+            Pipeline.Cpu cpuSeen;
+            Map<String, ThreadCpu> threadsSeen;
+            while (true) {
+                seen = System.nanoTime();
+                cpuSeen = p.cpu();
+                threadsSeen = p.threadCpu();
+                if (p.rows(BenchSql.Rows.DONE) >= rowsBefore + n) {
+                    break;
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
                 }
                 Thread.sleep(20);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Pipeline.Cpu cpu = p.cpu().minus(cpuBefore);
-            ThreadCpu threads = p.threadCpu().get("coordinator").minus(threadsBefore);
-            double compiling = threads.ticks() > 0 ? (double) threads.compilerTicks() / threads.ticks() : 0;
+            double seconds = (seen - t0) / 1e9;
+            Pipeline.Cpu cpu = cpuSeen.minus(cpuBefore);
+            double compiling = 0;
+            long ticks = 0;
+            long compilerTicks = 0;
+            for (Map.Entry<String, ThreadCpu> part : threadsSeen.entrySet()) {
+                ThreadCpu threads = part.getValue().minus(threadsBefore.getOrDefault(part.getKey(), ThreadCpu.NONE));
+                ticks += threads.ticks();
+                compilerTicks += threads.compilerTicks();
+                if (part.getKey().equals("coordinator") && threads.ticks() > 0) {
+                    compiling = (double) threads.compilerTicks() / threads.ticks();
+                }
+            }
+            double all = ticks > 0 ? (double) compilerTicks / ticks : 0;
             long commands = p.redisCommands() - commandsBefore - (long) RunPhases.COMMANDS_PER_SAMPLE * phases.samples();
-            return new Run(submitSeconds, seconds, commands, n, cpu, compiling, phases.describe(submitSeconds, seconds));
+            return new Run(submitSeconds, seconds, commands, n, cpu, compiling, all, phases.describe(submitSeconds, seconds));
         }
 
         double perSecond() {

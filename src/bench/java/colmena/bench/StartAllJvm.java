@@ -12,16 +12,22 @@ final class StartAllJvm {
     /** The API: a young generation of 32 MB, so a collection does not copy much of H2's page cache churn. */
     static final String API = "-XX:+UseSerialGC -Xmx512m -Xmn32m";
     /**
-     * The coordinator: compiled by C1 alone, with a young generation of 128 MB. At a steady 500
-     * tasks/s C2 spent 40-56 % of a core for the coordinator's first 20-30 s compiling H2 and
-     * Jedis, and that competition for the two cores set the latency's tail. At full speed the
-     * coordinator allocates about 1 GB/s (H2's copied pages, Jedis's arguments): with 32 MB it
-     * collected every 22 ms, 17 % of the run stopped; with 128 MB a tenth as often, for 40 % less
-     * pause in all and 10-18 % more tasks a second (docs/BENCHMARKS.md).
+     * The coordinator: a young generation of 128 MB. At full speed it allocates about 1 GB/s (H2's
+     * copied pages, Jedis's arguments): with 32 MB it collected every 22 ms, 17 % of the run
+     * stopped; with 128 MB a tenth as often, for 40 % less pause in all and 10-18 % more tasks a
+     * second. Compiled by C1 then C2, as Java does by default: compiled by C1 alone its steady work
+     * cost a third more (19 µs a task against 30 in {@code bench throughput}, 13 % of a core against
+     * 20 % at 500 tasks/s); C2's compiling takes its first minute or two under heavy load
+     * (docs/BENCHMARKS.md).
      */
-    static final String COORDINATOR = "-XX:+UseSerialGC -Xmx512m -Xmn128m -XX:TieredStopAtLevel=1";
-    /** An agent: small, compiled by C1 alone. */
-    static final String AGENT = "-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1";
+    static final String COORDINATOR = "-XX:+UseSerialGC -Xmx512m -Xmn128m";
+    /**
+     * An agent: a small heap, starting at 8 MB, compiled by C1 then C2. Compiled by C1 alone, the
+     * face detector ran 45 % slower ({@code bench faces}: 6.25 s against 4.31 s for its photos on
+     * two agents). C2's code and profiles cost an idle agent a few megabytes more resident memory;
+     * the heap starting at 8 MB instead of 16 gives them back ({@code bench footprint}).
+     */
+    static final String AGENT = "-XX:+UseSerialGC -Xms8m -Xmx256m";
 
     private StartAllJvm() {
     }
