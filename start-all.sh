@@ -30,8 +30,8 @@ AGENTS=${COLMENA_AGENTS:-"nodo1 nodo2"}
 # heap) each collection copies what H2's page cache churned, and the dashboard's requests waited
 # 0.3-1 s behind it under load (docs/BENCHMARKS.md, bench api --api-process).
 # Agents and the coordinator are compiled as Java does by default, by C1 then C2: C1 alone made an
-# agent's face detection 45 % slower (bench faces) and the coordinator's steady work a third
-# costlier; C2's compiling takes the first minute or two under heavy load (docs/BENCHMARKS.md).
+# agent's face detection take a quarter longer (bench faces) and the coordinator's steady work
+# half again as costly; C2's compiling takes the first minute or two under heavy load (docs/BENCHMARKS.md).
 AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx256m"}
 SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn32m"}
 # The coordinator's young generation is 128 MB: it allocates about 1 GB/s at full speed, and with

@@ -16,15 +16,15 @@ final class StartAllJvm {
      * copied pages, Jedis's arguments): with 32 MB it collected every 22 ms, 17 % of the run
      * stopped; with 128 MB a tenth as often, for 40 % less pause in all and 10-18 % more tasks a
      * second. Compiled by C1 then C2, as Java does by default: compiled by C1 alone its steady work
-     * cost a third more (19 µs a task against 30 in {@code bench throughput}, 13 % of a core against
-     * 20 % at 500 tasks/s); C2's compiling takes its first minute or two under heavy load
+     * cost half again as much (31 µs a task against 19 in {@code bench throughput}, 20 % of a core
+     * against 13 % at 500 tasks/s); C2's compiling takes its first minute or two under heavy load
      * (docs/BENCHMARKS.md).
      */
     static final String COORDINATOR = "-XX:+UseSerialGC -Xmx512m -Xmn128m";
     /**
      * An agent: a small heap, starting at 8 MB, compiled by C1 then C2. Compiled by C1 alone, the
-     * face detector ran 45 % slower ({@code bench faces}: 6.25 s against 4.31 s for its photos on
-     * two agents). C2's code and profiles cost an idle agent a few megabytes more resident memory;
+     * face detector took a quarter longer ({@code bench faces}, best of three: 9.50 s against 7.36 s
+     * for its photos on one agent, 5.67 s against 4.61 s on two). C2's code and profiles cost an idle agent a few megabytes more resident memory;
      * the heap starting at 8 MB instead of 16 gives them back ({@code bench footprint}).
      */
     static final String AGENT = "-XX:+UseSerialGC -Xms8m -Xmx256m";
