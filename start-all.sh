@@ -31,7 +31,7 @@ AGENTS=${COLMENA_AGENTS:-"nodo1 nodo2"}
 # 0.3-1 s behind it under load (docs/BENCHMARKS.md, bench api --api-process).
 # Agents and the coordinator are compiled as Java does by default, by C1 then C2: C1 alone made an
 # agent's face detection take a quarter longer (bench faces) and the coordinator's steady work
-# half again as costly; C2's compiling takes the first minute or two under heavy load (docs/BENCHMARKS.md).
+# cost about 60 % more; C2's compiling takes the first minute or two under heavy load (docs/BENCHMARKS.md).
 AGENT_JAVA=${COLMENA_AGENT_JAVA_OPTS:-"-XX:+UseSerialGC -Xms8m -Xmx256m"}
 SERVICE_JAVA=${COLMENA_JAVA_OPTS:-"-XX:+UseSerialGC -Xmx512m -Xmn32m"}
 # The coordinator's young generation is 128 MB: it allocates about 1 GB/s at full speed, and with

@@ -29,15 +29,16 @@ if [ "$mode" = latency ]; then
   warm_lat_jobs=${WARM_LAT_JOBS:-60000}
   c50=(); c99=(); b50=(); b99=(); w99=()
   for i in $(seq 1 "$runs"); do
-    line=$( (java -jar dist/colmena.jar bench latency 2>/dev/null || true) | tee >(cat >&2) | grep 'submission to stored')
+    line=$( (java -jar dist/colmena.jar bench latency 2>/dev/null || true) | tee >(cat >&2) | grep 'submission to stored') || true
     c50+=("$(sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p' <<<"$line")"); c99+=("$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
-    line=$( (cd "$work/bullmq" && RUNS=1 PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1)
+    line=$( (cd "$work/bullmq" && RUNS=1 PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1) || true
     b50+=("$(sed -n 's/.*p50=\([0-9.]*\) ms.*/\1/p' <<<"$line")"); b99+=("$(sed -n 's/.*p99=\([0-9.]*\) ms.*/\1/p' <<<"$line")")
     w=
     if [ "$warm_lat_jobs" -gt 0 ]; then
-      line=$( (cd "$work/bullmq" && RUNS=1 LAT_N=$warm_lat_jobs PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1)
+      line=$( (cd "$work/bullmq" && RUNS=1 LAT_N=$warm_lat_jobs PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1) || true
       w=$(sed -n 's/.*p99=\([0-9.]*\) ms.*/\1/p' <<<"$line")
-      w99+=("${w:-0}")
+      # A run that printed no figure is left out of the median, not counted as 0.
+      [ -n "$w" ] && w99+=("$w")
     fi
     echo "round $i: colmena p50 ${c50[-1]:-?} ms p99 ${c99[-1]:-?} ms, bullmq p50 ${b50[-1]:-?} ms p99 ${b99[-1]:-?} ms${w:+, bullmq on $warm_lat_jobs jobs p99 $w ms}"
   done
@@ -59,7 +60,7 @@ for i in $(seq 1 "$runs"); do
   w=
   if [ "$warm_jobs" -gt 0 ]; then
     w=$( (N=$warm_jobs bash "$peer" 1 2>&1 || true) | tee >(cat >&2) | grep -oE '[0-9][0-9,.]* jobs/s' | sed -n 1p | grep -oE '[0-9][0-9,.]*' | tr -d ,) || true
-    warm+=("${w:-0}")
+    [ -n "$w" ] && warm+=("$w")
   fi
   echo "round $i: colmena ${c:-?} tasks/s, bullmq ${b:-?} jobs/s${w:+, bullmq on $warm_jobs jobs $w jobs/s}"
   colmena+=("${c:-0}"); bullmq+=("${b:-0}")

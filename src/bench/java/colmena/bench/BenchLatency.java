@@ -47,7 +47,7 @@ final class BenchLatency {
     }
 
     /** What settling took: its seconds and tasks, and the compilers' share in its last window (1 where none ran). */
-    private record Settled(int seconds, int tasks, double compiling) {
+    private record Settled(int seconds, int tasks, double compiling, int lastWindow) {
     }
 
     /**
@@ -58,16 +58,18 @@ final class BenchLatency {
      */
     private static Settled settle(Pipeline p, TaskQueue queue, int rate, int maxSeconds) throws Exception {
         if (maxSeconds == 0) {
-            return new Settled(0, 0, 1);
+            return new Settled(0, 0, 1, 0);
         }
         long period = 1_000_000_000L / rate;
         long t0 = System.nanoTime();
         int sent = 0;
         int seconds = 0;
         double compiling = 1;
+        int window = 0;
+        // Where /proc cannot be read the share is unknown (NaN): one window, then measured.
         while (seconds < maxSeconds && compiling >= SETTLED_COMPILING) {
             Map<String, ThreadCpu> before = p.threadCpu();
-            int window = Math.min(SETTLE_WINDOW_SECONDS, maxSeconds - seconds);
+            window = Math.min(SETTLE_WINDOW_SECONDS, maxSeconds - seconds);
             for (int i = 0; i < rate * window; i++, sent++) {
                 OpenLoad.waitForSlot(t0 + sent * period);
                 queue.submit(List.of(Json.write(TaskMessage.submit(TaskIds.next(), "sleep", Map.of("ms", 0),
@@ -80,9 +82,9 @@ final class BenchLatency {
                 ticks += spent.ticks();
                 compilerTicks += spent.compilerTicks();
             }
-            compiling = ticks > 0 ? (double) compilerTicks / ticks : 0;
+            compiling = ticks > 0 ? (double) compilerTicks / ticks : Double.NaN;
         }
-        return new Settled(seconds, sent, compiling);
+        return new Settled(seconds, sent, compiling, window);
     }
 
     static int run(Flags flags) throws Exception {
@@ -170,11 +172,13 @@ final class BenchLatency {
             System.out.printf(Locale.ROOT, "Latency: %d tasks/s, sleep(ms=0), 2 agents; %d s of warm-up, then %d s measured: %,d tasks%n",
                     rate, warmup, seconds, sorted.length);
             if (settled.seconds > 0) {
-                System.out.printf(Locale.ROOT, "  settled first: %d s at the same rate (%,d tasks, no reply asked) until the JIT "
-                                + "compilers took %s%% of the coordinator's and agents' processor time (%.1f%% in the last %d s)%n",
-                        settled.seconds, settled.tasks, settled.compiling < SETTLED_COMPILING ? "under "
-                                + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
-                        100 * settled.compiling, SETTLE_WINDOW_SECONDS);
+                System.out.printf(Locale.ROOT, "  settled first: %d s at the same rate (%,d tasks, no reply asked), %s%n",
+                        settled.seconds, settled.tasks, Double.isNaN(settled.compiling)
+                                ? "one window (the JIT compilers' share is read from /proc, which is not here)"
+                                : String.format(Locale.ROOT, "until the JIT compilers took %s%% of the coordinator's and agents' "
+                                        + "processor time (%.1f%% in the last %d s)", settled.compiling < SETTLED_COMPILING ? "under "
+                                        + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
+                                100 * settled.compiling, settled.lastWindow));
             }
             System.out.printf(Locale.ROOT, "  submission to stored (the coordinator's reply after its commit): "
                     + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",

@@ -11,6 +11,9 @@ import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,11 +112,14 @@ final class BenchThroughput {
             int settled = 0;
             double settleSeconds = 0;
             double compiling = 1;
+            int lastBatch = 0;
+            // Where /proc cannot be read the share is unknown (NaN): one batch, then measured.
             while (settled < settleMax && compiling >= SETTLED_COMPILING) {
                 Run r = Run.of(p, queue, Math.min(SETTLE_BATCH, settleMax - settled), cold + settled, firstMinute);
                 settled += r.n;
                 settleSeconds += r.seconds;
                 compiling = r.compilingAll;
+                lastBatch = r.n;
             }
             int warmup = cold + settled;
             Run run = Run.of(p, queue, n, warmup, firstMinute);
@@ -125,11 +131,13 @@ final class BenchThroughput {
                         cold, warm.seconds, warm.perSecond());
             }
             if (settled > 0) {
-                System.out.printf(Locale.ROOT, "  settling: %,d more in %.2f s, %,.0f tasks/s, until the JIT compilers took %s%% "
-                                + "of the coordinator's and agents' processor time (%.1f%% in the last %,d)%n",
-                        settled, settleSeconds, settled / settleSeconds, compiling < SETTLED_COMPILING ? "under "
-                                + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
-                        100 * compiling, Math.min(SETTLE_BATCH, settled));
+                System.out.printf(Locale.ROOT, "  settling: %,d more in %.2f s, %,.0f tasks/s, %s%n",
+                        settled, settleSeconds, settled / settleSeconds, Double.isNaN(compiling)
+                                ? "one batch (the JIT compilers' share is read from /proc, which is not here)"
+                                : String.format(Locale.ROOT, "until the JIT compilers took %s%% of the coordinator's and agents' "
+                                        + "processor time (%.1f%% in the last %,d)", compiling < SETTLED_COMPILING ? "under "
+                                        + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
+                                100 * compiling, lastBatch));
             }
             System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
@@ -210,7 +218,7 @@ final class BenchThroughput {
 
     /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
     /** @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown) */
-    /** @param compilingAll the share of the started parts' CPU (coordinator and agents) their JIT compilers took (0 where unknown) */
+    /** @param compilingAll the share of the started parts' CPU (coordinator and agents) their JIT compilers took (NaN where unknown) */
     private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu,
                        double coordinatorCompiling, double compilingAll, List<String> phases) {
         /** @param rowsBefore rows stored DONE before this run */
@@ -237,23 +245,31 @@ final class BenchThroughput {
             }
             // The count may run ahead of the rows (a task run twice is counted twice): the clock
             // stops only once the database holds every row. It stops when the count that finds
-            // them all starts (a statement sees what was committed before it began), so the run is
-            // not charged for the bench's own counting of 100,000 rows, nor is the coordinator's
-            // processor time, which serves that count.
+            // them all starts (a statement sees what was committed before it began), on a
+            // connection opened beforehand, so the run is not charged for the bench's own counting
+            // of every DONE row, nor is the coordinator's processor time, which serves that count.
             long seen;
             Pipeline.Cpu cpuSeen;
             Map<String, ThreadCpu> threadsSeen;
-            while (true) {
-                seen = System.nanoTime();
-                cpuSeen = p.cpu();
-                threadsSeen = p.threadCpu();
-                if (p.rows(BenchSql.Rows.DONE) >= rowsBefore + n) {
-                    break;
+            try (Connection c = p.lab.db.connect(); Statement st = c.createStatement()) {
+                String count = p.lab.sql.countRows(BenchSql.Rows.DONE);
+                while (true) {
+                    cpuSeen = p.cpu();
+                    threadsSeen = p.threadCpu();
+                    seen = System.nanoTime();
+                    long rows;
+                    try (ResultSet rs = st.executeQuery(count)) {
+                        rs.next();
+                        rows = rs.getLong(1);
+                    }
+                    if (rows >= rowsBefore + n) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
+                    }
+                    Thread.sleep(20);
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("not all stored after 30 minutes; see " + p.lab.dir);
-                }
-                Thread.sleep(20);
             }
             double seconds = (seen - t0) / 1e9;
             Pipeline.Cpu cpu = cpuSeen.minus(cpuBefore);
@@ -268,7 +284,7 @@ final class BenchThroughput {
                     compiling = (double) threads.compilerTicks() / threads.ticks();
                 }
             }
-            double all = ticks > 0 ? (double) compilerTicks / ticks : 0;
+            double all = ticks > 0 ? (double) compilerTicks / ticks : Double.NaN;
             long commands = p.redisCommands() - commandsBefore - (long) RunPhases.COMMANDS_PER_SAMPLE * phases.samples();
             return new Run(submitSeconds, seconds, commands, n, cpu, compiling, all, phases.describe(submitSeconds, seconds));
         }

@@ -16,7 +16,7 @@ final class StartAllJvm {
      * copied pages, Jedis's arguments): with 32 MB it collected every 22 ms, 17 % of the run
      * stopped; with 128 MB a tenth as often, for 40 % less pause in all and 10-18 % more tasks a
      * second. Compiled by C1 then C2, as Java does by default: compiled by C1 alone its steady work
-     * cost half again as much (31 µs a task against 19 in {@code bench throughput}, 20 % of a core
+     * cost about 60 % more (31 µs a task against 19 in {@code bench throughput}, 20 % of a core
      * against 13 % at 500 tasks/s); C2's compiling takes its first minute or two under heavy load
      * (docs/BENCHMARKS.md).
      */

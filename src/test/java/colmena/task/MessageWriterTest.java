@@ -40,6 +40,25 @@ class MessageWriterTest {
     }
 
     @Test
+    void writesIntegersAndNullMovesAsGsonDoes() {
+        // Parameters made in code are Integers (Map.of("ms", 0)); those read from JSON are Longs.
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("ms", 0);
+        params.put("n", Integer.MIN_VALUE);
+        params.put("big", Long.MAX_VALUE);
+        params.put("on", true);
+        List<String> moves = new java.util.ArrayList<>();
+        moves.add(null);
+        moves.add("moved \u0007 from nodo1");
+        TaskMessage task = new TaskMessage("t-4", "sleep", params, 3, 0L, null, null, moves, null, 0, 0, 0);
+        assertEquals(Json.write(task), MessageWriter.task(task));
+        TaskResult running = TaskResult.running(task, "nodo2", 17L);
+        assertEquals(Json.write(running), MessageWriter.result(running));
+        TaskResult bare = new TaskResult(null, null, null, null, null, 0, 0, 0);
+        assertEquals(Json.write(bare), MessageWriter.result(bare));
+    }
+
+    @Test
     void leavesFractionsAndNullsToGson() {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("sigma", 1.5);
