@@ -216,9 +216,13 @@ final class BenchThroughput {
         return new Behind(ms, waiting);
     }
 
-    /** One timed batch: submitted at once, timed until the coordinator has counted all of it stored. */
-    /** @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown) */
-    /** @param compilingAll the share of the started parts' CPU (coordinator and agents) their JIT compilers took (NaN where unknown) */
+    /**
+     * One timed batch: submitted at once, timed until the coordinator has counted all of it stored.
+     *
+     * @param coordinatorCompiling the share of the coordinator's CPU its JIT compilers took (0 where unknown)
+     * @param compilingAll         the share of the started parts' CPU (coordinator and agents) their JIT
+     *                             compilers took (NaN where unknown)
+     */
     private record Run(double submitSeconds, double seconds, long commands, int n, Pipeline.Cpu cpu,
                        double coordinatorCompiling, double compilingAll, List<String> phases) {
         /** @param rowsBefore rows stored DONE before this run */
