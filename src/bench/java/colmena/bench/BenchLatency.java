@@ -37,8 +37,6 @@ final class BenchLatency {
             Option.value("settle", null, "240", "S", "first, at most this many seconds at the same rate, in windows of 10 s, until the "
                     + "JIT compilers take under 5 % of the coordinator's and agents' processor time (0: none)"),
             Option.value("warmup", null, "5", "S", "then seconds at the same rate before measuring, timed but not counted"));
-    /** The JIT compilers' share of the coordinator's and agents' processor time under which their code is taken as settled. */
-    static final double SETTLED_COMPILING = BenchThroughput.SETTLED_COMPILING;
     static final int SETTLE_WINDOW_SECONDS = 10;
     static final double TARGET_P50_MS = 2;
     static final double TARGET_P99_MS = 10;
@@ -52,7 +50,7 @@ final class BenchLatency {
 
     /**
      * Submits at {@code rate} (tasks asking no reply) in windows of {@link #SETTLE_WINDOW_SECONDS}
-     * until, over a window, the JIT compilers took under {@link #SETTLED_COMPILING} of the
+     * until, over a window, the JIT compilers took under {@link ThreadCpu#SETTLED} of the
      * coordinator's and agents' processor time, or {@code maxSeconds} have passed. The JVMs compile
      * by C1 at once, then by C2 over a minute or two; what is measured after is the steady state.
      */
@@ -67,7 +65,7 @@ final class BenchLatency {
         double compiling = 1;
         int window = 0;
         // Where /proc cannot be read the share is unknown (NaN): one window, then measured.
-        while (seconds < maxSeconds && compiling >= SETTLED_COMPILING) {
+        while (seconds < maxSeconds && compiling >= ThreadCpu.SETTLED) {
             Map<String, ThreadCpu> before = p.threadCpu();
             window = Math.min(SETTLE_WINDOW_SECONDS, maxSeconds - seconds);
             for (int i = 0; i < rate * window; i++, sent++) {
@@ -76,13 +74,7 @@ final class BenchLatency {
                         System.currentTimeMillis(), null))));
             }
             seconds += window;
-            long ticks = 0;
-            long compilerTicks = 0;
-            for (ThreadCpu spent : spentSince(p.threadCpu(), before).values()) {
-                ticks += spent.ticks();
-                compilerTicks += spent.compilerTicks();
-            }
-            compiling = ticks > 0 ? (double) compilerTicks / ticks : Double.NaN;
+            compiling = ThreadCpu.compilerShare(ThreadCpu.spentSince(p.threadCpu(), before).values());
         }
         return new Settled(seconds, sent, compiling, window);
     }
@@ -159,7 +151,7 @@ final class BenchLatency {
             }
             reader.join(120_000);
             reader.interrupt();
-            Map<String, ThreadCpu> cpuSpent = spentSince(p.threadCpu(), cpuBefore);
+            Map<String, ThreadCpu> cpuSpent = ThreadCpu.spentSince(p.threadCpu(), cpuBefore);
             long cpuWallNs = System.nanoTime() - cpuFromNs;
             List<Span> measured;
             synchronized (spans) {
@@ -173,12 +165,8 @@ final class BenchLatency {
                     rate, warmup, seconds, sorted.length);
             if (settled.seconds > 0) {
                 System.out.printf(Locale.ROOT, "  settled first: %d s at the same rate (%,d tasks, no reply asked), %s%n",
-                        settled.seconds, settled.tasks, Double.isNaN(settled.compiling)
-                                ? "one window (the JIT compilers' share is read from /proc, which is not here)"
-                                : String.format(Locale.ROOT, "until the JIT compilers took %s%% of the coordinator's and agents' "
-                                        + "processor time (%.1f%% in the last %d s)", settled.compiling < SETTLED_COMPILING ? "under "
-                                        + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
-                                100 * settled.compiling, settled.lastWindow));
+                        settled.seconds, settled.tasks,
+                        ThreadCpu.settling(settled.compiling, "window", settled.lastWindow + " s"));
             }
             System.out.printf(Locale.ROOT, "  submission to stored (the coordinator's reply after its commit): "
                     + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
@@ -208,11 +196,6 @@ final class BenchLatency {
         }
     }
 
-    private static Map<String, ThreadCpu> spentSince(Map<String, ThreadCpu> now, Map<String, ThreadCpu> before) {
-        Map<String, ThreadCpu> spent = new java.util.LinkedHashMap<>();
-        now.forEach((part, cpu) -> spent.put(part, cpu.minus(before.getOrDefault(part, ThreadCpu.NONE))));
-        return spent;
-    }
 
     /**
      * What each part spent of the processors while the tasks were measured, and how much of it its

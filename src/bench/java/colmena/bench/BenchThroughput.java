@@ -41,8 +41,6 @@ final class BenchThroughput {
     static final double TARGET_PER_SECOND = 20_000;
     /** Tasks in each batch of the settling runs. */
     static final int SETTLE_BATCH = 50_000;
-    /** The JIT compilers' share of the coordinator's and agents' processor time under which their code is taken as settled. */
-    static final double SETTLED_COMPILING = 0.05;
 
     /** The coordinator's batch size for both writes. */
     static final int BATCH = 1_000;
@@ -114,7 +112,7 @@ final class BenchThroughput {
             double compiling = 1;
             int lastBatch = 0;
             // Where /proc cannot be read the share is unknown (NaN): one batch, then measured.
-            while (settled < settleMax && compiling >= SETTLED_COMPILING) {
+            while (settled < settleMax && compiling >= ThreadCpu.SETTLED) {
                 Run r = Run.of(p, queue, Math.min(SETTLE_BATCH, settleMax - settled), cold + settled, firstMinute);
                 settled += r.n;
                 settleSeconds += r.seconds;
@@ -132,12 +130,8 @@ final class BenchThroughput {
             }
             if (settled > 0) {
                 System.out.printf(Locale.ROOT, "  settling: %,d more in %.2f s, %,.0f tasks/s, %s%n",
-                        settled, settleSeconds, settled / settleSeconds, Double.isNaN(compiling)
-                                ? "one batch (the JIT compilers' share is read from /proc, which is not here)"
-                                : String.format(Locale.ROOT, "until the JIT compilers took %s%% of the coordinator's and agents' "
-                                        + "processor time (%.1f%% in the last %,d)", compiling < SETTLED_COMPILING ? "under "
-                                        + Math.round(100 * SETTLED_COMPILING) : "still over " + Math.round(100 * SETTLED_COMPILING),
-                                100 * compiling, lastBatch));
+                        settled, settleSeconds, settled / settleSeconds,
+                        ThreadCpu.settling(compiling, "batch", String.format(Locale.ROOT, "%,d", lastBatch)));
             }
             System.out.printf(Locale.ROOT, "  measured: %,d tasks submitted in %.2f s; all stored after %.2f s%n", n, run.submitSeconds, run.seconds);
             System.out.printf(Locale.ROOT, "  %,.0f tasks/s from first submission to last row stored%n", rate);
@@ -277,18 +271,10 @@ final class BenchThroughput {
             }
             double seconds = (seen - t0) / 1e9;
             Pipeline.Cpu cpu = cpuSeen.minus(cpuBefore);
-            double compiling = 0;
-            long ticks = 0;
-            long compilerTicks = 0;
-            for (Map.Entry<String, ThreadCpu> part : threadsSeen.entrySet()) {
-                ThreadCpu threads = part.getValue().minus(threadsBefore.getOrDefault(part.getKey(), ThreadCpu.NONE));
-                ticks += threads.ticks();
-                compilerTicks += threads.compilerTicks();
-                if (part.getKey().equals("coordinator") && threads.ticks() > 0) {
-                    compiling = (double) threads.compilerTicks() / threads.ticks();
-                }
-            }
-            double all = ticks > 0 ? (double) compilerTicks / ticks : Double.NaN;
+            Map<String, ThreadCpu> spent = ThreadCpu.spentSince(threadsSeen, threadsBefore);
+            double coordinator = ThreadCpu.compilerShare(List.of(spent.getOrDefault("coordinator", ThreadCpu.NONE)));
+            double compiling = Double.isNaN(coordinator) ? 0 : coordinator;
+            double all = ThreadCpu.compilerShare(spent.values());
             long commands = p.redisCommands() - commandsBefore - (long) RunPhases.COMMANDS_PER_SAMPLE * phases.samples();
             return new Run(submitSeconds, seconds, commands, n, cpu, compiling, all, phases.describe(submitSeconds, seconds));
         }

@@ -17,6 +17,11 @@ import java.util.Map;
  */
 record ThreadCpu(Map<Long, Line> threads) {
     static final ThreadCpu NONE = new ThreadCpu(Map.of());
+    /**
+     * The JIT compilers' share of the coordinator's and agents' processor time under which their
+     * code is taken as settled ({@code bench throughput} and {@code bench latency} run until it is).
+     */
+    static final double SETTLED = 0.05;
 
     static ThreadCpu of(long pid) {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
@@ -48,6 +53,38 @@ record ThreadCpu(Map<Long, Line> threads) {
             spent.put(tid, new Line(now.name(), now.ticks() - earlier));
         });
         return new ThreadCpu(spent);
+    }
+
+    /** What each part spent since {@code before}, by name (all of it for a part not read then). */
+    static Map<String, ThreadCpu> spentSince(Map<String, ThreadCpu> now, Map<String, ThreadCpu> before) {
+        Map<String, ThreadCpu> spent = new java.util.LinkedHashMap<>();
+        now.forEach((part, cpu) -> spent.put(part, cpu.minus(before.getOrDefault(part, NONE))));
+        return spent;
+    }
+
+    /** The share of these parts' processor time their JIT compilers took; NaN where none was read (no /proc). */
+    static double compilerShare(java.util.Collection<ThreadCpu> parts) {
+        long ticks = 0;
+        long compiler = 0;
+        for (ThreadCpu part : parts) {
+            ticks += part.ticks();
+            compiler += part.compilerTicks();
+        }
+        return ticks > 0 ? (double) compiler / ticks : Double.NaN;
+    }
+
+    /**
+     * How a benchmark's settling ended, for its line: whether the compilers' {@code share} of the
+     * last {@code step} (its size, {@code last}) fell under {@link #SETTLED}, or that /proc was not
+     * there to tell.
+     */
+    static String settling(double share, String step, String last) {
+        if (Double.isNaN(share)) {
+            return "one " + step + " (the JIT compilers' share is read from /proc, which is not here)";
+        }
+        return String.format(java.util.Locale.ROOT, "until the JIT compilers took %s %d%% of the coordinator's and agents' "
+                + "processor time (%.1f%% in the last %s)", share < SETTLED ? "under" : "still over",
+                Math.round(100 * SETTLED), 100 * share, last);
     }
 
     long ticks() {

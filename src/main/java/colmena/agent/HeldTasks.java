@@ -6,8 +6,8 @@ import colmena.broker.RedisKeys;
 import colmena.broker.TaskQueue;
 import colmena.log.Outage;
 import colmena.metrics.NodeStats;
-import colmena.task.TaskContext;
 import colmena.task.MessageWriter;
+import colmena.task.TaskContext;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 

@@ -36,6 +36,28 @@ class ThreadCpuTest {
     }
 
     @Test
+    void theCompilersShareIsOfAllThePartsAndUnknownWhereNothingWasRead() {
+        ThreadCpu coordinator = new ThreadCpu(java.util.Map.of(1L, new ThreadCpu.Line("main", 90),
+                2L, new ThreadCpu.Line("C2 CompilerThre", 10)));
+        ThreadCpu agent = new ThreadCpu(java.util.Map.of(1L, new ThreadCpu.Line("main", 100)));
+        assertEquals(10.0 / 200, ThreadCpu.compilerShare(java.util.List.of(coordinator, agent)));
+        assertTrue(Double.isNaN(ThreadCpu.compilerShare(java.util.List.of(ThreadCpu.NONE))));
+        // Spent since: a part read before counts its difference, one not read then counts whole.
+        java.util.Map<String, ThreadCpu> spent = ThreadCpu.spentSince(
+                java.util.Map.of("coordinator", coordinator, "nodo1", agent),
+                java.util.Map.of("coordinator", new ThreadCpu(java.util.Map.of(1L, new ThreadCpu.Line("main", 40)))));
+        assertEquals(50 + 10, spent.get("coordinator").ticks());
+        assertEquals(100, spent.get("nodo1").ticks());
+
+        assertEquals("until the JIT compilers took under 5% of the coordinator's and agents' processor time "
+                + "(3.6% in the last 50,000)", ThreadCpu.settling(0.036, "batch", "50,000"));
+        assertEquals("until the JIT compilers took still over 5% of the coordinator's and agents' processor time "
+                + "(7.0% in the last 10 s)", ThreadCpu.settling(0.07, "window", "10 s"));
+        assertEquals("one batch (the JIT compilers' share is read from /proc, which is not here)",
+                ThreadCpu.settling(Double.NaN, "batch", "50,000"));
+    }
+
+    @Test
     void thisJvmsCompilersAreCountedApartFromItsWork() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
         long pid = ProcessHandle.current().pid();
