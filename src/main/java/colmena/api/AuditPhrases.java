@@ -31,6 +31,7 @@ final class AuditPhrases {
             TaskPhrases.Phrase.of("from_flag", "from --admin-password / COLMENA_ADMIN_PASSWORD"),
             TaskPhrases.Phrase.of("password_reset", "password reset, sessions ended"),
             TaskPhrases.Phrase.of("account_created", "account created"),
+            TaskPhrases.Phrase.of("first_start", "first start: random password printed once"),
             TaskPhrases.Phrase.of("first_use", "first use(?: since (\\S+))?", "since"),
             TaskPhrases.Phrase.of("cancel_filter", "status (PENDING or RUNNING|[A-Z]+)(?:, type (\\S+))?(?:, node " + NODE + ")?",
                     "status", "type", "node"),
@@ -51,6 +52,11 @@ final class AuditPhrases {
         o.add("targetCode", code(DETAILS, e.target()));
         o.add("actorCode", code(ACTORS, e.actor()));
         return o;
+    }
+
+    /** The codes of the details and actors this class knows: the page has a phrase audit_&lt;code&gt; for each. */
+    static java.util.stream.Stream<String> codes() {
+        return java.util.stream.Stream.concat(DETAILS.stream(), ACTORS.stream()).map(TaskPhrases.Phrase::code);
     }
 
     private static JsonElement code(List<TaskPhrases.Phrase> phrases, String text) {

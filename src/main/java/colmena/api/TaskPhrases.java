@@ -39,7 +39,7 @@ final class TaskPhrases {
     /** The values given as JSON numbers; every other value (a node's name, a time of day) is a string. */
     private static final java.util.Set<String> NUMBERS = java.util.Set.of("queued", "running", "cores", "rate", "held",
             "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes", "ms",
-            "mb", "limit", "heap", "min", "max", "got");
+            "mb", "limit", "heap", "min", "max", "got", "scale", "width", "height", "side", "megapixels", "bytes");
 
     /** Placement's reasons (coordinator.Placement), then the suffixes added after them. */
     private static final List<Phrase> REASONS = List.of(
@@ -112,7 +112,13 @@ final class TaskPhrases {
             Phrase.of("image_corrupt", "truncated or corrupt ([A-Z]+)(?: \\(.*\\))?", "format"),
             Phrase.of("image_empty", "empty input: not an image \\(.*\\)"),
             Phrase.of("image_format", "not an image \\(.*\\); this is (\\w+)", "format"),
-            Phrase.of("image_not_image", "not an image \\(.*\\)"));
+            Phrase.of("image_not_image", "not an image \\(.*\\)"),
+            Phrase.of("image_unreadable", "unreadable image: (.*)", "error"),
+            // A photo whose filter's output, or whose strips, would pass a limit (filters.Resize, jobs.JobMaker).
+            Phrase.of("resize_too_large", "resized by " + NUM + " the image would be (\\d+)×(\\d+); the limit is (\\d+) "
+                    + "pixels a side and (\\d+) megapixels", "scale", "width", "height", "side", "megapixels"),
+            Phrase.of("strips_too_large", "too large to cut into strips that Redis takes \\(blob of (\\d+) bytes; the limit is "
+                    + "(\\d+)\\); send a smaller photo", "bytes", "limit"));
 
     /**
      * A failed photo's error as its code and values, with the strip's own error as a code too
@@ -168,6 +174,11 @@ final class TaskPhrases {
             out.add(part);
         }
         return out;
+    }
+
+    /** The codes of the errors of tasks and photos this class knows: the page has a phrase err_&lt;code&gt; for each. */
+    static java.util.stream.Stream<String> errorCodes() {
+        return java.util.stream.Stream.concat(ERRORS.stream(), PHOTO_ERRORS.stream()).map(Phrase::code).distinct();
     }
 
     /** A known error as its code; null when the error is the task's own (its text is shown as it is). */

@@ -140,8 +140,7 @@ public final class JobMaker {
                         Instant.now()));
             } catch (IllegalArgumentException e) {
                 // A strip over the blob limit (a very large photo): this photo fails, the others go on.
-                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0,
-                        "too large to cut into strips that Redis takes (" + e.getMessage() + "); send a smaller photo",
+                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, tooLargeForStrips(e),
                         null, Instant.now()));
             }
         }
@@ -152,7 +151,12 @@ public final class JobMaker {
         return jobId;
     }
 
-    private static String safeHash(String hash) {
+    /** A photo's error when a strip of it passes the blob limit ({@code e}, from Blobs): the dashboard knows it by these words. */
+    public static String tooLargeForStrips(IllegalArgumentException e) {
+        return "too large to cut into strips that Redis takes (" + e.getMessage() + "); send a smaller photo";
+    }
+
+        private static String safeHash(String hash) {
         return RedisKeys.isBlobHash(hash) ? hash : "";
     }
 }

@@ -1,5 +1,6 @@
 package colmena.api;
 
+import colmena.broker.Blobs;
 import colmena.coordinator.NodeLoad;
 import colmena.coordinator.Placement;
 import com.google.gson.JsonArray;
@@ -9,14 +10,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import colmena.filters.Resize;
+import colmena.jobs.JobMaker;
 import colmena.task.HeapBudget;
 import colmena.task.InvalidTaskException;
 import colmena.task.Param;
 import colmena.task.TaskParams;
 import colmena.task.TaskType;
 import colmena.task.TaskTypes;
+import colmena.vision.ImageGuard;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -181,6 +189,24 @@ class TaskPhrasesTest {
         assertTrue(TaskPhrases.photoError("the photo went missing").isJsonNull(), "a text of another kind");
     }
 
+    /** The limits a photo can pass once its job is made, as the code that finds them words them. */
+    @Test
+    void aPhotoPastALimitComesWithItsCode() {
+        IllegalArgumentException resize = assertThrows(IllegalArgumentException.class,
+                () -> new Resize(4).outputSize(5_000, 3_000));
+        JsonObject r = values(TaskPhrases.photoError(resize.getMessage()), "resize_too_large");
+        assertEquals("4.0", r.get("scale").getAsString(), resize.getMessage());
+        assertEquals(12_000, r.get("height").getAsInt());
+        assertEquals(ImageGuard.MAX_SIDE, r.get("side").getAsInt());
+        IllegalArgumentException blob = assertThrows(IllegalArgumentException.class,
+                () -> new Blobs(null).put(new byte[Blobs.MAX_BYTES + 1]));
+        String strips = JobMaker.tooLargeForStrips(blob);
+        assertEquals(Blobs.MAX_BYTES, values(TaskPhrases.photoError(strips), "strips_too_large").get("limit")
+                .getAsInt(), strips);
+        assertEquals("disk full", values(TaskPhrases.photoError("unreadable image: disk full"), "image_unreadable")
+                .get("error").getAsString());
+    }
+
     @Test
     void aRetrysErrorComesWithItsCodeWhenColmenaGaveIt() {
         JsonObject retry = TaskPhrases.moves(List.of("attempt 1 FAILED on nodo1 at 10:11:12 (ran past its timeout of 200 ms); retry 1 of 1 in 0.9 s"))
@@ -189,6 +215,23 @@ class TaskPhrasesTest {
         JsonObject own = TaskPhrases.moves(List.of("attempt 1 FAILED on nodo1 at 10:11:12 (IllegalStateException: no); retry 1 of 1 in 0.9 s"))
                 .get(0).getAsJsonObject();
         assertTrue(own.get("errorCode").isJsonNull(), own.toString());
+    }
+
+    /**
+     * Each code of an error or an audit entry the API gives has its phrase in both of the page's
+     * languages (web/i18n.js), but for the two the page words itself (cancelled, gave_up).
+     */
+    @Test
+    void everyCodeTheApiGivesHasItsPhraseInBothLanguages() throws IOException {
+        String dict = Files.readString(Path.of("web/i18n.js"));
+        List<String> keys = Stream.concat(
+                TaskPhrases.errorCodes().filter(c -> !c.equals("cancelled") && !c.equals("gave_up")).map(c -> "err_" + c),
+                AuditPhrases.codes().map(c -> "audit_" + c)).toList();
+        assertTrue(keys.size() > 40, keys.toString());
+        for (String key : keys) {
+            int n = dict.split("(?<![\\w])" + key + ": '", -1).length - 1;
+            assertEquals(2, n, key + " in web/i18n.js, once in Spanish and once in English");
+        }
     }
 
     private static JsonObject values(JsonElement part, String code) {

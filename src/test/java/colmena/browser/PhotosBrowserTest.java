@@ -35,7 +35,9 @@ class PhotosBrowserTest {
 
     @Test
     void photosChosenInThePageComeBackWithTheirFacesBoxedAndANonPhotoIsRefusedByName() throws Exception {
-        Path photo = dir.resolve("astronaut.png");
+        // A name as a camera or a path gives it: long, with no space to break at.
+        String name = "class_2026-12-05_camera_roll_IMG_20261205_093012_astronaut_on_the_station.png";
+        Path photo = dir.resolve(name);
         Files.write(photo, FacesJobTest.resource("astronaut.png"));
         Path notPhoto = dir.resolve("homework.png");
         Files.writeString(notPhoto, "this is text, not a picture");
@@ -51,8 +53,16 @@ class PhotosBrowserTest {
         });
         Page.waitFor("the photo done with its face", () -> {
             List<String> caps = browser.findAll("#job-photos .photo-caption");
-            return caps.size() == 1 && browser.text(caps.get(0)).startsWith("astronaut.png: 1 face");
+            return caps.size() == 1 && browser.text(caps.get(0)).startsWith(name + ": 1 face");
         });
+        // The caption breaks within its photo's column rather than running into the next one.
+        String fits = "const f = document.querySelector('#job-photos .photo'); const c = f.querySelector('.photo-caption');"
+                + " const grid = document.querySelector('#job-photos').getBoundingClientRect();"
+                + " return [c.scrollWidth, c.clientWidth, Math.round(f.getBoundingClientRect().width), Math.round(grid.width)].join(' ');";
+        String[] w = browser.script(fits).getAsString().split(" ");
+        assertTrue(Integer.parseInt(w[0]) <= Integer.parseInt(w[1]), "the caption is " + w[0] + " px wide in a box of " + w[1]);
+        assertTrue(Integer.parseInt(w[2]) < Integer.parseInt(w[3]) / 2,
+                "the photo keeps its column: " + w[2] + " px of the grid's " + w[3]);
         assertEquals(1, browser.findAll("#job-photos canvas.photo-canvas").size());
         assertEquals(1, browser.findAll("#job-photos .photo-download:not([hidden])").size(), "a download link");
         List<String> legend = browser.texts("#job-photos .tile-legend li");
