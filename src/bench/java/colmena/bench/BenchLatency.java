@@ -11,6 +11,9 @@ import colmena.task.TaskIds;
 import colmena.task.TaskMessage;
 import colmena.task.TaskResult;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +39,9 @@ final class BenchLatency {
             Option.value("seconds", null, "20", "S", "how long to measure"),
             Option.value("settle", null, "240", "S", "first, at most this many seconds at the same rate, in windows of 10 s, until the "
                     + "JIT compilers take under 5 % of the coordinator's and agents' processor time (0: none)"),
-            Option.value("warmup", null, "5", "S", "then seconds at the same rate before measuring, timed but not counted"));
+            Option.value("warmup", null, "5", "S", "then seconds at the same rate before measuring, timed but not counted"),
+            Option.value("spans", null, null, "FILE", "also write each measured task to FILE, a line each: its latency in µs, "
+                    + "then when it was submitted, started, finished and replied to (epoch ms), to see when the slowest came"));
     static final int SETTLE_WINDOW_SECONDS = 10;
     static final double TARGET_P50_MS = 2;
     static final double TARGET_P99_MS = 10;
@@ -84,6 +89,7 @@ final class BenchLatency {
         int seconds = flags.integer("seconds", 1, 3_600);
         int warmup = flags.integer("warmup", 0, 600);
         int settleMax = flags.integer("settle", 0, 3_600);
+        String spansFile = flags.string("spans");
         try (Pipeline p = Pipeline.start("latency", 2)) {
             TaskQueue queue = new TaskQueue(p.lab.redis);
             Settled settled = settle(p, queue, rate, settleMax);
@@ -128,15 +134,25 @@ final class BenchLatency {
             }, "latency-replies");
             reader.setDaemon(true);
             reader.start();
-            long t0 = System.nanoTime();
             CoordinatorReading before = null;
             Map<String, ThreadCpu> cpuBefore = skipped == 0 ? p.threadCpu() : Map.of();
             long cpuFromNs = System.nanoTime();
+            long t0 = System.nanoTime();
+            int first = 0; // the task due at t0
             for (int i = 0; i < n; i++) {
                 if (i == skipped) {
                     before = CoordinatorReading.now(p.lab);
+                    if (skipped > 0) {
+                        // Read between the last warm-up submission and the first measured one, and the
+                        // schedule starts again after: the readings (a few ms of /proc and Redis) would
+                        // otherwise make the first measured tasks late, and count against them.
+                        cpuBefore = p.threadCpu();
+                        cpuFromNs = System.nanoTime();
+                        t0 = cpuFromNs;
+                        first = i;
+                    }
                 }
-                long due = OpenLoad.waitForSlot(t0 + i * period);
+                long due = OpenLoad.waitForSlot(t0 + (i - first) * period);
                 String id = TaskIds.next();
                 String task = Json.write(TaskMessage.submit(id, "sleep", Map.of("ms", 0), System.currentTimeMillis(), reply));
                 // Timed from when it was due, not when it went: a submission held up by a pause here
@@ -144,10 +160,6 @@ final class BenchLatency {
                 sentAt.put(id, due);
                 sentAtMs.put(id, System.currentTimeMillis());
                 queue.submit(List.of(task));
-                if (i == skipped - 1) { // read after a submission, not just before one that is timed
-                    cpuBefore = p.threadCpu();
-                    cpuFromNs = System.nanoTime();
-                }
             }
             reader.join(120_000);
             reader.interrupt();
@@ -179,6 +191,9 @@ final class BenchLatency {
                 pauses.addAll(ownPauses);
             }
             printPauses(measured, pauses);
+            if (spansFile != null) {
+                writeSpans(Path.of(spansFile), measured);
+            }
             CoordinatorReading after = CoordinatorReading.next(p.lab, System.currentTimeMillis());
             if (before != null && after != null) {
                 CoordinatorReading seen = after.minus(before);
@@ -268,6 +283,16 @@ final class BenchLatency {
             System.out.printf(Locale.ROOT, "  the slowest 1%%, median of each side: submitted to started %d ms, finished to reply %d ms%n",
                     OpenLoad.nearestRank(toStart, 0.5), OpenLoad.nearestRank(toReply, 0.5));
         }
+    }
+
+    /** {@code --spans}: each measured task on a line, its latency (µs) and its four times. */
+    private static void writeSpans(Path file, List<Span> spans) throws IOException {
+        List<String> lines = new ArrayList<>(spans.size());
+        for (Span t : spans) {
+            lines.add(t.latencyNs() / 1_000 + " " + t.submittedMs() + " " + t.startedMs() + " " + t.finishedMs() + " " + t.repliedMs());
+        }
+        Files.write(file, lines);
+        System.out.printf(Locale.ROOT, "  each measured task written to %s%n", file);
     }
 
     /** The processes paused at some moment while {@code task} was under way. */
