@@ -34,6 +34,7 @@ export function phraseVars(values) {
   for (const [k, x] of Object.entries(values || {})) {
     if (k === 'at') v.at = atTime(x);
     else if (k === 'status') v.status = fmtStatus(x);
+    else if (k === 'scale' && typeof x === 'number') v.scale = formatter('upTo3', (l) => new Intl.NumberFormat(l, { maximumFractionDigits: 3 })).format(x);
     else if (typeof x === 'number') v[k] = formatter(x >= 10 ? 'upTo0' : 'upTo2', (l) => new Intl.NumberFormat(l, { maximumFractionDigits: x >= 10 ? 0 : 2 })).format(x);
     else v[k] = x;
   }
@@ -88,12 +89,12 @@ export function fmtMoves(task) {
 /** The error of a FAILED or CANCELLED task: Colmena's own in the reader's words, a task's own as it came. */
 export function fmtError(task) { return fmtErrorCode(task.errorCode, task.error); }
 
-/** Why a photo of a job failed, in the reader's words: its strip's failure (with the strip's own error), or the merging. */
+/** Why a photo of a job failed, in the reader's words: its strip's failure or the merging's, with its own error in the reader's words too when Colmena gave it. */
 export function fmtPhotoError(photo) {
   const code = photo.errorCode;
   if (!code || !code.code) return String(photo.error ?? '');
   const v = phraseVars(code.values);
-  if (code.code !== 'merge_failed') v.error = fmtErrorCode(code.errorCode, code.values.error);
+  if ('error' in (code.values || {})) v.error = fmtErrorCode(code.errorCode, code.values.error);
   return known('err_' + code.code, v, String(photo.error ?? ''));
 }
 

@@ -3,6 +3,7 @@ package colmena.bench;
 import colmena.broker.TaskQueue;
 import colmena.config.Flags;
 import colmena.config.Option;
+import colmena.config.UsageException;
 
 import colmena.broker.Json;
 import colmena.broker.MalformedMessageException;
@@ -89,7 +90,14 @@ final class BenchLatency {
         int seconds = flags.integer("seconds", 1, 3_600);
         int warmup = flags.integer("warmup", 0, 600);
         int settleMax = flags.integer("settle", 0, 3_600);
-        String spansFile = flags.string("spans");
+        Path spansFile = flags.string("spans") == null ? null : Path.of(flags.string("spans"));
+        if (spansFile != null) {
+            try { // a path that cannot be written is said now, not after minutes of settling
+                Files.write(spansFile, List.of());
+            } catch (IOException e) {
+                throw new UsageException("--spans: cannot write " + spansFile + " (" + e + ")");
+            }
+        }
         try (Pipeline p = Pipeline.start("latency", 2)) {
             TaskQueue queue = new TaskQueue(p.lab.redis);
             Settled settled = settle(p, queue, rate, settleMax);
@@ -135,22 +143,20 @@ final class BenchLatency {
             reader.setDaemon(true);
             reader.start();
             CoordinatorReading before = null;
-            Map<String, ThreadCpu> cpuBefore = skipped == 0 ? p.threadCpu() : Map.of();
-            long cpuFromNs = System.nanoTime();
+            Map<String, ThreadCpu> cpuBefore = Map.of();
+            long cpuFromNs = 0;
             long t0 = System.nanoTime();
             int first = 0; // the task due at t0
             for (int i = 0; i < n; i++) {
                 if (i == skipped) {
+                    // Read between the last warm-up submission and the first measured one, and the
+                    // schedule starts again after: the readings (a few ms of /proc and Redis) would
+                    // otherwise make the first measured tasks late, and count against them.
                     before = CoordinatorReading.now(p.lab);
-                    if (skipped > 0) {
-                        // Read between the last warm-up submission and the first measured one, and the
-                        // schedule starts again after: the readings (a few ms of /proc and Redis) would
-                        // otherwise make the first measured tasks late, and count against them.
-                        cpuBefore = p.threadCpu();
-                        cpuFromNs = System.nanoTime();
-                        t0 = cpuFromNs;
-                        first = i;
-                    }
+                    cpuBefore = p.threadCpu();
+                    cpuFromNs = System.nanoTime();
+                    t0 = cpuFromNs;
+                    first = i;
                 }
                 long due = OpenLoad.waitForSlot(t0 + (i - first) * period);
                 String id = TaskIds.next();
@@ -192,7 +198,7 @@ final class BenchLatency {
             }
             printPauses(measured, pauses);
             if (spansFile != null) {
-                writeSpans(Path.of(spansFile), measured);
+                writeSpans(spansFile, measured);
             }
             CoordinatorReading after = CoordinatorReading.next(p.lab, System.currentTimeMillis());
             if (before != null && after != null) {

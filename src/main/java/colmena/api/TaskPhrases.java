@@ -108,6 +108,8 @@ final class TaskPhrases {
             Phrase.of("strip_failed", "the strip at row (\\d+) failed: (.*)", "row", "error"),
             Phrase.of("strip_cancelled", "the strip at row (\\d+) was (.*)", "row", "error"),
             Phrase.of("merge_failed", "merging the strips failed: (.*)", "error"),
+            // A photo whose blob expired before its job was made (jobs.JobMaker, from broker.Blobs).
+            Phrase.of("blob_missing", "blob ([0-9a-f]{12})… is not in Redis: it expired or was never uploaded", "blob"),
             // A photo that could not be read when its job was made (vision.ImageGuard, as its upload's refusals say it).
             Phrase.of("image_corrupt", "truncated or corrupt ([A-Z]+)(?: \\(.*\\))?", "format"),
             Phrase.of("image_empty", "empty input: not an image \\(.*\\)"),
@@ -121,8 +123,9 @@ final class TaskPhrases {
                     + "(\\d+)\\); send a smaller photo", "bytes", "limit"));
 
     /**
-     * A failed photo's error as its code and values, with the strip's own error as a code too
-     * ({@code errorCode}, as {@link #error} gives it) when Colmena gave it; null for a text of another kind.
+     * A failed photo's error as its code and values, with the strip's or the merging's own error as
+     * a code too ({@code errorCode}, as {@link #error} gives it) when Colmena gave it; null for a
+     * text of another kind.
      */
     static JsonElement photoError(String error) {
         if (error == null || error.isEmpty()) {
@@ -132,7 +135,8 @@ final class TaskPhrases {
         if ("text".equals(o.get("code").getAsString())) {
             return JsonNull.INSTANCE;
         }
-        if (o.get("code").getAsString().startsWith("strip_")) {
+        String code = o.get("code").getAsString();
+        if (code.startsWith("strip_") || code.equals("merge_failed")) {
             o.add("errorCode", error(o.getAsJsonObject("values").get("error").getAsString()));
         }
         return o;

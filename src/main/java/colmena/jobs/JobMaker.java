@@ -139,8 +139,9 @@ public final class JobMaker {
                 rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, e.getMessage(), null,
                         Instant.now()));
             } catch (IllegalArgumentException e) {
-                // A strip over the blob limit (a very large photo): this photo fails, the others go on.
-                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, tooLargeForStrips(e),
+                // A strip over the blob limit (a very large photo), or a size past another of the
+                // cutting's limits: this photo fails, the others go on.
+                rows.add(new JobStore.Photo(i, ref.fileName(), safeHash(ref.blobHash()), 0, 0, cutError(e),
                         null, Instant.now()));
             }
         }
@@ -151,12 +152,16 @@ public final class JobMaker {
         return jobId;
     }
 
-    /** A photo's error when a strip of it passes the blob limit ({@code e}, from Blobs): the dashboard knows it by these words. */
-    public static String tooLargeForStrips(IllegalArgumentException e) {
-        return "too large to cut into strips that Redis takes (" + e.getMessage() + "); send a smaller photo";
+    /**
+     * A photo's error when cutting it failed: a strip past the blob limit (Blobs' "blob of N bytes;
+     * the limit is M") in the words the dashboard knows; any other limit's message as it is.
+     */
+    public static String cutError(IllegalArgumentException e) {
+        String why = String.valueOf(e.getMessage());
+        return why.startsWith("blob of ") ? "too large to cut into strips that Redis takes (" + why + "); send a smaller photo" : why;
     }
 
-        private static String safeHash(String hash) {
+    private static String safeHash(String hash) {
         return RedisKeys.isBlobHash(hash) ? hash : "";
     }
 }

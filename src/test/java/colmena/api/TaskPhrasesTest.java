@@ -200,11 +200,18 @@ class TaskPhrasesTest {
         assertEquals(ImageGuard.MAX_SIDE, r.get("side").getAsInt());
         IllegalArgumentException blob = assertThrows(IllegalArgumentException.class,
                 () -> new Blobs(null).put(new byte[Blobs.MAX_BYTES + 1]));
-        String strips = JobMaker.tooLargeForStrips(blob);
+        String strips = JobMaker.cutError(blob);
         assertEquals(Blobs.MAX_BYTES, values(TaskPhrases.photoError(strips), "strips_too_large").get("limit")
                 .getAsInt(), strips);
         assertEquals("disk full", values(TaskPhrases.photoError("unreadable image: disk full"), "image_unreadable")
                 .get("error").getAsString());
+        assertEquals("tile of 9 rows", JobMaker.cutError(new IllegalArgumentException("tile of 9 rows")),
+                "another limit's message is not called too large for Redis");
+        assertEquals("0123456789ab", values(TaskPhrases.photoError(
+                "blob 0123456789ab… is not in Redis: it expired or was never uploaded"), "blob_missing").get("blob").getAsString());
+        JsonObject merge = TaskPhrases.photoError("merging the strips failed: blob 0123456789ab… is not in Redis: it expired "
+                + "or was never uploaded").getAsJsonObject();
+        values(merge.get("errorCode"), "blob_missing");
     }
 
     @Test
