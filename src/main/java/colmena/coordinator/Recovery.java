@@ -71,7 +71,8 @@ final class Recovery {
         int restored = fromHistory.count() + placedNotWritten(fromHistory.present(), again, note);
         if (restored > 0) {
             LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
-                    + "({} of them submitted and not yet placed)", restored, fromHistory.neverPlaced());
+                    + "({} of them submitted and not yet placed; {} wait out the rest of their retry's back-off in {})",
+                    restored, fromHistory.neverPlaced(), fromHistory.waiting(), RedisKeys.delayed());
         } else {
             LOG.info("Redis holds no Colmena data yet (new, or emptied): TaskHistory has no unfinished task it lacks");
         }
@@ -83,41 +84,59 @@ final class Recovery {
      * What {@link #fromHistory} put back: how many, how many of them were never placed, and the
      * task ids Redis's lists held (null when TaskHistory had nothing unfinished, so none were read).
      */
-    private record Restored(Set<String> present, int count, int neverPlaced) {
+    private record Restored(Set<String> present, int count, int neverPlaced, int waiting) {
     }
 
     /**
      * Submits again, a page at a time, each task TaskHistory holds as unfinished that no list in
-     * Redis holds; {@code again} gains the ids put back.
+     * Redis holds, but for a retry still waiting out its back-off: that one goes to
+     * tasks:delayed until its back-off ends ({@link RetryPolicy#dueOfWaitingRetry}). {@code again}
+     * gains the ids put back.
      */
     private Restored fromHistory(String note, Set<String> again) throws SQLException {
         Set<String> present = null;
         int restored = 0;
         int neverPlaced = 0;
+        int waiting = 0;
         long[] after = {0};
         while (true) {
             long from = after[0];
-            List<TaskMessage> page = db.inTransaction(c -> store.unfinished(c, from, BATCH, after));
+            List<TaskHistoryStore.Unfinished> page = db.inTransaction(c -> store.unfinishedRows(c, from, BATCH, after));
             if (page.isEmpty()) {
                 break;
             }
             if (present == null) {
                 present = present();
             }
+            long now = queue.now();
             List<String> lost = new ArrayList<>();
-            for (TaskMessage t : page) {
+            List<TaskMessage> delayed = new ArrayList<>();
+            List<Long> due = new ArrayList<>();
+            for (TaskHistoryStore.Unfinished row : page) {
+                TaskMessage t = row.task();
                 if (!present.contains(t.id()) && again.add(t.id())) {
-                    lost.add(Json.write(t.node() == null ? t.requeued(NOT_PLACED) : t.requeued(note)));
-                    neverPlaced += t.node() == null ? 1 : 0;
+                    // A retry still waiting out its back-off waits the rest of it, as it would have in tasks:delayed.
+                    long dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.changedAtMs());
+                    if (dueMs > now) {
+                        delayed.add(t.requeued(note));
+                        due.add(dueMs);
+                    } else {
+                        lost.add(Json.write(t.node() == null ? t.requeued(NOT_PLACED) : t.requeued(note)));
+                        neverPlaced += t.node() == null ? 1 : 0;
+                    }
                 }
             }
             queue.submit(lost);
-            restored += lost.size();
+            if (!delayed.isEmpty()) {
+                queue.delay(delayed, due);
+            }
+            restored += lost.size() + delayed.size();
+            waiting += delayed.size();
             if (page.size() < BATCH) {
                 break;
             }
         }
-        return new Restored(present, restored, neverPlaced);
+        return new Restored(present, restored, neverPlaced, waiting);
     }
 
     /** Placements this coordinator has not yet written to TaskHistory ({@link PendingRows}) that Redis lost too. */

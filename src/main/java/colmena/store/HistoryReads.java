@@ -84,9 +84,9 @@ final class HistoryReads {
         return counts;
     }
 
-    /** {@link TaskHistoryStore#unfinished}. */
-    List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
-        List<TaskMessage> out = new ArrayList<>();
+    /** {@link TaskHistoryStore#unfinishedRows}. */
+    List<TaskHistoryStore.Unfinished> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
+        List<TaskHistoryStore.Unfinished> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(table.sql(c).unfinished())) {
             ps.setLong(1, afterRowId);
             ps.setInt(2, limit);
@@ -107,11 +107,13 @@ final class HistoryReads {
                     int retries = TaskRows.retries(rs);
                     int failures = TaskRows.failures(rs);
                     int priority = TaskRows.priority(rs);
-                    out.add(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
+                    Instant changed = DbTime.get(rs, "Timestamp");
+                    out.add(new TaskHistoryStore.Unfinished(new TaskMessage(rs.getString("TaskId"), rs.getString("TaskType"), params,
                             Math.max(1, rs.getInt("Attempts")), submitted == null ? 0 : submitted.toEpochMilli(),
                             rs.getString("NodeID"), null, moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")),
                             null, retries == 0 ? null : retries, failures == 0 ? null : failures,
-                            priority == TaskMessage.DEFAULT_PRIORITY ? null : priority));
+                            priority == TaskMessage.DEFAULT_PRIORITY ? null : priority),
+                            TaskStatus.valueOf(rs.getString("Status")), changed == null ? 0 : changed.toEpochMilli()));
                 }
             }
         }

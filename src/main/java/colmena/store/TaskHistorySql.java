@@ -215,7 +215,8 @@ public abstract class TaskHistorySql {
 
     /** Unfinished rows after a row id (first parameter), oldest first, at most the second parameter. */
     public String unfinished() {
-        return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves, Priority, Retries, Failures "
+        return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves, Priority, Retries, Failures, "
+                + "Status, [Timestamp] "
                 + "FROM TaskHistory "
                 + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
     }

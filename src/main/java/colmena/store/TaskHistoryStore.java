@@ -199,7 +199,19 @@ public final class TaskHistoryStore {
      * row id: rows after {@code afterRowId}; the last row id read is left in {@code lastRowId[0]}.
      */
     public List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
+        return unfinishedRows(c, afterRowId, limit, lastRowId).stream().map(Unfinished::task).toList();
+    }
+
+    /** As {@link #unfinished}, with each row's status and the time of its latest change. */
+    public List<Unfinished> unfinishedRows(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
         return reads.unfinished(c, afterRowId, limit, lastRowId);
+    }
+
+    /**
+     * An unfinished row: its task, PENDING or RUNNING, and when the row last changed (epoch ms on
+     * the store's clock; 0 when it has no time).
+     */
+    public record Unfinished(TaskMessage task, TaskStatus status, long changedAtMs) {
     }
 
     public TaskRecord get(Connection c, String taskId) throws SQLException {

@@ -1,0 +1,108 @@
+package colmena.coordinator;
+
+import colmena.TestDatabase;
+import colmena.TestRedis;
+import colmena.broker.Json;
+import colmena.broker.Redis;
+import colmena.broker.RedisKeys;
+import colmena.broker.TaskQueue;
+import colmena.metrics.LatencyHistogram;
+import colmena.store.Database;
+import colmena.store.DbSession;
+import colmena.store.Durability;
+import colmena.store.TaskHistoryStore;
+import colmena.task.TaskMessage;
+import colmena.task.TaskResult;
+import colmena.task.TaskStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What Redis lost, put back from TaskHistory, on a real Redis and H2: a retry still waiting out its
+ * back-off when Redis comes back empty waits the rest of it, not a moment less; a task that was
+ * only queued is placed again at once.
+ */
+class RecoveryTest {
+    private final Redis redis = TestRedis.fresh();
+    private final Database db = TestDatabase.fresh();
+    private final DbSession session = new DbSession(db);
+    private final TaskQueue queue = new TaskQueue(redis);
+    private final TaskHistoryStore store = new TaskHistoryStore(redis.clock()::now);
+    private final PendingRows pending = new PendingRows();
+    private final ResultCollector collector = new ResultCollector(queue, store, session, Durability.of(db),
+            new LatencyHistogram(), pending);
+
+    @AfterEach
+    void close() throws Exception {
+        collector.close();
+        session.close();
+        redis.close();
+    }
+
+    @Test
+    void aRetryWaitingOutItsBackOffWhenRedisLosesItsDataWaitsTheRestOfIt() throws Exception {
+        // Its fifth failure: a back-off of 8 to 16 s, long enough to tell waiting from not.
+        TaskMessage task = new TaskMessage("rt-long", "sleep", Map.of("ms", 0L), 5, 1_000L, "nodo1", "test", List.of(),
+                null, 9, 4, null);
+        long now = queue.now();
+        TaskMessage queued = TaskMessage.submit("rt-queued", "sleep", Map.of("ms", 0L), now, null);
+        session.inTransaction(c -> {
+            store.recordSubmitted(c, List.of(queued));
+            return null;
+        });
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(),
+                Json.write(TaskResult.failed(task, "nodo1", "ran past its timeout of 200 ms", now - 300, now, 300))));
+        long deadline = System.currentTimeMillis() + 10_000;
+        Double scheduled = null;
+        while (scheduled == null && System.currentTimeMillis() < deadline) {
+            collector.drainOnce(Duration.ofMillis(100));
+            scheduled = redis.call(j -> j.zscore(RedisKeys.delayed(), j.zrange(RedisKeys.delayed(), 0, -1).stream()
+                    .filter(m -> m.contains("rt-long")).findFirst().orElse("")));
+        }
+        assertNotNull(scheduled, "the failure stored and its retry scheduled");
+        long backOff = (long) (double) scheduled - now;
+        assertTrue(backOff >= 8_000 && backOff <= 16_500, "the fifth failure's back-off: " + backOff + " ms");
+
+        redis.call(j -> j.flushAll());
+        Recovery recovery = new Recovery(redis, queue, store, session, "test-holder", pending);
+        assertEquals(2, recovery.checkOnce(), "both put back");
+
+        List<String> delayed = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1));
+        assertEquals(1, delayed.size(), "the retry waits in " + RedisKeys.delayed() + ": " + delayed);
+        TaskMessage back = TaskMessage.read(delayed.get(0));
+        assertEquals("rt-long", back.id());
+        assertEquals(6, back.attempt(), "the attempt it was waiting for");
+        assertEquals(5, back.failuresSoFar());
+        assertTrue(back.moves().get(back.moves().size() - 1).startsWith("Redis lost it"), back.moves().toString());
+        double due = redis.call(j -> j.zscore(RedisKeys.delayed(), delayed.get(0)));
+        assertTrue(Math.abs(due - scheduled) <= 1_000, "due when it was due before Redis lost it: " + (long) due
+                + " against " + (long) (double) scheduled);
+
+        List<String> submitted = redis.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
+        assertEquals(1, submitted.size(), submitted.toString());
+        assertEquals("rt-queued", TaskMessage.read(submitted.get(0)).id(), "the task only queued goes at once");
+    }
+
+    @Test
+    void onlyAPendingRowWhoseLastMoveSentItBackFromItsNodeIsWaiting() {
+        TaskMessage sentBack = new TaskMessage("rt-x", "sleep", Map.of(), 3, 1L, "nodo1", null,
+                List.of("attempt 2 FAILED on nodo1 at 10:11:12 (boom; retry soon); retry 2 of 3 in 1.7 s"), null, 3, 2, null);
+        long due = RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, 50_000);
+        assertEquals(50_000 + RetryPolicy.delayMs("rt-x", 1), due);
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.RUNNING, 50_000), "it started");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.placedOn("nodo2", "why"), TaskStatus.PENDING, 50_000),
+                "placed on another node since");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.noted("moved from nodo1 to nodo2"), TaskStatus.PENDING,
+                50_000), "moved since");
+        TaskMessage never = new TaskMessage("rt-y", "sleep", Map.of(), 1, 1L, "nodo1", null, List.of(), null, 3, null, null);
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(never, TaskStatus.PENDING, 50_000), "no failure yet");
+    }
+}
