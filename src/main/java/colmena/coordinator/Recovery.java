@@ -70,7 +70,7 @@ final class Recovery {
         Restored fromHistory = fromHistory(note, again);
         int restored = fromHistory.count() + placedNotWritten(fromHistory.present(), again, note);
         if (restored > 0) {
-            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory placed again "
+            LOG.warn("Redis came back without Colmena's data: {} unfinished tasks from TaskHistory put back to be placed "
                     + "({} of them submitted and not yet placed; {} wait out the rest of their retry's back-off in {})",
                     restored, fromHistory.neverPlaced(), fromHistory.waiting(), RedisKeys.delayed());
         } else {
@@ -116,7 +116,12 @@ final class Recovery {
                 TaskMessage t = row.task();
                 if (!present.contains(t.id()) && again.add(t.id())) {
                     // A retry still waiting out its back-off waits the rest of it, as it would have in tasks:delayed.
-                    long dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.changedAtMs());
+                    long dueMs;
+                    try {
+                        dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.changedAtMs(), now);
+                    } catch (RuntimeException e) { // a row edited by hand: put back at once, as any other
+                        dueMs = -1;
+                    }
                     if (dueMs > now) {
                         delayed.add(t.requeued(note));
                         due.add(dueMs);

@@ -46,12 +46,14 @@ final class RetryPolicy {
     }
 
     /** The note {@link #next} adds: the attempt that FAILED and its node, in groups 1 and 2. */
-    private static final Pattern NOTE = Pattern.compile("attempt (\\d+) FAILED on ([A-Za-z0-9._-]+) at .*; retry \\d+ of \\d+ in \\d+\\.\\d s");
+    private static final Pattern NOTE = Pattern.compile("attempt (\\d{1,9}) FAILED on ([A-Za-z0-9._-]+) at .*; retry \\d+ of \\d+ in \\d+\\.\\d s");
 
     /**
      * When a task read back from TaskHistory ({@link Recovery}) was waiting out its retry's
-     * back-off, the time it falls due: the row's latest change plus the back-off, which is drawn
-     * from the task's id and failures and so the same as when it was sent back. It was waiting when
+     * back-off, the time it falls due: the row's latest change (or {@code nowMs}, if that is
+     * earlier: a Redis replaced with another clock, or a time edited by hand, makes it wait no more
+     * than one back-off) plus the back-off, which is drawn from the task's id and failures and so
+     * the same as when it was sent back. It was waiting when
      * its row is PENDING, its last move is the note of the failure that sent it back, on the node
      * the row still names (a retry's row keeps it until the task is placed again), and its attempt
      * is the next one. A row written again at a placement after the back-off, on that same node,
@@ -59,16 +61,16 @@ final class RetryPolicy {
      *
      * @return the due time (epoch ms, the store's clock), or -1 when it was not waiting
      */
-    static long dueOfWaitingRetry(TaskMessage task, TaskStatus status, long changedAtMs) {
+    static long dueOfWaitingRetry(TaskMessage task, TaskStatus status, long changedAtMs, long nowMs) {
         if (status != TaskStatus.PENDING || task.failuresSoFar() == 0 || changedAtMs <= 0 || task.moves() == null
                 || task.moves().isEmpty()) {
             return -1;
         }
         Matcher m = NOTE.matcher(task.moves().get(task.moves().size() - 1));
-        if (!m.matches() || !m.group(2).equals(task.node()) || Long.parseLong(m.group(1)) + 1 != task.attempt()) {
+        if (!m.matches() || !m.group(2).equals(task.node()) || Integer.parseInt(m.group(1)) + 1 != task.attempt()) {
             return -1;
         }
-        return changedAtMs + delayOfRetried(task);
+        return Math.min(changedAtMs, nowMs) + delayOfRetried(task);
     }
 
     /** The wait of a task that {@link #next} sent back. */

@@ -113,7 +113,10 @@ final class HistoryReads {
                             rs.getString("NodeID"), null, moves == null || moves.isEmpty() ? List.of() : List.of(moves.split("\n")),
                             null, retries == 0 ? null : retries, failures == 0 ? null : failures,
                             priority == TaskMessage.DEFAULT_PRIORITY ? null : priority),
-                            TaskStatus.valueOf(rs.getString("Status")), changed == null ? 0 : changed.toEpochMilli()));
+                            // Read leniently: a status edited by hand ('pending ', which SQL Server's collation
+                            // lets through the query) is not one waiting for a retry.
+                            "PENDING".equals(rs.getString("Status")) ? TaskStatus.PENDING : TaskStatus.RUNNING,
+                            changed == null ? 0 : changed.toEpochMilli()));
                 }
             }
         }

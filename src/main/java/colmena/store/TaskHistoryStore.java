@@ -208,8 +208,8 @@ public final class TaskHistoryStore {
     }
 
     /**
-     * An unfinished row: its task, PENDING or RUNNING, and when the row last changed (epoch ms on
-     * the store's clock; 0 when it has no time).
+     * An unfinished row: its task, PENDING (when the row says exactly that) or RUNNING, and when
+     * the row last changed (epoch ms on the store's clock; 0 when it has no time).
      */
     public record Unfinished(TaskMessage task, TaskStatus status, long changedAtMs) {
     }

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What Redis lost, put back from TaskHistory, on a real Redis and H2: a retry still waiting out its
- * back-off when Redis comes back empty waits the rest of it, not a moment less; a task that was
- * only queued is placed again at once.
+ * back-off when Redis comes back empty waits the rest of it; a task that was only queued is
+ * placed again at once.
  */
 class RecoveryTest {
     private final Redis redis = TestRedis.fresh();
@@ -56,6 +56,7 @@ class RecoveryTest {
         TaskMessage queued = TaskMessage.submit("rt-queued", "sleep", Map.of("ms", 0L), now, null);
         session.inTransaction(c -> {
             store.recordSubmitted(c, List.of(queued));
+            store.recordPlaced(c, List.of(task)); // its row, PENDING on nodo1, is written back for the retry as in a run
             return null;
         });
         redis.call(j -> j.rpush(RedisKeys.resultsQueue(),
@@ -95,14 +96,22 @@ class RecoveryTest {
     void onlyAPendingRowWhoseLastMoveSentItBackFromItsNodeIsWaiting() {
         TaskMessage sentBack = new TaskMessage("rt-x", "sleep", Map.of(), 3, 1L, "nodo1", null,
                 List.of("attempt 2 FAILED on nodo1 at 10:11:12 (boom; retry soon); retry 2 of 3 in 1.7 s"), null, 3, 2, null);
-        long due = RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, 50_000);
+        long due = RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, 50_000, 60_000);
         assertEquals(50_000 + RetryPolicy.delayMs("rt-x", 1), due);
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.RUNNING, 50_000), "it started");
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.placedOn("nodo2", "why"), TaskStatus.PENDING, 50_000),
-                "placed on another node since");
+        assertEquals(55_000 + RetryPolicy.delayMs("rt-x", 1), RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING,
+                70_000, 55_000), "a change later than now (another clock) counts from now: one back-off at most");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.RUNNING, 50_000, 60_000), "it started");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.placedOn("nodo2", "why"), TaskStatus.PENDING, 50_000,
+                60_000), "placed on another node since");
         assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.noted("moved from nodo1 to nodo2"), TaskStatus.PENDING,
-                50_000), "moved since");
+                50_000, 60_000), "moved since");
+        TaskMessage earlier = new TaskMessage("rt-x", "sleep", Map.of(), 4, 1L, "nodo1", null, sentBack.moves(), null, 3, 2, null);
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(earlier, TaskStatus.PENDING, 50_000, 60_000),
+                "the note is not of the attempt before this one");
+        TaskMessage huge = new TaskMessage("rt-z", "sleep", Map.of(), 3, 1L, "nodo1", null,
+                List.of("attempt 99999999999999999999 FAILED on nodo1 at 10:11:12 (x); retry 2 of 3 in 1.7 s"), null, 3, 2, null);
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(huge, TaskStatus.PENDING, 50_000, 60_000), "a number past any attempt");
         TaskMessage never = new TaskMessage("rt-y", "sleep", Map.of(), 1, 1L, "nodo1", null, List.of(), null, 3, null, null);
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(never, TaskStatus.PENDING, 50_000), "no failure yet");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(never, TaskStatus.PENDING, 50_000, 60_000), "no failure yet");
     }
 }
