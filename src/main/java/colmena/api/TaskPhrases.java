@@ -41,6 +41,10 @@ final class TaskPhrases {
             "workers", "cpu", "priority", "thereS", "hereS", "attempt", "retry", "retries", "s", "attempts", "count", "minutes", "ms",
             "mb", "limit", "heap", "min", "max", "got", "scale", "width", "height", "side", "megapixels", "bytes");
 
+    /** A blob gone from Redis (broker.Blobs): a task's strip that expired before it ran, or a photo before its job was made. */
+    private static final Phrase BLOB_MISSING = Phrase.of("blob_missing",
+            "blob ([0-9a-f]{12})… is not in Redis: it expired or was never uploaded", "blob");
+
     /** Placement's reasons (coordinator.Placement), then the suffixes added after them. */
     private static final List<Phrase> REASONS = List.of(
             Phrase.of("least_loaded", NODE + ": (\\d+) queued, (\\d+) running, (\\d+) cores(?:, " + NUM
@@ -82,7 +86,7 @@ final class TaskPhrases {
             Phrase.of("out_of_memory", "ran out of memory on " + NODE, "node"),
             Phrase.of("stack_overflow", "stack overflow"),
             // A photo's strip gone from Redis before it ran (broker.Blobs): its job waited longer than strips are kept.
-            Phrase.of("blob_missing", "blob ([0-9a-f]{12})… is not in Redis: it expired or was never uploaded", "blob"),
+            BLOB_MISSING,
             // Cancelled on its node (agent.TaskLoop, agent.Workers).
             Phrase.of("cancelled_stopped", "cancelled: stopped on " + NODE + " at " + AT, "node", "at"),
             Phrase.of("cancelled_waiting", "cancelled before it started on " + NODE, "node"),
@@ -109,7 +113,7 @@ final class TaskPhrases {
             Phrase.of("strip_cancelled", "the strip at row (\\d+) was (.*)", "row", "error"),
             Phrase.of("merge_failed", "merging the strips failed: (.*)", "error"),
             // A photo whose blob expired before its job was made (jobs.JobMaker, from broker.Blobs).
-            Phrase.of("blob_missing", "blob ([0-9a-f]{12})… is not in Redis: it expired or was never uploaded", "blob"),
+            BLOB_MISSING,
             // A photo that could not be read when its job was made (vision.ImageGuard, as its upload's refusals say it).
             Phrase.of("image_corrupt", "truncated or corrupt ([A-Z]+)(?: \\(.*\\))?", "format"),
             Phrase.of("image_empty", "empty input: not an image \\(.*\\)"),

@@ -43,7 +43,7 @@ public final class Blobs implements BlobSource {
      * Stores {@code bytes} (once: the same bytes stored again only renew their time to live).
      *
      * @return the SHA-256 of the bytes, lower-case hex: the blob's name
-     * @throws IllegalArgumentException when empty or over {@link #MAX_BYTES}
+     * @throws IllegalArgumentException when empty ({@link BlobSource.BlobTooLargeException} when over {@link #MAX_BYTES})
      */
     @Override
     public String put(byte[] bytes) {
@@ -64,7 +64,7 @@ public final class Blobs implements BlobSource {
             throw new IllegalArgumentException("empty blob");
         }
         if (bytes.length > MAX_BYTES) {
-            throw new IllegalArgumentException("blob of " + bytes.length + " bytes; the limit is " + MAX_BYTES);
+            throw new BlobSource.BlobTooLargeException("blob of " + bytes.length + " bytes; the limit is " + MAX_BYTES);
         }
         String hash = sha256(bytes);
         byte[] key = RedisKeys.blob(hash).getBytes(StandardCharsets.UTF_8);

@@ -153,12 +153,13 @@ public final class JobMaker {
     }
 
     /**
-     * A photo's error when cutting it failed: a strip past the blob limit (Blobs' "blob of N bytes;
-     * the limit is M") in the words the dashboard knows; any other limit's message as it is.
+     * A photo's error when cutting it failed: a strip past the blob limit in the words the
+     * dashboard knows; any other limit's message as it is.
      */
     public static String cutError(IllegalArgumentException e) {
-        String why = String.valueOf(e.getMessage());
-        return why.startsWith("blob of ") ? "too large to cut into strips that Redis takes (" + why + "); send a smaller photo" : why;
+        return e instanceof BlobSource.BlobTooLargeException
+                ? "too large to cut into strips that Redis takes (" + e.getMessage() + "); send a smaller photo"
+                : String.valueOf(e.getMessage());
     }
 
     private static String safeHash(String hash) {

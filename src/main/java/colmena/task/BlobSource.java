@@ -28,6 +28,7 @@ public interface BlobSource {
      * Stores bytes a task produced (a filtered tile) and returns their hash.
      *
      * @throws UnsupportedOperationException where tasks may only read
+     * @throws BlobTooLargeException         when the bytes pass the store's limit
      */
     default String put(byte[] bytes) {
         throw new UnsupportedOperationException("this blob store is read-only");
@@ -36,6 +37,13 @@ public interface BlobSource {
     /** As {@link #put(byte[])}, kept {@code ttl} instead of the store's own time to live. */
     default String put(byte[] bytes, Duration ttl) {
         return put(bytes);
+    }
+
+    /** Bytes past the store's limit for one blob (a strip of a very large photo). */
+    final class BlobTooLargeException extends IllegalArgumentException {
+        public BlobTooLargeException(String message) {
+            super(message);
+        }
     }
 
     /** A blob that is not there: it expired before its task ran, or was never uploaded. */
