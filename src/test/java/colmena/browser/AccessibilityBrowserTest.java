@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * axe-core finds nothing to fix on the login screen and on the logged-in dashboard, in Spanish and
  * in English; a skip link leads to the content; after logging in, focus is on the page's heading.
+ * On a 1280×720 screen (a classroom projector's) the header's tools and the summary's tiles each
+ * keep to one row in both languages.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -111,6 +113,39 @@ class AccessibilityBrowserTest {
         Page.waitFor("the dialog closed", () -> !browser.script("return document.getElementById('task-detail').open;").getAsBoolean());
         Page.waitFor("focus back on the row's button", () -> id.equals(
                 browser.script("return document.activeElement.dataset.task || '';").getAsString()));
+    }
+
+    @Test
+    @Order(5)
+    void onA1280By720ScreenTheHeadersToolsAndTheSummarysTilesEachKeepToOneRowInBothLanguages() throws Exception {
+        browser.cdp("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 720, "deviceScaleFactor", 1, "mobile", false));
+        try {
+            browser.script("window.scrollTo(0, 0);");
+            for (String lang : List.of("es", "en")) {
+                language(lang);
+                Page.waitFor("the session and the connection in the header", () -> visible("#whoami") && visible("#connection"));
+                Thread.sleep(300); // a frame for the layout after the words changed
+                var rows = browser.script("""
+                        const vis = (e) => !e.hidden && e.getClientRects().length;
+                        const box = (e) => e.getBoundingClientRect();
+                        const spread = (xs) => xs.length ? Math.max(...xs) - Math.min(...xs) : -1;
+                        const tools = [...document.querySelectorAll('.top-tools > *')].filter(vis).map(box);
+                        const tiles = [...document.querySelectorAll('#summary > .tile')].filter(vis).map(box);
+                        return { tools: tools.length, toolsSpread: spread(tools.map((r) => (r.top + r.bottom) / 2)),
+                          tiles: tiles.length, tilesSpread: spread(tiles.map((r) => r.top)),
+                          sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+                          text: document.querySelector('.top').innerText.replace(/\\s+/g, ' ') };
+                        """).getAsJsonObject();
+                browser.screenshot(Path.of("target", "dashboard-1280-" + lang + ".png"));
+                assertTrue(rows.get("tools").getAsInt() >= 4 && rows.get("toolsSpread").getAsDouble() < 8,
+                        "the header's tools on one row in " + lang + ": " + rows);
+                assertTrue(rows.get("tiles").getAsInt() == 5 && rows.get("tilesSpread").getAsDouble() < 1,
+                        "the summary's five tiles on one row in " + lang + ": " + rows);
+                assertTrue(!rows.get("sideways").getAsBoolean(), "no sideways scrolling in " + lang + ": " + rows);
+            }
+        } finally {
+            browser.cdp("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
     }
 
     private static void language(String lang) throws Exception {
