@@ -56,7 +56,8 @@ export function renderDetail() {
     ['detailPriority', String(task.priority ?? 5)],
     ...(task.retries > 0 ? [['detailRetries', t('detailRetriesUsed', { used: task.failures ?? 0, asked: task.retries })]] : []),
     ...(task.status === 'RUNNING' && task.progress ? [['detailProgress',
-      task.progress.percent + ' %' + (task.progress.text ? ' · ' + task.progress.text : '')]] : []),
+      task.progress.text ? t('progressTextWith', { pct: task.progress.percent, text: task.progress.text })
+        : t('progressText', { pct: task.progress.percent })]] : []),
     ['detailSubmitted', fmtTime(task.submittedAt)],
     ['detailStarted', fmtTime(task.startedAt)],
     ['detailFinished', fmtTime(task.finishedAt)],

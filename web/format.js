@@ -22,10 +22,10 @@ export function fmtNumber(n, digits) {
     .format(n);
 }
 
-/** "97.5%" in English, "97,5 %" in Spanish. */
+/** "97.5%" in English, "97,5 %" in Spanish, the space one that does not break: "%" never starts a line. */
 export function fmtPercent(p, digits = 1) {
   if (!isNum(p)) return '—';
-  return fmtNumber(p, digits) + (state.lang === 'es' ? ' %' : '%');
+  return fmtNumber(p, digits) + (state.lang === 'es' ? '\u00a0%' : '%');
 }
 
 export function fmtBytes(b) {

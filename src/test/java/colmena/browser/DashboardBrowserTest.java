@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DashboardBrowserTest {
-    private static final Pattern PERCENT = Pattern.compile("\\d+(\\.\\d+)?\\s*%");
+    private static final Pattern PERCENT = Pattern.compile("\\d+([.,]\\d+)?[\\s\\u00a0]*%");
 
     @RegisterExtension
     static final Dashboard dash = new Dashboard("dashboard.png");

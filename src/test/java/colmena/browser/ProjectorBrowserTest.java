@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Projector mode on a 1280×720 screen with six nodes: every card whole on screen without scrolling,
  * the header on one row, no text under 16 px; switched by the header's button and by ?kiosk=1. Out
- * of projector mode the task history fits 1280 px without scrolling sideways, in both languages.
+ * of projector mode the task history fits 1280 px and 1024 px without scrolling sideways, in both languages.
  * And a phone (390×844) whose header takes little of the screen. axe-core finds nothing in either.
  * On a 1024×768 projector the six cards fit too, with a term's six-figure counts inside each card.
  */
@@ -113,30 +113,41 @@ class ProjectorBrowserTest {
 
     @Test
     @Order(3)
-    void theTaskHistoryFitsA1280PixelScreenInBothLanguagesWithoutScrollingSideways() throws Exception {
+    void theTaskHistoryFits1280And1024PixelScreensInBothLanguagesWithoutScrollingSideways() throws Exception {
         // The widest rows a class makes: a long type with its priority mark, an error, a reason.
         cluster.queue.submitNew("operation-intensive", java.util.Map.of("number", 99_999), 2, null, 3, 9);
         cluster.submit("primes", java.util.Map.of("n", -5), 2); // FAILED, with the parameter's error
         Page.waitFor("the tasks stored", () -> cluster.rows("TaskType = 'operation-intensive' AND Status = 'DONE'") == 2
                 && cluster.rows("Status = 'FAILED'") == 2);
         browser.open(page + "?kiosk=0");
-        for (String lang : java.util.List.of("es", "en")) {
-            browser.click(browser.findAll("button[data-lang=\"" + lang + "\"]").get(0));
-            Page.waitFor("the rows in " + lang, () -> browser.script(
-                    "return document.querySelectorAll('#task-body tr.task-row').length >= 20"
-                            + " && !!document.querySelector('#task-body .priority-mark')"
-                            + " && !!document.querySelector('#task-body td.task-result.error');").getAsBoolean());
-            browser.script("document.getElementById('tasks').scrollIntoView();");
-            browser.screenshot(Path.of("target", "task-history-1280-" + lang + ".png"));
-            JsonObject fit = browser.script("""
-                    const box = document.getElementById('table-scroll');
-                    const heads = [...document.querySelectorAll('#task-table th')].map((h) => h.textContent + ' '
-                      + Math.round(h.getBoundingClientRect().right - box.getBoundingClientRect().left));
-                    return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, heads: heads.join(', ') };
-                    """).getAsJsonObject();
-            assertTrue(fit.get("scrollWidth").getAsInt() <= fit.get("clientWidth").getAsInt() + 1,
-                    "the table scrolls sideways in " + lang + " (each heading's right edge in px): " + fit);
+        try {
+            for (int width : new int[] {1280, 1024}) {
+                screen(width, 720, false);
+                for (String lang : java.util.List.of("es", "en")) {
+                    historyFits(width, lang);
+                }
+            }
+        } finally {
+            screen(1280, 720, false);
         }
+    }
+
+    private static void historyFits(int width, String lang) throws Exception {
+        browser.click(browser.findAll("button[data-lang=\"" + lang + "\"]").get(0));
+        Page.waitFor("the rows in " + lang, () -> browser.script(
+                "return document.querySelectorAll('#task-body tr.task-row').length >= 20"
+                        + " && !!document.querySelector('#task-body .priority-mark')"
+                        + " && !!document.querySelector('#task-body td.task-result.error');").getAsBoolean());
+        browser.script("document.getElementById('tasks').scrollIntoView();");
+        browser.screenshot(Path.of("target", "task-history-" + width + "-" + lang + ".png"));
+        JsonObject fit = browser.script("""
+                const box = document.getElementById('table-scroll');
+                const heads = [...document.querySelectorAll('#task-table th')].map((h) => h.textContent + ' '
+                  + Math.round(h.getBoundingClientRect().right - box.getBoundingClientRect().left));
+                return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, heads: heads.join(', ') };
+                """).getAsJsonObject();
+        assertTrue(fit.get("scrollWidth").getAsInt() <= fit.get("clientWidth").getAsInt() + 1,
+                "the table scrolls sideways at " + width + " px in " + lang + " (each heading's right edge in px): " + fit);
     }
 
     @Test
