@@ -16,6 +16,18 @@ peer=${PEER:-../shared/peers/bullmq-throughput.sh}
 [ -f dist/colmena.jar ] || { echo "dist/colmena.jar is missing: ./mvnw -q package -DskipTests" >&2; exit 2; }
 [ -x "$peer" ] || [ -f "$peer" ] || { echo "no peer script at $peer (set PEER=...)" >&2; exit 2; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# BullMQ's throughput script on N jobs (its default when empty): its output on stderr, its rate in
+# jobs/s on stdout (nothing when it printed none).
+bullmq_rate() {
+  ( (env ${1:+N=$1} bash "$peer" 1 2>&1 || true) | tee >(cat >&2) | grep -oE '[0-9][0-9,.]* jobs/s' | sed -n 1p \
+      | grep -oE '[0-9][0-9,.]*' | tr -d , ) || true
+}
+# BullMQ's own latency run on N jobs (its default when empty), from the writable copy in $work: its
+# output on stderr, its last "add->QueueEvents completed" line on stdout.
+bullmq_latency() {
+  ( (cd "$work/bullmq" && env ${1:+LAT_N=$1} RUNS=1 PY="$(command -v python3)" ./run.sh latency 2>&1 || true) \
+      | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1 ) || true
+}
 if [ "$mode" = latency ]; then
   peers=$(cd "$(dirname "$peer")" && pwd)
   command -v node >/dev/null || { echo "needs node (Debian: apt-get install nodejs npm)" >&2; exit 2; }
@@ -31,11 +43,11 @@ if [ "$mode" = latency ]; then
   for i in $(seq 1 "$runs"); do
     line=$( (java -jar dist/colmena.jar bench latency 2>/dev/null || true) | tee >(cat >&2) | grep 'submission to stored') || true
     c50+=("$(sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p' <<<"$line")"); c99+=("$(sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
-    line=$( (cd "$work/bullmq" && RUNS=1 PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1) || true
+    line=$(bullmq_latency)
     b50+=("$(sed -n 's/.*p50=\([0-9.]*\) ms.*/\1/p' <<<"$line")"); b99+=("$(sed -n 's/.*p99=\([0-9.]*\) ms.*/\1/p' <<<"$line")")
     w=
     if [ "$warm_lat_jobs" -gt 0 ]; then
-      line=$( (cd "$work/bullmq" && RUNS=1 LAT_N=$warm_lat_jobs PY=$(command -v python3) ./run.sh latency 2>&1 || true) | tee >(cat >&2) | grep 'add->QueueEvents completed' | tail -1) || true
+      line=$(bullmq_latency "$warm_lat_jobs")
       w=$(sed -n 's/.*p99=\([0-9.]*\) ms.*/\1/p' <<<"$line")
       # A run that printed no figure is left out of the median, not counted as 0.
       [ -n "$w" ] && w99+=("$w")
@@ -56,10 +68,10 @@ for i in $(seq 1 "$runs"); do
   # The bench exits 1 while its own target is not met: its figure counts all the same.
   c=$( (java -jar dist/colmena.jar bench throughput 2>/dev/null || true) | tee >(cat >&2) \
       | sed -n 's/^ *\([0-9,]*\) tasks\/s from first submission.*/\1/p' | tr -d ,)
-  b=$( (bash "$peer" 1 2>&1 || true) | tee >(cat >&2) | grep -oE '[0-9][0-9,.]* jobs/s' | sed -n 1p | grep -oE '[0-9][0-9,.]*' | tr -d ,) || true
+  b=$(bullmq_rate)
   w=
   if [ "$warm_jobs" -gt 0 ]; then
-    w=$( (N=$warm_jobs bash "$peer" 1 2>&1 || true) | tee >(cat >&2) | grep -oE '[0-9][0-9,.]* jobs/s' | sed -n 1p | grep -oE '[0-9][0-9,.]*' | tr -d ,) || true
+    w=$(bullmq_rate "$warm_jobs")
     [ -n "$w" ] && warm+=("$w")
   fi
   echo "round $i: colmena ${c:-?} tasks/s, bullmq ${b:-?} jobs/s${w:+, bullmq on $warm_jobs jobs $w jobs/s}"
