@@ -118,7 +118,7 @@ final class Recovery {
                     // A retry still waiting out its back-off waits the rest of it, as it would have in tasks:delayed.
                     long dueMs;
                     try {
-                        dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.changedAtMs(), now);
+                        dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.reason(), row.changedAtMs(), now);
                     } catch (RuntimeException e) { // a row edited by hand: put back at once, as any other
                         dueMs = -1;
                     }

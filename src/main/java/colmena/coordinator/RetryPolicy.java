@@ -54,16 +54,18 @@ final class RetryPolicy {
      * earlier: a Redis replaced with another clock, or a time edited by hand, makes it wait no more
      * than one back-off) plus the back-off, which is drawn from the task's id and failures and so
      * the same as when it was sent back. It was waiting when
-     * its row is PENDING, its last move is the note of the failure that sent it back, on the node
-     * the row still names (a retry's row keeps it until the task is placed again), and its attempt
-     * is the next one. A row written again at a placement after the back-off, on that same node,
-     * looks the same with a later change: that task waits its back-off once more, no longer.
+     * its row is PENDING with no Reason (a retry's row has none until a placement writes why it
+     * went where it goes: one placed again after its back-off, even on the node it failed on, is
+     * not waiting), its last move is the note of the failure that sent it back, on the node the
+     * row still names (a retry's row keeps it until the task is placed again), and its attempt is
+     * the next one.
      *
+     * @param reason the row's Reason
      * @return the due time (epoch ms, the store's clock), or -1 when it was not waiting
      */
-    static long dueOfWaitingRetry(TaskMessage task, TaskStatus status, long changedAtMs, long nowMs) {
-        if (status != TaskStatus.PENDING || task.failuresSoFar() == 0 || changedAtMs <= 0 || task.moves() == null
-                || task.moves().isEmpty()) {
+    static long dueOfWaitingRetry(TaskMessage task, TaskStatus status, String reason, long changedAtMs, long nowMs) {
+        if (status != TaskStatus.PENDING || reason != null || task.failuresSoFar() == 0 || changedAtMs <= 0
+                || task.moves() == null || task.moves().isEmpty()) {
             return -1;
         }
         Matcher m = NOTE.matcher(task.moves().get(task.moves().size() - 1));

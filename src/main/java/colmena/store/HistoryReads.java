@@ -116,7 +116,7 @@ final class HistoryReads {
                             // Read leniently: a status edited by hand ('pending ', which SQL Server's collation
                             // lets through the query) is not one waiting for a retry.
                             "PENDING".equals(rs.getString("Status")) ? TaskStatus.PENDING : TaskStatus.RUNNING,
-                            changed == null ? 0 : changed.toEpochMilli()));
+                            changed == null ? 0 : changed.toEpochMilli(), rs.getString("Reason")));
                 }
             }
         }

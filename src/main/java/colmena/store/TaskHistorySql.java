@@ -64,8 +64,13 @@ public abstract class TaskHistorySql {
         return "DELETE FROM TaskHistory WHERE TaskId = " + key(64) + " AND Status = 'PENDING' AND NodeID IS NULL";
     }
 
+    /**
+     * A failed run's row back to PENDING for its retry, keeping the node it failed on; its Reason
+     * cleared, as when a retry's row is inserted whole: the task waits out its back-off, placed
+     * nowhere, until a placement writes why it went where it goes.
+     */
     public String retry() {
-        return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Attempts = ?, "
+        return "UPDATE TaskHistory SET Status = 'PENDING', NodeID = ?, Error = ?, Reason = NULL, Attempts = ?, "
                 + "Moves = ?, [Timestamp] = ?, Retries = ?, Failures = ? WHERE TaskId = " + key(64) + " AND " + asLookedUp() + " AND Attempts = ?";
     }
 
@@ -216,7 +221,7 @@ public abstract class TaskHistorySql {
     /** Unfinished rows after a row id (first parameter), oldest first, at most the second parameter. */
     public String unfinished() {
         return "SELECT ID, TaskId, NodeID, TaskType, Params, Attempts, SubmittedAt, Moves, Priority, Retries, Failures, "
-                + "Status, [Timestamp] "
+                + "Status, [Timestamp], Reason "
                 + "FROM TaskHistory "
                 + "WHERE Status IN ('PENDING', 'RUNNING') AND ID > ? ORDER BY ID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
     }

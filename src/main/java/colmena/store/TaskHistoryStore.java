@@ -208,10 +208,12 @@ public final class TaskHistoryStore {
     }
 
     /**
-     * An unfinished row: its task, PENDING (when the row says exactly that) or RUNNING, and when
-     * the row last changed (epoch ms on the store's clock; 0 when it has no time).
+     * An unfinished row: its task, PENDING (when the row says exactly that) or RUNNING, when the
+     * row last changed (epoch ms on the store's clock; 0 when it has no time), and its Reason: why
+     * a placement put the task on its node, null for a task placed nowhere (never placed, or a
+     * retry waiting out its back-off).
      */
-    public record Unfinished(TaskMessage task, TaskStatus status, long changedAtMs) {
+    public record Unfinished(TaskMessage task, TaskStatus status, long changedAtMs, String reason) {
     }
 
     public TaskRecord get(Connection c, String taskId) throws SQLException {

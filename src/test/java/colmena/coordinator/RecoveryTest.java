@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What Redis lost, put back from TaskHistory, on a real Redis and H2: a retry still waiting out its
- * back-off when Redis comes back empty waits the rest of it; a task that was only queued is
- * placed again at once.
+ * back-off when Redis comes back empty waits the rest of it; a task that was only queued, or a
+ * retry placed again after its back-off (even on the node it failed on), is placed again at once.
  */
 class RecoveryTest {
     private final Redis redis = TestRedis.fresh();
@@ -93,25 +93,63 @@ class RecoveryTest {
     }
 
     @Test
+    void aRetryPlacedAgainOnTheNodeItFailedOnAfterItsBackOffIsPutBackAtOnce() throws Exception {
+        TaskMessage task = new TaskMessage("rt-again", "sleep", Map.of("ms", 0L), 1, 1_000L, "nodo1", "test", List.of(),
+                null, 3, null, null);
+        long now = queue.now();
+        session.inTransaction(c -> {
+            store.recordPlaced(c, List.of(task));
+            return null;
+        });
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(),
+                Json.write(TaskResult.failed(task, "nodo1", "boom", now - 10, now, 10))));
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> waiting = List.of();
+        while (waiting.isEmpty() && System.currentTimeMillis() < deadline) {
+            collector.drainOnce(Duration.ofMillis(100));
+            waiting = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1));
+        }
+        assertEquals(1, waiting.size(), "the failure stored and its retry scheduled: " + waiting);
+        assertEquals(null, session.inTransaction(c -> store.get(c, "rt-again")).reason(),
+                "a retry waiting out its back-off is placed nowhere: its row has no Reason");
+        // Its back-off over, it is placed again on the node it failed on, and its row written PENDING there.
+        TaskMessage placedAgain = TaskMessage.read(waiting.get(0)).placedOn("nodo1", "nodo1: 0 queued, 0 running, cpu 7%");
+        redis.call(j -> j.del(RedisKeys.delayed()));
+        session.inTransaction(c -> {
+            store.recordPlaced(c, List.of(placedAgain));
+            return null;
+        });
+
+        redis.call(j -> j.flushAll());
+        assertEquals(1, new Recovery(redis, queue, store, session, "test-holder", pending).checkOnce());
+        assertEquals(List.of(), redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1)), "it does not wait a back-off again");
+        List<String> submitted = redis.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
+        assertEquals(1, submitted.size(), submitted.toString());
+        assertEquals(2, TaskMessage.read(submitted.get(0)).attempt(), "put back at once, at the attempt it was placed for");
+    }
+
+    @Test
     void onlyAPendingRowWhoseLastMoveSentItBackFromItsNodeIsWaiting() {
         TaskMessage sentBack = new TaskMessage("rt-x", "sleep", Map.of(), 3, 1L, "nodo1", null,
                 List.of("attempt 2 FAILED on nodo1 at 10:11:12 (boom; retry soon); retry 2 of 3 in 1.7 s"), null, 3, 2, null);
-        long due = RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, 50_000, 60_000);
+        long due = RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, null, 50_000, 60_000);
         assertEquals(50_000 + RetryPolicy.delayMs("rt-x", 1), due);
-        assertEquals(55_000 + RetryPolicy.delayMs("rt-x", 1), RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING,
+        assertEquals(55_000 + RetryPolicy.delayMs("rt-x", 1), RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, null,
                 70_000, 55_000), "a change later than now (another clock) counts from now: one back-off at most");
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.RUNNING, 50_000, 60_000), "it started");
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.placedOn("nodo2", "why"), TaskStatus.PENDING, 50_000,
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.RUNNING, null, 50_000, 60_000), "it started");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.placedOn("nodo2", "why"), TaskStatus.PENDING, null, 50_000,
                 60_000), "placed on another node since");
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.noted("moved from nodo1 to nodo2"), TaskStatus.PENDING,
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack.noted("moved from nodo1 to nodo2"), TaskStatus.PENDING, null,
                 50_000, 60_000), "moved since");
         TaskMessage earlier = new TaskMessage("rt-x", "sleep", Map.of(), 4, 1L, "nodo1", null, sentBack.moves(), null, 3, 2, null);
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(earlier, TaskStatus.PENDING, 50_000, 60_000),
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(earlier, TaskStatus.PENDING, null, 50_000, 60_000),
                 "the note is not of the attempt before this one");
         TaskMessage huge = new TaskMessage("rt-z", "sleep", Map.of(), 3, 1L, "nodo1", null,
                 List.of("attempt 99999999999999999999 FAILED on nodo1 at 10:11:12 (x); retry 2 of 3 in 1.7 s"), null, 3, 2, null);
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(huge, TaskStatus.PENDING, 50_000, 60_000), "a number past any attempt");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(huge, TaskStatus.PENDING, null, 50_000, 60_000), "a number past any attempt");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(sentBack, TaskStatus.PENDING, "nodo1: 0 queued, cpu 7%", 50_000,
+                60_000), "placed again on the node it failed on: its placement wrote why");
         TaskMessage never = new TaskMessage("rt-y", "sleep", Map.of(), 1, 1L, "nodo1", null, List.of(), null, 3, null, null);
-        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(never, TaskStatus.PENDING, 50_000, 60_000), "no failure yet");
+        assertEquals(-1, RetryPolicy.dueOfWaitingRetry(never, TaskStatus.PENDING, null, 50_000, 60_000), "no failure yet");
     }
 }
