@@ -19,7 +19,7 @@ const JOB_POLL_MS = 1000;
 
 const JOB_LIST_EVERY = 3;          // the job list is read every this many job polls
 
-const RESIZE_SCALE = 0.5;         // the dashboard's one resize: "Resize 50 %"
+const RESIZE_SCALE = 0.5;         // the dashboard's one resize: "Resize 50%"
 
 const NODE_COLOURS = ['#1f77b4', '#d62728', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#2ca02c'];
 

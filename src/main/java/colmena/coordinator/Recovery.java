@@ -118,7 +118,9 @@ final class Recovery {
                     // A retry still waiting out its back-off waits the rest of it, as it would have in tasks:delayed.
                     long dueMs;
                     try {
-                        dueMs = RetryPolicy.dueOfWaitingRetry(t, row.status(), row.reason(), row.changedAtMs(), now);
+                        // Placed again since, its placement not yet written: its back-off is over.
+                        dueMs = pending.nodeOf(t.id()) != null ? -1
+                                : RetryPolicy.dueOfWaitingRetry(t, row.status(), row.reason(), row.changedAtMs(), now);
                     } catch (RuntimeException e) { // a row edited by hand: put back at once, as any other
                         dueMs = -1;
                     }

@@ -128,7 +128,8 @@ public final class TaskHistoryStore {
 
     /**
      * Records runs that FAILED and will be tried again: each row back to PENDING with the run's
-     * error, the next attempt and a note ({@code next} makes the retried task). A row still at the
+     * error, the next attempt and a note ({@code next} makes the retried task), on the node it
+     * failed on and with no Reason (placed nowhere while it waits out its back-off). A row still at the
      * failed attempt is updated; one already at the next attempt on the same node was updated by a
      * pass that died before the retry was scheduled, and is scheduled again; a final row stores the
      * result as any late result is stored; any other is a failure of an attempt the task has left

@@ -131,8 +131,10 @@ class AccessibilityBrowserTest {
                         const spread = (xs) => xs.length ? Math.max(...xs) - Math.min(...xs) : -1;
                         const tools = [...document.querySelectorAll('.top-tools > *')].filter(vis).map(box);
                         const tiles = [...document.querySelectorAll('#summary > .tile')].filter(vis).map(box);
+                        const title = box(document.querySelector('.brand > h1')), lang = box(document.querySelector('.brand > .lang'));
                         return { tools: tools.length, toolsSpread: spread(tools.map((r) => (r.top + r.bottom) / 2)),
                           tiles: tiles.length, tilesSpread: spread(tiles.map((r) => r.top)),
+                          langBesideTitle: lang.top < title.bottom && lang.bottom > title.top && lang.left > title.right,
                           sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
                           text: document.querySelector('.top').innerText.replace(/\\s+/g, ' ') };
                         """).getAsJsonObject();
@@ -142,6 +144,7 @@ class AccessibilityBrowserTest {
                 assertTrue(rows.get("tiles").getAsInt() == 5 && rows.get("tilesSpread").getAsDouble() < 1,
                         "the summary's five tiles on one row in " + lang + ": " + rows);
                 assertTrue(!rows.get("sideways").getAsBoolean(), "no sideways scrolling in " + lang + ": " + rows);
+                assertTrue(rows.get("langBesideTitle").getAsBoolean(), "ES/EN on the title's row in " + lang + ": " + rows);
             }
         } finally {
             browser.cdp("Emulation.clearDeviceMetricsOverride", Map.of());

@@ -94,7 +94,28 @@ class RecoveryTest {
 
     @Test
     void aRetryPlacedAgainOnTheNodeItFailedOnAfterItsBackOffIsPutBackAtOnce() throws Exception {
-        TaskMessage task = new TaskMessage("rt-again", "sleep", Map.of("ms", 0L), 1, 1_000L, "nodo1", "test", List.of(),
+        TaskMessage placedAgain = failedOnceThenPlacedAgain("rt-again");
+        session.inTransaction(c -> {
+            store.recordPlaced(c, List.of(placedAgain)); // its row written PENDING on nodo1, with why
+            return null;
+        });
+        putBackAtOnce("rt-again");
+    }
+
+    @Test
+    void aRetryPlacedAgainWhosePlacementIsNotWrittenYetIsPutBackAtOnce() throws Exception {
+        TaskMessage placedAgain = failedOnceThenPlacedAgain("rt-unwritten");
+        // Placed, its row not yet written (a second after placement, or up to 10 s while results wait).
+        pending.placed(List.of(placedAgain), PendingRows.clockMs(), id -> false);
+        putBackAtOnce("rt-unwritten");
+    }
+
+    /**
+     * A task whose first run FAILED on nodo1 (its retry scheduled, its row PENDING with no
+     * Reason), then, its back-off over, placed again on nodo1: the placed task, not yet recorded.
+     */
+    private TaskMessage failedOnceThenPlacedAgain(String id) throws Exception {
+        TaskMessage task = new TaskMessage(id, "sleep", Map.of("ms", 0L), 1, 1_000L, "nodo1", "test", List.of(),
                 null, 3, null, null);
         long now = queue.now();
         session.inTransaction(c -> {
@@ -110,22 +131,23 @@ class RecoveryTest {
             waiting = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1));
         }
         assertEquals(1, waiting.size(), "the failure stored and its retry scheduled: " + waiting);
-        assertEquals(null, session.inTransaction(c -> store.get(c, "rt-again")).reason(),
+        assertEquals(null, session.inTransaction(c -> store.get(c, id)).reason(),
                 "a retry waiting out its back-off is placed nowhere: its row has no Reason");
-        // Its back-off over, it is placed again on the node it failed on, and its row written PENDING there.
-        TaskMessage placedAgain = TaskMessage.read(waiting.get(0)).placedOn("nodo1", "nodo1: 0 queued, 0 running, cpu 7%");
-        redis.call(j -> j.del(RedisKeys.delayed()));
-        session.inTransaction(c -> {
-            store.recordPlaced(c, List.of(placedAgain));
-            return null;
-        });
+        String raw = waiting.get(0);
+        redis.call(j -> j.zrem(RedisKeys.delayed(), raw));
+        return TaskMessage.read(raw).placedOn("nodo1", "nodo1: 0 queued, 0 running, cpu 7%");
+    }
 
+    /** Redis emptied, then recovery: the task goes to be placed at once, not to wait a back-off again. */
+    private void putBackAtOnce(String id) throws Exception {
         redis.call(j -> j.flushAll());
         assertEquals(1, new Recovery(redis, queue, store, session, "test-holder", pending).checkOnce());
         assertEquals(List.of(), redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1)), "it does not wait a back-off again");
         List<String> submitted = redis.call(j -> j.lrange(RedisKeys.submitted(), 0, -1));
         assertEquals(1, submitted.size(), submitted.toString());
-        assertEquals(2, TaskMessage.read(submitted.get(0)).attempt(), "put back at once, at the attempt it was placed for");
+        TaskMessage back = TaskMessage.read(submitted.get(0));
+        assertEquals(id, back.id());
+        assertEquals(2, back.attempt(), "put back at once, at the attempt it was placed for");
     }
 
     @Test
