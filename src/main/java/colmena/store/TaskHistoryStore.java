@@ -194,16 +194,11 @@ public final class TaskHistoryStore {
     }
 
     /**
-     * Tasks TaskHistory holds as not finished (PENDING or RUNNING), oldest first, rebuilt as the
-     * messages that would carry them, on the node they were last placed on (null for a task
-     * submitted and never placed): what to place again when Redis has lost its data. Pages by
+     * Rows TaskHistory holds as not finished (PENDING or RUNNING), oldest first, each with its task
+     * rebuilt as the message that would carry it, on the node it was last placed on (null for a
+     * task submitted and never placed): what to place again when Redis has lost its data. Pages by
      * row id: rows after {@code afterRowId}; the last row id read is left in {@code lastRowId[0]}.
      */
-    public List<TaskMessage> unfinished(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
-        return unfinishedRows(c, afterRowId, limit, lastRowId).stream().map(Unfinished::task).toList();
-    }
-
-    /** As {@link #unfinished}, with each row's status and the time of its latest change. */
     public List<Unfinished> unfinishedRows(Connection c, long afterRowId, int limit, long[] lastRowId) throws SQLException {
         return reads.unfinished(c, afterRowId, limit, lastRowId);
     }

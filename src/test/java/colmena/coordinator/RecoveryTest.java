@@ -59,15 +59,8 @@ class RecoveryTest {
             store.recordPlaced(c, List.of(task)); // its row, PENDING on nodo1, is written back for the retry as in a run
             return null;
         });
-        redis.call(j -> j.rpush(RedisKeys.resultsQueue(),
-                Json.write(TaskResult.failed(task, "nodo1", "ran past its timeout of 200 ms", now - 300, now, 300))));
-        long deadline = System.currentTimeMillis() + 10_000;
-        Double scheduled = null;
-        while (scheduled == null && System.currentTimeMillis() < deadline) {
-            collector.drainOnce(Duration.ofMillis(100));
-            scheduled = redis.call(j -> j.zscore(RedisKeys.delayed(), j.zrange(RedisKeys.delayed(), 0, -1).stream()
-                    .filter(m -> m.contains("rt-long")).findFirst().orElse("")));
-        }
+        String retry = retryScheduled(TaskResult.failed(task, "nodo1", "ran past its timeout of 200 ms", now - 300, now, 300));
+        Double scheduled = redis.call(j -> j.zscore(RedisKeys.delayed(), retry));
         assertNotNull(scheduled, "the failure stored and its retry scheduled");
         long backOff = (long) (double) scheduled - now;
         assertTrue(backOff >= 8_000 && backOff <= 16_500, "the fifth failure's back-off: " + backOff + " ms");
@@ -122,20 +115,30 @@ class RecoveryTest {
             store.recordPlaced(c, List.of(task));
             return null;
         });
-        redis.call(j -> j.rpush(RedisKeys.resultsQueue(),
-                Json.write(TaskResult.failed(task, "nodo1", "boom", now - 10, now, 10))));
-        long deadline = System.currentTimeMillis() + 10_000;
-        List<String> waiting = List.of();
-        while (waiting.isEmpty() && System.currentTimeMillis() < deadline) {
-            collector.drainOnce(Duration.ofMillis(100));
-            waiting = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1));
-        }
+        retryScheduled(TaskResult.failed(task, "nodo1", "boom", now - 10, now, 10));
+        List<String> waiting = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1));
         assertEquals(1, waiting.size(), "the failure stored and its retry scheduled: " + waiting);
         assertEquals(null, session.inTransaction(c -> store.get(c, id)).reason(),
                 "a retry waiting out its back-off is placed nowhere: its row has no Reason");
         String raw = waiting.get(0);
         redis.call(j -> j.zrem(RedisKeys.delayed(), raw));
         return TaskMessage.read(raw).placedOn("nodo1", "nodo1: 0 queued, 0 running, cpu 7%");
+    }
+
+    /**
+     * Sends {@code failed} to the collector, as its node would, and stores results until the
+     * task's retry waits in tasks:delayed (10 s at most): that member, or "" if none came.
+     */
+    private String retryScheduled(TaskResult failed) throws Exception {
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(), Json.write(failed)));
+        long deadline = System.currentTimeMillis() + 10_000;
+        String member = "";
+        while (member.isEmpty() && System.currentTimeMillis() < deadline) {
+            collector.drainOnce(Duration.ofMillis(100));
+            member = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1)).stream()
+                    .filter(m -> m.contains(failed.id())).findFirst().orElse("");
+        }
+        return member;
     }
 
     /** Redis emptied, then recovery: the task goes to be placed at once, not to wait a back-off again. */

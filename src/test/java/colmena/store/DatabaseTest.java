@@ -101,7 +101,8 @@ class DatabaseTest {
             TaskRecord fresh = store.get(c, "new-9");
             assertEquals(List.of(9, 3, 0), List.of(fresh.priority(), fresh.retries(), fresh.failures()));
             java.util.Map<String, List<Integer>> unfinished = new java.util.HashMap<>();
-            for (colmena.task.TaskMessage t : store.unfinished(c, 0, 10, new long[1])) {
+            for (TaskHistoryStore.Unfinished row : store.unfinishedRows(c, 0, 10, new long[1])) {
+                colmena.task.TaskMessage t = row.task();
                 unfinished.put(t.id(), List.of(t.priorityOrDefault(), t.retriesAsked(), t.failuresSoFar()));
             }
             assertEquals(java.util.Map.of("old-1", List.of(5, 0, 0), "new-9", List.of(9, 3, 0)), unfinished,

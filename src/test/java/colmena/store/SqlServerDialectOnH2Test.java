@@ -145,8 +145,8 @@ class SqlServerDialectOnH2Test {
             TaskPage page = store.page(c, done, store.count(c, done));
             assertEquals(1, page.total());
             assertEquals("mssql-a", page.tasks().get(0).id());
-            List<TaskMessage> open = store.unfinished(c, 0, 10, new long[1]);
-            assertEquals(List.of("mssql-b"), open.stream().map(TaskMessage::id).toList());
+            List<TaskHistoryStore.Unfinished> open = store.unfinishedRows(c, 0, 10, new long[1]);
+            assertEquals(List.of("mssql-b"), open.stream().map(row -> row.task().id()).toList());
             assertEquals(TaskStatus.RUNNING, store.states(c, List.of("mssql-b", "none")).get("mssql-b").status());
         }
     }

@@ -183,8 +183,8 @@ class TaskCountsTest {
                     f -> f.task().retried("failed on nodo1"));
             assertEquals(1, r.retried().size());
             assertEquals(List.of(3, 1), List.of(store.get(c, "retry-a").retries(), store.get(c, "retry-a").failures()));
-            TaskMessage back = store.unfinished(c, 0, 10, new long[1]).stream().filter(t -> t.id().equals("retry-a"))
-                    .findFirst().orElseThrow();
+            TaskMessage back = store.unfinishedRows(c, 0, 10, new long[1]).stream().map(TaskHistoryStore.Unfinished::task)
+                    .filter(t -> t.id().equals("retry-a")).findFirst().orElseThrow();
             assertEquals(List.of(3, 1, 2), List.of(back.retriesAsked(), back.failuresSoFar(), back.attempt()),
                     "what Redis gets back after it lost its data");
         }
