@@ -116,6 +116,13 @@ public final class Database {
      * server just died it says "Lock file recently modified" or "Another process was faster".
      */
     private static final int H2_ERROR_OPENING_DATABASE = 8000;
+    /**
+     * H2's code for a connection broken; on connecting to a shared file it is the server of the
+     * process that held the file closing under us (that process closed its last connection, as
+     * {@link #open} does after creating tables, or died), and the next try opens the file or
+     * reaches the server that took it over.
+     */
+    private static final int H2_CONNECTION_BROKEN = 90067;
     /** Long enough for a busy machine: H2 waits 4 s per try for a lock file to age, and processes race for it. */
     private static final long OPEN_RACE_WAIT_MS = 30_000;
     /** At most this long for another process that is opening the shared H2 file ({@link H2Local#connectInTurn}). */
@@ -123,8 +130,9 @@ public final class Database {
 
     /**
      * A new connection. Two processes opening the shared H2 file at the same moment can find it
-     * locked before the first has started serving it, and after the serving process dies its lock
-     * file must age before another may take over; both are waited out for a few seconds.
+     * locked before the first has started serving it, or reach its server as it closes; after the
+     * serving process dies its lock file must age before another may take over; all are waited out
+     * for a few seconds.
      */
     public Connection connect() throws SQLException {
         long deadline = System.nanoTime() + OPEN_RACE_WAIT_MS * 1_000_000L;
@@ -134,7 +142,8 @@ public final class Database {
                         : H2Local.connectInTurn(sharedFile, TURN_WAIT_MS, () -> DriverManager.getConnection(url, credentials));
             } catch (SQLException e) {
                 boolean transient_ = url.startsWith("jdbc:h2:") && (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN
-                        || e.getErrorCode() == H2_ERROR_OPENING_DATABASE);
+                        || e.getErrorCode() == H2_ERROR_OPENING_DATABASE
+                        || sharedFile != null && e.getErrorCode() == H2_CONNECTION_BROKEN);
                 if (!transient_ || System.nanoTime() > deadline) {
                     throw e;
                 }
