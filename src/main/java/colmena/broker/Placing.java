@@ -27,6 +27,8 @@ final class Placing {
     private static final Script RELEASE_DUE = Script.load("checks", "release_due");
     /** Appends tasks to the list of one priority, waking the placer. Its contract: lua/submit_lane.lua. */
     private static final Script SUBMIT_LANE = Script.load("checks", "submit_lane");
+    /** Schedules retries, each once. Its contract: lua/delay_once.lua. */
+    private static final Script DELAY_ONCE = Script.load("delay_once");
 
     private final QueueScripts scripts;
 
@@ -103,6 +105,30 @@ final class Placing {
             members.put(Json.write(tasks.get(i)), (double) dueMs.get(i));
         }
         scripts.redis.call(j -> j.zadd(RedisKeys.delayed(), members));
+    }
+
+    /** {@link TaskQueue#delayOnce}. */
+    boolean[] delayOnce(List<TaskMessage> tasks, List<Long> dueMs) {
+        boolean[] added = new boolean[tasks.size()];
+        if (tasks.isEmpty()) {
+            return added;
+        }
+        List<String> keys = new ArrayList<>(tasks.size() + 1);
+        List<String> args = new ArrayList<>(2 * tasks.size() + 1);
+        keys.add(RedisKeys.delayed());
+        args.add(Long.toString(TaskQueue.RETRY_MARK_SECONDS));
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskMessage t = tasks.get(i);
+            keys.add(RedisKeys.retryScheduled(t.id(), t.attempt()));
+            args.add(Json.write(t));
+            args.add(Long.toString(dueMs.get(i)));
+        }
+        @SuppressWarnings("unchecked")
+        List<Long> flags = (List<Long>) scripts.redis.call(j -> DELAY_ONCE.run(j, keys, args));
+        for (int i = 0; i < added.length; i++) {
+            added[i] = flags.get(i) == 1L;
+        }
+        return added;
     }
 
     /** {@link TaskQueue#waitingToBePlaced}. */

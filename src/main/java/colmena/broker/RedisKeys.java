@@ -161,6 +161,15 @@ public final class RedisKeys {
         return key("tasks:delayed");
     }
 
+    /**
+     * String, kept {@link TaskQueue#RETRY_MARK_SECONDS}: set when the retry of a task at
+     * {@code attempt} goes into {@link #delayed()}, so that a failure stored a second time (after a
+     * coordinator's crash) does not schedule the same retry again.
+     */
+    public static String retryScheduled(String taskId, int attempt) {
+        return key("tasks:retry:" + taskId + ":" + attempt);
+    }
+
     /** Hash: cancel requests not yet carried out, {@code taskId -> {"by", "atMs"}}; the coordinator carries them out. */
     public static String cancelRequests() {
         return key("tasks:cancel");

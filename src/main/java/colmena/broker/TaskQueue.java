@@ -212,6 +212,26 @@ public final class TaskQueue {
         placing.delay(tasks, dueMs);
     }
 
+    /**
+     * How long the mark of a scheduled retry is kept ({@link RedisKeys#retryScheduled}): longer
+     * than a failure can wait in results:storing for a coordinator to store it again (one that
+     * died on a Friday, started again after a school holiday).
+     */
+    public static final long RETRY_MARK_SECONDS = 30L * 24 * 3_600;
+
+    /**
+     * Puts retries in {@code tasks:delayed} as {@link #delay} does, but each only once: a retry
+     * whose mark ({@link RedisKeys#retryScheduled}, by task id and attempt) exists was scheduled
+     * before, by a coordinator that then died before it dropped the failure, and may be placed,
+     * running or done by now; scheduling it again would run it twice. Its contract:
+     * lua/delay_once.lua.
+     *
+     * @return for each task, in order, whether it was put in tasks:delayed now
+     */
+    public boolean[] delayOnce(List<TaskMessage> tasks, List<Long> dueMs) {
+        return placing.delayOnce(tasks, dueMs);
+    }
+
     /** How many tasks wait in {@code tasks:submitted} and the lists of other priorities for a coordinator to take them. */
     public long waitingToBePlaced() {
         return placing.waitingToBePlaced();

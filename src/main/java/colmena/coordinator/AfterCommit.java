@@ -61,8 +61,10 @@ final class AfterCommit {
     }
 
     /**
-     * Puts the retried tasks in {@code tasks:delayed} to wait out their back-off. If Redis refuses,
-     * the failures stay in results:storing and the next pass schedules them again from their rows.
+     * Puts the retried tasks in {@code tasks:delayed} to wait out their back-off, each once
+     * ({@link TaskQueue#delayOnce}): a failure stored again after a crash does not schedule a retry
+     * that was scheduled, and may have run, since. If Redis refuses, the failures stay in
+     * results:storing and the next pass schedules them again from their rows.
      *
      * @return how many failures came after their task had moved on (duplicate runs, not stored)
      */
@@ -73,10 +75,16 @@ final class AfterCommit {
             for (TaskMessage t : retries.retried()) {
                 due.add(now + RetryPolicy.delayOfRetried(t));
             }
-            queue.delay(retries.retried(), due);
-            for (TaskMessage t : retries.retried()) {
-                lines.info("Task '{}' {}{} FAILED, tried again: {}", t.type(), Glyphs.ellipsis(), t.shortId(),
-                        t.moves().get(t.moves().size() - 1));
+            boolean[] added = queue.delayOnce(retries.retried(), due);
+            for (int i = 0; i < added.length; i++) {
+                TaskMessage t = retries.retried().get(i);
+                if (added[i]) {
+                    lines.info("Task '{}' {}{} FAILED, tried again: {}", t.type(), Glyphs.ellipsis(), t.shortId(),
+                            t.moves().get(t.moves().size() - 1));
+                } else {
+                    log.info("The failure of {} before attempt {} was stored again (a coordinator stopped before it "
+                            + "dropped it); its retry was scheduled then, and is not scheduled twice", t.shortId(), t.attempt());
+                }
             }
         }
         for (TaskResult r : retries.stale()) {

@@ -175,7 +175,7 @@ final class HistoryWrites {
                 if (row != null && row.status().isFinal()) {
                     stored.add(r);
                 } else if (row != null && row.attempts() == attempt + 1 && java.util.Objects.equals(row.node(), r.node())) {
-                    retried.add(next.apply(r)); // recorded by a pass that died before scheduling it
+                    retried.add(next.apply(r)); // recorded by a pass that died: scheduled if it had not yet (TaskQueue.delayOnce)
                 } else if (row != null && row.attempts() != attempt) {
                     stale.add(r);
                 } else {

@@ -131,7 +131,8 @@ public final class TaskHistoryStore {
      * error, the next attempt and a note ({@code next} makes the retried task), on the node it
      * failed on and with no Reason (placed nowhere while it waits out its back-off). A row still at the
      * failed attempt is updated; one already at the next attempt on the same node was updated by a
-     * pass that died before the retry was scheduled, and is scheduled again; a final row stores the
+     * pass that died after its commit, and its retry is returned to be scheduled, which the caller
+     * does only if that pass had not (the coordinator's {@code TaskQueue.delayOnce}); a final row stores the
      * result as any late result is stored; any other is a failure of an attempt the task has left
      * behind, and is not stored.
      */

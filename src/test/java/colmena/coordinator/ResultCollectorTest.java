@@ -36,8 +36,11 @@ class ResultCollectorTest {
     private final ResultCollector collector = new ResultCollector(queue, new TaskHistoryStore(), session,
             Durability.of(db), new LatencyHistogram(), new PendingRows());
 
+    private final List<ResultCollector> others = new ArrayList<>();
+
     @AfterEach
     void close() throws Exception {
+        others.forEach(ResultCollector::close);
         collector.close();
         session.close();
         redis.close();
@@ -74,6 +77,86 @@ class ResultCollectorTest {
         assertEquals(ResultTaker.AHEAD_FROM - 1, collector.drainOnce(Duration.ofMillis(500)));
         assertTrue(!collector.takingAhead(), "a small batch: no take ahead");
         assertEquals(ResultTaker.AHEAD_FROM - 1, TestDatabase.count(db, "SELECT COUNT(*) FROM TaskHistory"));
+    }
+
+    @Test
+    void aFailureStoredAgainAfterACrashDoesNotScheduleItsRetryAgain() throws Exception {
+        TaskMessage task = retriedTask("rc-again");
+        String failure = failureOf(task);
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(), failure));
+        List<String> scheduled = drainUntilScheduled(collector, task.id());
+        assertEquals(1, scheduled.size(), "the failure stored and its retry scheduled: " + scheduled);
+        collector.drainOnce(Duration.ZERO); // a pause: the failure is made durable and dropped
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.storing())));
+
+        // Its back-off over, the retry is placed on the node it failed on (its row not yet written).
+        String retry = scheduled.get(0);
+        redis.call(j -> j.zrem(RedisKeys.delayed(), retry));
+        String placed = Json.write(TaskMessage.read(retry).placedOn("nodo1", "why"));
+        redis.call(j -> j.rpush(RedisKeys.nodeTasks("nodo1"), placed));
+        // Had the coordinator died between its commit and that drop, the failure would still be at
+        // the head of results:storing, and the next coordinator stores it again.
+        redis.call(j -> j.rpush(RedisKeys.storing(), failure));
+        assertEquals(List.of(), drainUntilScheduled(anotherCoordinator(), task.id()),
+                "the retry placed already is not scheduled a second time (it would run twice)");
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.storing())), "the failure was read again");
+        assertEquals(2, session.inTransaction(c -> new TaskHistoryStore().get(c, task.id())).attempts());
+    }
+
+    @Test
+    void aFailureWhoseRetryWasNeverScheduledIsScheduledWhenStoredAgain() throws Exception {
+        TaskMessage task = retriedTask("rc-never");
+        String failure = failureOf(task);
+        // A coordinator that died right after committing the failure, before scheduling its retry.
+        TaskResult failed = TaskResult.read(failure);
+        session.inTransaction(c -> new TaskHistoryStore().recordRetries(c, List.of(failed), RetryPolicy::next));
+        redis.call(j -> j.rpush(RedisKeys.storing(), failure));
+        List<String> scheduled = drainUntilScheduled(anotherCoordinator(), task.id());
+        assertEquals(1, scheduled.size(), "the retry scheduled by the next coordinator: " + scheduled);
+        assertEquals(2, TaskMessage.read(scheduled.get(0)).attempt());
+    }
+
+    /** A task asking for 3 retries, placed on nodo1 and its row written. */
+    private TaskMessage retriedTask(String id) throws Exception {
+        TaskMessage task = new TaskMessage(id, "sleep", Map.of("ms", 0L), 1, 1_000L, "nodo1", "test", List.of(),
+                null, 3, null, null);
+        session.inTransaction(c -> {
+            new TaskHistoryStore().recordPlaced(c, List.of(task));
+            return null;
+        });
+        return task;
+    }
+
+    private String failureOf(TaskMessage task) {
+        long now = queue.now();
+        return Json.write(TaskResult.failed(task, "nodo1", "boom", now - 10, now, 10));
+    }
+
+    /** A collector as a coordinator that takes over starts one: it stores what results:storing holds first. */
+    private ResultCollector anotherCoordinator() {
+        ResultCollector next = new ResultCollector(queue, new TaskHistoryStore(), session, Durability.of(db),
+                new LatencyHistogram(), new PendingRows());
+        others.add(next);
+        return next;
+    }
+
+    /**
+     * Lets {@code c} store results until a retry of {@code taskId} waits in tasks:delayed, or
+     * results:queue and results:storing are empty (3 s at most): the members that name it.
+     */
+    private List<String> drainUntilScheduled(ResultCollector c, String taskId) throws Exception {
+        long deadline = System.currentTimeMillis() + 3_000;
+        List<String> members = List.of();
+        while (members.isEmpty() && System.currentTimeMillis() < deadline) {
+            c.drainOnce(Duration.ofMillis(100));
+            members = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1)).stream().filter(m -> m.contains(taskId)).toList();
+            if (redis.call(j -> j.llen(RedisKeys.resultsQueue()) + j.llen(RedisKeys.storing())) == 0) {
+                c.drainOnce(Duration.ZERO);
+                members = redis.call(j -> j.zrange(RedisKeys.delayed(), 0, -1)).stream().filter(m -> m.contains(taskId)).toList();
+                break;
+            }
+        }
+        return members;
     }
 
     private long stored() throws Exception {
