@@ -333,6 +333,18 @@ public final class TaskQueue {
      *
      * @return how many were carried out
      */
+    /**
+     * Drops {@code raws} from the head of {@code source}, a coordinator's own in-flight list whose
+     * order it knows, whole or not at all: only when the list starts with the first of them and
+     * holds the last at its place (the texts between are not sent back to Redis to be compared,
+     * which cost the collector a fifth of its time at full speed). Fenced as {@link #moveFromHead}.
+     *
+     * @return {@code raws.size()}, or 0 when the list does not hold them so
+     */
+    public int dropFromHead(String source, List<String> raws) {
+        return scripts.dropFromHead(source, raws);
+    }
+
     public int moveFromHead(String source, List<? extends Outcome> outcomes) {
         List<Move> moves = new ArrayList<>(outcomes.size());
         for (Outcome o : outcomes) {

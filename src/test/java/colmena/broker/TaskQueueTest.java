@@ -59,6 +59,21 @@ class TaskQueueTest {
     }
 
     @Test
+    void droppingFromTheHeadDropsTheWholeRunOrNothing() {
+        redis.call(j -> j.rpush(RedisKeys.storing(), "r0", "r1", "r2", "r3", "r4"));
+        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r1", "r2")), "not at the head");
+        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r0", "x", "r3")), "its last is not where it ends");
+        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), texts("r", 6)), "more than the list holds");
+        assertEquals(texts("r", 5), list(RedisKeys.storing()), "nothing dropped by a refusal");
+        assertEquals(3, queue.dropFromHead(RedisKeys.storing(), texts("r", 3)));
+        assertEquals(List.of("r3", "r4"), list(RedisKeys.storing()));
+        assertEquals(1, queue.dropFromHead(RedisKeys.storing(), List.of("r3")));
+        assertEquals(List.of("r4"), list(RedisKeys.storing()));
+        redis.call(j -> j.del(RedisKeys.storing()));
+        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r4")), "emptied by hand: nothing to drop");
+    }
+
+    @Test
     void anOversizedMessageIsDeadLetteredAsItIsTakenAndTheOthersArrive() {
         String huge = "x".repeat(TaskQueue.MAX_MESSAGE_BYTES + 1);
         redis.call(j -> j.rpush("node:a:tasks", "one", huge, "two"));

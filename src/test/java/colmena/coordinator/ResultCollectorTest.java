@@ -72,6 +72,28 @@ class ResultCollectorTest {
     }
 
     @Test
+    void resultsStoringChangedByHandBeforeADropIsReadAgainNotTrimmedBlindly() throws Exception {
+        int sent = 0;
+        do { // while busy, a batch is dropped at the next checkpoint, at most every 50 ms
+            send(sent, sent + 10);
+            sent += 10;
+            assertEquals(10, collector.drainOnce(Duration.ofMillis(500)));
+        } while (redis.call(j -> j.llen(RedisKeys.storing())) == 0 && sent < 1_000);
+        assertEquals(10L, (long) redis.call(j -> j.llen(RedisKeys.storing())), "a batch stored, not yet dropped");
+        // Someone empties results:storing and a result lands there before the collector drops its batch.
+        redis.call(j -> j.del(RedisKeys.storing()));
+        send(sent, sent + 1);
+        redis.call(j -> j.rpoplpush(RedisKeys.resultsQueue(), RedisKeys.storing()));
+        collector.drainOnce(Duration.ZERO); // a pause: the drop finds the list is not what was stored
+        assertEquals(1, collector.misreads());
+        assertEquals(1L, (long) redis.call(j -> j.llen(RedisKeys.storing())), "the other result is not dropped unstored");
+        collector.drainOnce(Duration.ofMillis(100)); // read again from its head: stored, then dropped
+        collector.drainOnce(Duration.ZERO);
+        assertEquals(sent + 1, stored());
+        assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.storing())));
+    }
+
+    @Test
     void atLowRatesTakesOnItsOwnThread() throws Exception {
         send(0, ResultTaker.AHEAD_FROM - 1);
         assertEquals(ResultTaker.AHEAD_FROM - 1, collector.drainOnce(Duration.ofMillis(500)));
