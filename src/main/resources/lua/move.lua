@@ -1,5 +1,7 @@
 -- Moves messages out of KEYS[1] and on, in one step. ARGV[1] is 'head' (only messages at the head,
--- stopping at the first not there) or 'any' (each wherever it is). With a fence (ARGV[5] holder,
+-- stopping at the first not there), 'run' (the messages at the head, whole or none: only when
+-- the first raw text is at the head and the last one where the run ends; the raw texts between
+-- them are not compared, and may be sent empty) or 'any' (each wherever it is). With a fence (ARGV[5] holder,
 -- ARGV[6] installation; KEYS[2] the lease, KEYS[3] the stamp) nothing moves unless that holder has
 -- the lease of that installation. For each ARGV group from ARGV[8] on (raw, op, dest, payload,
 -- guard): stops if a guard key is given and does not exist (a node that has gone gets nothing
@@ -16,8 +18,17 @@ local src = KEYS[1]
 local headOnly = ARGV[1] == 'head'
 local dead = ARGV[2]
 if not isList(dead) then return redis.error_reply(dead .. ' is not a list') end
+local run = ARGV[1] == 'run'
 local head
 if headOnly then head = redis.call('LRANGE', src, 0, (#ARGV - 7) / 5 - 1) end
+if run then
+  local n = (#ARGV - 7) / 5
+  if n < 1 then return 0 end
+  if not isList(src) then return redis.error_reply(src .. ' is not a list') end
+  if redis.call('LINDEX', src, 0) ~= ARGV[8] or redis.call('LINDEX', src, n - 1) ~= ARGV[8 + 5 * (n - 1)] then
+    return 0
+  end
+end
 local guards = {}
 local usable = {}
 local groups = {}
@@ -73,7 +84,9 @@ for i = 8, #ARGV, 5 do
     if not alive then break end
   end
   local found
-  if headOnly then
+  if run then
+    found = true
+  elseif headOnly then
     found = head[moved + 1] == raw
   else
     found = redis.call('LREM', src, 1, raw) > 0
@@ -101,7 +114,7 @@ for i = 8, #ARGV, 5 do
     break
   end
 end
-if headOnly and moved > 0 then redis.call('LTRIM', src, moved, -1) end
+if (headOnly or run) and moved > 0 then redis.call('LTRIM', src, moved, -1) end
 for _, g in ipairs(order) do
   local bulk = g.cmd ~= 'ENQUEUE'
   if not bulk then

@@ -334,6 +334,23 @@ public final class TaskQueue {
      * @return how many were carried out
      */
     /**
+     * {@link #moveFromHead} for a coordinator's own in-flight list, whose order it knows: the
+     * outcomes' messages are taken as a run, checked by the first and the last (the texts between
+     * are not sent back to Redis to be compared), a run of up to 1,000 whole or not at all; it
+     * still stops at the first that {@link Outcome#placeOn places on} a node that has stopped
+     * reporting.
+     *
+     * @return how many were carried out
+     */
+    public int moveRunFromHead(String source, List<? extends Outcome> outcomes) {
+        List<Move> moves = new ArrayList<>(outcomes.size());
+        for (Outcome o : outcomes) {
+            moves.add((Move) o);
+        }
+        return scripts.move(source, "run", moves);
+    }
+
+    /**
      * Drops {@code raws} from the head of {@code source}, a coordinator's own in-flight list whose
      * order it knows, whole or not at all: only when the list starts with the first of them and
      * holds the last at its place (the texts between are not sent back to Redis to be compared,

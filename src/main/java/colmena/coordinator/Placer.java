@@ -129,7 +129,7 @@ final class Placer {
         Plan plan = plan(batch.raws());
         // Noted before the move: a result stored the moment after finds the placement to forget.
         List<PendingRows.Entry> noted = pending.placed(plan.placed(), PendingRows.clockMs(), confined);
-        int moved = queue.moveFromHead(RedisKeys.placing(), plan.moves());
+        int moved = queue.moveRunFromHead(RedisKeys.placing(), plan.moves());
         pending.forget(unmoved(plan, noted, moved));
         recordWaits(plan.placed());
         // After leftovers, look again: there may be more of them than one batch.

@@ -86,6 +86,31 @@ class TaskQueueTest {
 
     @Test
     void placingStopsAtTheFirstNodeThatHasGoneAndLeavesTheRestAtTheHeadInOrder() {
+        placesUpToTheFirstNodeGone(queue::moveFromHead);
+    }
+
+    @Test
+    void placingARunStopsAtTheFirstNodeThatHasGoneAsWell() {
+        placesUpToTheFirstNodeGone(queue::moveRunFromHead);
+    }
+
+    @Test
+    void aRunIsMovedWholeOrNotAtAll() {
+        redis.call(j -> j.rpush(RedisKeys.placing(), "r0", "r1", "r2", "r3"));
+        redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
+        List<Move> notAtHead = List.of(Move.toNode("r1", "a", "p1"), Move.toNode("r2", "a", "p2"));
+        assertEquals(0, queue.moveRunFromHead(RedisKeys.placing(), notAtHead));
+        List<Move> lastElsewhere = List.of(Move.toNode("r0", "a", "p0"), Move.toNode("r1", "a", "p1"), Move.toNode("r3", "a", "p3"));
+        assertEquals(0, queue.moveRunFromHead(RedisKeys.placing(), lastElsewhere), "its last is not where the run ends");
+        assertEquals(List.of("r0", "r1", "r2", "r3"), list(RedisKeys.placing()), "nothing moved by a refusal");
+        assertEquals(0, queue.length("node:a:tasks"));
+        List<Move> run = List.of(Move.toNode("r0", "a", "p0"), Move.toNode("r1", "a", "p1"), Move.toNode("r2", "a", "p2"));
+        assertEquals(3, queue.moveRunFromHead(RedisKeys.placing(), run));
+        assertEquals(List.of("p0", "p1", "p2"), list("node:a:tasks"), "each payload sent on, though only the ends were compared");
+        assertEquals(List.of("r3"), list(RedisKeys.placing()));
+    }
+
+    private void placesUpToTheFirstNodeGone(java.util.function.BiFunction<String, List<Move>, Integer> move) {
         List<String> raws = texts("r", 1_500);
         redis.call(j -> j.rpush(RedisKeys.placing(), raws.toArray(new String[0])));
         redis.call(j -> j.set(RedisKeys.nodeStats("a"), "{}"));
@@ -96,7 +121,7 @@ class TaskQueueTest {
             String node = i >= 1_200 ? "c" : (i % 2 == 0 ? "a" : "b");
             moves.add(Move.toNode(raws.get(i), node, "placed-" + i));
         }
-        assertEquals(1_200, queue.moveFromHead(RedisKeys.placing(), moves));
+        assertEquals(1_200, (int) move.apply(RedisKeys.placing(), moves));
         assertEquals(raws.subList(1_200, 1_500), list(RedisKeys.placing()));
         List<String> onA = list("node:a:tasks");
         assertEquals(600, onA.size());
