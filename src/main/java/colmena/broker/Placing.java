@@ -27,8 +27,8 @@ final class Placing {
     private static final Script RELEASE_DUE = Script.load("checks", "release_due");
     /** Appends tasks to the list of one priority, waking the placer. Its contract: lua/submit_lane.lua. */
     private static final Script SUBMIT_LANE = Script.load("checks", "submit_lane");
-    /** Schedules retries, each once. Its contract: lua/delay_once.lua. */
-    private static final Script DELAY_ONCE = Script.load("delay_once");
+    /** Schedules retries and marks them scheduled. Its contract: lua/delay_retries.lua. */
+    private static final Script DELAY_RETRIES = Script.load("delay_retries");
 
     private final QueueScripts scripts;
 
@@ -107,14 +107,14 @@ final class Placing {
         scripts.redis.call(j -> j.zadd(RedisKeys.delayed(), members));
     }
 
-    /** {@link TaskQueue#delayOnce}. */
-    boolean[] delayOnce(List<TaskMessage> tasks, List<Long> dueMs) {
+    /** {@link TaskQueue#delayRetries}. */
+    boolean[] delayRetries(List<TaskMessage> tasks, List<Long> dueMs, java.util.function.Predicate<TaskMessage> again) {
         boolean[] added = new boolean[tasks.size()];
         if (tasks.isEmpty()) {
             return added;
         }
         List<String> keys = new ArrayList<>(tasks.size() + 1);
-        List<String> args = new ArrayList<>(2 * tasks.size() + 1);
+        List<String> args = new ArrayList<>(3 * tasks.size() + 1);
         keys.add(RedisKeys.delayed());
         args.add(Long.toString(TaskQueue.RETRY_MARK_SECONDS));
         for (int i = 0; i < tasks.size(); i++) {
@@ -122,13 +122,29 @@ final class Placing {
             keys.add(RedisKeys.retryScheduled(t.id(), t.attempt()));
             args.add(Json.write(t));
             args.add(Long.toString(dueMs.get(i)));
+            args.add(again.test(t) ? "1" : "0");
         }
         @SuppressWarnings("unchecked")
-        List<Long> flags = (List<Long>) scripts.redis.call(j -> DELAY_ONCE.run(j, keys, args));
+        List<Long> flags = (List<Long>) scripts.redis.call(j -> DELAY_RETRIES.run(j, keys, args));
         for (int i = 0; i < added.length; i++) {
             added[i] = flags.get(i) == 1L;
         }
         return added;
+    }
+
+    /** {@link TaskQueue#keepRetryMarks}. */
+    void keepRetryMarks(List<TaskMessage> retried, long seconds) {
+        if (retried.isEmpty()) {
+            return;
+        }
+        scripts.redis.call(j -> {
+            Pipeline p = j.pipelined();
+            for (TaskMessage t : retried) {
+                p.expire(RedisKeys.retryScheduled(t.id(), t.attempt()), seconds);
+            }
+            p.sync();
+            return null;
+        });
     }
 
     /** {@link TaskQueue#waitingToBePlaced}. */

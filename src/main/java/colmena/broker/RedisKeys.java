@@ -162,9 +162,10 @@ public final class RedisKeys {
     }
 
     /**
-     * String, kept {@link TaskQueue#RETRY_MARK_SECONDS}: set when the retry of a task at
-     * {@code attempt} goes into {@link #delayed()}, so that a failure stored a second time (after a
-     * coordinator's crash) does not schedule the same retry again.
+     * String, kept {@link TaskQueue#RETRY_MARK_SECONDS} (an hour once its failure is dropped): set
+     * when a task's retry, whose attempt is {@code attempt} (the failed one's next), goes into
+     * {@link #delayed()}, so that a failure stored a second time (after a coordinator's crash)
+     * does not schedule the same retry again.
      */
     public static String retryScheduled(String taskId, int attempt) {
         return key("tasks:retry:" + taskId + ":" + attempt);

@@ -213,23 +213,37 @@ public final class TaskQueue {
     }
 
     /**
-     * How long the mark of a scheduled retry is kept ({@link RedisKeys#retryScheduled}): longer
-     * than a failure can wait in results:storing for a coordinator to store it again (one that
-     * died on a Friday, started again after a school holiday).
+     * How long the mark of a scheduled retry ({@link RedisKeys#retryScheduled}) is kept while its
+     * failure may be stored again: longer than a failure can wait in results:storing for a
+     * coordinator to store it again (one that died on a Friday, started again after a school
+     * holiday). Once the failure is dropped from there, {@link #keepRetryMarks} cuts it to
+     * {@link #RETRY_MARK_AFTER_DROP_SECONDS}.
      */
     public static final long RETRY_MARK_SECONDS = 30L * 24 * 3_600;
+    /**
+     * How long the mark is kept once its failure has left results:storing: long enough for a copy
+     * of the failure that an agent sends again (the reply to its first sending lost) to find it,
+     * short enough that marks do not pile up in Redis's memory.
+     */
+    public static final long RETRY_MARK_AFTER_DROP_SECONDS = 3_600;
 
     /**
-     * Puts retries in {@code tasks:delayed} as {@link #delay} does, but each only once: a retry
-     * whose mark ({@link RedisKeys#retryScheduled}, by task id and attempt) exists was scheduled
-     * before, by a coordinator that then died before it dropped the failure, and may be placed,
-     * running or done by now; scheduling it again would run it twice. Its contract:
-     * lua/delay_once.lua.
+     * Puts retries in {@code tasks:delayed} as {@link #delay} does, and marks each one scheduled
+     * ({@link RedisKeys#retryScheduled}, by task id and attempt, kept {@link #RETRY_MARK_SECONDS}),
+     * but a retry made again from a failure stored a second time ({@code again}: the coordinator
+     * that stored it first died before dropping it) only if it has no mark: if it has, it was
+     * scheduled then, and may be placed, running or done by now; scheduling it again would run it
+     * twice. Its contract: lua/delay_retries.lua.
      *
      * @return for each task, in order, whether it was put in tasks:delayed now
      */
-    public boolean[] delayOnce(List<TaskMessage> tasks, List<Long> dueMs) {
-        return placing.delayOnce(tasks, dueMs);
+    public boolean[] delayRetries(List<TaskMessage> tasks, List<Long> dueMs, java.util.function.Predicate<TaskMessage> again) {
+        return placing.delayRetries(tasks, dueMs, again);
+    }
+
+    /** Keeps the marks of these retries ({@link #delayRetries}) only {@code seconds} more: their failures have been dropped. */
+    public void keepRetryMarks(List<TaskMessage> retried, long seconds) {
+        placing.keepRetryMarks(retried, seconds);
     }
 
     /** How many tasks wait in {@code tasks:submitted} and the lists of other priorities for a coordinator to take them. */
@@ -327,18 +341,13 @@ public final class TaskQueue {
     }
 
     /**
-     * Carries out {@code outcomes} on messages at the head of {@code source}, in order, stopping at
-     * the first that is not there, or that {@link Outcome#placeOn places on} a node that has stopped
-     * reporting.
-     *
-     * @return how many were carried out
-     */
-    /**
      * {@link #moveFromHead} for a coordinator's own in-flight list, whose order it knows: the
      * outcomes' messages are taken as a run, checked by the first and the last (the texts between
-     * are not sent back to Redis to be compared), a run of up to 1,000 whole or not at all; it
-     * still stops at the first that {@link Outcome#placeOn places on} a node that has stopped
-     * reporting.
+     * are not sent back to Redis to be compared), in runs of up to 1,000, each whole or not at
+     * all; it still stops at the first that {@link Outcome#placeOn places on} a node that has
+     * stopped reporting. Only for a list whose messages differ and that nobody else trims from its
+     * head: a message taken out of the middle (a task cancelled there) makes the run's last text
+     * not where it ends, so nothing moves and the caller reads the list again.
      *
      * @return how many were carried out
      */
@@ -354,7 +363,7 @@ public final class TaskQueue {
      * Drops {@code raws} from the head of {@code source}, a coordinator's own in-flight list whose
      * order it knows, whole or not at all: only when the list starts with the first of them and
      * holds the last at its place (the texts between are not sent back to Redis to be compared,
-     * which cost the collector a fifth of its time at full speed). Fenced as {@link #moveFromHead}.
+     * which took a sixth of the collector's time at full speed). Fenced as {@link #moveFromHead}.
      *
      * @return {@code raws.size()}, or 0 when the list does not hold them so
      */
@@ -362,6 +371,13 @@ public final class TaskQueue {
         return scripts.dropFromHead(source, raws);
     }
 
+    /**
+     * Carries out {@code outcomes} on messages at the head of {@code source}, in order, stopping at
+     * the first that is not there, or that {@link Outcome#placeOn places on} a node that has stopped
+     * reporting.
+     *
+     * @return how many were carried out
+     */
     public int moveFromHead(String source, List<? extends Outcome> outcomes) {
         List<Move> moves = new ArrayList<>(outcomes.size());
         for (Outcome o : outcomes) {

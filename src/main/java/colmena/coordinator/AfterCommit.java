@@ -62,7 +62,7 @@ final class AfterCommit {
 
     /**
      * Puts the retried tasks in {@code tasks:delayed} to wait out their back-off, each once
-     * ({@link TaskQueue#delayOnce}): a failure stored again after a crash does not schedule a retry
+     * ({@link TaskQueue#delayRetries}): a failure stored again after a crash does not schedule a retry
      * that was scheduled, and may have run, since. If Redis refuses, the failures stay in
      * results:storing and the next pass schedules them again from their rows.
      *
@@ -75,7 +75,7 @@ final class AfterCommit {
             for (TaskMessage t : retries.retried()) {
                 due.add(now + RetryPolicy.delayOfRetried(t));
             }
-            boolean[] added = queue.delayOnce(retries.retried(), due);
+            boolean[] added = queue.delayRetries(retries.retried(), due, retries.again()::contains);
             for (int i = 0; i < added.length; i++) {
                 TaskMessage t = retries.retried().get(i);
                 if (added[i]) {

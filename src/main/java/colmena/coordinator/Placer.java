@@ -135,7 +135,8 @@ final class Placer {
         // After leftovers, look again: there may be more of them than one batch.
         recover = batch.leftovers() || moved < plan.moves().size();
         if (moved < plan.moves().size()) {
-            // A chosen node went away since the nodes were read: read them again before trying the rest.
+            // A chosen node went away since the nodes were read (or a task was cancelled out of
+            // tasks:placing, and the run moved not at all): read them again before trying the rest.
             nodesVersion = -1;
             Threads.sleep(50);
         }

@@ -69,7 +69,8 @@ final class ResultCollector {
     /** Placements whose PENDING rows this collector writes, between batches of results. */
     private final PendingRows pending;
 
-    private record Committed(long atMs, List<Outcome> drops) {
+    /** A committed transaction's messages to drop once durable, and the retries it scheduled (their marks then shortened). */
+    private record Committed(long atMs, List<Outcome> drops, List<TaskMessage> retried) {
     }
 
     /** @param durability says when what this collector commits on {@code db}'s connection is on disk */
@@ -167,7 +168,7 @@ final class ResultCollector {
             Map<String, List<String>> replies = r.task().replyTo() == null ? Map.of()
                     : Map.of(r.task().replyTo(), List.of(Json.write(failed)));
             ResultBatch batch = new ResultBatch(List.of(failed), List.of(Outcome.dropStored(raw)), replies);
-            committed(batch.drops());
+            committed(batch.drops(), List.of());
             after.stored(batch, batch.results());
             return 1;
         } catch (SQLException again) {
@@ -176,7 +177,7 @@ final class ResultCollector {
             }
             LOG.error("Result of task {} moved to {}: TaskHistory refuses it even as FAILED ({})", r.id(),
                     RedisKeys.deadLetter(), Outage.reason(again));
-            committed(List.of(Outcome.deadLetter(raw, RedisKeys.resultsQueue(), why)));
+            committed(List.of(Outcome.deadLetter(raw, RedisKeys.resultsQueue(), why)), List.of());
             return 0;
         }
     }
@@ -211,14 +212,14 @@ final class ResultCollector {
             LOG.info("{} results came from nodes that had lost their task, after it was done elsewhere: noted in "
                     + "the tasks' history, the first results stand", duplicates);
         }
-        committed(batch.drops());
+        committed(batch.drops(), retries[0].retried());
         after.stored(batch, others);
         return batch.results().size();
     }
 
     /** What to do with the raw messages of a committed transaction, once it is durable ({@link #dropDurable}). */
-    private void committed(List<Outcome> drops) {
-        committed.add(new Committed(System.currentTimeMillis(), drops));
+    private void committed(List<Outcome> drops, List<TaskMessage> retried) {
+        committed.add(new Committed(System.currentTimeMillis(), drops, retried));
         tracked += drops.size();
     }
 
@@ -232,12 +233,14 @@ final class ResultCollector {
         long upTo = durability.durableUpTo(db);
         lastDurableMs = System.currentTimeMillis();
         List<Outcome> drops = new ArrayList<>();
+        List<TaskMessage> retried = new ArrayList<>();
         int batches = 0;
         for (Committed c : committed) {
             if (c.atMs() > upTo) {
                 break;
             }
             drops.addAll(c.drops());
+            retried.addAll(c.retried());
             batches++;
         }
         if (drops.isEmpty()) {
@@ -258,6 +261,8 @@ final class ResultCollector {
             committed.poll();
         }
         tracked -= drops.size();
+        // Their failures cannot be stored again now: their marks need not last 30 days.
+        queue.keepRetryMarks(retried, TaskQueue.RETRY_MARK_AFTER_DROP_SECONDS);
     }
 
     /** Placements written PENDING since start (on their own, or with a RUNNING notice). */

@@ -159,10 +159,11 @@ final class HistoryWrites {
     Retries recordRetries(Connection c, List<TaskResult> failed, java.util.function.Function<TaskResult, TaskMessage> next,
                           CountChanges counts) throws SQLException {
         List<TaskMessage> retried = new ArrayList<>();
+        Set<TaskMessage> storedAgain = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<TaskResult> stored = new ArrayList<>();
         List<TaskResult> stale = new ArrayList<>();
         if (failed.isEmpty()) {
-            return new Retries(retried, stored, stale);
+            return new Retries(retried, storedAgain, stored, stale);
         }
         Map<String, Current> rows = table.current(c, failed.stream().map(TaskResult::id).distinct().toList());
         long now = clock.getAsLong();
@@ -175,7 +176,9 @@ final class HistoryWrites {
                 if (row != null && row.status().isFinal()) {
                     stored.add(r);
                 } else if (row != null && row.attempts() == attempt + 1 && java.util.Objects.equals(row.node(), r.node())) {
-                    retried.add(next.apply(r)); // recorded by a pass that died: scheduled if it had not yet (TaskQueue.delayOnce)
+                    TaskMessage recorded = next.apply(r); // by a pass that died: scheduled if it had not yet (TaskQueue.delayRetries)
+                    retried.add(recorded);
+                    storedAgain.add(recorded);
                 } else if (row != null && row.attempts() != attempt) {
                     stale.add(r);
                 } else {
@@ -204,7 +207,7 @@ final class HistoryWrites {
                 }
             }
         }
-        return new Retries(retried, stored, stale);
+        return new Retries(retried, storedAgain, stored, stale);
     }
 
     /** Binds {@code retry()}: the failed run's row back to PENDING at the attempt of {@code again}. */

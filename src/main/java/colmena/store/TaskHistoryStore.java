@@ -7,6 +7,7 @@ import colmena.task.TaskStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -132,7 +133,7 @@ public final class TaskHistoryStore {
      * failed on and with no Reason (placed nowhere while it waits out its back-off). A row still at the
      * failed attempt is updated; one already at the next attempt on the same node was updated by a
      * pass that died after its commit, and its retry is returned to be scheduled, which the caller
-     * does only if that pass had not (the coordinator's {@code TaskQueue.delayOnce}); a final row stores the
+     * does only if that pass had not (the coordinator's {@code TaskQueue.delayRetries}); a final row stores the
      * result as any late result is stored; any other is a failure of an attempt the task has left
      * behind, and is not stored.
      */
@@ -154,11 +155,14 @@ public final class TaskHistoryStore {
     /**
      * What became of runs that FAILED and may be tried again (see {@link #recordRetries}).
      *
-     * @param retried tasks whose row now says so, to be scheduled (again, if a crash came between)
+     * @param retried tasks whose row now says so, to be scheduled
+     * @param again   those of {@code retried} whose row said so already: a failure stored a second
+     *                time, whose retry was scheduled unless a crash came between
      * @param stored  results to store as any result is: their row is already final
      * @param stale   failures of an attempt the task has left behind (it lives on elsewhere); not stored
      */
-    public record Retries(List<TaskMessage> retried, List<TaskResult> stored, List<TaskResult> stale) {
+    public record Retries(List<TaskMessage> retried, Set<TaskMessage> again, List<TaskResult> stored,
+                          List<TaskResult> stale) {
     }
 
     /** A task's status and the node it is on (null: none yet). */

@@ -110,6 +110,9 @@ class ResultCollectorTest {
         assertEquals(1, scheduled.size(), "the failure stored and its retry scheduled: " + scheduled);
         collector.drainOnce(Duration.ZERO); // a pause: the failure is made durable and dropped
         assertEquals(0L, (long) redis.call(j -> j.llen(RedisKeys.storing())));
+        long markTtl = redis.call(j -> j.ttl(RedisKeys.retryScheduled(task.id(), 2)));
+        assertTrue(markTtl > 0 && markTtl <= TaskQueue.RETRY_MARK_AFTER_DROP_SECONDS,
+                "the retry's mark kept an hour once its failure is dropped, not 30 days: " + markTtl + " s");
 
         // Its back-off over, the retry is placed on the node it failed on (its row not yet written).
         String retry = scheduled.get(0);
@@ -136,6 +139,14 @@ class ResultCollectorTest {
         List<String> scheduled = drainUntilScheduled(anotherCoordinator(), task.id());
         assertEquals(1, scheduled.size(), "the retry scheduled by the next coordinator: " + scheduled);
         assertEquals(2, TaskMessage.read(scheduled.get(0)).attempt());
+    }
+
+    @Test
+    void aFirstFailureIsRetriedWhateverMarkAnEarlierTaskOfTheSameIdLeft() throws Exception {
+        TaskMessage task = retriedTask("rc-reused");
+        redis.call(j -> j.setex(RedisKeys.retryScheduled(task.id(), 2), 3_600, "1")); // left by a task of that id before
+        redis.call(j -> j.rpush(RedisKeys.resultsQueue(), failureOf(task)));
+        assertEquals(1, drainUntilScheduled(collector, task.id()).size(), "a failure stored the first time is retried");
     }
 
     /** A task asking for 3 retries, placed on nodo1 and its row written. */
