@@ -82,8 +82,8 @@ final class AfterCommit {
                     lines.info("Task '{}' {}{} FAILED, tried again: {}", t.type(), Glyphs.ellipsis(), t.shortId(),
                             t.moves().get(t.moves().size() - 1));
                 } else {
-                    log.info("The failure of {} before attempt {} was stored again (a coordinator stopped before it "
-                            + "dropped it); its retry was scheduled then, and is not scheduled twice", t.shortId(), t.attempt());
+                    log.info("A failure of {} (attempt {}) was stored again (a coordinator stopped before dropping it); "
+                            + "its retry was scheduled then, and is not scheduled twice", t.shortId(), t.attempt() - 1);
                 }
             }
         }
