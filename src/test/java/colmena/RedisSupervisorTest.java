@@ -22,7 +22,7 @@ class RedisSupervisorTest {
 
     @Test
     void aRedisServerKilledUnderTheSupervisorIsBackWithinSecondsWithItsDataAndASecondSupervisorIsRefused() throws Exception {
-        Path data = Files.createTempDirectory("colmena-supervised");
+        Path data = TempDirs.make("colmena-supervised");
         int port = TestRedis.freePort();
         Path log = Path.of("target", "process-logs", "redis-supervisor.log");
         Process supervisor = Launcher.start(log, List.of("-XX:+UseSerialGC", "-Xmx64m"), "redis", "--bundled",

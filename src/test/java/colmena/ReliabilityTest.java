@@ -159,7 +159,7 @@ class ReliabilityTest {
 
     private void redisRestart(boolean empty) throws Exception {
         int port = TestRedis.freePort();
-        Path dir = Files.createTempDirectory("colmena-test-restart");
+        Path dir = TempDirs.make("colmena-test-restart");
         BundledRedis redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
         try (Cluster cluster = new Cluster(redis.url(), TestDatabase.fresh())) {
             cluster.startCoordinator("least-loaded");
@@ -173,7 +173,7 @@ class ReliabilityTest {
             if (empty) {
                 redis.kill();
                 redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null,
-                        Files.createTempDirectory("colmena-test-empty"));
+                        TempDirs.make("colmena-test-empty"));
             } else {
                 redis.stop();
                 Thread.sleep(1_500);

@@ -12,7 +12,7 @@ public final class TestDatabase {
     }
 
     public static Path freshDir() {
-        return Lab.tempDir("colmena-test-db");
+        return TempDirs.make("colmena-test-db");
     }
 
     public static Database fresh() {

@@ -38,7 +38,7 @@ public final class TestRedis {
                 return windows.url();
             }
             if (server == null || !server.isAlive()) {
-                server = Lab.startRedis(Lab.tempDir("colmena-test-redis"));
+                server = Lab.startRedis(TempDirs.make("colmena-test-redis"));
                 BundledRedis started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(started::kill));
             }

@@ -33,7 +33,7 @@ class FilterBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         browser = PhotosPage.open(dash);
-        dir = Files.createTempDirectory("colmena-photos");
+        dir = colmena.TempDirs.make("colmena-photos");
     }
 
     @Test

@@ -30,7 +30,7 @@ class PhotosBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         browser = PhotosPage.open(dash);
-        dir = Files.createTempDirectory("colmena-photos");
+        dir = colmena.TempDirs.make("colmena-photos");
     }
 
     @Test

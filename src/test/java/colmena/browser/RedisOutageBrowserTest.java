@@ -34,7 +34,7 @@ class RedisOutageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("colmena-redis-outage");
+        dir = colmena.TempDirs.make("colmena-redis-outage");
         port = TestRedis.freePort();
         redis = BundledRedis.start(BundledRedis.Source.BUNDLED, port, "127.0.0.1", null, dir);
         dash.closeLast(() -> {

@@ -99,6 +99,7 @@ public final class WebDriver implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
+                deleteProfile(profile);
                 throw new IllegalStateException("chromedriver did not start within 15 s");
             }
             Thread.sleep(100);
@@ -334,5 +335,32 @@ public final class WebDriver implements AutoCloseable {
             // The driver is killed below either way.
         }
         driver.destroyForcibly();
+        try {
+            driver.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteProfile(profile);
+    }
+
+    /**
+     * Deletes a browser profile folder (about 3 MB a session; hundreds of them piled up in /tmp
+     * over a day of test runs), walked again for up to a second while the browser's last files land.
+     */
+    private static void deleteProfile(Path profile) {
+        for (int attempt = 0; attempt < 20 && Files.exists(profile); attempt++) {
+            try (java.util.stream.Stream<Path> all = Files.walk(profile)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

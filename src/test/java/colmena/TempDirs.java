@@ -1,0 +1,47 @@
+package colmena;
+
+import colmena.bench.Lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Temporary folders the tests make (databases, Redis files, photos), deleted when the test JVM
+ * exits: left behind, a day of test runs piled thousands of them, gigabytes, into /tmp. Whatever
+ * cannot be deleted then (a file still being written by a process the test left) stays.
+ */
+public final class TempDirs {
+    private static final Set<Path> MADE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TempDirs::deleteAll, "colmena-test-temp-dirs"));
+    }
+
+    private TempDirs() {
+    }
+
+    /** A new, empty temporary folder whose name starts with {@code prefix}, deleted at the JVM's exit. */
+    public static Path make(String prefix) {
+        Path dir = Lab.tempDir(prefix);
+        MADE.add(dir);
+        return dir;
+    }
+
+    private static void deleteAll() {
+        for (Path dir : MADE) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // left behind: something still writes there
+            }
+        }
+    }
+}
