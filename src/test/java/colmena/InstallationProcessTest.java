@@ -24,11 +24,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -304,21 +302,11 @@ class InstallationProcessTest {
      * Deletes a folder and all in it. A coordinator still running may write a new file into it
      * meanwhile (H2's next checkpoint): then it is walked again, for up to 10 s.
      */
-    private static void deleteTree(Path dir) throws IOException, InterruptedException {
+    private static void deleteTree(Path dir) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-                break;
-            } catch (java.nio.file.DirectoryNotEmptyException | java.io.UncheckedIOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
+        while (!TempDirs.delete(dir) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
-        assertFalse(Files.exists(dir));
+        assertFalse(Files.exists(dir), "the old run's data folder deleted within 10 s");
     }
 }

@@ -35,13 +35,24 @@ public final class TempDirs {
 
     private static void deleteAll() {
         for (Path dir : MADE) {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // left behind: something still writes there
-            }
+            delete(dir); // what is left behind, something still writes there
         }
+    }
+
+    /**
+     * Deletes a folder and all in it, once through; whether it is gone (not, when a process still
+     * writing there added a file meanwhile: the caller may walk it again).
+     */
+    public static boolean delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            // not all of it
+        }
+        return !Files.exists(dir);
     }
 }

@@ -40,11 +40,6 @@ record Move(String raw, Op op, String dest, String payload, String guard) implem
         return op == Op.ENQUEUE;
     }
 
-    @Override
-    public boolean onlyLeaves() {
-        return op == Op.DROP;
-    }
-
     static Move append(String raw, String dest, String payload) {
         return new Move(raw, Op.APPEND, dest, payload, null);
     }

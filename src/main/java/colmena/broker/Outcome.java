@@ -11,12 +11,6 @@ public sealed interface Outcome permits Move {
     /** Whether this outcome puts a task in a node's queue ({@link #placeOn}). */
     boolean placesOnNode();
 
-    /** Whether the message only leaves its list ({@link #dropStored}). */
-    boolean onlyLeaves();
-
-    /** The message's text, as taken. */
-    String raw();
-
     /** Into node {@code nodeId}'s queue by priority as {@code placedText}, only while that node reports. */
     static Outcome placeOn(String raw, String nodeId, String placedText) {
         return Move.toNode(raw, nodeId, placedText);

@@ -29,9 +29,6 @@ final class QueueScripts {
     /** Takes messages out of a list and sends each on ({@link Move}), in one step. Its contract: lua/move.lua. */
     private static final Script MOVE = Script.load("checks", "move");
 
-    /** Drops messages from the head of a list, checking the first and the last. Its contract: lua/drop_head.lua. */
-    private static final Script DROP_HEAD = Script.load("checks", "drop_head");
-
     /** The prefix of the error a fenced script answers with. */
     private static final String FENCED = "FENCED ";
 
@@ -130,18 +127,6 @@ final class QueueScripts {
             }
         }
         return total;
-    }
-
-    /** {@link TaskQueue#dropFromHead}. */
-    int dropFromHead(String source, List<String> raws) {
-        if (raws.isEmpty()) {
-            return 0;
-        }
-        List<String> args = new ArrayList<>(fenceArgs());
-        args.add(Integer.toString(raws.size()));
-        args.add(raws.get(0));
-        args.add(raws.get(raws.size() - 1));
-        return (int) (long) (Long) runFenced(DROP_HEAD, List.of(source, RedisKeys.leader(), RedisKeys.installation()), args);
     }
 
     private List<String> moveArgs(String mode, List<Move> chunk) {

@@ -343,32 +343,17 @@ public final class TaskQueue {
     /**
      * {@link #moveFromHead} for a coordinator's own in-flight list, whose order it knows: the
      * outcomes' messages are taken as a run, checked by the first and the last (the texts between
-     * are not sent back to Redis to be compared), in runs of up to 1,000, each whole or not at
-     * all; it still stops at the first that {@link Outcome#placeOn places on} a node that has
-     * stopped reporting. Only for a list whose messages differ and that nobody else trims from its
+     * are not sent back to Redis to be compared: comparing each took a sixth of the collector's
+     * time at full speed), in runs of up to 1,000, each whole or not at all; it still stops at the
+     * first that {@link Outcome#placeOn places on} a node that has stopped reporting. Only for a
+     * list whose messages differ and that nobody else trims from its
      * head: a message taken out of the middle (a task cancelled there) makes the run's last text
      * not where it ends, so nothing moves and the caller reads the list again.
      *
      * @return how many were carried out
      */
     public int moveRunFromHead(String source, List<? extends Outcome> outcomes) {
-        List<Move> moves = new ArrayList<>(outcomes.size());
-        for (Outcome o : outcomes) {
-            moves.add((Move) o);
-        }
-        return scripts.move(source, "run", moves);
-    }
-
-    /**
-     * Drops {@code raws} from the head of {@code source}, a coordinator's own in-flight list whose
-     * order it knows, whole or not at all: only when the list starts with the first of them and
-     * holds the last at its place (the texts between are not sent back to Redis to be compared,
-     * which took a sixth of the collector's time at full speed). Fenced as {@link #moveFromHead}.
-     *
-     * @return {@code raws.size()}, or 0 when the list does not hold them so
-     */
-    public int dropFromHead(String source, List<String> raws) {
-        return scripts.dropFromHead(source, raws);
+        return scripts.move(source, "run", moves(outcomes));
     }
 
     /**
@@ -379,11 +364,15 @@ public final class TaskQueue {
      * @return how many were carried out
      */
     public int moveFromHead(String source, List<? extends Outcome> outcomes) {
+        return scripts.move(source, "head", moves(outcomes));
+    }
+
+    private static List<Move> moves(List<? extends Outcome> outcomes) {
         List<Move> moves = new ArrayList<>(outcomes.size());
         for (Outcome o : outcomes) {
             moves.add((Move) o); // Move is the one kind of Outcome
         }
-        return scripts.move(source, "head", moves);
+        return moves;
     }
 
     /**

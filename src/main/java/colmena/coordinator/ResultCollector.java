@@ -246,9 +246,7 @@ final class ResultCollector {
         if (drops.isEmpty()) {
             return;
         }
-        int moved = drops.stream().allMatch(Outcome::onlyLeaves)
-                ? queue.dropFromHead(RedisKeys.storing(), drops.stream().map(Outcome::raw).toList())
-                : queue.moveFromHead(RedisKeys.storing(), drops);
+        int moved = queue.moveRunFromHead(RedisKeys.storing(), drops);
         if (moved < drops.size()) {
             // results:storing is not what this collector thinks (emptied by hand, or another
             // coordinator at work): start again from what is there.

@@ -7,8 +7,8 @@ import colmena.task.TaskStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * All the SQL of TaskHistory. Writes are batched and idempotent by task id: a task placed or

@@ -51,7 +51,7 @@ class FencedQueueTest {
                 () -> fenced.moveFromHead(RedisKeys.placing(), List.of(Move.drop(taken.get(0)))));
         assertTrue(e.getMessage().contains("c2 does"), e.getMessage());
         assertThrows(TaskQueue.FencedException.class, () -> fenced.takeSubmitted(5, Duration.ZERO));
-        assertThrows(TaskQueue.FencedException.class, () -> fenced.dropFromHead(RedisKeys.placing(), taken));
+        assertThrows(TaskQueue.FencedException.class, () -> fenced.moveRunFromHead(RedisKeys.placing(), List.of(Move.drop(taken.get(0)))));
         String reply = RedisKeys.newReply(java.util.UUID.randomUUID());
         assertThrows(TaskQueue.FencedException.class, () -> fenced.reply(Map.of(reply, List.of("x"))));
         assertEquals(1, (long) redis.call(j -> j.llen(RedisKeys.placing())), "the taken task is still where it was");

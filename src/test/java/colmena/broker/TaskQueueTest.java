@@ -61,16 +61,21 @@ class TaskQueueTest {
     @Test
     void droppingFromTheHeadDropsTheWholeRunOrNothing() {
         redis.call(j -> j.rpush(RedisKeys.storing(), "r0", "r1", "r2", "r3", "r4"));
-        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r1", "r2")), "not at the head");
-        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r0", "x", "r3")), "its last is not where it ends");
-        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), texts("r", 6)), "more than the list holds");
+        assertEquals(0, dropRun(List.of("r1", "r2")), "not at the head");
+        assertEquals(0, dropRun(List.of("r0", "x", "r3")), "its last is not where it ends");
+        assertEquals(0, dropRun(texts("r", 6)), "more than the list holds");
         assertEquals(texts("r", 5), list(RedisKeys.storing()), "nothing dropped by a refusal");
-        assertEquals(3, queue.dropFromHead(RedisKeys.storing(), texts("r", 3)));
+        assertEquals(3, dropRun(texts("r", 3)));
         assertEquals(List.of("r3", "r4"), list(RedisKeys.storing()));
-        assertEquals(1, queue.dropFromHead(RedisKeys.storing(), List.of("r3")));
+        assertEquals(1, dropRun(List.of("r3")));
         assertEquals(List.of("r4"), list(RedisKeys.storing()));
         redis.call(j -> j.del(RedisKeys.storing()));
-        assertEquals(0, queue.dropFromHead(RedisKeys.storing(), List.of("r4")), "emptied by hand: nothing to drop");
+        assertEquals(0, dropRun(List.of("r4")), "emptied by hand: nothing to drop");
+    }
+
+    /** Drops {@code raws} from results:storing as the collector does once they are stored: as a run. */
+    private int dropRun(List<String> raws) {
+        return queue.moveRunFromHead(RedisKeys.storing(), raws.stream().map(Move::drop).toList());
     }
 
     @Test

@@ -348,18 +348,12 @@ public final class WebDriver implements AutoCloseable {
      * over a day of test runs), walked again for up to a second while the browser's last files land.
      */
     private static void deleteProfile(Path profile) {
-        for (int attempt = 0; attempt < 20 && Files.exists(profile); attempt++) {
-            try (java.util.stream.Stream<Path> all = Files.walk(profile)) {
-                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            } catch (IOException | java.io.UncheckedIOException e) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        for (int attempt = 0; attempt < 20 && !colmena.TempDirs.delete(profile); attempt++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
