@@ -35,7 +35,7 @@ class HealthTruthTest {
 
     @Test
     void healthSaysTheDatabaseIsNotWritableWhileItsDiskIsFullAndTheCoordinatorAbsentWhenNoneWorks() throws Exception {
-        Path dir = Files.createTempDirectory("colmena-full");
+        Path dir = TempDirs.make("colmena-full"); // empty again once unmounted; deleted at exit
         Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", dir.toString()) == 0,
                 "mounting a small tmpfs needs root");
         Path filler = dir.resolve("filler");

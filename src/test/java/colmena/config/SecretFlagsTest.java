@@ -1,6 +1,7 @@
 package colmena.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,12 @@ class SecretFlagsTest {
             Option.value("redis", "COLMENA_REDIS_URL", "redis://127.0.0.1:6379", "URL", "a URL"),
             Option.value("port", "COLMENA_PORT", "1", "N", "a number"));
 
+    @TempDir
+    Path dir;
+
     @Test
     void aSecretIsReadFromTheFileGivenWithTheFileFlagOrTheFileVariable() throws Exception {
-        Path file = Files.createTempFile("secret", ".txt");
+        Path file = Files.createFile(dir.resolve("secret.txt"));
         Files.writeString(file, "  s3cret-from-file\n");
         Flags viaFlag = Flags.parse("redis", TABLE, new String[] {"--redis-password-file", file.toString()}, Map.of());
         assertEquals("s3cret-from-file", viaFlag.string("redis-password"));
@@ -41,14 +45,14 @@ class SecretFlagsTest {
         UsageException missing = assertThrows(UsageException.class,
                 () -> Flags.parse("redis", TABLE, new String[] {"--redis-password-file", "/nonexistent/pw"}, Map.of()));
         assertTrue(missing.getMessage().startsWith("--redis-password-file: cannot read /nonexistent/pw"), missing.getMessage());
-        Path empty = Files.createTempFile("empty", ".txt");
+        Path empty = Files.createFile(dir.resolve("empty.txt"));
         UsageException blank = assertThrows(UsageException.class,
                 () -> Flags.parse("redis", TABLE, new String[0], Map.of("COLMENA_REDIS_PASSWORD_FILE", empty.toString())));
         assertEquals("COLMENA_REDIS_PASSWORD_FILE: " + empty + " is empty", blank.getMessage());
         UsageException notSecret = assertThrows(UsageException.class,
                 () -> Flags.parse("redis", TABLE, new String[] {"--port-file", empty.toString()}, Map.of()));
         assertTrue(notSecret.getMessage().startsWith("unknown flag --port-file"), notSecret.getMessage());
-        Path file = Files.createTempFile("pw", ".txt");
+        Path file = Files.createFile(dir.resolve("pw.txt"));
         Files.writeString(file, "x");
         UsageException twice = assertThrows(UsageException.class, () -> Flags.parse("redis", TABLE,
                 new String[] {"--redis-password", "a", "--redis-password-file", file.toString()}, Map.of()));
