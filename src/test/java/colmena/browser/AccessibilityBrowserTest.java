@@ -129,7 +129,7 @@ class AccessibilityBrowserTest {
                         const vis = (e) => !e.hidden && e.getClientRects().length;
                         const box = (e) => e.getBoundingClientRect();
                         const spread = (xs) => xs.length ? Math.max(...xs) - Math.min(...xs) : -1;
-                        const tools = [...document.querySelectorAll('.top-tools > *')].filter(vis).map(box);
+                        const tools = [...document.querySelectorAll('.top-tools > :not(.page-tools), .page-tools > *')].filter(vis).map(box);
                         const tiles = [...document.querySelectorAll('#summary > .tile')].filter(vis).map(box);
                         const title = box(document.querySelector('.brand > h1')), lang = box(document.querySelector('.brand > .lang'));
                         return { tools: tools.length, toolsSpread: spread(tools.map((r) => (r.top + r.bottom) / 2)),

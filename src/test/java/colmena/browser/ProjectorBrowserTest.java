@@ -71,7 +71,7 @@ class ProjectorBrowserTest {
                 const vw = document.documentElement.clientWidth, vh = window.innerHeight;
                 const cards = [...document.querySelectorAll('.node-card')].map((c) => c.getBoundingClientRect());
                 const outside = cards.filter((r) => r.bottom > vh + 0.5 || r.right > vw + 0.5 || r.top < 0).length;
-                const kids = [...document.querySelectorAll('.top > *, .top-tools > *')]
+                const kids = [...document.querySelectorAll('.top > *, .top-tools > *, .page-tools > *')]
                   .filter((e) => !e.hidden && e.getClientRects().length).map((e) => e.getBoundingClientRect());
                 const header = document.querySelector('.top').getBoundingClientRect();
                 const rows = new Set(kids.map((r) => Math.round((r.top + r.bottom) / 2 / 20))).size;
@@ -125,6 +125,9 @@ class ProjectorBrowserTest {
                 screen(width, 720, false);
                 for (String lang : java.util.List.of("es", "en")) {
                     historyFits(width, lang);
+                    if (width == 1024) {
+                        headerAndServicesKeepTogether(lang);
+                    }
                 }
             }
         } finally {
@@ -148,6 +151,46 @@ class ProjectorBrowserTest {
                 """).getAsJsonObject();
         assertTrue(fit.get("scrollWidth").getAsInt() <= fit.get("clientWidth").getAsInt() + 1,
                 "the table scrolls sideways at " + width + " px in " + lang + " (each heading's right edge in px): " + fit);
+        JsonObject numbers = browser.script("""
+                const cells = [...document.querySelectorAll('#task-body td.params')].filter((td) => td.textContent.includes('99999'));
+                const lines = cells.map((td) => { const r = document.createRange(); r.selectNodeContents(td);
+                  return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; });
+                return { cells: cells.length, lines: lines.join(' '), text: cells.length ? cells[0].textContent : '' };
+                """).getAsJsonObject();
+        assertTrue(numbers.get("cells").getAsInt() > 0 && numbers.get("lines").getAsString().matches("1( 1)*"),
+                "each parameter on one line at " + width + " px in " + lang + ": " + numbers);
+    }
+
+    /**
+     * At 1024 px, where the header's tools do not fit one row, the page's tools (connection, pause,
+     * projector) wrap as one group under the session's, not the last button alone; and the services,
+     * which would be alone in a narrow tile on the summary's second row, take that row, each service
+     * on one line.
+     */
+    private static void headerAndServicesKeepTogether(String lang) throws Exception {
+        browser.script("window.scrollTo(0, 0);");
+        Thread.sleep(200);
+        JsonObject layout = browser.script("""
+                const vis = (e) => !e.hidden && e.getClientRects().length;
+                const mid = (e) => { const r = e.getBoundingClientRect(); return Math.round((r.top + r.bottom) / 2); };
+                const rows = (sel) => new Set([...document.querySelectorAll(sel)].filter(vis).map(mid)).size;
+                const lines = (e) => { const r = document.createRange(); r.selectNodeContents(e);
+                  return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; };
+                const summary = document.getElementById('summary').getBoundingClientRect();
+                const services = document.querySelector('#summary .tile-services').getBoundingClientRect();
+                return { sessionRows: rows('#session > *'), pageRows: rows('.page-tools > *'),
+                  pageBelowSession: mid(document.querySelector('.page-tools')) > mid(document.getElementById('session')),
+                  servicesWidth: Math.round(services.width), summaryWidth: Math.round(summary.width),
+                  badgeLines: [...document.querySelectorAll('#summary .health')].filter(vis).map(lines).join(' '),
+                  text: document.querySelector('.top-tools').innerText.replace(/\\s+/g, ' ') };
+                """).getAsJsonObject();
+        browser.screenshot(Path.of("target", "dashboard-1024-" + lang + ".png"));
+        assertEquals(1, layout.get("sessionRows").getAsInt(), "the session's tools on one row in " + lang + ": " + layout);
+        assertEquals(1, layout.get("pageRows").getAsInt(), "connection, pause and projector on one row in " + lang + ": " + layout);
+        assertTrue(layout.get("pageBelowSession").getAsBoolean(), "the page's tools under the session's in " + lang + ": " + layout);
+        assertEquals(layout.get("summaryWidth").getAsInt(), layout.get("servicesWidth").getAsInt(), 1,
+                "the services take the summary's whole row in " + lang + ": " + layout);
+        assertTrue(layout.get("badgeLines").getAsString().matches("1( 1){2,}"), "each service on one line in " + lang + ": " + layout);
     }
 
     @Test
