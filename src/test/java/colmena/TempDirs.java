@@ -33,9 +33,21 @@ public final class TempDirs {
         return dir;
     }
 
+    /**
+     * Runs beside H2's own exit hook, which closes the databases these folders hold and may write
+     * there meanwhile: a folder not gone is walked again, a few times, a moment apart.
+     */
     private static void deleteAll() {
-        for (Path dir : MADE) {
-            delete(dir); // what is left behind, something still writes there
+        java.util.List<Path> left = new java.util.ArrayList<>(MADE);
+        for (int pass = 0; pass < 5 && !left.isEmpty(); pass++) {
+            if (pass > 0) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            left.removeIf(TempDirs::delete); // what is still left, something still writes there
         }
     }
 
