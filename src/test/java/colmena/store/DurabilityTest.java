@@ -76,21 +76,30 @@ class DurabilityTest {
     @Test
     void checkpointedRowsOutliveTheProcessKilledAtOnceAndRowsOnlyCommittedDoNot(@TempDir Path dir) throws Exception {
         String url = Database.defaultUrl(dir).replace("WRITE_DELAY=200", "WRITE_DELAY=60000");
+        assertTrue(url.contains(";WRITE_DELAY=60000"), "H2's own writer held off: " + url);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CommitThenHoldMain.class.getName(), url, "1000", "1000")
                 .redirectErrorStream(true).start();
+        // A child stuck before its lines ends its output too, so the reading below ends, and fails.
+        java.util.concurrent.CompletableFuture.delayedExecutor(60, java.util.concurrent.TimeUnit.SECONDS)
+                .execute(p::destroyForcibly);
         StringBuilder out = new StringBuilder();
+        boolean committed = false;
         try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null && !line.equals("committed"); line = r.readLine()) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
                 out.append(line).append('\n');
+                if (line.equals("committed")) {
+                    committed = true;
+                    break;
+                }
             }
             p.destroyForcibly(); // the moment the second commit returned
             assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             p.destroyForcibly();
         }
-        assertTrue(out.toString().contains("durable"), out.toString());
+        assertTrue(out.toString().contains("durable") && committed, "both commits made before the kill:\n" + out);
         Database db = Database.open(url, null, null);
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT Action, COUNT(*) FROM AuditLog GROUP BY Action")) {
