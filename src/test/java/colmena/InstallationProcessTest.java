@@ -302,11 +302,7 @@ class InstallationProcessTest {
      * Deletes a folder and all in it. A coordinator still running may write a new file into it
      * meanwhile (H2's next checkpoint): then it is walked again, for up to 10 s.
      */
-    private static void deleteTree(Path dir) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!TempDirs.delete(dir) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertFalse(Files.exists(dir), "the old run's data folder deleted within 10 s");
+    private static void deleteTree(Path dir) {
+        Eventually.within(Duration.ofSeconds(10), "the old run's data folder " + dir + " deleted", () -> TempDirs.delete(dir));
     }
 }
